@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Intarsia",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "intarsia", targets: ["intarsia"]),
+        .library(name: "IntarsiaDriver", targets: ["IntarsiaDriver"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Workload graphs, data types, platforms and their catalog: no dependencies.
+        .target(name: "IntarsiaCore", swiftSettings: strict),
+        // YAML design specs: schema-checked reading into typed values.
+        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
+        .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
+        // Design spaces, search strategies, Pareto fronts.
+        .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
+        // Result rows and every format derived from them (CSV, JSON, tables), comparisons.
+        .target(name: "IntarsiaReports", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch"], swiftSettings: strict),
+        // What each command does, as a library the thin executable and the tests call.
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports"], swiftSettings: strict),
+        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+
+        .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
+        .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec"]),
+        .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
+        .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
+        .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
+        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver"]),
+    ]
+)

@@ -1,0 +1,113 @@
+/// The operator a task computes, with its shape. Dimensions are element counts.
+public enum Operator: Hashable, Sendable {
+    /// C[m×n] = A[m×k] · B[k×n]. `weightsOffChip`: B is a parameter read from off-chip memory;
+    /// when false B is an on-chip activation produced by another task (e.g. Kᵀ in attention).
+    case matmul(m: Int, k: Int, n: Int, weightsOffChip: Bool)
+    /// 2-D convolution, NCHW input, K filters of C×R×S, with stride and zero padding.
+    case conv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
+    /// Transposed convolution (input-stationary scatter); output (H-1)·stride − 2·pad + R.
+    case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
+    /// Max or average pooling with a square window equal to its stride; `channels×height×width` is the input.
+    case pool(channels: Int, height: Int, width: Int, window: Int)
+    /// Nearest-neighbour up-sampling by `factor` in both spatial dimensions.
+    case upsample(channels: Int, height: Int, width: Int, factor: Int)
+    /// Row softmax over `rows × cols`.
+    case softmax(rows: Int, cols: Int)
+    /// Layer normalisation over rows of `cols` elements.
+    case layerNorm(rows: Int, cols: Int)
+    /// Element-wise binary op (add, multiply, reparameterisation...) over `elements`.
+    case elementwise(elements: Int, kind: String)
+    /// Activation (relu, silu, gelu, exp...) over `elements`.
+    case activation(elements: Int, kind: String)
+
+    public var kindName: String {
+        switch self {
+        case .matmul: return "matmul"
+        case .conv2d: return "conv2d"
+        case .transposedConv2d: return "transposed_conv2d"
+        case .pool: return "pool"
+        case .upsample: return "upsample"
+        case .softmax: return "softmax"
+        case .layerNorm: return "layernorm"
+        case .elementwise(_, let k): return k
+        case .activation(_, let k): return k
+        }
+    }
+
+    /// The operator seen as a matrix product for the MAC array: `rows` output rows that share
+    /// the same weights, `reduction` MACs per output, `columns` outputs per row. Nil for
+    /// operators that run on special-function units.
+    public var gemmView: GemmView? {
+        switch self {
+        case let .matmul(m, k, n, off):
+            return GemmView(rows: m, reduction: k, columns: n, weightElements: k * n, weightsOffChip: off)
+        case let .conv2d(b, c, h, w, kf, r, s, st, p):
+            let oh = (h + 2 * p - r) / st + 1, ow = (w + 2 * p - s) / st + 1
+            return GemmView(rows: b * oh * ow, reduction: c * r * s, columns: kf, weightElements: kf * c * r * s, weightsOffChip: true)
+        case let .transposedConv2d(b, c, h, w, kf, r, s, _, _):
+            // Input-stationary: each input pixel's C channels are reduced into R·S·K partial outputs.
+            return GemmView(rows: b * h * w, reduction: c, columns: kf * r * s, weightElements: kf * c * r * s, weightsOffChip: true)
+        default:
+            return nil
+        }
+    }
+
+    /// Multiply-accumulates the operator performs (0 for special-function operators).
+    public var macs: Int {
+        guard let g = gemmView else { return 0 }
+        return g.rows * g.reduction * g.columns
+    }
+
+    /// Elements of the output tensor.
+    public var outputElements: Int {
+        switch self {
+        case let .matmul(m, _, n, _): return m * n
+        case let .conv2d(b, _, h, w, kf, r, s, st, p):
+            return b * kf * ((h + 2 * p - r) / st + 1) * ((w + 2 * p - s) / st + 1)
+        case let .transposedConv2d(b, _, h, w, kf, r, s, st, p):
+            return b * kf * ((h - 1) * st - 2 * p + r) * ((w - 1) * st - 2 * p + s)
+        case let .pool(c, h, w, win): return c * (h / win) * (w / win)
+        case let .upsample(c, h, w, f): return c * h * w * f * f
+        case let .softmax(r, c): return r * c
+        case let .layerNorm(r, c): return r * c
+        case let .elementwise(e, _): return e
+        case let .activation(e, _): return e
+        }
+    }
+
+    /// Element visits a special-function unit makes per output element (passes over the data):
+    /// softmax reads a row for the max, again for exp and sum, and writes normalised values (3);
+    /// layer norm: mean/variance, then normalise (2); pooling reads its whole window.
+    public var sfuPassesPerOutput: Int {
+        switch self {
+        case .softmax: return 3
+        case .layerNorm: return 2
+        case let .pool(_, _, _, win): return win * win
+        case .upsample, .elementwise, .activation: return 1
+        case .transposedConv2d: return 1  // col2im accumulation of overlapping outputs
+        default: return 0
+        }
+    }
+
+    /// Shape dimensions by name, for validation messages.
+    public var dimensions: [(String, Int)] {
+        switch self {
+        case let .matmul(m, k, n, _): return [("m", m), ("k", k), ("n", n)]
+        case let .conv2d(b, c, h, w, kf, r, s, st, _), let .transposedConv2d(b, c, h, w, kf, r, s, st, _):
+            return [("batch", b), ("channels", c), ("height", h), ("width", w), ("filters", kf), ("kernel_h", r), ("kernel_w", s), ("stride", st)]
+        case let .pool(c, h, w, win): return [("channels", c), ("height", h), ("width", w), ("window", win)]
+        case let .upsample(c, h, w, f): return [("channels", c), ("height", h), ("width", w), ("factor", f)]
+        case let .softmax(r, c), let .layerNorm(r, c): return [("rows", r), ("cols", c)]
+        case let .elementwise(e, _), let .activation(e, _): return [("elements", e)]
+        }
+    }
+}
+
+/// A MAC operator as a matrix product (see `Operator.gemmView`).
+public struct GemmView: Hashable, Sendable {
+    public var rows: Int
+    public var reduction: Int
+    public var columns: Int
+    public var weightElements: Int
+    public var weightsOffChip: Bool
+}

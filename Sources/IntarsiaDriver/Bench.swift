@@ -1,0 +1,39 @@
+import Foundation
+import IntarsiaFPGA
+import IntarsiaSearch
+import IntarsiaSpec
+
+/// `intarsia bench`: design points evaluated per second on one core, per spec and template,
+/// in whatever build the binary is (run it from a release build).
+public enum Bench {
+    public struct Row: Sendable {
+        public var spec: String
+        public var template: TemplateKind
+        public var points: Int
+        public var seconds: Double
+        public var perSecond: Double { Double(points) / seconds }
+    }
+
+    public static func run(specPaths: [String], secondsPerCase: Double) throws -> [Row] {
+        var rows: [Row] = []
+        for path in specPaths {
+            let spec = try DesignSpec.load(path: path)
+            let model = spec.model
+            for space in spec.space.templates {
+                let points = (0..<min(space.count, 4096)).map { space.point(at: $0) }
+                var checksum = 0.0
+                var done = 0
+                let start = Date()
+                var elapsed = 0.0
+                repeat {
+                    for p in points { checksum += model.evaluate(p).latencyCycles }
+                    done += points.count
+                    elapsed = Date().timeIntervalSince(start)
+                } while elapsed < secondsPerCase
+                if checksum.isNaN { print("nan") }  // keeps the work observable
+                rows.append(Row(spec: spec.name, template: space.template, points: done, seconds: elapsed))
+            }
+        }
+        return rows
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaReports
+import IntarsiaSearch
+import IntarsiaSpec
+
+/// `intarsia search`: explore a spec's design space and write the CSV.
+public enum SearchJob {
+    public struct Options {
+        public var output: String?
+        public var paretoOnly: Bool?
+        public var strategy: Strategy?
+        public var budget: Int?
+        public var seed: UInt64?
+        public var progress: Bool = true
+        public var workers: Int?
+        public init() {}
+    }
+
+    public struct Result {
+        public var spec: DesignSpec
+        public var summary: SearchSummary
+        public var outputPath: String
+        public var top: [EvaluatedDesign]
+        public var table: String
+    }
+
+    public static func run(specPath: String, options: Options, stderr: (String) -> Void) throws -> Result {
+        var spec = try DesignSpec.load(path: specPath)
+        if let o = options.output { spec.outputPath = o }
+        if let p = options.paretoOnly { spec.paretoOnly = p }
+        if let s = options.strategy { spec.search.strategy = s }
+        if let b = options.budget { spec.search.budget = b }
+        if let s = options.seed { spec.search.seed = s }
+        let model = spec.model
+        var runner = SearchRunner(model: model, space: spec.space, objectives: spec.objectives, settings: spec.search)
+        if let w = options.workers { runner.workers = w }
+        let writer: CSVDesignWriter
+        do {
+            writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly)
+        } catch {
+            throw UserError("\(spec.file): output.path: '\(spec.outputPath)': cannot be written (\(error.localizedDescription)); accepted: a writable file path")
+        }
+        let first = spec.objectives[0]
+        var top: [EvaluatedDesign] = []
+        var violationCounts = [String: Int]()
+        var closest: EvaluatedDesign?
+        var lastReport = Date.distantPast
+        let summary = try runner.run(sink: { batch in
+            try writer.append(batch)
+            for d in batch {
+                if d.evaluation.feasible {
+                    if top.count < spec.top || first.cost(d.evaluation) < first.cost(top.last!.evaluation) {
+                        let at = top.firstIndex { first.cost(d.evaluation) < first.cost($0.evaluation) } ?? top.count
+                        top.insert(d, at: at)
+                        if top.count > spec.top { top.removeLast() }
+                    }
+                } else {
+                    for (flag, name) in Violations.named where d.evaluation.violations.contains(flag) { violationCounts[name, default: 0] += 1 }
+                    if closest == nil || d.evaluation.violations.rawValue.nonzeroBitCount < closest!.evaluation.violations.rawValue.nonzeroBitCount {
+                        closest = d
+                    }
+                }
+            }
+        }, progress: { done, total, front in
+            guard options.progress else { return }
+            let now = Date()
+            if now.timeIntervalSince(lastReport) > 0.5 || done >= total {
+                lastReport = now
+                stderr("\rsearch \(spec.name): \(done)/\(total) designs evaluated, Pareto front \(front)   ")
+            }
+        })
+        if options.progress { stderr("\n") }
+        try writer.finish(pareto: summary.pareto)
+        let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
+        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table)
+        if summary.feasible == 0 {
+            var msg = "\(spec.file): constraints: no design of the \(summary.evaluated) evaluated"
+            if summary.pruned > 0 { msg += " (and \(summary.pruned) pruned as provably infeasible)" }
+            msg += " meets the constraints"
+            if let (name, n) = violationCounts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
+                msg += "; the binding one is \(name) (broken by \(n) designs)"
+            }
+            if let c = closest { msg += "; closest design: \(c.point.template.rawValue) lanes \(c.point.lanes): \(c.evaluation.violationText(platform: spec.platform, constraints: spec.constraints))" }
+            else if summary.evaluated == 0 { msg += "; every design was pruned: its DSP or latency lower bound already breaks a constraint" }
+            msg += ". Results so far are in \(spec.outputPath)"
+            throw UserError(msg)
+        }
+        return result
+    }
+
+    static func renderTop(_ top: [EvaluatedDesign], spec: DesignSpec, front: Set<Int>) -> String {
+        let header = ["rank", "id", "template", "lanes", "units", "stages", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "pareto"]
+        let rows = top.enumerated().map { i, d -> [String] in
+            let e = d.evaluation
+            return [String(i + 1), String(d.id), d.point.template.rawValue, String(d.point.lanes),
+                    d.point.template == .reconfigurable ? String(d.point.computeUnits) : "-", String(e.stages),
+                    String(Int64(e.latencyCycles.rounded(.up))), String(format: "%.4f", e.latencyMs), String(e.dsp), String(e.bram18k), String(e.uram),
+                    String(format: "%.2f", e.powerW), front.contains(d.id) ? "yes" : ""]
+        }
+        return TextTable.render(header: header, rows: rows)
+    }
+}

@@ -1,0 +1,110 @@
+import IntarsiaCore
+
+/// A workload flattened into the numbers the cost models read, computed once per spec so that
+/// the hot path touches only plain arrays.
+public struct CompiledWorkload: Sendable {
+    public struct TaskFacts: Sendable {
+        public var name: String
+        public var kind: String
+        public var isMAC: Bool
+        public var rows: Double
+        public var reduction: Double
+        public var columns: Double
+        public var macs: Double
+        public var elementBytes: Double
+        /// Bytes of one weight element (int4 weights: 0.5).
+        public var weightElementBytes: Double
+        /// Off-chip weight bytes (0 when the B operand is an on-chip activation or no MAC).
+        public var offChipWeightBytes: Double
+        public var outputBytes: Double
+        public var outputElements: Double
+        public var sfuPasses: Double
+        /// Independent slices of the output produced in order: the fill a streaming consumer waits.
+        public var chunks: Double
+        public var externalInputBytes: Double
+        public var dspPerMAC: Double
+        public var lutPerLane: Double
+        public var ffPerLane: Double
+        public var picojoulesPerMAC: Double
+        public var isSink: Bool
+        /// Into `predecessorTask` / `predecessorStreams`.
+        public var predecessorStart: Int
+        public var predecessorCount: Int
+    }
+
+    public var workload: Workload
+    public var tasks: [TaskFacts]
+    public var predecessorTask: [Int]
+    public var predecessorStreams: [Bool]
+    /// Bytes of tensors alive across the boundary before task index `p` (index 0 unused).
+    public var liveBytesAtBoundary: [Double]
+    public var repetitions: Double
+    public var totalMACs: Double
+    public var macTaskCount: Int
+    /// Fabric of the special-function units per element lane: one unit per task (dataflow) or
+    /// one shared unit per kind of operation (sequential, reconfigurable).
+    public var sfuPerTask: (lut: Double, ff: Double, dsp: Double)
+    public var sfuPerKind: (lut: Double, ff: Double, dsp: Double)
+
+    public init(_ w: Workload, platform: FPGAPlatform) {
+        workload = w
+        repetitions = Double(w.repetitions)
+        var preds: [Int] = []
+        var streams: [Bool] = []
+        var facts: [TaskFacts] = []
+        let sinks = Set(w.sinkTasks)
+        for (i, t) in w.tasks.enumerated() {
+            let start = preds.count
+            for e in w.edges where e.consumer == i {
+                preds.append(e.producer)
+                streams.append(e.kind == .stream)
+            }
+            let g = t.op.gemmView
+            let chunks: Double
+            switch t.op {
+            case let .conv2d(_, _, h, _, _, r, _, st, p): chunks = Double(max(1, ((h + 2 * p - r) / st + 1) / max(1, r)))
+            case let .transposedConv2d(_, _, h, _, _, _, _, _, _): chunks = Double(max(1, h))
+            case let .matmul(m, _, n, _): chunks = Double(max(m, n))
+            case let .softmax(r, _), let .layerNorm(r, _): chunks = Double(r)
+            default: chunks = Double(max(1, t.op.outputElements / 64))
+            }
+            let float = t.dataType.isFloat
+            facts.append(TaskFacts(
+                name: t.name, kind: t.op.kindName, isMAC: g != nil,
+                rows: Double(g?.rows ?? 0), reduction: Double(g?.reduction ?? 0), columns: Double(g?.columns ?? 0),
+                macs: Double(t.op.macs), elementBytes: t.dataType.bytes,
+                weightElementBytes: (t.weightDataType ?? t.dataType).bytes,
+                offChipWeightBytes: t.weightBytes, outputBytes: t.outputBytes,
+                outputElements: Double(t.op.outputElements), sfuPasses: Double(t.op.sfuPassesPerOutput),
+                chunks: chunks, externalInputBytes: w.externalInputBytes[i],
+                dspPerMAC: platform.dspPerMAC(t.dataType, weights: t.weightDataType),
+                lutPerLane: ModelConstants.lutPerLane(bits: t.dataType.bits, float: float),
+                ffPerLane: ModelConstants.ffPerLane(bits: t.dataType.bits, float: float),
+                picojoulesPerMAC: ModelConstants.picojoulesPerMAC(bits: t.dataType.bits, float: float),
+                isSink: sinks.contains(i), predecessorStart: start, predecessorCount: preds.count - start))
+        }
+        tasks = facts
+        predecessorTask = preds
+        predecessorStreams = streams
+        var live = [Double](repeating: 0, count: w.tasks.count + 1)
+        if w.tasks.count > 1 {
+            for p in 1..<w.tasks.count {
+                var producers = Set<Int>()
+                for e in w.edges where e.producer < p && e.consumer >= p { producers.insert(e.producer) }
+                live[p] = producers.reduce(0) { $0 + facts[$1].outputBytes }
+            }
+        }
+        liveBytesAtBoundary = live
+        totalMACs = facts.reduce(0) { $0 + $1.macs } * repetitions
+        macTaskCount = facts.filter(\.isMAC).count
+        var perTask = (lut: 0.0, ff: 0.0, dsp: 0.0), perKind = (lut: 0.0, ff: 0.0, dsp: 0.0)
+        var kinds = Set<String>()
+        for t in facts where !t.isMAC {
+            let c = ModelConstants.sfuCostPerLane(t.kind)
+            perTask = (perTask.lut + c.lut, perTask.ff + c.ff, perTask.dsp + c.dsp)
+            if kinds.insert(t.kind).inserted { perKind = (perKind.lut + c.lut, perKind.ff + c.ff, perKind.dsp + c.dsp) }
+        }
+        sfuPerTask = perTask
+        sfuPerKind = perKind
+    }
+}

@@ -1,0 +1,171 @@
+import IntarsiaCore
+
+/// The three FPGA accelerator templates.
+public enum TemplateKind: String, Hashable, Sendable, CaseIterable, Codable {
+    /// One compute unit per task, all resident, FIFOs between them; nothing spills off chip.
+    case dataflow
+    /// One unit with every lane runs the tasks one after another; intermediates may spill.
+    case sequential
+    /// A few units whose roles switch per stage from a static schedule (InTAR style).
+    case reconfigurable
+
+    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// How a unit gets its off-chip weights.
+public enum WeightLoad: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Bursts into a ping-pong buffer while the previous column computes: bandwidth-bound only.
+    case doubleBuffered = "double_buffered"
+    /// A burst per weight column, then compute (load and compute do not overlap).
+    case buffered
+    /// One blocking read per word inside the loop, one request outstanding (latency-bound);
+    /// how InTAR's published sequential baselines read.
+    case blocking
+}
+
+/// When intermediates between stages go off chip.
+public enum SpillPolicy: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Only what does not fit the scratchpad.
+    case overflow
+    /// Every intermediate that crosses a stage boundary (InTAR's published sequential baselines).
+    case always
+}
+
+/// How a stage divides its lanes among its concurrent MAC tasks.
+public enum LaneAllocation: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Lanes in proportion to each task's MACs (balanced pipeline).
+    case proportional
+    /// The same lanes for every task (how the published dataflow designs were built).
+    case uniform
+}
+
+/// One point of a template's design space: every knob a template reads.
+public struct DesignPoint: Hashable, Sendable {
+    public var template: TemplateKind
+    /// Total MAC lanes (multiply-accumulates per cycle) of the design.
+    public var lanes: Int
+    /// Dataflow: how lanes are split among tasks. Reconfigurable: tried both per stage.
+    public var allocation: LaneAllocation
+    /// Reconfigurable: compute units, the most MAC tasks one stage may run at once.
+    public var computeUnits: Int
+    /// Sequential and reconfigurable: on-chip scratchpad for intermediates between stages, KiB.
+    public var scratchpadKiB: Int
+    public var weightLoad: WeightLoad
+    /// Whether a unit's loops are flattened into one pipeline (no drain per output row).
+    public var flattenLoops: Bool
+    /// Width of the off-chip data port of each unit (AXI data width), bits.
+    public var wordBits: Int
+    public var spill: SpillPolicy
+
+    public init(template: TemplateKind, lanes: Int, allocation: LaneAllocation = .proportional, computeUnits: Int = 1,
+                scratchpadKiB: Int = 4096, weightLoad: WeightLoad = .doubleBuffered, flattenLoops: Bool = true,
+                wordBits: Int = 512, spill: SpillPolicy = .overflow) {
+        self.template = template
+        self.lanes = lanes
+        self.allocation = allocation
+        self.computeUnits = computeUnits
+        self.scratchpadKiB = scratchpadKiB
+        self.weightLoad = weightLoad
+        self.flattenLoops = flattenLoops
+        self.wordBits = wordBits
+        self.spill = spill
+    }
+}
+
+/// The knobs by name, as specs, CSV columns and `--set` spell them.
+public enum Knob: String, CaseIterable, Sendable {
+    case lanes, allocation
+    case computeUnits = "compute_units"
+    case scratchpadKiB = "scratchpad_kib"
+    case weightLoad = "weight_load"
+    case flattenLoops = "flatten_loops"
+    case wordBits = "word_bits"
+    case spill
+
+    /// Knobs each template reads; others are ignored by it (and rejected in its spec section).
+    public static func knobs(of t: TemplateKind) -> [Knob] {
+        switch t {
+        case .dataflow: return [.lanes, .allocation, .weightLoad, .flattenLoops, .wordBits]
+        case .sequential: return [.lanes, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill]
+        case .reconfigurable: return [.lanes, .computeUnits, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill]
+        }
+    }
+
+    /// What values are accepted, for error messages.
+    public var accepted: String {
+        switch self {
+        case .lanes: return "an integer from 1 to 1048576"
+        case .allocation: return LaneAllocation.allCases.map(\.rawValue).joined(separator: ", ")
+        case .computeUnits: return "an integer from 1 to 64"
+        case .scratchpadKiB: return "an integer from 0 to 1048576"
+        case .weightLoad: return WeightLoad.allCases.map(\.rawValue).joined(separator: ", ")
+        case .flattenLoops: return "true or false"
+        case .wordBits: return "32, 64, 128, 256, 512 or 1024"
+        case .spill: return SpillPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+        }
+    }
+
+    /// Parses a knob's value from text; nil when it is not accepted.
+    public func parse(_ text: String) -> KnobValue? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        switch self {
+        case .lanes: return Int(s).flatMap { (1...1_048_576).contains($0) ? .int($0) : nil }
+        case .computeUnits: return Int(s).flatMap { (1...64).contains($0) ? .int($0) : nil }
+        case .scratchpadKiB: return Int(s).flatMap { (0...1_048_576).contains($0) ? .int($0) : nil }
+        case .wordBits: return Int(s).flatMap { [32, 64, 128, 256, 512, 1024].contains($0) ? .int($0) : nil }
+        case .allocation: return LaneAllocation(rawValue: s).map { _ in .text(s) }
+        case .weightLoad: return WeightLoad(rawValue: s).map { _ in .text(s) }
+        case .spill: return SpillPolicy(rawValue: s).map { _ in .text(s) }
+        case .flattenLoops:
+            switch s.lowercased() {
+            case "true", "yes", "1": return .bool(true)
+            case "false", "no", "0": return .bool(false)
+            default: return nil
+            }
+        }
+    }
+}
+
+/// A knob's value.
+public enum KnobValue: Hashable, Sendable, CustomStringConvertible {
+    case int(Int), text(String), bool(Bool)
+    public var description: String {
+        switch self {
+        case .int(let i): return String(i)
+        case .text(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        }
+    }
+}
+
+extension DesignPoint {
+    /// Sets one knob (the value must have come from `Knob.parse`).
+    public mutating func set(_ knob: Knob, _ value: KnobValue) {
+        switch (knob, value) {
+        case (.lanes, .int(let v)): lanes = v
+        case (.computeUnits, .int(let v)): computeUnits = v
+        case (.scratchpadKiB, .int(let v)): scratchpadKiB = v
+        case (.wordBits, .int(let v)): wordBits = v
+        case (.allocation, .text(let s)): allocation = LaneAllocation(rawValue: s) ?? allocation
+        case (.weightLoad, .text(let s)): weightLoad = WeightLoad(rawValue: s) ?? weightLoad
+        case (.spill, .text(let s)): spill = SpillPolicy(rawValue: s) ?? spill
+        case (.flattenLoops, .bool(let b)): flattenLoops = b
+        default: break
+        }
+    }
+
+    public func value(of knob: Knob) -> KnobValue {
+        switch knob {
+        case .lanes: return .int(lanes)
+        case .computeUnits: return .int(computeUnits)
+        case .scratchpadKiB: return .int(scratchpadKiB)
+        case .wordBits: return .int(wordBits)
+        case .allocation: return .text(allocation.rawValue)
+        case .weightLoad: return .text(weightLoad.rawValue)
+        case .spill: return .text(spill.rawValue)
+        case .flattenLoops: return .bool(flattenLoops)
+        }
+    }
+}
+
+import Foundation

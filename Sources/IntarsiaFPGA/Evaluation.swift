@@ -1,0 +1,81 @@
+import IntarsiaCore
+
+/// Limits a design must meet. Resource limits are fractions of the whole part (shell included).
+public struct Constraints: Hashable, Sendable {
+    public var dspFraction: Double = 1
+    public var bramFraction: Double = 1
+    public var uramFraction: Double = 1
+    public var lutFraction: Double = 1
+    public var ffFraction: Double = 1
+    public var maxLatencyMs: Double?
+    public var maxPowerW: Double?
+    public var maxEnergyMJ: Double?
+    public init() {}
+}
+
+/// Which constraints a design breaks.
+public struct Violations: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public static let dsp = Violations(rawValue: 1 << 0)
+    public static let bram = Violations(rawValue: 1 << 1)
+    public static let uram = Violations(rawValue: 1 << 2)
+    public static let lut = Violations(rawValue: 1 << 3)
+    public static let ff = Violations(rawValue: 1 << 4)
+    public static let latency = Violations(rawValue: 1 << 5)
+    public static let power = Violations(rawValue: 1 << 6)
+    public static let energy = Violations(rawValue: 1 << 7)
+
+    public static let named: [(Violations, String)] = [
+        (.dsp, "dsp"), (.bram, "bram18k"), (.uram, "uram"), (.lut, "lut"), (.ff, "ff"),
+        (.latency, "latency_ms"), (.power, "power_w"), (.energy, "energy_mj"),
+    ]
+}
+
+/// An evaluated design: the figures every report is made from.
+public struct Evaluation: Hashable, Sendable {
+    public var latencyCycles: Double = 0
+    public var latencyMs: Double = 0
+    /// Inferences per second when runs go back to back.
+    public var throughputPerSecond: Double = 0
+    public var macs: Double = 0
+    public var offChipBytes: Double = 0
+    public var dsp: Int = 0
+    public var bram18k: Int = 0
+    public var uram: Int = 0
+    public var lut: Int = 0
+    public var ff: Int = 0
+    public var powerW: Double = 0
+    public var energyMJ: Double = 0
+    /// MACs over (cycles × lanes): how busy the MAC array is.
+    public var utilization: Double = 0
+    public var stages: Int = 0
+    public var violations: Violations = []
+
+    public init() {}
+
+    public var feasible: Bool { violations.isEmpty }
+
+    /// The broken constraints, named with the value and its limit.
+    public func violationText(platform: FPGAPlatform, constraints k: Constraints) -> String {
+        var parts: [String] = []
+        func pct(_ f: Double) -> String { "\(Int((f * 100).rounded()))%" }
+        if violations.contains(.dsp) { parts.append("dsp \(dsp) > \(Int(k.dspFraction * Double(platform.dsp))) (\(pct(k.dspFraction)) of \(platform.dsp))") }
+        if violations.contains(.bram) { parts.append("bram18k \(bram18k) > \(Int(k.bramFraction * Double(platform.bram18k))) (\(pct(k.bramFraction)) of \(platform.bram18k))") }
+        if violations.contains(.uram) { parts.append("uram \(uram) > \(Int(k.uramFraction * Double(platform.uram))) (\(pct(k.uramFraction)) of \(platform.uram))") }
+        if violations.contains(.lut) { parts.append("lut \(lut) > \(Int(k.lutFraction * Double(platform.lut))) (\(pct(k.lutFraction)) of \(platform.lut))") }
+        if violations.contains(.ff) { parts.append("ff \(ff) > \(Int(k.ffFraction * Double(platform.ff))) (\(pct(k.ffFraction)) of \(platform.ff))") }
+        if violations.contains(.latency), let l = k.maxLatencyMs { parts.append("latency_ms \(fmt(latencyMs)) > \(fmt(l))") }
+        if violations.contains(.power), let l = k.maxPowerW { parts.append("power_w \(fmt(powerW)) > \(fmt(l))") }
+        if violations.contains(.energy), let l = k.maxEnergyMJ { parts.append("energy_mj \(fmt(energyMJ)) > \(fmt(l))") }
+        return parts.joined(separator: "; ")
+    }
+}
+
+func fmt(_ x: Double) -> String {
+    if x == 0 { return "0" }
+    if abs(x) >= 1e6 || abs(x) < 1e-3 { return String(format: "%.4g", x) }
+    return String(format: "%.4f", x).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+}
+
+import Foundation

@@ -1,0 +1,54 @@
+/// Figures the FPGA cost models use, each with its source. "Assumption" marks a figure not yet
+/// measured; docs/MODEL.md lists them and how to replace them with measurements.
+public enum ModelConstants {
+    /// Pipeline depth of a MAC lane before the adder tree: DSP48E2 with A/B, M and P registers
+    /// (UG579, "DSP48E2 slice", fully pipelined multiply-add: 4 register stages) plus a BRAM read
+    /// with its output register (UG573: 2 cycles). The adder tree adds ceil(log2(lanes along the
+    /// reduction)) levels. For 32 lanes this is 4 + 2 + 5 = 11 cycles per pipeline start.
+    public static let macPipelineBaseDepth = 6.0
+
+    /// Reconfiguration cost of one stage: an instruction read plus the muxes, 10 to 20 ns
+    /// (InTAR, FCCM 2025). The upper end is used.
+    public static let stageSwitchNanoseconds = 20.0
+
+    /// Pipeline depth of a special-function unit (exp, division, compare). Assumption.
+    public static let sfuDepthCycles = 8.0
+
+    /// Fabric cost of one MAC lane beyond its DSP (operand and accumulator registers, adder-tree
+    /// share), by operand width. Assumption, of the order Vitis HLS reports for II=1 MAC loops.
+    public static func lutPerLane(bits: Int, float: Bool) -> Double { float ? 350 : (bits <= 8 ? 24 : 40) }
+    public static func ffPerLane(bits: Int, float: Bool) -> Double { float ? 500 : (bits <= 8 ? 48 : 80) }
+    /// Per compute unit: loop control, address generators, one AXI4 master. Assumption.
+    public static let lutPerUnit = 3000.0
+    public static let ffPerUnit = 4500.0
+    /// Per element lane of a special-function unit: ReLU, add, up-sampling and pooling are a few
+    /// LUTs; exp-based ones (softmax, SiLU, GELU) and layer norm need LUT tables and a divider or
+    /// a DSP multiplier per 4 lanes. Assumption.
+    public static func sfuCostPerLane(_ kind: String) -> (lut: Double, ff: Double, dsp: Double) {
+        switch kind {
+        case "softmax", "silu", "gelu", "layernorm", "reparameterise", "exp": return (180, 220, 0.25)
+        default: return (8, 16, 0)
+        }
+    }
+    /// Elements per cycle of a special-function unit: an eighth of the MAC lanes, at least 16,
+    /// so that it keeps up with a MAC unit whose lanes spread over several outputs at once (a
+    /// 3×3 convolution on 144 lanes makes 16 pixels a cycle). Assumption.
+    public static func sfuWidth(lanes: Int) -> Double { max(16, (Double(lanes) / 8).rounded(.up)) }
+
+    /// Activation buffers below this size use BRAM18K, above it URAM when the part has any.
+    public static let uramThresholdBytes = 65536.0
+
+    /// Energy per MAC by operand width, picojoules, FPGA DSP plus routing. Assumption, scaled from
+    /// Horowitz (ISSCC 2014, 45 nm: 8-bit add 0.03 pJ, 8-bit mult 0.2 pJ, 32-bit mult 3.1 pJ,
+    /// fp32 mult 3.7 pJ, fp32 add 0.9 pJ) by about 5× for FPGA fabric and interconnect.
+    public static func picojoulesPerMAC(bits: Int, float: Bool) -> Double {
+        if float { return bits > 16 ? 23 : 8 }
+        return bits <= 8 ? 1.2 : 2.5
+    }
+    /// On-chip SRAM access energy per byte (BRAM/URAM). Horowitz 2014: 8 KB SRAM, 64-bit read
+    /// 10 pJ, i.e. about 1.25 pJ/B.
+    public static let picojoulesPerOnChipByte = 1.25
+    /// Off-chip access energy per byte: HBM2 about 3.9 pJ/bit (O'Connor et al., "Fine-Grained
+    /// DRAM", MICRO 2017), DDR4 about 15 pJ/bit including the PHY (same source, DDR4 baseline).
+    public static func picojoulesPerOffChipByte(_ kind: String) -> Double { kind == "HBM2" ? 31.2 : 120 }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaSearch
+
+/// A design spec read from YAML: what to explore, on what, under which limits, and where to write.
+/// The format is documented in docs/SPEC.md.
+public struct DesignSpec: Sendable {
+    public var file: String
+    public var name: String
+    public var workload: Workload
+    public var platform: FPGAPlatform
+    public var space: DesignSpace
+    public var constraints: Constraints
+    public var objectives: [Objective]
+    public var search: SearchSettings
+    public var outputPath: String
+    public var paretoOnly: Bool
+    public var top: Int
+
+    public var model: FPGAModel { FPGAModel(workload: workload, platform: platform, constraints: constraints) }
+
+    static let topKeys = ["name", "workload", "platform", "templates", "constraints", "objectives", "search", "output"]
+
+    /// Reads and validates a spec file. Every problem is a `SpecError`.
+    public static func load(path: String) throws -> DesignSpec {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+            throw SpecError(file: path, key: "", problem: "no such file", accepted: "the path of a YAML design spec, e.g. designs/intar/mlp-u280.yaml")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, key: "", problem: "cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
+            throw SpecError(file: path, key: "", problem: "not valid YAML (not UTF-8 text)", accepted: "a YAML mapping; see docs/SPEC.md")
+        }
+        return try parse(text: text, file: path)
+    }
+
+    public static func parse(text: String, file: String) throws -> DesignSpec {
+        let root = try YAMLDocument.root(text: text, file: file)
+        let top = try root.mapping(allowed: topKeys)
+        func required(_ k: String) throws -> Cursor {
+            guard let c = top[k] else { throw SpecError(file: file, key: k, problem: "missing required key") }
+            return c
+        }
+        let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let workload = try WorkloadSection.read(try required("workload"))
+        let platform = try PlatformSection.read(try required("platform"))
+        let space = try TemplatesSection.read(try required("templates"))
+        let constraints = try readConstraints(top["constraints"])
+        var objectives: [Objective] = [.latencyMs, .dsp]
+        if let o = top["objectives"] {
+            objectives = try o.scalarOrList().map { c in
+                guard let v = Objective(rawValue: try c.string()) else { throw c.error("unknown objective", accepted: Objective.acceptedNames) }
+                return v
+            }
+            if Set(objectives).count != objectives.count { throw o.error("an objective is listed twice", value: false) }
+        }
+        let search = try readSearch(top["search"])
+        var output = "results/\(name).csv"
+        var paretoOnly = false
+        var topN = 10
+        if let o = top["output"] {
+            let m = try o.mapping(allowed: ["path", "rows", "top"])
+            if let p = m["path"] {
+                output = try p.string()
+                if output.isEmpty { throw p.error("empty path", accepted: "a file path ending in .csv") }
+            }
+            if let r = m["rows"] {
+                switch try r.string() {
+                case "all": paretoOnly = false
+                case "pareto": paretoOnly = true
+                default: throw r.error("unknown row selection", accepted: "all, pareto")
+                }
+            }
+            if let t = m["top"] { topN = try t.int(min: 0, max: 10_000) }
+        }
+        return DesignSpec(file: file, name: name, workload: workload, platform: platform, space: space, constraints: constraints,
+                          objectives: objectives, search: search, outputPath: output, paretoOnly: paretoOnly, top: topN)
+    }
+
+    static func readConstraints(_ c: Cursor?) throws -> Constraints {
+        var k = Constraints()
+        guard let c else { return k }
+        let m = try c.mapping(allowed: ["dsp", "bram18k", "uram", "lut", "ff", "latency_ms", "power_w", "energy_mj"])
+        func frac(_ key: String) throws -> Double? {
+            try m[key].map { try $0.double(min: 0, max: 1, exclusiveMin: true) }
+        }
+        if let v = try frac("dsp") { k.dspFraction = v }
+        if let v = try frac("bram18k") { k.bramFraction = v }
+        if let v = try frac("uram") { k.uramFraction = v }
+        if let v = try frac("lut") { k.lutFraction = v }
+        if let v = try frac("ff") { k.ffFraction = v }
+        k.maxLatencyMs = try m["latency_ms"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        k.maxPowerW = try m["power_w"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        k.maxEnergyMJ = try m["energy_mj"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        return k
+    }
+
+    static func readSearch(_ c: Cursor?) throws -> SearchSettings {
+        var s = SearchSettings()
+        guard let c else { return s }
+        let m = try c.mapping(allowed: ["strategy", "budget", "seed", "population"])
+        if let v = m["strategy"] {
+            guard let st = Strategy(rawValue: try v.string()) else { throw v.error("unknown strategy", accepted: Strategy.acceptedNames) }
+            s.strategy = st
+        }
+        if let v = m["budget"] { s.budget = try v.positiveInt(max: 100_000_000) }
+        if let v = m["seed"] { s.seed = UInt64(try v.int(min: 0)) }
+        if let v = m["population"] { s.population = try v.int(min: 4, max: 100_000) }
+        return s
+    }
+}
+
+enum PlatformSection {
+    static let overrideKeys = ["clock_mhz", "dsp", "bram18k", "uram", "lut", "ff", "blocking_read_cycles", "burst_latency_cycles", "static_power_w", "memory_gbps", "memory_channels"]
+
+    static func read(_ c: Cursor) throws -> FPGAPlatform {
+        let m: [String: Cursor]
+        if case .scalar = c.node {
+            m = ["name": c]
+        } else {
+            m = try c.mapping(allowed: ["name"] + overrideKeys)
+        }
+        guard let n = m["name"] else { throw SpecError(file: c.file, key: c.child("name"), problem: "missing required key", accepted: PlatformCatalog.acceptedNames) }
+        guard var p = PlatformCatalog.named(try n.string()) else { throw n.error("unknown platform", accepted: PlatformCatalog.acceptedNames) }
+        if let v = m["clock_mhz"] { p.clockMHz = try v.double(min: 1, max: 2000) }
+        if let v = m["dsp"] { p.dsp = try v.positiveInt() }
+        if let v = m["bram18k"] { p.bram18k = try v.int(min: 0) }
+        if let v = m["uram"] { p.uram = try v.int(min: 0) }
+        if let v = m["lut"] { p.lut = try v.positiveInt() }
+        if let v = m["ff"] { p.ff = try v.positiveInt() }
+        if let v = m["blocking_read_cycles"] { p.blockingReadCycles = try v.double(min: 1, max: 10_000) }
+        if let v = m["burst_latency_cycles"] { p.burstLatencyCycles = try v.double(min: 0, max: 10_000) }
+        if let v = m["static_power_w"] { p.staticPowerW = try v.double(min: 0, max: 10_000) }
+        if let v = m["memory_gbps"] { p.memories[p.memories.firstIndex(of: p.mainMemory)!].totalGBps = try v.double(min: 0, max: 1e5, exclusiveMin: true) }
+        if let v = m["memory_channels"] { p.memories[p.memories.firstIndex(of: p.mainMemory)!].channels = try v.int(min: 1, max: 1024) }
+        return p
+    }
+}
+
+enum TemplatesSection {
+    /// Default candidate values for knobs a template section does not list: well-built designs.
+    static func defaultValues(_ k: Knob) -> [KnobValue] {
+        switch k {
+        case .lanes: return [.int(64)]
+        case .allocation: return [.text("proportional")]
+        case .computeUnits: return [.int(2), .int(3), .int(4)]
+        case .scratchpadKiB: return [.int(4096)]
+        case .weightLoad: return [.text("double_buffered")]
+        case .flattenLoops: return [.bool(true)]
+        case .wordBits: return [.int(512)]
+        case .spill: return [.text("overflow")]
+        }
+    }
+
+    static func read(_ c: Cursor) throws -> DesignSpace {
+        let m = try c.mapping(allowed: TemplateKind.allCases.map(\.rawValue))
+        if m.isEmpty { throw c.error("no template listed", value: false, accepted: TemplateKind.acceptedNames) }
+        var spaces: [TemplateSpace] = []
+        for t in TemplateKind.allCases {
+            guard let section = m[t.rawValue] else { continue }
+            let allowed = Knob.knobs(of: t)
+            var knobs: [(Knob, [KnobValue])] = []
+            let entries: [String: Cursor]
+            if case .scalar(let s) = section.node, s.string.isEmpty || s.string == "~" || s.string == "null" {
+                entries = [:]
+            } else {
+                entries = try section.mapping(allowed: allowed.map(\.rawValue))
+            }
+            for k in allowed {
+                guard let e = entries[k.rawValue] else {
+                    knobs.append((k, defaultValues(k)))
+                    continue
+                }
+                var values: [KnobValue] = []
+                for item in try e.scalarOrList() {
+                    let text = try item.string()
+                    guard let v = k.parse(text) else { throw item.error("not a valid value for \(k.rawValue)", accepted: k.accepted) }
+                    if !values.contains(v) { values.append(v) }
+                }
+                knobs.append((k, values))
+            }
+            spaces.append(TemplateSpace(template: t, knobs: knobs))
+        }
+        return DesignSpace(spaces)
+    }
+}

@@ -1,0 +1,148 @@
+import IntarsiaCore
+
+/// Reads `workload:` — a built-in by name with parameters, or an inline task list.
+enum WorkloadSection {
+    static let opNames = ["matmul", "conv2d", "transposed_conv2d", "pool", "upsample", "softmax", "layernorm",
+                          "add", "mul", "elementwise", "relu", "silu", "gelu", "sigmoid", "tanh", "exp"]
+    static let activationOps: Set<String> = ["relu", "silu", "gelu", "sigmoid", "tanh", "exp"]
+    static let elementwiseOps: Set<String> = ["add", "mul", "elementwise"]
+
+    static func read(_ c: Cursor) throws -> Workload {
+        let m = try c.mapping(allowed: ["builtin", "parameters", "data_type", "name", "tasks", "repetitions"])
+        var dataType: DataType?
+        if let d = m["data_type"] {
+            guard let t = DataType(name: try d.string()) else { throw d.error("unknown data type", accepted: DataType.acceptedNames) }
+            dataType = t
+        }
+        switch (m["builtin"], m["tasks"]) {
+        case (nil, nil):
+            throw c.error("give either 'builtin' or 'tasks'", value: false, accepted: "builtin: one of \(BuiltinWorkload.acceptedNames); or tasks: [...]")
+        case (.some, .some):
+            throw c.error("give either 'builtin' or 'tasks', not both", value: false)
+        case (.some(let b), nil):
+            guard let w = BuiltinWorkload(rawValue: try b.string()) else { throw b.error("unknown built-in workload", accepted: BuiltinWorkload.acceptedNames) }
+            var params: [String: Int] = [:]
+            if let p = m["parameters"] {
+                let allowed = Array(w.parameters.keys).sorted()
+                if allowed.isEmpty { throw p.error("'\(w.rawValue)' takes no parameters", value: false) }
+                for (k, v) in try p.mapping(allowed: allowed) {
+                    let x = try v.positiveInt(max: 1 << 20)
+                    if k == "sequence_length" && (x % 32 != 0 || x > 1024) {
+                        throw v.error("sequence length must be a multiple of 32 up to 1024", accepted: "32, 64, ..., 1024")
+                    }
+                    params[k] = x
+                }
+            }
+            if let r = m["repetitions"] { throw r.error("repetitions is for inline task lists; '\(w.rawValue)' fixes its own", value: false) }
+            return try w.make(parameters: params, dataType: dataType)
+        case (nil, .some(let tasksCursor)):
+            if let p = m["parameters"] { throw p.error("parameters go with 'builtin'", value: false) }
+            let name = try m["name"]?.string() ?? "inline"
+            let reps = try m["repetitions"]?.positiveInt(max: 1 << 20) ?? 1
+            let items = try tasksCursor.list()
+            if items.isEmpty { throw tasksCursor.error("the task list is empty", value: false, accepted: "at least one task") }
+            var tasks: [(Task, [Workload.Input])] = []
+            for item in items { tasks.append(try readTask(item, defaultType: dataType ?? .int16)) }
+            do {
+                return try Workload(name: name, tasks: tasks, repetitions: reps)
+            } catch let e as Workload.GraphError {
+                throw SpecError(file: c.file, key: tasksCursor.path, problem: e.description)
+            }
+        }
+    }
+
+    static let taskKeys = ["name", "op", "inputs", "data_type", "weight_type", "weights", "m", "k", "n", "batch", "channels", "height", "width",
+                           "filters", "kernel", "kernel_h", "kernel_w", "stride", "padding", "window", "factor", "rows", "cols", "elements"]
+
+    static func readTask(_ c: Cursor, defaultType: DataType) throws -> (Task, [Workload.Input]) {
+        let m = try c.mapping(allowed: taskKeys)
+        guard let nameC = m["name"] else { throw SpecError(file: c.file, key: c.child("name"), problem: "missing required key") }
+        let name = try nameC.string()
+        if name.isEmpty || name == "input" { throw nameC.error("not a usable task name", accepted: "a non-empty name other than 'input'") }
+        guard let opC = m["op"] else { throw SpecError(file: c.file, key: c.child("op"), problem: "missing required key", accepted: opNames.joined(separator: ", ")) }
+        let opName = try opC.string()
+        guard opNames.contains(opName) else { throw opC.error("unknown operator", accepted: opNames.joined(separator: ", ")) }
+        var type = defaultType
+        if let d = m["data_type"] {
+            guard let t = DataType(name: try d.string()) else { throw d.error("unknown data type", accepted: DataType.acceptedNames) }
+            type = t
+        }
+        var weightType: DataType?
+        if let d = m["weight_type"] {
+            guard let t = DataType(name: try d.string()) else { throw d.error("unknown data type", accepted: DataType.acceptedNames) }
+            weightType = t
+        }
+        func dim(_ k: String, default d: Int? = nil, min lo: Int = 1) throws -> Int {
+            if let v = m[k] { return try v.int(min: lo, max: 1 << 30, what: "a positive integer") }
+            if let d { return d }
+            throw SpecError(file: c.file, key: c.child(k), problem: "missing dimension for op '\(opName)'", accepted: "a positive integer")
+        }
+        let op: Operator
+        switch opName {
+        case "matmul":
+            var off = true
+            if let w = m["weights"] {
+                switch try w.string() {
+                case "off_chip": off = true
+                case "on_chip": off = false
+                default: throw w.error("unknown weight placement", accepted: "off_chip, on_chip")
+                }
+            }
+            op = .matmul(m: try dim("m"), k: try dim("k"), n: try dim("n"), weightsOffChip: off)
+        case "conv2d", "transposed_conv2d":
+            let kernel = try m["kernel"].map { try $0.positiveInt(max: 1 << 10) }
+            let r = try dim("kernel_h", default: kernel), s = try dim("kernel_w", default: kernel)
+            let args = (try dim("batch", default: 1), try dim("channels"), try dim("height"), try dim("width"), try dim("filters"),
+                        r, s, try dim("stride", default: 1), try dim("padding", default: 0, min: 0))
+            if opName == "conv2d" {
+                if args.2 + 2 * args.8 < r || args.3 + 2 * args.8 < s {
+                    throw SpecError(file: c.file, key: c.child("kernel"), value: "\(r)x\(s)", problem: "kernel larger than the padded input \(args.2 + 2 * args.8)x\(args.3 + 2 * args.8)")
+                }
+                op = .conv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8)
+            } else {
+                op = .transposedConv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8)
+            }
+        case "pool":
+            op = .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: try dim("window", default: 2))
+        case "upsample":
+            op = .upsample(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), factor: try dim("factor", default: 2))
+        case "softmax":
+            op = .softmax(rows: try dim("rows"), cols: try dim("cols"))
+        case "layernorm":
+            op = .layerNorm(rows: try dim("rows"), cols: try dim("cols"))
+        default:
+            if activationOps.contains(opName) {
+                op = .activation(elements: try dim("elements"), kind: opName)
+            } else {
+                op = .elementwise(elements: try dim("elements"), kind: opName)
+            }
+        }
+        var inputs: [Workload.Input] = []
+        if let ic = m["inputs"] {
+            for item in try ic.scalarOrList() {
+                if case .mapping = item.node {
+                    let im = try item.mapping(allowed: ["from", "edge"])
+                    guard let f = im["from"] else { throw SpecError(file: c.file, key: item.child("from"), problem: "missing required key") }
+                    var kind = defaultEdge(op)
+                    if let e = im["edge"] {
+                        guard let k = EdgeKind(rawValue: try e.string()) else { throw e.error("unknown edge kind", accepted: "stream, barrier") }
+                        kind = k
+                    }
+                    inputs.append(.init(try f.string(), kind))
+                } else {
+                    inputs.append(.init(try item.string(), defaultEdge(op)))
+                }
+            }
+        } else {
+            inputs = [.init("input", .stream)]
+        }
+        return (Task(name: name, op: op, dataType: type, weightDataType: weightType), inputs)
+    }
+
+    /// A matrix-vector product needs its whole input vector (barrier); matrix products with
+    /// several rows, convolutions (line buffers) and special-function ops take a stream.
+    static func defaultEdge(_ op: Operator) -> EdgeKind {
+        if case let .matmul(m, _, _, _) = op, m == 1 { return .barrier }
+        return .stream
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import IntarsiaDriver
+import IntarsiaReports
+import IntarsiaSearch
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explore a spec's design space; write every design (or the Pareto set) as CSV.")
+
+    @Argument(help: "Design spec (YAML), e.g. designs/intar/mlp-u280.yaml") var spec: String
+    @Option(name: .shortAndLong, help: "CSV to write (default: the spec's output.path)") var output: String?
+    @Flag(help: "Write only the Pareto set") var paretoOnly = false
+    @Option(help: "exhaustive, random, nsga2 or auto") var strategy: String?
+    @Option(help: "Most designs to evaluate") var budget: Int?
+    @Option(help: "Random seed") var seed: UInt64?
+    @Option(help: "Worker threads (default: all cores)") var jobs: Int?
+    @Flag(name: .shortAndLong, help: "No progress on stderr") var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            var o = SearchJob.Options()
+            o.output = output
+            o.paretoOnly = paretoOnly ? true : nil
+            if let s = strategy {
+                guard let st = Strategy(rawValue: s) else { throw UserError("--strategy '\(s)': unknown strategy; accepted: \(Strategy.acceptedNames)") }
+                o.strategy = st
+            }
+            if let b = budget, b < 1 { throw UserError("--budget \(b): must be at least 1") }
+            if let j = jobs, j < 1 { throw UserError("--jobs \(j): must be at least 1") }
+            o.budget = budget
+            o.seed = seed
+            o.workers = jobs
+            o.progress = !quiet
+            let r = try SearchJob.run(specPath: spec, options: o, stderr: writeStderr)
+            let s = r.summary
+            writeStderr("\(s.strategy.rawValue): \(s.evaluated) of \(s.spaceSize) designs evaluated (\(s.pruned) pruned), \(s.feasible) feasible, Pareto front \(s.pareto.count), \(String(format: "%.2f", s.seconds)) s; wrote \(r.outputPath)\n")
+            print(r.table, terminator: "")
+        }
+    }
+}
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Evaluate one design point with a per-task and per-stage breakdown.")
+
+    @Argument(help: "Design spec (YAML)") var spec: String
+    @Option(help: "Template to evaluate (default: the spec's first)") var template: String?
+    @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable); also template=NAME") var sets: [String] = []
+    @Option(help: "text or json") var format = "text"
+
+    func run() throws {
+        try reportingErrors {
+            guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
+            let r = try EvaluateJob.run(specPath: spec, template: template, sets: sets)
+            print(format == "json" ? try EvaluateJob.json(r) : EvaluateJob.text(r), terminator: format == "json" ? "\n" : "")
+        }
+    }
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Line up the best design per template of result CSVs, with ratios against a baseline.")
+
+    @Argument(help: "Result CSVs written by 'intarsia search'") var files: [String]
+    @Option(help: "Column to rank by (lower is better)") var metric = "latency_cycles"
+    @Option(help: "Row of the comparison that ratios are taken against (0 = first)") var baseline = 0
+    @Option(help: "Only designs with this many lanes (a matched budget)") var lanes: Int?
+    @Option(name: .shortAndLong, help: "Also write the comparison to this CSV") var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            guard !files.isEmpty else { throw UserError("give at least one result CSV") }
+            let tables = try files.map(DesignTable.read)
+            let rows = try Comparison.rows(tables: tables, metric: metric, baseline: baseline, lanes: lanes)
+            print(TextTable.render(header: Comparison.header, rows: rows), terminator: "")
+            if let output {
+                try writeAtomically(([Comparison.header] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
+                writeStderr("wrote \(output)\n")
+            }
+        }
+    }
+}
+
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Best dataflow, sequential and reconfigurable design per kernel at each matched lane budget.")
+
+    @Argument(help: "Result CSVs, one per kernel") var files: [String]
+    @Option(name: .shortAndLong, help: "CSV to write") var output = "results/intar-hdv-summary.csv"
+
+    func run() throws {
+        try reportingErrors {
+            let rows = HDVSummary.rows(tables: try files.map(DesignTable.read))
+            guard !rows.isEmpty else { throw UserError("no lane budget at which all three templates have a feasible design in the given files") }
+            try writeAtomically(([HDVSummary.header] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
+            print(TextTable.render(header: HDVSummary.header, rows: rows), terminator: "")
+            writeStderr("wrote \(output)\n")
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Model latency of published designs against their hardware measurements.")
+
+    func run() throws {
+        try reportingErrors {
+            var rows: [[String]] = []
+            var failed = 0
+            for d in PublishedDesign.all {
+                let c = try d.check()
+                if !c.withinTolerance { failed += 1 }
+                rows.append([d.name, String(Int64(d.measuredCycles)), String(Int64(c.modelCycles.rounded())),
+                             String(format: "%+.1f%%", c.relativeError * 100), String(format: "%.0f%%", d.tolerance * 100),
+                             c.withinTolerance ? "ok" : "OUT", String(d.measuredDSP), String(c.modelDSP)])
+            }
+            print(TextTable.render(header: ["design", "measured_cycles", "model_cycles", "error", "tolerance", "", "measured_dsp", "model_dsp"], rows: rows), terminator: "")
+            if failed > 0 { throw UserError("\(failed) design(s) outside tolerance", exitCode: 1) }
+        }
+    }
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Design points evaluated per second on one core (build with -c release).")
+
+    @Argument(help: "Design specs to measure") var specs: [String]
+    @Option(help: "Seconds per spec and template") var seconds = 1.0
+
+    func run() throws {
+        try reportingErrors {
+            #if DEBUG
+            writeStderr("warning: this is a debug build; run 'swift run -c release intarsia bench ...' for figures worth recording\n")
+            #endif
+            let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
+            print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
+                                   rows: rows.map { [$0.spec, $0.template.rawValue, String($0.points), String(format: "%.2f", $0.seconds), String(format: "%.0f", $0.perSecond)] }),
+                  terminator: "")
+        }
+    }
+}
+
+struct Platforms: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the platform catalog.")
+    func run() throws {
+        print(PlatformListing.text(), terminator: "")
+    }
+}
+
+struct Workloads: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the built-in workloads.")
+    func run() throws {
+        print(PlatformListing.workloads(), terminator: "")
+    }
+}
