@@ -25,10 +25,12 @@ public struct Violations: OptionSet, Hashable, Sendable {
     public static let latency = Violations(rawValue: 1 << 5)
     public static let power = Violations(rawValue: 1 << 6)
     public static let energy = Violations(rawValue: 1 << 7)
+    /// A stage of a given schedule runs more MAC tasks at once than the design has units.
+    public static let schedule = Violations(rawValue: 1 << 8)
 
     public static let named: [(Violations, String)] = [
         (.dsp, "dsp"), (.bram, "bram18k"), (.uram, "uram"), (.lut, "lut"), (.ff, "ff"),
-        (.latency, "latency_ms"), (.power, "power_w"), (.energy, "energy_mj"),
+        (.latency, "latency_ms"), (.power, "power_w"), (.energy, "energy_mj"), (.schedule, "schedule"),
     ]
 }
 
@@ -68,6 +70,7 @@ public struct Evaluation: Hashable, Sendable {
         if violations.contains(.latency), let l = k.maxLatencyMs { parts.append("latency_ms \(fmt(latencyMs)) > \(fmt(l))") }
         if violations.contains(.power), let l = k.maxPowerW { parts.append("power_w \(fmt(powerW)) > \(fmt(l))") }
         if violations.contains(.energy), let l = k.maxEnergyMJ { parts.append("energy_mj \(fmt(energyMJ)) > \(fmt(l))") }
+        if violations.contains(.schedule) { parts.append("schedule: a stage runs more MAC tasks than compute units") }
         return parts.joined(separator: "; ")
     }
 }

@@ -1,24 +1,93 @@
 import Foundation
 import IntarsiaCore
 
-/// One stage of a schedule: a contiguous run of the topological order and how it splits lanes.
+/// One stage of a schedule: tasks run together (in topological order) and how they split lanes.
 public struct ScheduledStage: Hashable, Sendable {
-    public var tasks: Range<Int>
+    public var tasks: [Int]
     public var allocation: LaneAllocation
+    /// Tensors produced by earlier stages and still needed by this stage or later ones: what the
+    /// scratchpad holds (or what spills) at the boundary before this stage.
+    public var liveTensorsBefore: [Int]
+    public var liveBytesBefore: Double
+}
+
+/// A static schedule: stages in execution order.
+public struct Schedule: Hashable, Sendable {
+    public var stages: [ScheduledStage]
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Builds a schedule from stages of task indices, checking that every task runs exactly
+    /// once and no task runs before a producer it needs, and working out what is alive at each
+    /// stage boundary.
+    public init(_ w: CompiledWorkload, stages groups: [[Int]], allocations: [LaneAllocation]? = nil) throws {
+        let n = w.tasks.count
+        var stageOf = [Int](repeating: -1, count: n)
+        for (k, g) in groups.enumerated() {
+            if g.isEmpty { throw Invalid(description: "stage \(k) has no task") }
+            for i in g {
+                guard i >= 0 && i < n else { throw Invalid(description: "stage \(k) names task index \(i), outside 0..<\(n)") }
+                guard stageOf[i] == -1 else { throw Invalid(description: "task '\(w.tasks[i].name)' is in stage \(stageOf[i]) and stage \(k); each task runs once") }
+                stageOf[i] = k
+            }
+        }
+        if let missing = stageOf.firstIndex(of: -1) { throw Invalid(description: "task '\(w.tasks[missing].name)' is in no stage") }
+        for (c, t) in w.tasks.enumerated() {
+            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where stageOf[w.predecessorTask[e]] > stageOf[c] {
+                throw Invalid(description: "task '\(t.name)' (stage \(stageOf[c])) needs '\(w.tasks[w.predecessorTask[e]].name)', which runs later (stage \(stageOf[w.predecessorTask[e]]))")
+            }
+        }
+        var consumersLastStage = [Int](repeating: -1, count: n)
+        for (c, t) in w.tasks.enumerated() {
+            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) {
+                let p = w.predecessorTask[e]
+                consumersLastStage[p] = max(consumersLastStage[p], stageOf[c])
+            }
+        }
+        stages = groups.enumerated().map { k, g in
+            let live = (0..<n).filter { stageOf[$0] < k && consumersLastStage[$0] >= k }
+            return ScheduledStage(tasks: g.sorted(), allocation: allocations?[k] ?? .proportional, liveTensorsBefore: live,
+                                  liveBytesBefore: live.reduce(0) { $0 + w.tasks[$1].outputBytes })
+        }
+    }
 }
 
 /// The analytical model of the three FPGA templates for one workload on one platform.
-/// `evaluate` is the hot path of every search: it allocates nothing for dataflow and
-/// sequential designs.
+/// `evaluate` is the hot path of every search: dataflow and sequential schedules depend only on
+/// the workload and are built once, so their evaluation allocates nothing.
 public struct FPGAModel: Sendable {
     public let compiled: CompiledWorkload
     public let platform: FPGAPlatform
     public let constraints: Constraints
+    let dataflowSchedules: [LaneAllocation: Schedule]
+    let sequentialSchedule: Schedule
+    /// A schedule the reconfigurable template must follow (hand-written, or from a solver)
+    /// instead of the one it would choose.
+    public let fixedReconfigurableSchedule: Schedule?
 
-    public init(workload: Workload, platform: FPGAPlatform, constraints: Constraints = Constraints()) {
-        self.compiled = CompiledWorkload(workload, platform: platform)
+    public init(workload: Workload, platform: FPGAPlatform, constraints: Constraints = Constraints(), reconfigurableSchedule: [[Int]]? = nil) throws {
+        let c = CompiledWorkload(workload, platform: platform)
+        compiled = c
         self.platform = platform
         self.constraints = constraints
+        let all = Array(0..<c.tasks.count)
+        var df: [LaneAllocation: Schedule] = [:]
+        for a in LaneAllocation.allCases { df[a] = try! Schedule(c, stages: [all], allocations: [a]) }
+        dataflowSchedules = df
+        // Sequential: a new stage at every MAC task; special-function tasks join the stage before.
+        var groups: [[Int]] = []
+        for i in all {
+            if c.tasks[i].isMAC || groups.isEmpty { groups.append([i]) } else { groups[groups.count - 1].append(i) }
+        }
+        sequentialSchedule = try! Schedule(c, stages: groups, allocations: groups.map { _ in .uniform })
+        fixedReconfigurableSchedule = try reconfigurableSchedule.map { try Schedule(c, stages: $0) }
+    }
+
+    /// A model without a fixed schedule (cannot fail).
+    public init(workload: Workload, platform: FPGAPlatform, constraints: Constraints = Constraints()) {
+        try! self.init(workload: workload, platform: platform, constraints: constraints, reconfigurableSchedule: nil)
     }
 
     public func evaluate(_ p: DesignPoint) -> Evaluation {
@@ -28,19 +97,15 @@ public struct FPGAModel: Sendable {
 
     /// The stages a template runs for a design point. Dataflow: one stage with every task.
     /// Sequential: one stage per MAC task with the special-function tasks that follow it.
-    /// Reconfigurable: the best contiguous partition of the topological order (dynamic program,
-    /// exact over such partitions; the GLPK scheduler replaces it for general schedules).
-    public func schedule(_ p: DesignPoint) -> [ScheduledStage] {
-        let n = compiled.tasks.count
+    /// Reconfigurable: the best partition of the topological order into contiguous stages
+    /// (a dynamic program, exact over such partitions; labelled heuristic in reports because
+    /// general schedules are the GLPK scheduler's).
+    public func schedule(_ p: DesignPoint) -> Schedule {
         switch p.template {
-        case .dataflow:
-            return [ScheduledStage(tasks: 0..<n, allocation: p.allocation)]
-        case .sequential:
-            var cuts = [0]
-            for i in 1..<max(n, 1) where compiled.tasks[i].isMAC { cuts.append(i) }
-            cuts.append(n)
-            return zip(cuts, cuts.dropFirst()).filter { $0 < $1 }.map { ScheduledStage(tasks: $0..<$1, allocation: .uniform) }
+        case .dataflow: return dataflowSchedules[p.allocation]!
+        case .sequential: return sequentialSchedule
         case .reconfigurable:
+            if let f = fixedReconfigurableSchedule { return bestAllocations(p, f) }
             return partition(p)
         }
     }
@@ -65,7 +130,7 @@ public struct FPGAModel: Sendable {
         return (bram, uram, sb, su)
     }
 
-    func partition(_ p: DesignPoint) -> [ScheduledStage] {
+    func partition(_ p: DesignPoint) -> Schedule {
         let n = compiled.tasks.count
         let env = CycleEnvironment(platform: platform, point: p)
         let caps = memoryCaps(p)
@@ -91,25 +156,46 @@ public struct FPGAModel: Sendable {
                 }
             }
         }
-        var stages: [ScheduledStage] = []
+        var groups: [[Int]] = []
+        var allocations: [LaneAllocation] = []
         var j = n
         while j > 0 {
             let (i, a) = choice[j]
-            stages.append(ScheduledStage(tasks: i..<j, allocation: a))
+            groups.append(Array(i..<j))
+            allocations.append(a)
             j = i
         }
-        return stages.reversed()
+        return try! Schedule(compiled, stages: groups.reversed(), allocations: allocations.reversed())
     }
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, recorder: inout R) -> Evaluation {
-        let stages = schedule(p)
-        return evaluate(p, stages: stages, recorder: &recorder)
+        return evaluate(p, schedule: schedule(p), recorder: &recorder)
+    }
+
+    /// The better of the two lane allocations for each stage of a given schedule (a
+    /// hand-written one, or one from a solver).
+    public func bestAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule {
+        let env = CycleEnvironment(platform: platform, point: p)
+        var out = s
+        var none = NoRecorder()
+        for k in out.stages.indices {
+            var best = Double.infinity
+            for a in LaneAllocation.allCases {
+                if let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a, env: env, stageIndex: k, recorder: &none),
+                   c.cycles < best {
+                    best = c.cycles
+                    out.stages[k].allocation = a
+                }
+            }
+        }
+        return out
     }
 
     /// Evaluates a design point under a given schedule (the reconfigurable template's schedules
     /// may come from elsewhere: a heuristic, the ILP, a hand-written one).
-    public func evaluate<R: CostRecorder>(_ p: DesignPoint, stages: [ScheduledStage], recorder: inout R) -> Evaluation {
+    public func evaluate<R: CostRecorder>(_ p: DesignPoint, schedule: Schedule, recorder: inout R) -> Evaluation {
+        let stages = schedule.stages
         let env = CycleEnvironment(platform: platform, point: p)
         let maxUnits = units(p)
         let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
@@ -117,12 +203,14 @@ public struct FPGAModel: Sendable {
         var maxBram = 0.0, maxUram = 0.0
         var dfDSP = 0.0, dfLUT = 0.0, dfFF = 0.0
         var lanesInUse = 0.0
+        var tooManyTasks = false
         for (k, s) in stages.enumerated() {
             var spill = (cycles: 0.0, bytes: 0.0)
-            if s.tasks.lowerBound > 0 {
-                spill = StageModel.spill(liveBytes: compiled.liveBytesAtBoundary[s.tasks.lowerBound], scratchpadBytes: scratch, policy: p.spill, env: env)
+            if k > 0 {
+                spill = StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
             }
             guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env, stageIndex: k, recorder: &recorder) else {
+                tooManyTasks = true
                 continue
             }
             cycles += spill.cycles + c.cycles
@@ -134,7 +222,8 @@ public struct FPGAModel: Sendable {
             if recorder.isRecording {
                 recorder.record(StageRecord(stage: k, tasks: s.tasks.map { compiled.tasks[$0].name },
                                             pattern: StageModel.pattern(compiled, s.tasks, units: maxUnits),
-                                            cycles: c.cycles, spillBytesBefore: spill.bytes / 2, bufferBytes: c.bufferBytes))
+                                            cycles: c.cycles, spillBytesBefore: spill.bytes / 2, bufferBytes: c.bufferBytes,
+                                            liveBefore: s.liveTensorsBefore.map { compiled.tasks[$0].name }, liveBytesBefore: s.liveBytesBefore))
             }
         }
         var e = Evaluation()
@@ -181,6 +270,7 @@ public struct FPGAModel: Sendable {
         e.energyMJ = totalPJ * 1e-9
         e.powerW = seconds > 0 ? totalPJ * 1e-12 / seconds : 0
         e.violations = violations(of: e)
+        if tooManyTasks { e.violations.insert(.schedule) }
         return e
     }
 

@@ -82,6 +82,9 @@ public struct StageRecord: Sendable, Codable {
     public var cycles: Double
     public var spillBytesBefore: Double
     public var bufferBytes: Double
+    /// Tensors (by producer) alive at the boundary before this stage: the scratchpad contents.
+    public var liveBefore: [String]
+    public var liveBytesBefore: Double
 }
 
 /// Receives per-task and per-stage figures while a schedule is costed; the search uses the
@@ -152,14 +155,15 @@ enum StageModel {
         }
     }
 
-    /// Costs tasks `range` of the topological order run as one stage on `lanes` lanes, with at
-    /// most `maxUnits` MAC tasks at once. Nil when the stage has more MAC tasks than units.
-    static func cost<R: CostRecorder>(_ w: CompiledWorkload, _ range: Range<Int>, lanes: Int, maxUnits: Int,
-                                      allocation: LaneAllocation, env: CycleEnvironment,
-                                      stageIndex: Int, recorder: inout R) -> StageCost? {
+    /// Costs `tasks` (indices in topological order, ascending) run as one stage on `lanes`
+    /// lanes, with at most `maxUnits` MAC tasks at once. Nil when the stage has more MAC tasks
+    /// than units. Inputs produced by earlier stages are ready at the stage start.
+    static func cost<S: Collection<Int>, R: CostRecorder>(_ w: CompiledWorkload, _ tasks: S, lanes: Int, maxUnits: Int,
+                                                          allocation: LaneAllocation, env: CycleEnvironment,
+                                                          stageIndex: Int, recorder: inout R) -> StageCost? {
         var macTasks = 0
         var macSum = 0.0
-        for i in range where w.tasks[i].isMAC {
+        for i in tasks where w.tasks[i].isMAC {
             macTasks += 1
             macSum += w.tasks[i].macs
         }
@@ -168,13 +172,13 @@ enum StageModel {
         c.macTasks = macTasks
         let totalLanes = Double(lanes)
         let bw = env.unitBytesPerCycle(units: max(macTasks, 1))
-        let n = range.count
-        let base = range.lowerBound
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * n) { buf -> StageCost in
-            // start, finish, fill, width per task of the stage
+        let n = w.tasks.count
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { buf -> StageCost in
+            // Per task index: start, finish, fill, width, and 1 when the task is in this stage.
+            for k in 0..<n { buf[5 * k + 4] = 0 }
+            for i in tasks { buf[5 * i + 4] = 1 }
             var end = 0.0
-            for j in 0..<n {
-                let i = base + j
+            for i in tasks {
                 let t = w.tasks[i]
                 var width: Double
                 var busy: Double
@@ -205,8 +209,8 @@ enum StageModel {
                 var tailFloor = 0.0
                 for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) {
                     let p = w.predecessorTask[e]
-                    guard p >= base else { continue }  // produced in an earlier stage: ready
-                    let pj = 4 * (p - base)
+                    let pj = 5 * p
+                    guard buf[pj + 4] == 1 else { continue }  // produced in an earlier stage: ready
                     if w.predecessorStreams[e] {
                         start = max(start, buf[pj] + buf[pj + 2])
                         tailFloor = max(tailFloor, buf[pj + 1] + fill)
@@ -218,10 +222,10 @@ enum StageModel {
                     }
                 }
                 let finish = max(start + busy, tailFloor)
-                buf[4 * j] = start
-                buf[4 * j + 1] = finish
-                buf[4 * j + 2] = fill
-                buf[4 * j + 3] = width
+                buf[5 * i] = start
+                buf[5 * i + 1] = finish
+                buf[5 * i + 2] = fill
+                buf[5 * i + 3] = width
                 end = max(end, finish)
                 if recorder.isRecording {
                     recorder.record(TaskRecord(
@@ -251,14 +255,15 @@ enum StageModel {
     }
 
     /// The pattern name of a stage, for schedules people read.
-    static func pattern(_ w: CompiledWorkload, _ range: Range<Int>, units: Int) -> String {
-        let macs = range.filter { w.tasks[$0].isMAC }
+    static func pattern(_ w: CompiledWorkload, _ tasks: [Int], units: Int) -> String {
+        let macs = tasks.filter { w.tasks[$0].isMAC }
+        let members = Set(tasks)
         if macs.isEmpty { return "sfu" }
         if macs.count == 1 { return units > 1 ? "split" : "sequential" }
         var streams = 0, barriers = 0
-        for i in range {
+        for i in tasks {
             let t = w.tasks[i]
-            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where w.predecessorTask[e] >= range.lowerBound {
+            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where members.contains(w.predecessorTask[e]) {
                 if w.predecessorStreams[e] { streams += 1 } else { barriers += 1 }
             }
         }

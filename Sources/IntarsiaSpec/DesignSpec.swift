@@ -18,7 +18,14 @@ public struct DesignSpec: Sendable {
     public var paretoOnly: Bool
     public var top: Int
 
-    public var model: FPGAModel { FPGAModel(workload: workload, platform: platform, constraints: constraints) }
+    /// A hand-written reconfigurable schedule (`templates.reconfigurable.schedule`), as stages
+    /// of task indices.
+    public var reconfigurableSchedule: [[Int]]?
+
+    public var model: FPGAModel {
+        // The schedule was checked against the workload when the spec was read.
+        try! FPGAModel(workload: workload, platform: platform, constraints: constraints, reconfigurableSchedule: reconfigurableSchedule)
+    }
 
     static let topKeys = ["name", "workload", "platform", "templates", "constraints", "objectives", "search", "output"]
 
@@ -47,7 +54,27 @@ public struct DesignSpec: Sendable {
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let workload = try WorkloadSection.read(try required("workload"))
         let platform = try PlatformSection.read(try required("platform"))
-        let space = try TemplatesSection.read(try required("templates"))
+        let (space, scheduleNames) = try TemplatesSection.read(try required("templates"))
+        var schedule: [[Int]]?
+        if let (cursor, names) = scheduleNames {
+            let index = Dictionary(uniqueKeysWithValues: workload.tasks.enumerated().map { ($1.name, $0) })
+            var groups: [[Int]] = []
+            for (k, stage) in names.enumerated() {
+                groups.append(try stage.enumerated().map { j, name in
+                    guard let i = index[name] else {
+                        throw SpecError(file: file, key: "\(cursor.path)[\(k)][\(j)]", value: name, problem: "no such task in the workload",
+                                        accepted: workload.tasks.map(\.name).joined(separator: ", "))
+                    }
+                    return i
+                })
+            }
+            do {
+                _ = try FPGAModel(workload: workload, platform: PlatformCatalog.u280, reconfigurableSchedule: groups)
+            } catch let e as Schedule.Invalid {
+                throw SpecError(file: file, key: cursor.path, problem: "not a valid schedule: \(e.description)")
+            }
+            schedule = groups
+        }
         let constraints = try readConstraints(top["constraints"])
         var objectives: [Objective] = [.latencyMs, .dsp]
         if let o = top["objectives"] {
@@ -77,7 +104,8 @@ public struct DesignSpec: Sendable {
             if let t = m["top"] { topN = try t.int(min: 0, max: 10_000) }
         }
         return DesignSpec(file: file, name: name, workload: workload, platform: platform, space: space, constraints: constraints,
-                          objectives: objectives, search: search, outputPath: output, paretoOnly: paretoOnly, top: topN)
+                          objectives: objectives, search: search, outputPath: output, paretoOnly: paretoOnly, top: topN,
+                          reconfigurableSchedule: schedule)
     }
 
     static func readConstraints(_ c: Cursor?) throws -> Constraints {
@@ -155,8 +183,10 @@ enum TemplatesSection {
         }
     }
 
-    static func read(_ c: Cursor) throws -> DesignSpace {
+    /// The design space, and the hand-written reconfigurable schedule if one is given.
+    static func read(_ c: Cursor) throws -> (DesignSpace, (Cursor, [[String]])?) {
         let m = try c.mapping(allowed: TemplateKind.allCases.map(\.rawValue))
+        var schedule: (Cursor, [[String]])?
         if m.isEmpty { throw c.error("no template listed", value: false, accepted: TemplateKind.acceptedNames) }
         var spaces: [TemplateSpace] = []
         for t in TemplateKind.allCases {
@@ -167,7 +197,14 @@ enum TemplatesSection {
             if case .scalar(let s) = section.node, s.string.isEmpty || s.string == "~" || s.string == "null" {
                 entries = [:]
             } else {
-                entries = try section.mapping(allowed: allowed.map(\.rawValue))
+                var keys = allowed.map(\.rawValue)
+                if t == .reconfigurable { keys.append("schedule") }
+                entries = try section.mapping(allowed: keys)
+            }
+            if let sc = entries["schedule"] {
+                let stages = try sc.list()
+                if stages.isEmpty { throw sc.error("the schedule has no stage", value: false, accepted: "a list of stages, each a list of task names") }
+                schedule = (sc, try stages.map { try $0.scalarOrList().map { try $0.string() } })
             }
             for k in allowed {
                 guard let e = entries[k.rawValue] else {
@@ -184,6 +221,6 @@ enum TemplatesSection {
             }
             spaces.append(TemplateSpace(template: t, knobs: knobs))
         }
-        return DesignSpace(spaces)
+        return (DesignSpace(spaces), schedule)
     }
 }
