@@ -147,7 +147,7 @@ enum PlatformSection {
     static func read(_ c: Cursor) throws -> FPGAPlatform {
         let m: [String: Cursor]
         if case .scalar = c.node {
-            m = ["name": c]
+            m = ["name": Cursor(file: c.file, path: c.child("name"), node: c.node)]
         } else {
             m = try c.mapping(allowed: ["name"] + overrideKeys)
         }

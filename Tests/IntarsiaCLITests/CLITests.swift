@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import IntarsiaDriver
+
+/// Runs the built `intarsia` binary as a user would.
+struct CLI {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL? {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [beside.appendingPathComponent("intarsia"), beside.deletingLastPathComponent().appendingPathComponent("intarsia"),
+                          root.appendingPathComponent(".build/debug/intarsia")]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ args: [String]) throws -> Output {
+        let bin = try #require(binary, "the intarsia executable was not built beside the tests")
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = args
+        p.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temp(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("intarsia-cli-\(UUID().uuidString)-\(name)").path
+    }
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func searchWritesTheDocumentedColumns() throws {
+        let out = CLI.temp("mlp.csv")
+        let r = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("latency_cycles"))
+        #expect(r.stderr.contains("designs evaluated"))
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let header = text.split(separator: "\n")[0].split(separator: ",").map(String.init)
+        for c in ["template", "lanes", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "lut", "ff", "offchip_bytes",
+                  "power_w", "energy_mj", "feasible", "violations", "pareto"] {
+            #expect(header.contains(c), "missing column \(c)")
+        }
+        #expect(text.contains(",true\n"))  // some design on the front
+    }
+
+    @Test func evaluateGivesABreakdownAndJSON() throws {
+        let r = try CLI.run(["evaluate", "designs/intar/gating-u280.yaml", "--set", "template=sequential", "--set", "lanes=96", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect((json["tasks"] as! [Any]).count == 5)
+        #expect((json["design"] as! [String: String])["lanes"] == "96")
+        let t = try CLI.run(["evaluate", "designs/intar/self-attention-u280.yaml", "--set", "template=reconfigurable", "--set", "compute_units=2"])
+        #expect(t.status == 0)
+        #expect(t.stdout.contains("stages (one repetition)") && t.stdout.contains("qk"))
+        let bad = try CLI.run(["evaluate", "designs/intar/mlp-u280.yaml", "--set", "lanes=zero"])
+        #expect(bad.status == 2 && bad.stderr.contains("accepted"))
+    }
+
+    /// One clear error and exit code 2 for every kind of bad spec, never a crash.
+    @Test(arguments: [
+        ("unknown key", "workload: {builtin: mlp}\nplatform: u280\ntemplates: {sequential: {lanes: 16}}\ncolour: red\n", "colour: unknown key"),
+        ("wrong type", "workload: {builtin: mlp}\nplatform: u280\ntemplates: {sequential: {lanes: [a]}}\n", "templates.sequential.lanes[0]: 'a'"),
+        ("zero dimension", "platform: u280\ntemplates: {sequential: {lanes: 8}}\nworkload:\n  tasks: [{name: a, op: matmul, m: 0, k: 4, n: 4}]\n", "workload.tasks[0].m: '0'"),
+        ("negative dimension", "platform: u280\ntemplates: {sequential: {lanes: 8}}\nworkload:\n  tasks: [{name: a, op: softmax, rows: -2, cols: 4}]\n", "workload.tasks[0].rows: '-2'"),
+        ("unknown platform", "workload: {builtin: mlp}\nplatform: virtex2\ntemplates: {sequential: {lanes: 16}}\n", "platform.name: 'virtex2': unknown platform"),
+        ("not YAML", "workload: [unclosed\n  - : :\n", "not valid YAML"),
+        ("prose", "Just some words.\n", "not a mapping"),
+        ("impossible constraint", "workload: {builtin: mlp}\nplatform: u280\ntemplates: {sequential: {lanes: [16, 32]}}\nconstraints: {latency_ms: 0.000001}\n", "no design"),
+    ])
+    func badSpecsExitWithCode2(name: String, yaml: String, expected: String) throws {
+        let spec = CLI.temp("bad.yaml")
+        try yaml.write(toFile: spec, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["search", spec, "-o", CLI.temp("bad.csv"), "-q"])
+        #expect(r.status == 2, "\(name): status \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains(expected), "\(name): \(r.stderr)")
+        #expect(r.stderr.contains(spec), "\(name): the file is named")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(name): one error line")
+    }
+
+    @Test func aConstraintNoDesignMeetsNamesTheBindingOne() throws {
+        let spec = CLI.temp("tight.yaml")
+        try "workload: {builtin: mlp}\nplatform: u280\ntemplates: {dataflow: {lanes: [64, 128]}}\nconstraints: {power_w: 1}\n".write(toFile: spec, atomically: true, encoding: .utf8)
+        let out = CLI.temp("tight.csv")
+        let r = try CLI.run(["search", spec, "-o", out, "-q"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("the binding one is power_w"))
+        #expect(FileManager.default.fileExists(atPath: out))  // partial results kept
+    }
+
+    @Test func missingFileAndNonTextFile() throws {
+        let r = try CLI.run(["search", "designs/nope.yaml", "-q"])
+        #expect(r.status == 2 && r.stderr.contains("designs/nope.yaml: no such file"))
+        let b = try CLI.run(["search", CLI.binary!.path, "-q"])
+        #expect(b.status == 2 && b.stderr.contains("not valid YAML"))
+    }
+
+    @Test func compareAndSummary() throws {
+        let a = CLI.temp("sa.csv"), m = CLI.temp("mlp.csv"), cmp = CLI.temp("cmp.csv"), sum = CLI.temp("sum.csv")
+        #expect(try CLI.run(["search", "designs/intar/self-attention-u280.yaml", "-o", a, "-q"]).status == 0)
+        #expect(try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", m, "-q"]).status == 0)
+        let c = try CLI.run(["compare", a, m, "--lanes", "32", "-o", cmp])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(try String(contentsOfFile: cmp, encoding: .utf8).hasPrefix("file,template,lanes"))
+        let s = try CLI.run(["summary", a, m, "-o", sum])
+        #expect(s.status == 0, "\(s.stderr)")
+        // At every matched budget the reconfigurable design is no slower than the other two.
+        let rows = try String(contentsOfFile: sum, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(!rows.isEmpty)
+        for r in rows {
+            #expect(Double(r[8])! <= Double(r[5])! && Double(r[8])! <= Double(r[6])!, "\(r)")
+        }
+        let bad = try CLI.run(["compare", "designs/intar/mlp-u280.yaml"])
+        #expect(bad.status == 2 && bad.stderr.contains("missing from the header"))
+    }
+}
+
+@Suite struct FidelityTests {
+    /// Published U280 measurements (InTAR code READMEs) against the model at each design's
+    /// configuration: MLP dataflow within 10%, the gating designs within 25%.
+    @Test func publishedDesignsWithinTolerance() throws {
+        for d in PublishedDesign.all {
+            let c = try d.check()
+            #expect(c.withinTolerance, "\(d.name): model \(c.modelCycles) vs measured \(d.measuredCycles) (\(c.relativeError * 100)%)")
+        }
+        let mlp = try PublishedDesign.all.first { $0.name == "MLP, dataflow" }!.check()
+        #expect(abs(mlp.relativeError) <= 0.10)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaSearch
+@testable import IntarsiaReports
+
+@Suite struct CSVTests {
+    @Test func quotingRoundTrips() {
+        let rows = [["a", "b,c", "say \"hi\""], ["", "x\ny", "3"]]
+        let text = rows.map(CSV.line).joined(separator: "\n") + "\n"
+        #expect(text.hasPrefix("a,\"b,c\",\"say \"\"hi\"\"\"\n"))
+        #expect(CSV.parse(text) == rows)
+    }
+
+    @Test func everyColumnIsDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/CSV.md"), encoding: .utf8)
+        for name in DesignColumns.header {
+            #expect(doc.contains("| `\(name)` |"), "docs/CSV.md does not document column \(name)")
+        }
+        for required in ["template", "lanes", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "lut", "ff",
+                         "offchip_bytes", "power_w", "energy_mj", "feasible", "violations", "pareto"] {
+            #expect(DesignColumns.header.contains(required))
+        }
+    }
+
+    func designs() -> [EvaluatedDesign] {
+        let m = FPGAModel(workload: try! BuiltinWorkload.mlp.make(), platform: PlatformCatalog.u280)
+        return [16, 64, 256].enumerated().map { i, l in
+            let p = DesignPoint(template: i == 1 ? .dataflow : .sequential, lanes: l)
+            return EvaluatedDesign(id: i, point: p, evaluation: m.evaluate(p))
+        }
+    }
+
+    @Test func writerStreamsThenMarksTheFrontAndRenamesAtomically() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intarsia-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("sub/out.csv").path
+        let w = try CSVDesignWriter(path: path, platform: PlatformCatalog.u280, constraints: Constraints(), paretoOnly: false)
+        let d = designs()
+        try w.append(Array(d.prefix(2)))
+        try w.append(Array(d.suffix(1)))
+        #expect(!FileManager.default.fileExists(atPath: path))  // nothing at the destination until finished
+        try w.finish(pareto: [d[2]])
+        let rows = CSV.parse(try String(contentsOfFile: path, encoding: .utf8))
+        #expect(rows[0] == DesignColumns.header)
+        #expect(rows.count == 4)
+        #expect(rows.dropFirst().map { $0.last! } == ["false", "false", "true"])
+        #expect(rows[2][1] == "dataflow" && rows[2][2] == "64")
+        #expect(rows[1][3] == "")  // allocation is a dataflow knob; empty for sequential
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    @Test func comparisonRatiosAgainstTheBaseline() throws {
+        let header = ["template", "lanes", "latency_cycles", "latency_ms", "dsp", "feasible", "bram18k", "uram", "power_w", "energy_mj"]
+        let a = DesignTable(file: "a.csv", header: header, rows: [
+            ["dataflow", "32", "200", "2", "36", "true", "1", "0", "1", "1"],
+            ["dataflow", "32", "100", "1", "36", "true", "1", "0", "1", "1"],
+            ["sequential", "32", "400", "4", "36", "true", "1", "0", "1", "1"],
+            ["sequential", "32", "50", "0.5", "36", "false", "1", "0", "1", "1"],  // infeasible: ignored
+        ])
+        let rows = try Comparison.rows(tables: [a], metric: "latency_cycles", baseline: 1, lanes: nil)
+        #expect(rows.map { $0[1] } == ["dataflow", "sequential"])
+        #expect(rows.map(\.last!) == ["4.0000", "1.0000"])  // 400/100 and 400/400
+        #expect(throws: DesignTable.ReadError.self) { try Comparison.rows(tables: [a], metric: "latency_cycles", baseline: 5, lanes: nil) }
+        #expect(throws: DesignTable.ReadError.self) { try Comparison.rows(tables: [a], metric: "speed", baseline: 0, lanes: nil) }
+    }
+}
