@@ -3,9 +3,8 @@ import IntarsiaCore
 /// A workload flattened into the numbers the cost models read, computed once per spec so that
 /// the hot path touches only plain arrays.
 public struct CompiledWorkload: Sendable {
+    /// Plain numbers only (no strings), so the hot path copies no reference-counted fields.
     public struct TaskFacts: Sendable {
-        public var name: String
-        public var kind: String
         public var isMAC: Bool
         public var rows: Double
         public var reduction: Double
@@ -34,6 +33,9 @@ public struct CompiledWorkload: Sendable {
 
     public var workload: Workload
     public var tasks: [TaskFacts]
+    /// Task names and operator kinds, by task index.
+    public var names: [String]
+    public var kinds: [String]
     public var predecessorTask: [Int]
     public var predecessorStreams: [Bool]
     /// Bytes of tensors alive across the boundary before task index `p` (index 0 unused).
@@ -70,7 +72,7 @@ public struct CompiledWorkload: Sendable {
             }
             let float = t.dataType.isFloat
             facts.append(TaskFacts(
-                name: t.name, kind: t.op.kindName, isMAC: g != nil,
+                isMAC: g != nil,
                 rows: Double(g?.rows ?? 0), reduction: Double(g?.reduction ?? 0), columns: Double(g?.columns ?? 0),
                 macs: Double(t.op.macs), elementBytes: t.dataType.bytes,
                 weightElementBytes: (t.weightDataType ?? t.dataType).bytes,
@@ -84,6 +86,8 @@ public struct CompiledWorkload: Sendable {
                 isSink: sinks.contains(i), predecessorStart: start, predecessorCount: preds.count - start))
         }
         tasks = facts
+        names = w.tasks.map(\.name)
+        kinds = w.tasks.map(\.op.kindName)
         predecessorTask = preds
         predecessorStreams = streams
         var live = [Double](repeating: 0, count: w.tasks.count + 1)
@@ -99,10 +103,10 @@ public struct CompiledWorkload: Sendable {
         macTaskCount = facts.filter(\.isMAC).count
         var perTask = (lut: 0.0, ff: 0.0, dsp: 0.0), perKind = (lut: 0.0, ff: 0.0, dsp: 0.0)
         var kinds = Set<String>()
-        for t in facts where !t.isMAC {
-            let c = ModelConstants.sfuCostPerLane(t.kind)
+        for (t, kind) in zip(facts, w.tasks.map(\.op.kindName)) where !t.isMAC {
+            let c = ModelConstants.sfuCostPerLane(kind)
             perTask = (perTask.lut + c.lut, perTask.ff + c.ff, perTask.dsp + c.dsp)
-            if kinds.insert(t.kind).inserted { perKind = (perKind.lut + c.lut, perKind.ff + c.ff, perKind.dsp + c.dsp) }
+            if kinds.insert(kind).inserted { perKind = (perKind.lut + c.lut, perKind.ff + c.ff, perKind.dsp + c.dsp) }
         }
         sfuPerTask = perTask
         sfuPerKind = perKind

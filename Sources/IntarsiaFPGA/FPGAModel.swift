@@ -29,14 +29,14 @@ public struct Schedule: Hashable, Sendable {
             if g.isEmpty { throw Invalid(description: "stage \(k) has no task") }
             for i in g {
                 guard i >= 0 && i < n else { throw Invalid(description: "stage \(k) names task index \(i), outside 0..<\(n)") }
-                guard stageOf[i] == -1 else { throw Invalid(description: "task '\(w.tasks[i].name)' is in stage \(stageOf[i]) and stage \(k); each task runs once") }
+                guard stageOf[i] == -1 else { throw Invalid(description: "task '\(w.names[i])' is in stage \(stageOf[i]) and stage \(k); each task runs once") }
                 stageOf[i] = k
             }
         }
-        if let missing = stageOf.firstIndex(of: -1) { throw Invalid(description: "task '\(w.tasks[missing].name)' is in no stage") }
+        if let missing = stageOf.firstIndex(of: -1) { throw Invalid(description: "task '\(w.names[missing])' is in no stage") }
         for (c, t) in w.tasks.enumerated() {
             for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where stageOf[w.predecessorTask[e]] > stageOf[c] {
-                throw Invalid(description: "task '\(t.name)' (stage \(stageOf[c])) needs '\(w.tasks[w.predecessorTask[e]].name)', which runs later (stage \(stageOf[w.predecessorTask[e]]))")
+                throw Invalid(description: "task '\(w.names[c])' (stage \(stageOf[c])) needs '\(w.names[w.predecessorTask[e]])', which runs later (stage \(stageOf[w.predecessorTask[e]]))")
             }
         }
         var consumersLastStage = [Int](repeating: -1, count: n)
@@ -61,11 +61,15 @@ public struct FPGAModel: Sendable {
     public let compiled: CompiledWorkload
     public let platform: FPGAPlatform
     public let constraints: Constraints
-    let dataflowSchedules: [LaneAllocation: Schedule]
+    let proportionalDataflow: Schedule
+    let uniformDataflow: Schedule
     let sequentialSchedule: Schedule
     /// A schedule the reconfigurable template must follow (hand-written, or from a solver)
     /// instead of the one it would choose.
     public let fixedReconfigurableSchedule: Schedule?
+    /// Platform figures per cycle, worked out once.
+    let platformEnvironment: CycleEnvironment
+    let picojoulesPerOffChipByte: Double
 
     public init(workload: Workload, platform: FPGAPlatform, constraints: Constraints = Constraints(), reconfigurableSchedule: [[Int]]? = nil) throws {
         let c = CompiledWorkload(workload, platform: platform)
@@ -73,9 +77,8 @@ public struct FPGAModel: Sendable {
         self.platform = platform
         self.constraints = constraints
         let all = Array(0..<c.tasks.count)
-        var df: [LaneAllocation: Schedule] = [:]
-        for a in LaneAllocation.allCases { df[a] = try! Schedule(c, stages: [all], allocations: [a]) }
-        dataflowSchedules = df
+        proportionalDataflow = try! Schedule(c, stages: [all], allocations: [.proportional])
+        uniformDataflow = try! Schedule(c, stages: [all], allocations: [.uniform])
         // Sequential: a new stage at every MAC task; special-function tasks join the stage before.
         var groups: [[Int]] = []
         for i in all {
@@ -83,6 +86,8 @@ public struct FPGAModel: Sendable {
         }
         sequentialSchedule = try! Schedule(c, stages: groups, allocations: groups.map { _ in .uniform })
         fixedReconfigurableSchedule = try reconfigurableSchedule.map { try Schedule(c, stages: $0) }
+        picojoulesPerOffChipByte = ModelConstants.picojoulesPerOffChipByte(platform.mainMemory.kind.rawValue)
+        platformEnvironment = CycleEnvironment(platform: platform, point: DesignPoint(template: .dataflow, lanes: 1))
     }
 
     /// A model without a fixed schedule (cannot fail).
@@ -102,7 +107,7 @@ public struct FPGAModel: Sendable {
     /// general schedules are the GLPK scheduler's).
     public func schedule(_ p: DesignPoint) -> Schedule {
         switch p.template {
-        case .dataflow: return dataflowSchedules[p.allocation]!
+        case .dataflow: return p.allocation == .uniform ? uniformDataflow : proportionalDataflow
         case .sequential: return sequentialSchedule
         case .reconfigurable:
             if let f = fixedReconfigurableSchedule { return bestAllocations(p, f) }
@@ -118,9 +123,8 @@ public struct FPGAModel: Sendable {
         }
     }
 
-    func memoryCaps(_ p: DesignPoint) -> (bram: Double, uram: Double, scratchBram: Double, scratchUram: Double) {
+    func memoryCaps(_ p: DesignPoint, _ env: CycleEnvironment) -> (bram: Double, uram: Double, scratchBram: Double, scratchUram: Double) {
         let scratch = Double(p.scratchpadKiB) * 1024
-        let env = CycleEnvironment(platform: platform, point: p)
         var sb = 0.0, su = 0.0
         if scratch > 0 {
             if env.uramAvailable { su = (scratch / FPGAPlatform.uramBytes).rounded(.up) } else { sb = (scratch / FPGAPlatform.bram18kBytes).rounded(.up) }
@@ -132,8 +136,8 @@ public struct FPGAModel: Sendable {
 
     func partition(_ p: DesignPoint) -> Schedule {
         let n = compiled.tasks.count
-        let env = CycleEnvironment(platform: platform, point: p)
-        let caps = memoryCaps(p)
+        let env = platformEnvironment.with(p)
+        let caps = memoryCaps(p, env)
         let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
         var best = [Double](repeating: .infinity, count: n + 1)
         var choice = [(Int, LaneAllocation)](repeating: (0, .proportional), count: n + 1)
@@ -176,7 +180,7 @@ public struct FPGAModel: Sendable {
     /// The better of the two lane allocations for each stage of a given schedule (a
     /// hand-written one, or one from a solver).
     public func bestAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule {
-        let env = CycleEnvironment(platform: platform, point: p)
+        let env = platformEnvironment.with(p)
         var out = s
         var none = NoRecorder()
         for k in out.stages.indices {
@@ -196,7 +200,7 @@ public struct FPGAModel: Sendable {
     /// may come from elsewhere: a heuristic, the ILP, a hand-written one).
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, schedule: Schedule, recorder: inout R) -> Evaluation {
         let stages = schedule.stages
-        let env = CycleEnvironment(platform: platform, point: p)
+        let env = platformEnvironment.with(p)
         let maxUnits = units(p)
         let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
         var cycles = 0.0, offChip = 0.0, energy = 0.0
@@ -220,10 +224,10 @@ public struct FPGAModel: Sendable {
             maxUram = max(maxUram, c.uram)
             dfDSP = c.macDSP; dfLUT = c.macLUT; dfFF = c.macFF
             if recorder.isRecording {
-                recorder.record(StageRecord(stage: k, tasks: s.tasks.map { compiled.tasks[$0].name },
+                recorder.record(StageRecord(stage: k, tasks: s.tasks.map { compiled.names[$0] },
                                             pattern: StageModel.pattern(compiled, s.tasks, units: maxUnits),
                                             cycles: c.cycles, spillBytesBefore: spill.bytes / 2, bufferBytes: c.bufferBytes,
-                                            liveBefore: s.liveTensorsBefore.map { compiled.tasks[$0].name }, liveBytesBefore: s.liveBytesBefore))
+                                            liveBefore: s.liveTensorsBefore.map { compiled.names[$0] }, liveBytesBefore: s.liveBytesBefore))
             }
         }
         var e = Evaluation()
@@ -235,7 +239,7 @@ public struct FPGAModel: Sendable {
         e.macs = compiled.totalMACs
         e.offChipBytes = offChip * reps
         let sh = platform.shell
-        let caps = memoryCaps(p)
+        let caps = memoryCaps(p, env)
         var dsp: Double, lut: Double, ff: Double
         let sfu = p.template == .dataflow ? compiled.sfuPerTask : compiled.sfuPerKind
         let maxSfuDSP = (sfu.dsp * env.sfuWidth).rounded(.up), maxSfuLUT = sfu.lut * env.sfuWidth, maxSfuFF = sfu.ff * env.sfuWidth
@@ -265,7 +269,7 @@ public struct FPGAModel: Sendable {
         e.uram = Int(maxUram + caps.scratchUram) + sh.uram
         e.utilization = e.latencyCycles > 0 && lanesInUse > 0 ? e.macs / (e.latencyCycles * lanesInUse) : 0
         let seconds = e.latencyMs / 1e3
-        let offChipPJ = e.offChipBytes * ModelConstants.picojoulesPerOffChipByte(platform.mainMemory.kind.rawValue)
+        let offChipPJ = e.offChipBytes * picojoulesPerOffChipByte
         let totalPJ = energy * reps + offChipPJ + platform.staticPowerW * seconds * 1e12
         e.energyMJ = totalPJ * 1e-9
         e.powerW = seconds > 0 ? totalPJ * 1e-12 / seconds : 0

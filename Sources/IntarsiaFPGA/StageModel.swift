@@ -31,6 +31,17 @@ struct CycleEnvironment {
         sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes)
     }
 
+    /// The same platform with another design point's knobs (cheap: no platform look-ups).
+    @inline(__always)
+    func with(_ point: DesignPoint) -> CycleEnvironment {
+        var e = self
+        e.wordBytes = Double(point.wordBits) / 8
+        e.weightLoad = point.weightLoad
+        e.flatten = point.flattenLoops
+        e.sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes)
+        return e
+    }
+
     /// Bytes per cycle one unit's data port moves when `units` units share the memory: the port
     /// width, or the channels that fall to it, whichever is less.
     @inline(__always)
@@ -229,7 +240,7 @@ enum StageModel {
                 end = max(end, finish)
                 if recorder.isRecording {
                     recorder.record(TaskRecord(
-                        task: t.name, op: t.kind, stage: stageIndex, lanes: t.isMAC ? Int(width) : 0,
+                        task: w.names[i], op: w.kinds[i], stage: stageIndex, lanes: t.isMAC ? Int(width) : 0,
                         startCycle: start, finishCycle: finish, busyCycles: busy, macs: t.macs,
                         utilization: t.isMAC ? t.macs / (busy * width) : 0, onChipBufferBytes: c.bufferBytes,
                         offChipBytes: t.offChipWeightBytes + t.externalInputBytes + (t.isSink ? t.outputBytes : 0)))
