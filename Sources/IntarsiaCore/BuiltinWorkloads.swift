@@ -32,17 +32,18 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         }
     }
 
-    /// Self-attention: 256 tokens, width 1024, one head of 1024. K and V are held whole (barrier)
-    /// by their consumers; Q and the softmax output stream row by row.
+    /// Self-attention: 256 tokens, width 1024, one head of 1024. Q and the softmax output stream
+    /// row by row; K and V are held whole by their consumers when produced alongside them, and
+    /// stream against a complete Q (resp. softmax output) from an earlier stage (`either`).
     static func selfAttention(_ t: DataType) throws -> Workload {
         let l = 256, d = 1024
         return try Workload(name: "self-attention", tasks: [
             (Task(name: "q_proj", op: .matmul(m: l, k: d, n: d, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
             (Task(name: "k_proj", op: .matmul(m: l, k: d, n: d, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
             (Task(name: "v_proj", op: .matmul(m: l, k: d, n: d, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
-            (Task(name: "qk", op: .matmul(m: l, k: d, n: l, weightsOffChip: false), dataType: t), [.init("q_proj", .stream), .init("k_proj", .barrier)]),
+            (Task(name: "qk", op: .matmul(m: l, k: d, n: l, weightsOffChip: false), dataType: t), [.init("q_proj", .stream), .init("k_proj", .either)]),
             (Task(name: "softmax", op: .softmax(rows: l, cols: l), dataType: t), [.init("qk", .stream)]),
-            (Task(name: "sv", op: .matmul(m: l, k: l, n: d, weightsOffChip: false), dataType: t), [.init("softmax", .stream), .init("v_proj", .barrier)]),
+            (Task(name: "sv", op: .matmul(m: l, k: l, n: d, weightsOffChip: false), dataType: t), [.init("softmax", .stream), .init("v_proj", .either)]),
         ])
     }
 
@@ -124,9 +125,9 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (proj("q_proj", d, d), [.init("input", .stream)]),
             (proj("k_proj", d, d), [.init("input", .stream)]),
             (proj("v_proj", d, d), [.init("input", .stream)]),
-            (Task(name: "qk", op: .matmul(m: l, k: dh, n: heads * l, weightsOffChip: false), dataType: a), [.init("q_proj", .stream), .init("k_proj", .barrier)]),
+            (Task(name: "qk", op: .matmul(m: l, k: dh, n: heads * l, weightsOffChip: false), dataType: a), [.init("q_proj", .stream), .init("k_proj", .either)]),
             (Task(name: "softmax", op: .softmax(rows: heads * l, cols: l), dataType: a), [.init("qk", .stream)]),
-            (Task(name: "sv", op: .matmul(m: l, k: l, n: heads * dh, weightsOffChip: false), dataType: a), [.init("softmax", .stream), .init("v_proj", .barrier)]),
+            (Task(name: "sv", op: .matmul(m: l, k: l, n: heads * dh, weightsOffChip: false), dataType: a), [.init("softmax", .stream), .init("v_proj", .either)]),
             (proj("o_proj", d, d), [.init("sv", .stream)]),
             (Task(name: "residual1", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("o_proj", .stream), .init("input", .stream)]),
             (Task(name: "ln1", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual1", .stream)]),

@@ -28,6 +28,10 @@ public enum EdgeKind: String, Hashable, Sendable, CaseIterable {
     /// The consumer needs the whole tensor before it starts (e.g. `S` before `softmax(S)·V`,
     /// or a dot product over the whole previous vector).
     case barrier
+    /// One of two activation operands of a matrix product (Q and K in Q·Kᵀ): held whole when the
+    /// other operand is produced alongside it, streamed against the other when that one is
+    /// already complete (e.g. K rows streamed against a finished Q give S column by column).
+    case either
 }
 
 /// A tensor flowing from `producer` to `consumer` (indices into `Workload.tasks`).

@@ -26,7 +26,7 @@ public struct CompiledWorkload: Sendable {
         public var ffPerLane: Double
         public var picojoulesPerMAC: Double
         public var isSink: Bool
-        /// Into `predecessorTask` / `predecessorStreams`.
+        /// Into `predecessorTask` / `predecessorKinds`.
         public var predecessorStart: Int
         public var predecessorCount: Int
     }
@@ -37,7 +37,7 @@ public struct CompiledWorkload: Sendable {
     public var names: [String]
     public var kinds: [String]
     public var predecessorTask: [Int]
-    public var predecessorStreams: [Bool]
+    public var predecessorKinds: [EdgeKind]
     /// Bytes of tensors alive across the boundary before task index `p` (index 0 unused).
     public var liveBytesAtBoundary: [Double]
     public var repetitions: Double
@@ -52,14 +52,14 @@ public struct CompiledWorkload: Sendable {
         workload = w
         repetitions = Double(w.repetitions)
         var preds: [Int] = []
-        var streams: [Bool] = []
+        var streams: [EdgeKind] = []
         var facts: [TaskFacts] = []
         let sinks = Set(w.sinkTasks)
         for (i, t) in w.tasks.enumerated() {
             let start = preds.count
             for e in w.edges where e.consumer == i {
                 preds.append(e.producer)
-                streams.append(e.kind == .stream)
+                streams.append(e.kind)
             }
             let g = t.op.gemmView
             let chunks: Double
@@ -89,7 +89,7 @@ public struct CompiledWorkload: Sendable {
         names = w.tasks.map(\.name)
         kinds = w.tasks.map(\.op.kindName)
         predecessorTask = preds
-        predecessorStreams = streams
+        predecessorKinds = streams
         var live = [Double](repeating: 0, count: w.tasks.count + 1)
         if w.tasks.count > 1 {
             for p in 1..<w.tasks.count {

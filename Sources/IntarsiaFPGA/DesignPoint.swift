@@ -31,6 +31,17 @@ public enum SpillPolicy: String, Hashable, Sendable, CaseIterable, Codable {
     case always
 }
 
+/// How a matrix-vector product (a MAC task with one output row) consumes its input vector.
+public enum MatVecMode: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Dot products: the whole input first, then outputs one after another.
+    case dot
+    /// Outer-product accumulation: the input as it streams; outputs complete only at the end.
+    case outer
+    /// Outer product when the producer emits progressively in the same stage, else dot products
+    /// (InTAR's MLP: layer 2 by dot products streaming into layer 3 by outer products).
+    case auto
+}
+
 /// How a stage divides its lanes among its concurrent MAC tasks.
 public enum LaneAllocation: String, Hashable, Sendable, CaseIterable, Codable {
     /// Lanes in proportion to each task's MACs (balanced pipeline).
@@ -56,10 +67,18 @@ public struct DesignPoint: Hashable, Sendable {
     /// Width of the off-chip data port of each unit (AXI data width), bits.
     public var wordBits: Int
     public var spill: SpillPolicy
+    /// Whether each unit's loops are pipelined (II=1); when not, every iteration takes the
+    /// loop body's whole latency.
+    public var pipelined: Bool
+    /// Elements a FIFO between two tasks carries per cycle; 0 means as many as the producer makes
+    /// (vector FIFOs matched to the units), 1 a scalar FIFO.
+    public var streamElements: Int
+    public var matVec: MatVecMode
 
     public init(template: TemplateKind, lanes: Int, allocation: LaneAllocation = .proportional, computeUnits: Int = 1,
                 scratchpadKiB: Int = 4096, weightLoad: WeightLoad = .doubleBuffered, flattenLoops: Bool = true,
-                wordBits: Int = 512, spill: SpillPolicy = .overflow) {
+                wordBits: Int = 512, spill: SpillPolicy = .overflow, pipelined: Bool = true, streamElements: Int = 0,
+                matVec: MatVecMode = .auto) {
         self.template = template
         self.lanes = lanes
         self.allocation = allocation
@@ -69,6 +88,9 @@ public struct DesignPoint: Hashable, Sendable {
         self.flattenLoops = flattenLoops
         self.wordBits = wordBits
         self.spill = spill
+        self.pipelined = pipelined
+        self.streamElements = streamElements
+        self.matVec = matVec
     }
 }
 
@@ -81,13 +103,16 @@ public enum Knob: String, CaseIterable, Sendable {
     case flattenLoops = "flatten_loops"
     case wordBits = "word_bits"
     case spill
+    case pipelined
+    case streamElements = "stream_elements"
+    case matVec = "matvec"
 
     /// Knobs each template reads; others are ignored by it (and rejected in its spec section).
     public static func knobs(of t: TemplateKind) -> [Knob] {
         switch t {
-        case .dataflow: return [.lanes, .allocation, .weightLoad, .flattenLoops, .wordBits]
-        case .sequential: return [.lanes, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill]
-        case .reconfigurable: return [.lanes, .computeUnits, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill]
+        case .dataflow: return [.lanes, .allocation, .weightLoad, .flattenLoops, .wordBits, .pipelined, .streamElements, .matVec]
+        case .sequential: return [.lanes, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill, .pipelined]
+        case .reconfigurable: return [.lanes, .computeUnits, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill, .pipelined, .streamElements, .matVec]
         }
     }
 
@@ -99,9 +124,11 @@ public enum Knob: String, CaseIterable, Sendable {
         case .computeUnits: return "an integer from 1 to 64"
         case .scratchpadKiB: return "an integer from 0 to 1048576"
         case .weightLoad: return WeightLoad.allCases.map(\.rawValue).joined(separator: ", ")
-        case .flattenLoops: return "true or false"
+        case .flattenLoops, .pipelined: return "true or false"
+        case .streamElements: return "an integer from 0 (matched to the producer) to 65536"
         case .wordBits: return "32, 64, 128, 256, 512 or 1024"
         case .spill: return SpillPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+        case .matVec: return MatVecMode.allCases.map(\.rawValue).joined(separator: ", ")
         }
     }
 
@@ -116,7 +143,9 @@ public enum Knob: String, CaseIterable, Sendable {
         case .allocation: return LaneAllocation(rawValue: s).map { _ in .text(s) }
         case .weightLoad: return WeightLoad(rawValue: s).map { _ in .text(s) }
         case .spill: return SpillPolicy(rawValue: s).map { _ in .text(s) }
-        case .flattenLoops:
+        case .matVec: return MatVecMode(rawValue: s).map { _ in .text(s) }
+        case .streamElements: return Int(s).flatMap { (0...65536).contains($0) ? .int($0) : nil }
+        case .flattenLoops, .pipelined:
             switch s.lowercased() {
             case "true", "yes", "1": return .bool(true)
             case "false", "no", "0": return .bool(false)
@@ -149,7 +178,10 @@ extension DesignPoint {
         case (.allocation, .text(let s)): allocation = LaneAllocation(rawValue: s) ?? allocation
         case (.weightLoad, .text(let s)): weightLoad = WeightLoad(rawValue: s) ?? weightLoad
         case (.spill, .text(let s)): spill = SpillPolicy(rawValue: s) ?? spill
+        case (.matVec, .text(let s)): matVec = MatVecMode(rawValue: s) ?? matVec
         case (.flattenLoops, .bool(let b)): flattenLoops = b
+        case (.pipelined, .bool(let b)): pipelined = b
+        case (.streamElements, .int(let v)): streamElements = v
         default: break
         }
     }
@@ -163,7 +195,10 @@ extension DesignPoint {
         case .allocation: return .text(allocation.rawValue)
         case .weightLoad: return .text(weightLoad.rawValue)
         case .spill: return .text(spill.rawValue)
+        case .matVec: return .text(matVec.rawValue)
         case .flattenLoops: return .bool(flattenLoops)
+        case .pipelined: return .bool(pipelined)
+        case .streamElements: return .int(streamElements)
         }
     }
 }

@@ -15,6 +15,10 @@ struct CycleEnvironment {
     var uramAvailable: Bool
     /// Elements per cycle of every special-function unit.
     var sfuWidth: Double
+    var pipelined: Bool
+    var matVec: MatVecMode
+    /// Elements a FIFO between tasks carries per cycle (0: as many as the producer makes).
+    var streamElements: Double
 
     init(platform: FPGAPlatform, point: DesignPoint) {
         clockHz = platform.clockMHz * 1e6
@@ -29,6 +33,9 @@ struct CycleEnvironment {
         flatten = point.flattenLoops
         uramAvailable = platform.uram > platform.shell.uram
         sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes)
+        pipelined = point.pipelined
+        matVec = point.matVec
+        streamElements = Double(point.streamElements)
     }
 
     /// The same platform with another design point's knobs (cheap: no platform look-ups).
@@ -39,6 +46,9 @@ struct CycleEnvironment {
         e.weightLoad = point.weightLoad
         e.flatten = point.flattenLoops
         e.sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes)
+        e.pipelined = point.pipelined
+        e.matVec = point.matVec
+        e.streamElements = Double(point.streamElements)
         return e
     }
 
@@ -134,8 +144,10 @@ enum StageModel {
         let kSteps = (t.reduction / laneK).rounded(.up)
         let rowSteps = (t.rows / laneM).rounded(.up)
         let depth = ModelConstants.macPipelineBaseDepth + log2(laneK).rounded(.up)
-        let compute = env.flatten
-            ? t.columns * rowSteps * kSteps + depth
+        let iterations = t.columns * rowSteps * kSteps
+        // Not pipelined: every iteration waits for the previous one's whole body (depth cycles).
+        let compute = !env.pipelined ? iterations * depth
+            : env.flatten ? iterations + depth
             : t.columns * rowSteps * (kSteps + depth)
         let inputCycles = t.externalInputBytes / bw
         guard t.offChipWeightBytes > 0 else { return max(compute, inputCycles) }
@@ -184,10 +196,11 @@ enum StageModel {
         let totalLanes = Double(lanes)
         let bw = env.unitBytesPerCycle(units: max(macTasks, 1))
         let n = w.tasks.count
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { buf -> StageCost in
-            // Per task index: start, finish, fill, width, and 1 when the task is in this stage.
-            for k in 0..<n { buf[5 * k + 4] = 0 }
-            for i in tasks { buf[5 * i + 4] = 1 }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 6 * n) { buf -> StageCost in
+            // Per task index: start, finish, fill, width, 1 when the task is in this stage, and 1
+            // when its output appears only at its end (an outer-product accumulation).
+            for k in 0..<n { buf[6 * k + 4] = 0 }
+            for i in tasks { buf[6 * i + 4] = 1; buf[6 * i + 5] = 0 }
             var end = 0.0
             for i in tasks {
                 let t = w.tasks[i]
@@ -215,16 +228,40 @@ enum StageModel {
                 c.onChipBytesAccessed += 2 * t.outputBytes + t.offChipWeightBytes
                 // Timing: a streamed input lets the task start after its producer's first chunk
                 // and finish one of its own chunks after the producer; a barrier waits for all.
-                let fill = busy / t.chunks
                 var start = 0.0
-                var tailFloor = 0.0
+                var streamedFinish = 0.0
+                var atEnd = false
                 for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) {
                     let p = w.predecessorTask[e]
-                    let pj = 5 * p
+                    let pj = 6 * p
                     guard buf[pj + 4] == 1 else { continue }  // produced in an earlier stage: ready
-                    if w.predecessorStreams[e] {
+                    var streamed: Bool
+                    switch w.predecessorKinds[e] {
+                    case .stream:
+                        streamed = true
+                    case .either:
+                        // Streams when every other input of the task is complete before the stage.
+                        streamed = true
+                        for o in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where o != e && buf[6 * w.predecessorTask[o] + 4] == 1 {
+                            streamed = false
+                        }
+                    case .barrier:
+                        // A matrix-vector product may accumulate an outer product instead of dot
+                        // products: it then takes its input as it streams (from a producer that
+                        // emits progressively, under `auto`) and has its output only at the end.
+                        streamed = t.isMAC && t.rows == 1 && (env.matVec == .outer || (env.matVec == .auto && buf[pj + 5] == 0))
+                        if streamed {
+                            atEnd = true
+                            blocks(bytes: t.outputBytes * 2, parallelBits: width * 32, env: env, into: &c)  // 32-bit accumulators
+                        }
+                    }
+                    if streamed {
+                        if buf[pj + 5] == 1 { atEnd = true }
+                        if env.streamElements > 0 {
+                            busy = max(busy, (w.tasks[p].outputElements / env.streamElements).rounded(.up))
+                        }
                         start = max(start, buf[pj] + buf[pj + 2])
-                        tailFloor = max(tailFloor, buf[pj + 1] + fill)
+                        streamedFinish = max(streamedFinish, buf[pj + 1])
                         let fifo = 2 * w.tasks[p].outputBytes / w.tasks[p].chunks
                         blocks(bytes: fifo, parallelBits: width * t.elementBytes * 8, env: env, into: &c)
                     } else {
@@ -232,11 +269,16 @@ enum StageModel {
                         blocks(bytes: w.tasks[p].outputBytes, parallelBits: width * t.elementBytes * 8, env: env, into: &c)
                     }
                 }
-                let finish = max(start + busy, tailFloor)
-                buf[5 * i] = start
-                buf[5 * i + 1] = finish
-                buf[5 * i + 2] = fill
-                buf[5 * i + 3] = width
+                // After its streamed inputs end a task needs one chunk more; its first output comes
+                // one chunk after it starts, or only at its end for an outer-product accumulation.
+                let chunk = busy / t.chunks
+                let fill = atEnd ? busy : chunk
+                let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
+                buf[6 * i] = start
+                buf[6 * i + 1] = finish
+                buf[6 * i + 2] = fill
+                buf[6 * i + 3] = width
+                buf[6 * i + 5] = atEnd ? 1 : 0
                 end = max(end, finish)
                 if recorder.isRecording {
                     recorder.record(TaskRecord(
@@ -275,7 +317,7 @@ enum StageModel {
         for i in tasks {
             let t = w.tasks[i]
             for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where members.contains(w.predecessorTask[e]) {
-                if w.predecessorStreams[e] { streams += 1 } else { barriers += 1 }
+                if w.predecessorKinds[e] == .barrier { barriers += 1 } else { streams += 1 }
             }
         }
         if streams == 0 && barriers == 0 { return "task-parallel" }

@@ -180,6 +180,9 @@ enum TemplatesSection {
         case .flattenLoops: return [.bool(true)]
         case .wordBits: return [.int(512)]
         case .spill: return [.text("overflow")]
+        case .pipelined: return [.bool(true)]
+        case .streamElements: return [.int(0)]
+        case .matVec: return [.text("auto")]
         }
     }
 

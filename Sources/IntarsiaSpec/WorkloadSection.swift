@@ -125,7 +125,7 @@ enum WorkloadSection {
                     guard let f = im["from"] else { throw SpecError(file: c.file, key: item.child("from"), problem: "missing required key") }
                     var kind = defaultEdge(op)
                     if let e = im["edge"] {
-                        guard let k = EdgeKind(rawValue: try e.string()) else { throw e.error("unknown edge kind", accepted: "stream, barrier") }
+                        guard let k = EdgeKind(rawValue: try e.string()) else { throw e.error("unknown edge kind", accepted: EdgeKind.allCases.map(\.rawValue).joined(separator: ", ")) }
                         kind = k
                     }
                     inputs.append(.init(try f.string(), kind))

@@ -108,3 +108,55 @@ import IntarsiaCore
         }
     }
 }
+
+@Suite struct MechanismTests {
+    let u280 = PlatformCatalog.u280
+
+    @Test func unpipelinedLoopsPayTheBodyLatencyEveryIteration() throws {
+        let w = try Workload(name: "a", tasks: [(Task(name: "a", op: .matmul(m: 4, k: 32, n: 8, weightsOffChip: false), dataType: .int16), [])])
+        let m = FPGAModel(workload: w, platform: u280)
+        // 8 columns × 4 rows × 2 k-steps = 64 iterations, each the depth 6 + log2(16) = 10 cycles.
+        #expect(m.evaluate(DesignPoint(template: .sequential, lanes: 16, pipelined: false)).latencyCycles == 64 * 10 + 6)
+    }
+
+    func record(_ m: FPGAModel, _ p: DesignPoint) -> [String: TaskRecord] {
+        var r = BreakdownRecorder()
+        _ = m.evaluate(p, recorder: &r)
+        return Dictionary(uniqueKeysWithValues: r.tasks.map { ($0.task, $0) })
+    }
+
+    @Test func scalarFifosBoundTheirConsumers() throws {
+        let m = FPGAModel(workload: try BuiltinWorkload.cnn4l.make(), platform: u280)
+        let wide = record(m, DesignPoint(template: .dataflow, lanes: 864))
+        let scalar = record(m, DesignPoint(template: .dataflow, lanes: 864, streamElements: 1))
+        // conv3 reads the 896×896 up-sampled map: at one element a cycle it is busy at least that long.
+        #expect(scalar["conv3"]!.busyCycles >= 896 * 896)
+        #expect(wide["conv3"]!.busyCycles < 896 * 896 / 10)
+    }
+
+    @Test func eitherOperandStreamsAgainstACompleteOne() throws {
+        let w = try BuiltinWorkload.selfAttention.make()
+        let p = DesignPoint(template: .reconfigurable, lanes: 32, computeUnits: 2)
+        // Q complete in an earlier stage: K streams into Q·Kᵀ, which starts long before K ends.
+        let pipelined = record(try FPGAModel(workload: w, platform: u280, reconfigurableSchedule: [[0], [1, 3, 4], [2], [5]]), p)
+        #expect(pipelined["qk"]!.startCycle < pipelined["k_proj"]!.finishCycle / 100)
+        // Q and K in the same stage (dataflow): Q·Kᵀ holds K whole and waits for it.
+        let df = record(FPGAModel(workload: w, platform: u280), DesignPoint(template: .dataflow, lanes: 160))
+        #expect(df["qk"]!.startCycle >= df["k_proj"]!.finishCycle)
+    }
+
+    @Test func matrixVectorProductsCanAccumulateOuterProducts() throws {
+        let m = FPGAModel(workload: try BuiltinWorkload.mlp.make(), platform: u280)
+        let dot = record(m, DesignPoint(template: .dataflow, lanes: 48, allocation: .uniform, matVec: .dot))
+        let auto = record(m, DesignPoint(template: .dataflow, lanes: 48, allocation: .uniform, matVec: .auto))
+        // Dot products: each layer waits for the whole previous vector.
+        #expect(dot["fc2"]!.startCycle >= dot["fc1"]!.finishCycle)
+        #expect(dot["fc3"]!.startCycle >= dot["fc2"]!.finishCycle)
+        // auto: fc2 accumulates an outer product over fc1's stream (output only at its end), so
+        // fc3 takes dot products after it.
+        #expect(auto["fc2"]!.startCycle < auto["fc1"]!.finishCycle)
+        #expect(auto["fc3"]!.startCycle >= auto["fc2"]!.finishCycle)
+        let e = m.evaluate(DesignPoint(template: .dataflow, lanes: 48, allocation: .uniform, matVec: .auto)).latencyCycles
+        #expect(e < m.evaluate(DesignPoint(template: .dataflow, lanes: 48, allocation: .uniform, matVec: .dot)).latencyCycles)
+    }
+}
