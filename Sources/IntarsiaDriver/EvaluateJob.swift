@@ -96,8 +96,9 @@ public enum EvaluateJob {
         s += "resources: dsp \(r.dsp), bram18k \(r.bram18k), uram \(r.uram), lut \(r.lut), ff \(r.ff); off-chip \(n(r.offChipBytes)) bytes; power \(String(format: "%.2f", r.powerW)) W; energy \(String(format: "%.4g", r.energyMJ)) mJ\n"
         s += r.feasible ? "feasible\n" : "infeasible: \(r.violations)\n"
         s += "\nstages (one repetition):\n"
-        s += TextTable.render(header: ["stage", "pattern", "cycles", "spill_bytes_before", "buffer_bytes", "tasks"],
-                              rows: r.stages.map { [String($0.stage), $0.pattern, n($0.cycles), n($0.spillBytesBefore), n($0.bufferBytes), $0.tasks.joined(separator: " ")] })
+        s += TextTable.render(header: ["stage", "pattern", "cycles", "buffer_bytes", "tasks", "scratchpad_before", "live_bytes", "spilled_bytes"],
+                              rows: r.stages.map { [String($0.stage), $0.pattern, n($0.cycles), n($0.bufferBytes), $0.tasks.joined(separator: " "),
+                                                    $0.liveBefore.isEmpty ? "-" : $0.liveBefore.joined(separator: " "), n($0.liveBytesBefore), n($0.spillBytesBefore)] })
         s += "\ntasks (cycles relative to the stage start):\n"
         s += TextTable.render(header: ["task", "op", "stage", "lanes", "start", "finish", "busy_cycles", "macs", "utilization", "offchip_bytes"],
                               rows: r.tasks.map { [$0.task, $0.op, String($0.stage), String($0.lanes), n($0.startCycle), n($0.finishCycle), n($0.busyCycles),

@@ -20,7 +20,18 @@ public enum DesignColumns {
 
     static func number(_ x: Double) -> String {
         if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return String(format: "%.6g", x)
+        return significant(x, 6)
+    }
+
+    /// `x` rounded to `digits` significant digits, in the shortest decimal that reads back as that
+    /// value (no `String(format:)`: the CSV writer formats millions of fields).
+    public static func significant(_ x: Double, _ digits: Int) -> String {
+        guard x.isFinite, x != 0 else { return x == 0 ? "0" : String(x) }
+        let exponent = Int((log10(abs(x))).rounded(.down))
+        let scale = pow(10, Double(digits - 1 - exponent))
+        let r = (x * scale).rounded() / scale
+        if r == r.rounded() && abs(r) < 1e15 { return String(Int64(r)) }
+        return String(r)
     }
 
     public static let all: [DesignColumn] = [
@@ -39,18 +50,18 @@ public enum DesignColumns {
         knob(.streamElements, "dataflow/reconfigurable: elements a FIFO between tasks carries per cycle (0: matched to the producer)"),
         DesignColumn(name: "stages", meaning: "stages of the schedule (dataflow 1; sequential one per MAC task)") { d, _, _ in String(d.evaluation.stages) },
         DesignColumn(name: "latency_cycles", meaning: "kernel cycles for one inference (all repetitions)") { d, _, _ in number(d.evaluation.latencyCycles.rounded(.up)) },
-        DesignColumn(name: "latency_ms", meaning: "latency at the platform clock, milliseconds") { d, _, _ in String(format: "%.6g", d.evaluation.latencyMs) },
-        DesignColumn(name: "throughput_per_s", meaning: "inferences per second, runs back to back") { d, _, _ in String(format: "%.6g", d.evaluation.throughputPerSecond) },
+        DesignColumn(name: "latency_ms", meaning: "latency at the platform clock, milliseconds") { d, _, _ in significant(d.evaluation.latencyMs, 6) },
+        DesignColumn(name: "throughput_per_s", meaning: "inferences per second, runs back to back") { d, _, _ in significant(d.evaluation.throughputPerSecond, 6) },
         DesignColumn(name: "macs", meaning: "multiply-accumulates of the workload") { d, _, _ in number(d.evaluation.macs) },
-        DesignColumn(name: "utilization", meaning: "MACs / (cycles x lanes), 0 to 1") { d, _, _ in String(format: "%.4f", d.evaluation.utilization) },
+        DesignColumn(name: "utilization", meaning: "MACs / (cycles x lanes), 0 to 1") { d, _, _ in significant(d.evaluation.utilization, 4) },
         DesignColumn(name: "dsp", meaning: "DSP slices, shell included") { d, _, _ in String(d.evaluation.dsp) },
         DesignColumn(name: "bram18k", meaning: "BRAM18K blocks, shell included") { d, _, _ in String(d.evaluation.bram18k) },
         DesignColumn(name: "uram", meaning: "URAM blocks, shell included") { d, _, _ in String(d.evaluation.uram) },
         DesignColumn(name: "lut", meaning: "LUTs, shell included") { d, _, _ in String(d.evaluation.lut) },
         DesignColumn(name: "ff", meaning: "flip-flops, shell included") { d, _, _ in String(d.evaluation.ff) },
         DesignColumn(name: "offchip_bytes", meaning: "bytes read from and written to off-chip memory per inference") { d, _, _ in number(d.evaluation.offChipBytes.rounded()) },
-        DesignColumn(name: "power_w", meaning: "average power, watts (static + dynamic, see docs/MODEL.md)") { d, _, _ in String(format: "%.4g", d.evaluation.powerW) },
-        DesignColumn(name: "energy_mj", meaning: "energy per inference, millijoules") { d, _, _ in String(format: "%.6g", d.evaluation.energyMJ) },
+        DesignColumn(name: "power_w", meaning: "average power, watts (static + dynamic, see docs/MODEL.md)") { d, _, _ in significant(d.evaluation.powerW, 4) },
+        DesignColumn(name: "energy_mj", meaning: "energy per inference, millijoules") { d, _, _ in significant(d.evaluation.energyMJ, 6) },
         DesignColumn(name: "feasible", meaning: "true when every constraint of the spec holds") { d, _, _ in d.evaluation.feasible ? "true" : "false" },
         DesignColumn(name: "violations", meaning: "the broken constraints with value and limit, separated by '; '") { d, p, k in d.evaluation.violationText(platform: p, constraints: k) },
     ]
