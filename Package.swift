@@ -21,6 +21,14 @@ let package = Package(
         .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
         .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
+        // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting
+        // the process, and a value-type model API.
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
+        .target(name: "IntarsiaGLPK", dependencies: ["CGLPKGuard"], swiftSettings: strict),
+        // Schedules and allocations as mixed-integer programs (reconfiguration schedule, stage
+        // balancing, sub-accelerator mapping), with exact cross-checks.
+        .target(name: "IntarsiaScheduler", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaGLPK"], swiftSettings: strict),
         // Design spaces, search strategies, Pareto fronts.
         .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // Result rows and every format derived from them (CSV, JSON, tables), comparisons.
@@ -33,6 +41,8 @@ let package = Package(
         .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec"]),
         .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
+        .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
+        .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver"]),
     ]

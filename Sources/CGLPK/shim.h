@@ -1,0 +1,2 @@
+// GLPK from Debian's libglpk-dev (no pkg-config file ships, so none is named).
+#include <glpk.h>
