@@ -134,42 +134,49 @@ public struct FPGAModel: Sendable {
         return (bram, uram, sb, su)
     }
 
-    func partition(_ p: DesignPoint) -> Schedule {
-        let n = compiled.tasks.count
+    /// BRAM18K and URAM blocks left for one stage's buffers (after the shell and the scratchpad).
+    public func stageMemoryLimits(_ p: DesignPoint) -> (bram: Double, uram: Double) {
+        let c = memoryCaps(p, platformEnvironment.with(p))
+        return (c.bram, c.uram)
+    }
+
+    /// The buffers one stage of a schedule holds.
+    public func stageFootprint(_ p: DesignPoint, _ s: ScheduledStage) -> (bram18k: Double, uram: Double) {
+        var none = NoRecorder()
+        let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: Int.max, allocation: s.allocation,
+                                env: platformEnvironment.with(p), stageIndex: 0, recorder: &none)!
+        return (c.bram18k, c.uram)
+    }
+
+    /// Each stage's fastest lane split among those whose buffers fit, as the schedule graph
+    /// chooses it; nil when a stage of several tasks fits under no split (single-task stages
+    /// are always allowed, so that a schedule exists).
+    public func fittingAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule? {
         let env = platformEnvironment.with(p)
         let caps = memoryCaps(p, env)
-        let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
-        var best = [Double](repeating: .infinity, count: n + 1)
-        var choice = [(Int, LaneAllocation)](repeating: (0, .proportional), count: n + 1)
-        best[0] = 0
+        var out = s
         var none = NoRecorder()
-        for j in 1...n {
-            for i in 0..<j {
-                guard best[i].isFinite else { continue }
-                let boundary = i == 0 ? 0 : StageModel.spill(liveBytes: compiled.liveBytesAtBoundary[i], scratchpadBytes: scratch, policy: p.spill, env: env).cycles
-                for a in LaneAllocation.allCases {
-                    guard let c = StageModel.cost(compiled, i..<j, lanes: p.lanes, maxUnits: p.computeUnits, allocation: a, env: env, stageIndex: 0, recorder: &none) else { break }
-                    // A stage whose buffers do not fit is allowed only alone (so a schedule always exists).
-                    if j - i > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
-                    let total = best[i] + boundary + c.cycles
-                    if total < best[j] {
-                        best[j] = total
-                        choice[j] = (i, a)
-                    }
-                    if c.macTasks <= 1 { break }  // allocation does not matter with one MAC task
+        for k in out.stages.indices {
+            var best = Double.infinity
+            for a in LaneAllocation.allCases {
+                guard let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
+                                              env: env, stageIndex: k, recorder: &none) else { return nil }
+                if s.stages[k].tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
+                if c.cycles < best {
+                    best = c.cycles
+                    out.stages[k].allocation = a
                 }
             }
+            if !best.isFinite { return nil }
         }
-        var groups: [[Int]] = []
-        var allocations: [LaneAllocation] = []
-        var j = n
-        while j > 0 {
-            let (i, a) = choice[j]
-            groups.append(Array(i..<j))
-            allocations.append(a)
-            j = i
-        }
-        return try! Schedule(compiled, stages: groups.reversed(), allocations: allocations.reversed())
+        return out
+    }
+
+    /// The optimal schedule over the schedule graph (see `ScheduleGraph`).
+    func partition(_ p: DesignPoint) -> Schedule {
+        let g = ScheduleGraph.build(self, p)
+        // Every single-task stage is an arc, so a path always exists.
+        return g.schedule(self, g.shortestPath()!)
     }
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
