@@ -34,8 +34,8 @@ let package = Package(
         // Result rows and every format derived from them (CSV, JSON, tables), comparisons.
         .target(name: "IntarsiaReports", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
-        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports"], swiftSettings: strict),
-        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler"], swiftSettings: strict),
+        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", "IntarsiaScheduler", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
         .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec"]),
@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
-        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver"]),
+        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore"]),
     ]
 )

@@ -111,4 +111,14 @@ public struct CompiledWorkload: Sendable {
         sfuPerTask = perTask
         sfuPerKind = perKind
     }
+
+    /// The loop bounds of a MAC task's unit on `lanes` lanes: columns (i), row steps (j) and
+    /// reduction steps (k), as `StageModel` costs them.
+    public func loopBounds(_ task: Int, lanes: Int) -> (i: Int, j: Int, k: Int)? {
+        let t = tasks[task]
+        guard t.isMAC, lanes > 0 else { return nil }
+        let laneK = min(Double(lanes), t.reduction)
+        let laneM = max(1, (Double(lanes) / laneK).rounded(.down))
+        return (Int(t.columns), Int((t.rows / laneM).rounded(.up)), Int((t.reduction / laneK).rounded(.up)))
+    }
 }

@@ -10,6 +10,8 @@ public struct Constraints: Hashable, Sendable {
     public var maxLatencyMs: Double?
     public var maxPowerW: Double?
     public var maxEnergyMJ: Double?
+    /// Most bytes read from and written to off-chip memory per inference.
+    public var maxOffChipBytes: Double?
     public init() {}
 }
 
@@ -27,10 +29,11 @@ public struct Violations: OptionSet, Hashable, Sendable {
     public static let energy = Violations(rawValue: 1 << 7)
     /// A stage of a given schedule runs more MAC tasks at once than the design has units.
     public static let schedule = Violations(rawValue: 1 << 8)
+    public static let offChip = Violations(rawValue: 1 << 9)
 
     public static let named: [(Violations, String)] = [
         (.dsp, "dsp"), (.bram, "bram18k"), (.uram, "uram"), (.lut, "lut"), (.ff, "ff"),
-        (.latency, "latency_ms"), (.power, "power_w"), (.energy, "energy_mj"), (.schedule, "schedule"),
+        (.latency, "latency_ms"), (.power, "power_w"), (.energy, "energy_mj"), (.offChip, "offchip_bytes"), (.schedule, "schedule"),
     ]
 }
 
@@ -70,6 +73,7 @@ public struct Evaluation: Hashable, Sendable {
         if violations.contains(.latency), let l = k.maxLatencyMs { parts.append("latency_ms \(fmt(latencyMs)) > \(fmt(l))") }
         if violations.contains(.power), let l = k.maxPowerW { parts.append("power_w \(fmt(powerW)) > \(fmt(l))") }
         if violations.contains(.energy), let l = k.maxEnergyMJ { parts.append("energy_mj \(fmt(energyMJ)) > \(fmt(l))") }
+        if violations.contains(.offChip), let l = k.maxOffChipBytes { parts.append("offchip_bytes \(Int64(offChipBytes.rounded())) > \(Int64(l))") }
         if violations.contains(.schedule) { parts.append("schedule: a stage runs more MAC tasks than compute units") }
         return parts.joined(separator: "; ")
     }

@@ -67,6 +67,9 @@ public struct FPGAModel: Sendable {
     /// A schedule the reconfigurable template must follow (hand-written, or from a solver)
     /// instead of the one it would choose.
     public let fixedReconfigurableSchedule: Schedule?
+    /// Chooses the reconfigurable template's schedule instead of the built-in shortest path over
+    /// the schedule graph (the GLPK scheduler plugs in here); nil result: use the built-in one.
+    public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) -> Schedule?)?
     /// Platform figures per cycle, worked out once.
     let platformEnvironment: CycleEnvironment
     let picojoulesPerOffChipByte: Double
@@ -87,7 +90,9 @@ public struct FPGAModel: Sendable {
         sequentialSchedule = try! Schedule(c, stages: groups, allocations: groups.map { _ in .uniform })
         fixedReconfigurableSchedule = try reconfigurableSchedule.map { try Schedule(c, stages: $0) }
         picojoulesPerOffChipByte = ModelConstants.picojoulesPerOffChipByte(platform.mainMemory.kind.rawValue)
-        platformEnvironment = CycleEnvironment(platform: platform, point: DesignPoint(template: .dataflow, lanes: 1))
+        var env = CycleEnvironment(platform: platform, point: DesignPoint(template: .dataflow, lanes: 1))
+        env.outputsPerLane = c.tasks.filter(\.isMAC).map { 1 / $0.reduction }.max() ?? 0
+        platformEnvironment = env
     }
 
     /// A model without a fixed schedule (cannot fail).
@@ -111,6 +116,7 @@ public struct FPGAModel: Sendable {
         case .sequential: return sequentialSchedule
         case .reconfigurable:
             if let f = fixedReconfigurableSchedule { return bestAllocations(p, f) }
+            if let solver = reconfigurableScheduler, let s = solver(self, p) { return s }
             return partition(p)
         }
     }
@@ -296,6 +302,7 @@ public struct FPGAModel: Sendable {
         if let l = k.maxLatencyMs, e.latencyMs > l { v.insert(.latency) }
         if let l = k.maxPowerW, e.powerW > l { v.insert(.power) }
         if let l = k.maxEnergyMJ, e.energyMJ > l { v.insert(.energy) }
+        if let l = k.maxOffChipBytes, e.offChipBytes > l { v.insert(.offChip) }
         return v
     }
 }

@@ -30,10 +30,13 @@ public enum ModelConstants {
         default: return (8, 16, 0)
         }
     }
-    /// Elements per cycle of a special-function unit: an eighth of the MAC lanes, at least 16,
-    /// so that it keeps up with a MAC unit whose lanes spread over several outputs at once (a
-    /// 3×3 convolution on 144 lanes makes 16 pixels a cycle). Assumption.
-    public static func sfuWidth(lanes: Int) -> Double { max(16, (Double(lanes) / 8).rounded(.up)) }
+    /// Elements per cycle of a special-function unit: as many outputs as the fastest MAC task
+    /// makes per cycle with all the lanes (lanes / reduction length: a 3×3 convolution on 432
+    /// lanes makes 48 pixels a cycle, a 1024-deep matrix product on 12,288 lanes 12 outputs),
+    /// at least 16, so that an SFU keeps up with the unit that feeds it.
+    public static func sfuWidth(lanes: Int, outputsPerLane: Double) -> Double {
+        max(16, (Double(lanes) * outputsPerLane).rounded(.up))
+    }
 
     /// Activation buffers below this size use BRAM18K, above it URAM when the part has any.
     public static let uramThresholdBytes = 65536.0

@@ -15,6 +15,8 @@ struct CycleEnvironment {
     var uramAvailable: Bool
     /// Elements per cycle of every special-function unit.
     var sfuWidth: Double
+    /// The workload's largest 1 / reduction length over its MAC tasks (sets `sfuWidth`).
+    var outputsPerLane: Double = 0
     var pipelined: Bool
     var matVec: MatVecMode
     /// Elements a FIFO between tasks carries per cycle (0: as many as the producer makes).
@@ -32,7 +34,7 @@ struct CycleEnvironment {
         weightLoad = point.weightLoad
         flatten = point.flattenLoops
         uramAvailable = platform.uram > platform.shell.uram
-        sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes)
+        sfuWidth = 16
         pipelined = point.pipelined
         matVec = point.matVec
         streamElements = Double(point.streamElements)
@@ -42,10 +44,10 @@ struct CycleEnvironment {
     @inline(__always)
     func with(_ point: DesignPoint) -> CycleEnvironment {
         var e = self
+        e.sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes, outputsPerLane: outputsPerLane)
         e.wordBytes = Double(point.wordBits) / 8
         e.weightLoad = point.weightLoad
         e.flatten = point.flattenLoops
-        e.sfuWidth = ModelConstants.sfuWidth(lanes: point.lanes)
         e.pipelined = point.pipelined
         e.matVec = point.matVec
         e.streamElements = Double(point.streamElements)

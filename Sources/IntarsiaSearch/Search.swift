@@ -22,7 +22,15 @@ public struct SearchSettings: Hashable, Sendable {
     public var seed: UInt64 = 1
     /// NSGA-II population size.
     public var population: Int = 64
+    /// How the reconfigurable template's schedule is chosen for each design point.
+    public var scheduler: ReconfigurationSolverChoice = .dp
     public init() {}
+}
+
+/// `dp`: shortest path over the schedule graph (fast); `glpk`: the same graph as a 0-1 program
+/// solved by GLPK, which also honours an off-chip budget (`constraints.offchip_bytes`).
+public enum ReconfigurationSolverChoice: String, Hashable, Sendable, CaseIterable {
+    case dp, glpk
 }
 
 /// What a finished search reports.

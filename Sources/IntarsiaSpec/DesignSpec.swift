@@ -21,6 +21,20 @@ public struct DesignSpec: Sendable {
     /// A hand-written reconfigurable schedule (`templates.reconfigurable.schedule`), as stages
     /// of task indices.
     public var reconfigurableSchedule: [[Int]]?
+    /// The built-in the workload came from, if any.
+    public var builtin: BuiltinReference?
+
+    /// The spec with a built-in workload's parameters changed (the schedule keeps its task names).
+    public func withParameters(_ changes: [String: Int]) throws -> DesignSpec {
+        guard !changes.isEmpty else { return self }
+        guard let b = builtin else {
+            throw SpecError(file: file, key: "workload", problem: "--param applies to built-in workloads; this spec lists its tasks inline")
+        }
+        var s = self
+        s.workload = try b.with(changes)
+        s.builtin?.parameters.merge(changes) { _, new in new }
+        return s
+    }
 
     public var model: FPGAModel {
         // The schedule was checked against the workload when the spec was read.
@@ -52,7 +66,7 @@ public struct DesignSpec: Sendable {
             return c
         }
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let workload = try WorkloadSection.read(try required("workload"))
+        let (workload, builtin) = try WorkloadSection.read(try required("workload"))
         let platform = try PlatformSection.read(try required("platform"))
         let (space, scheduleNames) = try TemplatesSection.read(try required("templates"))
         var schedule: [[Int]]?
@@ -105,13 +119,13 @@ public struct DesignSpec: Sendable {
         }
         return DesignSpec(file: file, name: name, workload: workload, platform: platform, space: space, constraints: constraints,
                           objectives: objectives, search: search, outputPath: output, paretoOnly: paretoOnly, top: topN,
-                          reconfigurableSchedule: schedule)
+                          reconfigurableSchedule: schedule, builtin: builtin)
     }
 
     static func readConstraints(_ c: Cursor?) throws -> Constraints {
         var k = Constraints()
         guard let c else { return k }
-        let m = try c.mapping(allowed: ["dsp", "bram18k", "uram", "lut", "ff", "latency_ms", "power_w", "energy_mj"])
+        let m = try c.mapping(allowed: ["dsp", "bram18k", "uram", "lut", "ff", "latency_ms", "power_w", "energy_mj", "offchip_bytes"])
         func frac(_ key: String) throws -> Double? {
             try m[key].map { try $0.double(min: 0, max: 1, exclusiveMin: true) }
         }
@@ -123,13 +137,18 @@ public struct DesignSpec: Sendable {
         k.maxLatencyMs = try m["latency_ms"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
         k.maxPowerW = try m["power_w"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
         k.maxEnergyMJ = try m["energy_mj"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        k.maxOffChipBytes = try m["offchip_bytes"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
         return k
     }
 
     static func readSearch(_ c: Cursor?) throws -> SearchSettings {
         var s = SearchSettings()
         guard let c else { return s }
-        let m = try c.mapping(allowed: ["strategy", "budget", "seed", "population"])
+        let m = try c.mapping(allowed: ["strategy", "budget", "seed", "population", "scheduler"])
+        if let v = m["scheduler"] {
+            guard let sc = ReconfigurationSolverChoice(rawValue: try v.string()) else { throw v.error("unknown scheduler", accepted: "dp, glpk") }
+            s.scheduler = sc
+        }
         if let v = m["strategy"] {
             guard let st = Strategy(rawValue: try v.string()) else { throw v.error("unknown strategy", accepted: Strategy.acceptedNames) }
             s.strategy = st

@@ -1,13 +1,44 @@
 import IntarsiaCore
 
+/// A built-in workload as a spec names it, so that its parameters can be changed later
+/// (`--param sequence_length=1024`).
+public struct BuiltinReference: Sendable {
+    public var kind: BuiltinWorkload
+    public var parameters: [String: Int]
+    public var dataType: DataType?
+
+    /// The workload with some parameters changed; errors name the parameter and what is accepted.
+    public func with(_ changes: [String: Int]) throws -> Workload {
+        var p = parameters
+        for (k, v) in changes {
+            guard kind.parameters[k] != nil else {
+                throw SpecError(file: "--param", key: k, value: String(v), problem: "'\(kind.rawValue)' has no such parameter",
+                                accepted: kind.parameters.keys.sorted().joined(separator: ", ").isEmpty ? "none" : kind.parameters.keys.sorted().joined(separator: ", "))
+            }
+            if let why = WorkloadSection.check(k, v) { throw SpecError(file: "--param", key: k, value: String(v), problem: why.0, accepted: why.1) }
+            p[k] = v
+        }
+        return try kind.make(parameters: p, dataType: dataType)
+    }
+}
+
 /// Reads `workload:` — a built-in by name with parameters, or an inline task list.
 enum WorkloadSection {
+    /// A problem with a built-in's parameter value, with what is accepted; nil when fine.
+    static func check(_ key: String, _ value: Int) -> (String, String)? {
+        if value < 1 { return ("must be positive", "a positive integer") }
+        if key == "sequence_length" && (value % 32 != 0 || value > 1024) {
+            return ("sequence length must be a multiple of 32 up to 1024", "32, 64, ..., 1024")
+        }
+        return nil
+    }
+
     static let opNames = ["matmul", "conv2d", "transposed_conv2d", "pool", "upsample", "softmax", "layernorm",
                           "add", "mul", "elementwise", "relu", "silu", "gelu", "sigmoid", "tanh", "exp"]
     static let activationOps: Set<String> = ["relu", "silu", "gelu", "sigmoid", "tanh", "exp"]
     static let elementwiseOps: Set<String> = ["add", "mul", "elementwise"]
 
-    static func read(_ c: Cursor) throws -> Workload {
+    static func read(_ c: Cursor) throws -> (Workload, BuiltinReference?) {
         let m = try c.mapping(allowed: ["builtin", "parameters", "data_type", "name", "tasks", "repetitions"])
         var dataType: DataType?
         if let d = m["data_type"] {
@@ -27,14 +58,12 @@ enum WorkloadSection {
                 if allowed.isEmpty { throw p.error("'\(w.rawValue)' takes no parameters", value: false) }
                 for (k, v) in try p.mapping(allowed: allowed) {
                     let x = try v.positiveInt(max: 1 << 20)
-                    if k == "sequence_length" && (x % 32 != 0 || x > 1024) {
-                        throw v.error("sequence length must be a multiple of 32 up to 1024", accepted: "32, 64, ..., 1024")
-                    }
+                    if let why = check(k, x) { throw v.error(why.0, accepted: why.1) }
                     params[k] = x
                 }
             }
             if let r = m["repetitions"] { throw r.error("repetitions is for inline task lists; '\(w.rawValue)' fixes its own", value: false) }
-            return try w.make(parameters: params, dataType: dataType)
+            return (try w.make(parameters: params, dataType: dataType), BuiltinReference(kind: w, parameters: params, dataType: dataType))
         case (nil, .some(let tasksCursor)):
             if let p = m["parameters"] { throw p.error("parameters go with 'builtin'", value: false) }
             let name = try m["name"]?.string() ?? "inline"
@@ -44,7 +73,7 @@ enum WorkloadSection {
             var tasks: [(Task, [Workload.Input])] = []
             for item in items { tasks.append(try readTask(item, defaultType: dataType ?? .int16)) }
             do {
-                return try Workload(name: name, tasks: tasks, repetitions: reps)
+                return (try Workload(name: name, tasks: tasks, repetitions: reps), nil)
             } catch let e as Workload.GraphError {
                 throw SpecError(file: c.file, key: tasksCursor.path, problem: e.description)
             }

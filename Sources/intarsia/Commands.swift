@@ -3,6 +3,7 @@ import Foundation
 import IntarsiaDriver
 import IntarsiaReports
 import IntarsiaSearch
+import IntarsiaScheduler
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Explore a spec's design space; write every design (or the Pareto set) as CSV.")
@@ -156,5 +157,54 @@ struct Columns: ParsableCommand {
         print("| column | meaning |\n|---|---|")
         for c in DesignColumns.all { print("| `\(c.name)` | \(c.meaning) |") }
         print("| `\(DesignColumns.paretoColumn.name)` | \(DesignColumns.paretoColumn.meaning) |")
+    }
+}
+
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "schedule",
+        abstract: "The reconfigurable template's optimal schedule (GLPK), as a stages x compute-units table.")
+
+    @Argument(help: "Design spec (YAML); its reconfigurable knobs (first values) give the design") var spec: String
+    @Option(help: "glpk, dp or exhaustive") var solver = "glpk"
+    @Option(help: "Seconds the solver may take") var timeLimit = 10.0
+    @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable)") var sets: [String] = []
+    @Option(name: .customLong("param"), help: "Built-in workload parameter, key=value or key=v1,v2,... to sweep (repeatable)") var params: [String] = []
+    @Option(help: "Write each integer program (CPLEX LP format) into this directory") var emitLp: String?
+    @Option(help: "text or json") var format = "text"
+    @Option(name: .shortAndLong, help: "Also write one CSV row per schedule to this file") var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            guard let s = IntarsiaScheduler.ReconfigurationScheduler.Solver(rawValue: solver) else {
+                throw UserError("--solver '\(solver)': accepted: glpk, dp, exhaustive")
+            }
+            guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
+            guard timeLimit > 0 else { throw UserError("--time-limit \(timeLimit): must be positive") }
+            var o = ScheduleJob.Options()
+            o.solver = s
+            o.timeLimitSeconds = timeLimit
+            o.emitLPDirectory = emitLp
+            o.sets = sets
+            for p in params {
+                let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+                let values = parts.count == 2 ? parts[1].split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) } : []
+                guard parts.count == 2, !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+                    throw UserError("--param '\(p)': expected key=value or key=v1,v2,... with integer values")
+                }
+                o.parameters.append((parts[0], values.map { $0! }))
+            }
+            let rows = try ScheduleJob.run(specPath: spec, options: o)
+            if format == "json" {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try enc.encode(rows), as: UTF8.self))
+            } else {
+                print(ScheduleJob.text(rows), terminator: "")
+            }
+            if let output {
+                try writeAtomically(([ScheduleJob.csvHeader] + rows.map(ScheduleJob.csvRow)).map(CSV.line).joined(separator: "\n") + "\n", to: output)
+                writeStderr("wrote \(output)\n")
+            }
+        }
     }
 }

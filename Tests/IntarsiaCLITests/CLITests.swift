@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaReports
 @testable import IntarsiaDriver
 
 /// Runs the built `intarsia` binary as a user would.
@@ -137,5 +140,72 @@ struct CLI {
         }
         let mlp = try PublishedDesign.all.first { $0.name == "MLP, dataflow" }!.check()
         #expect(abs(mlp.relativeError) <= 0.10)
+    }
+}
+
+@Suite(.serialized) struct ScheduleCommandTests {
+    @Test func schedulesGPT2WithAProvenOptimum() throws {
+        let csv = CLI.temp("gpt2.csv")
+        let r = try CLI.run(["schedule", "designs/intar/gpt2-medium-schedule-u280.yaml", "--param", "sequence_length=128,1024", "-o", csv])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("solver glpk: optimal"))
+        #expect(r.stdout.contains("CU0") && r.stdout.contains("scratchpad before"))
+        let rows = CSV.parse(try String(contentsOfFile: csv, encoding: .utf8))
+        #expect(rows.count == 3)
+        for row in rows.dropFirst() {
+            let ours = Double(row[15])!, theirs = Double(row[23])!
+            #expect(ours <= theirs, "the hand-written schedule is never faster: \(row)")
+            #expect(row[7] == "optimal")
+        }
+        let dp = try CLI.run(["schedule", "designs/intar/gpt2-medium-schedule-u280.yaml", "--solver", "dp", "--format", "json"])
+        let glpk = try CLI.run(["schedule", "designs/intar/gpt2-medium-schedule-u280.yaml", "--format", "json"])
+        func cycles(_ s: String) throws -> Double {
+            let rows = try JSONSerialization.jsonObject(with: Data(s.utf8)) as! [[String: Any]]
+            return rows[0]["cyclesPerRepetition"] as! Double
+        }
+        #expect(abs(try cycles(dp.stdout) - cycles(glpk.stdout)) < 1e-6)
+    }
+
+    @Test func infeasibleSchedulesExitWithCode2NamingTheBindingConstraint() throws {
+        let spec = CLI.temp("tight.yaml")
+        try """
+        workload: {builtin: mlp}
+        platform: u280
+        templates: {reconfigurable: {lanes: 64, compute_units: 2}}
+        constraints: {offchip_bytes: 1000}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["schedule", spec])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("offchip_bytes <= 1000"))
+        let dsp = CLI.temp("dsp.yaml")
+        try "workload: {builtin: mlp}\nplatform: u280\ntemplates: {reconfigurable: {lanes: 4096, compute_units: 2}}\nconstraints: {dsp: 0.1}\n"
+            .write(toFile: dsp, atomically: true, encoding: .utf8)
+        let d = try CLI.run(["schedule", dsp])
+        #expect(d.status == 2 && d.stderr.contains("dsp 4100 > 902") && d.stderr.contains("binding"))
+        let bad = try CLI.run(["schedule", "designs/intar/mlp-u280.yaml", "--solver", "cplex"])
+        #expect(bad.status == 2 && bad.stderr.contains("accepted: glpk, dp, exhaustive"))
+        let param = try CLI.run(["schedule", "designs/intar/gpt2-medium-schedule-u280.yaml", "--param", "sequence_length=100"])
+        #expect(param.status == 2 && param.stderr.contains("sequence_length") && param.stderr.contains("multiple of 32"))
+    }
+
+    @Test func emitsTheModelForGlpsol() throws {
+        let dir = CLI.temp("lp")
+        let r = try CLI.run(["schedule", "designs/intar/self-attention-u280.yaml", "--set", "lanes=32", "--set", "compute_units=2", "--emit-lp", dir])
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+        #expect(files.contains { $0.hasSuffix(".lp") })
+    }
+}
+
+@Suite struct HandWrittenSchedulesTests {
+    /// Under the same cost model and knobs, every hand-written InTAR schedule is at best as fast
+    /// as the scheduler's.
+    @Test func handWrittenScheduleIsNeverFaster() throws {
+        for d in PublishedDesign.all where d.schedule != nil {
+            let c = try d.check()
+            let w = try d.workload.make()
+            let ours = FPGAModel(workload: w, platform: PlatformCatalog.u280).evaluate(d.point).latencyCycles
+            #expect(ours <= c.modelCycles * (1 + 1e-9), "\(d.name): ours \(ours), hand-written \(c.modelCycles)")
+        }
     }
 }
