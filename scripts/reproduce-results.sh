@@ -10,4 +10,12 @@ for spec in designs/intar/*.yaml; do
 done
 "$bin" summary results/{self-attention,mlp,cnn-4l,vae,gating,gpt2-medium}-u280.csv -o results/intar-hdv-summary.csv > /dev/null
 "$bin" validate > results/validation.txt
+# Optimal reconfiguration schedules (GLPK) at InTAR's budgets, and GPT-2 medium at four lengths.
+"$bin" schedule designs/intar/self-attention-u280.yaml --set lanes=32 --set compute_units=2 -o results/schedule-self-attention-u280.csv > /dev/null
+"$bin" schedule designs/intar/mlp-u280.yaml --set lanes=32 --set compute_units=2 -o results/schedule-mlp-u280.csv > /dev/null
+"$bin" schedule designs/intar/cnn-4l-u280.yaml --set lanes=432 --set compute_units=3 -o results/schedule-cnn-4l-u280.csv > /dev/null
+"$bin" schedule designs/intar/vae-u280.yaml --set lanes=192 --set compute_units=2 -o results/schedule-vae-u280.csv > /dev/null
+"$bin" schedule designs/intar/gating-u280.yaml --set lanes=768 --set compute_units=2 -o results/schedule-gating-u280.csv > /dev/null
+"$bin" schedule designs/intar/gpt2-medium-schedule-u280.yaml --param sequence_length=128,256,512,1024 \
+  -o results/gpt2-medium-schedules.csv > results/gpt2-medium-schedules.txt
 echo "results/ regenerated"

@@ -18,7 +18,7 @@ public enum Bench {
         var rows: [Row] = []
         for path in specPaths {
             let spec = try DesignSpec.load(path: path)
-            let model = spec.model
+            let model = spec.solvingModel
             for space in spec.space.templates {
                 let points = (0..<min(space.count, 4096)).map { space.point(at: $0) }
                 var checksum = 0.0

@@ -68,7 +68,7 @@ public enum EvaluateJob {
     public static func run(specPath: String, template: String?, sets: [String]) throws -> Report {
         let spec = try DesignSpec.load(path: specPath)
         let p = try point(spec: spec, template: template, sets: sets)
-        let model = spec.model
+        let model = spec.solvingModel
         var rec = BreakdownRecorder()
         let e = model.evaluate(p, recorder: &rec)
         var design = ["template": p.template.rawValue]

@@ -87,7 +87,7 @@ public enum ScheduleJob {
         var sets = options.sets.filter { !$0.hasPrefix("template=") }
         sets.insert("template=reconfigurable", at: 0)
         let p = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
-        let model = FPGAModel(workload: spec.workload, platform: spec.platform, constraints: spec.constraints)
+        let model = spec.solvingModel
         var o = ReconfigurationScheduler.Options()
         o.solver = options.solver
         o.timeLimitSeconds = options.timeLimitSeconds

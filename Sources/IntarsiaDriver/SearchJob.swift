@@ -34,17 +34,7 @@ public enum SearchJob {
         if let s = options.strategy { spec.search.strategy = s }
         if let b = options.budget { spec.search.budget = b }
         if let s = options.seed { spec.search.seed = s }
-        var model = spec.model
-        if spec.search.scheduler == .glpk {
-            let budget = spec.constraints.maxOffChipBytes.map { $0 / Double(spec.workload.repetitions) }
-            model.reconfigurableScheduler = { m, p in
-                var o = ReconfigurationScheduler.Options()
-                o.solver = .glpk
-                o.timeLimitSeconds = 10
-                o.maxOffChipBytes = budget
-                return try? ReconfigurationScheduler.solve(m, p, options: o).schedule
-            }
-        }
+        let model = spec.solvingModel
         var runner = SearchRunner(model: model, space: spec.space, objectives: spec.objectives, settings: spec.search)
         if let w = options.workers { runner.workers = w }
         let writer: CSVDesignWriter

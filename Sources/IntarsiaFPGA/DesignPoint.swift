@@ -48,6 +48,12 @@ public enum LaneAllocation: String, Hashable, Sendable, CaseIterable, Codable {
     case proportional
     /// The same lanes for every task (how the published dataflow designs were built).
     case uniform
+    /// Lanes per task chosen by the stage balancer: the slowest task as fast as the lane and
+    /// memory budget allows (a multiple-choice integer program solved with GLPK). Dataflow only.
+    case balanced
+
+    /// The splits a stage of the reconfigurable template tries.
+    public static let stageSplits: [LaneAllocation] = [.proportional, .uniform]
 }
 
 /// One point of a template's design space: every knob a template reads.

@@ -70,6 +70,9 @@ public struct FPGAModel: Sendable {
     /// Chooses the reconfigurable template's schedule instead of the built-in shortest path over
     /// the schedule graph (the GLPK scheduler plugs in here); nil result: use the built-in one.
     public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) -> Schedule?)?
+    /// Lanes per task (by task index) for `allocation: balanced`; nil result or no balancer: the
+    /// proportional split.
+    public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> [Double]?)?
     /// Platform figures per cycle, worked out once.
     let platformEnvironment: CycleEnvironment
     let picojoulesPerOffChipByte: Double
@@ -164,7 +167,7 @@ public struct FPGAModel: Sendable {
         var none = NoRecorder()
         for k in out.stages.indices {
             var best = Double.infinity
-            for a in LaneAllocation.allCases {
+            for a in LaneAllocation.stageSplits {
                 guard let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
                                               env: env, stageIndex: k, recorder: &none) else { return nil }
                 if s.stages[k].tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
@@ -176,6 +179,31 @@ public struct FPGAModel: Sendable {
             if !best.isFinite { return nil }
         }
         return out
+    }
+
+    /// Cycles a MAC task takes alone on `lanes` lanes in a dataflow design of this point (the
+    /// memory's channels shared among all MAC tasks): what the stage balancer trades.
+    public func dataflowTaskCycles(_ task: Int, lanes: Int, _ p: DesignPoint) -> Double {
+        let env = platformEnvironment.with(p)
+        return StageModel.macCycles(compiled.tasks[task], lanes: Double(lanes), bytesPerCycle: env.unitBytesPerCycle(units: max(compiled.macTaskCount, 1)), env: env)
+    }
+
+    /// BRAM18K and URAM blocks of a MAC task's weight buffers on `lanes` lanes.
+    public func taskBufferBlocks(_ task: Int, lanes: Int, _ p: DesignPoint) -> (bram18k: Double, uram: Double) {
+        let env = platformEnvironment.with(p)
+        let t = compiled.tasks[task]
+        var c = StageCost()
+        if t.rows > 1 && t.offChipWeightBytes > 0 && env.weightLoad != .blocking {
+            let columnBytes = t.reduction * t.weightElementBytes * (env.weightLoad == .doubleBuffered ? 2 : 1)
+            StageModel.blocks(bytes: columnBytes, parallelBits: min(Double(lanes), t.reduction) * t.weightElementBytes * 8, env: env, into: &c)
+        }
+        return (c.bram18k, c.uram)
+    }
+
+    /// BRAM18K and URAM blocks the stage balancer may give to weight buffers.
+    public func balancerMemoryBudget(_ p: DesignPoint) -> (bram18k: Double, uram: Double) {
+        let c = memoryCaps(p, platformEnvironment.with(p))
+        return (c.bram, c.uram)
     }
 
     /// The optimal schedule over the schedule graph (see `ScheduleGraph`).
@@ -198,7 +226,7 @@ public struct FPGAModel: Sendable {
         var none = NoRecorder()
         for k in out.stages.indices {
             var best = Double.infinity
-            for a in LaneAllocation.allCases {
+            for a in LaneAllocation.stageSplits {
                 if let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a, env: env, stageIndex: k, recorder: &none),
                    c.cycles < best {
                     best = c.cycles
@@ -226,7 +254,9 @@ public struct FPGAModel: Sendable {
             if k > 0 {
                 spill = StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
             }
-            guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env, stageIndex: k, recorder: &recorder) else {
+            let given = p.template == .dataflow && p.allocation == .balanced ? laneBalancer?(self, p) : nil
+            guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env,
+                                          stageIndex: k, recorder: &recorder, taskLanes: given) else {
                 tooManyTasks = true
                 continue
             }

@@ -51,7 +51,7 @@ public struct ScheduleGraph: Sendable {
                          tasks: [Int], from: Int, to: Int, boundary: (cycles: Double, bytes: Double)) -> Arc? {
         var none = NoRecorder()
         var best: Arc?
-        for a in LaneAllocation.allCases {
+        for a in LaneAllocation.stageSplits {
             guard let c = StageModel.cost(model.compiled, tasks, lanes: p.lanes, maxUnits: p.computeUnits, allocation: a,
                                           env: env, stageIndex: 0, recorder: &none) else { return nil }
             // A stage whose buffers do not fit is allowed only alone (so a schedule always exists).

@@ -185,7 +185,7 @@ enum StageModel {
     /// than units. Inputs produced by earlier stages are ready at the stage start.
     static func cost<S: Collection<Int>, R: CostRecorder>(_ w: CompiledWorkload, _ tasks: S, lanes: Int, maxUnits: Int,
                                                           allocation: LaneAllocation, env: CycleEnvironment,
-                                                          stageIndex: Int, recorder: inout R) -> StageCost? {
+                                                          stageIndex: Int, recorder: inout R, taskLanes: [Double]? = nil) -> StageCost? {
         var macTasks = 0
         var macSum = 0.0
         for i in tasks where w.tasks[i].isMAC {
@@ -209,8 +209,12 @@ enum StageModel {
                 var width: Double
                 var busy: Double
                 if t.isMAC {
-                    let share = allocation == .uniform || macSum == 0 ? 1 / Double(macTasks) : t.macs / macSum
-                    width = max(1, (totalLanes * share).rounded(.down))
+                    if let given = taskLanes {
+                        width = max(1, given[i])
+                    } else {
+                        let share = allocation == .uniform || macSum == 0 ? 1 / Double(macTasks) : t.macs / macSum
+                        width = max(1, (totalLanes * share).rounded(.down))
+                    }
                     busy = macCycles(t, lanes: width, bytesPerCycle: bw, env: env)
                     c.macDSP += (width * t.dspPerMAC).rounded(.up)
                     c.macLUT += width * t.lutPerLane + ModelConstants.lutPerUnit

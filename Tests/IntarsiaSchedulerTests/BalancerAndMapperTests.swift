@@ -1,0 +1,130 @@
+import Testing
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaGLPK
+@testable import IntarsiaScheduler
+
+struct Lcg {
+    var s: UInt64
+    mutating func below(_ k: Int) -> Int {
+        s = s &* 6364136223846793005 &+ 1442695040888963407
+        return Int((s >> 33) % UInt64(k))
+    }
+}
+
+@Suite struct StageBalancerTests {
+    func randomProblem(_ seed: UInt64, tasks: Int, memory: Bool) -> StageBalancer.Problem {
+        var r = Lcg(s: seed)
+        let options = (0..<tasks).map { _ -> [StageBalancer.Option] in
+            let work = Double(1000 + r.below(100_000))
+            return [8, 16, 32, 64, 128].map { l in
+                StageBalancer.Option(lanes: l, bram18k: memory ? Double(r.below(6)) : 0, uram: 0,
+                                     cycles: (work / Double(l)).rounded(.up) + Double(r.below(50)))
+            }
+        }
+        return StageBalancer.Problem(tasks: (0..<tasks).map { "t\($0)" }, options: options, laneBudget: 40 * tasks,
+                                     bramBudget: memory ? Double(3 * tasks) : .infinity)
+    }
+
+    @Test(arguments: 0..<12)
+    func milpEqualsExhaustiveAndBisection(seed: Int) throws {
+        let withMemory = randomProblem(UInt64(seed), tasks: 2 + seed % 4, memory: true)
+        let s = try StageBalancer.solve(withMemory)
+        #expect(s.status == .optimal)
+        #expect(abs(s.initiationInterval - StageBalancer.exhaustive(withMemory)!) < 1e-6)
+        let lanesOnly = randomProblem(UInt64(100 + seed), tasks: 2 + seed % 5, memory: false)
+        let t = try StageBalancer.solve(lanesOnly)
+        #expect(abs(t.initiationInterval - StageBalancer.bisection(lanesOnly)!) < 1e-6)
+        #expect(abs(t.initiationInterval - StageBalancer.exhaustive(lanesOnly)!) < 1e-6)
+        #expect(t.lanes.reduce(0, +) <= lanesOnly.laneBudget)
+    }
+
+    @Test func dominatedOptionsArePruned() {
+        let o = [StageBalancer.Option(lanes: 16, cycles: 100), StageBalancer.Option(lanes: 32, cycles: 100), StageBalancer.Option(lanes: 32, cycles: 60)]
+        #expect(StageBalancer.prune(o) == [o[0], o[2]])
+    }
+
+    @Test func tooSmallABudgetIsReported() {
+        var p = randomProblem(1, tasks: 3, memory: false)
+        p.laneBudget = 10
+        #expect(throws: StageBalancer.Infeasible.self) { try StageBalancer.solve(p) }
+    }
+
+    /// A balanced dataflow design's slowest MAC task is no slower than under the proportional
+    /// or uniform split of the same lanes.
+    @Test func balancedDataflowMinimisesTheSlowestTask() throws {
+        var model = FPGAModel(workload: try BuiltinWorkload.gating.make(), platform: PlatformCatalog.u280)
+        model.laneBalancer = StageBalancer.forModel
+        func slowest(_ a: LaneAllocation) -> Double {
+            var r = BreakdownRecorder()
+            _ = model.evaluate(DesignPoint(template: .dataflow, lanes: 768, allocation: a), recorder: &r)
+            return r.tasks.filter { $0.lanes > 0 }.map(\.busyCycles).max()!
+        }
+        #expect(slowest(.balanced) <= slowest(.proportional) + 1e-6)
+        #expect(slowest(.balanced) <= slowest(.uniform) + 1e-6)
+    }
+}
+
+@Suite struct SubAcceleratorMapperTests {
+    func randomProblem(_ seed: UInt64, jobs: Int, accelerators: Int, goal: SubAcceleratorMapper.Goal) -> SubAcceleratorMapper.Problem {
+        var r = Lcg(s: seed)
+        let sizes = (0..<accelerators).map { a in
+            [64, 256, 1024].map { SubAcceleratorMapper.Size(name: "pe\($0)", processingElements: $0, bandwidthGBps: Double($0) / 64) }
+        }
+        var latency: [[[Double]]] = [], energy: [[[Double]]] = []
+        for _ in 0..<jobs {
+            let work = Double(10_000 + r.below(1_000_000))
+            latency.append((0..<accelerators).map { a in sizes[a].map { s in (work / Double(s.processingElements) * Double(1 + (a + r.below(3)) % 3)).rounded() } })
+            energy.append((0..<accelerators).map { a in sizes[a].map { s in work * Double(1 + a) * (1 + Double(s.processingElements) / 4096) } })
+        }
+        return SubAcceleratorMapper.Problem(jobs: (0..<jobs).map { "n\($0)" }, accelerators: (0..<accelerators).map { "a\($0)" }, sizes: sizes,
+                                            latency: latency, energy: energy, peBudget: 1400, bandwidthBudgetGBps: 22, goal: goal)
+    }
+
+    @Test(arguments: 0..<10)
+    func networkMappingEqualsExhaustive(seed: Int) throws {
+        for goal in [SubAcceleratorMapper.Goal.latency, .energy] {
+            var p = randomProblem(UInt64(seed), jobs: 2 + seed % 4, accelerators: 2 + seed % 2, goal: goal)
+            if goal == .energy { p.maxLatency = SubAcceleratorMapper.exhaustive(randomProblem(UInt64(seed), jobs: p.jobs.count, accelerators: p.accelerators.count, goal: .latency))!.latency * 1.5 }
+            let exact = try SubAcceleratorMapper.solve(p)
+            let brute = try #require(SubAcceleratorMapper.exhaustive(p))
+            #expect(exact.status == .optimal)
+            if goal == .latency {
+                #expect(abs(exact.latency - brute.latency) <= 1e-6 * brute.latency, "seed \(seed)")
+            } else {
+                #expect(abs(exact.energy - brute.energy) <= 1e-6 * brute.energy, "seed \(seed)")
+                #expect(exact.latency <= p.maxLatency! + 1e-6)
+            }
+            let pe = zip(exact.sizes, p.sizes).reduce(0) { $0 + $1.1[$1.0].processingElements }
+            #expect(pe <= p.peBudget)
+        }
+    }
+
+    func randomLayers(_ seed: UInt64, n: Int, accelerators: Int) -> SubAcceleratorMapper.LayerProblem {
+        var r = Lcg(s: seed)
+        let preds = (0..<n).map { j in j == 0 ? [] : Array(Set((0..<(1 + r.below(2))).map { _ in r.below(j) })).sorted() }
+        let lat = (0..<n).map { _ in (0..<accelerators).map { _ in Double(1 + r.below(20)) } }
+        return SubAcceleratorMapper.LayerProblem(layers: (0..<n).map { "l\($0)" }, predecessors: preds, latency: lat, accelerators: accelerators)
+    }
+
+    @Test(arguments: 0..<10)
+    func layerScheduleIsExactOnSmallGraphs(seed: Int) throws {
+        let p = randomLayers(UInt64(seed), n: 3 + seed % 3, accelerators: 2)
+        let s = try SubAcceleratorMapper.schedule(p)
+        #expect(s.status == .optimal && s.method == "milp")
+        #expect(abs(s.makespan - SubAcceleratorMapper.bruteForceMakespan(p)) < 1e-6, "seed \(seed)")
+        // The schedule it returns is valid: precedence and one layer at a time per accelerator.
+        for (j, ps) in p.predecessors.enumerated() {
+            for q in ps { #expect(s.start[j] >= s.start[q] + p.latency[q][s.assignment[q]] - 1e-6) }
+        }
+        let heuristic = SubAcceleratorMapper.listSchedule(p)
+        #expect(heuristic.makespan >= s.makespan - 1e-6)
+        #expect(heuristic.method.contains("heuristic"))
+    }
+
+    @Test func largeLayerGraphsFallBackToTheListScheduler() throws {
+        let p = randomLayers(9, n: 30, accelerators: 3)
+        let s = try SubAcceleratorMapper.schedule(p)
+        #expect(s.method == "list scheduler (heuristic)" && s.status == .feasible)
+    }
+}
