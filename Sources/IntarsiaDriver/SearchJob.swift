@@ -16,6 +16,10 @@ public enum SearchJob {
         public var seed: UInt64?
         public var progress: Bool = true
         public var workers: Int?
+        /// Continue an interrupted run of the same spec and options from its checkpoint.
+        public var resume = false
+        /// Run shard `index` of `count` (0-based); `intarsia merge` combines the shards' CSVs.
+        public var shard: (index: Int, count: Int)?
         public init() {}
     }
 
@@ -37,9 +41,22 @@ public enum SearchJob {
         let model = spec.solvingModel
         var runner = SearchRunner(model: model, space: spec.space, objectives: spec.objectives, settings: spec.search)
         if let w = options.workers { runner.workers = w }
+        runner.shard = options.shard
+        if let sh = options.shard {
+            guard sh.count >= 1, sh.index >= 0, sh.index < sh.count else {
+                throw UserError("--shard \(sh.index)/\(sh.count): accepted: i/N with 0 <= i < N")
+            }
+        }
+        let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let meta = "spec \(fnv1a(specText)) strategy \(spec.search.strategy.rawValue) budget \(spec.search.budget) seed \(spec.search.seed) "
+            + "population \(spec.search.population) scheduler \(spec.search.scheduler.rawValue) shard \(options.shard.map { "\($0.index)/\($0.count)" } ?? "-") pareto \(spec.paretoOnly)"
         let writer: CSVDesignWriter
         do {
-            writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly)
+            writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly,
+                                         meta: meta, resume: options.resume)
+            if let after = writer.resumedAfterID { stderr("resuming \(spec.outputPath): \(writer.resumedRows) rows kept (ids up to \(after))\n") }
+        } catch let e as CSVDesignWriter.CannotResume {
+            throw UserError(e.description)
         } catch {
             throw UserError("\(spec.file): output.path: '\(spec.outputPath)': cannot be written (\(error.localizedDescription)); accepted: a writable file path")
         }
@@ -48,7 +65,10 @@ public enum SearchJob {
         var violationCounts = [String: Int]()
         var closest: EvaluatedDesign?
         var lastReport = Date.distantPast
-        let summary = try runner.run(sink: { batch in
+        let started = Date()
+        let summary: SearchSummary
+        do {
+        summary = try runner.run(sink: { batch in
             try writer.append(batch)
             for d in batch {
                 if d.evaluation.feasible {
@@ -65,14 +85,19 @@ public enum SearchJob {
                 }
             }
         }, progress: { done, total, front in
-            guard options.progress else { return }
+            guard options.progress, isatty(STDERR_FILENO) != 0 else { return }
             let now = Date()
             if now.timeIntervalSince(lastReport) > 0.5 || done >= total {
                 lastReport = now
-                stderr("\rsearch \(spec.name): \(done)/\(total) designs evaluated, Pareto front \(front)   ")
+                let rate = Double(done) / max(now.timeIntervalSince(started), 1e-9)
+                let eta = rate > 0 ? Double(max(total - done, 0)) / rate : 0
+                stderr(String(format: "\rsearch %@: %d/%d designs, %.0f/s, ETA %.0f s, Pareto front %d   ", spec.name, done, total, rate, eta, front))
             }
         })
-        if options.progress { stderr("\n") }
+        } catch let e as SearchRunner.ShardingUnsupported {
+            throw UserError("\(spec.file): search.strategy: \(e.description)")
+        }
+        if options.progress && isatty(STDERR_FILENO) != 0 { stderr("\n") }
         try writer.finish(pareto: summary.pareto)
         let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
         let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table)
@@ -102,4 +127,11 @@ public enum SearchJob {
         }
         return TextTable.render(header: header, rows: rows)
     }
+}
+
+/// FNV-1a, 64 bits: identifies a spec's text in a checkpoint (not for security).
+func fnv1a(_ s: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return String(h, radix: 16)
 }

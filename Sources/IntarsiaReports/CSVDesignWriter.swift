@@ -6,16 +6,32 @@ import IntarsiaSearch
 /// Streams design rows to a temporary file beside the destination while a search runs, then
 /// adds the Pareto column and renames into place: the destination is never half written, and
 /// memory holds only the current batch.
+///
+/// Checkpoints: rows reach `PATH.partial` at least every two seconds, and `PATH.partial.meta`
+/// records what run they belong to. A run started with `resume` on the same spec and options
+/// keeps those rows and appends only rows with a larger id (the search replays its deterministic
+/// sequence to rebuild its Pareto front, which is cheap next to writing).
 public final class CSVDesignWriter {
     public let path: String
     let platform: FPGAPlatform
     let constraints: Constraints
     let paretoOnly: Bool
     let partialPath: String
+    let metaPath: String
     var handle: FileHandle?
     var pending = ""
+    var lastFlush = Date()
+    /// Rows with ids up to this one are already in the partial file (resumed run).
+    public private(set) var resumedAfterID: Int?
+    public private(set) var resumedRows = 0
 
-    public init(path: String, platform: FPGAPlatform, constraints: Constraints, paretoOnly: Bool) throws {
+    public struct CannotResume: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `meta` identifies the run (spec contents and search options); `resume` keeps the rows of an
+    /// interrupted run with the same `meta`.
+    public init(path: String, platform: FPGAPlatform, constraints: Constraints, paretoOnly: Bool, meta: String = "", resume: Bool = false) throws {
         self.path = path
         self.platform = platform
         self.constraints = constraints
@@ -23,19 +39,41 @@ public final class CSVDesignWriter {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         partialPath = path + ".partial"
-        guard FileManager.default.createFile(atPath: partialPath, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partialPath])
+        metaPath = path + ".partial.meta"
+        let fm = FileManager.default
+        if resume && fm.fileExists(atPath: partialPath) {
+            let previous = fm.contents(atPath: metaPath).map { String(decoding: $0, as: UTF8.self) }
+            guard previous == meta else {
+                throw CannotResume(description: "\(partialPath) belongs to a run with another spec or other options; delete it, or run without --resume to start afresh")
+            }
+            // Keep the complete lines; a line cut by the interruption is dropped.
+            let data = fm.contents(atPath: partialPath) ?? Data()
+            let keep = data.lastIndex(of: 0x0A).map { data.startIndex...$0 }.map { data[$0] } ?? Data()
+            try Data(keep).write(to: URL(fileURLWithPath: partialPath))
+            let lines = String(decoding: keep, as: UTF8.self).split(separator: "\n")
+            resumedRows = lines.count
+            resumedAfterID = lines.last.flatMap { Int($0.prefix { $0 != "," }) }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
+            try handle?.seekToEnd()
+        } else {
+            guard fm.createFile(atPath: partialPath, contents: nil) else {
+                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partialPath])
+            }
+            try Data(meta.utf8).write(to: URL(fileURLWithPath: metaPath))
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
     }
 
     public func append(_ batch: [EvaluatedDesign]) throws {
         guard !paretoOnly else { return }
-        for d in batch { pending += CSV.line(DesignColumns.fields(d, platform, constraints)) + "\n" }
-        if pending.utf8.count > 1 << 20 { try flush() }
+        for d in batch where resumedAfterID.map({ d.id > $0 }) ?? true {
+            pending += CSV.line(DesignColumns.fields(d, platform, constraints)) + "\n"
+        }
+        if pending.utf8.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }
     }
 
     func flush() throws {
+        lastFlush = Date()
         guard !pending.isEmpty else { return }
         try handle?.write(contentsOf: Data(pending.utf8))
         pending = ""
@@ -65,6 +103,7 @@ public final class CSVDesignWriter {
         try out.write(contentsOf: Data(buffer.utf8))
         try out.close()
         try? FileManager.default.removeItem(atPath: partialPath)
+        try? FileManager.default.removeItem(atPath: metaPath)
         // rename(2) replaces the destination atomically on the same file system.
         guard rename(finalTemp, path) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])

@@ -63,18 +63,31 @@ public struct SearchRunner: Sendable {
     public typealias Sink = ([EvaluatedDesign]) throws -> Void
     public typealias Progress = (_ evaluated: Int, _ total: Int, _ paretoSize: Int) -> Void
 
+    /// Runs only this share of the search: shard `index` of `count` (0-based). Exhaustive runs
+    /// take the design points whose index in the space is `index` modulo `count`; random runs
+    /// draw the single run's sequence and keep the same residue class. Every row's `id` is its
+    /// position in the single run's sequence, so shards' rows merged by id are the single run's.
+    public var shard: (index: Int, count: Int)?
+
+    public struct ShardingUnsupported: Error, CustomStringConvertible {
+        public var description: String { "NSGA-II runs cannot be split into shards (each generation depends on the whole previous one); use strategy exhaustive or random, or run separate seeds" }
+    }
+
     public func run(sink: Sink, progress: Progress = { _, _, _ in }) throws -> SearchSummary {
         let start = Date()
         var strategy = settings.strategy
         if strategy == .auto { strategy = space.count <= settings.budget ? .exhaustive : .nsga2 }
         var state = State(objectives: objectives)
         let evaluator = ParallelEvaluator(model: model, workers: workers)
-        func consume(_ points: [DesignPoint], _ total: Int) throws -> [Evaluation] {
+        var nextID = 0
+        func consume(_ points: [DesignPoint], ids: [Int]? = nil, _ total: Int) throws -> [Evaluation] {
             let evals = evaluator.evaluate(points)
             var batch: [EvaluatedDesign] = []
             batch.reserveCapacity(points.count)
-            for (p, e) in zip(points, evals) {
-                let d = EvaluatedDesign(id: state.evaluated, point: p, evaluation: e)
+            for (k, (p, e)) in zip(points, evals).enumerated() {
+                let id = ids?[k] ?? nextID
+                nextID += 1
+                let d = EvaluatedDesign(id: id, point: p, evaluation: e)
                 state.evaluated += 1
                 if e.feasible { state.feasible += 1 }
                 state.archive.offer(d)
@@ -84,34 +97,52 @@ public struct SearchRunner: Sendable {
             progress(state.evaluated, total, state.archive.members.count)
             return evals
         }
+        let mine: (Int) -> Bool = { i in shard.map { i % $0.count == $0.index } ?? true }
         switch strategy {
         case .exhaustive, .auto:
             let total = space.count
             var batch: [DesignPoint] = []
-            for i in 0..<total {
+            var ids: [Int] = []
+            let expected = shard.map { (total - $0.index + $0.count - 1) / $0.count } ?? total
+            for i in 0..<total where mine(i) {
                 let p = space.point(at: i)
                 if provablyInfeasible(p) { state.pruned += 1; continue }
                 batch.append(p)
-                if batch.count == 4096 { _ = try consume(batch, total - state.pruned); batch.removeAll(keepingCapacity: true) }
+                ids.append(i)
+                if batch.count == 4096 {
+                    _ = try consume(batch, ids: ids, expected - state.pruned)
+                    batch.removeAll(keepingCapacity: true)
+                    ids.removeAll(keepingCapacity: true)
+                }
             }
-            if !batch.isEmpty { _ = try consume(batch, total - state.pruned) }
+            if !batch.isEmpty { _ = try consume(batch, ids: ids, expected - state.pruned) }
         case .random:
             var rng = SplitMix64(seed: settings.seed)
             let want = min(settings.budget, space.count)
             var seen = Set<Int>()
             var batch: [DesignPoint] = []
+            var ids: [Int] = []
             var attempts = 0
+            var position = 0
             while seen.count < want && attempts < want * 20 {
                 attempts += 1
                 let i = rng.below(space.count)
                 guard seen.insert(i).inserted else { continue }
                 let p = space.point(at: i)
                 if provablyInfeasible(p) { state.pruned += 1; continue }
+                defer { position += 1 }
+                guard mine(position) else { continue }
                 batch.append(p)
-                if batch.count == 4096 { _ = try consume(batch, want); batch.removeAll(keepingCapacity: true) }
+                ids.append(position)
+                if batch.count == 4096 {
+                    _ = try consume(batch, ids: ids, want)
+                    batch.removeAll(keepingCapacity: true)
+                    ids.removeAll(keepingCapacity: true)
+                }
             }
-            if !batch.isEmpty { _ = try consume(batch, want) }
+            if !batch.isEmpty { _ = try consume(batch, ids: ids, want) }
         case .nsga2:
+            if shard != nil { throw ShardingUnsupported() }
             try NSGA2(space: space, objectives: objectives, settings: settings).run { points in
                 try consume(points, min(settings.budget, space.count))
             }

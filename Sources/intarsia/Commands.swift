@@ -6,7 +6,16 @@ import IntarsiaSearch
 import IntarsiaScheduler
 
 struct Search: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explore a spec's design space; write every design (or the Pareto set) as CSV.")
+    static let configuration = CommandConfiguration(
+        abstract: "Explore a spec's design space; write every design (or the Pareto set) as CSV.",
+        discussion: """
+        Examples:
+          intarsia search designs/intar/self-attention-u280.yaml
+          intarsia search designs/intar/mlp-u280.yaml --strategy nsga2 --budget 500 --seed 7 -o out/mlp.csv
+          intarsia search SPEC --shard 0/4 -o out/s0.csv   (then: intarsia merge SPEC out/s*.csv -o out/all.csv)
+          intarsia search SPEC --resume                     (continue an interrupted run)
+        Exit codes: 0 done; 2 bad input or no design meets the constraints (the CSV is still written).
+        """)
 
     @Argument(help: "Design spec (YAML), e.g. designs/intar/mlp-u280.yaml") var spec: String
     @Option(name: .shortAndLong, help: "CSV to write (default: the spec's output.path)") var output: String?
@@ -16,10 +25,20 @@ struct Search: ParsableCommand {
     @Option(help: "Random seed") var seed: UInt64?
     @Option(help: "Worker threads (default: all cores)") var jobs: Int?
     @Flag(name: .shortAndLong, help: "No progress on stderr") var quiet = false
+    @Flag(help: "Continue an interrupted run of the same spec and options from its checkpoint (OUTPUT.partial)") var resume = false
+    @Option(help: "Run shard i of N (i/N, 0-based); combine the shards with 'intarsia merge'") var shard: String?
 
     func run() throws {
         try reportingErrors {
             var o = SearchJob.Options()
+            o.resume = resume
+            if let shard {
+                let parts = shard.split(separator: "/").map { Int($0) }
+                guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
+                    throw UserError("--shard '\(shard)': accepted: i/N with 0 <= i < N, e.g. 0/4")
+                }
+                o.shard = (i, n)
+            }
             o.output = output
             o.paretoOnly = paretoOnly ? true : nil
             if let s = strategy {
@@ -205,6 +224,28 @@ struct ScheduleCommand: ParsableCommand {
                 try writeAtomically(([ScheduleJob.csvHeader] + rows.map(ScheduleJob.csvRow)).map(CSV.line).joined(separator: "\n") + "\n", to: output)
                 writeStderr("wrote \(output)\n")
             }
+        }
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine the CSVs of a sharded search into the CSV a single run writes.",
+        discussion: """
+        Example:
+          for i in 0 1 2 3; do intarsia search SPEC --shard $i/4 -o out/s$i.csv -q; done
+          intarsia merge SPEC out/s0.csv out/s1.csv out/s2.csv out/s3.csv -o results/all.csv
+        """)
+
+    @Argument(help: "The spec the shards ran") var spec: String
+    @Argument(help: "The shards' CSVs") var inputs: [String]
+    @Option(name: .shortAndLong, help: "Merged CSV") var output: String
+
+    func run() throws {
+        try reportingErrors {
+            guard !inputs.isEmpty else { throw UserError("give the shards' CSVs") }
+            let n = try MergeJob.run(specPath: spec, inputs: inputs, output: output)
+            writeStderr("merged \(n) designs into \(output)\n")
         }
     }
 }

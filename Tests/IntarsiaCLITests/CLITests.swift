@@ -209,3 +209,79 @@ struct CLI {
         }
     }
 }
+
+@Suite(.serialized) struct ShardAndResumeTests {
+    @Test(arguments: ["exhaustive", "random"])
+    func mergedShardsEqualTheSingleRunRowForRow(strategy: String) throws {
+        let single = CLI.temp("single.csv")
+        #expect(try CLI.run(["search", "designs/intar/self-attention-u280.yaml", "--strategy", strategy, "--budget", "300", "-o", single, "-q"]).status == 0)
+        var shards: [String] = []
+        for i in 0..<3 {
+            let out = CLI.temp("shard\(i).csv")
+            let r = try CLI.run(["search", "designs/intar/self-attention-u280.yaml", "--strategy", strategy, "--budget", "300", "--shard", "\(i)/3", "-o", out, "-q"])
+            #expect(r.status == 0 || r.status == 2, "\(r.stderr)")
+            shards.append(out)
+        }
+        let merged = CLI.temp("merged.csv")
+        let m = try CLI.run(["merge", "designs/intar/self-attention-u280.yaml"] + shards + ["-o", merged])
+        #expect(m.status == 0, "\(m.stderr)")
+        let a = try String(contentsOfFile: single, encoding: .utf8), b = try String(contentsOfFile: merged, encoding: .utf8)
+        #expect(a == b)
+        #expect(a.split(separator: "\n").count > 100)
+    }
+
+    @Test func nsga2CannotBeSharded() throws {
+        let r = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "--strategy", "nsga2", "--budget", "50", "--shard", "0/2", "-o", CLI.temp("x.csv"), "-q"])
+        #expect(r.status == 2 && r.stderr.contains("cannot be split into shards"))
+        let bad = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "--shard", "3/2", "-q"])
+        #expect(bad.status == 2 && bad.stderr.contains("accepted: i/N"))
+    }
+
+    /// A run killed part-way resumes from its checkpoint and ends with the uninterrupted run's CSV.
+    @Test func anInterruptedSearchResumes() throws {
+        let spec = CLI.temp("big.yaml")
+        try """
+        workload: {builtin: gpt2-medium-block, parameters: {sequence_length: 256}}
+        platform: u280
+        templates:
+          dataflow:
+            lanes: [\((1...40).map { String($0 * 64) }.joined(separator: ", "))]
+            allocation: [proportional, uniform]
+            weight_load: [double_buffered, buffered, blocking]
+            word_bits: [128, 256, 512, 1024]
+            stream_elements: [0, 1, 4, 16, 64]
+            matvec: [dot, outer, auto]
+        search: {strategy: exhaustive, budget: 100000}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let whole = CLI.temp("whole.csv")
+        #expect(try CLI.run(["search", spec, "-o", whole, "-q", "--jobs", "1"]).status == 0)
+        let out = CLI.temp("cut.csv")
+        let p = Process()
+        p.executableURL = CLI.binary!
+        p.arguments = ["search", spec, "-o", out, "-q", "--jobs", "1"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let partial = out + ".partial"
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+            if size > 0 { break }
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: out), "killed before it finished")
+        let kept = try String(contentsOfFile: partial, encoding: .utf8).split(separator: "\n").count
+        #expect(kept > 0)
+        let r = try CLI.run(["search", spec, "-o", out, "--resume", "--jobs", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("resuming"))
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == String(contentsOfFile: whole, encoding: .utf8))
+        // A checkpoint of another spec is not silently mixed in.
+        try "junk\n".write(toFile: out + ".partial", atomically: true, encoding: .utf8)
+        try "spec other".write(toFile: out + ".partial.meta", atomically: true, encoding: .utf8)
+        let wrong = try CLI.run(["search", spec, "-o", out, "--resume", "-q"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("another spec"))
+    }
+}
