@@ -16,6 +16,8 @@ public enum SearchJob {
         public var seed: UInt64?
         public var progress: Bool = true
         public var workers: Int?
+        /// Write the SVG plots and the HTML report beside the CSV.
+        public var report = true
         /// Continue an interrupted run of the same spec and options from its checkpoint.
         public var resume = false
         /// Run shard `index` of `count` (0-based); `intarsia merge` combines the shards' CSVs.
@@ -99,6 +101,10 @@ public enum SearchJob {
         }
         if options.progress && isatty(STDERR_FILENO) != 0 { stderr("\n") }
         try writer.finish(pareto: summary.pareto)
+        try ReportJob.writeRecord(ReportJob.RunRecord(specPath: specPath, specText: specText, strategy: summary.strategy.rawValue,
+                                                      spaceSize: summary.spaceSize, evaluated: summary.evaluated, pruned: summary.pruned,
+                                                      feasible: summary.feasible, seconds: summary.seconds), csv: spec.outputPath)
+        if options.report { _ = try ReportJob.run(csv: spec.outputPath) }
         let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
         let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table)
         if summary.feasible == 0 {

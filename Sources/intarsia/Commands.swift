@@ -26,12 +26,14 @@ struct Search: ParsableCommand {
     @Option(help: "Worker threads (default: all cores)") var jobs: Int?
     @Flag(name: .shortAndLong, help: "No progress on stderr") var quiet = false
     @Flag(help: "Continue an interrupted run of the same spec and options from its checkpoint (OUTPUT.partial)") var resume = false
+    @Flag(help: "Do not write the SVG plots and HTML report beside the CSV") var noReport = false
     @Option(help: "Run shard i of N (i/N, 0-based); combine the shards with 'intarsia merge'") var shard: String?
 
     func run() throws {
         try reportingErrors {
             var o = SearchJob.Options()
             o.resume = resume
+            o.report = !noReport
             if let shard {
                 let parts = shard.split(separator: "/").map { Int($0) }
                 guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
@@ -77,18 +79,39 @@ struct Evaluate: ParsableCommand {
 }
 
 struct Compare: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Line up the best design per template of result CSVs, with ratios against a baseline.")
+    static let configuration = CommandConfiguration(
+        abstract: "Line up the best design per template of result CSVs, with ratios against a baseline.",
+        discussion: """
+        Examples:
+          intarsia compare results/mlp-u280.csv results/self-attention-u280.csv --lanes 32 -o results/compare.csv
+          intarsia compare results/a.csv results/b.csv --plot out/both.svg --x latency_ms --y dsp
+        """)
 
     @Argument(help: "Result CSVs written by 'intarsia search'") var files: [String]
     @Option(help: "Column to rank by (lower is better)") var metric = "latency_cycles"
     @Option(help: "Row of the comparison that ratios are taken against (0 = first)") var baseline = 0
     @Option(help: "Only designs with this many lanes (a matched budget)") var lanes: Int?
     @Option(name: .shortAndLong, help: "Also write the comparison to this CSV") var output: String?
+    @Option(help: "Also plot every file's designs on one SVG chart (each file its own colour and front)") var plot: String?
+    @Option(help: "Plot's x column") var x = "latency_ms"
+    @Option(help: "Plot's y column") var y = "dsp"
 
     func run() throws {
         try reportingErrors {
             guard !files.isEmpty else { throw UserError("give at least one result CSV") }
             let tables = try files.map(DesignTable.read)
+            if let plot {
+                for t in tables { for c in [x, y] where t.column(c) == nil { throw UserError("\(t.file): no column '\(c)'; accepted: \(t.header.joined(separator: ", "))") } }
+                let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+                let series = tables.enumerated().map { k, t in
+                    SVGPlot.Series(label: URL(fileURLWithPath: t.file).lastPathComponent, color: colors[k % colors.count],
+                                   points: t.rows.map { r in (x: t.number(r, x), y: t.number(r, y), feasible: t.value(r, "feasible") == "true",
+                                                              front: t.value(r, "pareto") == "true", id: Int(t.value(r, "id")) ?? -1) })
+                }
+                try writeAtomically(SVGPlot.pareto(title: "\(SVGPlot.axisLabel(y)) against \(SVGPlot.axisLabel(x))", xColumn: x, yColumn: y,
+                                                   series: series, chosen: nil), to: plot)
+                writeStderr("wrote \(plot)\n")
+            }
             let rows = try Comparison.rows(tables: tables, metric: metric, baseline: baseline, lanes: lanes)
             print(TextTable.render(header: Comparison.header, rows: rows), terminator: "")
             if let output {
@@ -246,6 +269,26 @@ struct Merge: ParsableCommand {
             guard !inputs.isEmpty else { throw UserError("give the shards' CSVs") }
             let n = try MergeJob.run(specPath: spec, inputs: inputs, output: output)
             writeStderr("merged \(n) designs into \(output)\n")
+        }
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Regenerate the SVG Pareto plot, the breakdown plot and the HTML report of a results CSV.",
+        discussion: """
+        Example:
+          intarsia report results/self-attention-u280.csv               (writes results/self-attention-u280.{pareto.svg,breakdown.svg,html})
+          intarsia report results/mlp-u280.csv --design 17              (label and break down design 17)
+        """)
+
+    @Argument(help: "A results CSV written by 'intarsia search'") var csv: String
+    @Option(help: "Id of the design to label and break down (default: the best feasible one)") var design: Int?
+
+    func run() throws {
+        try reportingErrors {
+            let f = try ReportJob.run(csv: csv, design: design)
+            print([f.pareto, f.breakdown, f.html].compactMap { $0 }.joined(separator: "\n"))
         }
     }
 }

@@ -6,7 +6,7 @@ import IntarsiaDriver
 struct Intarsia: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Design-space exploration of DNN accelerators on FPGAs.",
-        subcommands: [Search.self, Merge.self, Evaluate.self, Compare.self, Summary.self, Validate.self, Bench.self, ScheduleCommand.self, Platforms.self, Workloads.self, Columns.self])
+        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, Compare.self, Summary.self, Validate.self, Bench.self, ScheduleCommand.self, Platforms.self, Workloads.self, Columns.self])
 }
 
 /// Prints a command's error the same way everywhere and exits with its code (2 for bad input).

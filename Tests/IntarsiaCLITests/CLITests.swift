@@ -285,3 +285,65 @@ struct CLI {
         #expect(wrong.status == 2 && wrong.stderr.contains("another spec"))
     }
 }
+
+@Suite(.serialized) struct ReportTests {
+    /// Renders an SVG with rsvg-convert, converts it to a PPM with pngtopnm, and returns the
+    /// pixels (width, height, RGB bytes).
+    static func render(_ svg: String) throws -> (Int, Int, [UInt8]) {
+        let png = CLI.temp("plot.png"), ppm = CLI.temp("plot.ppm")
+        for (tool, args, out) in [("/usr/bin/rsvg-convert", [svg, "-o", png], nil as String?), ("/usr/bin/pngtopnm", [png], ppm)] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: tool)
+            p.arguments = args
+            if let out {
+                FileManager.default.createFile(atPath: out, contents: nil)
+                p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+            }
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(tool) failed")
+        }
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ppm)))
+        // P6 header: "P6\n<w> <h>\n<max>\n"
+        var fields: [String] = [], i = 0, current = ""
+        while fields.count < 4 {
+            let c = Character(UnicodeScalar(data[i]))
+            i += 1
+            if c.isWhitespace { if !current.isEmpty { fields.append(current); current = "" } } else { current.append(c) }
+        }
+        #expect(fields[0] == "P6")
+        return (Int(fields[1])!, Int(fields[2])!, Array(data[i...]))
+    }
+
+    @Test func searchWritesPlotsAndAReportThatRender() throws {
+        let csv = CLI.temp("sa.csv")
+        let r = try CLI.run(["search", "designs/intar/self-attention-u280.yaml", "-o", csv, "-q"])
+        #expect(r.status == 0)
+        let base = String(csv.dropLast(4))
+        let html = try String(contentsOfFile: base + ".html", encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("Pareto front") && html.contains("Validation notes") && html.contains("q_proj"))
+        let (w, h, px) = try Self.render(base + ".pareto.svg")
+        #expect(w == 760 && h == 520)
+        // Plotted points: the series colour (#1f77b4, full or blended) appears well inside the axes.
+        var blue = 0, nonWhite = 0
+        for y in 60..<440 {
+            for x in 100..<720 {
+                let k = 3 * (y * w + x)
+                let (rr, gg, bb) = (Int(px[k]), Int(px[k + 1]), Int(px[k + 2]))
+                if rr < 250 || gg < 250 || bb < 250 { nonWhite += 1 }
+                if bb > rr + 40 && bb > gg + 10 { blue += 1 }
+            }
+        }
+        #expect(blue > 500, "blue pixels: \(blue)")
+        #expect(nonWhite > 2000)
+        let (bw, _, bpx) = try Self.render(base + ".breakdown.svg")
+        #expect(bpx.count >= 3 * bw * 100)
+        // Regenerated from the CSV alone (its run record carries the spec), for another design.
+        try FileManager.default.removeItem(atPath: base + ".html")
+        let again = try CLI.run(["report", csv, "--design", "3"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try String(contentsOfFile: base + ".html", encoding: .utf8).contains("design #3"))
+        let missing = try CLI.run(["report", "designs/intar/mlp-u280.yaml"])
+        #expect(missing.status == 2 && missing.stderr.contains("no run record"))
+    }
+}

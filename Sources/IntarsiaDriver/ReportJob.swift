@@ -1,0 +1,146 @@
+import Foundation
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaReports
+import IntarsiaSearch
+import IntarsiaSpec
+
+/// `intarsia report`: next to a results CSV, an SVG Pareto plot of the spec's two main
+/// objectives, an SVG latency breakdown of the chosen design, and one self-contained HTML page
+/// with the spec, the best designs, both plots and the validation notes. `search` writes them
+/// after every run; `report` regenerates them from the CSV and its run record (`CSV.run.json`,
+/// which carries the spec's text, so the report works wherever the spec has gone).
+public enum ReportJob {
+    public struct RunRecord: Codable {
+        public var specPath: String
+        public var specText: String
+        public var strategy: String
+        public var spaceSize: Int
+        public var evaluated: Int
+        public var pruned: Int
+        public var feasible: Int
+        public var seconds: Double
+    }
+
+    public struct Files {
+        public var pareto: String
+        public var breakdown: String?
+        public var html: String
+    }
+
+    static func recordPath(_ csv: String) -> String { csv + ".run.json" }
+
+    static func base(_ csv: String) -> String { csv.hasSuffix(".csv") ? String(csv.dropLast(4)) : csv }
+
+    public static func writeRecord(_ r: RunRecord, csv: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(String(decoding: try enc.encode(r), as: UTF8.self) + "\n", to: recordPath(csv))
+    }
+
+    public static func run(csv: String, design: Int? = nil) throws -> Files {
+        guard let data = FileManager.default.contents(atPath: recordPath(csv)) else {
+            throw UserError("\(csv): no run record \(recordPath(csv)) beside it; accepted: a CSV written by 'intarsia search' (which writes the record)")
+        }
+        let record = try JSONDecoder().decode(RunRecord.self, from: data)
+        let spec = try DesignSpec.parse(text: record.specText, file: record.specPath)
+        let table = try DesignTable.read(csv)
+        let objectives = spec.objectives.map(\.rawValue)
+        let xColumn = objectives[0]
+        let yColumn = objectives.count > 1 ? objectives[1] : (xColumn == "dsp" ? "latency_ms" : "dsp")
+        // The chosen design: the given id, else the feasible design best in the first objective.
+        let first = spec.objectives[0]
+        func cost(_ r: [String]) -> Double {
+            let v = table.number(r, first == .throughput ? "throughput_per_s" : first.rawValue)
+            return first == .throughput ? -v : v
+        }
+        let chosenRow: [String]?
+        if let id = design {
+            guard let r = table.rows.first(where: { table.value($0, "id") == String(id) }) else { throw UserError("--design \(id): no row with that id in \(csv)") }
+            chosenRow = r
+        } else {
+            chosenRow = table.rows.filter { table.value($0, "feasible") == "true" }.min { cost($0) < cost($1) }
+        }
+        let points = table.rows.map { r in
+            (x: table.number(r, xColumn), y: table.number(r, yColumn), feasible: table.value(r, "feasible") == "true",
+             front: table.value(r, "pareto") == "true", id: Int(table.value(r, "id")) ?? -1)
+        }
+        let title = "\(spec.name): \(SVGPlot.axisLabel(yColumn)) against \(SVGPlot.axisLabel(xColumn))"
+        let chosen = chosenRow.map { r in (x: table.number(r, xColumn), y: table.number(r, yColumn),
+                                           label: "chosen: #\(table.value(r, "id")) \(table.value(r, "template")) \(table.value(r, "lanes")) lanes") }
+        let paretoSVG = SVGPlot.pareto(title: title, xColumn: xColumn, yColumn: yColumn,
+                                       series: [SVGPlot.Series(label: "\(table.rows.count) designs", color: "#1f77b4", points: points)], chosen: chosen)
+        let files = Files(pareto: base(csv) + ".pareto.svg", breakdown: chosenRow == nil ? nil : base(csv) + ".breakdown.svg", html: base(csv) + ".html")
+        try writeAtomically(paretoSVG, to: files.pareto)
+        var breakdownSVG = ""
+        var taskRows: [[String]] = []
+        if let r = chosenRow, let path = files.breakdown {
+            let p = try MergeJob.point(from: r, header: table.header)
+            var rec = BreakdownRecorder()
+            let e = spec.solvingModel.evaluate(p, recorder: &rec)
+            let reps = spec.workload.repetitions
+            breakdownSVG = SVGPlot.breakdown(
+                title: "Latency of design #\(table.value(r, "id")) by stage\(reps > 1 ? " (one of \(reps) repetitions)" : "")",
+                unit: "cycles", segments: rec.stages.map { (label: "\($0.pattern): \($0.tasks.joined(separator: " "))", value: $0.cycles) })
+            try writeAtomically(breakdownSVG, to: path)
+            taskRows = rec.tasks.map { [$0.task, $0.op, String($0.stage), String($0.lanes), String(Int64($0.busyCycles)), String(Int64($0.macs)),
+                                        $0.lanes > 0 ? String(format: "%.1f%%", $0.utilization * 100) : "-"] }
+            _ = e
+        }
+        try writeAtomically(html(spec: spec, record: record, table: table, chosen: chosenRow, paretoSVG: paretoSVG,
+                                 breakdownSVG: breakdownSVG, taskRows: taskRows), to: files.html)
+        return files
+    }
+
+    static func esc(_ s: String) -> String { SVGPlot.esc(s) }
+
+    static func htmlTable(_ header: [String], _ rows: [[String]]) -> String {
+        "<table><tr>" + header.map { "<th>\(esc($0))</th>" }.joined() + "</tr>\n"
+            + rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n") + "</table>\n"
+    }
+
+    static func html(spec: DesignSpec, record: RunRecord, table: DesignTable, chosen: [String]?, paretoSVG: String,
+                     breakdownSVG: String, taskRows: [[String]]) -> String {
+        let cols = ["id", "template", "lanes", "compute_units", "stages", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "energy_mj", "pareto"]
+        let first = spec.objectives[0]
+        let best = table.rows.filter { table.value($0, "feasible") == "true" }
+            .sorted { table.number($0, first == .throughput ? "throughput_per_s" : first.rawValue) * (first == .throughput ? -1 : 1)
+                    < table.number($1, first == .throughput ? "throughput_per_s" : first.rawValue) * (first == .throughput ? -1 : 1) }
+            .prefix(10).map { r in cols.map { table.value(r, $0) } }
+        var validation: [[String]] = []
+        for d in PublishedDesign.all {
+            if let c = try? d.check() {
+                validation.append([d.name, String(Int64(d.measuredCycles)), String(Int64(c.modelCycles.rounded())),
+                                   String(format: "%+.1f%%", c.relativeError * 100), d.tolerance == nil ? "reported (mechanism missing)" : (c.withinTolerance ? "within tolerance" : "outside")])
+            }
+        }
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(esc(spec.name)): Intarsia report</title>
+        <style>
+        body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
+        table { border-collapse: collapse; margin: 1em 0; font-size: 13px; }
+        th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
+        th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
+        pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 12px; }
+        </style></head><body>
+        <h1>\(esc(spec.name))</h1>
+        <p>Workload <b>\(esc(spec.workload.name))</b> (\(spec.workload.tasks.count) tasks\(spec.workload.repetitions > 1 ? " × \(spec.workload.repetitions) repetitions" : "")) on <b>\(esc(spec.platform.name))</b> (\(esc(spec.platform.part)), \(String(format: "%.0f", spec.platform.clockMHz)) MHz).
+        Search: \(esc(record.strategy)), \(record.evaluated) of \(record.spaceSize) designs evaluated (\(record.pruned) pruned), \(record.feasible) feasible, \(String(format: "%.2f", record.seconds)) s.
+        Objectives: \(esc(spec.objectives.map(\.rawValue).joined(separator: ", "))).</p>
+        <h2>Best designs (by \(esc(first.rawValue)))</h2>
+        \(htmlTable(cols, Array(best)))
+        <h2>Pareto front</h2>
+        \(paretoSVG)
+        \(chosen == nil ? "<p>No feasible design: nothing is chosen.</p>" : "<h2>Where the chosen design's time goes</h2>\n" + breakdownSVG + htmlTable(["task", "op", "stage", "lanes", "busy cycles", "MACs", "utilization"], taskRows))
+        <h2>Validation notes</h2>
+        <p>The latency model against published U280 measurements (InTAR, FCCM 2025); docs/VALIDATION.md explains each design's knobs and the mechanisms not yet modelled.</p>
+        \(htmlTable(["design", "measured cycles", "model cycles", "error", "status"], validation))
+        <h2>Spec</h2>
+        <pre>\(esc(record.specText))</pre>
+        <p><small>Written by intarsia report from \(esc(table.file)). Columns: docs/CSV.md.</small></p>
+        </body></html>
+
+        """
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+
+/// Hand-written SVG charts (no plotting library fits a Swift command-line tool): a Pareto
+/// scatter of two objectives and a stacked latency breakdown. Plain SVG 1.1 with inline styles,
+/// so browsers and rasterisers (rsvg-convert, Chromium) render them the same.
+public enum SVGPlot {
+    public struct Series {
+        public var label: String
+        public var color: String
+        /// (x, y, feasible, onFront, id)
+        public var points: [(x: Double, y: Double, feasible: Bool, front: Bool, id: Int)]
+        public init(label: String, color: String, points: [(x: Double, y: Double, feasible: Bool, front: Bool, id: Int)]) {
+            self.label = label
+            self.color = color
+            self.points = points
+        }
+    }
+
+    /// Axis label with units for a CSV column.
+    public static func axisLabel(_ column: String) -> String {
+        switch column {
+        case "latency_ms": return "latency (ms)"
+        case "latency_cycles": return "latency (cycles)"
+        case "dsp": return "DSP slices"
+        case "bram18k": return "BRAM18K blocks"
+        case "uram": return "URAM blocks"
+        case "lut": return "LUTs"
+        case "ff": return "flip-flops"
+        case "offchip_bytes": return "off-chip traffic (bytes)"
+        case "power_w": return "power (W)"
+        case "energy_mj": return "energy per inference (mJ)"
+        case "throughput_per_s": return "throughput (inferences/s)"
+        default: return column
+        }
+    }
+
+    public static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func tickText(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e6 || a < 1e-2 { return String(format: "%.1e", v) }
+        if a >= 100 { return String(format: "%.0f", v) }
+        if a >= 1 { return String(format: "%.3g", v) }
+        return String(format: "%.2g", v)
+    }
+
+    /// An axis: linear, or logarithmic when the data span more than two decades.
+    struct Axis {
+        var lo: Double, hi: Double, log: Bool
+        init(_ values: [Double]) {
+            let finite = values.filter { $0.isFinite }
+            var lo = finite.min() ?? 0, hi = finite.max() ?? 1
+            let positive = lo > 0
+            log = positive && hi / lo > 100
+            if log {
+                lo = pow(10, Foundation.log10(lo).rounded(.down))
+                hi = pow(10, Foundation.log10(hi).rounded(.up))
+            } else {
+                if hi == lo { hi = lo + max(abs(lo) * 0.1, 1); lo -= max(abs(lo) * 0.1, 1) }
+                let pad = (hi - lo) * 0.05
+                lo -= pad
+                hi += pad
+                if lo < 0 && (finite.min() ?? 0) >= 0 { lo = 0 }
+            }
+            self.lo = lo
+            self.hi = hi
+        }
+        func unit(_ v: Double) -> Double {
+            log ? (Foundation.log10(v) - Foundation.log10(lo)) / (Foundation.log10(hi) - Foundation.log10(lo)) : (v - lo) / (hi - lo)
+        }
+        var ticks: [Double] {
+            if log {
+                var t: [Double] = []
+                var v = lo
+                while v <= hi * 1.0001 { t.append(v); v *= 10 }
+                return t
+            }
+            let raw = (hi - lo) / 5
+            let mag = pow(10, Foundation.log10(raw).rounded(.down))
+            let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? raw
+            var v = (lo / step).rounded(.up) * step
+            var t: [Double] = []
+            while v <= hi + step * 1e-9 { t.append(v); v += step }
+            return t
+        }
+    }
+
+    /// A scatter of two objectives: feasible designs filled, infeasible ones as grey crosses, each
+    /// series' Pareto front joined by a line, and one design labelled.
+    public static func pareto(title: String, xColumn: String, yColumn: String, series: [Series], chosen: (x: Double, y: Double, label: String)?) -> String {
+        let w = 760.0, h = 520.0, left = 90.0, right = 30.0, top = 50.0, bottom = 70.0
+        let all = series.flatMap(\.points)
+        let xa = Axis(all.map(\.x)), ya = Axis(all.map(\.y))
+        func px(_ x: Double) -> Double { left + xa.unit(x) * (w - left - right) }
+        func py(_ y: Double) -> Double { h - bottom - ya.unit(y) * (h - top - bottom) }
+        var s = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <rect x="0" y="0" width="\(Int(w))" height="\(Int(h))" fill="#ffffff"/>
+        <text x="\(Int(w / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(esc(title))</text>
+        <rect x="\(left)" y="\(top)" width="\(w - left - right)" height="\(h - top - bottom)" fill="none" stroke="#444444"/>
+
+        """
+        for t in xa.ticks where t >= xa.lo && t <= xa.hi {
+            let x = px(t)
+            s += "<line x1=\"\(f(x))\" y1=\"\(f(h - bottom))\" x2=\"\(f(x))\" y2=\"\(f(top))\" stroke=\"#e6e6e6\"/>"
+            s += "<text x=\"\(f(x))\" y=\"\(f(h - bottom + 18))\" text-anchor=\"middle\">\(tickText(t))</text>\n"
+        }
+        for t in ya.ticks where t >= ya.lo && t <= ya.hi {
+            let y = py(t)
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - right))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>"
+            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(tickText(t))</text>\n"
+        }
+        s += "<text x=\"\(f((left + w - right) / 2))\" y=\"\(f(h - 22))\" text-anchor=\"middle\" font-size=\"13\">\(esc(axisLabel(xColumn)))\(xa.log ? " (log scale)" : "")</text>\n"
+        s += "<text x=\"20\" y=\"\(f((top + h - bottom) / 2))\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 20 \(f((top + h - bottom) / 2)))\">\(esc(axisLabel(yColumn)))\(ya.log ? " (log scale)" : "")</text>\n"
+        for sr in series {
+            for p in sr.points where !p.feasible {
+                let x = px(p.x), y = py(p.y)
+                s += "<path d=\"M\(f(x - 3)) \(f(y - 3)) L\(f(x + 3)) \(f(y + 3)) M\(f(x - 3)) \(f(y + 3)) L\(f(x + 3)) \(f(y - 3))\" stroke=\"#b0b0b0\" stroke-width=\"1.2\"/>\n"
+            }
+            for p in sr.points where p.feasible {
+                s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(sr.color)\" fill-opacity=\"0.45\"/>\n"
+            }
+            let front = sr.points.filter(\.front).sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+            if front.count > 1 {
+                let d = front.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(f(px($0.element.x))) \(f(py($0.element.y)))" }.joined(separator: " ")
+                s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(sr.color)\" stroke-width=\"2\"/>\n"
+            }
+            for p in front { s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"4.5\" fill=\"\(sr.color)\" stroke=\"#000000\" stroke-width=\"0.8\"/>\n" }
+        }
+        if let c = chosen {
+            let x = px(c.x), y = py(c.y)
+            s += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"8\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>\n"
+            s += "<text x=\"\(f(x + 11))\" y=\"\(f(y - 9))\" fill=\"#d62728\" font-weight=\"bold\">\(esc(c.label))</text>\n"
+        }
+        // Legend.
+        var ly = top + 16
+        for sr in series {
+            s += "<circle cx=\"\(f(w - right - 180))\" cy=\"\(f(ly - 4))\" r=\"4.5\" fill=\"\(sr.color)\" stroke=\"#000000\" stroke-width=\"0.8\"/>"
+            s += "<text x=\"\(f(w - right - 170))\" y=\"\(f(ly))\">\(esc(sr.label)) (front joined)</text>\n"
+            ly += 16
+        }
+        s += "<path d=\"M\(f(w - right - 183)) \(f(ly - 7)) L\(f(w - right - 177)) \(f(ly - 1)) M\(f(w - right - 183)) \(f(ly - 1)) L\(f(w - right - 177)) \(f(ly - 7))\" stroke=\"#b0b0b0\" stroke-width=\"1.2\"/>"
+        s += "<text x=\"\(f(w - right - 170))\" y=\"\(f(ly))\">infeasible</text>\n"
+        s += "</svg>\n"
+        return s
+    }
+
+    /// One horizontal bar stacked by stage (each stage's share of the latency), labelled with its
+    /// tasks; the bar's length is the whole latency.
+    public static func breakdown(title: String, unit: String, segments: [(label: String, value: Double)]) -> String {
+        let w = 760.0, left = 30.0, right = 30.0, barTop = 60.0, barHeight = 46.0
+        let total = max(segments.reduce(0) { $0 + $1.value }, 1e-12)
+        let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#d62728"]
+        let legendRows = segments.count
+        let h = barTop + barHeight + 40 + Double(legendRows) * 18 + 20
+        var s = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <rect x="0" y="0" width="\(Int(w))" height="\(Int(h))" fill="#ffffff"/>
+        <text x="\(Int(w / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(esc(title))</text>
+
+        """
+        var x = left
+        let scale = (w - left - right) / total
+        for (k, seg) in segments.enumerated() {
+            let width = max(seg.value * scale, 0.5)
+            s += "<rect x=\"\(f(x))\" y=\"\(f(barTop))\" width=\"\(f(width))\" height=\"\(f(barHeight))\" fill=\"\(palette[k % palette.count])\" stroke=\"#ffffff\"/>\n"
+            if width > 30 { s += "<text x=\"\(f(x + width / 2))\" y=\"\(f(barTop + barHeight / 2 + 4))\" text-anchor=\"middle\" fill=\"#ffffff\">\(k)</text>\n" }
+            x += width
+        }
+        s += "<text x=\"\(f(left))\" y=\"\(f(barTop + barHeight + 18))\">0</text>"
+        s += "<text x=\"\(f(w - right))\" y=\"\(f(barTop + barHeight + 18))\" text-anchor=\"end\">\(tickText(total)) \(esc(unit))</text>\n"
+        var ly = barTop + barHeight + 44
+        for (k, seg) in segments.enumerated() {
+            s += "<rect x=\"\(f(left))\" y=\"\(f(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
+            s += "<text x=\"\(f(left + 18))\" y=\"\(f(ly))\">\(k): \(esc(seg.label)) — \(tickText(seg.value)) \(esc(unit)) (\(String(format: "%.1f", seg.value / total * 100))%)</text>\n"
+            ly += 18
+        }
+        s += "</svg>\n"
+        return s
+    }
+
+    static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+}
