@@ -13,12 +13,17 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Workload graphs, data types, platforms and their catalog: no dependencies.
         .target(name: "IntarsiaCore", swiftSettings: strict),
+        // ONNX models as workloads: the protobuf schema compiled to Swift once (Generated/), and
+        // an importer with shape inference onto the task model.
+        .target(name: "IntarsiaONNX", dependencies: ["IntarsiaCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                exclude: ["Generated/README.md"], swiftSettings: strict),
         // YAML design specs: schema-checked reading into typed values.
-        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
         .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
         // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting
@@ -42,6 +47,7 @@ let package = Package(
         .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
+        .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore"]),

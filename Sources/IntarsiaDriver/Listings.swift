@@ -1,4 +1,5 @@
 import IntarsiaCore
+import IntarsiaFPGA
 import IntarsiaReports
 
 public enum PlatformListing {
@@ -17,5 +18,20 @@ public enum PlatformListing {
             return [b.rawValue, String(w?.tasks.count ?? 0), String(w?.totalMACs ?? 0),
                     b.parameters.map { "\($0.key) (default \($0.value))" }.joined(separator: ", ")]
         })
+    }
+
+    public static func templates() -> String {
+        let what: [TemplateKind: String] = [
+            .dataflow: "one compute unit per task, all resident, FIFOs between them; nothing off chip",
+            .sequential: "one unit with every lane runs the tasks one after another; intermediates may spill",
+            .reconfigurable: "a few units whose roles switch per stage from a static, optimal schedule (InTAR style)",
+        ]
+        return TextTable.render(header: ["template", "knobs", "what it is"], rows: TemplateKind.allCases.map {
+            [$0.rawValue, Knob.knobs(of: $0).map(\.rawValue).joined(separator: " "), what[$0]!]
+        })
+    }
+
+    public static func knobs(_ t: TemplateKind) -> String {
+        TextTable.render(header: ["knob", "accepted values"], rows: Knob.knobs(of: t).map { [$0.rawValue, $0.accepted] })
     }
 }

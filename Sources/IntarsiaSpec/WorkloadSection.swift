@@ -1,4 +1,6 @@
+import Foundation
 import IntarsiaCore
+import IntarsiaONNX
 
 /// A built-in workload as a spec names it, so that its parameters can be changed later
 /// (`--param sequence_length=1024`).
@@ -39,15 +41,33 @@ enum WorkloadSection {
     static let elementwiseOps: Set<String> = ["add", "mul", "elementwise"]
 
     static func read(_ c: Cursor) throws -> (Workload, BuiltinReference?) {
-        let m = try c.mapping(allowed: ["builtin", "parameters", "data_type", "name", "tasks", "repetitions"])
+        let m = try c.mapping(allowed: ["builtin", "parameters", "data_type", "name", "tasks", "repetitions", "onnx"])
         var dataType: DataType?
         if let d = m["data_type"] {
             guard let t = DataType(name: try d.string()) else { throw d.error("unknown data type", accepted: DataType.acceptedNames) }
             dataType = t
         }
+        if let o = m["onnx"] {
+            for other in ["builtin", "tasks", "parameters"] where m[other] != nil {
+                throw SpecError(file: c.file, key: c.child(other), problem: "give one of 'builtin', 'tasks' or 'onnx'")
+            }
+            let given = try o.string()
+            let base = URL(fileURLWithPath: c.file).deletingLastPathComponent()
+            let path = given.hasPrefix("/") ? given : base.appendingPathComponent(given).path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw o.error("no such ONNX file (relative paths are from the spec's folder: \(path))", accepted: "the path of an .onnx model")
+            }
+            do {
+                var w = try ONNXImporter.load(path: path, dataType: dataType ?? .int16, name: try m["name"]?.string())
+                if let r = m["repetitions"] { w.repetitions = try r.positiveInt(max: 1 << 20) }
+                return (w, nil)
+            } catch let e as ONNXImporter.ImportError {
+                throw SpecError(file: c.file, key: o.path, value: given, problem: e.description)
+            }
+        }
         switch (m["builtin"], m["tasks"]) {
         case (nil, nil):
-            throw c.error("give either 'builtin' or 'tasks'", value: false, accepted: "builtin: one of \(BuiltinWorkload.acceptedNames); or tasks: [...]")
+            throw c.error("give 'builtin', 'tasks' or 'onnx'", value: false, accepted: "builtin: one of \(BuiltinWorkload.acceptedNames); tasks: [...]; onnx: model.onnx")
         case (.some, .some):
             throw c.error("give either 'builtin' or 'tasks', not both", value: false)
         case (.some(let b), nil):

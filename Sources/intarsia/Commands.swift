@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntarsiaDriver
+import IntarsiaFPGA
 import IntarsiaReports
 import IntarsiaSearch
 import IntarsiaScheduler
@@ -62,7 +63,13 @@ struct Search: ParsableCommand {
 }
 
 struct Evaluate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate one design point with a per-task and per-stage breakdown.")
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate one design point with a per-task and per-stage breakdown.",
+        discussion: """
+        Examples:
+          intarsia evaluate designs/intar/gating-u280.yaml --set template=reconfigurable --set lanes=768
+          intarsia evaluate designs/intar/mlp-u280.yaml --set template=dataflow --set allocation=balanced --format json
+        """)
 
     @Argument(help: "Design spec (YAML)") var spec: String
     @Option(help: "Template to evaluate (default: the spec's first)") var template: String?
@@ -123,7 +130,12 @@ struct Compare: ParsableCommand {
 }
 
 struct Summary: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Best dataflow, sequential and reconfigurable design per kernel at each matched lane budget.")
+    static let configuration = CommandConfiguration(
+        abstract: "Best dataflow, sequential and reconfigurable design per kernel at each matched lane budget.",
+        discussion: """
+        Examples:
+          intarsia summary results/{self-attention,mlp,cnn-4l,vae,gating,gpt2-medium}-u280.csv -o results/intar-hdv-summary.csv
+        """)
 
     @Argument(help: "Result CSVs, one per kernel") var files: [String]
     @Option(name: .shortAndLong, help: "CSV to write") var output = "results/intar-hdv-summary.csv"
@@ -140,7 +152,13 @@ struct Summary: ParsableCommand {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Model latency of published designs against their hardware measurements.")
+    static let configuration = CommandConfiguration(
+        abstract: "Model latency of published designs against their hardware measurements.",
+        discussion: """
+        Examples:
+          intarsia validate
+          (exit code 1 when a design with a tolerance falls outside it)
+        """)
 
     func run() throws {
         try reportingErrors {
@@ -161,7 +179,12 @@ struct Validate: ParsableCommand {
 }
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Design points evaluated per second on one core (build with -c release).")
+    static let configuration = CommandConfiguration(
+        abstract: "Design points evaluated per second on one core (build with -c release).",
+        discussion: """
+        Examples:
+          swift run -c release intarsia bench designs/intar/*.yaml --seconds 2
+        """)
 
     @Argument(help: "Design specs to measure") var specs: [String]
     @Option(help: "Seconds per spec and template") var seconds = 1.0
@@ -179,22 +202,44 @@ struct Bench: ParsableCommand {
     }
 }
 
-struct Platforms: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the platform catalog.")
-    func run() throws {
-        print(PlatformListing.text(), terminator: "")
-    }
-}
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List what exists: platforms, templates, workloads, or a template's knobs.",
+        discussion: """
+        Examples:
+          intarsia list platforms
+          intarsia list workloads
+          intarsia list templates
+          intarsia list knobs reconfigurable
+        """)
 
-struct Workloads: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the built-in workloads.")
+    @Argument(help: "platforms, templates, workloads or knobs") var what: String
+    @Argument(help: "The template, for knobs") var template: String?
+
     func run() throws {
-        print(PlatformListing.workloads(), terminator: "")
+        try reportingErrors {
+            switch what {
+            case "platforms": print(PlatformListing.text(), terminator: "")
+            case "workloads": print(PlatformListing.workloads(), terminator: "")
+            case "templates": print(PlatformListing.templates(), terminator: "")
+            case "knobs":
+                guard let t = template.flatMap(TemplateKind.init(rawValue:)) else {
+                    throw UserError("list knobs '\(template ?? "")': name a template; accepted: \(TemplateKind.acceptedNames)")
+                }
+                print(PlatformListing.knobs(t), terminator: "")
+            default: throw UserError("list '\(what)': accepted: platforms, templates, workloads, knobs TEMPLATE")
+            }
+        }
     }
 }
 
 struct Columns: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the design CSV's columns as a Markdown table (docs/CSV.md).")
+    static let configuration = CommandConfiguration(
+        abstract: "Print the design CSV's columns as a Markdown table (docs/CSV.md).",
+        discussion: """
+        Examples:
+          intarsia columns > /tmp/columns.md
+        """)
     func run() throws {
         print("| column | meaning |\n|---|---|")
         for c in DesignColumns.all { print("| `\(c.name)` | \(c.meaning) |") }
@@ -204,7 +249,15 @@ struct Columns: ParsableCommand {
 
 struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "schedule",
-        abstract: "The reconfigurable template's optimal schedule (GLPK), as a stages x compute-units table.")
+        abstract: "The reconfigurable template's optimal schedule (GLPK), as a stages x compute-units table.",
+        discussion: """
+        Examples:
+          intarsia schedule designs/intar/self-attention-u280.yaml --set lanes=32 --set compute_units=2
+          intarsia schedule designs/intar/gpt2-medium-schedule-u280.yaml --param sequence_length=128,256,512,1024 -o out/gpt2.csv
+          intarsia schedule SPEC --solver exhaustive          (cross-check on a small graph)
+          intarsia schedule SPEC --emit-lp out/lp && glpsol --lp out/lp/*.lp
+        Exit codes: 0 scheduled; 2 bad input, or no schedule meets the constraints (the binding one is named).
+        """)
 
     @Argument(help: "Design spec (YAML); its reconfigurable knobs (first values) give the design") var spec: String
     @Option(help: "glpk, dp or exhaustive") var solver = "glpk"

@@ -6,7 +6,21 @@ import IntarsiaDriver
 struct Intarsia: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Design-space exploration of DNN accelerators on FPGAs.",
-        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, Compare.self, Summary.self, Validate.self, Bench.self, ScheduleCommand.self, Platforms.self, Workloads.self, Columns.self])
+        discussion: """
+        Examples:
+          intarsia search designs/intar/self-attention-u280.yaml
+          intarsia evaluate designs/intar/mlp-u280.yaml --set lanes=64
+          intarsia schedule designs/intar/gpt2-medium-schedule-u280.yaml
+          intarsia report results/self-attention-u280.csv
+          intarsia list knobs dataflow
+        Exit codes:
+          0   success
+          1   validate: a design with a tolerance fell outside it
+          2   bad input (spec, CSV, option value), or no design or schedule meets the constraints
+          64  unknown option or missing argument
+        Shell completion: scripts/install-completions.sh (or --generate-completion-script bash|zsh|fish)
+        """,
+        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, Compare.self, Summary.self, Validate.self, Bench.self, ScheduleCommand.self, List.self, Columns.self])
 }
 
 /// Prints a command's error the same way everywhere and exits with its code (2 for bad input).

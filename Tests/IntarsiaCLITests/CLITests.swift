@@ -347,3 +347,62 @@ struct CLI {
         #expect(missing.status == 2 && missing.stderr.contains("no run record"))
     }
 }
+
+@Suite struct UsabilityTests {
+    @Test func everyCommandsHelpShowsAnExample() throws {
+        let top = try CLI.run(["--help"])
+        #expect(top.status == 0 && top.stdout.contains("Examples:") && top.stdout.contains("Exit codes"))
+        for cmd in ["search", "merge", "report", "evaluate", "compare", "summary", "validate", "bench", "schedule", "list", "columns"] {
+            let r = try CLI.run([cmd, "--help"])
+            #expect(r.status == 0, "\(cmd)")
+            #expect(r.stdout.contains("Example"), "\(cmd) --help has no example")
+            #expect(r.stdout.contains("intarsia \(cmd)") || r.stdout.contains("intarsia"), "\(cmd)")
+        }
+    }
+
+    @Test func listDiscoversWhatExists() throws {
+        #expect(try CLI.run(["list", "platforms"]).stdout.contains("xcu280"))
+        #expect(try CLI.run(["list", "workloads"]).stdout.contains("gpt2-medium"))
+        #expect(try CLI.run(["list", "templates"]).stdout.contains("reconfigurable"))
+        #expect(try CLI.run(["list", "knobs", "dataflow"]).stdout.contains("allocation"))
+        let bad = try CLI.run(["list", "knobs", "systolic"])
+        #expect(bad.status == 2 && bad.stderr.contains("accepted: dataflow, sequential, reconfigurable"))
+    }
+
+    @Test func completionsInstall() throws {
+        let home = CLI.temp("home")
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [CLI.root.appendingPathComponent("scripts/install-completions.sh").path, CLI.binary!.path]
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = home
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let bash = try String(contentsOfFile: home + "/.local/share/bash-completion/completions/intarsia", encoding: .utf8)
+        #expect(bash.contains("schedule") && bash.contains("complete"))
+        #expect(FileManager.default.fileExists(atPath: home + "/.zsh/completions/_intarsia"))
+        #expect(FileManager.default.fileExists(atPath: home + "/.config/fish/completions/intarsia.fish"))
+    }
+
+    @Test func onnxWorkloadsRunFromASpec() throws {
+        let out = CLI.temp("resnet.csv")
+        let r = try CLI.run(["search", "designs/onnx/resnet18-zcu102.yaml", "-o", out, "-q"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let e = try CLI.run(["evaluate", "designs/onnx/resnet18-zcu102.yaml", "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        #expect(json["macs"] as! Double == 1_814_073_344)
+        let spec = CLI.temp("bad-onnx.yaml")
+        try "workload: {onnx: nowhere.onnx}\nplatform: u280\ntemplates: {sequential: {lanes: 16}}\n".write(toFile: spec, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["search", spec, "-q"])
+        #expect(bad.status == 2 && bad.stderr.contains("workload.onnx") && bad.stderr.contains("nowhere.onnx"))
+        let unsupported = CLI.temp("unsupported.yaml")
+        try "workload: {onnx: \(CLI.root.path)/Tests/IntarsiaONNXTests/Fixtures/unsupported-op.onnx}\nplatform: u280\ntemplates: {sequential: {lanes: 16}}\n"
+            .write(toFile: unsupported, atomically: true, encoding: .utf8)
+        let u = try CLI.run(["search", unsupported, "-q"])
+        #expect(u.status == 2 && u.stderr.contains("pick_best") && u.stderr.contains("TopK"))
+    }
+}
