@@ -89,6 +89,26 @@ public enum Operator: Hashable, Sendable {
         }
     }
 
+    /// Whether the operator's MACs, outputs or weights exceed 2^53 (the largest count the models
+    /// hold exactly), computed without overflowing.
+    public var isTooLarge: Bool {
+        func product(_ xs: [Int]) -> Int? {
+            var p = 1
+            for x in xs {
+                let (r, o) = p.multipliedReportingOverflow(by: x)
+                if o { return nil }
+                p = r
+            }
+            return p
+        }
+        let limit = 1 << 53
+        let dims = dimensions.map(\.1)
+        // Every count below is a product of a subset of the dimensions (times at most 4 for
+        // padding and up-sampling), so the product of all of them bounds them all.
+        guard let all = product(dims + [4]) else { return true }
+        return all > limit
+    }
+
     /// Shape dimensions by name, for validation messages.
     public var dimensions: [(String, Int)] {
         switch self {

@@ -160,5 +160,10 @@ public struct Workload: Hashable, Sendable {
     }
 
     public var totalMACs: Int { tasks.reduce(0) { $0 + $1.op.macs } * repetitions }
+
+    /// Whether the whole workload's MACs stay within 2^62 (so `totalMACs` cannot overflow).
+    public var sizeIsRepresentable: Bool {
+        tasks.reduce(0.0) { $0 + Double($1.op.macs) } * Double(repetitions) < 4.6e18
+    }
     public var macTaskCount: Int { tasks.filter { $0.op.gemmView != nil }.count }
 }

@@ -74,7 +74,7 @@ public enum SearchJob {
             try writer.append(batch)
             for d in batch {
                 if d.evaluation.feasible {
-                    if top.count < spec.top || first.cost(d.evaluation) < first.cost(top.last!.evaluation) {
+                    if spec.top > 0, top.count < spec.top || first.cost(d.evaluation) < first.cost(top.last!.evaluation) {
                         let at = top.firstIndex { first.cost(d.evaluation) < first.cost($0.evaluation) } ?? top.count
                         top.insert(d, at: at)
                         if top.count > spec.top { top.removeLast() }

@@ -220,6 +220,7 @@ public enum ONNXImporter {
                 throw ImportError(description: "\(file): node '\(nodeName)' uses operator '\(node.opType)', which Intarsia does not support; supported: \(supported.joined(separator: ", "))")
             }
             guard !node.output.isEmpty else { continue }
+            if let op, op.isTooLarge || op.outputElements <= 0 { throw fail("shapes \(outShape) are empty or too large to cost") }
             shapes[node.output[0]] = outShape
             // Where this node's data comes from: producing tasks, or the graph input.
             var sources: [String] = []

@@ -67,6 +67,9 @@ public struct DesignSpec: Sendable {
         }
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let (workload, builtin) = try WorkloadSection.read(try required("workload"))
+        if !workload.sizeIsRepresentable {
+            throw SpecError(file: file, key: "workload", problem: "the workload's MACs times its repetitions exceed 2^62", accepted: "a smaller workload")
+        }
         let platform = try PlatformSection.read(try required("platform"))
         let (space, scheduleNames) = try TemplatesSection.read(try required("templates"))
         var schedule: [[Int]]?

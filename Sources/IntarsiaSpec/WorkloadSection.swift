@@ -59,7 +59,7 @@ enum WorkloadSection {
             }
             do {
                 var w = try ONNXImporter.load(path: path, dataType: dataType ?? .int16, name: try m["name"]?.string())
-                if let r = m["repetitions"] { w.repetitions = try r.positiveInt(max: 1 << 20) }
+                if let r = m["repetitions"] { w.repetitions = try r.positiveInt(max: 1 << 16) }
                 return (w, nil)
             } catch let e as ONNXImporter.ImportError {
                 throw SpecError(file: c.file, key: o.path, value: given, problem: e.description)
@@ -87,7 +87,7 @@ enum WorkloadSection {
         case (nil, .some(let tasksCursor)):
             if let p = m["parameters"] { throw p.error("parameters go with 'builtin'", value: false) }
             let name = try m["name"]?.string() ?? "inline"
-            let reps = try m["repetitions"]?.positiveInt(max: 1 << 20) ?? 1
+            let reps = try m["repetitions"]?.positiveInt(max: 1 << 16) ?? 1
             let items = try tasksCursor.list()
             if items.isEmpty { throw tasksCursor.error("the task list is empty", value: false, accepted: "at least one task") }
             var tasks: [(Task, [Workload.Input])] = []
@@ -143,6 +143,10 @@ enum WorkloadSection {
             let r = try dim("kernel_h", default: kernel), s = try dim("kernel_w", default: kernel)
             let args = (try dim("batch", default: 1), try dim("channels"), try dim("height"), try dim("width"), try dim("filters"),
                         r, s, try dim("stride", default: 1), try dim("padding", default: 0, min: 0))
+            if args.8 >= max(r, s) {
+                throw SpecError(file: c.file, key: c.child("padding"), value: String(args.8), problem: "padding must be smaller than the kernel",
+                                accepted: "0 to \(max(r, s) - 1)")
+            }
             if opName == "conv2d" {
                 if args.2 + 2 * args.8 < r || args.3 + 2 * args.8 < s {
                     throw SpecError(file: c.file, key: c.child("kernel"), value: "\(r)x\(s)", problem: "kernel larger than the padded input \(args.2 + 2 * args.8)x\(args.3 + 2 * args.8)")
@@ -154,7 +158,9 @@ enum WorkloadSection {
         case "pool":
             op = .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: try dim("window", default: 2))
         case "upsample":
-            op = .upsample(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), factor: try dim("factor", default: 2))
+            let factor = try dim("factor", default: 2)
+            if factor > 64 { throw SpecError(file: c.file, key: c.child("factor"), value: String(factor), problem: "out of range", accepted: "1 to 64") }
+            op = .upsample(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), factor: factor)
         case "softmax":
             op = .softmax(rows: try dim("rows"), cols: try dim("cols"))
         case "layernorm":
@@ -165,6 +171,14 @@ enum WorkloadSection {
             } else {
                 op = .elementwise(elements: try dim("elements"), kind: opName)
             }
+        }
+        if op.isTooLarge {
+            throw SpecError(file: c.file, key: c.path, value: name, problem: "the task is too large: its dimensions multiply past 2^53",
+                            accepted: "dimensions whose product stays below 9.0e15")
+        }
+        if op.outputElements <= 0 {
+            throw SpecError(file: c.file, key: c.path, value: name, problem: "the task's output is empty with these dimensions (a window or kernel larger than its input?)",
+                            accepted: "dimensions that give at least one output")
         }
         var inputs: [Workload.Input] = []
         if let ic = m["inputs"] {

@@ -179,3 +179,20 @@ import IntarsiaSearch
 }
 
 import Foundation
+
+@Suite struct SpecLimitsTests {
+    func problem(_ task: String) -> SpecError? {
+        do {
+            _ = try DesignSpec.parse(text: "platform: u280\ntemplates: {sequential: {lanes: 16}}\nworkload:\n  tasks:\n    - \(task)\n", file: "t.yaml")
+            return nil
+        } catch { return error as? SpecError }
+    }
+
+    @Test func hugeOrEmptyTasksAreRejectedNotCrashed() {
+        #expect(problem("{name: a, op: matmul, m: 1073741824, k: 1073741824, n: 1073741824}")?.problem.contains("too large") == true)
+        #expect(problem("{name: a, op: pool, height: 3, width: 3, window: 4}")?.problem.contains("empty") == true)
+        #expect(problem("{name: a, op: conv2d, channels: 1, height: 8, width: 8, filters: 1, kernel: 3, padding: 3}")?.key == "workload.tasks[0].padding")
+        #expect(problem("{name: a, op: upsample, height: 8, width: 8, factor: 1000}")?.key == "workload.tasks[0].factor")
+        #expect(problem("{name: a, op: transposed_conv2d, channels: 1, height: 1, width: 1, filters: 1, kernel: 2, stride: 1, padding: 1}") != nil)
+    }
+}
