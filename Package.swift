@@ -34,6 +34,9 @@ let package = Package(
         // Schedules and allocations as mixed-integer programs (reconfiguration schedule, stage
         // balancing, sub-accelerator mapping), with exact cross-checks.
         .target(name: "IntarsiaScheduler", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaGLPK"], swiftSettings: strict),
+        // ASIC dataflow templates (systolic WS/OS/IS, NVDLA-, ShiDianNao-, Eyeriss-like), technology
+        // nodes, and heterogeneous multi-accelerators. Not yet wired into specs and search.
+        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaScheduler"], swiftSettings: strict),
         // Design spaces, search strategies, Pareto fronts.
         .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // Result rows and every format derived from them (CSV, JSON, tables), comparisons.
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
+        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),

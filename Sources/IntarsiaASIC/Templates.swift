@@ -1,0 +1,175 @@
+import Foundation
+import IntarsiaCore
+
+/// The ASIC dataflow templates. Systolic forms (an R×C array, as SCALE-Sim models them) and the
+/// three dataflows NASAIC composes: NVDLA-style weight-stationary, ShiDianNao-style
+/// output-stationary, Eyeriss-style row-stationary.
+public enum ASICDataflow: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Systolic weight-stationary: filters stay in the array, pixels stream.
+    case systolicWS = "systolic_ws"
+    /// Systolic output-stationary: each PE accumulates one output.
+    case systolicOS = "systolic_os"
+    /// Systolic input-stationary: input windows stay, filters stream.
+    case systolicIS = "systolic_is"
+    /// NVDLA-like: parallel over output channels K, and input channels C within a cluster.
+    case nvdla
+    /// ShiDianNao-like: parallel over output rows and columns.
+    case shidiannao
+    /// Eyeriss-like row-stationary: a PE per (filter row, output row), 1-D convolutions.
+    case eyeriss
+
+    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// One sub-accelerator's hardware: its dataflow, PE array, on-chip buffer and off-chip bandwidth.
+public struct ASICAccelerator: Hashable, Sendable {
+    public var dataflow: ASICDataflow
+    /// Array rows and columns (systolic forms); for the other dataflows only their product counts.
+    public var rows: Int
+    public var columns: Int
+    /// Global buffer for inputs, weights and outputs, KiB.
+    public var bufferKiB: Double
+    /// Off-chip bytes per cycle.
+    public var dramBytesPerCycle: Double
+    /// NVDLA-style: input channels a cluster reduces in parallel.
+    public var clusterChannels: Int
+
+    public init(dataflow: ASICDataflow, rows: Int, columns: Int, bufferKiB: Double = 512, dramBytesPerCycle: Double = 16, clusterChannels: Int = 16) {
+        self.dataflow = dataflow
+        self.rows = rows
+        self.columns = columns
+        self.bufferKiB = bufferKiB
+        self.dramBytesPerCycle = dramBytesPerCycle
+        self.clusterChannels = clusterChannels
+    }
+
+    public var processingElements: Int { rows * columns }
+}
+
+/// A layer's figures on one accelerator.
+public struct ASICLayerCost: Hashable, Sendable {
+    public var computeCycles: Double
+    public var stallCycles: Double
+    public var totalCycles: Double { computeCycles + stallCycles }
+    public var utilization: Double
+    /// Accesses in bytes per memory level.
+    public var registerFileBytes: Double
+    public var nocBytes: Double
+    public var bufferBytes: Double
+    public var dramBytes: Double
+    /// Energy by level, picojoules.
+    public var macPicojoules: Double
+    public var registerFilePicojoules: Double
+    public var nocPicojoules: Double
+    public var bufferPicojoules: Double
+    public var dramPicojoules: Double
+    public var energyPicojoules: Double { macPicojoules + registerFilePicojoules + nocPicojoules + bufferPicojoules + dramPicojoules }
+}
+
+public enum ASICModel {
+    @inline(__always)
+    static func ceilDiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+
+    /// Compute cycles of a layer. The systolic forms are SCALE-Sim's closed forms (peers.md,
+    /// checked there on 21 ResNet-18 layers and all three dataflows): with `folds =
+    /// ceil(Sr/R)·ceil(Sc/C)`, WS and IS take `folds·(T + 2R + C − 2) − 1` and OS
+    /// `folds·(T + R + C − 2) − 1`, where WS has Sr = R·S·C (filter size), Sc = K, T = OH·OW;
+    /// OS has Sr = OH·OW, Sc = K, T = R·S·C; IS has Sr = R·S·C, Sc = OH·OW, T = K.
+    public static func computeCycles(_ l: ConvLayer, on a: ASICAccelerator) -> (cycles: Double, folds: (rows: Int, cols: Int)) {
+        let r = a.rows, c = a.columns
+        let pixels = l.outputPixels, filter = l.reduction, k = l.filters
+        switch a.dataflow {
+        case .systolicWS:
+            let fr = ceilDiv(filter, r), fc = ceilDiv(k, c)
+            return (Double(fr * fc * (pixels + 2 * r + c - 2) - 1), (fr, fc))
+        case .systolicOS:
+            let fr = ceilDiv(pixels, r), fc = ceilDiv(k, c)
+            return (Double(fr * fc * (filter + r + c - 2) - 1), (fr, fc))
+        case .systolicIS:
+            let fr = ceilDiv(filter, r), fc = ceilDiv(pixels, c)
+            return (Double(fr * fc * (k + 2 * r + c - 2) - 1), (fr, fc))
+        case .nvdla:
+            // A cluster reduces `clusterChannels` input channels in one adder tree; the clusters
+            // work on different output channels. Each cycle: one pixel and one kernel tap.
+            let cc = min(a.clusterChannels, l.channels), clusters = max(1, a.processingElements / cc)
+            let fk = ceilDiv(k, clusters), fcin = ceilDiv(l.channels, cc)
+            let adderTreeDepth = Int(log2(Double(cc)).rounded(.up))
+            return (Double(fk * fcin * l.kernelH * l.kernelW * pixels + adderTreeDepth), (fcin, fk))
+        case .shidiannao:
+            // A rows × columns tile of output pixels per pass, one MAC of every output each cycle.
+            let fy = ceilDiv(l.outH, r), fx = ceilDiv(l.outW, c)
+            return (Double(l.batch * fy * fx * k * filter + r + c), (fy, fx))
+        case .eyeriss:
+            // Each PE runs a 1-D convolution: one filter row over one input row, S MACs per output
+            // pixel of its output row; K·C·R·OH such rows share the PEs.
+            let rowsOfWork = l.batch * k * l.channels * l.kernelH * l.outH
+            let passes = ceilDiv(rowsOfWork, a.processingElements)
+            return (Double(passes * l.kernelW * l.outW + l.kernelH), (passes, 1))
+        }
+    }
+
+    /// The layer's full cost: compute, stalls from off-chip bandwidth, accesses and energy.
+    ///
+    /// Traffic: each operand is read from the buffer once per fold of the other array dimension
+    /// that does not keep it (weight-stationary forms re-read inputs per column fold and
+    /// partial sums per row fold; output-stationary re-reads weights and inputs; input-stationary
+    /// re-reads weights and partial sums). Off chip, each operand moves once when the buffer holds
+    /// it with the others (a third of the buffer each), else once per re-read. Stalls are the
+    /// off-chip time not hidden behind compute (double-buffered transfers).
+    public static func cost(_ l: ConvLayer, on a: ASICAccelerator, technology t: ASICTechnology) -> ASICLayerCost {
+        let (compute, folds) = computeCycles(l, on: a)
+        let macs = Double(l.macs)
+        let bytes = l.bytesPerElement
+        let w = l.weightBytes, i = l.inputBytes, o = l.outputBytes
+        let psumBytes = Double(l.batch * l.filters * l.outH * l.outW) * max(bytes, 4)  // 32-bit partial sums
+        var wReads = 1.0, iReads = 1.0, pReads = 0.0
+        switch a.dataflow {
+        case .systolicWS, .nvdla:
+            iReads = Double(folds.cols); pReads = Double(max(folds.rows - 1, 0))
+        case .systolicOS, .shidiannao:
+            wReads = Double(folds.rows); iReads = Double(folds.cols)
+        case .systolicIS:
+            wReads = Double(folds.cols); pReads = Double(max(folds.rows - 1, 0))
+        case .eyeriss:
+            // Row stationary keeps filter rows and input rows in the PEs' register files; weights
+            // come once per pass over the output rows, inputs once per filter pass.
+            wReads = Double(max(1, ceilDiv(l.outH * l.batch, max(1, a.processingElements / max(l.kernelH, 1)))))
+            iReads = Double(max(1, ceilDiv(l.filters, max(1, a.processingElements / max(l.kernelH * l.outH, 1)))))
+        }
+        let bufferBytes = w * wReads + i * iReads + o + 2 * psumBytes * pReads
+        let share = a.bufferKiB * 1024 / 3
+        let dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o + (psumBytes * pReads > 0 && o > share ? 2 * psumBytes * pReads : 0)
+        let stall = max(0, dram / a.dramBytesPerCycle - compute)
+        // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
+        // operands between neighbours instead: NoC hops).
+        let systolic = [.systolicWS, .systolicOS, .systolicIS].contains(a.dataflow)
+        let rf = systolic ? macs * bytes : 3 * macs * bytes
+        let noc = systolic ? 2 * macs * bytes : bufferBytes
+        let e = ASICLayerCost(
+            computeCycles: compute, stallCycles: stall,
+            utilization: macs / (compute * Double(a.processingElements)),
+            registerFileBytes: rf, nocBytes: noc, bufferBytes: bufferBytes, dramBytes: dram,
+            macPicojoules: macs * t.macPicojoules(l.dataType),
+            registerFilePicojoules: rf * t.registerFilePicojoulesPerByte,
+            nocPicojoules: noc * t.nocHopPicojoulesPerByte,
+            bufferPicojoules: bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB),
+            dramPicojoules: dram * t.dramPicojoulesPerByte)
+        return e
+    }
+
+    /// Area of one accelerator: its PEs and its buffer.
+    public static func areaSquareMillimetres(_ a: ASICAccelerator, technology t: ASICTechnology) -> Double {
+        Double(a.processingElements) * t.peAreaSquareMillimetres + a.bufferKiB * t.sramAreaPerKiBSquareMillimetres
+    }
+
+    /// A network's layers in order on one accelerator: cycles and energy summed.
+    public static func network(_ layers: [ConvLayer], on a: ASICAccelerator, technology t: ASICTechnology) -> (cycles: Double, energyPicojoules: Double) {
+        var cycles = 0.0, energy = 0.0
+        for l in layers {
+            let c = cost(l, on: a, technology: t)
+            cycles += c.totalCycles
+            energy += c.energyPicojoules
+        }
+        return (cycles, energy)
+    }
+}
