@@ -71,3 +71,29 @@ import IntarsiaScheduler
         #expect(r.areaSquareMillimetres > 0)
     }
 }
+
+import Foundation
+
+@Suite struct ScaleSimRecordedTests {
+    /// SCALE-Sim v3's compute cycles, recorded by validation/peers/run_scalesim.py (the command
+    /// and configuration are in validation/peers/README.md): the model must equal every one.
+    @Test func computeCyclesEqualScaleSimOnEveryRecordedLayer() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("validation/peers/scalesim-figures.csv"), encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = lines[0]
+        func col(_ row: [String], _ name: String) -> String { row[header.firstIndex(of: name)!] }
+        var checked = Set<String>()
+        for row in lines.dropFirst() where row.count >= header.count - 1 {
+            let l = ConvLayer(name: col(row, "layer"), paddedInH: Int(col(row, "ifmap_h"))!, paddedInW: Int(col(row, "ifmap_w"))!,
+                              kernelH: Int(col(row, "filter_h"))!, kernelW: Int(col(row, "filter_w"))!, channels: Int(col(row, "channels"))!,
+                              filters: Int(col(row, "num_filter"))!, stride: Int(col(row, "stride"))!)
+            #expect(l.outH == Int(col(row, "ofmap_h"))!, "\(l.name)")
+            let d: ASICDataflow = ["ws": .systolicWS, "os": .systolicOS, "is": .systolicIS][col(row, "dataflow")]!
+            let a = ASICAccelerator(dataflow: d, rows: Int(col(row, "array_rows"))!, columns: Int(col(row, "array_cols"))!)
+            #expect(ASICModel.computeCycles(l, on: a).cycles == Double(col(row, "compute_cycles"))!, "\(l.name) \(d) \(a.rows)x\(a.columns)")
+            checked.insert("\(col(row, "dataflow"))")
+        }
+        #expect(lines.count > 20 && checked == ["ws", "os", "is"])
+    }
+}
