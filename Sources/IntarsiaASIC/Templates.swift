@@ -157,6 +157,17 @@ public enum ASICModel {
         return e
     }
 
+    /// Bytes the buffer must hold for one fold of the array: the stationary operand of every PE
+    /// and a row of the streaming ones (int16 operands, 32-bit partial sums).
+    public static func minimumTileBytes(_ d: ASICDataflow, rows r: Int, columns c: Int) -> Double {
+        let pes = Double(r * c)
+        switch d {
+        case .systolicWS, .systolicIS, .nvdla: return pes * 2 + Double(r + c) * 2
+        case .systolicOS, .shidiannao: return pes * 4 + Double(r + c) * 2
+        case .eyeriss: return pes * 3 * 2
+        }
+    }
+
     /// Area of one accelerator: its PEs and its buffer.
     public static func areaSquareMillimetres(_ a: ASICAccelerator, technology t: ASICTechnology) -> Double {
         Double(a.processingElements) * t.peAreaSquareMillimetres + a.bufferKiB * t.sramAreaPerKiBSquareMillimetres

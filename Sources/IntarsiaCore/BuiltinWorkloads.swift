@@ -8,6 +8,10 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     case gating = "gating"
     case gpt2Block = "gpt2-medium-block"
     case gpt2Medium = "gpt2-medium"
+    case resnet18
+    case vgg16
+    case resnet20Cifar = "resnet20-cifar"
+    case unet
 
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
 
@@ -29,6 +33,10 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         case .gating: return try Self.gating(dataType ?? .int16)
         case .gpt2Block: return try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 1, activations: dataType ?? .int8)
         case .gpt2Medium: return try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 24, activations: dataType ?? .int8)
+        case .resnet18: return try Self.resnet18(dataType ?? .int8)
+        case .vgg16: return try Self.vgg16(dataType ?? .int8)
+        case .resnet20Cifar: return try Self.resnet20(dataType ?? .int8)
+        case .unet: return try Self.unet(dataType ?? .int8)
         }
     }
 
@@ -137,5 +145,134 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (Task(name: "residual2", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("ffn2", .stream), .init("ln1", .stream)]),
             (Task(name: "ln2", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual2", .stream)]),
         ], repetitions: blocks)
+    }
+
+    // MARK: CNNs for the ASIC templates (batch 1, batch norm folded into the convolutions)
+
+    static func conv(_ n: String, _ c: Int, _ hw: Int, _ k: Int, _ r: Int, stride: Int = 1, _ t: DataType) -> Task {
+        Task(name: n, op: .conv2d(batch: 1, channels: c, height: hw, width: hw, filters: k, kernelH: r, kernelW: r, stride: stride, padding: r / 2), dataType: t)
+    }
+
+    static func relu(_ n: String, _ e: Int, _ t: DataType) -> Task { Task(name: n, op: .activation(elements: e, kind: "relu"), dataType: t) }
+
+    /// Residual stages of basic blocks (two 3×3 convolutions, a 1×1 stride-2 shortcut when the
+    /// shape changes), as in ResNet-18 and ResNet-20.
+    static func residualStages(_ list: inout [(Task, [Workload.Input])], from input: String, channels c0: Int, size s0: Int,
+                               widths: [Int], blocks: Int, _ t: DataType) -> (String, Int, Int) {
+        var x = input, c = c0, size = s0
+        for (stage, k) in widths.enumerated() {
+            for b in 0..<blocks {
+                let stride = stage > 0 && b == 0 ? 2 : 1
+                let inSize = size
+                size = inSize / stride
+                let n = "layer\(stage + 1).\(b)"
+                list.append((conv(n + ".conv1", c, inSize, k, 3, stride: stride, t), [.init(x, .stream)]))
+                list.append((relu(n + ".relu1", k * size * size, t), [.init(n + ".conv1", .stream)]))
+                list.append((conv(n + ".conv2", k, size, k, 3, t), [.init(n + ".relu1", .stream)]))
+                var shortcut = x
+                if stride != 1 || c != k {
+                    list.append((conv(n + ".downsample", c, inSize, k, 1, stride: stride, t), [.init(x, .stream)]))
+                    shortcut = n + ".downsample"
+                }
+                list.append((Task(name: n + ".add", op: .elementwise(elements: k * size * size, kind: "add"), dataType: t),
+                             [.init(n + ".conv2", .stream), .init(shortcut, .stream)]))
+                list.append((relu(n + ".out", k * size * size, t), [.init(n + ".add", .stream)]))
+                x = n + ".out"
+                c = k
+            }
+        }
+        return (x, c, size)
+    }
+
+    /// ResNet-18 on 224×224×3 (1.814 G MACs).
+    static func resnet18(_ t: DataType) throws -> Workload {
+        var l: [(Task, [Workload.Input])] = [
+            (conv("conv1", 3, 224, 64, 7, stride: 2, t), [.init("input", .stream)]),
+            (relu("relu1", 64 * 112 * 112, t), [.init("conv1", .stream)]),
+            (Task(name: "maxpool", op: .pool(channels: 64, height: 112, width: 112, window: 2), dataType: t), [.init("relu1", .stream)]),
+        ]
+        let (x, c, size) = residualStages(&l, from: "maxpool", channels: 64, size: 56, widths: [64, 128, 256, 512], blocks: 2, t)
+        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
+        l.append((Task(name: "fc", op: .matmul(m: 1, k: 512, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
+        return try Workload(name: "resnet18", tasks: l)
+    }
+
+    /// VGG-16 on 224×224×3 (15.47 G MACs).
+    static func vgg16(_ t: DataType) throws -> Workload {
+        let plan: [[Int]] = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]]
+        var l: [(Task, [Workload.Input])] = []
+        var x = "input", c = 3, size = 224, k = 0
+        for (b, widths) in plan.enumerated() {
+            for w in widths {
+                k += 1
+                l.append((conv("conv\(k)", c, size, w, 3, t), [.init(x, .stream)]))
+                l.append((relu("relu\(k)", w * size * size, t), [.init("conv\(k)", .stream)]))
+                x = "relu\(k)"
+                c = w
+            }
+            l.append((Task(name: "pool\(b + 1)", op: .pool(channels: c, height: size, width: size, window: 2), dataType: t), [.init(x, .stream)]))
+            x = "pool\(b + 1)"
+            size /= 2
+        }
+        l.append((Task(name: "fc1", op: .matmul(m: 1, k: 512 * 7 * 7, n: 4096, weightsOffChip: true), dataType: t), [.init(x, .barrier)]))
+        l.append((relu("relu_fc1", 4096, t), [.init("fc1", .stream)]))
+        l.append((Task(name: "fc2", op: .matmul(m: 1, k: 4096, n: 4096, weightsOffChip: true), dataType: t), [.init("relu_fc1", .barrier)]))
+        l.append((relu("relu_fc2", 4096, t), [.init("fc2", .stream)]))
+        l.append((Task(name: "fc3", op: .matmul(m: 1, k: 4096, n: 1000, weightsOffChip: true), dataType: t), [.init("relu_fc2", .barrier)]))
+        return try Workload(name: "vgg16", tasks: l)
+    }
+
+    /// ResNet-20 for CIFAR-10 (32×32×3; 16, 32, 64 channels; He et al. 2016) with 1×1
+    /// projection shortcuts: 40.8 M MACs (40.55 M with parameter-free shortcuts).
+    static func resnet20(_ t: DataType) throws -> Workload {
+        var l: [(Task, [Workload.Input])] = [
+            (conv("conv1", 3, 32, 16, 3, t), [.init("input", .stream)]),
+            (relu("relu1", 16 * 32 * 32, t), [.init("conv1", .stream)]),
+        ]
+        let (x, c, size) = residualStages(&l, from: "relu1", channels: 16, size: 32, widths: [16, 32, 64], blocks: 3, t)
+        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
+        l.append((Task(name: "fc", op: .matmul(m: 1, k: 64, n: 10, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
+        return try Workload(name: "resnet20-cifar", tasks: l)
+    }
+
+    /// A small U-Net for 64×64×3 segmentation (nuclei, as in NASAIC's second task): 16, 32, 64
+    /// channels down, a 128-channel bottleneck, transposed-conv up-sampling with skip
+    /// concatenations, and a 1×1 output convolution to one class.
+    static func unet(_ t: DataType) throws -> Workload {
+        var l: [(Task, [Workload.Input])] = []
+        var x = "input", c = 3, size = 64
+        var skips: [(String, Int)] = []
+        for (i, w) in [16, 32, 64].enumerated() {
+            l.append((conv("down\(i + 1).conv1", c, size, w, 3, t), [.init(x, .stream)]))
+            l.append((relu("down\(i + 1).relu1", w * size * size, t), [.init("down\(i + 1).conv1", .stream)]))
+            l.append((conv("down\(i + 1).conv2", w, size, w, 3, t), [.init("down\(i + 1).relu1", .stream)]))
+            l.append((relu("down\(i + 1).relu2", w * size * size, t), [.init("down\(i + 1).conv2", .stream)]))
+            skips.append(("down\(i + 1).relu2", w))
+            l.append((Task(name: "down\(i + 1).pool", op: .pool(channels: w, height: size, width: size, window: 2), dataType: t), [.init("down\(i + 1).relu2", .stream)]))
+            x = "down\(i + 1).pool"
+            c = w
+            size /= 2
+        }
+        l.append((conv("bottleneck.conv1", c, size, 128, 3, t), [.init(x, .stream)]))
+        l.append((relu("bottleneck.relu1", 128 * size * size, t), [.init("bottleneck.conv1", .stream)]))
+        l.append((conv("bottleneck.conv2", 128, size, 128, 3, t), [.init("bottleneck.relu1", .stream)]))
+        l.append((relu("bottleneck.relu2", 128 * size * size, t), [.init("bottleneck.conv2", .stream)]))
+        x = "bottleneck.relu2"
+        c = 128
+        for (i, (skip, w)) in skips.reversed().enumerated() {
+            let n = "up\(i + 1)"
+            l.append((Task(name: n + ".upconv", op: .transposedConv2d(batch: 1, channels: c, height: size, width: size, filters: w, kernelH: 2, kernelW: 2, stride: 2, padding: 0), dataType: t),
+                      [.init(x, .stream)]))
+            size *= 2
+            // The up-sampled map and the skip connection are concatenated: 2w channels in.
+            l.append((conv(n + ".conv1", 2 * w, size, w, 3, t), [.init(n + ".upconv", .stream), .init(skip, .barrier)]))
+            l.append((relu(n + ".relu1", w * size * size, t), [.init(n + ".conv1", .stream)]))
+            l.append((conv(n + ".conv2", w, size, w, 3, t), [.init(n + ".relu1", .stream)]))
+            l.append((relu(n + ".relu2", w * size * size, t), [.init(n + ".conv2", .stream)]))
+            x = n + ".relu2"
+            c = w
+        }
+        l.append((conv("head", c, size, 1, 1, t), [.init(x, .stream)]))
+        return try Workload(name: "unet", tasks: l)
     }
 }

@@ -32,6 +32,10 @@ struct Search: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if ASICJob.isASIC(spec) {
+                print(try ASICJob.search(specPath: spec, output: output, stderr: writeStderr), terminator: "")
+                return
+            }
             var o = SearchJob.Options()
             o.resume = resume
             o.report = !noReport
@@ -75,10 +79,15 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Template to evaluate (default: the spec's first)") var template: String?
     @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable); also template=NAME") var sets: [String] = []
     @Option(help: "text or json") var format = "text"
+    @Option(help: "ASIC specs: the design's id in the space (default 0: every knob's first value)") var design: Int?
 
     func run() throws {
         try reportingErrors {
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
+            if ASICJob.isASIC(spec) {
+                print(try ASICJob.evaluate(specPath: spec, id: design, json: format == "json"), terminator: "")
+                return
+            }
             let r = try EvaluateJob.run(specPath: spec, template: template, sets: sets)
             print(format == "json" ? try EvaluateJob.json(r) : EvaluateJob.text(r), terminator: format == "json" ? "\n" : "")
         }

@@ -413,3 +413,24 @@ struct CLI {
         #expect(u.status == 2 && u.stderr.contains("pick_best") && u.stderr.contains("TopK"))
     }
 }
+
+@Suite struct ASICCommandTests {
+    @Test func asicSpecsSearchAndEvaluate() throws {
+        let out = CLI.temp("asic.csv")
+        let r = try CLI.run(["search", "designs/asic/resnet18-32x32-45nm.yaml", "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = CSV.parse(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(rows.count == 7 && rows[0].contains("acc0_dataflow") && rows[0].last == "pareto")
+        #expect(FileManager.default.fileExists(atPath: String(out.dropLast(4)) + ".pareto.svg"))
+        let e = try CLI.run(["evaluate", "designs/asic/resnet18-32x32-45nm.yaml", "--design", "1", "--format", "json"])
+        #expect(e.status == 0, "\(e.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        #expect((json["layers"] as! [Any]).count == 21)
+        #expect((json["accelerators"] as! [String])[0].hasPrefix("systolic_os 32x32"))
+        let spec = CLI.temp("tight-asic.yaml")
+        try "workload: {builtin: resnet18}\nplatform: {asic: 45nm, pe_budget: 1024}\naccelerators: [{dataflow: nvdla}]\nconstraints: {area_mm2: 0.1}\n"
+            .write(toFile: spec, atomically: true, encoding: .utf8)
+        let t = try CLI.run(["search", spec, "-o", CLI.temp("t.csv")])
+        #expect(t.status == 2 && t.stderr.contains("binding one is area_mm2"))
+    }
+}

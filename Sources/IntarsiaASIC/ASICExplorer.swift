@@ -1,0 +1,167 @@
+import Foundation
+import IntarsiaCore
+import IntarsiaScheduler
+
+/// An ASIC design space: a fixed number of sub-accelerators, each with lists of candidate
+/// knob values, on a technology node with PE and off-chip bandwidth budgets; several networks
+/// (one per task) that run concurrently, each on one sub-accelerator.
+public struct ASICSpace: Sendable {
+    public struct AcceleratorKnobs: Sendable {
+        public var dataflows: [ASICDataflow]
+        public var rows: [Int]
+        public var columns: [Int]
+        public var bufferKiB: [Double]
+        public var bandwidthBytesPerCycle: [Double]
+        public init(dataflows: [ASICDataflow], rows: [Int], columns: [Int], bufferKiB: [Double], bandwidthBytesPerCycle: [Double]) {
+            self.dataflows = dataflows
+            self.rows = rows
+            self.columns = columns
+            self.bufferKiB = bufferKiB
+            self.bandwidthBytesPerCycle = bandwidthBytesPerCycle
+        }
+        var count: Int { dataflows.count * rows.count * columns.count * bufferKiB.count * bandwidthBytesPerCycle.count }
+        func accelerator(_ index: Int) -> ASICAccelerator {
+            var i = index
+            func pick<T>(_ xs: [T]) -> T { let v = xs[i % xs.count]; i /= xs.count; return v }
+            let d = pick(dataflows), r = pick(rows), c = pick(columns), b = pick(bufferKiB), bw = pick(bandwidthBytesPerCycle)
+            return ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw)
+        }
+    }
+
+    public var accelerators: [AcceleratorKnobs]
+    public var networks: [(name: String, layers: [ConvLayer])]
+    public var technology: ASICTechnology
+    public var peBudget: Int
+    public var bandwidthBudgetBytesPerCycle: Double
+
+    public init(accelerators: [AcceleratorKnobs], networks: [(name: String, layers: [ConvLayer])], technology: ASICTechnology,
+                peBudget: Int, bandwidthBudgetBytesPerCycle: Double) {
+        self.accelerators = accelerators
+        self.networks = networks
+        self.technology = technology
+        self.peBudget = peBudget
+        self.bandwidthBudgetBytesPerCycle = bandwidthBudgetBytesPerCycle
+    }
+
+    public var count: Int { accelerators.reduce(1) { $0 * $1.count } }
+
+    public func design(_ index: Int) -> [ASICAccelerator] {
+        var i = index
+        return accelerators.map { k in
+            let a = k.accelerator(i % k.count)
+            i /= k.count
+            return a
+        }
+    }
+}
+
+/// Limits an ASIC design must meet.
+public struct ASICConstraints: Sendable {
+    public var maxLatencyMs: Double?
+    public var maxEnergyMJ: Double?
+    public var maxAreaMM2: Double?
+    public var maxPowerW: Double?
+    public init() {}
+}
+
+/// One evaluated ASIC design.
+public struct ASICDesign: Sendable {
+    public var id: Int
+    public var accelerators: [ASICAccelerator]
+    /// Sub-accelerator of each network.
+    public var assignment: [Int]
+    public var latencyCycles: Double
+    public var latencyMs: Double
+    public var energyMJ: Double
+    public var areaMM2: Double
+    public var powerW: Double
+    public var utilization: Double
+    public var violations: [String]
+    public var feasible: Bool { violations.isEmpty }
+}
+
+public enum ASICExplorer {
+    /// Evaluates one design: every network on every sub-accelerator, the best assignment
+    /// (exhaustive over assignments for up to 4^6 of them, the GLPK mapper beyond), then the
+    /// budgets and constraints.
+    public static func evaluate(_ space: ASICSpace, _ accs: [ASICAccelerator], id: Int, clockMHz: Double, constraints: ASICConstraints) -> ASICDesign {
+        let t = space.technology
+        let costs = space.networks.map { n in accs.map { ASICModel.network(n.layers, on: $0, technology: t) } }
+        let nets = space.networks.count, k = accs.count
+        var best: (latency: Double, energy: Double, assignment: [Int])?
+        if Double(k).exponent(n: nets) <= 4096 {
+            var assignment = [Int](repeating: 0, count: nets)
+            func visit(_ j: Int) {
+                if j == nets {
+                    var load = [Double](repeating: 0, count: k)
+                    var energy = 0.0
+                    for (n, a) in assignment.enumerated() { load[a] += costs[n][a].cycles; energy += costs[n][a].energyPicojoules }
+                    let l = load.max() ?? 0
+                    if best == nil || l < best!.latency - 1e-9 || (abs(l - best!.latency) <= 1e-9 && energy < best!.energy) {
+                        best = (l, energy, assignment)
+                    }
+                    return
+                }
+                for a in 0..<k { assignment[j] = a; visit(j + 1) }
+            }
+            visit(0)
+        } else {
+            let h = HeterogeneousASIC(candidates: accs.map { [$0] }, technology: t, peBudget: Int.max / 4, bandwidthBudgetBytesPerCycle: .infinity)
+            if let r = try? h.map(space.networks) { best = (r.latencyCycles, r.energyPicojoules, r.assignment) }
+        }
+        let b = best ?? (.infinity, .infinity, [Int](repeating: 0, count: nets))
+        let area = accs.reduce(0) { $0 + ASICModel.areaSquareMillimetres($1, technology: t) }
+        let ms = b.latency / (clockMHz * 1e3)
+        let mj = b.energy * 1e-9
+        var v: [String] = []
+        let pes = accs.reduce(0) { $0 + $1.processingElements }
+        let bw = accs.reduce(0) { $0 + $1.dramBytesPerCycle }
+        if pes > space.peBudget { v.append("pe_budget \(pes) > \(space.peBudget)") }
+        if bw > space.bandwidthBudgetBytesPerCycle + 1e-9 { v.append("bandwidth \(bw) > \(space.bandwidthBudgetBytesPerCycle) bytes/cycle") }
+        if let l = constraints.maxLatencyMs, ms > l { v.append("latency_ms \(String(format: "%.4g", ms)) > \(l)") }
+        if let l = constraints.maxEnergyMJ, mj > l { v.append("energy_mj \(String(format: "%.4g", mj)) > \(l)") }
+        if let l = constraints.maxAreaMM2, area > l { v.append("area_mm2 \(String(format: "%.4g", area)) > \(l)") }
+        let power = ms > 0 ? mj / ms : 0
+        if let l = constraints.maxPowerW, power > l { v.append("power_w \(String(format: "%.4g", power)) > \(l)") }
+        let macs = space.networks.reduce(0.0) { $0 + Double($1.layers.reduce(0) { $0 + $1.macs }) }
+        return ASICDesign(id: id, accelerators: accs, assignment: b.assignment, latencyCycles: b.latency, latencyMs: ms, energyMJ: mj,
+                          areaMM2: area, powerW: power, utilization: b.latency > 0 ? macs / (b.latency * Double(max(pes, 1))) : 0, violations: v)
+    }
+
+    /// Objective values by name (all minimised).
+    public static func objective(_ name: String, _ d: ASICDesign) -> Double {
+        switch name {
+        case "latency_ms": return d.latencyMs
+        case "latency_cycles": return d.latencyCycles
+        case "energy_mj": return d.energyMJ
+        case "area_mm2": return d.areaMM2
+        case "power_w": return d.powerW
+        default: return d.latencyMs
+        }
+    }
+
+    public static let objectiveNames = ["latency_ms", "latency_cycles", "energy_mj", "area_mm2", "power_w"]
+
+    /// Every design of the space, and the ids of the feasible non-dominated ones.
+    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [String]) -> (designs: [ASICDesign], front: Set<Int>) {
+        let designs = (0..<space.count).map { evaluate(space, space.design($0), id: $0, clockMHz: clockMHz, constraints: constraints) }
+        var front: [ASICDesign] = []
+        for d in designs where d.feasible {
+            let vd = objectives.map { objective($0, d) }
+            if front.contains(where: { f in
+                let vf = objectives.map { objective($0, f) }
+                return zip(vf, vd).allSatisfy { $0 <= $1 }
+            }) { continue }
+            front.removeAll { f in
+                let vf = objectives.map { objective($0, f) }
+                return zip(vd, vf).allSatisfy { $0 <= $1 } && zip(vd, vf).contains { $0 < $1 }
+            }
+            front.append(d)
+        }
+        return (designs, Set(front.map(\.id)))
+    }
+}
+
+extension Double {
+    func exponent(n: Int) -> Double { pow(self, Double(n)) }
+}

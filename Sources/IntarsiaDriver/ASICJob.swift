@@ -1,0 +1,111 @@
+import Foundation
+import IntarsiaASIC
+import IntarsiaReports
+import IntarsiaSpec
+
+/// `intarsia search` and `evaluate` for ASIC specs (`platform: {asic: ...}`): every design of
+/// the space, each network placed on its best sub-accelerator, a CSV and a Pareto plot.
+public enum ASICJob {
+    public static func isASIC(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return false }
+        return ASICDesignSpec.isASIC(text: text)
+    }
+
+    static func load(_ path: String) throws -> ASICDesignSpec {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw UserError("\(path): cannot be read")
+        }
+        return try ASICDesignSpec.parse(text: text, file: path)
+    }
+
+    public static func header(_ accelerators: Int) -> [String] {
+        ["id"] + (0..<accelerators).flatMap { i in ["acc\(i)_dataflow", "acc\(i)_rows", "acc\(i)_columns", "acc\(i)_pes", "acc\(i)_buffer_kib", "acc\(i)_bandwidth"] }
+            + ["assignment", "latency_cycles", "latency_ms", "energy_mj", "area_mm2", "power_w", "utilization", "pes", "feasible", "violations", "pareto"]
+    }
+
+    static func row(_ d: ASICDesign, _ spec: ASICDesignSpec, front: Set<Int>) -> [String] {
+        func g(_ x: Double) -> String { DesignColumns.significant(x, 6) }
+        var r = [String(d.id)]
+        for a in d.accelerators {
+            r += [a.dataflow.rawValue, String(a.rows), String(a.columns), String(a.processingElements), g(a.bufferKiB), g(a.dramBytesPerCycle)]
+        }
+        r.append(zip(spec.space.networks, d.assignment).map { "\($0.name):\($1)" }.joined(separator: " "))
+        r += [String(Int64(d.latencyCycles.rounded())), g(d.latencyMs), g(d.energyMJ), g(d.areaMM2), g(d.powerW), DesignColumns.significant(d.utilization, 4),
+              String(d.accelerators.reduce(0) { $0 + $1.processingElements }), d.feasible ? "true" : "false", d.violations.joined(separator: "; "),
+              front.contains(d.id) ? "true" : "false"]
+        return r
+    }
+
+    public static func search(specPath: String, output: String?, stderr: (String) -> Void) throws -> String {
+        let spec = try load(specPath)
+        let start = Date()
+        let (designs, front) = ASICExplorer.explore(spec.space, clockMHz: spec.clockMHz, constraints: spec.constraints, objectives: spec.objectives)
+        let path = output ?? spec.outputPath
+        let n = spec.space.accelerators.count
+        var text = CSV.line(header(n)) + "\n"
+        for d in designs { text += CSV.line(row(d, spec, front: front)) + "\n" }
+        try writeAtomically(text, to: path)
+        let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : "area_mm2"
+        let points = designs.map { (x: ASICExplorer.objective(x, $0), y: ASICExplorer.objective(y, $0), feasible: $0.feasible, front: front.contains($0.id), id: $0.id) }
+        let svgPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".pareto.svg"
+        try writeAtomically(SVGPlot.pareto(title: "\(spec.name): \(y) against \(x)", xColumn: x, yColumn: y,
+                                           series: [SVGPlot.Series(label: "\(designs.count) designs", color: "#1f77b4", points: points)], chosen: nil), to: svgPath)
+        let feasible = designs.filter(\.feasible)
+        stderr("exhaustive: \(designs.count) ASIC designs evaluated, \(feasible.count) feasible, Pareto front \(front.count), \(String(format: "%.2f", Date().timeIntervalSince(start))) s; wrote \(path)\n")
+        if feasible.isEmpty {
+            var counts: [String: Int] = [:]
+            for d in designs { for v in d.violations { counts[String(v.prefix { $0 != " " }), default: 0] += 1 } }
+            let binding = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? "constraints"
+            throw UserError("\(spec.file): constraints: no design of the \(designs.count) meets them; the binding one is \(binding). Results are in \(path)")
+        }
+        let best = feasible.sorted { ASICExplorer.objective(x, $0) < ASICExplorer.objective(x, $1) }.prefix(spec.top)
+        let cols = ["rank", "id", "accelerators", "assignment", "latency_ms", "energy_mj", "area_mm2", "power_w", "pareto"]
+        return TextTable.render(header: cols, rows: best.enumerated().map { k, d in
+            [String(k + 1), String(d.id), d.accelerators.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + "),
+             zip(spec.space.networks, d.assignment).map { "\($0.name):\($1)" }.joined(separator: " "),
+             String(format: "%.4f", d.latencyMs), String(format: "%.4g", d.energyMJ), String(format: "%.3f", d.areaMM2), String(format: "%.3f", d.powerW),
+             front.contains(d.id) ? "yes" : ""]
+        })
+    }
+
+    /// One design (the first value of every knob, or design `id`), with every layer's figures.
+    public static func evaluate(specPath: String, id: Int?, json: Bool) throws -> String {
+        let spec = try load(specPath)
+        let index = id ?? 0
+        guard index >= 0 && index < spec.space.count else { throw UserError("--design \(index): the space has designs 0 to \(spec.space.count - 1)") }
+        let accs = spec.space.design(index)
+        let d = ASICExplorer.evaluate(spec.space, accs, id: index, clockMHz: spec.clockMHz, constraints: spec.constraints)
+        struct LayerRow: Codable {
+            var network: String, accelerator: Int, layer: String, macs: Int, computeCycles: Double, stallCycles: Double, utilization: Double
+            var energyPicojoules: Double, macPJ: Double, registerFilePJ: Double, nocPJ: Double, bufferPJ: Double, dramPJ: Double, dramBytes: Double
+        }
+        var rows: [LayerRow] = []
+        for (n, a) in zip(spec.space.networks, d.assignment) {
+            for l in n.layers {
+                let c = ASICModel.cost(l, on: accs[a], technology: spec.space.technology)
+                rows.append(LayerRow(network: n.name, accelerator: a, layer: l.name, macs: l.macs, computeCycles: c.computeCycles, stallCycles: c.stallCycles,
+                                     utilization: c.utilization, energyPicojoules: c.energyPicojoules, macPJ: c.macPicojoules, registerFilePJ: c.registerFilePicojoules,
+                                     nocPJ: c.nocPicojoules, bufferPJ: c.bufferPicojoules, dramPJ: c.dramPicojoules, dramBytes: c.dramBytes))
+            }
+        }
+        if json {
+            struct Report: Codable { var design: Int; var accelerators: [String]; var latencyCycles: Double; var latencyMs: Double; var energyMJ: Double
+                var areaMM2: Double; var powerW: Double; var feasible: Bool; var violations: [String]; var layers: [LayerRow] }
+            let r = Report(design: index, accelerators: accs.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns) \($0.bufferKiB) KiB \($0.dramBytesPerCycle) B/cycle" },
+                           latencyCycles: d.latencyCycles, latencyMs: d.latencyMs, energyMJ: d.energyMJ, areaMM2: d.areaMM2, powerW: d.powerW,
+                           feasible: d.feasible, violations: d.violations, layers: rows)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return String(decoding: try enc.encode(r), as: UTF8.self) + "\n"
+        }
+        var s = "design \(index): " + accs.enumerated().map { "sub\($0.offset) \($0.element.dataflow.rawValue) \($0.element.rows)x\($0.element.columns)" }.joined(separator: ", ") + "\n"
+        s += String(format: "latency %.0f cycles, %.4f ms; energy %.4g mJ; area %.3f mm²; power %.3f W; %@\n", d.latencyCycles, d.latencyMs, d.energyMJ, d.areaMM2, d.powerW,
+                    d.feasible ? "feasible" : "infeasible: " + d.violations.joined(separator: "; "))
+        s += TextTable.render(header: ["network", "sub", "layer", "macs", "compute", "stall", "util", "energy_pJ", "mac", "rf", "noc", "buffer", "dram"],
+                              rows: rows.map { r in [r.network, String(r.accelerator), r.layer, String(r.macs), String(Int64(r.computeCycles)), String(Int64(r.stallCycles)),
+                                                     String(format: "%.1f%%", r.utilization * 100), String(format: "%.4g", r.energyPicojoules),
+                                                     String(format: "%.3g", r.macPJ), String(format: "%.3g", r.registerFilePJ), String(format: "%.3g", r.nocPJ),
+                                                     String(format: "%.3g", r.bufferPJ), String(format: "%.3g", r.dramPJ)] })
+        return s
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import IntarsiaASIC
+import IntarsiaCore
+
+/// A design spec for an ASIC: recognised by `platform: {asic: NODE, ...}`. Its workload may list
+/// several networks (one per task); `accelerators` lists the sub-accelerators, each with
+/// candidate knob values. Documented in docs/SPEC.md.
+public struct ASICDesignSpec: Sendable {
+    public var file: String
+    public var name: String
+    public var space: ASICSpace
+    public var clockMHz: Double
+    public var constraints: ASICConstraints
+    public var objectives: [String]
+    public var outputPath: String
+    public var top: Int
+
+    static let topKeys = ["name", "workload", "platform", "accelerators", "constraints", "objectives", "output"]
+    static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle"]
+
+    /// Whether the spec text describes an ASIC (its platform names an `asic` node).
+    public static func isASIC(text: String) -> Bool {
+        guard let root = try? YAMLDocument.root(text: text, file: ""), let top = try? root.mapping(allowed: DesignSpec.topKeys + topKeys),
+              let platform = top["platform"], case .mapping(let m) = platform.node else { return false }
+        return m.keys.contains { $0.string == "asic" }
+    }
+
+    public static func parse(text: String, file: String) throws -> ASICDesignSpec {
+        let root = try YAMLDocument.root(text: text, file: file)
+        let top = try root.mapping(allowed: topKeys)
+        func required(_ k: String) throws -> Cursor {
+            guard let c = top[k] else { throw SpecError(file: file, key: k, problem: "missing required key") }
+            return c
+        }
+        let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        // Platform.
+        let p = try required("platform").mapping(allowed: ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle"])
+        let nodeC = p["asic"]!
+        guard var tech = ASICTechnology.all.first(where: { $0.name == (try? nodeC.string()) }) else {
+            throw nodeC.error("unknown technology node", accepted: ASICTechnology.all.map(\.name).joined(separator: ", "))
+        }
+        let clock = try p["clock_mhz"]?.double(min: 1, max: 10_000) ?? tech.clockMHz
+        tech.clockMHz = clock
+        guard let peC = p["pe_budget"] else { throw SpecError(file: file, key: "platform.pe_budget", problem: "missing required key", accepted: "a positive integer") }
+        let peBudget = try peC.positiveInt(max: 1 << 24)
+        let bandwidth = try p["bandwidth_bytes_per_cycle"]?.double(min: 0, max: 1e6, exclusiveMin: true) ?? 64
+        // Workload: one network or several.
+        let networks = try readNetworks(try required("workload"))
+        // Sub-accelerators.
+        let list = try required("accelerators").list()
+        if list.isEmpty { throw SpecError(file: file, key: "accelerators", problem: "no sub-accelerator listed", accepted: "a list of sub-accelerators") }
+        if list.count > 4 { throw SpecError(file: file, key: "accelerators", problem: "at most 4 sub-accelerators", accepted: "1 to 4 entries") }
+        var knobs: [ASICSpace.AcceleratorKnobs] = []
+        for a in list {
+            let m = try a.mapping(allowed: acceleratorKeys)
+            func ints(_ k: String, _ d: Int) throws -> [Int] {
+                try m[k].map { try $0.scalarOrList().map { try $0.int(min: 1, max: 4096, what: "a positive integer") } } ?? [d]
+            }
+            let dataflows = try m["dataflow"].map { try $0.scalarOrList().map { c -> ASICDataflow in
+                guard let d = ASICDataflow(rawValue: try c.string()) else { throw c.error("unknown dataflow", accepted: ASICDataflow.acceptedNames) }
+                return d
+            } } ?? [.systolicWS]
+            let rows = try ints("rows", 32), cols = try ints("columns", 32)
+            let buffers = try m["buffer_kib"].map { try $0.scalarOrList().map { try $0.double(min: 0, max: 1_048_576, exclusiveMin: true) } } ?? [512]
+            let bws = try m["bandwidth_bytes_per_cycle"].map { try $0.scalarOrList().map { c -> Double in
+                let v = try c.double(min: 0, max: 1e6, exclusiveMin: true)
+                if v > bandwidth { throw c.error("above the platform's bandwidth_bytes_per_cycle (\(bandwidth))", accepted: "at most \(bandwidth)") }
+                return v
+            } } ?? [bandwidth / Double(list.count)]
+            // The smallest buffer must hold one tile of the array: its operands for one fold.
+            if let minBuffer = buffers.min() {
+                for d in dataflows {
+                    for r in rows {
+                        for c in cols {
+                            let need = ASICModel.minimumTileBytes(d, rows: r, columns: c)
+                            if minBuffer * 1024 < need {
+                                throw SpecError(file: file, key: m["buffer_kib"]?.path ?? a.child("buffer_kib"), value: String(minBuffer),
+                                                problem: "too small for a \(r)x\(c) \(d.rawValue) array's minimum tile (\(Int(need)) bytes)",
+                                                accepted: "at least \(Int((need / 1024).rounded(.up))) KiB")
+                            }
+                        }
+                    }
+                }
+            }
+            knobs.append(ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws))
+        }
+        var k = ASICConstraints()
+        if let c = top["constraints"] {
+            let m = try c.mapping(allowed: ["latency_ms", "energy_mj", "area_mm2", "power_w"])
+            k.maxLatencyMs = try m["latency_ms"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+            k.maxEnergyMJ = try m["energy_mj"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+            k.maxAreaMM2 = try m["area_mm2"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+            k.maxPowerW = try m["power_w"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        }
+        var objectives = ["latency_ms", "energy_mj"]
+        if let o = top["objectives"] {
+            objectives = try o.scalarOrList().map { c in
+                let v = try c.string()
+                guard ASICExplorer.objectiveNames.contains(v) else { throw c.error("unknown objective", accepted: ASICExplorer.objectiveNames.joined(separator: ", ")) }
+                return v
+            }
+        }
+        var output = "results/\(name).csv", topN = 10
+        if let o = top["output"] {
+            let m = try o.mapping(allowed: ["path", "top"])
+            if let p = m["path"] { output = try p.string() }
+            if let t = m["top"] { topN = try t.int(min: 0, max: 10_000) }
+        }
+        let space = ASICSpace(accelerators: knobs, networks: networks, technology: tech, peBudget: peBudget, bandwidthBudgetBytesPerCycle: bandwidth)
+        if space.count > 200_000 {
+            throw SpecError(file: file, key: "accelerators", value: String(space.count), problem: "the design space is too large for exhaustive evaluation", accepted: "at most 200000 designs")
+        }
+        return ASICDesignSpec(file: file, name: name, space: space, clockMHz: clock, constraints: k, objectives: objectives, outputPath: output, top: topN)
+    }
+
+    static func readNetworks(_ c: Cursor) throws -> [(name: String, layers: [ConvLayer])] {
+        if case .mapping = c.node, let m = try? c.mapping(allowed: ["networks"]), let list = m["networks"] {
+            return try list.list().map { try one($0) }
+        }
+        return [try one(c)]
+    }
+
+    static func one(_ c: Cursor) throws -> (name: String, layers: [ConvLayer]) {
+        let (w, _) = try WorkloadSection.read(c)
+        let layers = ConvLayer.layers(of: w)
+        if layers.isEmpty { throw c.error("the network has no convolution or matrix product", value: false) }
+        return (w.name, layers)
+    }
+}

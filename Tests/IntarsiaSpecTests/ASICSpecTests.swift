@@ -1,0 +1,61 @@
+import Testing
+import IntarsiaASIC
+@testable import IntarsiaSpec
+
+@Suite struct ASICSpecTests {
+    let base = """
+    workload: {builtin: resnet20-cifar}
+    platform: {asic: 45nm, pe_budget: 1024, bandwidth_bytes_per_cycle: 32}
+    accelerators:
+      - {dataflow: [nvdla, eyeriss], rows: [16, 32], columns: 32, buffer_kib: 256, bandwidth_bytes_per_cycle: 16}
+    """
+
+    @Test func readsAnASICSpec() throws {
+        #expect(ASICDesignSpec.isASIC(text: base))
+        #expect(!ASICDesignSpec.isASIC(text: "workload: {builtin: mlp}\nplatform: u280\ntemplates: {dataflow: {lanes: 16}}\n"))
+        let s = try ASICDesignSpec.parse(text: base, file: "a.yaml")
+        #expect(s.space.count == 4)
+        #expect(s.space.networks.count == 1 && s.space.networks[0].layers.reduce(0) { $0 + $1.macs } == 40_813_184)
+        #expect(s.space.design(1)[0].dataflow == .eyeriss && s.space.design(2)[0].rows == 32)
+    }
+
+    func error(_ text: String) -> SpecError? {
+        do { _ = try ASICDesignSpec.parse(text: text, file: "bad.yaml"); return nil } catch { return error as? SpecError }
+    }
+
+    @Test func badASICSpecsNameTheKey() {
+        let zero = error(base.replacingOccurrences(of: "rows: [16, 32]", with: "rows: [0, 32]"))
+        #expect(zero?.key == "accelerators[0].rows[0]" && zero?.value == "0")
+        let bw = error(base.replacingOccurrences(of: "bandwidth_bytes_per_cycle: 16}", with: "bandwidth_bytes_per_cycle: 64}"))
+        #expect(bw?.key == "accelerators[0].bandwidth_bytes_per_cycle" && bw?.problem.contains("above the platform") == true)
+        let small = error(base.replacingOccurrences(of: "buffer_kib: 256", with: "buffer_kib: 1"))
+        #expect(small?.key == "accelerators[0].buffer_kib" && small?.problem.contains("minimum tile") == true)
+        let node = error(base.replacingOccurrences(of: "asic: 45nm", with: "asic: 7nm"))
+        #expect(node?.key == "platform.asic" && node?.accepted == "45nm, 28nm")
+        let flow = error(base.replacingOccurrences(of: "[nvdla, eyeriss]", with: "[tpu]"))
+        #expect(flow?.key == "accelerators[0].dataflow[0]")
+        let pes = error(base.replacingOccurrences(of: "pe_budget: 1024", with: "pe_budget: 0"))
+        #expect(pes?.key == "platform.pe_budget")
+    }
+
+    @Test func heterogeneousPlacementMatchesTheMapper() throws {
+        let text = """
+        workload:
+          networks:
+            - {builtin: resnet20-cifar}
+            - {builtin: unet}
+        platform: {asic: 28nm, pe_budget: 2048, bandwidth_bytes_per_cycle: 32}
+        accelerators:
+          - {dataflow: [nvdla, shidiannao], rows: 32, columns: 32, buffer_kib: 256, bandwidth_bytes_per_cycle: 16}
+          - {dataflow: [eyeriss, systolic_os], rows: 16, columns: 16, buffer_kib: 128, bandwidth_bytes_per_cycle: 16}
+        """
+        let s = try ASICDesignSpec.parse(text: text, file: "h.yaml")
+        for i in 0..<s.space.count {
+            let accs = s.space.design(i)
+            let d = ASICExplorer.evaluate(s.space, accs, id: i, clockMHz: 1000, constraints: ASICConstraints())
+            let h = HeterogeneousASIC(candidates: accs.map { [$0] }, technology: s.space.technology, peBudget: 2048, bandwidthBudgetBytesPerCycle: 32)
+            let m = try h.map(s.space.networks)
+            #expect(abs(d.latencyCycles - m.latencyCycles) <= 1e-6 * m.latencyCycles)
+        }
+    }
+}
