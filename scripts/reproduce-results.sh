@@ -11,6 +11,9 @@ done
 "$bin" summary results/{self-attention,mlp,cnn-4l,vae,gating,gpt2-medium}-u280.csv -o results/intar-hdv-summary.csv > /dev/null
 "$bin" validate > results/validation.txt
 "$bin" search designs/onnx/resnet18-zcu102.yaml -q > /dev/null
+for spec in designs/asic/*.yaml; do
+  "$bin" search "$spec" > /dev/null
+done
 # Optimal reconfiguration schedules (GLPK) at InTAR's budgets, and GPT-2 medium at four lengths.
 "$bin" schedule designs/intar/self-attention-u280.yaml --set lanes=32 --set compute_units=2 -o results/schedule-self-attention-u280.csv > /dev/null
 "$bin" schedule designs/intar/mlp-u280.yaml --set lanes=32 --set compute_units=2 -o results/schedule-mlp-u280.csv > /dev/null

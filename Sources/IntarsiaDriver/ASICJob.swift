@@ -11,7 +11,7 @@ public enum ASICJob {
         return ASICDesignSpec.isASIC(text: text)
     }
 
-    static func load(_ path: String) throws -> ASICDesignSpec {
+    public static func load(_ path: String) throws -> ASICDesignSpec {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw UserError("\(path): cannot be read")
         }

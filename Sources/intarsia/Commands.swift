@@ -204,9 +204,17 @@ struct Bench: ParsableCommand {
             writeStderr("warning: this is a debug build; run 'swift run -c release intarsia bench ...' for figures worth recording\n")
             #endif
             let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
-            print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
-                                   rows: rows.map { [$0.spec, $0.template.rawValue, String($0.points), String(format: "%.2f", $0.seconds), String(format: "%.0f", $0.perSecond)] }),
-                  terminator: "")
+            if !rows.isEmpty {
+                print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
+                                       rows: rows.map { [$0.spec, $0.template.rawValue, String($0.points), String(format: "%.2f", $0.seconds), String(format: "%.0f", $0.perSecond)] }),
+                      terminator: "")
+            }
+            let asic = try specs.filter(ASICJob.isASIC).map { try IntarsiaDriver.Bench.runASIC(specPath: $0, secondsPerCase: seconds) }
+            if !asic.isEmpty {
+                print(TextTable.render(header: ["asic spec", "layer_points_per_s_per_core", "layers", "whole_network_us"],
+                                       rows: asic.map { [$0.spec, String(format: "%.0f", $0.layersPerSecond), String($0.layers), String(format: "%.1f", $0.networkMicroseconds)] }),
+                      terminator: "")
+            }
         }
     }
 }
