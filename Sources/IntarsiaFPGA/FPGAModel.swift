@@ -110,9 +110,9 @@ public struct FPGAModel: Sendable {
 
     /// The stages a template runs for a design point. Dataflow: one stage with every task.
     /// Sequential: one stage per MAC task with the special-function tasks that follow it.
-    /// Reconfigurable: the best partition of the topological order into contiguous stages
-    /// (a dynamic program, exact over such partitions; labelled heuristic in reports because
-    /// general schedules are the GLPK scheduler's).
+    /// Reconfigurable: the shortest path over the schedule graph (every schedule of the task
+    /// graph; the optimum GLPK also proves), a plugged-in scheduler's, or the spec's hand-written
+    /// one.
     public func schedule(_ p: DesignPoint) -> Schedule {
         switch p.template {
         case .dataflow: return p.allocation == .uniform ? uniformDataflow : proportionalDataflow
