@@ -10,12 +10,14 @@ extension DesignSpec {
     var solvingModel: FPGAModel {
         var model = self.model
         model.laneBalancer = StageBalancer.forModel
+        if search.balanceStages { model.stageBalancer = StageBalancer.forStage }
         if search.scheduler == .glpk {
             let budget = constraints.maxOffChipBytes.map { $0 / Double(workload.repetitions) }
             model.reconfigurableScheduler = { m, p in
                 var o = ReconfigurationScheduler.Options()
                 o.solver = .glpk
                 o.maxOffChipBytes = budget
+                o.balanceStages = self.search.balanceStages
                 return try? ReconfigurationScheduler.solve(m, p, options: o).schedule
             }
         }

@@ -17,6 +17,7 @@ public enum ScheduleJob {
         /// Built-in parameters to sweep: every combination is scheduled.
         public var parameters: [(String, [Int])] = []
         public var sets: [String] = []
+        public var balanceStages = false
         public init() {}
     }
 
@@ -91,6 +92,7 @@ public enum ScheduleJob {
         var o = ReconfigurationScheduler.Options()
         o.solver = options.solver
         o.timeLimitSeconds = options.timeLimitSeconds
+        o.balanceStages = options.balanceStages || spec.search.balanceStages
         o.maxOffChipBytes = spec.constraints.maxOffChipBytes.map { $0 / Double(spec.workload.repetitions) }
         if let dir = options.emitLPDirectory {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -159,8 +161,8 @@ public enum ScheduleJob {
             out += "solver \(r.solver): \(r.status)"
             if let g = r.gap, r.status != "optimal" { out += String(format: " (gap %.2f%%)", g * 100) }
             out += String(format: " in %.3f s; schedule space %@ (%d nodes, %d arcs)\n", r.solveSeconds, r.space, r.graphNodes, r.graphArcs)
-            out += "latency \(n(r.cyclesPerRepetition)) cycles per repetition"
-            if r.repetitions > 1 { out += " x \(r.repetitions) = \(n(r.latencyCycles))" }
+            out += r.repetitions > 1 ? "latency \(n(r.cyclesPerRepetition)) cycles per repetition x \(r.repetitions) = \(n(r.latencyCycles))"
+                : "latency \(n(r.latencyCycles))"
             out += String(format: " cycles, %.4f ms; dsp %d, bram18k %d, uram %d, off-chip %@ bytes\n", r.latencyMs, r.dsp, r.bram18k, r.uram, n(r.offChipBytes))
             if let ref = r.referenceCyclesPerRepetition, let s = r.speedupVsReference {
                 out += "hand-written schedule of the spec: \(n(ref)) cycles per repetition; the chosen one is \(String(format: "%.3f", s))x faster\n"

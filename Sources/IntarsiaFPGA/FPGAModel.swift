@@ -9,6 +9,8 @@ public struct ScheduledStage: Hashable, Sendable {
     /// scratchpad holds (or what spills) at the boundary before this stage.
     public var liveTensorsBefore: [Int]
     public var liveBytesBefore: Double
+    /// Lanes per task index when the stage's split was balanced by the stage balancer.
+    public var taskLanes: [Double]?
 }
 
 /// A static schedule: stages in execution order.
@@ -22,7 +24,7 @@ public struct Schedule: Hashable, Sendable {
     /// Builds a schedule from stages of task indices, checking that every task runs exactly
     /// once and no task runs before a producer it needs, and working out what is alive at each
     /// stage boundary.
-    public init(_ w: CompiledWorkload, stages groups: [[Int]], allocations: [LaneAllocation]? = nil) throws {
+    public init(_ w: CompiledWorkload, stages groups: [[Int]], allocations: [LaneAllocation]? = nil, taskLanes: [[Double]?]? = nil) throws {
         let n = w.tasks.count
         var stageOf = [Int](repeating: -1, count: n)
         for (k, g) in groups.enumerated() {
@@ -49,7 +51,7 @@ public struct Schedule: Hashable, Sendable {
         stages = groups.enumerated().map { k, g in
             let live = (0..<n).filter { stageOf[$0] < k && consumersLastStage[$0] >= k }
             return ScheduledStage(tasks: g.sorted(), allocation: allocations?[k] ?? .proportional, liveTensorsBefore: live,
-                                  liveBytesBefore: live.reduce(0) { $0 + w.tasks[$1].outputBytes })
+                                  liveBytesBefore: live.reduce(0) { $0 + w.tasks[$1].outputBytes }, taskLanes: taskLanes?[k])
         }
     }
 }
@@ -73,6 +75,9 @@ public struct FPGAModel: Sendable {
     /// Lanes per task (by task index) for `allocation: balanced`; nil result or no balancer: the
     /// proportional split.
     public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> [Double]?)?
+    /// Lanes per task index for one stage of a reconfigurable schedule (the stage balancer for
+    /// pipelined stages); when set, every stage of several MAC tasks also tries this split.
+    public var stageBalancer: (@Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]?)?
     /// Platform figures per cycle, worked out once.
     let platformEnvironment: CycleEnvironment
     let picojoulesPerOffChipByte: Double
@@ -167,13 +172,14 @@ public struct FPGAModel: Sendable {
         var none = NoRecorder()
         for k in out.stages.indices {
             var best = Double.infinity
-            for a in LaneAllocation.stageSplits {
+            for (a, lanes) in stageSplitCandidates(p, s.stages[k].tasks) {
                 guard let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
-                                              env: env, stageIndex: k, recorder: &none) else { return nil }
+                                              env: env, stageIndex: k, recorder: &none, taskLanes: lanes) else { return nil }
                 if s.stages[k].tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
                 if c.cycles < best {
                     best = c.cycles
                     out.stages[k].allocation = a
+                    out.stages[k].taskLanes = lanes
                 }
             }
             if !best.isFinite { return nil }
@@ -183,9 +189,9 @@ public struct FPGAModel: Sendable {
 
     /// Cycles a MAC task takes alone on `lanes` lanes in a dataflow design of this point (the
     /// memory's channels shared among all MAC tasks): what the stage balancer trades.
-    public func dataflowTaskCycles(_ task: Int, lanes: Int, _ p: DesignPoint) -> Double {
+    public func dataflowTaskCycles(_ task: Int, lanes: Int, _ p: DesignPoint, sharing units: Int? = nil) -> Double {
         let env = platformEnvironment.with(p)
-        return StageModel.macCycles(compiled.tasks[task], lanes: Double(lanes), bytesPerCycle: env.unitBytesPerCycle(units: max(compiled.macTaskCount, 1)), env: env)
+        return StageModel.macCycles(compiled.tasks[task], lanes: Double(lanes), bytesPerCycle: env.unitBytesPerCycle(units: max(units ?? compiled.macTaskCount, 1)), env: env)
     }
 
     /// BRAM18K and URAM blocks of a MAC task's weight buffers on `lanes` lanes.
@@ -218,19 +224,31 @@ public struct FPGAModel: Sendable {
         return evaluate(p, schedule: schedule(p), recorder: &recorder)
     }
 
-    /// The better of the two lane allocations for each stage of a given schedule (a
-    /// hand-written one, or one from a solver).
+    /// The lane splits a stage of several MAC tasks may use: proportional, uniform, and the
+    /// stage balancer's when one is plugged in.
+    public func stageSplitCandidates(_ p: DesignPoint, _ tasks: [Int]) -> [(LaneAllocation, [Double]?)] {
+        var out: [(LaneAllocation, [Double]?)] = LaneAllocation.stageSplits.map { ($0, nil) }
+        if let b = stageBalancer, tasks.filter({ compiled.tasks[$0].isMAC }).count > 1, let lanes = b(self, p, tasks) {
+            out.append((.balanced, lanes))
+        }
+        return out
+    }
+
+    /// The better of the lane allocations for each stage of a given schedule (a hand-written
+    /// one, or one from a solver).
     public func bestAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule {
         let env = platformEnvironment.with(p)
         var out = s
         var none = NoRecorder()
         for k in out.stages.indices {
             var best = Double.infinity
-            for a in LaneAllocation.stageSplits {
-                if let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a, env: env, stageIndex: k, recorder: &none),
+            for (a, lanes) in stageSplitCandidates(p, s.stages[k].tasks) {
+                if let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a, env: env,
+                                           stageIndex: k, recorder: &none, taskLanes: lanes),
                    c.cycles < best {
                     best = c.cycles
                     out.stages[k].allocation = a
+                    out.stages[k].taskLanes = lanes
                 }
             }
         }
@@ -254,7 +272,7 @@ public struct FPGAModel: Sendable {
             if k > 0 {
                 spill = StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
             }
-            let given = p.template == .dataflow && p.allocation == .balanced ? laneBalancer?(self, p) : nil
+            let given = s.taskLanes ?? (p.template == .dataflow && p.allocation == .balanced ? laneBalancer?(self, p) : nil)
             guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env,
                                           stageIndex: k, recorder: &recorder, taskLanes: given) else {
                 tooManyTasks = true

@@ -25,6 +25,8 @@ public struct ScheduleGraph: Sendable {
         /// Tasks of the stage, ascending.
         public var tasks: [Int]
         public var allocation: LaneAllocation
+        /// Lanes per task index when the stage balancer split the stage.
+        public var taskLanes: [Double]?
         public var stageCycles: Double
         /// Spill before the stage (0 from the start node).
         public var boundaryCycles: Double
@@ -51,16 +53,20 @@ public struct ScheduleGraph: Sendable {
                          tasks: [Int], from: Int, to: Int, boundary: (cycles: Double, bytes: Double)) -> Arc? {
         var none = NoRecorder()
         var best: Arc?
-        for a in LaneAllocation.stageSplits {
+        // The split does not matter with one MAC task.
+        var macs = 0
+        for t in tasks where model.compiled.tasks[t].isMAC { macs += 1 }
+        if macs > p.computeUnits { return nil }
+        let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : model.stageSplitCandidates(p, tasks)
+        for (a, lanes) in candidates {
             guard let c = StageModel.cost(model.compiled, tasks, lanes: p.lanes, maxUnits: p.computeUnits, allocation: a,
-                                          env: env, stageIndex: 0, recorder: &none) else { return nil }
+                                          env: env, stageIndex: 0, recorder: &none, taskLanes: lanes) else { return nil }
             // A stage whose buffers do not fit is allowed only alone (so a schedule always exists).
             if tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
             if best == nil || c.cycles < best!.stageCycles {
-                best = Arc(from: from, to: to, tasks: tasks, allocation: a, stageCycles: c.cycles,
+                best = Arc(from: from, to: to, tasks: tasks, allocation: a, taskLanes: lanes, stageCycles: c.cycles,
                            boundaryCycles: boundary.cycles, offChipBytes: c.offChipBytes + boundary.bytes)
             }
-            if c.macTasks <= 1 { break }  // the split does not matter with one MAC task
         }
         return best
     }
@@ -187,6 +193,6 @@ public struct ScheduleGraph: Sendable {
     /// The schedule a path describes.
     public func schedule(_ model: FPGAModel, _ path: [Arc]) -> Schedule {
         // A path of the graph is valid by construction.
-        try! Schedule(model.compiled, stages: path.map(\.tasks), allocations: path.map(\.allocation))
+        try! Schedule(model.compiled, stages: path.map(\.tasks), allocations: path.map(\.allocation), taskLanes: path.map(\.taskLanes))
     }
 }

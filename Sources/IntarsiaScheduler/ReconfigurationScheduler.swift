@@ -30,6 +30,9 @@ public enum ReconfigurationScheduler {
         public var lpPath: String?
         /// Largest graph the general space is built for (arcs); larger ones use contiguous stages.
         public var maxArcs: Int = 20_000
+        /// Also split each pipelined stage's lanes with the stage balancer (a small integer
+        /// program per stage of several MAC tasks).
+        public var balanceStages = false
         public init() {}
     }
 
@@ -54,6 +57,8 @@ public enum ReconfigurationScheduler {
     }
 
     public static func solve(_ model: FPGAModel, _ p: DesignPoint, options: Options = Options()) throws -> Solution {
+        var model = model
+        if options.balanceStages { model.stageBalancer = StageBalancer.forStage }
         var point = p
         point.template = .reconfigurable
         let start = Date()

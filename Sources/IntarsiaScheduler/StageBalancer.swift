@@ -159,7 +159,7 @@ public enum StageBalancer {
     /// `lanes / granules`, every power of two below the step, and the task's lanes under the
     /// uniform and the proportional split (so the balanced design is never worse than either);
     /// cycles and buffers from the cost model.
-    public static func problem(_ model: FPGAModel, _ point: DesignPoint, granules: Int = 32) -> Problem {
+    public static func problem(_ model: FPGAModel, _ point: DesignPoint, granules: Int = 32, only: Set<Int>? = nil) -> Problem {
         let w = model.compiled
         let step = max(1, point.lanes / granules)
         var candidates = Set((1...granules).map { $0 * step }.filter { $0 <= point.lanes })
@@ -168,18 +168,40 @@ public enum StageBalancer {
         let lanesList = candidates.sorted()
         var names: [String] = []
         var options: [[Option]] = []
-        let macSum = w.tasks.filter(\.isMAC).reduce(0) { $0 + $1.macs }
-        for i in w.tasks.indices where w.tasks[i].isMAC {
+        let members = w.tasks.indices.filter { w.tasks[$0].isMAC && (only?.contains($0) ?? true) }
+        let macSum = members.reduce(0.0) { $0 + w.tasks[$1].macs }
+        for i in members {
             names.append(w.names[i])
-            let uniform = max(1, point.lanes / max(w.macTaskCount, 1))
+            let uniform = max(1, point.lanes / max(members.count, 1))
             let proportional = max(1, Int((Double(point.lanes) * w.tasks[i].macs / macSum).rounded(.down)))
             options.append(Set(lanesList + [uniform, proportional]).sorted().map { l in
                 let b = model.taskBufferBlocks(i, lanes: l, point)
-                return Option(lanes: l, bram18k: b.bram18k, uram: b.uram, cycles: model.dataflowTaskCycles(i, lanes: l, point))
+                return Option(lanes: l, bram18k: b.bram18k, uram: b.uram, cycles: model.dataflowTaskCycles(i, lanes: l, point, sharing: members.count))
             })
         }
         let mem = model.balancerMemoryBudget(point)
         return Problem(tasks: names, options: options, laneBudget: point.lanes, bramBudget: mem.bram18k, uramBudget: mem.uram)
+    }
+
+    /// The balancing problem of one pipelined stage of a reconfigurable design: its MAC tasks
+    /// share the design's lanes and the memory's channels.
+    public static func problem(_ model: FPGAModel, _ point: DesignPoint, stage: [Int], granules: Int = 32) -> Problem {
+        var p = problem(model, point, granules: granules, only: Set(stage))
+        p.laneBudget = point.lanes
+        return p
+    }
+
+    /// A balancer for `FPGAModel.stageBalancer`: lanes per task index of one stage, from GLPK.
+    public static let forStage: @Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]? = { model, point, stage in
+        let p = problem(model, point, stage: stage)
+        guard let s = try? solve(p) else { return nil }
+        var lanes = [Double](repeating: 0, count: model.compiled.tasks.count)
+        var k = 0
+        for i in stage.sorted() where model.compiled.tasks[i].isMAC {
+            lanes[i] = Double(s.lanes[k])
+            k += 1
+        }
+        return lanes
     }
 
     /// A balancer for `FPGAModel.laneBalancer`: lanes per task index, from GLPK.

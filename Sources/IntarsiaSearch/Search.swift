@@ -24,6 +24,8 @@ public struct SearchSettings: Hashable, Sendable {
     public var population: Int = 64
     /// How the reconfigurable template's schedule is chosen for each design point.
     public var scheduler: ReconfigurationSolverChoice = .dp
+    /// Balance each pipelined stage's lanes with the stage balancer (GLPK; slower).
+    public var balanceStages = false
     public init() {}
 }
 

@@ -147,7 +147,8 @@ public struct DesignSpec: Sendable {
     static func readSearch(_ c: Cursor?) throws -> SearchSettings {
         var s = SearchSettings()
         guard let c else { return s }
-        let m = try c.mapping(allowed: ["strategy", "budget", "seed", "population", "scheduler"])
+        let m = try c.mapping(allowed: ["strategy", "budget", "seed", "population", "scheduler", "balance_stages"])
+        if let v = m["balance_stages"] { s.balanceStages = try v.bool() }
         if let v = m["scheduler"] {
             guard let sc = ReconfigurationSolverChoice(rawValue: try v.string()) else { throw v.error("unknown scheduler", accepted: "dp, glpk") }
             s.scheduler = sc

@@ -284,6 +284,7 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Write each integer program (CPLEX LP format) into this directory") var emitLp: String?
     @Option(help: "text or json") var format = "text"
     @Option(name: .shortAndLong, help: "Also write one CSV row per schedule to this file") var output: String?
+    @Flag(help: "Balance each pipelined stage's lanes with the stage balancer (a GLPK program per stage)") var balanceStages = false
 
     func run() throws {
         try reportingErrors {
@@ -297,6 +298,7 @@ struct ScheduleCommand: ParsableCommand {
             o.timeLimitSeconds = timeLimit
             o.emitLPDirectory = emitLp
             o.sets = sets
+            o.balanceStages = balanceStages
             for p in params {
                 let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
                 let values = parts.count == 2 ? parts[1].split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) } : []

@@ -159,3 +159,24 @@ import IntarsiaGLPK
         #expect(abs(value - s.cycles) <= 1e-6 * s.cycles)
     }
 }
+
+@Suite struct BalancedStagesTests {
+    /// With the stage balancer offering a third split for pipelined stages, the three solvers
+    /// still agree, and the optimum is never worse than without it.
+    @Test(arguments: 0..<6)
+    func balancedStagesKeepTheSolversInAgreement(seed: Int) throws {
+        let w = try ReconfigurationSchedulerTests.randomWorkload(seed: UInt64(300 + seed), tasks: 4 + seed % 3)
+        let model = FPGAModel(workload: w, platform: PlatformCatalog.u280)
+        let p = DesignPoint(template: .reconfigurable, lanes: 256, computeUnits: 3, scratchpadKiB: 64)
+        func solve(_ s: ReconfigurationScheduler.Solver, _ balance: Bool) throws -> Double {
+            var o = ReconfigurationScheduler.Options()
+            o.solver = s
+            o.balanceStages = balance
+            return try ReconfigurationScheduler.solve(model, p, options: o).cycles
+        }
+        let glpk = try solve(.glpk, true), dp = try solve(.dp, true), all = try solve(.exhaustive, true)
+        #expect(abs(glpk - all) <= 1e-6 * all && abs(dp - all) <= 1e-6 * all, "seed \(seed): \(glpk) \(dp) \(all)")
+        let unbalanced = try solve(.glpk, false)
+        #expect(glpk <= unbalanced * (1 + 1e-12))
+    }
+}
