@@ -1,5 +1,6 @@
 import Foundation
 import IntarsiaASIC
+import IntarsiaNAS
 import IntarsiaFPGA
 import IntarsiaSearch
 import IntarsiaSpec
@@ -38,6 +39,32 @@ public enum Bench {
         if checksum.isNaN { print("nan") }
         let perLayer = Double(done) / elapsed
         return ASICRow(spec: spec.name, layersPerSecond: perLayer, networkMicroseconds: Double(layers.count) / perLayer * 1e6, layers: layers.count)
+    }
+
+    /// NAS-Bench-201: loading the shipped table, then latency and energy of all 15,625 cells on
+    /// each of the three datasets on one design (a 32×32 output-stationary array, 45 nm).
+    public static func nb201() throws -> [(String, Double)] {
+        var out: [(String, Double)] = []
+        var start = Date()
+        let table = try NB201Table.load()
+        out.append(("load the table (\(table.cells.count) cells)", Date().timeIntervalSince(start)))
+        start = Date()
+        let t = ASICTechnology.nm45
+        let acc = ASICAccelerator(dataflow: .systolicOS, rows: 32, columns: 32)
+        var checksum = 0.0
+        for d in NB201Table.Dataset.allCases {
+            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
+            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: acc, technology: t)
+            func layer(_ k: Int, _ c: Int, _ s: Int) -> ASICLayerCost {
+                ASICModel.cost(ConvLayer(name: "e", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: acc, technology: t)
+            }
+            let cycles = NB201Network.costs(of: table.cells, inputSize: d.inputSize, fixed: fixed.cycles) { layer($0, $1, $2).totalCycles }
+            let energy = NB201Network.costs(of: table.cells, inputSize: d.inputSize, fixed: fixed.energyPicojoules) { layer($0, $1, $2).energyPicojoules }
+            checksum += cycles.reduce(0, +) + energy.reduce(0, +)
+        }
+        if checksum.isNaN { print("nan") }
+        out.append(("latency and energy of 15,625 cells x 3 datasets", Date().timeIntervalSince(start)))
+        return out
     }
 
     public static func run(specPaths: [String], secondsPerCase: Double) throws -> [Row] {

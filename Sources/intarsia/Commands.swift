@@ -195,8 +195,9 @@ struct Bench: ParsableCommand {
           swift run -c release intarsia bench designs/intar/*.yaml --seconds 2
         """)
 
-    @Argument(help: "Design specs to measure") var specs: [String]
+    @Argument(help: "Design specs to measure") var specs: [String] = []
     @Option(help: "Seconds per spec and template") var seconds = 1.0
+    @Flag(help: "Also time the NAS-Bench-201 table and the hardware cost of all its cells") var nb201 = false
 
     func run() throws {
         try reportingErrors {
@@ -208,6 +209,9 @@ struct Bench: ParsableCommand {
                 print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
                                        rows: rows.map { [$0.spec, $0.template.rawValue, String($0.points), String(format: "%.2f", $0.seconds), String(format: "%.0f", $0.perSecond)] }),
                       terminator: "")
+            }
+            if nb201 {
+                print(TextTable.render(header: ["NAS-Bench-201", "seconds"], rows: try IntarsiaDriver.Bench.nb201().map { [$0.0, String(format: "%.4f", $0.1)] }), terminator: "")
             }
             let asic = try specs.filter(ASICJob.isASIC).map { try IntarsiaDriver.Bench.runASIC(specPath: $0, secondsPerCase: seconds) }
             if !asic.isEmpty {

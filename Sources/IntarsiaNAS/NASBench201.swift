@@ -1,0 +1,201 @@
+import Foundation
+import IntarsiaCore
+
+/// The NAS-Bench-201 search space (Dong and Yang, ICLR 2020): a cell of 4 nodes and 6 edges, each
+/// edge one of five operations, stacked on a fixed macro network.
+public struct NB201Cell: Hashable, Sendable, CustomStringConvertible {
+    public enum Operation: String, CaseIterable, Sendable {
+        case none
+        case skipConnect = "skip_connect"
+        case conv1x1 = "nor_conv_1x1"
+        case conv3x3 = "nor_conv_3x3"
+        case avgPool3x3 = "avg_pool_3x3"
+    }
+
+    /// Edges in the cell string's order: 0→1, 0→2, 1→2, 0→3, 1→3, 2→3.
+    public var edges: [Operation]
+
+    public static let edgeEnds: [(from: Int, to: Int)] = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
+
+    public init(edges: [Operation]) {
+        precondition(edges.count == 6)
+        self.edges = edges
+    }
+
+    /// Parses `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`.
+    public init?(_ text: String) {
+        let nodes = text.split(separator: "+")
+        guard nodes.count == 3 else { return nil }
+        var ops: [Operation] = []
+        for (i, node) in nodes.enumerated() {
+            let parts = node.split(separator: "|").filter { !$0.isEmpty }
+            guard parts.count == i + 1 else { return nil }
+            for (j, p) in parts.enumerated() {
+                let pieces = p.split(separator: "~")
+                guard pieces.count == 2, Int(pieces[1]) == j, let op = Operation(rawValue: String(pieces[0])) else { return nil }
+                ops.append(op)
+            }
+        }
+        self.edges = ops
+    }
+
+    public var description: String {
+        "|\(edges[0].rawValue)~0|+|\(edges[1].rawValue)~0|\(edges[2].rawValue)~1|+|\(edges[3].rawValue)~0|\(edges[4].rawValue)~1|\(edges[5].rawValue)~2|"
+    }
+
+    /// Every cell of the space (5^6 = 15,625), in an enumeration of Intarsia's own: edges as
+    /// base-5 digits, least significant first (not the benchmark's index order, which the table
+    /// gives).
+    public static let all: [NB201Cell] = (0..<15_625).map { i in
+        var k = i
+        return NB201Cell(edges: (0..<6).map { _ in let op = Operation.allCases[k % 5]; k /= 5; return op })
+    }
+}
+
+/// The macro network around the cells (NAS-Bench-201's `TinyNetwork`): a 3×3 stem of 16 channels;
+/// three stages of 5 cells at 16, 32 and 64 channels; between stages a residual reduction block
+/// (3×3 stride-2 convolution, 3×3 convolution, and a 2×2 average pool with a 1×1 convolution as
+/// the shortcut); global average pooling and a linear classifier.
+public enum NB201Network {
+    public static func workload(_ cell: NB201Cell, inputSize: Int = 32, classes: Int = 10, dataType: DataType = .int8, name: String? = nil) throws -> Workload {
+        var tasks: [(Task, [Workload.Input])] = []
+        var counter = 0
+        func add(_ name: String, _ op: Operator, _ inputs: [Workload.Input]) -> String {
+            counter += 1
+            let n = "\(name)_\(counter)"
+            tasks.append((Task(name: n, op: op, dataType: dataType), inputs))
+            return n
+        }
+        func conv(_ n: String, _ c: Int, _ hw: Int, _ k: Int, _ r: Int, _ stride: Int, _ input: String) -> String {
+            add(n, .conv2d(batch: 1, channels: c, height: hw, width: hw, filters: k, kernelH: r, kernelW: r, stride: stride, padding: r / 2),
+                [.init(input, .stream)])
+        }
+        var x = conv("stem", 3, inputSize, 16, 3, 1, "input")
+        var c = 16, hw = inputSize
+        for stage in 0..<3 {
+            if stage > 0 {
+                let out = 2 * c, half = hw / 2
+                let a = conv("reduce\(stage).a", c, hw, out, 3, 2, x)
+                let b = conv("reduce\(stage).b", out, half, out, 3, 1, a)
+                let pool = add("reduce\(stage).pool", .pool(channels: c, height: hw, width: hw, window: 2), [.init(x, .stream)])
+                let shortcut = conv("reduce\(stage).shortcut", c, half, out, 1, 1, pool)
+                x = add("reduce\(stage).add", .elementwise(elements: out * half * half, kind: "add"), [.init(b, .stream), .init(shortcut, .stream)])
+                c = out
+                hw = half
+            }
+            for cellIndex in 0..<5 {
+                let tag = "s\(stage + 1)c\(cellIndex + 1)"
+                var nodes: [String?] = [x, nil, nil, nil]
+                for to in 1...3 {
+                    var incoming: [String] = []
+                    for (e, ends) in NB201Cell.edgeEnds.enumerated() where ends.to == to {
+                        guard let from = nodes[ends.from] else { continue }
+                        let elems = c * hw * hw
+                        switch cell.edges[e] {
+                        case .none: continue
+                        case .skipConnect: incoming.append(from)
+                        case .conv1x1, .conv3x3:
+                            let r = cell.edges[e] == .conv1x1 ? 1 : 3
+                            let relu = add("\(tag).e\(e).relu", .activation(elements: elems, kind: "relu"), [.init(from, .stream)])
+                            incoming.append(conv("\(tag).e\(e).conv\(r)x\(r)", c, hw, c, r, 1, relu))
+                        case .avgPool3x3:
+                            incoming.append(add("\(tag).e\(e).avgpool", .elementwise(elements: elems, kind: "avg_pool_3x3"), [.init(from, .stream)]))
+                        }
+                    }
+                    if incoming.isEmpty { nodes[to] = nil }
+                    else if incoming.count == 1 { nodes[to] = incoming[0] }
+                    else {
+                        nodes[to] = add("\(tag).n\(to).sum", .elementwise(elements: c * hw * hw, kind: "add"), Array(Set(incoming)).sorted().map { .init($0, .stream) })
+                    }
+                }
+                // A cell whose output node gets nothing outputs zeros: the next cell reads nothing
+                // computed, so the stage continues from the cell's input for costing.
+                if let out = nodes[3] { x = out }
+            }
+        }
+        let gap = add("gap", .pool(channels: c, height: hw, width: hw, window: hw), [.init(x, .stream)])
+        _ = add("classifier", .matmul(m: 1, k: c, n: classes, weightsOffChip: true), [.init(gap, .barrier)])
+        return try Workload(name: name ?? cell.description, tasks: tasks)
+    }
+}
+
+/// The NAS-Bench-201 accuracy table shipped with Intarsia (see Resources/NOTICE.md).
+public struct NB201Table: Sendable {
+    public enum Dataset: String, CaseIterable, Sendable {
+        case cifar10, cifar100, imagenet16 = "imagenet16-120"
+        public var classes: Int { switch self { case .cifar10: return 10; case .cifar100: return 100; case .imagenet16: return 120 } }
+        public var inputSize: Int { self == .imagenet16 ? 16 : 32 }
+    }
+
+    public var cells: [NB201Cell]
+    /// Accuracy (%) per dataset, by cell index.
+    public var accuracy: [Dataset: [Double]]
+
+    public struct LoadError: Error, CustomStringConvertible { public var description: String }
+
+    /// Loads the shipped table (about 15,625 rows) from the module's resources.
+    public static func load() throws -> NB201Table {
+        guard let url = Bundle.module.url(forResource: "nb201-accuracy", withExtension: "csv") else {
+            throw LoadError(description: "the NAS-Bench-201 table is missing from the installation (resource nb201-accuracy.csv)")
+        }
+        return try parse(String(decoding: try Data(contentsOf: url), as: UTF8.self))
+    }
+
+    public static func parse(_ text: String) throws -> NB201Table {
+        var cells: [NB201Cell] = []
+        var acc: [Dataset: [Double]] = [.cifar10: [], .cifar100: [], .imagenet16: []]
+        cells.reserveCapacity(15_625)
+        for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() where n > 0 {
+            let f = line.split(separator: ",")
+            guard f.count == 5, Int(f[0]) == n - 1, let cell = NB201Cell(String(f[1])),
+                  let a = Double(f[2]), let b = Double(f[3]), let c = Double(f[4]) else {
+                throw LoadError(description: "nb201-accuracy.csv line \(n + 1): not 'index,arch,cifar10,cifar100,imagenet16' in index order")
+            }
+            cells.append(cell)
+            acc[.cifar10]!.append(a)
+            acc[.cifar100]!.append(b)
+            acc[.imagenet16]!.append(c)
+        }
+        return NB201Table(cells: cells, accuracy: acc)
+    }
+}
+
+extension NB201Cell {
+    /// The edges that compute something: an edge whose source node receives nothing (every edge
+    /// into it is `none`) carries nothing either.
+    public var activeEdges: [(edge: Int, operation: Operation)] {
+        var reached = [true, false, false, false]
+        var out: [(Int, Operation)] = []
+        for (e, ends) in NB201Cell.edgeEnds.enumerated() where edges[e] != .none && reached[ends.from] {
+            reached[ends.to] = true
+            out.append((e, edges[e]))
+        }
+        return out
+    }
+}
+
+extension NB201Network {
+    /// Stage widths and sizes of the macro network for an input size: (channels, height = width).
+    public static func stages(inputSize: Int) -> [(channels: Int, size: Int)] {
+        [(16, inputSize), (32, inputSize / 2), (64, inputSize / 4)]
+    }
+
+    /// The cost of every cell of the space on one piece of hardware, for a cost that adds up over
+    /// a network's layers (layer-by-layer execution): the macro network's fixed layers once, plus
+    /// five times each active edge's operation at each stage. `layerCost(kernel, channels, size)`
+    /// is a 3×3 or 1×1 convolution's cost; `fixed` the stem, reductions and classifier. Returns
+    /// the costs by position in `cells`.
+    public static func costs(of cells: [NB201Cell], inputSize: Int, fixed: Double,
+                             layerCost: (_ kernel: Int, _ channels: Int, _ size: Int) -> Double) -> [Double] {
+        let st = stages(inputSize: inputSize)
+        let conv1 = st.map { layerCost(1, $0.channels, $0.size) }.reduce(0, +)
+        let conv3 = st.map { layerCost(3, $0.channels, $0.size) }.reduce(0, +)
+        return cells.map { cell in
+            var c = fixed
+            for (_, op) in cell.activeEdges {
+                if op == .conv1x1 { c += 5 * conv1 } else if op == .conv3x3 { c += 5 * conv3 }
+            }
+            return c
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+import IntarsiaCore
+import IntarsiaASIC
+@testable import IntarsiaNAS
+
+@Suite struct NASBench201Tests {
+    @Test func shippedTableHasEveryCellAndThePublishedMaxima() throws {
+        let t = try NB201Table.load()
+        #expect(t.cells.count == 15_625)
+        #expect(Set(t.cells).count == 15_625)
+        #expect(Set(t.cells) == Set(NB201Cell.all))
+        // Maxima from the data's README: 94.37 (index 6111), 73.51 (9930), 47.31 (857).
+        func argmax(_ d: NB201Table.Dataset) -> (Int, Double) {
+            let a = t.accuracy[d]!
+            let i = a.indices.max { a[$0] < a[$1] }!
+            return (i, (a[i] * 100).rounded() / 100)
+        }
+        #expect(argmax(.cifar10) == (6111, 94.37))
+        #expect(argmax(.cifar100) == (9930, 73.51))
+        #expect(argmax(.imagenet16) == (857, 47.31))
+    }
+
+    @Test func cellStringsRoundTrip() {
+        let s = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+        #expect(NB201Cell(s)?.description == s)
+        #expect(NB201Cell("|nor_conv_3x3~0|+|x~0|") == nil)
+    }
+
+    /// All-3×3-convolution cells on CIFAR (32×32): MACs worked out by hand from the macro network.
+    @Test func macroNetworkMACsByHand() throws {
+        let cell = NB201Cell(edges: Array(repeating: .conv3x3, count: 6))
+        let w = try NB201Network.workload(cell, inputSize: 32, classes: 10)
+        func conv(_ c: Int, _ k: Int, _ r: Int, _ hw: Int) -> Int { c * k * r * r * hw * hw }
+        var expected = conv(3, 16, 3, 32)
+        for (c, hw) in [(16, 32), (32, 16), (64, 8)] { expected += 5 * 6 * conv(c, c, 3, hw) }
+        for (c, hw) in [(16, 32), (32, 16)] {
+            expected += conv(c, 2 * c, 3, hw / 2) + conv(2 * c, 2 * c, 3, hw / 2) + conv(c, 2 * c, 1, hw / 2)
+        }
+        expected += 64 * 10
+        #expect(w.totalMACs == expected)
+        // A cell of skips and pools has no MACs of its own.
+        let light = try NB201Network.workload(NB201Cell(edges: [.skipConnect, .avgPool3x3, .none, .skipConnect, .none, .avgPool3x3]))
+        #expect(light.totalMACs < expected / 10)
+        // Every cell of the space builds a valid workload (empty cells included).
+        for cell in NB201Cell.all.prefix(200) { _ = try NB201Network.workload(cell) }
+    }
+}
+
+@Suite struct NB201CostTests {
+    /// The additive shortcut equals costing each cell's whole workload layer by layer.
+    @Test func additiveCostsEqualWholeNetworkEvaluation() throws {
+        let t = ASICTechnology.nm45
+        let acc = ASICAccelerator(dataflow: .systolicOS, rows: 16, columns: 16)
+        func layer(_ k: Int, _ c: Int, _ s: Int) -> Double {
+            ASICModel.cost(ConvLayer(name: "e", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: acc, technology: t).totalCycles
+        }
+        for size in [32, 16] {
+            let classes = size == 32 ? 10 : 120
+            // Fixed part: a cell with no computing edge.
+            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: size, classes: classes)
+            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: acc, technology: t).cycles
+            let sample = stride(from: 0, to: 15_625, by: 977).map { NB201Cell.all[$0] }
+            let fast = NB201Network.costs(of: sample, inputSize: size, fixed: fixed, layerCost: layer)
+            for (cell, f) in zip(sample, fast) {
+                let w = try NB201Network.workload(cell, inputSize: size, classes: classes)
+                let full = ASICModel.network(ConvLayer.layers(of: w), on: acc, technology: t).cycles
+                #expect(abs(full - f) <= 1e-9 * full, "\(cell)")
+            }
+        }
+    }
+}
