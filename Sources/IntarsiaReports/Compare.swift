@@ -10,7 +10,17 @@ public struct DesignTable: Sendable {
         public var description: String
     }
 
-    public static let requiredColumns = ["template", "lanes", "latency_cycles", "latency_ms", "dsp", "feasible"]
+    /// Columns every design CSV has (FPGA and ASIC alike).
+    public static let requiredColumns = ["id", "latency_cycles", "latency_ms", "feasible"]
+
+    /// Whether the table comes from an ASIC search (sub-accelerator columns instead of a template).
+    public var isASIC: Bool { header.contains("acc0_dataflow") }
+
+    /// The design's kind: the FPGA template, or the ASIC sub-accelerators' dataflows.
+    public func kind(_ r: [String]) -> String {
+        if let t = column("template") { return r[t] }
+        return header.indices.filter { header[$0].hasSuffix("_dataflow") }.map { r[$0] }.joined(separator: "+")
+    }
 
     public static func read(_ path: String) throws -> DesignTable {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -37,7 +47,7 @@ public struct DesignTable: Sendable {
         var best: [String: [String]] = [:]
         var order: [String] = []
         for r in rows where value(r, "feasible") == "true" && (filter?(r) ?? true) {
-            let t = value(r, "template")
+            let t = kind(r)
             let x = number(r, metric)
             guard x.isFinite else { continue }
             if let b = best[t] {
@@ -53,7 +63,7 @@ public struct DesignTable: Sendable {
 
 /// Lines up the best design per template of several result files, with ratios against a baseline.
 public enum Comparison {
-    public static let header = ["file", "template", "lanes", "dsp", "bram18k", "uram", "latency_cycles", "latency_ms", "power_w", "energy_mj", "metric", "ratio_vs_baseline"]
+    public static let header = ["file", "template", "lanes", "dsp", "bram18k", "uram", "area_mm2", "latency_cycles", "latency_ms", "power_w", "energy_mj", "metric", "ratio_vs_baseline"]
 
     /// `baseline`: an index into the lined-up rows (0 = first); ratio = baseline metric / row metric,
     /// so above 1 means better (faster) than the baseline.
@@ -66,8 +76,8 @@ public enum Comparison {
             }
             let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, "lanes") == String(l) } }
             for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {
-                lined.append([t.file, template, t.value(r, "lanes"), t.value(r, "dsp"), t.value(r, "bram18k"), t.value(r, "uram"),
-                              t.value(r, "latency_cycles"), t.value(r, "latency_ms"), t.value(r, "power_w"), t.value(r, "energy_mj"),
+                lined.append([t.file, template, t.isASIC ? t.value(r, "pes") : t.value(r, "lanes"), t.value(r, "dsp"), t.value(r, "bram18k"), t.value(r, "uram"),
+                              t.value(r, "area_mm2"), t.value(r, "latency_cycles"), t.value(r, "latency_ms"), t.value(r, "power_w"), t.value(r, "energy_mj"),
                               t.value(r, metric)])
                 metrics.append(t.number(r, metric))
             }

@@ -434,3 +434,15 @@ struct CLI {
         #expect(t.status == 2 && t.stderr.contains("binding one is area_mm2"))
     }
 }
+
+@Suite struct ASICCompareTests {
+    @Test func compareLinesUpASICDesignsToo() throws {
+        let a = CLI.temp("r18.csv"), v = CLI.temp("vgg.csv")
+        #expect(try CLI.run(["search", "designs/asic/resnet18-32x32-45nm.yaml", "-o", a]).status == 0)
+        #expect(try CLI.run(["search", "designs/asic/vgg16-32x32-45nm.yaml", "-o", v]).status == 0)
+        let r = try CLI.run(["compare", a, v, "--metric", "energy_mj", "--lanes", "1024"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 2 + 12)
+        #expect(r.stdout.contains("eyeriss") && r.stdout.contains("20.736"))
+    }
+}
