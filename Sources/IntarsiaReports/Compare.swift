@@ -74,7 +74,7 @@ public enum Comparison {
             guard t.column(metric) != nil else {
                 throw DesignTable.ReadError(description: "\(t.file): no column '\(metric)'; accepted: one of \(t.header.joined(separator: ", "))")
             }
-            let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, "lanes") == String(l) } }
+            let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, t.isASIC ? "pes" : "lanes") == String(l) } }
             for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {
                 lined.append([t.file, template, t.isASIC ? t.value(r, "pes") : t.value(r, "lanes"), t.value(r, "dsp"), t.value(r, "bram18k"), t.value(r, "uram"),
                               t.value(r, "area_mm2"), t.value(r, "latency_cycles"), t.value(r, "latency_ms"), t.value(r, "power_w"), t.value(r, "energy_mj"),
