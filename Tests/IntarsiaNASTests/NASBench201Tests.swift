@@ -69,3 +69,46 @@ import IntarsiaASIC
         }
     }
 }
+
+@Suite struct ExactSelectionTests {
+    static let shared = try! NB201Table.load()
+
+    /// On reduced spaces the exact method equals brute-force enumeration.
+    @Test(arguments: 0..<8)
+    func exactEqualsBruteForce(seed: Int) throws {
+        let table = Self.shared
+        var s = UInt64(seed) &* 2654435761 &+ 17
+        func next(_ n: Int) -> Int { s = s &* 6364136223846793005 &+ 1442695040888963407; return Int((s >> 33) % UInt64(n)) }
+        let datasets = NB201Table.Dataset.allCases
+        let acc = ASICAccelerator(dataflow: .systolicOS, rows: 16, columns: 16)
+        var tasks: [ExactSelection.Task] = []
+        for (k, d) in datasets.enumerated() {
+            let cells = (0..<12).map { _ in next(15_625) }
+            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
+            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: acc, technology: .nm45)
+            func layer(_ kk: Int, _ c: Int, _ sz: Int) -> ASICLayerCost {
+                ASICModel.cost(ConvLayer(name: "e", filters: c, channels: c, kernelH: kk, kernelW: kk, outH: sz, outW: sz), on: acc, technology: .nm45)
+            }
+            let lat = NB201Network.costs(of: cells.map { table.cells[$0] }, inputSize: d.inputSize, fixed: fixed.cycles) { layer($0, $1, $2).totalCycles }
+            let en = NB201Network.costs(of: cells.map { table.cells[$0] }, inputSize: d.inputSize, fixed: fixed.energyPicojoules) { layer($0, $1, $2).energyPicojoules }
+            tasks.append(ExactSelection.Task(name: d.rawValue, weight: [1, 1, 1][k], subAccelerator: k % 2,
+                                             candidates: cells.indices.map { .init(index: cells[$0], accuracy: table.accuracy[d]![cells[$0]], latency: lat[$0], energy: en[$0]) }))
+        }
+        // Budgets between the cheapest and the most expensive choices, so that they bind.
+        let maxLat = tasks.map { $0.candidates.map(\.latency).max()! }.reduce(0, +) * 0.5
+        let maxEnergy = tasks.map { $0.candidates.map(\.energy).reduce(0, +) / Double($0.candidates.count) }.reduce(0, +)
+        let brute = ExactSelection.bruteForce(tasks, maxLatency: maxLat, maxEnergy: maxEnergy)
+        let exact = try? ExactSelection.solve(tasks, maxLatency: maxLat, maxEnergy: maxEnergy)
+        #expect((brute == nil) == (exact == nil), "seed \(seed)")
+        if let b = brute, let e = exact {
+            #expect(abs(b - e.weightedAccuracy) < 1e-6, "seed \(seed): brute \(b), exact \(e.weightedAccuracy)")
+            #expect(e.status == .optimal && e.latency <= maxLat * (1 + 1e-9) && e.energy <= maxEnergy * (1 + 1e-9))
+        }
+    }
+
+    @Test func dominatedArchitecturesArePruned() {
+        let c: [ExactSelection.Candidate] = [.init(index: 0, accuracy: 90, latency: 10, energy: 5), .init(index: 1, accuracy: 89, latency: 11, energy: 5),
+                                             .init(index: 2, accuracy: 93, latency: 20, energy: 9), .init(index: 3, accuracy: 90, latency: 10, energy: 5)]
+        #expect(ExactSelection.nonDominated(c).map(\.index).sorted() == [0, 2])
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import IntarsiaGLPK
+
+/// The exact method of the co-exploration, for one hardware candidate: pick one architecture per
+/// task so that the weighted accuracy is largest while the hardware specs hold. Each task runs on
+/// a given sub-accelerator; latency is the largest per-sub-accelerator sum of the tasks' latencies,
+/// energy the sum. A multiple-choice integer program (GLPK) over the architectures that are not
+/// dominated (no other is at least as accurate, as fast and as frugal, and better in one):
+///
+///     max Σ_t w_t Σ_a acc[t][a]·x[t][a]
+///     s.t. Σ_a x[t][a] = 1                                   every task
+///          Σ_{t on s} Σ_a latency[t][a]·x[t][a] <= L          every sub-accelerator s
+///          Σ_t Σ_a energy[t][a]·x[t][a] <= E
+///          acc[t][a]·x[t][a] summed >= the task's minimum accuracy
+///
+/// Proven optimal for table oracles (accuracies known in advance).
+public enum ExactSelection {
+    public struct Candidate: Sendable, Equatable {
+        public var index: Int
+        public var accuracy: Double
+        public var latency: Double
+        public var energy: Double
+        public init(index: Int, accuracy: Double, latency: Double, energy: Double) {
+            self.index = index
+            self.accuracy = accuracy
+            self.latency = latency
+            self.energy = energy
+        }
+    }
+
+    public struct Task: Sendable {
+        public var name: String
+        public var weight: Double
+        public var subAccelerator: Int
+        public var minimumAccuracy: Double?
+        public var candidates: [Candidate]
+        public init(name: String, weight: Double, subAccelerator: Int, minimumAccuracy: Double? = nil, candidates: [Candidate]) {
+            self.name = name
+            self.weight = weight
+            self.subAccelerator = subAccelerator
+            self.minimumAccuracy = minimumAccuracy
+            self.candidates = candidates
+        }
+    }
+
+    public struct Choice: Sendable {
+        /// The chosen candidate's `index` per task.
+        public var architectures: [Int]
+        public var weightedAccuracy: Double
+        public var latency: Double
+        public var energy: Double
+        public var status: SolveResult.Status
+        public var candidatesAfterPruning: Int
+    }
+
+    public struct NoChoice: Error, CustomStringConvertible { public var description: String }
+
+    /// The candidates no other candidate dominates (more accurate or equal, no slower, no more
+    /// energy, better in one); the first of equal ones is kept.
+    public static func nonDominated(_ c: [Candidate]) -> [Candidate] {
+        // Sort by latency, then energy, then accuracy descending: a candidate is dominated by one
+        // before it in this order that is at least as accurate with no more energy.
+        let sorted = c.sorted { ($0.latency, $0.energy, -$0.accuracy, $0.index) < ($1.latency, $1.energy, -$1.accuracy, $1.index) }
+        var kept: [Candidate] = []
+        for x in sorted where !kept.contains(where: { $0.accuracy >= x.accuracy && $0.energy <= x.energy && $0.latency <= x.latency }) {
+            kept.append(x)
+        }
+        return kept
+    }
+
+    public static func solve(_ tasks: [Task], maxLatency: Double, maxEnergy: Double, timeLimitSeconds: Double = 10) throws -> Choice {
+        let pruned = tasks.map { nonDominated($0.candidates) }
+        var m = LinearModel(sense: .maximize)
+        var vars: [[Int]] = []
+        for (t, cands) in pruned.enumerated() {
+            let xs = cands.indices.map { m.addVariable("x_\(t)_\($0)", kind: .binary, cost: tasks[t].weight * cands[$0].accuracy) }
+            vars.append(xs)
+            m.addConstraint("one_\(t)", xs.map { ($0, 1.0) }, lower: 1, upper: 1)
+            if let a = tasks[t].minimumAccuracy {
+                m.addConstraint("accuracy_\(t)", zip(xs, cands).map { ($0, $1.accuracy) }, lower: a)
+            }
+        }
+        for s in Set(tasks.map(\.subAccelerator)).sorted() {
+            var terms: [(Int, Double)] = []
+            for (t, task) in tasks.enumerated() where task.subAccelerator == s {
+                terms += zip(vars[t], pruned[t]).map { ($0, $1.latency) }
+            }
+            m.addConstraint("latency_\(s)", terms, upper: maxLatency)
+        }
+        m.addConstraint("energy", zip(vars, pruned).flatMap { zip($0, $1).map { ($0, $1.energy) } }, upper: maxEnergy)
+        var o = SolveOptions()
+        o.timeLimitSeconds = timeLimitSeconds
+        let r = try GLPK.solve(m, options: o)
+        guard r.hasSolution else {
+            throw NoChoice(description: "no choice of architectures meets latency <= \(maxLatency) and energy <= \(maxEnergy) on this hardware (GLPK: \(r.status.rawValue))")
+        }
+        let picks = zip(vars, pruned).map { xs, cands in cands[xs.firstIndex { r.values[$0] > 0.5 }!] }
+        var load: [Int: Double] = [:]
+        for (t, p) in picks.enumerated() { load[tasks[t].subAccelerator, default: 0] += p.latency }
+        return Choice(architectures: picks.map(\.index), weightedAccuracy: r.objective!, latency: load.values.max() ?? 0,
+                      energy: picks.reduce(0) { $0 + $1.energy }, status: r.status, candidatesAfterPruning: pruned.reduce(0) { $0 + $1.count })
+    }
+
+    /// Every combination (for small problems in tests): the best weighted accuracy, or nil.
+    public static func bruteForce(_ tasks: [Task], maxLatency: Double, maxEnergy: Double) -> Double? {
+        var best: Double?
+        var pick = [Int](repeating: 0, count: tasks.count)
+        func visit(_ t: Int) {
+            if t == tasks.count {
+                var load: [Int: Double] = [:]
+                var energy = 0.0, acc = 0.0
+                for (k, i) in pick.enumerated() {
+                    let c = tasks[k].candidates[i]
+                    if let a = tasks[k].minimumAccuracy, c.accuracy < a { return }
+                    load[tasks[k].subAccelerator, default: 0] += c.latency
+                    energy += c.energy
+                    acc += tasks[k].weight * c.accuracy
+                }
+                if (load.values.max() ?? 0) <= maxLatency * (1 + 1e-12) && energy <= maxEnergy * (1 + 1e-12) { best = max(best ?? -.infinity, acc) }
+                return
+            }
+            for i in tasks[t].candidates.indices { pick[t] = i; visit(t + 1) }
+        }
+        visit(0)
+        return best
+    }
+}
