@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "IntarsiaONNX", dependencies: ["IntarsiaCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/README.md"], swiftSettings: strict),
         // YAML design specs: schema-checked reading into typed values.
-        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
         .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
         // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting
@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaScheduler"], swiftSettings: strict),
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
-        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK"], exclude: ["Resources/NOTICE.md"],
+        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC"], exclude: ["Resources/NOTICE.md"],
                 resources: [.copy("Resources/nb201-accuracy.csv")], swiftSettings: strict),
         // Design spaces, search strategies, Pareto fronts.
         .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),

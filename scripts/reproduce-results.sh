@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release
 bin=.build/release/intarsia
+mkdir -p results/nas
 for spec in designs/intar/*.yaml; do
   "$bin" search "$spec" -q > /dev/null
 done
 "$bin" summary results/{self-attention,mlp,cnn-4l,vae,gating,gpt2-medium}-u280.csv -o results/intar-hdv-summary.csv > /dev/null
 "$bin" validate > results/validation.txt
 "$bin" search designs/onnx/resnet18-zcu102.yaml -q > /dev/null
+"$bin" nas designs/nas/nb201-three-task-asic.yaml > results/nas/nb201-three-task-asic.txt 2>/dev/null
 for spec in designs/asic/*.yaml; do
   "$bin" search "$spec" > /dev/null
 done

@@ -68,8 +68,9 @@ public enum ExactSelection {
         return kept
     }
 
-    public static func solve(_ tasks: [Task], maxLatency: Double, maxEnergy: Double, timeLimitSeconds: Double = 10) throws -> Choice {
-        let pruned = tasks.map { nonDominated($0.candidates) }
+    /// `prePruned`: the tasks' candidates are already non-dominated (skips the pruning pass).
+    public static func solve(_ tasks: [Task], maxLatency: Double, maxEnergy: Double, timeLimitSeconds: Double = 10, prePruned: Bool = false) throws -> Choice {
+        let pruned = prePruned ? tasks.map(\.candidates) : tasks.map { nonDominated($0.candidates) }
         var m = LinearModel(sense: .maximize)
         var vars: [[Int]] = []
         for (t, cands) in pruned.enumerated() {

@@ -33,6 +33,48 @@ public struct ASICDesignSpec: Sendable {
             return c
         }
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let hw = try readHardware(top, file: file)
+        let (tech, clock, peBudget, bandwidth, knobs) = (hw.technology, hw.clockMHz, hw.peBudget, hw.bandwidth, hw.knobs)
+        // Workload: one network or several.
+        let networks = try readNetworks(try required("workload"))
+        let k = try readConstraints(top["constraints"])
+        var objectives = ["latency_ms", "energy_mj"]
+        if let o = top["objectives"] {
+            objectives = try o.scalarOrList().map { c in
+                let v = try c.string()
+                guard ASICExplorer.objectiveNames.contains(v) else { throw c.error("unknown objective", accepted: ASICExplorer.objectiveNames.joined(separator: ", ")) }
+                return v
+            }
+        }
+        var output = "results/\(name).csv", topN = 10
+        if let o = top["output"] {
+            let m = try o.mapping(allowed: ["path", "top"])
+            if let p = m["path"] { output = try p.string() }
+            if let t = m["top"] { topN = try t.int(min: 0, max: 10_000) }
+        }
+        let space = ASICSpace(accelerators: knobs, networks: networks, technology: tech, peBudget: peBudget, bandwidthBudgetBytesPerCycle: bandwidth)
+        if space.count > 200_000 {
+            throw SpecError(file: file, key: "accelerators", value: String(space.count), problem: "the design space is too large for exhaustive evaluation", accepted: "at most 200000 designs")
+        }
+        return ASICDesignSpec(file: file, name: name, space: space, clockMHz: clock, constraints: k, objectives: objectives, outputPath: output, top: topN)
+    }
+
+
+    /// The hardware half of an ASIC spec (also read by NAS specs): node, clock, budgets and the
+    /// sub-accelerators' knob lists.
+    public struct Hardware: Sendable {
+        public var technology: ASICTechnology
+        public var clockMHz: Double
+        public var peBudget: Int
+        public var bandwidth: Double
+        public var knobs: [ASICSpace.AcceleratorKnobs]
+    }
+
+    static func readHardware(_ top: [String: Cursor], file: String) throws -> Hardware {
+        func required(_ k: String) throws -> Cursor {
+            guard let c = top[k] else { throw SpecError(file: file, key: k, problem: "missing required key") }
+            return c
+        }
         // Platform.
         let p = try required("platform").mapping(allowed: ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle"])
         let nodeC = p["asic"]!
@@ -44,8 +86,6 @@ public struct ASICDesignSpec: Sendable {
         guard let peC = p["pe_budget"] else { throw SpecError(file: file, key: "platform.pe_budget", problem: "missing required key", accepted: "a positive integer") }
         let peBudget = try peC.positiveInt(max: 1 << 24)
         let bandwidth = try p["bandwidth_bytes_per_cycle"]?.double(min: 0, max: 1e6, exclusiveMin: true) ?? 64
-        // Workload: one network or several.
-        let networks = try readNetworks(try required("workload"))
         // Sub-accelerators.
         let list = try required("accelerators").list()
         if list.isEmpty { throw SpecError(file: file, key: "accelerators", problem: "no sub-accelerator listed", accepted: "a list of sub-accelerators") }
@@ -84,33 +124,19 @@ public struct ASICDesignSpec: Sendable {
             }
             knobs.append(ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws))
         }
+        return Hardware(technology: tech, clockMHz: clock, peBudget: peBudget, bandwidth: bandwidth, knobs: knobs)
+    }
+
+    static func readConstraints(_ c: Cursor?) throws -> ASICConstraints {
         var k = ASICConstraints()
-        if let c = top["constraints"] {
+        if let c {
             let m = try c.mapping(allowed: ["latency_ms", "energy_mj", "area_mm2", "power_w"])
             k.maxLatencyMs = try m["latency_ms"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
             k.maxEnergyMJ = try m["energy_mj"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
             k.maxAreaMM2 = try m["area_mm2"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
             k.maxPowerW = try m["power_w"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
         }
-        var objectives = ["latency_ms", "energy_mj"]
-        if let o = top["objectives"] {
-            objectives = try o.scalarOrList().map { c in
-                let v = try c.string()
-                guard ASICExplorer.objectiveNames.contains(v) else { throw c.error("unknown objective", accepted: ASICExplorer.objectiveNames.joined(separator: ", ")) }
-                return v
-            }
-        }
-        var output = "results/\(name).csv", topN = 10
-        if let o = top["output"] {
-            let m = try o.mapping(allowed: ["path", "top"])
-            if let p = m["path"] { output = try p.string() }
-            if let t = m["top"] { topN = try t.int(min: 0, max: 10_000) }
-        }
-        let space = ASICSpace(accelerators: knobs, networks: networks, technology: tech, peBudget: peBudget, bandwidthBudgetBytesPerCycle: bandwidth)
-        if space.count > 200_000 {
-            throw SpecError(file: file, key: "accelerators", value: String(space.count), problem: "the design space is too large for exhaustive evaluation", accepted: "at most 200000 designs")
-        }
-        return ASICDesignSpec(file: file, name: name, space: space, clockMHz: clock, constraints: k, objectives: objectives, outputPath: output, top: topN)
+        return k
     }
 
     static func readNetworks(_ c: Cursor) throws -> [(name: String, layers: [ConvLayer])] {

@@ -368,3 +368,27 @@ struct Report: ParsableCommand {
         }
     }
 }
+
+struct NAS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search NAS-Bench-201 cells for several tasks together with a heterogeneous ASIC (NASAIC).",
+        discussion: """
+        Examples:
+          intarsia nas designs/nas/nb201-three-task-asic.yaml
+          intarsia nas designs/nas/nb201-three-task-asic.yaml --strategy evolution --budget 2000 --seed 3
+        Writes PREFIX-designs.csv (every evaluated design), PREFIX-convergence.csv and PREFIX-summary.csv.
+        """)
+
+    @Argument(help: "NAS spec (YAML)") var spec: String
+    @Option(help: "exact, successive, random or evolution (repeatable; default: the spec's)") var strategy: [String] = []
+    @Option(help: "Evaluations for random and evolution") var budget: Int?
+    @Option(help: "Random seed") var seed: UInt64?
+
+    func run() throws {
+        try reportingErrors {
+            guard NASJob.isNAS(spec) else { throw UserError("\(spec): not a NAS spec (it needs 'tasks' and 'accelerators'); see docs/NAS.md") }
+            if let b = budget, b < 1 { throw UserError("--budget \(b): must be at least 1") }
+            print(try NASJob.run(specPath: spec, budget: budget, seed: seed, strategies: strategy.isEmpty ? nil : strategy, stderr: writeStderr), terminator: "")
+        }
+    }
+}

@@ -112,3 +112,53 @@ import IntarsiaASIC
         #expect(ExactSelection.nonDominated(c).map(\.index).sorted() == [0, 2])
     }
 }
+
+@Suite struct CoExplorationTests {
+    func problem() throws -> CoExploration {
+        let knobs = ASICSpace.AcceleratorKnobs(dataflows: [.nvdla, .eyeriss], rows: [8, 16], columns: [16], bufferKiB: [64], bandwidthBytesPerCycle: [16])
+        let space = ASICSpace(accelerators: [knobs, knobs], networks: [], technology: .nm28, peBudget: 1024, bandwidthBudgetBytesPerCycle: 32)
+        var k = ASICConstraints()
+        k.maxEnergyMJ = 0.6
+        k.maxAreaMM2 = 5
+        return try CoExploration(tasks: [.init(dataset: .cifar10), .init(dataset: .cifar100)], table: ExactSelectionTests.shared, space: space,
+                                 clockMHz: 1000, constraints: k)
+    }
+
+    /// The exact optimum is feasible and no strategy's design beats it; NAS-then-hardware breaks
+    /// the energy spec that co-exploration meets.
+    @Test func exactBoundsEveryStrategyAndSuccessiveBreaksASpec() throws {
+        let p = try problem()
+        let exact = try #require(try p.exact().best)
+        #expect(exact.feasible)
+        var bestSeen = -Double.infinity
+        p.randomSearch(budget: 400, seed: 5) { _, o in if o.feasible { bestSeen = max(bestSeen, o.weightedAccuracy) } }
+        p.evolution(budget: 400, seed: 5) { _, o in if o.feasible { bestSeen = max(bestSeen, o.weightedAccuracy) } }
+        #expect(bestSeen <= exact.weightedAccuracy + 1e-9)
+        let s = p.successive()
+        #expect(!s.feasible && s.violations.contains { $0.hasPrefix("energy_mj") })
+        #expect(s.weightedAccuracy > exact.weightedAccuracy)
+    }
+
+    /// Brute force over every hardware candidate and assignment with each task's cells limited
+    /// to its non-dominated ones (which contain an optimum): the same optimum as the exact method.
+    @Test func exactEqualsBruteForceOverHardwareAndFrontierCells() throws {
+        let p = try problem()
+        let exact = try #require(try p.exact().best)
+        var best = -Double.infinity
+        for h in 0..<p.space.count {
+            for a in p.assignments {
+                let accs = p.space.design(h)
+                let fronts = p.tasks.enumerated().map { t, task -> [Int] in
+                    let c = p.costs[CoExploration.key(accs[a[t]], task.dataset)]!
+                    return ExactSelection.nonDominated(p.table.cells.indices.map {
+                        .init(index: $0, accuracy: p.table.accuracy[task.dataset]![$0], latency: c.cycles[$0], energy: c.energy[$0]) }).map(\.index)
+                }
+                for c0 in fronts[0] { for c1 in fronts[1] {
+                    let o = p.evaluate(.init(hardware: h, assignment: a, cells: [c0, c1]))
+                    if o.feasible { best = max(best, o.weightedAccuracy) }
+                } }
+            }
+        }
+        #expect(abs(best - exact.weightedAccuracy) < 1e-9)
+    }
+}
