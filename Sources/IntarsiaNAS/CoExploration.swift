@@ -229,11 +229,12 @@ public struct CoExploration: Sendable {
         for i in 0..<budget { visit(i, evaluate(random(&rng))) }
     }
 
-    /// Regularised evolution (Real et al., AAAI 2019): a population aged out oldest first; each
+    /// Regularised evolution (Real et al., AAAI 2019), population 30 and sample 10 (the best of
+    /// the settings tried on the bundled spec): a population aged out oldest first; each
     /// step takes the fittest of a random sample and mutates one choice (an edge of one task's
     /// cell, one task's sub-accelerator, or the hardware). Fitness: weighted accuracy, minus a
     /// penalty for each broken spec.
-    public func evolution(budget: Int, seed: UInt64, population: Int = 100, sample: Int = 25, visit: (Int, Outcome) -> Void) {
+    public func evolution(budget: Int, seed: UInt64, population: Int = 30, sample: Int = 10, visit: (Int, Outcome) -> Void) {
         var rng = Rand(seed)
         let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
         // Infeasible designs rank below every feasible one, by how far they overshoot the specs.
@@ -248,13 +249,18 @@ public struct CoExploration: Sendable {
         while n < budget {
             let parent = (0..<sample).map { _ in pop[rng.below(pop.count)] }.max { fitness($0) < fitness($1) }!
             var child = parent.design
-            switch rng.below(4) {
+            // Every mutation changes something: a different value for the chosen choice.
+            switch rng.below(10) {
             case 0: child.hardware = neighbour(child.hardware, &rng)
-            case 1: let t = rng.below(tasks.count); child.assignment[t] = rng.below(space.accelerators.count)
+            case 1 where space.accelerators.count > 1:
+                let t = rng.below(tasks.count)
+                child.assignment[t] = (child.assignment[t] + 1 + rng.below(space.accelerators.count - 1)) % space.accelerators.count
             default:
                 let t = rng.below(tasks.count)
                 var cell = table.cells[child.cells[t]]
-                cell.edges[rng.below(6)] = NB201Cell.Operation.allCases[rng.below(5)]
+                let e = rng.below(6)
+                let current = NB201Cell.Operation.allCases.firstIndex(of: cell.edges[e])!
+                cell.edges[e] = NB201Cell.Operation.allCases[(current + 1 + rng.below(4)) % 5]
                 child.cells[t] = index[cell]!
             }
             let o = evaluate(child)
