@@ -61,7 +61,7 @@ public enum NASJob {
             summary.append(["successive (most accurate cells, then fastest hardware)", "1", String(format: "%.4f", s.weightedAccuracy), "-", "-",
                             describe(p, s).joined(separator: " | "), s.feasible ? "all specs hold" : "violates: " + s.violations.joined(separator: "; ")])
         }
-        for strategy in ["random", "evolution"] where spec.strategies.contains(strategy) {
+        for strategy in ["random", "evolution", "reinforce"] where spec.strategies.contains(strategy) {
             let start = Date()
             var best: CoExploration.Outcome?
             var reached: Int?
@@ -75,8 +75,11 @@ public enum NASJob {
                     convergence += CSV.line([strategy, String(step + 1), best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? ""]) + "\n"
                 }
             }
-            if strategy == "random" { p.randomSearch(budget: spec.budget, seed: spec.seed, visit: visit) }
-            else { p.evolution(budget: spec.budget, seed: spec.seed, visit: visit) }
+            switch strategy {
+            case "random": p.randomSearch(budget: spec.budget, seed: spec.seed, visit: visit)
+            case "evolution": p.evolution(budget: spec.budget, seed: spec.seed, visit: visit)
+            default: p.policyGradient(budget: spec.budget, seed: spec.seed, visit: visit)
+            }
             summary.append(["\(strategy) (\(spec.budget) evaluations, seed \(spec.seed); \(asked) reached the accuracy oracle)", String(spec.budget),
                             best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", Date().timeIntervalSince(start)),
                             reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5"),

@@ -162,3 +162,21 @@ import IntarsiaASIC
         #expect(abs(best - exact.weightedAccuracy) < 1e-9)
     }
 }
+
+@Suite struct PolicyGradientTests {
+    /// The controller is deterministic for a seed and learns: its later designs are feasible and
+    /// accurate more often than its first ones.
+    @Test func controllerLearnsAndRepeats() throws {
+        let p = try CoExplorationTests().problem()
+        var first: [Double] = [], again: [Double] = []
+        p.policyGradient(budget: 1200, seed: 9) { _, o in first.append(o.feasible ? o.weightedAccuracy : 0) }
+        p.policyGradient(budget: 1200, seed: 9) { _, o in again.append(o.feasible ? o.weightedAccuracy : 0) }
+        #expect(first == again)
+        let early = first.prefix(200).reduce(0, +) / 200, late = first.suffix(200).reduce(0, +) / 200
+        var random: [Double] = []
+        p.randomSearch(budget: 200, seed: 9) { _, o in random.append(o.feasible ? o.weightedAccuracy : 0) }
+        let floor = random.reduce(0, +) / 200
+        #expect(late > early, "early \(early), late \(late)")
+        #expect(late > floor, "late \(late), random \(floor)")
+    }
+}
