@@ -46,10 +46,21 @@ public enum NASJob {
         var convergence = CSV.line(["strategy", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
         var summary: [[String]] = []
         var optimum: Double?
+        // Every feasible design seen, for the best design and the Pareto set (weighted accuracy up;
+        // latency, energy and area down).
+        var front: [(String, Int, CoExploration.Outcome)] = []
+        func offer(_ strategy: String, _ step: Int, _ o: CoExploration.Outcome) {
+            guard o.feasible else { return }
+            let v = [-o.weightedAccuracy, o.latencyMs, o.energyMJ, o.areaMM2]
+            func key(_ x: CoExploration.Outcome) -> [Double] { [-x.weightedAccuracy, x.latencyMs, x.energyMJ, x.areaMM2] }
+            if front.contains(where: { f in zip(key(f.2), v).allSatisfy { $0 <= $1 } }) { return }
+            front.removeAll { f in zip(v, key(f.2)).allSatisfy { $0 <= $1 } }
+            front.append((strategy, step, o))
+        }
         if spec.strategies.contains("exact") {
             let (best, candidates, seconds) = try p.exact()
             optimum = best?.weightedAccuracy
-            if let b = best { designs += CSV.line(row(p, "exact", 0, b)) + "\n" }
+            if let b = best { designs += CSV.line(row(p, "exact", 0, b)) + "\n"; offer("exact", 0, b) }
             summary.append(["exact (GLPK per hardware candidate, proven optimal)", String(candidates) + " candidates",
                             best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", seconds), "-",
                             best.map { describe(p, $0).joined(separator: " | ") } ?? "", best == nil ? "" : "all specs hold"])
@@ -68,6 +79,7 @@ public enum NASJob {
             var asked = 0
             let visit: (Int, CoExploration.Outcome) -> Void = { step, o in
                 designs += CSV.line(row(p, strategy, step, o)) + "\n"
+                offer(strategy, step, o)
                 if o.accuracyAsked { asked += 1 }
                 if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy) { best = o }
                 if let opt = optimum, reached == nil, let b = best, b.weightedAccuracy >= opt - 0.5 { reached = step + 1 }
@@ -88,8 +100,11 @@ public enum NASJob {
         let summaryHeader = ["strategy", "evaluations", "best_weighted_accuracy", "time", "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs"]
         try writeAtomically(designs, to: spec.outputPrefix + "-designs.csv")
         try writeAtomically(convergence, to: spec.outputPrefix + "-convergence.csv")
+        let ordered = front.sorted { $0.2.weightedAccuracy > $1.2.weightedAccuracy }
+        try writeAtomically(([header] + ordered.map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-pareto.csv")
+        try writeAtomically(([header] + ordered.prefix(1).map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-best.csv")
         try writeAtomically(([summaryHeader] + summary).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-summary.csv")
-        stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -summary.csv\n")
+        stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -summary.csv, -best.csv, -pareto.csv\n")
         return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs"], rows: summary.map { [$0[0], $0[2], $0[4], $0[6]] })
     }
 }

@@ -446,3 +446,25 @@ struct CLI {
         #expect(r.stdout.contains("eyeriss") && r.stdout.contains("20.736"))
     }
 }
+
+@Suite struct NASCommandTests {
+    @Test func nasWritesEveryFileAndTheSuccessiveBaselineBreaksASpec() throws {
+        let spec = CLI.temp("nas.yaml"), prefix = CLI.temp("nas-out")
+        let text = try String(contentsOfFile: CLI.root.appendingPathComponent("designs/nas/nb201-three-task-asic.yaml").path, encoding: .utf8)
+            .replacingOccurrences(of: "results/nas/nb201-three-task-asic", with: prefix)
+            .replacingOccurrences(of: "rows: [8, 16]", with: "rows: [16]").replacingOccurrences(of: "buffer_kib: [64, 128]", with: "buffer_kib: 128")
+        try text.write(toFile: spec, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["nas", spec, "--budget", "300", "--seed", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        for suffix in ["-designs.csv", "-convergence.csv", "-summary.csv", "-best.csv", "-pareto.csv"] {
+            #expect(FileManager.default.fileExists(atPath: prefix + suffix), "\(suffix)")
+        }
+        let summary = try String(contentsOfFile: prefix + "-summary.csv", encoding: .utf8)
+        #expect(summary.contains("successive") && summary.contains("violates"))
+        #expect(summary.contains("exact") && summary.contains("reinforce") && summary.contains("evolution"))
+        let again = try CLI.run(["nas", spec, "--budget", "300", "--seed", "2"])
+        #expect(again.stdout == r.stdout)  // deterministic for a seed
+        let bad = try CLI.run(["nas", "designs/intar/mlp-u280.yaml"])
+        #expect(bad.status == 2 && bad.stderr.contains("not a NAS spec"))
+    }
+}
