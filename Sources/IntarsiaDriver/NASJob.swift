@@ -57,7 +57,11 @@ public enum NASJob {
             front.removeAll { f in zip(v, key(f.2)).allSatisfy { $0 <= $1 } }
             front.append((strategy, step, o))
         }
-        if spec.strategies.contains("exact") {
+        let tableOnly = !spec.tasks.contains { $0.oracle != nil }
+        if spec.strategies.contains("exact") && !tableOnly {
+            summary.append(["exact", "-", "not applicable: a task's accuracy comes from a command", "-", "-", "", ""])
+        }
+        if spec.strategies.contains("exact") && tableOnly {
             let (best, candidates, seconds) = try p.exact()
             optimum = best?.weightedAccuracy
             if let b = best { designs += CSV.line(row(p, "exact", 0, b)) + "\n"; offer("exact", 0, b) }
@@ -66,8 +70,8 @@ public enum NASJob {
                             best.map { describe(p, $0).joined(separator: " | ") } ?? "", best == nil ? "" : "all specs hold"])
             stderr("exact: \(candidates) hardware candidates and assignments in \(String(format: "%.2f", seconds)) s\n")
         }
-        if spec.strategies.contains("successive") {
-            let s = p.successive()
+        if spec.strategies.contains("successive") && tableOnly {
+            let s = try p.successive()
             designs += CSV.line(row(p, "successive", 0, s)) + "\n"
             summary.append(["successive (most accurate cells, then fastest hardware)", "1", String(format: "%.4f", s.weightedAccuracy), "-", "-",
                             describe(p, s).joined(separator: " | "), s.feasible ? "all specs hold" : "violates: " + s.violations.joined(separator: "; ")])

@@ -13,10 +13,13 @@ public struct CoExploration: Sendable {
         public var dataset: NB201Table.Dataset
         public var weight: Double
         public var minimumAccuracy: Double?
-        public init(dataset: NB201Table.Dataset, weight: Double = 1, minimumAccuracy: Double? = nil) {
+        /// Where accuracy comes from: the NAS-Bench-201 table (nil), or a user's command.
+        public var oracle: CommandOracle?
+        public init(dataset: NB201Table.Dataset, weight: Double = 1, minimumAccuracy: Double? = nil, oracle: CommandOracle? = nil) {
             self.dataset = dataset
             self.weight = weight
             self.minimumAccuracy = minimumAccuracy
+            self.oracle = oracle
         }
     }
 
@@ -116,7 +119,17 @@ public struct CoExploration: Sendable {
         guard v.isEmpty else {
             return Outcome(design: d, latencyMs: ms, energyMJ: mj, areaMM2: area, powerW: power, accuracies: [], weightedAccuracy: 0, violations: v, accuracyAsked: false)
         }
-        let acc = tasks.enumerated().map { table.accuracy[$1.dataset]![d.cells[$0]] }
+        var acc: [Double] = []
+        for (t, task) in tasks.enumerated() {
+            guard let oracle = task.oracle else { acc.append(table.accuracy[task.dataset]![d.cells[t]]); continue }
+            switch oracle.accuracy(architecture: table.cells[d.cells[t]].description, task: task.dataset.rawValue) {
+            case .accuracy(let a): acc.append(a)
+            case .failed(let why):
+                // A failed evaluation is recorded with its reason, and the search goes on.
+                acc.append(0)
+                v.append("oracle[\(task.dataset.rawValue)] failed: \(why)")
+            }
+        }
         for (t, task) in tasks.enumerated() {
             if let m = task.minimumAccuracy, acc[t] < m { v.append("accuracy[\(task.dataset.rawValue)] \(String(format: "%.2f", acc[t])) < \(m)") }
         }
@@ -138,6 +151,7 @@ public struct CoExploration: Sendable {
     /// The exact optimum: for every hardware candidate and assignment, each task's cell by the
     /// multiple-choice program (`ExactSelection`), proven optimal per candidate; the best over all.
     public func exact() throws -> (best: Outcome?, candidates: Int, seconds: Double) {
+        if tasks.contains(where: { $0.oracle != nil }) { throw NoExact() }
         let start = Date()
         var best: Outcome?
         var n = 0
@@ -171,9 +185,14 @@ public struct CoExploration: Sendable {
         return (best, n, Date().timeIntervalSince(start))
     }
 
+    public struct NoExact: Error, CustomStringConvertible {
+        public var description: String { "the exact method needs table oracles (every accuracy known in advance); a task uses a command oracle" }
+    }
+
     /// NAS first, then hardware (NASAIC's "successive" baseline): each task's most accurate cell,
     /// then the hardware and assignment with the least latency for those networks.
-    public func successive() -> Outcome {
+    public func successive() throws -> Outcome {
+        if tasks.contains(where: { $0.oracle != nil }) { throw NoExact() }
         let cells = tasks.map { task in table.accuracy[task.dataset]!.indices.max { table.accuracy[task.dataset]![$0] < table.accuracy[task.dataset]![$1] }! }
         var best: Outcome?
         for h in 0..<space.count where hardwareViolations(h).filter({ !$0.hasPrefix("area") }).isEmpty {

@@ -29,13 +29,24 @@ public struct NASDesignSpec: Sendable {
         let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         guard let tc = top["tasks"] else { throw SpecError(file: file, key: "tasks", problem: "missing required key") }
         let tasks = try tc.list().map { c -> CoExploration.Task in
-            let m = try c.mapping(allowed: ["dataset", "weight", "min_accuracy"])
+            let m = try c.mapping(allowed: ["dataset", "weight", "min_accuracy", "oracle"])
             guard let dc = m["dataset"] else { throw SpecError(file: file, key: c.child("dataset"), problem: "missing required key") }
             guard let d = NB201Table.Dataset(rawValue: try dc.string()) else {
                 throw dc.error("unknown dataset", accepted: NB201Table.Dataset.allCases.map(\.rawValue).joined(separator: ", "))
             }
+            var oracle: CommandOracle?
+            if let oc = m["oracle"] {
+                let om = try oc.mapping(allowed: ["command", "timeout_s", "cache"])
+                guard let cmd = om["command"] else { throw SpecError(file: file, key: oc.child("command"), problem: "missing required key", accepted: "a shell command with {arch} and {task}") }
+                let text = try cmd.string()
+                if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
+                let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
+                let cache = try om["cache"]?.string() ?? "results/nas/\(name)-oracle-cache.jsonl"
+                oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: base),
+                                       timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60, cachePath: cache)
+            }
             return CoExploration.Task(dataset: d, weight: try m["weight"]?.double(min: 0, max: 1000) ?? 1,
-                                      minimumAccuracy: try m["min_accuracy"]?.double(min: 0, max: 100))
+                                      minimumAccuracy: try m["min_accuracy"]?.double(min: 0, max: 100), oracle: oracle)
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
         let hw = try ASICDesignSpec.readHardware(top, file: file)

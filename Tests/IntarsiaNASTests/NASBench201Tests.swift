@@ -134,7 +134,7 @@ import IntarsiaASIC
         p.randomSearch(budget: 400, seed: 5) { _, o in if o.feasible { bestSeen = max(bestSeen, o.weightedAccuracy) } }
         p.evolution(budget: 400, seed: 5) { _, o in if o.feasible { bestSeen = max(bestSeen, o.weightedAccuracy) } }
         #expect(bestSeen <= exact.weightedAccuracy + 1e-9)
-        let s = p.successive()
+        let s = try p.successive()
         #expect(!s.feasible && s.violations.contains { $0.hasPrefix("energy_mj") })
         #expect(s.weightedAccuracy > exact.weightedAccuracy)
     }
@@ -178,5 +178,34 @@ import IntarsiaASIC
         let floor = random.reduce(0, +) / 200
         #expect(late > early, "early \(early), late \(late)")
         #expect(late > floor, "late \(late), random \(floor)")
+    }
+}
+
+import Foundation
+
+@Suite struct CommandOracleTests {
+    func temp(_ n: String) -> String { FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString)-\(n)").path }
+
+    @Test func failuresAreRecordedWithTheirReasonAndCached() throws {
+        let cache = temp("cache.jsonl")
+        let good = CommandOracle(command: "echo training {arch}; echo 91.5", timeoutSeconds: 5, cachePath: cache)
+        #expect(good.accuracy(architecture: "|a~0|", task: "t") == .accuracy(91.5))
+        #expect(CommandOracle(command: "exit 3 # {arch}", timeoutSeconds: 5, cachePath: temp("c")).accuracy(architecture: "x", task: "t") == .failed("exit code 3"))
+        let hang = CommandOracle(command: "sleep 20 # {arch}", timeoutSeconds: 0.3, cachePath: temp("c"))
+        let start = Date()
+        #expect(hang.accuracy(architecture: "x", task: "t") == .failed("timed out after 0.3 s"))
+        #expect(Date().timeIntervalSince(start) < 5)
+        if case .failed(let why) = CommandOracle(command: "echo 'loss: nan' # {arch}", timeoutSeconds: 5, cachePath: temp("c")).accuracy(architecture: "x", task: "t") {
+            #expect(why.contains("not an accuracy") && why.contains("loss: nan"))
+        } else { Issue.record("garbage accepted") }
+        // A rerun reads the cache: the command does not run again.
+        let again = CommandOracle(command: "echo 0; exit 1 # {arch}", timeoutSeconds: 5, cachePath: cache)
+        #expect(again.accuracy(architecture: "|a~0|", task: "t") == .accuracy(91.5))
+        #expect(again.runs == 0)
+    }
+
+    @Test func architecturesWithQuotesReachTheCommandIntact() {
+        let o = CommandOracle(command: "printf '%s\\n' {arch} | grep -q \"it's\" && echo 50", timeoutSeconds: 5, cachePath: temp("q"))
+        #expect(o.accuracy(architecture: "it's", task: "t") == .accuracy(50))
     }
 }
