@@ -81,7 +81,15 @@ public enum NASJob {
             var best: CoExploration.Outcome?
             var reached: Int?
             var asked = 0
+            var lastReport = Date.distantPast
             let visit: (Int, CoExploration.Outcome) -> Void = { step, o in
+                if isatty(STDERR_FILENO) != 0, Date().timeIntervalSince(lastReport) > 0.5 || step + 1 == spec.budget {
+                    lastReport = Date()
+                    let rate = Double(step + 1) / max(Date().timeIntervalSince(start), 1e-9)
+                    stderr(String(format: "\r%@: %d/%d designs, %.0f/s, ETA %.0f s, best %@   ", strategy, step + 1, spec.budget, rate,
+                                  Double(spec.budget - step - 1) / rate, best.map { String(format: "%.2f", $0.weightedAccuracy) } ?? "-"))
+                    if step + 1 == spec.budget { stderr("\n") }
+                }
                 designs += CSV.line(row(p, strategy, step, o)) + "\n"
                 offer(strategy, step, o)
                 if o.accuracyAsked { asked += 1 }
