@@ -260,8 +260,11 @@ public struct CoExploration: Sendable {
         func fitness(_ o: Outcome) -> Double { o.feasible ? o.weightedAccuracy : -1000 * (1 + overshoot(o)) }
         var pop: [Outcome] = []
         var n = 0
+        var seen = Set<Design>()
+        var repeats = 0
         while n < min(population, budget) {
             let o = evaluate(random(&rng))
+            seen.insert(o.design)
             visit(n, o); n += 1
             pop.append(o)
         }
@@ -282,6 +285,11 @@ public struct CoExploration: Sendable {
                 cell.edges[e] = NB201Cell.Operation.allCases[(current + 1 + rng.below(4)) % 5]
                 child.cells[t] = index[cell]!
             }
+            // A design already evaluated is not asked again (the budget counts distinct designs);
+            // after 50 such repeats in a row the step goes on with the repeat.
+            if seen.contains(child) && repeats < 50 { repeats += 1; continue }
+            repeats = 0
+            seen.insert(child)
             let o = evaluate(child)
             visit(n, o); n += 1
             pop.append(o)
