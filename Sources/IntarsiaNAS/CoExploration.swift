@@ -207,14 +207,14 @@ public struct CoExploration: Sendable {
         return b
     }
 
-    func random(_ rng: inout Rand) -> Design {
+    func random(_ rng: inout SplitMix64) -> Design {
         Design(hardware: rng.below(space.count), assignment: tasks.map { _ in rng.below(space.accelerators.count) },
                cells: tasks.map { _ in rng.below(table.cells.count) })
     }
 
     /// The hardware with one knob of one sub-accelerator changed (the space's mixed-radix digits:
     /// per sub-accelerator dataflow, rows, columns, buffer, bandwidth).
-    func neighbour(_ h: Int, _ rng: inout Rand) -> Int {
+    func neighbour(_ h: Int, _ rng: inout SplitMix64) -> Int {
         let radices = space.accelerators.map { [$0.dataflows.count, $0.rows.count, $0.columns.count, $0.bufferKiB.count, $0.bandwidthBytesPerCycle.count] }
         var rest = h
         var digits = radices.map { r in r.map { n -> Int in let d = rest % n; rest /= n; return d } }
@@ -244,7 +244,7 @@ public struct CoExploration: Sendable {
 
     /// Uniform random designs: the floor.
     public func randomSearch(budget: Int, seed: UInt64, visit: (Int, Outcome) -> Void) {
-        var rng = Rand(seed)
+        var rng = SplitMix64(seed: seed)
         for i in 0..<budget { visit(i, evaluate(random(&rng))) }
     }
 
@@ -254,7 +254,7 @@ public struct CoExploration: Sendable {
     /// cell, one task's sub-accelerator, or the hardware). Fitness: weighted accuracy, minus a
     /// penalty for each broken spec.
     public func evolution(budget: Int, seed: UInt64, population: Int = 30, sample: Int = 10, visit: (Int, Outcome) -> Void) {
-        var rng = Rand(seed)
+        var rng = SplitMix64(seed: seed)
         let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
         // Infeasible designs rank below every feasible one, by how far they overshoot the specs.
         func fitness(_ o: Outcome) -> Double { o.feasible ? o.weightedAccuracy : -1000 * (1 + overshoot(o)) }
@@ -296,18 +296,4 @@ public struct CoExploration: Sendable {
             pop.removeFirst()
         }
     }
-}
-
-/// SplitMix64 for the NAS strategies (deterministic for a seed on every platform).
-public struct Rand: Sendable {
-    var s: UInt64
-    public init(_ seed: UInt64) { s = seed }
-    public mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

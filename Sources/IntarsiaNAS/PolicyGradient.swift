@@ -1,3 +1,4 @@
+import IntarsiaCore
 import Foundation
 
 /// NASAIC's controller: a recurrent policy that emits every choice of a joint design in turn
@@ -18,7 +19,7 @@ struct RecurrentPolicy {
     var u: [[Double]]        // hidden × hidden
     var c: [Double]
 
-    init(choices: [Int], hidden: Int, rng: inout Rand) {
+    init(choices: [Int], hidden: Int, rng: inout SplitMix64) {
         self.hidden = hidden
         self.choices = choices
         func r() -> Double { (Double(rng.next() % 2000) / 1000 - 1) * 0.1 }
@@ -35,7 +36,7 @@ struct RecurrentPolicy {
         var probabilities: [[Double]]
     }
 
-    func sample(_ rng: inout Rand) -> Episode {
+    func sample(_ rng: inout SplitMix64) -> Episode {
         var h = [Double](repeating: 0, count: hidden)
         var ep = Episode(actions: [], states: [h], probabilities: [])
         for d in choices.indices {
@@ -124,7 +125,7 @@ extension CoExploration {
     /// NASAIC's REINFORCE controller (see `RecurrentPolicy`): batches of 8 designs, a baseline
     /// that moves by 0.1 of each batch's mean reward, learning rate 0.05, 32 hidden units.
     public func policyGradient(budget: Int, seed: UInt64, visit: (Int, Outcome) -> Void) {
-        var rng = Rand(seed)
+        var rng = SplitMix64(seed: seed)
         var policy = RecurrentPolicy(choices: decisionSizes, hidden: 32, rng: &rng)
         let cellIndex = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
         let weights = tasks.reduce(0) { $0 + $1.weight }

@@ -1,3 +1,4 @@
+import IntarsiaCore
 import IntarsiaFPGA
 
 /// NSGA-II over the knob-value indices of the design space (Deb, Pratap, Agarwal and Meyarivan,

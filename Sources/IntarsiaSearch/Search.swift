@@ -1,3 +1,4 @@
+import IntarsiaCore
 import Foundation
 import IntarsiaFPGA
 
