@@ -63,5 +63,11 @@ public struct ConvLayer: Hashable, Sendable {
         let inH = (outH - 1) * stride + kernelH, inW = (outW - 1) * stride + kernelW
         return Double(batch * channels * inH * inW) * bytesPerElement
     }
+    /// Input bytes a convolution reads at least once: a kernel smaller than its stride skips the
+    /// rows and columns between windows.
+    public var neededInputBytes: Double {
+        let rows = min((outH - 1) * stride + kernelH, outH * kernelH), cols = min((outW - 1) * stride + kernelW, outW * kernelW)
+        return Double(batch * channels * rows * cols) * bytesPerElement
+    }
     public var outputBytes: Double { Double(batch * filters * outH * outW) * bytesPerElement }
 }

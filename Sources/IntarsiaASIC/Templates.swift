@@ -21,6 +21,17 @@ public enum ASICDataflow: String, Hashable, Sendable, CaseIterable, Codable {
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
 }
 
+/// How a sub-accelerator's off-chip transfers meet its compute.
+public enum ASICMemory: String, Hashable, Sendable, CaseIterable, Codable {
+    /// Double-buffered global buffer: transfers overlap compute; only what compute cannot hide
+    /// stalls.
+    case doubleBuffered = "double_buffered"
+    /// ZigZag's tpu_like hierarchy: the layer's input is loaded over the off-chip port before
+    /// computing starts, weights stream from DRAM straight into the PEs while they compute (the
+    /// layer takes at least their transfer time), outputs stay on chip.
+    case preloadInputs = "preload_inputs"
+}
+
 /// One sub-accelerator's hardware: its dataflow, PE array, on-chip buffer and off-chip bandwidth.
 public struct ASICAccelerator: Hashable, Sendable {
     public var dataflow: ASICDataflow
@@ -33,14 +44,17 @@ public struct ASICAccelerator: Hashable, Sendable {
     public var dramBytesPerCycle: Double
     /// NVDLA-style: input channels a cluster reduces in parallel.
     public var clusterChannels: Int
+    public var memory: ASICMemory
 
-    public init(dataflow: ASICDataflow, rows: Int, columns: Int, bufferKiB: Double = 512, dramBytesPerCycle: Double = 16, clusterChannels: Int = 16) {
+    public init(dataflow: ASICDataflow, rows: Int, columns: Int, bufferKiB: Double = 512, dramBytesPerCycle: Double = 16, clusterChannels: Int = 16,
+                memory: ASICMemory = .doubleBuffered) {
         self.dataflow = dataflow
         self.rows = rows
         self.columns = columns
         self.bufferKiB = bufferKiB
         self.dramBytesPerCycle = dramBytesPerCycle
         self.clusterChannels = clusterChannels
+        self.memory = memory
     }
 
     public var processingElements: Int { rows * columns }
@@ -89,11 +103,12 @@ public enum ASICModel {
             let fr = ceilDiv(filter, r), fc = ceilDiv(pixels, c)
             return (Double(fr * fc * (k + 2 * r + c - 2) - 1), (fr, fc))
         case .nvdla:
-            // A cluster reduces `clusterChannels` input channels in one adder tree; the clusters
-            // work on different output channels. Each cycle: one pixel and one kernel tap.
-            let cc = min(a.clusterChannels, l.channels), clusters = max(1, a.processingElements / cc)
-            let fk = ceilDiv(k, clusters), fcin = ceilDiv(l.channels, cc)
-            let adderTreeDepth = Int(log2(Double(cc)).rounded(.up))
+            // NVDLA's MAC array: `rows` input channels (atomic-C) reduced by an adder tree for each
+            // of `columns` output channels (atomic-K). Each cycle: one pixel and one kernel tap of
+            // a C × K tile; a layer with fewer channels leaves rows idle (ZigZag's tpu_like maps
+            // the same way: K over one array dimension, C over the other).
+            let fcin = ceilDiv(l.channels, r), fk = ceilDiv(k, c)
+            let adderTreeDepth = Int(log2(Double(r)).rounded(.up))
             return (Double(fk * fcin * l.kernelH * l.kernelW * pixels + adderTreeDepth), (fcin, fk))
         case .shidiannao:
             // A rows × columns tile of output pixels per pass, one MAC of every output each cycle.
@@ -139,7 +154,13 @@ public enum ASICModel {
         let bufferBytes = w * wReads + i * iReads + o + 2 * psumBytes * pReads
         let share = a.bufferKiB * 1024 / 3
         let dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o + (psumBytes * pReads > 0 && o > share ? 2 * psumBytes * pReads : 0)
-        let stall = max(0, dram / a.dramBytesPerCycle - compute)
+        let stall: Double
+        switch a.memory {
+        case .doubleBuffered:
+            stall = max(0, dram / a.dramBytesPerCycle - compute)
+        case .preloadInputs:
+            stall = l.neededInputBytes / a.dramBytesPerCycle + max(0, w / a.dramBytesPerCycle - compute)
+        }
         // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
         // operands between neighbours instead: NoC hops).
         let systolic = [.systolicWS, .systolicOS, .systolicIS].contains(a.dataflow)
