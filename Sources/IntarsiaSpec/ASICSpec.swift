@@ -28,15 +28,11 @@ public struct ASICDesignSpec: Sendable {
     public static func parse(text: String, file: String) throws -> ASICDesignSpec {
         let root = try YAMLDocument.root(text: text, file: file)
         let top = try root.mapping(allowed: topKeys)
-        func required(_ k: String) throws -> Cursor {
-            guard let c = top[k] else { throw SpecError(file: file, key: k, problem: "missing required key") }
-            return c
-        }
-        let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let hw = try readHardware(top, file: file)
+        let name = try root.specName(in: top)
+        let hw = try readHardware(top, of: root)
         let (tech, clock, peBudget, bandwidth, knobs) = (hw.technology, hw.clockMHz, hw.peBudget, hw.bandwidth, hw.knobs)
         // Workload: one network or several.
-        let networks = try readNetworks(try required("workload"))
+        let networks = try readNetworks(try root.required("workload", in: top))
         let k = try readConstraints(top["constraints"])
         var objectives = ["latency_ms", "energy_mj"]
         if let o = top["objectives"] {
@@ -70,24 +66,22 @@ public struct ASICDesignSpec: Sendable {
         public var knobs: [ASICSpace.AcceleratorKnobs]
     }
 
-    static func readHardware(_ top: [String: Cursor], file: String) throws -> Hardware {
-        func required(_ k: String) throws -> Cursor {
-            guard let c = top[k] else { throw SpecError(file: file, key: k, problem: "missing required key") }
-            return c
-        }
+    static func readHardware(_ top: [String: Cursor], of root: Cursor) throws -> Hardware {
+        let file = root.file
         // Platform.
-        let p = try required("platform").mapping(allowed: ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle"])
-        let nodeC = p["asic"]!
+        let pc = try root.required("platform", in: top)
+        let p = try pc.mapping(allowed: ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle"])
+        let nodeC = try pc.required("asic", in: p, accepted: ASICTechnology.all.map(\.name).joined(separator: ", "))
         guard var tech = ASICTechnology.all.first(where: { $0.name == (try? nodeC.string()) }) else {
             throw nodeC.error("unknown technology node", accepted: ASICTechnology.all.map(\.name).joined(separator: ", "))
         }
         let clock = try p["clock_mhz"]?.double(min: 1, max: 10_000) ?? tech.clockMHz
         tech.clockMHz = clock
-        guard let peC = p["pe_budget"] else { throw SpecError(file: file, key: "platform.pe_budget", problem: "missing required key", accepted: "a positive integer") }
+        let peC = try pc.required("pe_budget", in: p, accepted: "a positive integer")
         let peBudget = try peC.positiveInt(max: 1 << 24)
         let bandwidth = try p["bandwidth_bytes_per_cycle"]?.double(min: 0, max: 1e6, exclusiveMin: true) ?? 64
         // Sub-accelerators.
-        let list = try required("accelerators").list()
+        let list = try root.required("accelerators", in: top).list()
         if list.isEmpty { throw SpecError(file: file, key: "accelerators", problem: "no sub-accelerator listed", accepted: "a list of sub-accelerators") }
         if list.count > 4 { throw SpecError(file: file, key: "accelerators", problem: "at most 4 sub-accelerators", accepted: "1 to 4 entries") }
         var knobs: [ASICSpace.AcceleratorKnobs] = []

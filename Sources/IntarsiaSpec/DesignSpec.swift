@@ -61,17 +61,13 @@ public struct DesignSpec: Sendable {
     public static func parse(text: String, file: String) throws -> DesignSpec {
         let root = try YAMLDocument.root(text: text, file: file)
         let top = try root.mapping(allowed: topKeys)
-        func required(_ k: String) throws -> Cursor {
-            guard let c = top[k] else { throw SpecError(file: file, key: k, problem: "missing required key") }
-            return c
-        }
-        let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let (workload, builtin) = try WorkloadSection.read(try required("workload"))
+        let name = try root.specName(in: top)
+        let (workload, builtin) = try WorkloadSection.read(try root.required("workload", in: top))
         if !workload.sizeIsRepresentable {
             throw SpecError(file: file, key: "workload", problem: "the workload's MACs times its repetitions exceed 2^62", accepted: "a smaller workload")
         }
-        let platform = try PlatformSection.read(try required("platform"))
-        let (space, scheduleNames) = try TemplatesSection.read(try required("templates"))
+        let platform = try PlatformSection.read(try root.required("platform", in: top))
+        let (space, scheduleNames) = try TemplatesSection.read(try root.required("templates", in: top))
         var schedule: [[Int]]?
         if let (cursor, names) = scheduleNames {
             let index = Dictionary(uniqueKeysWithValues: workload.tasks.enumerated().map { ($1.name, $0) })
@@ -174,7 +170,7 @@ enum PlatformSection {
         } else {
             m = try c.mapping(allowed: ["name"] + overrideKeys)
         }
-        guard let n = m["name"] else { throw SpecError(file: c.file, key: c.child("name"), problem: "missing required key", accepted: PlatformCatalog.acceptedNames) }
+        let n = try c.required("name", in: m, accepted: PlatformCatalog.acceptedNames)
         guard var p = PlatformCatalog.named(try n.string()) else { throw n.error("unknown platform", accepted: PlatformCatalog.acceptedNames) }
         if let v = m["clock_mhz"] { p.clockMHz = try v.double(min: 1, max: 2000) }
         if let v = m["dsp"] { p.dsp = try v.positiveInt() }

@@ -26,18 +26,18 @@ public struct NASDesignSpec: Sendable {
     public static func parse(text: String, file: String) throws -> NASDesignSpec {
         let root = try YAMLDocument.root(text: text, file: file)
         let top = try root.mapping(allowed: topKeys)
-        let name = try top["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        guard let tc = top["tasks"] else { throw SpecError(file: file, key: "tasks", problem: "missing required key") }
+        let name = try root.specName(in: top)
+        let tc = try root.required("tasks", in: top)
         let tasks = try tc.list().map { c -> CoExploration.Task in
             let m = try c.mapping(allowed: ["dataset", "weight", "min_accuracy", "oracle"])
-            guard let dc = m["dataset"] else { throw SpecError(file: file, key: c.child("dataset"), problem: "missing required key") }
+            let dc = try c.required("dataset", in: m)
             guard let d = NB201Table.Dataset(rawValue: try dc.string()) else {
                 throw dc.error("unknown dataset", accepted: NB201Table.Dataset.allCases.map(\.rawValue).joined(separator: ", "))
             }
             var oracle: CommandOracle?
             if let oc = m["oracle"] {
                 let om = try oc.mapping(allowed: ["command", "timeout_s", "cache"])
-                guard let cmd = om["command"] else { throw SpecError(file: file, key: oc.child("command"), problem: "missing required key", accepted: "a shell command with {arch} and {task}") }
+                let cmd = try oc.required("command", in: om, accepted: "a shell command with {arch} and {task}")
                 let text = try cmd.string()
                 if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
                 let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
@@ -49,7 +49,7 @@ public struct NASDesignSpec: Sendable {
                                       minimumAccuracy: try m["min_accuracy"]?.double(min: 0, max: 100), oracle: oracle)
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
-        let hw = try ASICDesignSpec.readHardware(top, file: file)
+        let hw = try ASICDesignSpec.readHardware(top, of: root)
         let constraints = try ASICDesignSpec.readConstraints(top["constraints"])
         var strategies = strategyNames, budget = 5000, seed: UInt64 = 1
         if let s = top["search"] {

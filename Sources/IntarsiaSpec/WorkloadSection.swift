@@ -105,10 +105,10 @@ enum WorkloadSection {
 
     static func readTask(_ c: Cursor, defaultType: DataType) throws -> (Task, [Workload.Input]) {
         let m = try c.mapping(allowed: taskKeys)
-        guard let nameC = m["name"] else { throw SpecError(file: c.file, key: c.child("name"), problem: "missing required key") }
+        let nameC = try c.required("name", in: m)
         let name = try nameC.string()
         if name.isEmpty || name == "input" { throw nameC.error("not a usable task name", accepted: "a non-empty name other than 'input'") }
-        guard let opC = m["op"] else { throw SpecError(file: c.file, key: c.child("op"), problem: "missing required key", accepted: opNames.joined(separator: ", ")) }
+        let opC = try c.required("op", in: m, accepted: opNames.joined(separator: ", "))
         let opName = try opC.string()
         guard opNames.contains(opName) else { throw opC.error("unknown operator", accepted: opNames.joined(separator: ", ")) }
         var type = defaultType
@@ -185,7 +185,7 @@ enum WorkloadSection {
             for item in try ic.scalarOrList() {
                 if case .mapping = item.node {
                     let im = try item.mapping(allowed: ["from", "edge"])
-                    guard let f = im["from"] else { throw SpecError(file: c.file, key: item.child("from"), problem: "missing required key") }
+                    let f = try item.required("from", in: im)
                     var kind = defaultEdge(op)
                     if let e = im["edge"] {
                         guard let k = EdgeKind(rawValue: try e.string()) else { throw e.error("unknown edge kind", accepted: EdgeKind.allCases.map(\.rawValue).joined(separator: ", ")) }

@@ -40,6 +40,17 @@ struct Cursor {
         return out
     }
 
+    /// The entry `key` of `fields` (this cursor's mapping), or an error naming the missing key.
+    func required(_ key: String, in fields: [String: Cursor], accepted: String? = nil) throws -> Cursor {
+        guard let c = fields[key] else { throw SpecError(file: file, key: child(key), problem: "missing required key", accepted: accepted) }
+        return c
+    }
+
+    /// A spec's `name` key, or the file's base name when it has none.
+    func specName(in fields: [String: Cursor]) throws -> String {
+        try fields["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    }
+
     func list() throws -> [Cursor] {
         guard case .sequence(let s) = node else { throw error("expected a list") }
         return s.enumerated().map { Cursor(file: file, path: "\(path)[\($0.offset)]", node: $0.element) }

@@ -36,6 +36,12 @@ import IntarsiaASIC
         #expect(flow?.key == "accelerators[0].dataflow[0]")
         let pes = error(base.replacingOccurrences(of: "pe_budget: 1024", with: "pe_budget: 0"))
         #expect(pes?.key == "platform.pe_budget")
+        let noPEs = error(base.replacingOccurrences(of: "pe_budget: 1024, ", with: ""))
+        #expect(noPEs?.key == "platform.pe_budget" && noPEs?.problem == "missing required key")
+        let noNode = error(base.replacingOccurrences(of: "asic: 45nm, ", with: ""))
+        #expect(noNode?.key == "platform.asic" && noNode?.problem == "missing required key" && noNode?.accepted == "45nm, 28nm")
+        let noAccelerators = error(base.split(separator: "\n").prefix(2).joined(separator: "\n"))
+        #expect(noAccelerators?.key == "accelerators" && noAccelerators?.problem == "missing required key")
     }
 
     @Test func heterogeneousPlacementMatchesTheMapper() throws {
