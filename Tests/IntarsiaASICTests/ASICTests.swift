@@ -74,14 +74,21 @@ import IntarsiaScheduler
 
 import Foundation
 
+/// A peer tool's recorded figures in validation/peers: the header and every row (header first).
+enum PeerFigures {
+    static func read(_ name: String) throws -> (header: [String], rows: [[String]]) {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("validation/peers/\(name)"), encoding: .utf8)
+        let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        return (rows[0], rows)
+    }
+}
+
 @Suite struct ScaleSimRecordedTests {
     /// SCALE-Sim v3's compute cycles, recorded by validation/peers/run_scalesim.py (the command
     /// and configuration are in validation/peers/README.md): the model must equal every one.
     @Test func computeCyclesEqualScaleSimOnEveryRecordedLayer() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("validation/peers/scalesim-figures.csv"), encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let header = lines[0]
+        let (header, lines) = try PeerFigures.read("scalesim-figures.csv")
         func col(_ row: [String], _ name: String) -> String { row[header.firstIndex(of: name)!] }
         var checked = Set<String>()
         for row in lines.dropFirst() where row.count >= header.count - 1 {
@@ -106,10 +113,7 @@ import Foundation
     /// stage 2, where ZigZag's chosen mapping also offloads the whole output (6,335 cycles) and
     /// lands 33% above the model.
     @Test func latencyWithinTenPercentOfZigZagPerLayer() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("validation/peers/zigzag-figures.csv"), encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        let h = lines[0]
+        let (h, lines) = try PeerFigures.read("zigzag-figures.csv")
         func col(_ r: [String], _ n: String) -> String { r[h.firstIndex(of: n)!] }
         let tpu = ASICAccelerator(dataflow: .nvdla, rows: 32, columns: 32, dramBytesPerCycle: 8, memory: .preloadInputs)
         var within = 0, total = 0, zz = 0.0, model = 0.0
