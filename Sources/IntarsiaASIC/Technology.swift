@@ -69,4 +69,5 @@ public struct ASICTechnology: Hashable, Sendable {
     }()
 
     public static let all = [nm45, nm28]
+    public static var acceptedNames: String { all.map(\.name).joined(separator: ", ") }
 }

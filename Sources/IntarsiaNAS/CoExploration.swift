@@ -51,11 +51,15 @@ public struct CoExploration: Sendable {
     public let clockMHz: Double
     public let constraints: ASICConstraints
     /// Cycles and picojoules of every cell per (distinct sub-accelerator, dataset).
-    let costs: [String: (cycles: [Double], energy: [Double])]
+    let costs: [CostKey: (cycles: [Double], energy: [Double])]
 
-    static func key(_ a: ASICAccelerator, _ d: NB201Table.Dataset) -> String {
-        "\(a.dataflow.rawValue)|\(a.rows)|\(a.columns)|\(a.bufferKiB)|\(a.dramBytesPerCycle)|\(d.rawValue)"
+    /// A sub-accelerator (every field, so that no two configurations share costs) and a dataset.
+    struct CostKey: Hashable {
+        var accelerator: ASICAccelerator
+        var dataset: NB201Table.Dataset
     }
+
+    static func key(_ a: ASICAccelerator, _ d: NB201Table.Dataset) -> CostKey { CostKey(accelerator: a, dataset: d) }
 
     public init(tasks: [Task], table: NB201Table, space: ASICSpace, clockMHz: Double, constraints: ASICConstraints) throws {
         self.tasks = tasks
@@ -63,16 +67,16 @@ public struct CoExploration: Sendable {
         self.space = space
         self.clockMHz = clockMHz
         self.constraints = constraints
-        var costs: [String: (cycles: [Double], energy: [Double])] = [:]
+        var costs: [CostKey: (cycles: [Double], energy: [Double])] = [:]
         let datasets = Set(tasks.map(\.dataset))
         for h in 0..<space.count {
             for a in space.design(h) {
                 for d in datasets where costs[Self.key(a, d)] == nil {
                     let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
                     let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: a, technology: space.technology)
-                    var memo: [String: ASICLayerCost] = [:]
+                    var memo: [SIMD3<Int>: ASICLayerCost] = [:]
                     func layer(_ k: Int, _ c: Int, _ s: Int) -> ASICLayerCost {
-                        let id = "\(k)|\(c)|\(s)"
+                        let id = SIMD3(k, c, s)
                         if let v = memo[id] { return v }
                         let v = ASICModel.cost(ConvLayer(name: "edge", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: a, technology: space.technology)
                         memo[id] = v
@@ -156,7 +160,7 @@ public struct CoExploration: Sendable {
         var best: Outcome?
         var n = 0
         // The non-dominated cells of a task depend only on its dataset and its sub-accelerator.
-        var frontier: [String: [ExactSelection.Candidate]] = [:]
+        var frontier: [CostKey: [ExactSelection.Candidate]] = [:]
         func candidates(_ a: ASICAccelerator, _ task: Task) -> [ExactSelection.Candidate] {
             let key = Self.key(a, task.dataset)
             if let f = frontier[key] { return f }
