@@ -91,7 +91,10 @@ public struct CoExploration: Sendable {
     }
 
     /// Violations of the hardware alone (before any network is chosen).
-    public func hardwareViolations(_ h: Int) -> [String] {
+    public func hardwareViolations(_ h: Int) -> [String] { hardware(h).violations }
+
+    /// The hardware's area and its violations of the PE, bandwidth and area budgets.
+    func hardware(_ h: Int) -> (areaMM2: Double, violations: [String]) {
         let accs = space.design(h)
         var v: [String] = []
         let pes = accs.reduce(0) { $0 + $1.processingElements }
@@ -100,12 +103,12 @@ public struct CoExploration: Sendable {
         if bw > space.bandwidthBudgetBytesPerCycle + 1e-9 { v.append("bandwidth \(bw) > \(space.bandwidthBudgetBytesPerCycle)") }
         let area = accs.reduce(0) { $0 + ASICModel.areaSquareMillimetres($1, technology: space.technology) }
         if let l = constraints.maxAreaMM2, area > l { v.append("area_mm2 \(String(format: "%.4g", area)) > \(l)") }
-        return v
+        return (area, v)
     }
 
     public func evaluate(_ d: Design) -> Outcome {
         let accs = space.design(d.hardware)
-        let area = accs.reduce(0) { $0 + ASICModel.areaSquareMillimetres($1, technology: space.technology) }
+        var (area, v) = hardware(d.hardware)
         var load = [Double](repeating: 0, count: accs.count)
         var energy = 0.0
         for (t, task) in tasks.enumerated() {
@@ -114,7 +117,6 @@ public struct CoExploration: Sendable {
             energy += c.energy[d.cells[t]]
         }
         let ms = (load.max() ?? 0) / (clockMHz * 1e3), mj = energy * 1e-9
-        var v = hardwareViolations(d.hardware)
         if let l = constraints.maxLatencyMs, ms > l { v.append("latency_ms \(String(format: "%.4g", ms)) > \(l)") }
         if let l = constraints.maxEnergyMJ, mj > l { v.append("energy_mj \(String(format: "%.4g", mj)) > \(l)") }
         let power = ms > 0 ? mj / ms : 0
