@@ -19,6 +19,14 @@ public enum ASICDataflow: String, Hashable, Sendable, CaseIterable, Codable {
     case eyeriss
 
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Systolic forms pass operands between neighbouring PEs instead of reading register files.
+    public var isSystolic: Bool {
+        switch self {
+        case .systolicWS, .systolicOS, .systolicIS: return true
+        case .nvdla, .shidiannao, .eyeriss: return false
+        }
+    }
 }
 
 /// How a sub-accelerator's off-chip transfers meet its compute.
@@ -163,7 +171,7 @@ public enum ASICModel {
         }
         // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
         // operands between neighbours instead: NoC hops).
-        let systolic = [.systolicWS, .systolicOS, .systolicIS].contains(a.dataflow)
+        let systolic = a.dataflow.isSystolic
         let rf = systolic ? macs * bytes : 3 * macs * bytes
         let noc = systolic ? 2 * macs * bytes : bufferBytes
         let e = ASICLayerCost(
