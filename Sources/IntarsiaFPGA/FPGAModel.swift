@@ -166,23 +166,39 @@ public struct FPGAModel: Sendable {
     /// chooses it; nil when a stage of several tasks fits under no split (single-task stages
     /// are always allowed, so that a schedule exists).
     public func fittingAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule? {
+        fastestSplits(p, s, fitting: true)
+    }
+
+    /// Each stage's fastest lane split of a given schedule (a hand-written one, or one from a
+    /// solver), buffers unchecked.
+    public func bestAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule {
+        fastestSplits(p, s, fitting: false) ?? s
+    }
+
+    /// Each stage's fastest split among `stageSplitCandidates`; with `fitting`, only splits whose
+    /// buffers fit the memory left (single-task stages always do), and nil when a stage has none
+    /// or a split cannot be costed.
+    func fastestSplits(_ p: DesignPoint, _ s: Schedule, fitting: Bool) -> Schedule? {
         let env = platformEnvironment.with(p)
         let caps = memoryCaps(p, env)
         var out = s
         var none = NoRecorder()
         for k in out.stages.indices {
+            let tasks = s.stages[k].tasks
             var best = Double.infinity
-            for (a, lanes) in stageSplitCandidates(p, s.stages[k].tasks) {
-                guard let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
-                                              env: env, stageIndex: k, recorder: &none, taskLanes: lanes) else { return nil }
-                if s.stages[k].tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
+            for (a, lanes) in stageSplitCandidates(p, tasks) {
+                guard let c = StageModel.cost(compiled, tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
+                                              env: env, stageIndex: k, recorder: &none, taskLanes: lanes) else {
+                    if fitting { return nil } else { continue }
+                }
+                if fitting && tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
                 if c.cycles < best {
                     best = c.cycles
                     out.stages[k].allocation = a
                     out.stages[k].taskLanes = lanes
                 }
             }
-            if !best.isFinite { return nil }
+            if fitting && !best.isFinite { return nil }
         }
         return out
     }
@@ -230,27 +246,6 @@ public struct FPGAModel: Sendable {
         var out: [(LaneAllocation, [Double]?)] = LaneAllocation.stageSplits.map { ($0, nil) }
         if let b = stageBalancer, tasks.filter({ compiled.tasks[$0].isMAC }).count > 1, let lanes = b(self, p, tasks) {
             out.append((.balanced, lanes))
-        }
-        return out
-    }
-
-    /// The better of the lane allocations for each stage of a given schedule (a hand-written
-    /// one, or one from a solver).
-    public func bestAllocations(_ p: DesignPoint, _ s: Schedule) -> Schedule {
-        let env = platformEnvironment.with(p)
-        var out = s
-        var none = NoRecorder()
-        for k in out.stages.indices {
-            var best = Double.infinity
-            for (a, lanes) in stageSplitCandidates(p, s.stages[k].tasks) {
-                if let c = StageModel.cost(compiled, s.stages[k].tasks, lanes: p.lanes, maxUnits: units(p), allocation: a, env: env,
-                                           stageIndex: k, recorder: &none, taskLanes: lanes),
-                   c.cycles < best {
-                    best = c.cycles
-                    out.stages[k].allocation = a
-                    out.stages[k].taskLanes = lanes
-                }
-            }
         }
         return out
     }
