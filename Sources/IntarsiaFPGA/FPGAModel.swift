@@ -175,32 +175,40 @@ public struct FPGAModel: Sendable {
         fastestSplits(p, s, fitting: false) ?? s
     }
 
-    /// Each stage's fastest split among `stageSplitCandidates`; with `fitting`, only splits whose
-    /// buffers fit the memory left (single-task stages always do), and nil when a stage has none
-    /// or a split cannot be costed.
+    /// Each stage's fastest split (`fastestSplit`); with `fitting`, only splits whose buffers fit
+    /// the memory left, and nil when a stage has none.
     func fastestSplits(_ p: DesignPoint, _ s: Schedule, fitting: Bool) -> Schedule? {
         let env = platformEnvironment.with(p)
-        let caps = memoryCaps(p, env)
+        let caps = fitting ? memoryCaps(p, env) : (bram: Double.infinity, uram: Double.infinity, scratchBram: 0, scratchUram: 0)
         var out = s
-        var none = NoRecorder()
         for k in out.stages.indices {
-            let tasks = s.stages[k].tasks
-            var best = Double.infinity
-            for (a, lanes) in stageSplitCandidates(p, tasks) {
-                guard let c = StageModel.cost(compiled, tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
-                                              env: env, stageIndex: k, recorder: &none, taskLanes: lanes) else {
-                    if fitting { return nil } else { continue }
-                }
-                if fitting && tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
-                if c.cycles < best {
-                    best = c.cycles
-                    out.stages[k].allocation = a
-                    out.stages[k].taskLanes = lanes
-                }
+            guard let best = fastestSplit(p, s.stages[k].tasks, env: env, memory: (caps.bram, caps.uram)) else {
+                if fitting { return nil } else { continue }
             }
-            if fitting && !best.isFinite { return nil }
+            out.stages[k].allocation = best.allocation
+            out.stages[k].taskLanes = best.taskLanes
         }
         return out
+    }
+
+    /// A stage's fastest lane split among `stageSplitCandidates` (only the proportional one when
+    /// the stage has at most one MAC task: the split cannot matter) whose buffers fit `memory`
+    /// (a stage of one task always fits, so that a schedule exists); nil when none fits or a
+    /// split cannot be costed.
+    func fastestSplit(_ p: DesignPoint, _ tasks: [Int], env: CycleEnvironment, memory: (bram: Double, uram: Double))
+        -> (allocation: LaneAllocation, taskLanes: [Double]?, cost: StageCost)? {
+        var none = NoRecorder()
+        var macs = 0
+        for t in tasks where compiled.tasks[t].isMAC { macs += 1 }
+        let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : stageSplitCandidates(p, tasks)
+        var best: (allocation: LaneAllocation, taskLanes: [Double]?, cost: StageCost)?
+        for (a, lanes) in candidates {
+            guard let c = StageModel.cost(compiled, tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
+                                          env: env, stageIndex: 0, recorder: &none, taskLanes: lanes) else { return nil }
+            if tasks.count > 1 && (c.bram18k > memory.bram || c.uram > memory.uram) { continue }
+            if best == nil || c.cycles < best!.cost.cycles { best = (a, lanes, c) }
+        }
+        return best
     }
 
     /// Cycles a MAC task takes alone on `lanes` lanes in a dataflow design of this point (the

@@ -51,24 +51,12 @@ public struct ScheduleGraph: Sendable {
 
     static func stageArc(_ model: FPGAModel, _ p: DesignPoint, env: CycleEnvironment, caps: (bram: Double, uram: Double, scratchBram: Double, scratchUram: Double),
                          tasks: [Int], from: Int, to: Int, boundary: (cycles: Double, bytes: Double)) -> Arc? {
-        var none = NoRecorder()
-        var best: Arc?
-        // The split does not matter with one MAC task.
         var macs = 0
         for t in tasks where model.compiled.tasks[t].isMAC { macs += 1 }
         if macs > p.computeUnits { return nil }
-        let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : model.stageSplitCandidates(p, tasks)
-        for (a, lanes) in candidates {
-            guard let c = StageModel.cost(model.compiled, tasks, lanes: p.lanes, maxUnits: p.computeUnits, allocation: a,
-                                          env: env, stageIndex: 0, recorder: &none, taskLanes: lanes) else { return nil }
-            // A stage whose buffers do not fit is allowed only alone (so a schedule always exists).
-            if tasks.count > 1 && (c.bram18k > caps.bram || c.uram > caps.uram) { continue }
-            if best == nil || c.cycles < best!.stageCycles {
-                best = Arc(from: from, to: to, tasks: tasks, allocation: a, taskLanes: lanes, stageCycles: c.cycles,
-                           boundaryCycles: boundary.cycles, offChipBytes: c.offChipBytes + boundary.bytes)
-            }
-        }
-        return best
+        guard let best = model.fastestSplit(p, tasks, env: env, memory: (caps.bram, caps.uram)) else { return nil }
+        return Arc(from: from, to: to, tasks: tasks, allocation: best.allocation, taskLanes: best.taskLanes, stageCycles: best.cost.cycles,
+                   boundaryCycles: boundary.cycles, offChipBytes: best.cost.offChipBytes + boundary.bytes)
     }
 
     static func general(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int) -> ScheduleGraph? {
