@@ -45,8 +45,12 @@ let package = Package(
         .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // Result rows and every format derived from them (CSV, JSON, tables), comparisons.
         .target(name: "IntarsiaReports", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch"], swiftSettings: strict),
+        // HLS C++ emission: bit-exact Swift reference of every operator (golden data), and the
+        // Vitis HLS project writer for the three FPGA templates (module library embedded from
+        // templates/hls, so an installed binary needs no repository).
+        .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
-        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS"], swiftSettings: strict),
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS"], swiftSettings: strict),
         .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", "IntarsiaScheduler", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
@@ -59,6 +63,7 @@ let package = Package(
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
+        .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore"]),
     ]
 )

@@ -18,38 +18,47 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     /// Parameters each built-in accepts, with their defaults.
     public var parameters: [String: Int] {
         switch self {
-        case .gpt2Block, .gpt2Medium: return ["sequence_length": 256]
+        case .gpt2Block, .gpt2Medium: return ["sequence_length": 256, "size_divisor": 1]
+        case .selfAttention, .mlp, .cnn4l, .vae, .gating: return ["size_divisor": 1]
         default: return [:]
         }
     }
 
     public func make(parameters: [String: Int] = [:], dataType: DataType? = nil) throws -> Workload {
         let p = self.parameters.merging(parameters) { _, new in new }
+        let div = max(1, p["size_divisor"] ?? 1)
+        var w: Workload
         switch self {
-        case .selfAttention: return try Self.selfAttention(dataType ?? .int16)
-        case .mlp: return try Self.mlp(dataType ?? .int16)
-        case .cnn4l: return try Self.cnn4l(dataType ?? .int16)
-        case .vae: return try Self.vae(dataType ?? .int16)
-        case .gating: return try Self.gating(dataType ?? .int16)
-        case .gpt2Block: return try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 1, activations: dataType ?? .int8)
-        case .gpt2Medium: return try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 24, activations: dataType ?? .int8)
+        case .selfAttention: w = try Self.selfAttention(dataType ?? .int16, divisor: div)
+        case .mlp: w = try Self.mlp(dataType ?? .int16, divisor: div)
+        case .cnn4l: w = try Self.cnn4l(dataType ?? .int16, divisor: div)
+        case .vae: w = try Self.vae(dataType ?? .int16)
+        case .gating: w = try Self.gating(dataType ?? .int16, divisor: div)
+        case .gpt2Block: w = try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 1, activations: dataType ?? .int8, divisor: div)
+        case .gpt2Medium: w = try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 24, activations: dataType ?? .int8, divisor: div)
         case .resnet18: return try Self.resnet18(dataType ?? .int8)
         case .vgg16: return try Self.vgg16(dataType ?? .int8)
         case .resnet20Cifar: return try Self.resnet20(dataType ?? .int8)
         case .unet: return try Self.unet(dataType ?? .int8)
         }
+        if div > 1 { w.name += "-div\(div)" }
+        return w
     }
+
+    /// A size constant of a built-in divided by `size_divisor` (reduced sizes for C simulation;
+    /// the default 1 gives the published shapes), never below 1.
+    static func reduced(_ size: Int, _ divisor: Int) -> Int { max(1, size / divisor) }
 
     /// Self-attention: 256 tokens, width 1024, one head of 1024. Q and the softmax output stream
     /// row by row; K and V are held whole by their consumers when produced alongside them, and
     /// stream against a complete Q (resp. softmax output) from an earlier stage (`either`).
-    static func selfAttention(_ t: DataType) throws -> Workload {
-        let l = 256, d = 1024
+    static func selfAttention(_ t: DataType, divisor: Int = 1) throws -> Workload {
+        let l = reduced(256, divisor), d = reduced(1024, divisor)
         return try Workload(name: "self-attention", tasks: [
             (Task(name: "q_proj", op: .matmul(m: l, k: d, n: d, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
             (Task(name: "k_proj", op: .matmul(m: l, k: d, n: d, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
             (Task(name: "v_proj", op: .matmul(m: l, k: d, n: d, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
-            (Task(name: "qk", op: .matmul(m: l, k: d, n: l, weightsOffChip: false), dataType: t), [.init("q_proj", .stream), .init("k_proj", .either)]),
+            (Task(name: "qk", op: .matmul(m: l, k: d, n: l, weightsOffChip: false), dataType: t, transposeB: true), [.init("q_proj", .stream), .init("k_proj", .either)]),
             (Task(name: "softmax", op: .softmax(rows: l, cols: l), dataType: t), [.init("qk", .stream)]),
             (Task(name: "sv", op: .matmul(m: l, k: l, n: d, weightsOffChip: false), dataType: t), [.init("softmax", .stream), .init("v_proj", .either)]),
         ])
@@ -57,37 +66,39 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
 
     /// MLP, batch 1: 256 → 1024 → 2048 → 256 with ReLU after each layer. Each layer is a set of
     /// dot products over the whole previous vector, so it waits for that vector (barrier).
-    static func mlp(_ t: DataType) throws -> Workload {
-        try Workload(name: "mlp", tasks: [
-            (Task(name: "fc1", op: .matmul(m: 1, k: 256, n: 1024, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
-            (Task(name: "relu1", op: .activation(elements: 1024, kind: "relu"), dataType: t), [.init("fc1", .stream)]),
-            (Task(name: "fc2", op: .matmul(m: 1, k: 1024, n: 2048, weightsOffChip: true), dataType: t), [.init("relu1", .barrier)]),
-            (Task(name: "relu2", op: .activation(elements: 2048, kind: "relu"), dataType: t), [.init("fc2", .stream)]),
-            (Task(name: "fc3", op: .matmul(m: 1, k: 2048, n: 256, weightsOffChip: true), dataType: t), [.init("relu2", .barrier)]),
-            (Task(name: "relu3", op: .activation(elements: 256, kind: "relu"), dataType: t), [.init("fc3", .stream)]),
+    static func mlp(_ t: DataType, divisor: Int = 1) throws -> Workload {
+        let a = reduced(256, divisor), b = reduced(1024, divisor), c = reduced(2048, divisor)
+        return try Workload(name: "mlp", tasks: [
+            (Task(name: "fc1", op: .matmul(m: 1, k: a, n: b, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
+            (Task(name: "relu1", op: .activation(elements: b, kind: "relu"), dataType: t), [.init("fc1", .stream)]),
+            (Task(name: "fc2", op: .matmul(m: 1, k: b, n: c, weightsOffChip: true), dataType: t), [.init("relu1", .barrier)]),
+            (Task(name: "relu2", op: .activation(elements: c, kind: "relu"), dataType: t), [.init("fc2", .stream)]),
+            (Task(name: "fc3", op: .matmul(m: 1, k: c, n: a, weightsOffChip: true), dataType: t), [.init("relu2", .barrier)]),
+            (Task(name: "relu3", op: .activation(elements: a, kind: "relu"), dataType: t), [.init("fc3", .stream)]),
         ])
     }
 
     /// CNN-4L: one channel, 224×224, 3×3 same-padded convolutions with line buffers, so every
     /// edge streams row by row. Intermediates 98 KB, 392 KB, 1.53 MB, 392 KB, 98 KB (int16).
-    static func cnn4l(_ t: DataType) throws -> Workload {
+    static func cnn4l(_ t: DataType, divisor: Int = 1) throws -> Workload {
+        let s1 = reduced(224, divisor), s2 = 2 * s1, s3 = 4 * s1
         func conv(_ n: String, _ hw: Int) -> Task {
             Task(name: n, op: .conv2d(batch: 1, channels: 1, height: hw, width: hw, filters: 1, kernelH: 3, kernelW: 3, stride: 1, padding: 1), dataType: t)
         }
         func act(_ n: String, _ e: Int) -> Task { Task(name: n, op: .activation(elements: e, kind: "relu"), dataType: t) }
         return try Workload(name: "cnn-4l", tasks: [
-            (conv("conv1", 224), [.init("input", .stream)]),
-            (act("relu1", 224 * 224), [.init("conv1", .stream)]),
-            (Task(name: "up1", op: .upsample(channels: 1, height: 224, width: 224, factor: 2), dataType: t), [.init("relu1", .stream)]),
-            (conv("conv2", 448), [.init("up1", .stream)]),
-            (act("relu2", 448 * 448), [.init("conv2", .stream)]),
-            (Task(name: "up2", op: .upsample(channels: 1, height: 448, width: 448, factor: 2), dataType: t), [.init("relu2", .stream)]),
-            (conv("conv3", 896), [.init("up2", .stream)]),
-            (Task(name: "pool3", op: .pool(channels: 1, height: 896, width: 896, window: 2), dataType: t), [.init("conv3", .stream)]),
-            (act("relu3", 448 * 448), [.init("pool3", .stream)]),
-            (conv("conv4", 448), [.init("relu3", .stream)]),
-            (act("relu4", 448 * 448), [.init("conv4", .stream)]),
-            (Task(name: "pool4", op: .pool(channels: 1, height: 448, width: 448, window: 2), dataType: t), [.init("relu4", .stream)]),
+            (conv("conv1", s1), [.init("input", .stream)]),
+            (act("relu1", s1 * s1), [.init("conv1", .stream)]),
+            (Task(name: "up1", op: .upsample(channels: 1, height: s1, width: s1, factor: 2), dataType: t), [.init("relu1", .stream)]),
+            (conv("conv2", s2), [.init("up1", .stream)]),
+            (act("relu2", s2 * s2), [.init("conv2", .stream)]),
+            (Task(name: "up2", op: .upsample(channels: 1, height: s2, width: s2, factor: 2), dataType: t), [.init("relu2", .stream)]),
+            (conv("conv3", s3), [.init("up2", .stream)]),
+            (Task(name: "pool3", op: .pool(channels: 1, height: s3, width: s3, window: 2), dataType: t), [.init("conv3", .stream)]),
+            (act("relu3", s2 * s2), [.init("pool3", .stream)]),
+            (conv("conv4", s2), [.init("relu3", .stream)]),
+            (act("relu4", s2 * s2), [.init("conv4", .stream)]),
+            (Task(name: "pool4", op: .pool(channels: 1, height: s2, width: s2, window: 2), dataType: t), [.init("relu4", .stream)]),
         ])
     }
 
@@ -110,8 +121,8 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     /// Gated FFN (LLaMA-7B style), batch 32: up = SiLU(X·W_up), gate = X·W_gate,
     /// combined = up + gate, out = combined·W_down. Weights 4096×11008 each; the down
     /// projection accumulates an outer product over combined's columns as they stream.
-    static func gating(_ t: DataType) throws -> Workload {
-        let b = 32, d = 4096, h = 11008
+    static func gating(_ t: DataType, divisor: Int = 1) throws -> Workload {
+        let b = reduced(32, divisor), d = reduced(4096, divisor), h = reduced(11008, divisor)
         return try Workload(name: "gating", tasks: [
             (Task(name: "up", op: .matmul(m: b, k: d, n: h, weightsOffChip: true), dataType: t), [.init("input", .stream)]),
             (Task(name: "silu", op: .activation(elements: b * h, kind: "silu"), dataType: t), [.init("up", .stream)]),
@@ -124,8 +135,8 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     /// One GPT-2 medium transformer block (d_model 1024, 16 heads of 64, FFN 4096), prefill of
     /// `sequenceLength` tokens, W4A8. The 16 heads are batched into one task per step
     /// (same MACs and bytes); the causal mask is not exploited (all L×L scores are computed).
-    static func gpt2(sequenceLength l: Int, blocks: Int, activations a: DataType) throws -> Workload {
-        let d = 1024, heads = 16, dh = 64, ffn = 4096
+    static func gpt2(sequenceLength l: Int, blocks: Int, activations a: DataType, divisor: Int = 1) throws -> Workload {
+        let heads = 16, dh = reduced(64, divisor), d = heads * dh, ffn = 4 * d
         func proj(_ n: String, _ k: Int, _ cols: Int) -> Task {
             Task(name: n, op: .matmul(m: l, k: k, n: cols, weightsOffChip: true), dataType: a, weightDataType: .int4)
         }
@@ -133,9 +144,9 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (proj("q_proj", d, d), [.init("input", .stream)]),
             (proj("k_proj", d, d), [.init("input", .stream)]),
             (proj("v_proj", d, d), [.init("input", .stream)]),
-            (Task(name: "qk", op: .matmul(m: l, k: dh, n: heads * l, weightsOffChip: false), dataType: a), [.init("q_proj", .stream), .init("k_proj", .either)]),
+            (Task(name: "qk", op: .matmul(m: l, k: dh, n: heads * l, weightsOffChip: false), dataType: a, heads: heads, transposeB: true), [.init("q_proj", .stream), .init("k_proj", .either)]),
             (Task(name: "softmax", op: .softmax(rows: heads * l, cols: l), dataType: a), [.init("qk", .stream)]),
-            (Task(name: "sv", op: .matmul(m: l, k: l, n: heads * dh, weightsOffChip: false), dataType: a), [.init("softmax", .stream), .init("v_proj", .either)]),
+            (Task(name: "sv", op: .matmul(m: l, k: l, n: heads * dh, weightsOffChip: false), dataType: a, heads: heads), [.init("softmax", .stream), .init("v_proj", .either)]),
             (proj("o_proj", d, d), [.init("sv", .stream)]),
             (Task(name: "residual1", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("o_proj", .stream), .init("input", .stream)]),
             (Task(name: "ln1", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual1", .stream)]),

@@ -6,12 +6,21 @@ public struct Task: Hashable, Sendable {
     public var dataType: DataType
     /// Format of off-chip weights when it differs from `dataType` (GPT-2 medium W4A8: int4 weights).
     public var weightDataType: DataType?
+    /// A matrix product of activations batched over attention heads (GPT-2's 16 heads in one
+    /// task): A is `m × (heads·k)`, the output `m × n` holds the heads' `n/heads` columns side by
+    /// side. Cost models see only the MACs and bytes, which batching leaves unchanged; the HLS
+    /// reference and emitted code compute each head's product.
+    public var heads: Int
+    /// Whether an activation B operand is stored transposed (`n/heads` rows of `heads·k`): Kᵀ in Q·Kᵀ.
+    public var transposeB: Bool
 
-    public init(name: String, op: Operator, dataType: DataType, weightDataType: DataType? = nil) {
+    public init(name: String, op: Operator, dataType: DataType, weightDataType: DataType? = nil, heads: Int = 1, transposeB: Bool = false) {
         self.name = name
         self.op = op
         self.dataType = dataType
         self.weightDataType = weightDataType
+        self.heads = heads
+        self.transposeB = transposeB
     }
 
     public var outputBytes: Double { Double(op.outputElements) * dataType.bytes }
@@ -59,6 +68,10 @@ public struct Workload: Hashable, Sendable {
     public var repetitions: Int
     /// Bytes read from off-chip as the graph's input (not produced by any task), per task index.
     public private(set) var externalInputBytes: [Double]
+    /// Each task's inputs in the order the workload lists them (operand order: A, then B):
+    /// producer task indices, or `Workload.graphInput` for the graph's own input.
+    public private(set) var operands: [[Int]]
+    public static let graphInput = -1
 
     public enum GraphError: Error, Equatable, CustomStringConvertible {
         case duplicateTask(String)
@@ -132,6 +145,7 @@ public struct Workload: Hashable, Sendable {
         self.name = name
         self.tasks = order.map { tasks[$0].0 }
         self.externalInputBytes = order.map { external[$0] }
+        self.operands = order.map { tasks[$0].1.map { $0.from == "input" ? Self.graphInput : position[index[$0.from]!] } }
         self.edges = rawEdges.map { Edge(producer: position[$0.producer], consumer: position[$0.consumer], kind: $0.kind, bytes: $0.bytes) }
             .sorted { ($0.consumer, $0.producer) < ($1.consumer, $1.producer) }
         self.repetitions = repetitions

@@ -62,14 +62,7 @@ public struct CompiledWorkload: Sendable {
                 streams.append(e.kind)
             }
             let g = t.op.gemmView
-            let chunks: Double
-            switch t.op {
-            case let .conv2d(_, _, h, _, _, r, _, st, p): chunks = Double(max(1, ((h + 2 * p - r) / st + 1) / max(1, r)))
-            case let .transposedConv2d(_, _, h, _, _, _, _, _, _): chunks = Double(max(1, h))
-            case let .matmul(m, _, n, _): chunks = Double(max(m, n))
-            case let .softmax(r, _), let .layerNorm(r, _): chunks = Double(r)
-            default: chunks = Double(max(1, t.op.outputElements / 64))
-            }
+            let chunks = Double(t.op.streamChunks)
             let float = t.dataType.isFloat
             facts.append(TaskFacts(
                 isMAC: g != nil,
@@ -120,5 +113,20 @@ public struct CompiledWorkload: Sendable {
         let laneK = min(Double(lanes), t.reduction)
         let laneM = max(1, (Double(lanes) / laneK).rounded(.down))
         return (Int(t.columns), Int((t.rows / laneM).rounded(.up)), Int((t.reduction / laneK).rounded(.up)))
+    }
+}
+
+extension Operator {
+    /// Pieces a task's output streams out in (rows of a product, output rows of a convolution per
+    /// kernel height, rows of a softmax): the first piece sets when a consumer can start, and a
+    /// FIFO between two tasks holds two pieces.
+    public var streamChunks: Int {
+        switch self {
+        case let .conv2d(_, _, h, _, _, r, _, st, p): return max(1, ((h + 2 * p - r) / st + 1) / max(1, r))
+        case let .transposedConv2d(_, _, h, _, _, _, _, _, _): return max(1, h)
+        case let .matmul(m, _, n, _): return max(m, n)
+        case let .softmax(r, _), let .layerNorm(r, _): return r
+        default: return max(1, outputElements / 64)
+        }
     }
 }

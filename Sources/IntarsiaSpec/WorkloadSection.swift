@@ -101,7 +101,8 @@ enum WorkloadSection {
     }
 
     static let taskKeys = ["name", "op", "inputs", "data_type", "weight_type", "weights", "m", "k", "n", "batch", "channels", "height", "width",
-                           "filters", "kernel", "kernel_h", "kernel_w", "stride", "padding", "window", "factor", "rows", "cols", "elements"]
+                           "filters", "kernel", "kernel_h", "kernel_w", "stride", "padding", "window", "factor", "rows", "cols", "elements",
+                           "heads", "transpose_b"]
 
     static func readTask(_ c: Cursor, defaultType: DataType) throws -> (Task, [Workload.Input]) {
         let m = try c.mapping(allowed: taskKeys)
@@ -199,7 +200,17 @@ enum WorkloadSection {
         } else {
             inputs = [.init("input", .stream)]
         }
-        return (Task(name: name, op: op, dataType: type, weightDataType: weightType), inputs)
+        var heads = 1, transposeB = false
+        if let h = m["heads"] {
+            guard case let .matmul(_, _, n, off) = op, !off else { throw h.error("heads go with a matmul of two activations (weights: false)", value: false) }
+            heads = try h.int(min: 1, max: 1 << 16, what: "a positive integer dividing n")
+            if n % heads != 0 { throw h.error("n = \(n) is not a multiple of the heads", accepted: "a positive integer dividing n") }
+        }
+        if let t = m["transpose_b"] {
+            guard case let .matmul(_, _, _, off) = op, !off else { throw t.error("transpose_b goes with a matmul of two activations (weights: false)", value: false) }
+            transposeB = try t.bool()
+        }
+        return (Task(name: name, op: op, dataType: type, weightDataType: weightType, heads: heads, transposeB: transposeB), inputs)
     }
 
     /// A matrix-vector product needs its whole input vector (barrier); matrix products with

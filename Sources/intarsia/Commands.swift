@@ -392,3 +392,51 @@ struct NAS: ParsableCommand {
         }
     }
 }
+
+struct HLS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a Vitis HLS project (C++, testbench with golden data, Tcl, Makefile) for one design.",
+        discussion: """
+        The design is a spec with knob values (--set, as in 'evaluate'), or a row of a results CSV
+        (--from CSV with --rank N, the N-th best feasible design by --metric, or --id N).
+        Examples:
+          intarsia hls designs/hls/mlp-small.yaml --set template=dataflow -o out/mlp-df
+          intarsia hls designs/intar/mlp-u280.yaml --from results/mlp-u280.csv --rank 1 -o out/mlp-best
+          cd out/mlp-df && make csim && make csim-threaded && make lint
+        A design the model marks infeasible is refused (exit 2) unless --force.
+        """)
+
+    @Argument(help: "Design spec (YAML); reduced sizes come from the workload's size_divisor parameter") var spec: String
+    @Option(name: .shortAndLong, help: "Project directory to write") var output: String
+    @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable); also template=NAME") var sets: [String] = []
+    @Option(name: .customLong("from"), help: "Results CSV written by 'intarsia search' for this spec") var csv: String?
+    @Option(help: "With --from: the N-th best feasible design (1 = best)") var rank: Int?
+    @Option(help: "With --from: the design with this id") var id: Int?
+    @Option(help: "With --rank: the column to rank by (lower is better)") var metric = "latency_cycles"
+    @Flag(help: "Emit even when the model marks the design infeasible") var force = false
+    @Option(help: "Seed of the testbench's random inputs and weights") var seed: UInt64 = 1
+    @Option(help: "Directory of the ap_int/ap_fixed headers the Makefile uses (default: see docs/HLS.md)") var apTypes: String?
+    @Option(name: .customLong("fifo-depth"), help: "Force a dataflow FIFO's depth, stream=depth (repeatable; for experiments)") var fifoDepths: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            if (rank != nil || id != nil) && csv == nil { throw UserError("--rank and --id need --from CSV") }
+            if rank != nil && id != nil { throw UserError("--rank and --id: give one of them") }
+            var o = HLSJob.Options(specPath: spec, output: output)
+            o.sets = sets
+            o.csv = csv
+            o.rank = rank
+            o.id = id
+            o.metric = metric
+            o.force = force
+            o.seed = seed
+            o.apTypes = apTypes
+            for f in fifoDepths {
+                let parts = f.split(separator: "=").map(String.init)
+                guard parts.count == 2, let d = Int(parts[1]), d >= 1 else { throw UserError("--fifo-depth '\(f)': accepted: stream=depth with depth >= 1, e.g. ln1_to_residual2=1") }
+                o.fifoDepthOverrides[parts[0]] = d
+            }
+            print(try HLSJob.run(o).summary, terminator: "")
+        }
+    }
+}

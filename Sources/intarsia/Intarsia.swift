@@ -20,7 +20,7 @@ struct Intarsia: ParsableCommand {
           64  unknown option or missing argument
         Shell completion: scripts/install-completions.sh (or --generate-completion-script bash|zsh|fish)
         """,
-        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, Compare.self, Summary.self, Validate.self, Bench.self, ScheduleCommand.self, NAS.self, List.self, Columns.self])
+        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, HLS.self, Compare.self, Summary.self, Validate.self, Bench.self, ScheduleCommand.self, NAS.self, List.self, Columns.self])
 }
 
 /// Prints a command's error the same way everywhere and exits with its code (2 for bad input).

@@ -1,0 +1,109 @@
+import Foundation
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaHLS
+import IntarsiaReports
+import IntarsiaSearch
+import IntarsiaSpec
+
+/// `intarsia hls`: a Vitis HLS project for one evaluated design.
+public enum HLSJob {
+    public struct Options: Sendable {
+        public var specPath: String
+        public var output: String
+        public var sets: [String] = []
+        /// A results CSV and a row in it: `rank` (1 = best feasible by `metric`) or `id`.
+        public var csv: String?
+        public var rank: Int?
+        public var id: Int?
+        public var metric = "latency_cycles"
+        public var force = false
+        public var seed: UInt64 = 1
+        public var apTypes: String?
+        public var fifoDepthOverrides: [String: Int] = [:]
+        public init(specPath: String, output: String) {
+            self.specPath = specPath
+            self.output = output
+        }
+    }
+
+    public static let toolVersion = "0.6.0"
+
+    /// The knob settings of a results CSV row, as `--set` strings.
+    static func sets(fromCSV path: String, rank: Int?, id: Int?, metric: String) throws -> [String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw UserError("\(path): cannot read the results CSV") }
+        let rows = CSV.parse(text)
+        guard let header = rows.first, header.first == "id", header.contains("template") else {
+            throw UserError("\(path): not a design CSV written by 'intarsia search' (its header does not start with id,template); accepted: docs/CSV.md")
+        }
+        let body = rows.dropFirst().filter { $0.count == header.count }
+        func col(_ name: String) -> Int? { header.firstIndex(of: name) }
+        var row: [String]
+        if let id {
+            guard let r = body.first(where: { $0[0] == String(id) }) else { throw UserError("\(path): no row with id \(id)") }
+            row = r
+        } else {
+            let k = rank ?? 1
+            guard k >= 1 else { throw UserError("--rank \(k): accepted: 1 (the best) or more") }
+            guard let mc = col(metric) else {
+                throw UserError("--metric '\(metric)': not a column of \(path); accepted: \(header.joined(separator: ", "))")
+            }
+            let feasibleCol = col("feasible")
+            var ranked: [(row: [String], value: Double, id: Int)] = []
+            for r in body {
+                if let f = feasibleCol, r[f] != "true" { continue }
+                guard let v = Double(r[mc]) else { continue }
+                ranked.append((r, v, Int(r[0]) ?? 0))
+            }
+            ranked.sort { $0.value != $1.value ? $0.value < $1.value : $0.id < $1.id }
+            guard k <= ranked.count else { throw UserError("--rank \(k): \(path) has \(ranked.count) feasible design(s)") }
+            row = ranked[k - 1].row
+        }
+        guard let tc = col("template"), let t = TemplateKind(rawValue: row[tc]) else { throw UserError("\(path): the row has no known template") }
+        var out = ["template=\(t.rawValue)"]
+        for knob in Knob.knobs(of: t) {
+            if let c = col(knob.rawValue), !row[c].isEmpty { out.append("\(knob.rawValue)=\(row[c])") }
+        }
+        return out
+    }
+
+    public struct Result: Sendable {
+        public var directory: String
+        public var files: [String]
+        public var summary: String
+    }
+
+    public static func run(_ o: Options) throws -> Result {
+        let spec = try DesignSpec.load(path: o.specPath)
+        var sets = o.sets
+        if let csv = o.csv { sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets }
+        let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
+        var recorder = BreakdownRecorder()
+        let evaluation = spec.solvingModel.evaluate(point, recorder: &recorder)
+        if !evaluation.feasible && !o.force {
+            throw UserError("\(o.specPath): the model marks this design infeasible (\(evaluation.violationText(platform: spec.platform, constraints: spec.constraints))); pass --force to emit it anyway")
+        }
+        let program: HLSProgram
+        do { program = try HLSProgram(spec.workload) } catch let e as HLSProgram.Unsupported {
+            throw UserError("\(o.specPath): cannot emit \(spec.workload.name): \(e.description)")
+        }
+        var options = HLSDesign.Options()
+        options.fifoDepthOverrides = o.fifoDepthOverrides
+        let design = HLSDesign(program: program, workload: spec.workload, point: point, platform: spec.platform, evaluation: evaluation,
+                               tasks: recorder.tasks, options: options)
+        let context = ProjectWriter.Context(specFile: o.specPath, workloadName: spec.workload.name, toolVersion: toolVersion, seed: o.seed,
+                                            apTypes: APTypesLocator.resolve(explicit: o.apTypes),
+                                            violations: evaluation.violationText(platform: spec.platform, constraints: spec.constraints))
+        let dir = URL(fileURLWithPath: o.output)
+        let files: [String]
+        do { files = try ProjectWriter.write(design, context: context, to: dir) } catch let e as HLSProgram.Unsupported {
+            throw UserError("\(o.specPath): cannot emit \(spec.workload.name): \(e.description)")
+        }
+        var s = "wrote \(files.count) files to \(o.output): \(spec.workload.name), \(point.template.rawValue) template"
+        s += ", " + Knob.knobs(of: point.template).map { "\($0.rawValue)=\(point.value(of: $0))" }.joined(separator: " ") + "\n"
+        s += "predicted \(String(format: "%.0f", evaluation.latencyCycles)) cycles (\(String(format: "%.4g", evaluation.latencyMs)) ms), dsp \(evaluation.dsp), bram18k \(evaluation.bram18k), uram \(evaluation.uram)"
+        s += evaluation.feasible ? "\n" : "; INFEASIBLE, emitted with --force\n"
+        s += "check it: cd \(o.output) && make csim\n"
+        return Result(directory: o.output, files: files, summary: s)
+    }
+}

@@ -1,0 +1,149 @@
+/// The dataflow template: one process per task under `#pragma HLS DATAFLOW`, `hls::stream`s
+/// between them with the model's depths, load processes at the m_axi inputs, store processes at
+/// the outputs, and a fork process where a tensor has several consumers.
+enum DataflowEmitter {
+    struct Port {
+        var declaration: String
+        var pragma: String
+    }
+
+    /// The top function's m_axi ports, in argument order: inputs per consumer, weights per task,
+    /// outputs per sink (the testbench passes them in the same order).
+    static func ports(_ d: HLSDesign) -> [Port] {
+        let p = d.program
+        var ports: [Port] = []
+        for (i, s) in p.steps.enumerated() where s.inputs.contains(.graphInput) {
+            let n = "in_\(sanitize(s.name))"
+            ports.append(Port(declaration: "const act_t* \(n)", pragma: "#pragma HLS INTERFACE m_axi port=\(n) offset=slave bundle=\(d.inputBundle[i] ?? "gmem0") depth=\(p.graphInputElements)"))
+        }
+        for (i, s) in p.steps.enumerated() where s.hasWeights {
+            let n = "w_\(sanitize(s.name))"
+            ports.append(Port(declaration: "const cfg_\(sanitize(s.name))::w_t* \(n)", pragma: "#pragma HLS INTERFACE m_axi port=\(n) offset=slave bundle=\(d.weightBundle[i] ?? "gmem0") depth=\(s.weightElements)"))
+        }
+        for o in p.sinks {
+            let n = "out_\(sanitize(p.steps[o].name))"
+            ports.append(Port(declaration: "act_t* \(n)", pragma: "#pragma HLS INTERFACE m_axi port=\(n) offset=slave bundle=\(d.outputBundle[o] ?? "gmem0") depth=\(p.steps[o].outputElements)"))
+        }
+        return ports
+    }
+
+    static func top(_ d: HLSDesign) -> String {
+        let p = d.program
+        let ports = ports(d)
+        var processes = ""
+        var declarations = ""
+        var calls = ""
+        func stream(_ name: String, _ depth: Int, _ why: String) {
+            declarations += "    hls::stream<act_t, \(depth)> \(name)(\"\(name)\");  // \(why)\n"
+            declarations += "#pragma HLS STREAM variable=\(name) depth=\(depth)\n"
+        }
+        // Input streams of each task, in operand order, and its output stream.
+        var inputStreams = [[String]](repeating: [], count: p.steps.count)
+        var outputStream = [String](repeating: "", count: p.steps.count)
+        for (i, s) in p.steps.enumerated() {
+            let n = sanitize(s.name)
+            for src in s.inputs {
+                switch src {
+                case .graphInput:
+                    let sn = "input_to_\(n)"
+                    if !inputStreams[i].contains(sn) {
+                        stream(sn, 2, "graph input, loaded from in_\(n)")
+                        calls += "    INTARSIA_PROCESS(intarsia::load_stream<act_t>(in_\(n), \(sn), \(p.graphInputElements)));\n"
+                    }
+                    inputStreams[i].append(sn)
+                case .task(let q):
+                    let e = d.streams.first { $0.producer == q && $0.consumer == i }!
+                    inputStreams[i].append(e.name)
+                case .weights: break
+                }
+            }
+        }
+        for e in d.streams {
+            let why = d.forks.contains(e.producer) && e.depth >= p.steps[e.producer].outputElements
+                ? "fork whose branches meet again: the whole tensor" : "the model's FIFO: two output pieces"
+            stream(e.name, e.depth, why)
+        }
+        for (i, s) in p.steps.enumerated() {
+            let n = sanitize(s.name)
+            if p.sinks.contains(i) {
+                outputStream[i] = "\(n)_to_output"
+                stream(outputStream[i], 2, "to the store process")
+            } else if p.consumers[i].count > 1 {
+                outputStream[i] = "\(n)_out"
+                stream(outputStream[i], 2, "into the fork")
+            } else {
+                outputStream[i] = d.streams.first { $0.producer == i }!.name
+            }
+        }
+        for (i, s) in p.steps.enumerated() {
+            let n = sanitize(s.name)
+            var params = inputStreams[i].enumerated().map { "hls::stream<act_t>& in\($0.offset)" }
+            var args = inputStreams[i]
+            if s.hasWeights {
+                params.append("const cfg_\(n)::w_t* w")
+                args.append("w_\(n)")
+            }
+            params.append("hls::stream<act_t>& out")
+            args.append(outputStream[i])
+            processes += "// \(KernelCalls.describe(s)); stage \(d.stage[i]), \(d.lanes[i]) lane(s)\n"
+            processes += "static void task_\(n)(\(params.joined(separator: ", "))) {\n"
+            processes += body(d, i)
+            processes += "}\n\n"
+            calls += "    INTARSIA_PROCESS(task_\(n)(\(args.joined(separator: ", "))));\n"
+            if p.sinks.contains(i) {
+                calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
+            } else if p.consumers[i].count > 1 {
+                let outs = d.streams.filter { $0.producer == i }
+                processes += "// Fork: \(s.name)'s output to \(outs.count) consumers.\n"
+                processes += "static void fork_\(n)(hls::stream<act_t>& in, \(outs.indices.map { "hls::stream<act_t>& out\($0)" }.joined(separator: ", "))) {\n"
+                processes += "fork_\(n)_loop:\n    for (int i = 0; i < \(s.outputElements); ++i) {\n#pragma HLS PIPELINE II=1\n        const act_t v = in.read();\n"
+                for j in outs.indices { processes += "        out\(j).write(v);\n" }
+                processes += "    }\n}\n\n"
+                calls += "    INTARSIA_PROCESS(fork_\(n)(\(outputStream[i]), \(outs.map(\.name).joined(separator: ", "))));\n"
+            }
+        }
+        var s = "// Dataflow template: one process per task, FIFOs between them, nothing spills off chip.\n"
+        s += "#include \"top.h\"\n#include \"modules.h\"\n\n"
+        s += processes
+        s += "extern \"C\" void \(d.topName)(\(ports.map(\.declaration).joined(separator: ", "))) {\n"
+        for port in ports { s += port.pragma + "\n" }
+        s += "#pragma HLS INTERFACE s_axilite port=return\n#pragma HLS DATAFLOW\n"
+        s += declarations
+        s += "    INTARSIA_DATAFLOW_BEGIN\n" + calls + "    INTARSIA_DATAFLOW_END\n}\n"
+        return s
+    }
+
+    /// A task process: special functions stream (element by element, or row by row); MAC tasks,
+    /// pooling, up-sampling and reparameterisation read their operands whole into local buffers
+    /// (placed as the model places them), compute, and write their output.
+    static func body(_ d: HLSDesign, _ i: Int) -> String {
+        let s = d.program.steps[i]
+        let c = "cfg_\(sanitize(s.name))"
+        switch s.kind {
+        case .activation: return "    intarsia::activation_stream<act_t>(in0, out, \(c)::ELEMENTS, \(c)::FUNCTION);\n"
+        case .add: return "    intarsia::add_stream<act_t>(in0, in1, out, \(c)::ELEMENTS);\n"
+        case .multiply: return "    intarsia::mul_stream<act_t>(in0, in1, out, \(c)::ELEMENTS);\n"
+        case .softmax: return "    intarsia::softmax_stream<\(c)::COLS, act_t>(in0, out, \(c)::ROWS, \(c)::COLS);\n"
+        case .layerNorm: return "    intarsia::layernorm_stream<\(c)::COLS, act_t>(in0, out, \(c)::ROWS, \(c)::COLS);\n"
+        default: break
+        }
+        var b = ""
+        var ins: [String] = []
+        for k in s.inputElements.indices {
+            b += "    static act_t in\(k)_buf[\(c)::IN\(k)_ELEMS];\n"
+            b += KernelCalls.bufferPragmas("in\(k)_buf", partition: d.unroll[i], storage: d.bufferStorage[i], indent: "")
+            ins.append("in\(k)_buf")
+        }
+        if s.hasWeights {
+            b += "    static \(c)::w_t w_buf[\(c)::W_ELEMS];\n"
+            b += KernelCalls.bufferPragmas("w_buf", partition: d.unroll[i], storage: d.bufferStorage[i], indent: "")
+        }
+        b += "    static act_t out_buf[\(c)::OUT_ELEMS];\n"
+        b += KernelCalls.bufferPragmas("out_buf", partition: 1, storage: d.bufferStorage[i], indent: "")
+        for k in s.inputElements.indices { b += "    intarsia::read_whole<act_t>(in\(k), in\(k)_buf, \(c)::IN\(k)_ELEMS);\n" }
+        if s.hasWeights { b += "    intarsia::copy<\(c)::w_t>(w, w_buf, \(c)::W_ELEMS);\n" }
+        b += "    " + KernelCalls.call(d, i, ins: ins, w: "w_buf", out: "out_buf") + "\n"
+        b += "    intarsia::write_whole<act_t>(out_buf, out, \(c)::OUT_ELEMS);\n"
+        return b
+    }
+}

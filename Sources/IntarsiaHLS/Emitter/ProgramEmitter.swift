@@ -1,0 +1,153 @@
+/// The sequential and reconfigurable templates: a static instruction list (stage, unit, loop
+/// bounds, operand sources and destinations) run by compute units whose role switches per
+/// instruction inside one function body. Sequential: one unit with every lane, one task per
+/// stage. Reconfigurable: the model's units and stages (InTAR's schedule). Tensors live in the
+/// on-chip scratchpad or, when the model spills them, in the off-chip activation buffer.
+enum ProgramEmitter {
+    enum Opcode: String, CaseIterable {
+        case gemmWeights = "OP_GEMM_W", gemmActivations = "OP_GEMM_A", conv = "OP_CONV", transposedConv = "OP_TCONV"
+        case pool = "OP_POOL", upsample = "OP_UPSAMPLE", softmax = "OP_SOFTMAX", layerNorm = "OP_LAYERNORM"
+        case add = "OP_ADD", multiply = "OP_MUL", reparameterise = "OP_REPARAM", activation = "OP_ACT"
+    }
+
+    struct Instruction {
+        var step: Int
+        var opcode: Opcode
+        var stage: Int
+        var unit: Int
+        var bounds: [Int]
+        var shift: Int
+        var function: Int
+        var sources: [(location: HLSDesign.Location, offset: Int)]
+        var weightOffset: Int
+        var destination: (location: HLSDesign.Location, offset: Int)
+    }
+
+    static func opcode(_ s: HLSProgram.Step) -> (Opcode, [Int], Int) {
+        switch s.kind {
+        case let .gemm(m, k, n, h, tb): return (s.hasWeights ? .gemmWeights : .gemmActivations, [m, k, n, h, tb ? 1 : 0], 0)
+        case let .conv2d(b, c, h, w, kf, r, q, st, p): return (.conv, [b, c, h, w, kf, r, q, st, p], 0)
+        case let .transposedConv2d(b, c, h, w, kf, r, q, st, p): return (.transposedConv, [b, c, h, w, kf, r, q, st, p], 0)
+        case let .maxPool(c, h, w, win): return (.pool, [c, h, w, win], 0)
+        case let .upsample(c, h, w, f): return (.upsample, [c, h, w, f], 0)
+        case let .softmax(r, c): return (.softmax, [r, c], 0)
+        case let .layerNorm(r, c): return (.layerNorm, [r, c], 0)
+        case let .add(e): return (.add, [e], 0)
+        case let .multiply(e): return (.multiply, [e], 0)
+        case let .reparameterise(e): return (.reparameterise, [e], 0)
+        case let .activation(e, f): return (.activation, [e], KernelCalls.activationCode(f))
+        }
+    }
+
+    /// The instruction list in execution order (by stage, then task order), with units dealt
+    /// within each stage: MAC tasks first, one per unit, then special functions round-robin.
+    static func instructions(_ d: HLSDesign) -> (list: [Instruction], units: Int) {
+        let p = d.program
+        let units = d.point.template == .sequential ? 1 : max(1, d.point.computeUnits)
+        var list: [Instruction] = []
+        for stage in 0..<d.stageCount {
+            let members = p.steps.indices.filter { d.stage[$0] == stage }
+            var next = 0
+            var unitOf: [Int: Int] = [:]
+            for i in members where p.steps[i].isMAC {
+                unitOf[i] = next % units
+                next += 1
+            }
+            for i in members where !p.steps[i].isMAC {
+                unitOf[i] = next % units
+                next += 1
+            }
+            for i in members {
+                let s = p.steps[i]
+                let (op, bounds, fn) = opcode(s)
+                let sources: [(HLSDesign.Location, Int)] = s.inputs.map {
+                    switch $0 {
+                    case .graphInput, .weights: return (.offChip, 0)
+                    case .task(let q): return (d.location[q], d.offset[q])
+                    }
+                }
+                list.append(Instruction(step: i, opcode: op, stage: stage, unit: unitOf[i]!, bounds: bounds, shift: s.requantizeShift,
+                                        function: fn, sources: sources, weightOffset: d.weightOffset[i],
+                                        destination: (d.location[i], d.offset[i])))
+            }
+        }
+        return (list, units)
+    }
+
+    /// Lanes of each unit: the widest unroll among its instructions.
+    static func unitLanes(_ d: HLSDesign, _ list: [Instruction], units: Int) -> [Int] {
+        var lanes = [Int](repeating: 1, count: units)
+        for ins in list { lanes[ins.unit] = max(lanes[ins.unit], d.unroll[ins.step]) }
+        return lanes
+    }
+
+    static func top(_ d: HLSDesign) -> String {
+        let p = d.program
+        let (list, units) = instructions(d)
+        let lanes = unitLanes(d, list, units: units)
+        let used = Set(list.map(\.opcode))
+        let accBits = max(1, p.steps.map(\.accumulatorBits).max() ?? 1)
+        var s = d.point.template == .sequential
+            ? "// Sequential template: one compute unit with every lane runs the tasks one after another;\n// intermediates the scratchpad cannot hold are spilled to the off-chip activation buffer.\n"
+            : "// Reconfigurable template (InTAR style): \(units) compute unit(s) whose roles switch per stage\n// from the static instruction list below (the model's schedule, \(d.stageCount) stage(s)).\n"
+        s += "#include \"top.h\"\n#include \"modules.h\"\n\n"
+        s += "enum opcode { \(Opcode.allCases.enumerated().map { "\($0.element.rawValue) = \($0.offset)" }.joined(separator: ", ")) };\n"
+        s += "enum location { LOC_ON_CHIP = 0, LOC_OFF_CHIP = 1 };\n\n"
+        s += "// One instruction: what a unit computes in a stage. d[] holds the loop bounds (gemm: m k n heads\n"
+        s += "// transpose_b; conv: batch channels height width filters kernel_h kernel_w stride padding; pool:\n"
+        s += "// channels height width window; up-sampling: channels height width factor; softmax / layer norm:\n"
+        s += "// rows cols; element-wise: elements).\n"
+        s += "struct instr_t {\n    int op, stage, unit;\n    int d[9];\n    int shift, function;\n"
+        s += "    int src0_loc, src0_off, src1_loc, src1_off, w_off, dst_loc, dst_off;\n};\n\n"
+        s += "static const int PROGRAM_LENGTH = \(list.count);\n"
+        s += "static const instr_t PROGRAM[PROGRAM_LENGTH] = {\n"
+        func loc(_ l: HLSDesign.Location) -> String { l == .onChip ? "LOC_ON_CHIP" : "LOC_OFF_CHIP" }
+        for ins in list {
+            let b = ins.bounds + [Int](repeating: 0, count: 9 - ins.bounds.count)
+            let s0 = ins.sources.first ?? (.onChip, 0)
+            let s1 = ins.sources.count > 1 ? ins.sources[1] : (.onChip, 0)
+            s += "    {\(ins.opcode.rawValue), \(ins.stage), \(ins.unit), {\(b.map(String.init).joined(separator: ", "))}, \(ins.shift), \(ins.function), "
+            s += "\(loc(s0.location)), \(s0.offset), \(loc(s1.location)), \(s1.offset), \(ins.weightOffset), \(loc(ins.destination.location)), \(ins.destination.offset)},"
+            s += "  // \(p.steps[ins.step].name)\n"
+        }
+        s += "};\n\n"
+        s += "static const int UNIT_LANES[\(units)] = {\(lanes.map(String.init).joined(separator: ", "))};\n\n"
+        s += "// A compute unit: one instance per U; its operands come from the scratchpad or the off-chip\n"
+        s += "// activation buffer as the instruction says, its weights from the weight buffer.\n"
+        s += "template <int U, int LANES>\n"
+        s += "static void compute_unit(const instr_t& ins, act_t* scratch, act_t* dram, const w_t* weights) {\n#pragma HLS INLINE off\n"
+        s += "    act_t* a = (ins.src0_loc == LOC_OFF_CHIP ? dram : scratch) + ins.src0_off;\n"
+        s += "    act_t* b = (ins.src1_loc == LOC_OFF_CHIP ? dram : scratch) + ins.src1_off;\n"
+        s += "    act_t* y = (ins.dst_loc == LOC_OFF_CHIP ? dram : scratch) + ins.dst_off;\n"
+        s += "    const w_t* w = weights + ins.w_off;\n"
+        s += "    const int* d = ins.d;\n"
+        s += "    switch (ins.op) {\n"
+        let cases: [(Opcode, String)] = [
+            (.gemmWeights, "intarsia::gemm<LANES, ACC_W>(a, w, y, d[0], d[1], d[2], 1, false, ins.shift);"),
+            (.gemmActivations, "intarsia::gemm<LANES, ACC_W>(a, b, y, d[0], d[1], d[2], d[3], d[4] != 0, ins.shift);"),
+            (.conv, "intarsia::conv2d<LANES, ACC_W>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
+            (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
+            (.pool, "intarsia::max_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
+            (.upsample, "intarsia::upsample<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
+            (.softmax, "intarsia::softmax<MAX_ROW, act_t>(a, y, d[0], d[1]);"),
+            (.layerNorm, "intarsia::layernorm<MAX_ROW, act_t>(a, y, d[0], d[1]);"),
+            (.add, "intarsia::add_tensors<act_t>(a, b, y, d[0]);"),
+            (.multiply, "intarsia::mul_tensors<act_t>(a, b, y, d[0]);"),
+            (.reparameterise, "intarsia::reparameterise_tensor<act_t>(a, y, d[0]);"),
+            (.activation, "intarsia::activation<act_t>(a, y, d[0], ins.function);"),
+        ]
+        for (op, call) in cases where used.contains(op) { s += "    case \(op.rawValue): \(call) break;\n" }
+        s += "    default: break;\n    }\n}\n\n"
+        s += "extern \"C\" void \(d.topName)(act_t* dram, const w_t* weights) {\n"
+        s += "#pragma HLS INTERFACE m_axi port=dram offset=slave bundle=gmem0 depth=\(d.dramElements)\n"
+        s += "#pragma HLS INTERFACE m_axi port=weights offset=slave bundle=\(max(1, d.platform.mainMemory.channels) > 1 ? "gmem1" : "gmem0") depth=\(d.weightElements)\n"
+        s += "#pragma HLS INTERFACE s_axilite port=return\n"
+        s += "    static act_t scratch[SCRATCH_ELEMS];  // \(d.point.scratchpadKiB) KiB scratchpad in the model\n"
+        s += KernelCalls.bufferPragmas("scratch", partition: lanes.max() ?? 1, storage: d.scratchStorage, indent: "")
+        s += "program:\n    for (int p = 0; p < PROGRAM_LENGTH; ++p) {\n        const instr_t& ins = PROGRAM[p];\n        switch (ins.unit) {\n"
+        for u in 0..<units { s += "        case \(u): compute_unit<\(u), \(lanes[u])>(ins, scratch, dram, weights); break;\n" }
+        s += "        default: break;\n        }\n    }\n}\n"
+        _ = accBits
+        return s
+    }
+}

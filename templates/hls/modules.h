@@ -1,0 +1,331 @@
+// Intarsia HLS module library: the operators of every emitted design, as function templates
+// with the lanes (reduction unroll = array partition factor) and accumulator width as template
+// parameters and the loop bounds as arguments. Copied unchanged into each project's src/.
+//
+// Arithmetic (docs/HLS.md, docs/HLS_NUMERICS.md): values are two's-complement raw integers
+// (ap_int<W>, or the bits of ap_fixed<W,I,AP_RND,AP_SAT>); a MAC accumulates exact products in
+// an ap_int<ACC_W> wide enough for the whole sum, then rounds half up and saturates into the
+// output format (the same as an ap_fixed AP_RND/AP_SAT cast). Non-linear functions are the
+// integer approximations of intarsia_math.h. The Swift reference (IntarsiaHLS.Reference)
+// computes the same bits.
+#pragma once
+#include <ap_int.h>
+#include <ap_fixed.h>
+#include <hls_stream.h>
+#include "intarsia_math.h"
+
+// Dataflow regions: Intarsia's simulation stream model defines these (sequential or one thread
+// per process); for synthesis they are plain calls inside a DATAFLOW region.
+#ifndef INTARSIA_SIM_STREAMS
+#define INTARSIA_DATAFLOW_BEGIN
+#define INTARSIA_PROCESS(call) call
+#define INTARSIA_DATAFLOW_END
+#endif
+
+namespace intarsia {
+
+// ---- raw values of the ap types -------------------------------------------------------------
+template <class T> struct raw_io;
+template <int W> struct raw_io<ap_int<W> > {
+    static const int width = W;
+    static long long get(const ap_int<W>& v) { return v.to_int64(); }
+    static ap_int<W> make(long long r) { return ap_int<W>(r); }
+};
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N> struct raw_io<ap_fixed<W, I, Q, O, N> > {
+    static const int width = W;
+    static long long get(const ap_fixed<W, I, Q, O, N>& v) {
+        ap_int<W> r;
+        r.range(W - 1, 0) = v.range(W - 1, 0);
+        return r.to_int64();
+    }
+    static ap_fixed<W, I, Q, O, N> make(long long r) {
+        ap_fixed<W, I, Q, O, N> v;
+        v.range(W - 1, 0) = ap_int<W>(r).range(W - 1, 0);
+        return v;
+    }
+};
+// Fraction bits: ap_fixed<W,I> has W-I; an ap_int<W> activation is read with W/2 (Intarsia's
+// stated convention for integer formats, NumberFormat in the Swift reference).
+template <class T> struct FRAC_OF;
+template <int W> struct FRAC_OF<ap_int<W> > { static const int value = W / 2; };
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N> struct FRAC_OF<ap_fixed<W, I, Q, O, N> > { static const int value = W - I; };
+
+template <class T> inline long long raw(const T& v) { return raw_io<T>::get(v); }
+template <class T> inline T from_raw(long long r) { return raw_io<T>::make(r); }
+
+// Accumulator to output: round half up by `shift` bits, saturate to the output width.
+template <class O, int ACC_W> inline O narrow(const ap_int<ACC_W>& acc, int shift) {
+    return from_raw<O>(saturate(round_shift(acc.to_int64(), shift), raw_io<O>::width));
+}
+
+// ---- MAC operators --------------------------------------------------------------------------
+// C = A·B per head (see HLSProgram.Kind.gemm): InTAR's loop nest, output columns outside,
+// rows inside, the reduction unrolled over LANES lanes.
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm(const A* a, const B* b, O* c, int m, int k, int n, int heads, bool transpose_b, int shift) {
+    const int nh = n / heads;
+gemm_heads:
+    for (int h = 0; h < heads; ++h) {
+    gemm_cols:
+        for (int j = 0; j < nh; ++j) {
+        gemm_rows:
+            for (int i = 0; i < m; ++i) {
+                ap_int<ACC_W> acc = 0;
+            gemm_k:
+                for (int t0 = 0; t0 < k; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+                gemm_lanes:
+                    for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                        const int t = t0 + l;
+                        if (t < k) {
+                            const long long bv = transpose_b ? raw(b[j * heads * k + h * k + t]) : raw(b[t * n + h * nh + j]);
+                            acc += ap_int<ACC_W>(raw(a[i * heads * k + h * k + t])) * ap_int<ACC_W>(bv);
+                        }
+                    }
+                }
+                c[i * n + h * nh + j] = narrow<O>(acc, shift);
+            }
+        }
+    }
+}
+
+// NCHW convolution, weights [K][C][R][S], zero padding; the C·R·S reduction over LANES lanes.
+template <int LANES, int ACC_W, class A, class B, class O>
+void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
+    const int oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - s) / st + 1;
+    const int terms = ch * r * s;
+conv_out:
+    for (int o = 0; o < batch * kf * oh * ow; ++o) {
+        const int ox = o % ow, oy = (o / ow) % oh, f = (o / (ow * oh)) % kf, b = o / (ow * oh * kf);
+        ap_int<ACC_W> acc = 0;
+    conv_terms:
+        for (int t0 = 0; t0 < terms; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+        conv_lanes:
+            for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                const int t = t0 + l;
+                if (t < terms) {
+                    const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
+                    const int iy = oy * st - pad + dy, ix = ox * st - pad + dx;
+                    if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
+                        acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(w[((f * ch + c) * r + dy) * s + dx]));
+                }
+            }
+        }
+        y[o] = narrow<O>(acc, shift);
+    }
+}
+
+// Transposed convolution as a gather: each output sums the inputs that scatter onto it
+// (weights [C][K][R][S]); the same sums as the input-stationary scatter, in any order.
+template <int LANES, int ACC_W, class A, class B, class O>
+void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
+    const int oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + s;
+    const int terms = ch * r * s;
+tconv_out:
+    for (int o = 0; o < batch * kf * oh * ow; ++o) {
+        const int ox = o % ow, oy = (o / ow) % oh, f = (o / (ow * oh)) % kf, b = o / (ow * oh * kf);
+        ap_int<ACC_W> acc = 0;
+    tconv_terms:
+        for (int t0 = 0; t0 < terms; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+        tconv_lanes:
+            for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                const int t = t0 + l;
+                if (t < terms) {
+                    const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
+                    const int py = oy + pad - dy, px = ox + pad - dx;
+                    if (py >= 0 && px >= 0 && py % st == 0 && px % st == 0 && py / st < hh && px / st < ww)
+                        acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + py / st) * ww + px / st])) *
+                               ap_int<ACC_W>(raw(w[((c * kf + f) * r + dy) * s + dx]));
+                }
+            }
+        }
+        y[o] = narrow<O>(acc, shift);
+    }
+}
+
+// ---- special-function operators ------------------------------------------------------------
+template <class T> void max_pool(const T* x, T* y, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win;
+pool_out:
+    for (int o = 0; o < ch * oh * ow; ++o) {
+        const int ox = o % ow, oy = (o / ow) % oh, c = o / (ow * oh);
+        long long best = raw(x[(c * hh + oy * win) * ww + ox * win]);
+    pool_win:
+        for (int d = 1; d < win * win; ++d) {
+#pragma HLS PIPELINE II=1
+            const long long v = raw(x[(c * hh + oy * win + d / win) * ww + ox * win + d % win]);
+            if (v > best) best = v;
+        }
+        y[o] = from_raw<T>(best);
+    }
+}
+
+template <class T> void upsample(const T* x, T* y, int ch, int hh, int ww, int f) {
+    const int oh = hh * f, ow = ww * f;
+up_out:
+    for (int o = 0; o < ch * oh * ow; ++o) {
+#pragma HLS PIPELINE II=1
+        const int ox = o % ow, oy = (o / ow) % oh, c = o / (ow * oh);
+        y[o] = x[(c * hh + oy / f) * ww + ox / f];
+    }
+}
+
+// Row-wise softmax / layer norm through a row buffer of MAX_COLS (the emitter's bound).
+template <int MAX_COLS, class T> void softmax(const T* x, T* y, int rows, int cols) {
+    long long in[MAX_COLS], out[MAX_COLS];
+softmax_rows:
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) in[c] = raw(x[r * cols + c]);
+        softmax_row(in, out, cols, FRAC_OF<T>::value, raw_io<T>::width);
+        for (int c = 0; c < cols; ++c) y[r * cols + c] = from_raw<T>(out[c]);
+    }
+}
+
+template <int MAX_COLS, class T> void layernorm(const T* x, T* y, int rows, int cols) {
+    long long in[MAX_COLS], out[MAX_COLS];
+layernorm_rows:
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) in[c] = raw(x[r * cols + c]);
+        layernorm_row(in, out, cols, FRAC_OF<T>::value, raw_io<T>::width);
+        for (int c = 0; c < cols; ++c) y[r * cols + c] = from_raw<T>(out[c]);
+    }
+}
+
+enum activation_kind { ACT_RELU = 0, ACT_SILU = 1, ACT_GELU = 2, ACT_SIGMOID = 3, ACT_EXP = 4 };
+
+template <class T> inline T activate(int kind, const T& v) {
+    const int F = FRAC_OF<T>::value, W = raw_io<T>::width;
+    const long long x = raw(v);
+    long long r = x;
+    switch (kind) {
+    case ACT_RELU: r = x > 0 ? x : 0; break;
+    case ACT_SILU: r = silu(x, F, W); break;
+    case ACT_GELU: r = gelu(x, F, W); break;
+    case ACT_SIGMOID: r = saturate(round_shift(sigmoid_q16(x, F), 16 - F), W); break;
+    default: r = saturate(round_shift(exp_q16(x, F), 16 - F), W); break;
+    }
+    return from_raw<T>(r);
+}
+
+template <class T> inline T add(const T& a, const T& b) { return from_raw<T>(saturate(raw(a) + raw(b), raw_io<T>::width)); }
+template <class T> inline T mul(const T& a, const T& b) {
+    return from_raw<T>(saturate(round_shift(raw(a) * raw(b), FRAC_OF<T>::value), raw_io<T>::width));
+}
+// z = mu + e^(logvar/2)·eps for element `index` (eps: intarsia_math.h's stated hash).
+template <class T> inline T reparam(const T& mu, const T& logvar, int index) {
+    return from_raw<T>(reparameterise(raw(mu), raw(logvar), index, FRAC_OF<T>::value, raw_io<T>::width));
+}
+
+template <class T> void activation(const T* x, T* y, int n, int kind) {
+act_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        y[i] = activate<T>(kind, x[i]);
+    }
+}
+template <class T> void add_tensors(const T* a, const T* b, T* y, int n) {
+add_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        y[i] = add<T>(a[i], b[i]);
+    }
+}
+template <class T> void mul_tensors(const T* a, const T* b, T* y, int n) {
+mul_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        y[i] = mul<T>(a[i], b[i]);
+    }
+}
+template <class T> void reparameterise_tensor(const T* x, T* y, int n) {
+reparam_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        y[i] = reparam<T>(x[i], x[n + i], i);
+    }
+}
+
+// ---- streams (dataflow template) ------------------------------------------------------------
+template <class T> void load_stream(const T* src, hls::stream<T>& out, int n) {
+load_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        out.write(src[i]);
+    }
+}
+template <class T> void store_stream(hls::stream<T>& in, T* dst, int n) {
+store_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        dst[i] = in.read();
+    }
+}
+template <class T> void read_whole(hls::stream<T>& in, T* buf, int n) {
+read_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        buf[i] = in.read();
+    }
+}
+template <class T> void write_whole(const T* buf, hls::stream<T>& out, int n) {
+write_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        out.write(buf[i]);
+    }
+}
+template <class T> void copy(const T* src, T* dst, int n) {
+copy_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        dst[i] = src[i];
+    }
+}
+// Element-streaming special functions: one element in, one out, no buffering.
+template <class T> void activation_stream(hls::stream<T>& in, hls::stream<T>& out, int n, int kind) {
+act_stream_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        out.write(activate<T>(kind, in.read()));
+    }
+}
+template <class T> void add_stream(hls::stream<T>& a, hls::stream<T>& b, hls::stream<T>& out, int n) {
+add_stream_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        out.write(add<T>(a.read(), b.read()));
+    }
+}
+template <class T> void mul_stream(hls::stream<T>& a, hls::stream<T>& b, hls::stream<T>& out, int n) {
+mul_stream_loop:
+    for (int i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II=1
+        out.write(mul<T>(a.read(), b.read()));
+    }
+}
+// Row-streaming softmax / layer norm: a row in, the row out.
+template <int MAX_COLS, class T> void softmax_stream(hls::stream<T>& in, hls::stream<T>& out, int rows, int cols) {
+    T row[MAX_COLS];
+softmax_stream_rows:
+    for (int r = 0; r < rows; ++r) {
+        read_whole<T>(in, row, cols);
+        softmax<MAX_COLS, T>(row, row, 1, cols);
+        write_whole<T>(row, out, cols);
+    }
+}
+template <int MAX_COLS, class T> void layernorm_stream(hls::stream<T>& in, hls::stream<T>& out, int rows, int cols) {
+    T row[MAX_COLS];
+layernorm_stream_rows:
+    for (int r = 0; r < rows; ++r) {
+        read_whole<T>(in, row, cols);
+        layernorm<MAX_COLS, T>(row, row, 1, cols);
+        write_whole<T>(row, out, cols);
+    }
+}
+
+} // namespace intarsia
