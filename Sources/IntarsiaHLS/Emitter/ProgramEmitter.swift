@@ -120,7 +120,7 @@ enum ProgramEmitter {
         s += "    act_t* b = (ins.src1_loc == LOC_OFF_CHIP ? dram : scratch) + ins.src1_off;\n"
         s += "    act_t* y = (ins.dst_loc == LOC_OFF_CHIP ? dram : scratch) + ins.dst_off;\n"
         s += "    const w_t* w = weights + ins.w_off;\n"
-        s += "    const int* d = ins.d;\n"
+        s += "    const int* d = ins.d;\n    (void)a; (void)b; (void)w;  // not every opcode reads every operand\n"
         s += "    switch (ins.op) {\n"
         let cases: [(Opcode, String)] = [
             (.gemmWeights, "intarsia::gemm<LANES, ACC_W>(a, w, y, d[0], d[1], d[2], 1, false, ins.shift);"),

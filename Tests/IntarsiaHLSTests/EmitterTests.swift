@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaSpec
+@testable import IntarsiaDriver
+@testable import IntarsiaHLS
+
+/// Emitted fragments of small designs, checked against values worked out from the workload and
+/// the design point (not pasted from the emitter's output).
+struct EmitterTests {
+    static func spec(_ name: String) -> String { Toolchain.root.appendingPathComponent("designs/hls/\(name)-small.yaml").path }
+
+    /// Emits a project and returns its files by path.
+    static func emit(_ kernel: String, _ sets: [String], force: Bool = false, overrides: [String: Int] = [:]) throws -> (URL, [String: String]) {
+        let dir = try Toolchain.scratch("\(kernel)-emit")
+        var o = HLSJob.Options(specPath: spec(kernel), output: dir.path)
+        o.sets = sets
+        o.force = force
+        o.apTypes = Toolchain.apTypes.path
+        o.fifoDepthOverrides = overrides
+        let r = try HLSJob.run(o)
+        var files: [String: String] = [:]
+        for f in r.files { files[f] = try String(contentsOf: dir.appendingPathComponent(f), encoding: .utf8) }
+        return (dir, files)
+    }
+
+    @Test func dataflowTopCarriesInterfacesStreamsAndLanes() throws {
+        // MLP at size_divisor 16: 16 → 64 → 128 → 16, int16, 16 lanes in the spec.
+        let (_, f) = try Self.emit("mlp", ["template=dataflow"])
+        let top = try #require(f["src/top.cpp"])
+        #expect(top.contains("#pragma HLS DATAFLOW"))
+        #expect(top.contains("#pragma HLS INTERFACE s_axilite port=return"))
+        // Weights of fc2: 64 × 128 = 8192 elements on their own m_axi port.
+        #expect(top.contains("#pragma HLS INTERFACE m_axi port=w_fc2 offset=slave bundle=gmem"))
+        #expect(top.contains("depth=8192"))
+        // fc1 (1 × 64 outputs, 64 pieces) to relu1: the model's FIFO holds two pieces = 2 elements.
+        #expect(top.contains("hls::stream<act_t, 2> fc1_to_relu1(\"fc1_to_relu1\");"))
+        #expect(top.contains("#pragma HLS STREAM variable=fc1_to_relu1 depth=2"))
+        // relu3 is the sink: stored to out_relu3 (16 elements).
+        #expect(top.contains("intarsia::store_stream<act_t>(relu3_to_output, out_relu3, 16)"))
+        let params = try #require(f["src/params.h"])
+        #expect(params.contains("typedef ap_int<16> act_t;"))
+        // fc3 reduces over 128 terms: accumulator 16 + 16 + 7 bits, requantised by 8.
+        #expect(params.contains("struct cfg_fc3 {\n    static const int M = 1;\n    static const int K = 128;\n    static const int N = 16;"))
+        #expect(params.contains("static const int ACC_W = 39;"))
+        #expect(params.contains("static const int SHIFT = 8;"))
+        // The lanes' reduction unroll: the gemm loop nest is unrolled by cfg::LANES with the
+        // buffers partitioned cyclically by the same factor.
+        #expect(top.contains("#pragma HLS ARRAY_PARTITION variable=in0_buf cyclic factor="))
+        #expect(f["src/modules.h"]!.contains("#pragma HLS UNROLL"))
+    }
+
+    @Test func reconfigurableInstructionListFollowsTheModelsSchedule() throws {
+        let (_, f) = try Self.emit("self-attention", ["template=reconfigurable"])
+        let top = try #require(f["src/top.cpp"])
+        // Self-attention at size_divisor 16: L = 16, d = 64, int16 (shift 8).
+        #expect(top.contains("{OP_GEMM_W, 0, 0, {16, 64, 64, 1, 0, 0, 0, 0, 0}, 8, 0, LOC_OFF_CHIP, 0,"))  // q_proj reads the input at 0
+        // Q·Kᵀ: 16 × 64 × 16, one head, B transposed; softmax over 16 rows of 16.
+        #expect(top.contains("{16, 64, 16, 1, 1, 0, 0, 0, 0}, 8, 0, LOC_ON_CHIP"))
+        #expect(top.contains("{OP_SOFTMAX,"))
+        #expect(top.contains("{16, 16, 0, 0, 0, 0, 0, 0, 0}"))
+        #expect(top.contains("template <int U, int LANES>\nstatic void compute_unit(const instr_t& ins"))
+        #expect(top.contains("case 1: compute_unit<1,"))  // two units in the spec
+        // Every instruction's stage is the model's stage of its task.
+        let spec = try DesignSpec.load(path: Self.spec("self-attention"))
+        let p = try EvaluateJob.point(spec: spec, template: nil, sets: ["template=reconfigurable"])
+        var rec = BreakdownRecorder()
+        _ = spec.solvingModel.evaluate(p, recorder: &rec)
+        for t in rec.tasks {
+            let line = try #require(top.split(separator: "\n").first { $0.hasSuffix("// \(t.task)") }, "no instruction for \(t.task)")
+            let stage = line.split(separator: ",")[1].trimmingCharacters(in: .whitespaces)
+            #expect(stage == String(t.stage), "\(t.task): stage \(stage), the model says \(t.stage)")
+        }
+    }
+
+    @Test func vendorScriptsNameThePartClockTopAndEveryFile() throws {
+        for t in TemplateKind.allCases {
+            let (_, f) = try Self.emit("gating", ["template=\(t.rawValue)"])
+            let tcl = try #require(f["run_hls.tcl"]), cfg = try #require(f["hls_config.cfg"])
+            // U280: xcu280-fsvh2892-2L-e at 300 MHz (3.333 ns).
+            #expect(tcl.contains("set_part {xcu280-fsvh2892-2L-e}") && cfg.contains("part=xcu280-fsvh2892-2L-e"))
+            #expect(tcl.contains("create_clock -period 3.333") && cfg.contains("clock=3.333ns"))
+            #expect(tcl.contains("set_top intarsia_top") && cfg.contains("syn.top=intarsia_top"))
+            for path in f.keys where path.hasPrefix("src/") {
+                #expect(tcl.contains("add_files \(path)") && cfg.contains("syn.file=\(path)"), "\(path) missing from the vendor scripts")
+            }
+            #expect(tcl.contains("add_files -tb tb/tb_top.cpp") && tcl.contains("add_files -tb tb/data"))
+            #expect(cfg.contains("tb.file=tb/tb_top.cpp") && cfg.contains("tb.file=tb/data"))
+            // The open ap headers are for g++ only: no include path to them for the vendor tools.
+            for text in [tcl, cfg] { #expect(!text.contains("ap_types") && !text.contains("-isystem") && !text.contains("sim/")) }
+            for (path, text) in f where path.hasPrefix("src/") { #expect(!text.contains("ap_types"), "\(path) names the ap_types directory") }
+            #expect(f["Makefile"]!.contains("-isystem $(AP_TYPES)"))
+        }
+    }
+
+    @Test func infeasibleDesignsAreRefusedUnlessForced() throws {
+        // 1,048,576 lanes need far more DSPs than a U280 has.
+        do {
+            _ = try Self.emit("mlp", ["template=sequential", "lanes=1048576"])
+            Issue.record("an infeasible design was emitted")
+        } catch {
+            #expect("\(error)".contains("infeasible") && "\(error)".contains("dsp") && "\(error)".contains("--force"))
+        }
+        let (_, f) = try Self.emit("mlp", ["template=sequential", "lanes=1048576"], force: true)
+        #expect(f["README.md"]!.contains("no (emitted with --force)"))
+        #expect(f["design.json"]!.contains("\"feasible\" : false"))
+    }
+
+    @Test func designJSONRecordsThePointAndAStableHash() throws {
+        let (_, a) = try Self.emit("vae", ["template=sequential"])
+        let (_, b) = try Self.emit("vae", ["template=sequential"])
+        struct Record: Decodable {
+            var design: [String: String]
+            var part: String
+            var contentHash: String
+            var tasks: [Task]
+            struct Task: Decodable { var name: String; var location: String }
+        }
+        let ra = try JSONDecoder().decode(Record.self, from: Data(a["design.json"]!.utf8))
+        let rb = try JSONDecoder().decode(Record.self, from: Data(b["design.json"]!.utf8))
+        #expect(ra.design["template"] == "sequential" && ra.design["lanes"] == "16" && ra.part == "xcu280-fsvh2892-2L-e")
+        #expect(ra.contentHash == rb.contentHash && ra.contentHash.count == 16)
+        #expect(ra.tasks.map(\.name) == ["enc1", "enc1_relu", "enc2", "enc2_relu", "reparam", "dec1", "dec2", "dec2_relu"])
+        #expect(ra.tasks.last?.location == "off_chip")  // the output
+    }
+
+    @Test func spilledTensorsLiveOffChip() throws {
+        // With no scratchpad every tensor that crosses a stage boundary is spilled (spill: overflow).
+        let (_, f) = try Self.emit("self-attention", ["template=sequential", "scratchpad_kib=0"])
+        let top = try #require(f["src/top.cpp"])
+        let qk = try #require(top.split(separator: "\n").first { $0.hasSuffix("// qk") })
+        #expect(qk.contains("LOC_OFF_CHIP"), "qk should read spilled Q and K: \(qk)")
+    }
+
+    @Test func fromAResultsCSVRow() throws {
+        let dir = try Toolchain.scratch("csv")
+        let csv = dir.appendingPathComponent("r.csv")
+        try """
+        id,template,lanes,allocation,compute_units,scratchpad_kib,weight_load,flatten_loops,word_bits,spill,pipelined,matvec,stream_elements,latency_cycles,feasible
+        0,dataflow,16,proportional,,,double_buffered,true,512,,true,auto,0,900,true
+        1,reconfigurable,32,,3,64,double_buffered,true,512,overflow,true,auto,0,500,true
+        2,sequential,64,,,64,double_buffered,true,512,overflow,true,,,100,false
+
+        """.write(to: csv, atomically: true, encoding: .utf8)
+        let best = try HLSJob.sets(fromCSV: csv.path, rank: 1, id: nil, metric: "latency_cycles")
+        #expect(best.contains("template=reconfigurable") && best.contains("lanes=32") && best.contains("compute_units=3"))
+        let byID = try HLSJob.sets(fromCSV: csv.path, rank: nil, id: 0, metric: "latency_cycles")
+        #expect(byID.contains("template=dataflow") && byID.contains("lanes=16"))
+        #expect(throws: UserError.self) { try HLSJob.sets(fromCSV: csv.path, rank: 3, id: nil, metric: "latency_cycles") }
+    }
+}
