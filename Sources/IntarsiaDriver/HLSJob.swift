@@ -21,6 +21,9 @@ public enum HLSJob {
         public var seed: UInt64 = 1
         public var apTypes: String?
         public var fifoDepthOverrides: [String: Int] = [:]
+        /// Built-in workload parameters to change (`size_divisor`, `sequence_length`).
+        public var parameters: [String: Int] = [:]
+        public var golden: Golden = .auto
         public init(specPath: String, output: String) {
             self.specPath = specPath
             self.output = output
@@ -28,6 +31,19 @@ public enum HLSJob {
     }
 
     public static let toolVersion = "0.6.0"
+
+    /// Whether the testbench data (inputs, weights, golden outputs) is computed and written.
+    public enum Golden: String, Sendable, CaseIterable {
+        /// When the reference stays small: at most `autoMACLimit` MACs and `autoElementLimit`
+        /// data elements (reduced sizes for C simulation); a full-size design is emitted for
+        /// synthesis without it.
+        case auto
+        case always
+        case never
+        public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+    }
+    public static let autoMACLimit = 200_000_000
+    public static let autoElementLimit = 20_000_000
 
     /// The knob settings of a results CSV row, as `--set` strings.
     static func sets(fromCSV path: String, rank: Int?, id: Int?, metric: String) throws -> [String] {
@@ -74,7 +90,8 @@ public enum HLSJob {
     }
 
     public static func run(_ o: Options) throws -> Result {
-        let spec = try DesignSpec.load(path: o.specPath)
+        var spec = try DesignSpec.load(path: o.specPath)
+        if !o.parameters.isEmpty { spec = try spec.withParameters(o.parameters) }
         var sets = o.sets
         if let csv = o.csv { sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets }
         let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
@@ -91,9 +108,14 @@ public enum HLSJob {
         options.fifoDepthOverrides = o.fifoDepthOverrides
         let design = HLSDesign(program: program, workload: spec.workload, point: point, platform: spec.platform, evaluation: evaluation,
                                tasks: recorder.tasks, options: options)
-        let context = ProjectWriter.Context(specFile: o.specPath, workloadName: spec.workload.name, toolVersion: toolVersion, seed: o.seed,
+        let dataElements = program.graphInputElements + program.steps.reduce(0) { $0 + $1.weightElements }
+            + program.sinks.reduce(0) { $0 + program.steps[$1].outputElements }
+        let macs = spec.workload.tasks.reduce(0) { $0 + $1.op.macs }
+        let withData = o.golden == .always || (o.golden == .auto && macs <= autoMACLimit && dataElements <= autoElementLimit)
+        var context = ProjectWriter.Context(specFile: o.specPath, workloadName: spec.workload.name, toolVersion: toolVersion, seed: o.seed,
                                             apTypes: APTypesLocator.resolve(explicit: o.apTypes),
                                             violations: evaluation.violationText(platform: spec.platform, constraints: spec.constraints))
+        context.goldenData = withData
         let dir = URL(fileURLWithPath: o.output)
         let files: [String]
         do { files = try ProjectWriter.write(design, context: context, to: dir) } catch let e as HLSProgram.Unsupported {
@@ -103,7 +125,11 @@ public enum HLSJob {
         s += ", " + Knob.knobs(of: point.template).map { "\($0.rawValue)=\(point.value(of: $0))" }.joined(separator: " ") + "\n"
         s += "predicted \(String(format: "%.0f", evaluation.latencyCycles)) cycles (\(String(format: "%.4g", evaluation.latencyMs)) ms), dsp \(evaluation.dsp), bram18k \(evaluation.bram18k), uram \(evaluation.uram)"
         s += evaluation.feasible ? "\n" : "; INFEASIBLE, emitted with --force\n"
-        s += "check it: cd \(o.output) && make csim\n"
+        if withData {
+            s += "check it: cd \(o.output) && make csim\n"
+        } else {
+            s += "no testbench data (\(macs) MACs, \(dataElements) data elements: a full-size design for synthesis); emit at reduced sizes (size_divisor) for C simulation, or pass --golden always\n"
+        }
         return Result(directory: o.output, files: files, summary: s)
     }
 }

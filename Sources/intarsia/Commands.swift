@@ -417,6 +417,8 @@ struct HLS: ParsableCommand {
     @Option(help: "Seed of the testbench's random inputs and weights") var seed: UInt64 = 1
     @Option(help: "Directory of the ap_int/ap_fixed headers the Makefile uses (default: see docs/HLS.md)") var apTypes: String?
     @Option(name: .customLong("fifo-depth"), help: "Force a dataflow FIFO's depth, stream=depth (repeatable; for experiments)") var fifoDepths: [String] = []
+    @Option(name: .customLong("param"), help: "Built-in workload parameter, key=value (repeatable), e.g. size_divisor=16") var params: [String] = []
+    @Option(help: "Testbench data from the Swift reference: auto (reduced sizes only), always or never") var golden = "auto"
 
     func run() throws {
         try reportingErrors {
@@ -431,6 +433,13 @@ struct HLS: ParsableCommand {
             o.force = force
             o.seed = seed
             o.apTypes = apTypes
+            guard let g = HLSJob.Golden(rawValue: golden) else { throw UserError("--golden '\(golden)': accepted: \(HLSJob.Golden.acceptedNames)") }
+            o.golden = g
+            for p in params {
+                let parts = p.split(separator: "=").map(String.init)
+                guard parts.count == 2, let v = Int(parts[1]) else { throw UserError("--param '\(p)': expected key=value with an integer value, e.g. size_divisor=16") }
+                o.parameters[parts[0]] = v
+            }
             for f in fifoDepths {
                 let parts = f.split(separator: "=").map(String.init)
                 guard parts.count == 2, let d = Int(parts[1]), d >= 1 else { throw UserError("--fifo-depth '\(f)': accepted: stream=depth with depth >= 1, e.g. ln1_to_residual2=1") }

@@ -114,8 +114,9 @@ enum DataflowEmitter {
     }
 
     /// A task process: special functions stream (element by element, or row by row); MAC tasks,
-    /// pooling, up-sampling and reparameterisation read their operands whole into local buffers
-    /// (placed as the model places them), compute, and write their output.
+    /// pooling, up-sampling and reparameterisation read their activation operands whole into
+    /// local buffers (placed as the model places them), read weights column by column from their
+    /// m_axi port, compute, and write their output.
     static func body(_ d: HLSDesign, _ i: Int) -> String {
         let s = d.program.steps[i]
         let c = "cfg_\(sanitize(s.name))"
@@ -134,15 +135,11 @@ enum DataflowEmitter {
             b += KernelCalls.bufferPragmas("in\(k)_buf", partition: d.unroll[i], storage: d.bufferStorage[i], indent: "")
             ins.append("in\(k)_buf")
         }
-        if s.hasWeights {
-            b += "    static \(c)::w_t w_buf[\(c)::W_ELEMS];\n"
-            b += KernelCalls.bufferPragmas("w_buf", partition: d.unroll[i], storage: d.bufferStorage[i], indent: "")
-        }
         b += "    static act_t out_buf[\(c)::OUT_ELEMS];\n"
         b += KernelCalls.bufferPragmas("out_buf", partition: 1, storage: d.bufferStorage[i], indent: "")
         for k in s.inputElements.indices { b += "    intarsia::read_whole<act_t>(in\(k), in\(k)_buf, \(c)::IN\(k)_ELEMS);\n" }
-        if s.hasWeights { b += "    intarsia::copy<\(c)::w_t>(w, w_buf, \(c)::W_ELEMS);\n" }
-        b += "    " + KernelCalls.call(d, i, ins: ins, w: "w_buf", out: "out_buf") + "\n"
+        // Weights stay off chip: the module reads one column (or filter) at a time in a burst.
+        b += "    " + KernelCalls.call(d, i, ins: ins, w: "w", out: "out_buf") + "\n"
         b += "    intarsia::write_whole<act_t>(out_buf, out, \(c)::OUT_ELEMS);\n"
         return b
     }

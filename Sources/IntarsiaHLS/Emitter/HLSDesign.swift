@@ -177,8 +177,7 @@ public struct HLSDesign: Sendable {
         weightOffset = wOff
         weightElements = max(1, wTotal)
         bufferStorage = program.steps.map { s in
-            Storage.of(bytes: tensorBytes(s.inputElements.reduce(0, +) + s.outputElements) + Double(s.weightElements * s.weightFormat.bits) / 8,
-                       uramAvailable: uramAvailable)
+            Storage.of(bytes: tensorBytes(max(s.inputElements.max() ?? 0, s.outputElements)), uramAvailable: uramAvailable)
         }
         scratchStorage = Storage.of(bytes: tensorBytes(scratchElements), uramAvailable: uramAvailable)
 

@@ -19,7 +19,7 @@ enum KernelCalls {
         }
         f += [("LANES", d.unroll[i]), ("ACC_W", max(1, s.accumulatorBits)), ("SHIFT", s.requantizeShift), ("STAGE", d.stage[i])]
         f += s.inputElements.enumerated().map { ("IN\($0.offset)_ELEMS", $0.element) }
-        if s.hasWeights { f.append(("W_ELEMS", s.weightElements)) }
+        if s.hasWeights { f += [("W_ELEMS", s.weightElements), ("W_TERMS", weightTerms(s))] }
         f.append(("OUT_ELEMS", s.outputElements))
         var out = "// \(s.name): \(describe(s)); \(d.lanes[i]) lane(s) in the model"
         if s.isMAC { out += ", accumulator \(s.accumulatorBits) bits, output = saturate(round_half_up(acc >> \(s.requantizeShift)))" }
@@ -27,6 +27,16 @@ enum KernelCalls {
         for (k, v) in f { out += "    static const int \(k) = \(v);\n" }
         if s.hasWeights { out += "    typedef \(s.weightFormat.cppType) w_t;\n" }
         return out + "};\n"
+    }
+
+    /// Weights one output column (GEMM) or one filter (convolutions) reads: the local weight
+    /// buffer's size.
+    static func weightTerms(_ s: HLSProgram.Step) -> Int {
+        switch s.kind {
+        case let .gemm(_, k, _, _, _): return k
+        case let .conv2d(_, c, _, _, _, r, q, _, _), let .transposedConv2d(_, c, _, _, _, r, q, _, _): return c * r * q
+        default: return 0
+        }
     }
 
     static func activationCode(_ f: HLSProgram.Activation) -> Int {
@@ -72,12 +82,14 @@ enum KernelCalls {
         let t = "act_t"
         switch s.kind {
         case .gemm:
-            let b = s.hasWeights ? (w ?? "") : ins[1]
-            return "intarsia::gemm<\(c)::LANES, \(c)::ACC_W>(\(ins[0]), \(b), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::HEADS, \(c)::TRANSPOSE_B != 0, \(c)::SHIFT);"
+            if s.hasWeights {
+                return "intarsia::gemm_weights<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS>(\(ins[0]), \(w ?? ""), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT);"
+            }
+            return "intarsia::gemm<\(c)::LANES, \(c)::ACC_W>(\(ins[0]), \(ins[1]), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::HEADS, \(c)::TRANSPOSE_B != 0, \(c)::SHIFT);"
         case .conv2d, .transposedConv2d:
             let fn: String
             if case .conv2d = s.kind { fn = "conv2d" } else { fn = "transposed_conv2d" }
-            return "intarsia::\(fn)<\(c)::LANES, \(c)::ACC_W>(\(ins[0]), \(w ?? ""), \(out), \(c)::BATCH, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FILTERS, \(c)::KERNEL_H, \(c)::KERNEL_W, \(c)::STRIDE, \(c)::PADDING, \(c)::SHIFT);"
+            return "intarsia::\(fn)<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS>(\(ins[0]), \(w ?? ""), \(out), \(c)::BATCH, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FILTERS, \(c)::KERNEL_H, \(c)::KERNEL_W, \(c)::STRIDE, \(c)::PADDING, \(c)::SHIFT);"
         case .maxPool: return "intarsia::max_pool<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);"
         case .upsample: return "intarsia::upsample<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FACTOR);"
         case .softmax: return "intarsia::softmax<MAX_ROW, \(t)>(\(ins[0]), \(out), \(c)::ROWS, \(c)::COLS);"

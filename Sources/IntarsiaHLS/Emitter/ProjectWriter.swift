@@ -15,6 +15,8 @@ public enum ProjectWriter {
         public var apTypes: String
         /// The broken constraints of an infeasible design (emitted with --force), else empty.
         public var violations: String
+        /// Whether tb/data (inputs, weights and golden outputs from the Swift reference) is written.
+        public var goldenData = true
         public init(specFile: String, workloadName: String, toolVersion: String, seed: UInt64 = 1, apTypes: String, violations: String = "") {
             self.violations = violations
             self.specFile = specFile
@@ -34,17 +36,21 @@ public enum ProjectWriter {
                 throw HLSProgram.Unsupported(description: "the \(d.point.template.rawValue) template keeps one weight buffer of one format; this workload's weights use \(formats.map(\.description).sorted().joined(separator: ", ")) (accepted: one weight format, or the dataflow template)")
             }
         }
-        let data = Reference.randomData(p, seed: c.seed)
-        let outputs = Reference.run(p, data)
         var f: [String: String] = [:]
         for lib in EmbeddedLibrary.files { f[lib.destination] = lib.contents + "\n" }
         f["src/params.h"] = params(d, c)
         f["src/top.h"] = topHeader(d)
         f["src/top.cpp"] = d.point.template == .dataflow ? DataflowEmitter.top(d) : ProgramEmitter.top(d)
         f["tb/tb_top.cpp"] = Testbench.source(d)
-        f["tb/data/input.dat"] = lines(data.input)
-        for (i, s) in p.steps.enumerated() where s.hasWeights { f["tb/data/w_\(sanitize(s.name)).dat"] = lines(data.weights[i]) }
-        for o in p.sinks { f["tb/data/expected_\(sanitize(p.steps[o].name)).dat"] = lines(outputs[o]) }
+        if c.goldenData {
+            let data = Reference.randomData(p, seed: c.seed)
+            let outputs = Reference.run(p, data)
+            f["tb/data/input.dat"] = lines(data.input)
+            for (i, s) in p.steps.enumerated() where s.hasWeights { f["tb/data/w_\(sanitize(s.name)).dat"] = lines(Reference.offChipLayout(s, data.weights[i])) }
+            for o in p.sinks { f["tb/data/expected_\(sanitize(p.steps[o].name)).dat"] = lines(outputs[o]) }
+        } else {
+            f["tb/data/README.md"] = "No testbench data: this design was emitted at full size for synthesis (the Swift reference was not run).\nEmit it at reduced sizes (the workload's size_divisor) or with --golden always for C simulation.\n"
+        }
         f["run_hls.tcl"] = tcl(d, sources: f)
         f["hls_config.cfg"] = config(d, sources: f)
         f["Makefile"] = makefile(d, c)
@@ -105,6 +111,7 @@ public enum ProjectWriter {
             s += "static const int SCRATCH_ELEMS = \(d.scratchElements);  // on-chip scratchpad, elements\n"
             s += "static const int DRAM_ELEMS = \(d.dramElements);  // off-chip activation buffer: input at 0, spills, outputs\n"
             s += "static const int WEIGHT_ELEMS = \(d.weightElements);\n"
+            s += "static const int MAX_WTERMS = \(max(1, p.steps.map(KernelCalls.weightTerms).max() ?? 1));  // largest weight column / filter\n"
         }
         s += "static const int INPUT_ELEMS = \(p.graphInputElements);\n"
         s += "static const int MAX_ROW = \(KernelCalls.maxCols(p));  // longest softmax / layer-norm row\n\n"

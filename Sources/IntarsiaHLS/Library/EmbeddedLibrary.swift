@@ -95,61 +95,115 @@ gemm_heads:
     }
 }
 
-// NCHW convolution, weights [K][C][R][S], zero padding; the C·R·S reduction over LANES lanes.
-template <int LANES, int ACC_W, class A, class B, class O>
-void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
-    const int oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - s) / st + 1;
-    const int terms = ch * r * s;
-conv_out:
-    for (int o = 0; o < batch * kf * oh * ow; ++o) {
-        const int ox = o % ow, oy = (o / ow) % oh, f = (o / (ow * oh)) % kf, b = o / (ow * oh * kf);
-        ap_int<ACC_W> acc = 0;
-    conv_terms:
-        for (int t0 = 0; t0 < terms; t0 += LANES) {
+// C = A·W with off-chip weights stored column by column ([n][k], each column contiguous): a
+// column is read in one burst into a local buffer, then every row's dot product runs over it
+// (InTAR's unit: columns outside, rows inside; the weights are read exactly once).
+template <int LANES, int ACC_W, int MAX_K, class A, class B, class O>
+void gemm_weights(const A* a, const B* w, O* c, int m, int k, int n, int shift) {
+    B col[MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=1
+gemmw_cols:
+    for (int j = 0; j < n; ++j) {
+    gemmw_load:
+        for (int t = 0; t < k; ++t) {
 #pragma HLS PIPELINE II=1
-        conv_lanes:
-            for (int l = 0; l < LANES; ++l) {
+            col[t] = w[j * k + t];
+        }
+    gemmw_rows:
+        for (int i = 0; i < m; ++i) {
+            ap_int<ACC_W> acc = 0;
+        gemmw_k:
+            for (int t0 = 0; t0 < k; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+            gemmw_lanes:
+                for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
-                const int t = t0 + l;
-                if (t < terms) {
-                    const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
-                    const int iy = oy * st - pad + dy, ix = ox * st - pad + dx;
-                    if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
-                        acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(w[((f * ch + c) * r + dy) * s + dx]));
+                    const int t = t0 + l;
+                    if (t < k) acc += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(col[t]));
                 }
             }
+            c[i * n + j] = narrow<O>(acc, shift);
         }
-        y[o] = narrow<O>(acc, shift);
     }
 }
 
-// Transposed convolution as a gather: each output sums the inputs that scatter onto it
-// (weights [C][K][R][S]); the same sums as the input-stationary scatter, in any order.
-template <int LANES, int ACC_W, class A, class B, class O>
+// NCHW convolution, weights [K][C][R][S] (a filter contiguous): each filter is read once into a
+// local buffer, then its outputs are computed with the C·R·S reduction over LANES lanes.
+template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
+void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
+    const int oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - s) / st + 1;
+    const int terms = ch * r * s;
+    B filt[MAX_TERMS];
+#pragma HLS ARRAY_PARTITION variable=filt cyclic factor=LANES dim=1
+conv_filters:
+    for (int f = 0; f < kf; ++f) {
+    conv_load:
+        for (int t = 0; t < terms; ++t) {
+#pragma HLS PIPELINE II=1
+            filt[t] = w[f * terms + t];
+        }
+    conv_out:
+        for (int o = 0; o < batch * oh * ow; ++o) {
+            const int ox = o % ow, oy = (o / ow) % oh, b = o / (ow * oh);
+            ap_int<ACC_W> acc = 0;
+        conv_terms:
+            for (int t0 = 0; t0 < terms; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+            conv_lanes:
+                for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                    const int t = t0 + l;
+                    if (t < terms) {
+                        const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
+                        const int iy = oy * st - pad + dy, ix = ox * st - pad + dx;
+                        if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
+                            acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
+                    }
+                }
+            }
+            y[((b * kf + f) * oh + oy) * ow + ox] = narrow<O>(acc, shift);
+        }
+    }
+}
+
+// Transposed convolution as a gather: each output sums the inputs that scatter onto it. Weights
+// are stored filter by filter off chip ([K][C][R][S]; PyTorch's [C][K][R][S] transposed by the
+// host), each filter read once into a local buffer. The same sums as the input-stationary
+// scatter, in another order (exact integer sums do not depend on it).
+template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
 void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
     const int oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + s;
     const int terms = ch * r * s;
-tconv_out:
-    for (int o = 0; o < batch * kf * oh * ow; ++o) {
-        const int ox = o % ow, oy = (o / ow) % oh, f = (o / (ow * oh)) % kf, b = o / (ow * oh * kf);
-        ap_int<ACC_W> acc = 0;
-    tconv_terms:
-        for (int t0 = 0; t0 < terms; t0 += LANES) {
+    B filt[MAX_TERMS];
+#pragma HLS ARRAY_PARTITION variable=filt cyclic factor=LANES dim=1
+tconv_filters:
+    for (int f = 0; f < kf; ++f) {
+    tconv_load:
+        for (int t = 0; t < terms; ++t) {
 #pragma HLS PIPELINE II=1
-        tconv_lanes:
-            for (int l = 0; l < LANES; ++l) {
+            filt[t] = w[f * terms + t];
+        }
+    tconv_out:
+        for (int o = 0; o < batch * oh * ow; ++o) {
+            const int ox = o % ow, oy = (o / ow) % oh, b = o / (ow * oh);
+            ap_int<ACC_W> acc = 0;
+        tconv_terms:
+            for (int t0 = 0; t0 < terms; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+            tconv_lanes:
+                for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
-                const int t = t0 + l;
-                if (t < terms) {
-                    const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
-                    const int py = oy + pad - dy, px = ox + pad - dx;
-                    if (py >= 0 && px >= 0 && py % st == 0 && px % st == 0 && py / st < hh && px / st < ww)
-                        acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + py / st) * ww + px / st])) *
-                               ap_int<ACC_W>(raw(w[((c * kf + f) * r + dy) * s + dx]));
+                    const int t = t0 + l;
+                    if (t < terms) {
+                        const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
+                        const int py = oy + pad - dy, px = ox + pad - dx;
+                        if (py >= 0 && px >= 0 && py % st == 0 && px % st == 0 && py / st < hh && px / st < ww)
+                            acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + py / st) * ww + px / st])) * ap_int<ACC_W>(raw(filt[t]));
+                    }
                 }
             }
+            y[((b * kf + f) * oh + oy) * ow + ox] = narrow<O>(acc, shift);
         }
-        y[o] = narrow<O>(acc, shift);
     }
 }
 

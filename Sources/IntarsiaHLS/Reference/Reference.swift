@@ -173,6 +173,25 @@ public enum Reference {
         }
     }
 
+    /// Weights in the order the emitted modules read them off chip: a GEMM's [k][n] column by
+    /// column ([n][k]); a transposed convolution's [C][K][R][S] filter by filter ([K][C][R][S]);
+    /// a convolution's [K][C][R][S] as it is.
+    public static func offChipLayout(_ s: HLSProgram.Step, _ w: [Int64]) -> [Int64] {
+        switch s.kind {
+        case let .gemm(_, k, n, _, _):
+            var out = [Int64](repeating: 0, count: k * n)
+            for t in 0..<k { for j in 0..<n { out[j * k + t] = w[t * n + j] } }
+            return out
+        case let .transposedConv2d(_, c, _, _, kf, r, q, _, _):
+            let rs = r * q
+            var out = [Int64](repeating: 0, count: c * kf * rs)
+            for ci in 0..<c { for f in 0..<kf { for e in 0..<rs { out[(f * c + ci) * rs + e] = w[(ci * kf + f) * rs + e] } } }
+            return out
+        default:
+            return w
+        }
+    }
+
     /// One element through an activation function, in the activations' format.
     public static func activation(_ f: HLSProgram.Activation, _ v: Int64, frac: Int, bits: Int) -> Int64 {
         switch f {
