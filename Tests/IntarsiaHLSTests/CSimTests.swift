@@ -58,6 +58,25 @@ struct CSimTests {
         for p in projects { try? FileManager.default.removeItem(at: p) }
     }
 
+    @Test(arguments: ["buffered", "blocking"])
+    func otherWeightLoadsSimulateBitExactly(_ load: String) throws {
+        try Self.requireAPTypes()
+        // The default spec value is double_buffered (covered above); the others change the module.
+        for (kernel, template) in [("gpt2-medium-block", TemplateKind.dataflow), ("vae", .reconfigurable)] {
+            let dir = try Toolchain.scratch("\(kernel)-\(load)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            var o = HLSJob.Options(specPath: EmitterTests.spec(kernel), output: dir.path)
+            o.sets = ["template=\(template.rawValue)", "weight_load=\(load)"]
+            o.apTypes = Toolchain.apTypes.path
+            _ = try HLSJob.run(o)
+            let code = load == "blocking" ? 2 : 1
+            let params = try String(contentsOf: dir.appendingPathComponent("src/params.h"), encoding: .utf8)
+            #expect(params.contains("static const int WEIGHT_LOAD = \(code);"))
+            let csim = try Toolchain.run("make", ["-s", "csim"], in: dir)
+            #expect(csim.status == 0 && csim.stdout.contains("\(Self.outputElements[kernel]!) passed, 0 failed"), "\(kernel) \(load): \(csim.output.suffix(1500))")
+        }
+    }
+
     @Test func tooShallowFIFOIsCaughtByTheThreadedModelOnly() throws {
         try Self.requireAPTypes()
         // GPT-2's ln1 feeds ffn1 (which reads its operand whole before writing) and residual2

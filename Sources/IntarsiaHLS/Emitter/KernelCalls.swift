@@ -1,3 +1,5 @@
+import IntarsiaFPGA
+
 /// C++ fragments shared by the three templates: number-format typedefs, per-module config
 /// structs and calls of the module library on arrays.
 enum KernelCalls {
@@ -19,7 +21,7 @@ enum KernelCalls {
         }
         f += [("LANES", d.unroll[i]), ("ACC_W", max(1, s.accumulatorBits)), ("SHIFT", s.requantizeShift), ("STAGE", d.stage[i])]
         f += s.inputElements.enumerated().map { ("IN\($0.offset)_ELEMS", $0.element) }
-        if s.hasWeights { f += [("W_ELEMS", s.weightElements), ("W_TERMS", weightTerms(s))] }
+        if s.hasWeights { f += [("W_ELEMS", s.weightElements), ("W_TERMS", weightTerms(s)), ("WEIGHT_LOAD", weightLoadCode(d.point.weightLoad))] }
         f.append(("OUT_ELEMS", s.outputElements))
         var out = "// \(s.name): \(describe(s)); \(d.lanes[i]) lane(s) in the model"
         if s.isMAC { out += ", accumulator \(s.accumulatorBits) bits, output = saturate(round_half_up(acc >> \(s.requantizeShift)))" }
@@ -36,6 +38,15 @@ enum KernelCalls {
         case let .gemm(_, k, _, _, _): return k
         case let .conv2d(_, c, _, _, _, r, q, _, _), let .transposedConv2d(_, c, _, _, _, r, q, _, _): return c * r * q
         default: return 0
+        }
+    }
+
+    /// `intarsia::weight_load` of the design's weight_load knob.
+    static func weightLoadCode(_ w: WeightLoad) -> Int {
+        switch w {
+        case .doubleBuffered: return 0
+        case .buffered: return 1
+        case .blocking: return 2
         }
     }
 
@@ -83,7 +94,7 @@ enum KernelCalls {
         switch s.kind {
         case .gemm:
             if s.hasWeights {
-                return "intarsia::gemm_weights<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS>(\(ins[0]), \(w ?? ""), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT);"
+                return "intarsia::gemm_weights<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS, \(c)::WEIGHT_LOAD>(\(ins[0]), \(w ?? ""), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT);"
             }
             return "intarsia::gemm<\(c)::LANES, \(c)::ACC_W>(\(ins[0]), \(ins[1]), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::HEADS, \(c)::TRANSPOSE_B != 0, \(c)::SHIFT);"
         case .conv2d, .transposedConv2d:

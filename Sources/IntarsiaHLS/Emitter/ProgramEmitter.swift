@@ -123,7 +123,7 @@ enum ProgramEmitter {
         s += "    const int* d = ins.d;\n    (void)a; (void)b; (void)w;  // not every opcode reads every operand\n"
         s += "    switch (ins.op) {\n"
         let cases: [(Opcode, String)] = [
-            (.gemmWeights, "intarsia::gemm_weights<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], ins.shift);"),
+            (.gemmWeights, "intarsia::gemm_weights<LANES, ACC_W, MAX_WTERMS, WEIGHT_LOAD>(a, w, y, d[0], d[1], d[2], ins.shift);"),
             (.gemmActivations, "intarsia::gemm<LANES, ACC_W>(a, b, y, d[0], d[1], d[2], d[3], d[4] != 0, ins.shift);"),
             (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
             (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),

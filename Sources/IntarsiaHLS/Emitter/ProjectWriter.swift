@@ -111,6 +111,7 @@ public enum ProjectWriter {
             s += "static const int SCRATCH_ELEMS = \(d.scratchElements);  // on-chip scratchpad, elements\n"
             s += "static const int DRAM_ELEMS = \(d.dramElements);  // off-chip activation buffer: input at 0, spills, outputs\n"
             s += "static const int WEIGHT_ELEMS = \(d.weightElements);\n"
+            s += "static const int WEIGHT_LOAD = \(KernelCalls.weightLoadCode(d.point.weightLoad));  // weight_load=\(d.point.weightLoad.rawValue) (intarsia::weight_load)\n"
             s += "static const int MAX_WTERMS = \(max(1, p.steps.map(KernelCalls.weightTerms).max() ?? 1));  // largest weight column / filter\n"
         }
         s += "static const int INPUT_ELEMS = \(p.graphInputElements);\n"

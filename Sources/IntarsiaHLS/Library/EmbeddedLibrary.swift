@@ -95,34 +95,61 @@ gemm_heads:
     }
 }
 
-// C = A·W with off-chip weights stored column by column ([n][k], each column contiguous): a
-// column is read in one burst into a local buffer, then every row's dot product runs over it
-// (InTAR's unit: columns outside, rows inside; the weights are read exactly once).
-template <int LANES, int ACC_W, int MAX_K, class A, class B, class O>
+// How a MAC module reads its off-chip weights (the design's weight_load knob).
+enum weight_load { WL_DOUBLE_BUFFERED = 0, WL_BUFFERED = 1, WL_BLOCKING = 2 };
+
+// One output column of C = A·W over the weight column `col` (k terms, LANES at a time).
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm_column(const A* a, const B* col, O* c, int m, int k, int n, int j, int shift) {
+gemmc_rows:
+    for (int i = 0; i < m; ++i) {
+        ap_int<ACC_W> acc = 0;
+    gemmc_k:
+        for (int t0 = 0; t0 < k; t0 += LANES) {
+#pragma HLS PIPELINE II=1
+        gemmc_lanes:
+            for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                const int t = t0 + l;
+                if (t < k) acc += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(col[t]));
+            }
+        }
+        c[i * n + j] = narrow<O>(acc, shift);
+    }
+}
+
+template <class B> void load_column(const B* w, B* col, int k, int j) {
+load_col:
+    for (int t = 0; t < k; ++t) {
+#pragma HLS PIPELINE II=1
+        col[t] = w[j * k + t];
+    }
+}
+
+// C = A·W with off-chip weights stored column by column ([n][k], each column contiguous), read
+// exactly once (InTAR's unit: columns outside, rows inside). WL_DOUBLE_BUFFERED: a ping-pong
+// pair of column buffers, column j+1 loads while column j computes; WL_BUFFERED: one buffer,
+// load then compute; WL_BLOCKING: no buffer, one read per weight inside the reduction (only
+// for a single row, as the published sequential baselines read).
+template <int LANES, int ACC_W, int MAX_K, int LOAD, class A, class B, class O>
 void gemm_weights(const A* a, const B* w, O* c, int m, int k, int n, int shift) {
-    B col[MAX_K];
-#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=1
+    if (LOAD == WL_BLOCKING) {
+    gemmw_blocking_cols:
+        for (int j = 0; j < n; ++j) gemm_column<LANES, ACC_W>(a, w + j * k, c, m, k, n, j, shift);
+        return;
+    }
+    B col[2][MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=2
+#pragma HLS ARRAY_PARTITION variable=col complete dim=1
+    if (LOAD == WL_DOUBLE_BUFFERED && n > 0) load_column<B>(w, col[0], k, 0);
 gemmw_cols:
     for (int j = 0; j < n; ++j) {
-    gemmw_load:
-        for (int t = 0; t < k; ++t) {
-#pragma HLS PIPELINE II=1
-            col[t] = w[j * k + t];
-        }
-    gemmw_rows:
-        for (int i = 0; i < m; ++i) {
-            ap_int<ACC_W> acc = 0;
-        gemmw_k:
-            for (int t0 = 0; t0 < k; t0 += LANES) {
-#pragma HLS PIPELINE II=1
-            gemmw_lanes:
-                for (int l = 0; l < LANES; ++l) {
-#pragma HLS UNROLL
-                    const int t = t0 + l;
-                    if (t < k) acc += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(col[t]));
-                }
-            }
-            c[i * n + j] = narrow<O>(acc, shift);
+        if (LOAD == WL_DOUBLE_BUFFERED) {
+            if (j + 1 < n) load_column<B>(w, col[(j + 1) & 1], k, j + 1);
+            gemm_column<LANES, ACC_W>(a, col[j & 1], c, m, k, n, j, shift);
+        } else {
+            load_column<B>(w, col[0], k, j);
+            gemm_column<LANES, ACC_W>(a, col[0], c, m, k, n, j, shift);
         }
     }
 }
