@@ -58,6 +58,71 @@ struct CSimTests {
         for p in projects { try? FileManager.default.removeItem(at: p) }
     }
 
+    /// Every operator the emitter knows, in a fixed<16,10> workload (the ap_fixed path; the bundled
+    /// kernels are integer), with strided and padded (transposed) convolutions, a window-3 pool,
+    /// two forks whose branches meet again, two outputs, and (sequential, no scratchpad) spills.
+    static let coverageSpec = """
+    name: ops-coverage
+    workload:
+      name: ops
+      data_type: fixed<16,10>
+      tasks:
+        - {name: conv, op: conv2d, channels: 3, height: 9, width: 9, filters: 4, kernel: 3, stride: 2, padding: 1}
+        - {name: act, op: silu, elements: 100, inputs: [conv]}
+        - {name: tconv, op: transposed_conv2d, channels: 4, height: 5, width: 5, filters: 2, kernel: 3, stride: 2, padding: 1, inputs: [act]}
+        - {name: up, op: upsample, channels: 2, height: 9, width: 9, factor: 2, inputs: [tconv]}
+        - {name: pool, op: pool, channels: 2, height: 18, width: 18, window: 3, inputs: [up]}
+        - {name: fc, op: matmul, m: 8, k: 9, n: 12, inputs: [pool]}
+        - {name: ln, op: layernorm, rows: 8, cols: 12, inputs: [fc]}
+        - {name: sm, op: softmax, rows: 8, cols: 12, inputs: [ln]}
+        - {name: g, op: gelu, elements: 96, inputs: [fc]}
+        - {name: sg, op: sigmoid, elements: 96, inputs: [g]}
+        - {name: ex, op: exp, elements: 96, inputs: [ln]}
+        - {name: prod, op: mul, elements: 96, inputs: [sm, sg]}
+        - {name: total, op: add, elements: 96, inputs: [prod, ex]}
+        - {name: relu_out, op: relu, elements: 96, inputs: [fc]}
+    platform:
+      name: u280
+    templates:
+      dataflow:
+        lanes: [4]
+      sequential:
+        lanes: [4]
+        scratchpad_kib: [0]
+      reconfigurable:
+        lanes: [4]
+        compute_units: [2]
+        scratchpad_kib: [1]
+    objectives: [latency_ms, dsp]
+    """
+
+    @Test func everyOperatorInFixedPointInEveryTemplate() throws {
+        try Self.requireAPTypes()
+        let dir = try Toolchain.scratch("coverage")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let specURL = dir.appendingPathComponent("ops.yaml")
+        try Self.coverageSpec.write(to: specURL, atomically: true, encoding: .utf8)
+        for t in TemplateKind.allCases {
+            let out = dir.appendingPathComponent(t.rawValue)
+            var o = HLSJob.Options(specPath: specURL.path, output: out.path)
+            o.sets = ["template=\(t.rawValue)"]
+            o.apTypes = Toolchain.apTypes.path
+            _ = try HLSJob.run(o)
+            let params = try String(contentsOf: out.appendingPathComponent("src/params.h"), encoding: .utf8)
+            #expect(params.contains("typedef ap_fixed<16, 6, AP_RND, AP_SAT> act_t;"))
+            // Two outputs of 8 × 12.
+            for target in ["csim", "csim-threaded"] {
+                let r = try Toolchain.run("make", ["-s", target], in: out)
+                #expect(r.status == 0 && r.stdout.contains("192 passed, 0 failed"), "\(t.rawValue) \(target): \(r.output.suffix(1500))")
+            }
+            if t == .sequential {
+                let top = try String(contentsOf: out.appendingPathComponent("src/top.cpp"), encoding: .utf8)
+                let conv = try #require(top.split(separator: "\n").first { $0.hasSuffix("// act") })
+                #expect(conv.contains("LOC_OFF_CHIP"), "with no scratchpad, act reads the spilled conv output: \(conv)")
+            }
+        }
+    }
+
     @Test(arguments: ["buffered", "blocking"])
     func otherWeightLoadsSimulateBitExactly(_ load: String) throws {
         try Self.requireAPTypes()

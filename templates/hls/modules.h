@@ -149,11 +149,16 @@ gemmw_cols:
     }
 }
 
-// NCHW convolution, weights [K][C][R][S] (a filter contiguous): each filter is read once into a
-// local buffer, then its outputs are computed with the C·R·S reduction over LANES lanes.
-template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
-void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
-    const int oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - s) / st + 1;
+// Convolutions, NCHW, one filter at a time: the filter's C·R·S weights (contiguous off chip,
+// [K][C][R][S]) are read once into a local buffer, then each of its outputs reduces over them on
+// LANES lanes. A direct convolution reads input (oy·st − pad + dy, ox·st − pad + dx); a
+// transposed one gathers the inputs that scatter onto the output, ((oy + pad − dy)/st, ...) where
+// divisible (PyTorch's [C][K][R][S] weights are stored filter by filter by the host). Exact
+// integer sums do not depend on the order, so the gather equals the input-stationary scatter.
+template <int LANES, int ACC_W, int MAX_TERMS, bool TRANSPOSED, class A, class B, class O>
+void convolution(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
+    const int oh = TRANSPOSED ? (hh - 1) * st - 2 * pad + r : (hh + 2 * pad - r) / st + 1;
+    const int ow = TRANSPOSED ? (ww - 1) * st - 2 * pad + s : (ww + 2 * pad - s) / st + 1;
     const int terms = ch * r * s;
     B filt[MAX_TERMS];
 #pragma HLS ARRAY_PARTITION variable=filt cyclic factor=LANES dim=1
@@ -175,12 +180,20 @@ conv_filters:
                 for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
                     const int t = t0 + l;
-                    if (t < terms) {
-                        const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
-                        const int iy = oy * st - pad + dy, ix = ox * st - pad + dx;
-                        if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
-                            acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
+                    if (t >= terms) continue;
+                    const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
+                    int iy, ix;
+                    if (TRANSPOSED) {
+                        const int py = oy + pad - dy, px = ox + pad - dx;
+                        if (py < 0 || px < 0 || py % st != 0 || px % st != 0) continue;
+                        iy = py / st;
+                        ix = px / st;
+                    } else {
+                        iy = oy * st - pad + dy;
+                        ix = ox * st - pad + dx;
                     }
+                    if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
+                        acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
                 }
             }
             y[((b * kf + f) * oh + oy) * ow + ox] = narrow<O>(acc, shift);
@@ -188,45 +201,14 @@ conv_filters:
     }
 }
 
-// Transposed convolution as a gather: each output sums the inputs that scatter onto it. Weights
-// are stored filter by filter off chip ([K][C][R][S]; PyTorch's [C][K][R][S] transposed by the
-// host), each filter read once into a local buffer. The same sums as the input-stationary
-// scatter, in another order (exact integer sums do not depend on it).
+template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
+void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
+    convolution<LANES, ACC_W, MAX_TERMS, false>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, shift);
+}
+
 template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
 void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
-    const int oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + s;
-    const int terms = ch * r * s;
-    B filt[MAX_TERMS];
-#pragma HLS ARRAY_PARTITION variable=filt cyclic factor=LANES dim=1
-tconv_filters:
-    for (int f = 0; f < kf; ++f) {
-    tconv_load:
-        for (int t = 0; t < terms; ++t) {
-#pragma HLS PIPELINE II=1
-            filt[t] = w[f * terms + t];
-        }
-    tconv_out:
-        for (int o = 0; o < batch * oh * ow; ++o) {
-            const int ox = o % ow, oy = (o / ow) % oh, b = o / (ow * oh);
-            ap_int<ACC_W> acc = 0;
-        tconv_terms:
-            for (int t0 = 0; t0 < terms; t0 += LANES) {
-#pragma HLS PIPELINE II=1
-            tconv_lanes:
-                for (int l = 0; l < LANES; ++l) {
-#pragma HLS UNROLL
-                    const int t = t0 + l;
-                    if (t < terms) {
-                        const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
-                        const int py = oy + pad - dy, px = ox + pad - dx;
-                        if (py >= 0 && px >= 0 && py % st == 0 && px % st == 0 && py / st < hh && px / st < ww)
-                            acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + py / st) * ww + px / st])) * ap_int<ACC_W>(raw(filt[t]));
-                    }
-                }
-            }
-            y[((b * kf + f) * oh + oy) * ow + ox] = narrow<O>(acc, shift);
-        }
-    }
+    convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, shift);
 }
 
 // ---- special-function operators ------------------------------------------------------------
