@@ -83,6 +83,21 @@ public enum HLSJob {
         return out
     }
 
+    /// Why files cannot be written below `dir`: the first existing ancestor is not a directory or
+    /// not writable; nil when neither.
+    static func whyUnwritable(_ dir: URL) -> String? {
+        var d = dir.standardizedFileURL
+        var isDir: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: d.path, isDirectory: &isDir) {
+            let parent = d.deletingLastPathComponent()
+            if parent.path == d.path { return nil }
+            d = parent
+        }
+        if !isDir.boolValue { return "\(d.path) is not a directory" }
+        if !FileManager.default.isWritableFile(atPath: d.path) { return "\(d.path) is not writable" }
+        return nil
+    }
+
     public struct Result: Sendable {
         public var directory: String
         public var files: [String]
@@ -90,6 +105,9 @@ public enum HLSJob {
     }
 
     public static func run(_ o: Options) throws -> Result {
+        if ASICJob.isASIC(o.specPath) {
+            throw UserError("\(o.specPath): an ASIC spec; intarsia hls emits FPGA designs (specs with templates: dataflow, sequential or reconfigurable)")
+        }
         var spec = try DesignSpec.load(path: o.specPath)
         if !o.parameters.isEmpty { spec = try spec.withParameters(o.parameters) }
         var sets = o.sets
@@ -108,6 +126,11 @@ public enum HLSJob {
         options.fifoDepthOverrides = o.fifoDepthOverrides
         let design = HLSDesign(program: program, workload: spec.workload, point: point, platform: spec.platform, evaluation: evaluation,
                                tasks: recorder.tasks, options: options)
+        let streamNames = Set(design.streams.map(\.name))
+        for name in o.fifoDepthOverrides.keys.sorted() where !streamNames.contains(name) {
+            let accepted = point.template == .dataflow ? design.streams.map(\.name).joined(separator: ", ") : "none (only the dataflow template has FIFOs)"
+            throw UserError("--fifo-depth '\(name)': no such stream in this design; accepted: \(accepted)")
+        }
         let dataElements = program.graphInputElements + program.steps.reduce(0) { $0 + $1.weightElements }
             + program.sinks.reduce(0) { $0 + program.steps[$1].outputElements }
         let macs = spec.workload.tasks.reduce(0) { $0 + $1.op.macs }
@@ -116,10 +139,13 @@ public enum HLSJob {
                                             apTypes: APTypesLocator.resolve(explicit: o.apTypes),
                                             violations: evaluation.violationText(platform: spec.platform, constraints: spec.constraints))
         context.goldenData = withData
+        context.repetitions = spec.workload.repetitions
         let dir = URL(fileURLWithPath: o.output)
         let files: [String]
         do { files = try ProjectWriter.write(design, context: context, to: dir) } catch let e as HLSProgram.Unsupported {
             throw UserError("\(o.specPath): cannot emit \(spec.workload.name): \(e.description)")
+        } catch let e as CocoaError {
+            throw UserError("-o \(o.output): cannot write the project there (\(Self.whyUnwritable(dir) ?? "error \(e.code.rawValue)")); accepted: a directory that can be created and written")
         }
         var s = "wrote \(files.count) files to \(o.output): \(spec.workload.name), \(point.template.rawValue) template"
         s += ", " + Knob.knobs(of: point.template).map { "\($0.rawValue)=\(point.value(of: $0))" }.joined(separator: " ") + "\n"

@@ -107,6 +107,23 @@ struct EmitterTests {
         #expect(f["design.json"]!.contains("\"feasible\" : false"))
     }
 
+    @Test func badRequestsGetClearErrors() throws {
+        func message(_ o: HLSJob.Options) -> String {
+            do { _ = try HLSJob.run(o); return "accepted" } catch { return "\(error)" }
+        }
+        let asic = HLSJob.Options(specPath: Toolchain.root.appendingPathComponent("designs/asic/cifar-unet-hetero-28nm.yaml").path, output: "/tmp/unused")
+        #expect(message(asic).contains("an ASIC spec"))
+        var fifo = HLSJob.Options(specPath: Self.spec("mlp"), output: try Toolchain.scratch("fifo").path)
+        fifo.fifoDepthOverrides = ["nope": 3]
+        let m = message(fifo)
+        #expect(m.contains("'nope'") && m.contains("fc1_to_relu1"), "\(m)")
+        let unwritable = HLSJob.Options(specPath: Self.spec("mlp"), output: "/dev/null/project")
+        #expect(message(unwritable).contains("/dev/null is not a directory"))
+        var csv = HLSJob.Options(specPath: Self.spec("mlp"), output: "/tmp/unused")
+        csv.csv = Self.spec("mlp")  // a YAML file, not a results CSV
+        #expect(message(csv).contains("not a design CSV"))
+    }
+
     @Test func designJSONRecordsThePointAndAStableHash() throws {
         let (_, a) = try Self.emit("vae", ["template=sequential"])
         let (_, b) = try Self.emit("vae", ["template=sequential"])

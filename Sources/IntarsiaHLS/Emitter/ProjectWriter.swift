@@ -15,6 +15,8 @@ public enum ProjectWriter {
         public var apTypes: String
         /// The broken constraints of an infeasible design (emitted with --force), else empty.
         public var violations: String
+        /// How many times the host runs the emitted graph (`Workload.repetitions`).
+        public var repetitions = 1
         /// Whether tb/data (inputs, weights and golden outputs from the Swift reference) is written.
         public var goldenData = true
         public init(specFile: String, workloadName: String, toolVersion: String, seed: UInt64 = 1, apTypes: String, violations: String = "") {
@@ -219,6 +221,9 @@ public enum ProjectWriter {
         ]
         s += rows.map { "| \($0.0) | \($0.1) |" }.joined(separator: "\n") + "\n\n"
         s += "Part `\(d.platform.part)`, clock \(d.platform.clockMHz) MHz. Activations \(d.program.activationFormat).\n\n"
+        if c.repetitions > 1 {
+            s += "The workload runs its graph \(c.repetitions) times back to back, each time with its own weights (e.g. GPT-2's blocks); the kernel computes one repetition and the host calls it \(c.repetitions) times. The predicted figures are for all of them.\n\n"
+        }
         s += """
         ## Check it
 
