@@ -49,6 +49,9 @@ struct EmitterTests {
         // buffers partitioned cyclically by the same factor.
         #expect(top.contains("#pragma HLS ARRAY_PARTITION variable=in0_buf cyclic factor="))
         #expect(f["src/modules.h"]!.contains("#pragma HLS UNROLL"))
+        #expect(params.contains("#define INTARSIA_MAC_LOOP _Pragma(\"HLS PIPELINE II=1\") _Pragma(\"HLS LOOP_FLATTEN\")"))
+        let (_, g) = try Self.emit("mlp", ["template=dataflow", "pipelined=false", "flatten_loops=false"])
+        #expect(g["src/params.h"]!.contains("#define INTARSIA_MAC_LOOP _Pragma(\"HLS PIPELINE off\") _Pragma(\"HLS LOOP_FLATTEN off\")"))
     }
 
     @Test func reconfigurableInstructionListFollowsTheModelsSchedule() throws {

@@ -22,6 +22,12 @@
 #define INTARSIA_DATAFLOW_END
 #endif
 
+// The MAC reduction loops' pragmas, from the design's pipelined and flatten_loops knobs (the
+// emitted params.h defines them; these defaults are pipelined and flattened).
+#ifndef INTARSIA_MAC_LOOP
+#define INTARSIA_MAC_LOOP _Pragma("HLS PIPELINE II=1") _Pragma("HLS LOOP_FLATTEN")
+#endif
+
 namespace intarsia {
 
 // ---- raw values of the ap types -------------------------------------------------------------
@@ -73,7 +79,7 @@ gemm_heads:
                 ap_int<ACC_W> acc = 0;
             gemm_k:
                 for (int t0 = 0; t0 < k; t0 += LANES) {
-#pragma HLS PIPELINE II=1
+            INTARSIA_MAC_LOOP
                 gemm_lanes:
                     for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
@@ -101,7 +107,7 @@ gemmc_rows:
         ap_int<ACC_W> acc = 0;
     gemmc_k:
         for (int t0 = 0; t0 < k; t0 += LANES) {
-#pragma HLS PIPELINE II=1
+            INTARSIA_MAC_LOOP
         gemmc_lanes:
             for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
@@ -175,7 +181,7 @@ conv_filters:
             ap_int<ACC_W> acc = 0;
         conv_terms:
             for (int t0 = 0; t0 < terms; t0 += LANES) {
-#pragma HLS PIPELINE II=1
+            INTARSIA_MAC_LOOP
             conv_lanes:
                 for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL

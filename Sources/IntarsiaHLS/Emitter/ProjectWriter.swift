@@ -116,6 +116,10 @@ public enum ProjectWriter {
             s += "static const int WEIGHT_LOAD = \(KernelCalls.weightLoadCode(d.point.weightLoad));  // weight_load=\(d.point.weightLoad.rawValue) (intarsia::weight_load)\n"
             s += "static const int MAX_WTERMS = \(max(1, p.steps.map(KernelCalls.weightTerms).max() ?? 1));  // largest weight column / filter\n"
         }
+        let pipeline = d.point.pipelined ? "_Pragma(\"HLS PIPELINE II=1\")" : "_Pragma(\"HLS PIPELINE off\")"
+        let flatten = d.point.flattenLoops ? "_Pragma(\"HLS LOOP_FLATTEN\")" : "_Pragma(\"HLS LOOP_FLATTEN off\")"
+        s += "// MAC reduction loops: pipelined=\(d.point.pipelined), flatten_loops=\(d.point.flattenLoops).\n"
+        s += "#define INTARSIA_MAC_LOOP \(pipeline) \(flatten)\n"
         s += "static const int INPUT_ELEMS = \(p.graphInputElements);\n"
         s += "static const int MAX_ROW = \(KernelCalls.maxCols(p));  // longest softmax / layer-norm row\n\n"
         for i in p.steps.indices { s += KernelCalls.configStruct(d, i) + "\n" }
