@@ -200,6 +200,32 @@ public struct HLSDesign: Sendable {
     }
 }
 
+extension HLSDesign {
+    /// Bytes of on-chip buffers the emitted code declares: dataflow, each whole-operand task's
+    /// operand and output buffers and its weight column buffer; sequential and reconfigurable,
+    /// the scratchpad and each unit's double column buffer. FIFOs are not counted.
+    public var emittedBufferBytes: Int {
+        let a = program.activationFormat.bits
+        var bits = 0
+        let columnBits = program.steps.map { KernelCalls.weightTerms($0) * $0.weightFormat.bits }.max() ?? 0
+        if point.template == .dataflow {
+            for s in program.steps {
+                switch s.kind {
+                case .activation, .add, .multiply: continue
+                case let .softmax(_, c), let .layerNorm(_, c): bits += c * a
+                default:
+                    bits += (s.inputElements.reduce(0, +) + s.outputElements) * a
+                    bits += 2 * KernelCalls.weightTerms(s) * s.weightFormat.bits
+                }
+            }
+        } else {
+            let units = point.template == .sequential ? 1 : max(1, point.computeUnits)
+            bits = scratchElements * a + units * 2 * columnBits
+        }
+        return (bits + 7) / 8
+    }
+}
+
 /// A C++ identifier from a task name (dots and dashes become underscores).
 func sanitize(_ s: String) -> String {
     var out = ""
