@@ -12,19 +12,23 @@ public struct ASICSpace: Sendable {
         public var columns: [Int]
         public var bufferKiB: [Double]
         public var bandwidthBytesPerCycle: [Double]
-        public init(dataflows: [ASICDataflow], rows: [Int], columns: [Int], bufferKiB: [Double], bandwidthBytesPerCycle: [Double]) {
+        /// How off-chip transfers meet compute (one style per sub-accelerator).
+        public var memory: ASICMemory
+        public init(dataflows: [ASICDataflow], rows: [Int], columns: [Int], bufferKiB: [Double], bandwidthBytesPerCycle: [Double],
+                    memory: ASICMemory = .doubleBuffered) {
             self.dataflows = dataflows
             self.rows = rows
             self.columns = columns
             self.bufferKiB = bufferKiB
             self.bandwidthBytesPerCycle = bandwidthBytesPerCycle
+            self.memory = memory
         }
         var count: Int { dataflows.count * rows.count * columns.count * bufferKiB.count * bandwidthBytesPerCycle.count }
         func accelerator(_ index: Int) -> ASICAccelerator {
             var i = index
             func pick<T>(_ xs: [T]) -> T { let v = xs[i % xs.count]; i /= xs.count; return v }
             let d = pick(dataflows), r = pick(rows), c = pick(columns), b = pick(bufferKiB), bw = pick(bandwidthBytesPerCycle)
-            return ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw)
+            return ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw, memory: memory)
         }
     }
 

@@ -35,6 +35,21 @@ public struct ASICTechnology: Hashable, Sendable {
     public var dramPicojoulesPerByte: Double
     public var peAreaSquareMillimetres: Double
     public var sramAreaPerKiBSquareMillimetres: Double
+    /// Per-access energies of a peer's hierarchy (read and write priced apart); when set, the
+    /// layer energy counts accesses as that hierarchy does (`ASICModel.cost`).
+    public var accessEnergies: AccessEnergies? = nil
+
+    /// ZigZag-style per-access energies, picojoules.
+    public struct AccessEnergies: Hashable, Sendable {
+        /// Per-PE weight register file, per byte read.
+        public var weightRegisterPerByte: Double
+        /// Per-PE partial-sum register, per access (read or write of one partial sum).
+        public var outputRegisterPerAccess: Double
+        public var sramReadPerByte: Double
+        public var sramWritePerByte: Double
+        public var dramReadPerByte: Double
+        public var dramWritePerByte: Double
+    }
 
     public func macPicojoules(_ t: DataType) -> Double {
         switch t {
@@ -66,6 +81,22 @@ public struct ASICTechnology: Hashable, Sendable {
                               registerFilePicojoulesPerByte: b.registerFilePicojoulesPerByte * e, nocHopPicojoulesPerByte: b.nocHopPicojoulesPerByte * e,
                               sramCoefficient: b.sramCoefficient * e, dramPicojoulesPerByte: b.dramPicojoulesPerByte * e,
                               peAreaSquareMillimetres: b.peAreaSquareMillimetres * a, sramAreaPerKiBSquareMillimetres: b.sramAreaPerKiBSquareMillimetres * a)
+    }()
+
+    /// ZigZag 3.9.1's bundled `inputs/hardware/tpu_like.yaml` (zigzag-dse on PyPI): MAC 0.04 pJ;
+    /// `rf_128B` (weights) 0.095 pJ per 8-bit access; `rf_2B` (partial sums) 0.021 pJ per 16-bit
+    /// access; `sram_2MB` 416.16 pJ per 2048-bit read and 378.4 pJ per write (1.6256 and
+    /// 1.478 pJ/B); `dram` 700 pJ per 64-bit read and 750 pJ per write (87.5 and 93.75 pJ/B).
+    /// Areas and the other figures are the 45 nm node's (ZigZag's tpu_like gives none). For
+    /// checking the energy model against ZigZag, not a specs' node.
+    public static let zigzagTPULike: ASICTechnology = {
+        var t = nm45
+        t.name = "zigzag_tpu_like"
+        t.macPicojoulesInt8 = 0.04
+        t.accessEnergies = AccessEnergies(weightRegisterPerByte: 0.095, outputRegisterPerAccess: 0.021,
+                                          sramReadPerByte: 416.16 / 256, sramWritePerByte: 378.4 / 256,
+                                          dramReadPerByte: 700.0 / 8, dramWritePerByte: 750.0 / 8)
+        return t
     }()
 
     public static let all = [nm45, nm28]

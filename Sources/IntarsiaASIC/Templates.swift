@@ -38,6 +38,14 @@ public enum ASICMemory: String, Hashable, Sendable, CaseIterable, Codable {
     /// computing starts, weights stream from DRAM straight into the PEs while they compute (the
     /// layer takes at least their transfer time), outputs stay on chip.
     case preloadInputs = "preload_inputs"
+    /// SCALE-Sim v3's memory system (systolic dataflows only): three double-buffered
+    /// scratchpads (ifmap, filter, ofmap) of a third of the buffer each, each with an off-chip
+    /// port of a third of the bandwidth, and SCALE-Sim's fetch order, window and stall
+    /// accounting (`ScaleSimMemory`). Slower to evaluate than the closed forms: it walks the
+    /// folds.
+    case scaleSim = "scalesim"
+
+    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
 }
 
 /// One sub-accelerator's hardware: its dataflow, PE array, on-chip buffer and off-chip bandwidth.
@@ -161,13 +169,43 @@ public enum ASICModel {
         }
         let bufferBytes = w * wReads + i * iReads + o + 2 * psumBytes * pReads
         let share = a.bufferKiB * 1024 / 3
-        let dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o + (psumBytes * pReads > 0 && o > share ? 2 * psumBytes * pReads : 0)
+        var dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o + (psumBytes * pReads > 0 && o > share ? 2 * psumBytes * pReads : 0)
         let stall: Double
         switch a.memory {
         case .doubleBuffered:
             stall = max(0, dram / a.dramBytesPerCycle - compute)
         case .preloadInputs:
             stall = l.neededInputBytes / a.dramBytesPerCycle + max(0, w / a.dramBytesPerCycle - compute)
+        case .scaleSim:
+            if let s = ScaleSimMemory.simulate(l, on: a) {
+                stall = max(0, s.totalCycles - compute)
+                dram = (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes
+            } else {
+                stall = max(0, dram / a.dramBytesPerCycle - compute)
+            }
+        }
+        if let x = t.accessEnergies {
+            // A peer's hierarchy priced per access (ZigZag's tpu_like): each MAC reads its weight
+            // from the PE's register file and reads and writes its partial sum in the PE's
+            // output register (reductions over C stay there); inputs are written once into the
+            // SRAM and read from it once per kernel tap and column fold (an NVDLA-like array
+            // reads an input pixel for every tap: the im2col volume), or once per re-read for
+            // the other dataflows; weights are read from the SRAM per re-read unless they stream
+            // from DRAM into the PEs (`preload_inputs`); outputs are written to the SRAM and read
+            // once to go off chip. DRAM: inputs and weights read once, outputs written once.
+            let inputReads = a.dataflow == .nvdla ? Double(l.reduction * l.outputPixels * folds.cols) * bytes : i * iReads
+            let weightReads = a.memory == .preloadInputs ? 0 : w * wReads
+            let sramRead = inputReads + weightReads + o, sramWrite = l.neededInputBytes + o
+            let dramRead = l.neededInputBytes + w, dramWrite = o
+            return ASICLayerCost(
+                computeCycles: compute, stallCycles: stall,
+                utilization: macs / (compute * Double(a.processingElements)),
+                registerFileBytes: macs * (bytes + 2 * 2), nocBytes: 0, bufferBytes: sramRead + sramWrite, dramBytes: dramRead + dramWrite,
+                macPicojoules: macs * t.macPicojoules(l.dataType),
+                registerFilePicojoules: macs * (bytes * x.weightRegisterPerByte + 2 * x.outputRegisterPerAccess),
+                nocPicojoules: 0,
+                bufferPicojoules: sramRead * x.sramReadPerByte + sramWrite * x.sramWritePerByte,
+                dramPicojoules: dramRead * x.dramReadPerByte + dramWrite * x.dramWritePerByte)
         }
         // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
         // operands between neighbours instead: NoC hops).

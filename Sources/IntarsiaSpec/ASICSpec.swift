@@ -16,7 +16,7 @@ public struct ASICDesignSpec: Sendable {
     public var top: Int
 
     static let topKeys = ["name", "workload", "platform", "accelerators", "constraints", "objectives", "output"]
-    static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle"]
+    static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle", "memory"]
 
     /// Whether the spec text describes an ASIC (its platform names an `asic` node).
     public static func isASIC(text: String) -> Bool {
@@ -101,6 +101,18 @@ public struct ASICDesignSpec: Sendable {
                 if v > bandwidth { throw c.error("above the platform's bandwidth_bytes_per_cycle (\(bandwidth))", accepted: "at most \(bandwidth)") }
                 return v
             } } ?? [bandwidth / Double(list.count)]
+            // How off-chip transfers meet compute: one style per sub-accelerator (docs/ASIC.md).
+            var memory = ASICMemory.doubleBuffered
+            if let mc = m["memory"] {
+                guard let style = ASICMemory(rawValue: try mc.string()) else {
+                    throw mc.error("unknown memory style", accepted: ASICMemory.acceptedNames)
+                }
+                if style == .scaleSim, let d = dataflows.first(where: { !$0.isSystolic }) {
+                    throw mc.error("SCALE-Sim's scratchpads model the systolic dataflows only, not \(d.rawValue)",
+                                   accepted: "double_buffered or preload_inputs with \(d.rawValue); scalesim with systolic_ws, systolic_os, systolic_is")
+                }
+                memory = style
+            }
             // The smallest buffer must hold one tile of the array: its operands for one fold.
             if let minBuffer = buffers.min() {
                 for d in dataflows {
@@ -116,7 +128,7 @@ public struct ASICDesignSpec: Sendable {
                     }
                 }
             }
-            knobs.append(ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws))
+            knobs.append(ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws, memory: memory))
         }
         return Hardware(technology: tech, clockMHz: clock, peBudget: peBudget, bandwidth: bandwidth, knobs: knobs)
     }

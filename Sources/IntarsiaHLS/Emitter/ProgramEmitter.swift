@@ -86,7 +86,6 @@ enum ProgramEmitter {
         let (list, units) = instructions(d)
         let lanes = unitLanes(d, list, units: units)
         let used = Set(list.map(\.opcode))
-        let accBits = max(1, p.steps.map(\.accumulatorBits).max() ?? 1)
         var s = d.point.template == .sequential
             ? "// Sequential template: one compute unit with every lane runs the tasks one after another;\n// intermediates the scratchpad cannot hold are spilled to the off-chip activation buffer.\n"
             : "// Reconfigurable template (InTAR style): \(units) compute unit(s) whose roles switch per stage\n// from the static instruction list below (the model's schedule, \(d.stageCount) stage(s)).\n"
@@ -147,7 +146,6 @@ enum ProgramEmitter {
         s += "program:\n    for (int p = 0; p < PROGRAM_LENGTH; ++p) {\n        const instr_t& ins = PROGRAM[p];\n        switch (ins.unit) {\n"
         for u in 0..<units { s += "        case \(u): compute_unit<\(u), \(lanes[u])>(ins, scratch, dram, weights); break;\n" }
         s += "        default: break;\n        }\n    }\n}\n"
-        _ = accBits
         return s
     }
 }

@@ -63,10 +63,9 @@ enum Testbench {
 
         """
         s += "    const std::vector<long long> input = load(\"input.dat\", \(p.graphInputElements));\n"
-        for (i, st) in p.steps.enumerated() where st.hasWeights {
+        for st in p.steps where st.hasWeights {
             let n = sanitize(st.name)
             s += "    const std::vector<long long> w_\(n)_raw = load(\"w_\(n).dat\", \(st.weightElements));\n"
-            _ = i
         }
         for o in p.sinks {
             let n = sanitize(p.steps[o].name)
