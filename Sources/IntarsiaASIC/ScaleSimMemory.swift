@@ -1,0 +1,274 @@
+import Foundation
+
+/// SCALE-Sim v3's memory system for the systolic templates (`ASICMemory.scaleSim`), reproduced
+/// mechanism by mechanism from its source (scalesim 3.0.0 as installed from PyPI; the file and
+/// function of each rule is named below), so that the model's total cycles follow SCALE-Sim's
+/// on layers and configurations it was not built on (validation/peers/README.md).
+///
+/// The array reads its operands from two double-buffered scratchpads (ifmap, filter) and writes
+/// to a third (ofmap); each has its own off-chip port. Here each gets a third of the
+/// accelerator's buffer and a third of its off-chip bandwidth (SCALE-Sim's word is one byte, so
+/// words are elements of the layer's data type).
+///
+/// Read scratchpad (`memory/read_buffer.py`):
+/// - The operand's fetch order (its "prefetch matrix": `compute/systolic_compute_{ws,os,is}.py`,
+///   `create_*_prefetch_mat`) is cut into lines of `ceil(S/100)` elements
+///   (`prepare_hashed_buffer`). The active half of the scratchpad holds `A = ceil(S/2)/line`
+///   consecutive lines of a circular window over the operand; a demanded element outside the
+///   window moves the window forward by `P` lines (the prefetch half) until it holds the
+///   element, wrapping around the operand (`service_reads`, `new_prefetch`). A fold that returns
+///   to data behind the window therefore re-fetches around the whole operand.
+/// - Each move is a DRAM transfer of the prefetch half, `ceil(half/bw) + 1` cycles, issued when
+///   the previous one ended (`new_prefetch`: request cycles `last_prefetch_cycle + i + 1`, read
+///   latency 1); the first active half is loaded before cycle 0 (`prefetch_active_buffer`).
+/// - When a transfer ends after the array wants it, the array stalls; SCALE-Sim adds the
+///   difference to the request's offset twice (`service_reads`, non-layout branch:
+///   `offset += potential_stall_cycles` and again when positive) and also adds it when negative,
+///   which moves the request back to the transfer's end. Both are reproduced.
+/// Write scratchpad (`memory/write_buffer.py`): outputs fill it; once more than half is full and
+/// no drain is running, half is drained at `bw` words per cycle (`empty_drain_buf`); a full
+/// scratchpad stalls the array until the drain ends (`service_writes`).
+/// Per row of the demand matrices the array stalls by the largest of the three
+/// (`memory/double_buffered_scratchpad_mem.py`, `service_memory_requests`).
+///
+/// Fetch and demand orders (per fold, folds in column-fold-major order): WS reads ifmap row folds
+/// as diagonal-ordered blocks, swept at one anti-diagonal per cycle, and filter columns folds
+/// row-major, each fold's rows last row first; OS reads both as diagonal-ordered blocks (the
+/// filter block of a column fold is swept again for every row fold); IS reads ifmap column folds
+/// row-major, rows last first, and filter row folds as diagonal-ordered blocks. Neighbouring
+/// diagonal-ordered blocks interleave at their junction (a fold's last anti-diagonals lie after
+/// the next fold's first elements), which is what makes a window boundary near a fold junction
+/// send the window around the operand.
+///
+/// Not reproduced: SCALE-Sim finds an element in the window by address, so an input pixel that
+/// im2col repeats (kernels larger than 1×1) hits on an earlier copy; the model follows positions.
+/// Where the window would otherwise wrap, SCALE-Sim then stalls less (input-stationary 3×3 and
+/// 7×7 convolutions, and weight-stationary stride-2 3×3 ones; validation/peers/README.md lists
+/// them).
+public enum ScaleSimMemory {
+    @inline(__always) static func cdiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+
+    /// One read scratchpad: its window over the operand's lines and its DRAM timeline.
+    struct ReadBuffer {
+        let line: Int, lines: Int, active: Int, step: Int
+        let transfer: Double
+        var start = 0
+        var dram = -1.0
+        var prefetches = 0
+
+        init(words s: Int, bandwidth bw: Double, elements e: Int) {
+            line = max(1, cdiv(s, 100))
+            let act = cdiv(s, 2), pre = s - act
+            lines = e / line + 1
+            active = min(lines, cdiv(act, line))
+            step = min(lines - active, cdiv(pre, line))
+            transfer = (Double(pre) / bw).rounded(.up) + 1
+        }
+
+        @inline(__always) func holds(_ x: Int) -> Bool { ((x - start) % lines + lines) % lines < active }
+
+        /// Demands line `x` at time `tau` (cycle + hit latency); the time it is served.
+        mutating func demand(_ x: Int, _ tau: Double) -> Double {
+            guard step > 0 else { return tau }
+            var t = tau
+            while !holds(x) {
+                start = (start + step) % lines
+                dram += transfer
+                prefetches += 1
+                let p = dram - t
+                t = dram + max(p, 0)
+            }
+            return t
+        }
+
+        /// The first line after `x` outside the window (the window holds `x`).
+        @inline(__always) func nextOutside(_ x: Int) -> Int {
+            step == 0 ? Int.max : x + ((start + active - 1 - x) % lines + lines) % lines + 1
+        }
+    }
+
+    /// A fold's demand on one read scratchpad: a forward sweep over `first...last` (diagonal
+    /// order, `duration` cycles from `u0`), or rows of `width` elements from `q`, last row first,
+    /// one per cycle from `u0`.
+    struct Demand {
+        var forward: Bool
+        var first = 0, last = 0, u0 = 0, duration = 1
+        var q = 0, rows = 0, width = 1
+        var x = 0, end = 0
+
+        static func sweep(_ b: ReadBuffer, _ first: Int, _ last: Int, _ u0: Int, _ duration: Int) -> Demand {
+            Demand(forward: true, first: first, last: last, u0: u0, duration: duration, x: first / b.line, end: last / b.line)
+        }
+        static func reversed(_ b: ReadBuffer, _ q: Int, _ rows: Int, _ width: Int, _ u0: Int) -> Demand {
+            Demand(forward: false, u0: u0, q: q, rows: rows, width: width, x: (q + rows * width - 1) / b.line, end: q / b.line)
+        }
+
+        func next(_ b: ReadBuffer) -> Int? {
+            if forward {
+                guard x <= end else { return nil }
+                let p = max(first, x * b.line)
+                return u0 + (last == first ? 0 : (p - first) * duration / (last - first + 1))
+            }
+            guard x >= end else { return nil }
+            let top = min(rows - 1, ((x + 1) * b.line - 1 - q) / width)
+            return u0 + rows - 1 - top
+        }
+
+        mutating func fire(_ b: inout ReadBuffer, _ tau: Double) -> Double {
+            let t = b.demand(x, tau)
+            if forward { x = b.step == 0 ? end + 1 : b.nextOutside(x) } else { x -= 1 }
+            return t
+        }
+    }
+
+    /// Diagonal-ordered blocks of `t` rows: widths `w` (all full but the last, `lastWidth`).
+    /// Block `k`'s sweep runs from its first to its last element in fetch order.
+    @inline(__always)
+    static func diagonalBlock(_ k: Int, count: Int, rows t: Int, width w: Int, lastWidth v: Int) -> (first: Int, last: Int) {
+        let j = t * w * k
+        let size = k == count - 1 ? t * v : t * w
+        let head = k == 0 ? 0 : w * (w - 1) / 2
+        var tail = 0
+        if k < count - 1 {
+            let next = k + 1 == count - 1 ? v : w
+            tail = next >= w - 1 ? w * (w - 1) / 2 : next * (next + 1) / 2 + next * (w - 1 - next)
+        }
+        return (j - head, j + size + tail - 1)
+    }
+
+    public struct Result: Sendable, Hashable {
+        public var totalCycles: Double
+        public var ifmapPrefetches: Int
+        public var filterPrefetches: Int
+        /// Words read from DRAM per read scratchpad (the first active half included) and written.
+        public var ifmapWords: Double
+        public var filterWords: Double
+        public var ofmapWords: Double
+    }
+
+    /// SCALE-Sim's total cycles (compute and stalls) for a systolic layer; nil for the other
+    /// dataflows.
+    public static func simulate(_ l: ConvLayer, on a: ASICAccelerator) -> Result? {
+        let big = Int(a.rows), cols = Int(a.columns)
+        let pixels = l.outputPixels, filter = l.reduction, k = l.filters
+        let (sr, sc, t): (Int, Int, Int)
+        switch a.dataflow {
+        case .systolicWS: (sr, sc, t) = (filter, k, pixels)
+        case .systolicOS: (sr, sc, t) = (pixels, k, filter)
+        case .systolicIS: (sr, sc, t) = (filter, pixels, k)
+        default: return nil
+        }
+        let r = big, c = cols
+        let rowFolds = cdiv(sr, r), colFolds = cdiv(sc, c)
+        let rLast = sr - (rowFolds - 1) * r, cLast = sc - (colFolds - 1) * c
+        let elementBytes = max(l.bytesPerElement, 1e-9)
+        let words = max(2, Int((a.bufferKiB * 1024 / 3 / elementBytes).rounded(.down)))
+        let bw = max(a.dramBytesPerCycle / 3 / elementBytes, 1e-9)
+        let os = a.dataflow == .systolicOS
+        let foldLength = t + (os ? r : 2 * r) + c - 2
+
+        var ifmap: ReadBuffer, weights: ReadBuffer
+        switch a.dataflow {
+        case .systolicWS:
+            ifmap = ReadBuffer(words: words, bandwidth: bw, elements: t * sr)
+            weights = ReadBuffer(words: words, bandwidth: bw, elements: sr * sc)
+        case .systolicOS:
+            ifmap = ReadBuffer(words: words, bandwidth: bw, elements: t * sr)
+            weights = ReadBuffer(words: words, bandwidth: bw, elements: t * sc)
+        default:
+            ifmap = ReadBuffer(words: words, bandwidth: bw, elements: sr * sc)
+            weights = ReadBuffer(words: words, bandwidth: bw, elements: t * sr)
+        }
+        // Write scratchpad.
+        let total = Double(words), half = Double(words - cdiv(words, 2))
+        let chunk = (half / bw).rounded(.up) * bw
+        var stored = 0.0, drainEnd = 0.0, written = 0.0
+
+        var stall = 0.0, base = 0
+        for fc in 0..<colFolds {
+            let cv = fc == colFolds - 1 ? cLast : c
+            for fr in 0..<rowFolds {
+                let rv = fr == rowFolds - 1 ? rLast : r
+                var d0: Demand, d1: Demand
+                let wrRows: Int, wrWords: Int, wrStart: Int
+                switch a.dataflow {
+                case .systolicWS:
+                    let b = diagonalBlock(fr, count: rowFolds, rows: t, width: r, lastWidth: rLast)
+                    d0 = .sweep(ifmap, b.first, b.last, r, t + rv - 1)
+                    d1 = .reversed(weights, sr * c * fc + fr * r * cv, rv, cv, r - rv)
+                    (wrRows, wrWords, wrStart) = (t + cv - 1, t * cv, 2 * r - 1)
+                case .systolicOS:
+                    let b = diagonalBlock(fr, count: rowFolds, rows: t, width: r, lastWidth: rLast)
+                    let f = diagonalBlock(fc, count: colFolds, rows: t, width: c, lastWidth: cLast)
+                    d0 = .sweep(ifmap, b.first, b.last, 0, t + rv - 1)
+                    d1 = .sweep(weights, f.first, f.last, 0, t + cv - 1)
+                    (wrRows, wrWords, wrStart) = (rv + cv - 1, rv * cv, t - 1 + r - rv)
+                default:
+                    let f = diagonalBlock(fr, count: rowFolds, rows: t, width: r, lastWidth: rLast)
+                    d0 = .reversed(ifmap, sr * c * fc + fr * r * cv, rv, cv, r - rv)
+                    d1 = .sweep(weights, f.first, f.last, r, t + rv - 1)
+                    (wrRows, wrWords, wrStart) = (t + cv - 1, t * cv, 2 * r - 1)
+                }
+                let perRow = Double(wrWords) / Double(wrRows)
+                var w = wrStart
+                let wEnd = wrStart + wrRows
+                written += Double(wrWords)
+                while true {
+                    let u0 = d0.next(ifmap), u1 = d1.next(weights)
+                    let ur: Int? = u0 == nil ? u1 : (u1 == nil ? u0 : min(u0!, u1!))
+                    let limit = ur.map { min($0, wEnd) } ?? wEnd
+                    // Outputs stored up to `limit`, with drains and full-scratchpad stalls.
+                    while w < limit {
+                        let now = Double(base + w) + stall
+                        var rowsNow: Int
+                        if now >= drainEnd {
+                            if stored > half {
+                                let amount = min(chunk, stored)
+                                drainEnd = now + (amount / bw).rounded(.up)
+                                stored -= amount
+                                continue
+                            }
+                            rowsNow = Int(((half - stored) / perRow).rounded(.down)) + 1
+                        } else {
+                            let toFull = Int(((total - stored) / perRow).rounded(.up))
+                            let toEnd = Int((drainEnd - now).rounded(.up))
+                            if toFull >= 1 && toFull <= toEnd {
+                                let n = min(toFull, limit - w)
+                                stored += perRow * Double(n)
+                                w += n
+                                if n == toFull && stored >= total {
+                                    let at = Double(base + w - 1) + stall
+                                    if at < drainEnd { stall += drainEnd - at }
+                                }
+                                continue
+                            }
+                            rowsNow = toEnd
+                        }
+                        let n = max(1, min(rowsNow, limit - w))
+                        stored += perRow * Double(n)
+                        w += n
+                    }
+                    guard let u = ur else { break }
+                    let cycle = Double(base + u) + stall
+                    var worst = 0.0
+                    var fired = false, tau = cycle + 1
+                    while d0.next(ifmap) == u { tau = d0.fire(&ifmap, tau); fired = true }
+                    if fired { worst = max(worst, tau - cycle - 1) }
+                    fired = false; tau = cycle + 1
+                    while d1.next(weights) == u { tau = d1.fire(&weights, tau); fired = true }
+                    if fired { worst = max(worst, tau - cycle - 1) }
+                    stall += worst
+                }
+                base += foldLength
+            }
+        }
+        func reads(_ b: ReadBuffer, _ elements: Int) -> Double {
+            let first = min((Double(cdiv(words, 2)) / bw).rounded(.up) * bw, Double(elements))
+            return first + Double(b.prefetches) * (Double(words - cdiv(words, 2)) / bw).rounded(.up) * bw
+        }
+        let ie = a.dataflow == .systolicIS ? sr * sc : t * sr
+        let fe = a.dataflow == .systolicWS ? sr * sc : t * (a.dataflow == .systolicOS ? sc : sr)
+        return Result(totalCycles: Double(base - 1) + stall, ifmapPrefetches: ifmap.prefetches, filterPrefetches: weights.prefetches,
+                      ifmapWords: reads(ifmap, ie), filterWords: reads(weights, fe), ofmapWords: written)
+    }
+}
