@@ -44,32 +44,49 @@ public enum ReportJob {
         }
         let record = try JSONDecoder().decode(RunRecord.self, from: data)
         let spec = try DesignSpec.parse(text: record.specText, file: record.specPath)
-        let table = try DesignTable.read(csv)
         let objectives = spec.objectives.map(\.rawValue)
         let xColumn = objectives[0]
         let yColumn = objectives.count > 1 ? objectives[1] : (xColumn == "dsp" ? "latency_ms" : "dsp")
         // The chosen design: the given id, else the feasible design best in the first objective.
         let first = spec.objectives[0]
-        func cost(_ r: [String]) -> Double {
-            let v = table.number(r, first == .throughput ? "throughput_per_s" : first.rawValue)
-            return first == .throughput ? -v : v
+        let bestColumns = ["id", "template", "lanes", "compute_units", "stages", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "energy_mj", "pareto"]
+        // One pass over the CSV, keeping the plotted figures of every row (a few numbers each),
+        // the chosen row and the ten best feasible rows: memory does not grow with the rows' text.
+        var points: [SVGPlot.Point] = []
+        var chosenRow: [String]?
+        var chosenCost = Double.infinity
+        var best: [(cost: Double, row: [String])] = []
+        let table = try DesignTable.scan(csv) { t, r in
+            func cost(_ r: [String]) -> Double {
+                let v = t.number(r, first == .throughput ? "throughput_per_s" : first.rawValue)
+                return first == .throughput ? -v : v
+            }
+            let feasible = t.value(r, "feasible") == "true"
+            points.append((x: t.number(r, xColumn), y: t.number(r, yColumn), feasible: feasible,
+                           front: t.value(r, "pareto") == "true", id: Int(t.value(r, "id")) ?? -1))
+            if let id = design {
+                if t.value(r, "id") == String(id) { chosenRow = r }
+            }
+            guard feasible else { return }
+            let c = cost(r)
+            if design == nil && c < chosenCost {
+                chosenCost = c
+                chosenRow = r
+            }
+            if best.count < 10 || c < best[best.count - 1].cost {
+                let at = best.firstIndex { c < $0.cost } ?? best.count
+                best.insert((c, bestColumns.map { t.value(r, $0) }), at: at)
+                if best.count > 10 { best.removeLast() }
+            }
         }
-        let chosenRow: [String]?
-        if let id = design {
-            guard let r = table.rows.first(where: { table.value($0, "id") == String(id) }) else { throw UserError("--design \(id): no row with that id in \(csv)") }
-            chosenRow = r
-        } else {
-            chosenRow = table.rows.filter { table.value($0, "feasible") == "true" }.min { cost($0) < cost($1) }
-        }
-        let points = table.rows.map { r in
-            (x: table.number(r, xColumn), y: table.number(r, yColumn), feasible: table.value(r, "feasible") == "true",
-             front: table.value(r, "pareto") == "true", id: Int(table.value(r, "id")) ?? -1)
-        }
+        if let id = design, chosenRow == nil { throw UserError("--design \(id): no row with that id in \(csv)") }
         let title = "\(spec.name): \(SVGPlot.axisLabel(yColumn)) against \(SVGPlot.axisLabel(xColumn))"
         let chosen = chosenRow.map { r in (x: table.number(r, xColumn), y: table.number(r, yColumn),
                                            label: "chosen: #\(table.value(r, "id")) \(table.value(r, "template")) \(table.value(r, "lanes")) lanes") }
+        let plotted = SVGPlot.thinned(points, atMost: SVGPlot.plottedPointLimit)
+        let label = plotted.count < points.count ? "\(points.count) designs (\(plotted.count) plotted: every Pareto design and an even sample of the rest)" : "\(points.count) designs"
         let paretoSVG = SVGPlot.pareto(title: title, xColumn: xColumn, yColumn: yColumn,
-                                       series: [SVGPlot.Series(label: "\(table.rows.count) designs", color: "#1f77b4", points: points)], chosen: chosen)
+                                       series: [SVGPlot.Series(label: label, color: "#1f77b4", points: plotted)], chosen: chosen)
         let files = Files(pareto: base(csv) + ".pareto.svg", breakdown: chosenRow == nil ? nil : base(csv) + ".breakdown.svg", html: base(csv) + ".html")
         try writeAtomically(paretoSVG, to: files.pareto)
         var breakdownSVG = ""
@@ -87,7 +104,7 @@ public enum ReportJob {
                                         $0.lanes > 0 ? String(format: "%.1f%%", $0.utilization * 100) : "-"] }
             _ = e
         }
-        try writeAtomically(html(spec: spec, record: record, table: table, chosen: chosenRow, paretoSVG: paretoSVG,
+        try writeAtomically(html(spec: spec, record: record, file: table.file, bestColumns: bestColumns, best: best.map(\.row), chosen: chosenRow, paretoSVG: paretoSVG,
                                  breakdownSVG: breakdownSVG, taskRows: taskRows), to: files.html)
         return files
     }
@@ -99,14 +116,9 @@ public enum ReportJob {
             + rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n") + "</table>\n"
     }
 
-    static func html(spec: DesignSpec, record: RunRecord, table: DesignTable, chosen: [String]?, paretoSVG: String,
+    static func html(spec: DesignSpec, record: RunRecord, file: String, bestColumns cols: [String], best: [[String]], chosen: [String]?, paretoSVG: String,
                      breakdownSVG: String, taskRows: [[String]]) -> String {
-        let cols = ["id", "template", "lanes", "compute_units", "stages", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "energy_mj", "pareto"]
         let first = spec.objectives[0]
-        let best = table.rows.filter { table.value($0, "feasible") == "true" }
-            .sorted { table.number($0, first == .throughput ? "throughput_per_s" : first.rawValue) * (first == .throughput ? -1 : 1)
-                    < table.number($1, first == .throughput ? "throughput_per_s" : first.rawValue) * (first == .throughput ? -1 : 1) }
-            .prefix(10).map { r in cols.map { table.value(r, $0) } }
         var validation: [[String]] = []
         for d in PublishedDesign.all {
             if let c = try? d.check() {
@@ -138,7 +150,7 @@ public enum ReportJob {
         \(htmlTable(["design", "measured cycles", "model cycles", "error", "status"], validation))
         <h2>Spec</h2>
         <pre>\(esc(record.specText))</pre>
-        <p><small>Written by intarsia report from \(esc(table.file)). Columns: docs/CSV.md.</small></p>
+        <p><small>Written by intarsia report from \(esc(file)). Columns: docs/CSV.md.</small></p>
         </body></html>
 
         """

@@ -37,6 +37,53 @@ public struct DesignTable: Sendable {
 
     public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
 
+    /// Reads a design CSV row by row without holding it: `visit` sees each well-formed row (as
+    /// many fields as the header) with the table's header (its `rows` stay empty). Memory stays
+    /// at one chunk of the file, whatever its length.
+    public static func scan(_ path: String, visit: (DesignTable, [String]) throws -> Void) throws -> DesignTable {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReadError(description: "\(path): no such file or not readable; accepted: a CSV written by 'intarsia search'")
+        }
+        defer { try? handle.close() }
+        var table: DesignTable?
+        var pending = Data()
+        func consume(_ line: Data) throws {
+            guard !line.isEmpty else { return }
+            guard let fields = CSV.parse(String(decoding: line, as: UTF8.self)).first else { return }
+            if let t = table {
+                if fields.count == t.header.count { try visit(t, fields) }
+            } else {
+                for c in requiredColumns where !fields.contains(c) {
+                    throw ReadError(description: "\(path): column '\(c)' missing from the header; accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
+                }
+                table = DesignTable(file: path, header: fields, rows: [])
+            }
+        }
+        // A newline inside a quoted field does not end a row: split only where the quotes balance.
+        var quotes = 0
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            var start = pending.startIndex
+            pending.append(chunk)
+            var i = pending.index(pending.endIndex, offsetBy: -chunk.count)
+            start = pending.startIndex
+            while i < pending.endIndex {
+                let b = pending[i]
+                if b == UInt8(ascii: "\"") { quotes += 1 }
+                if b == UInt8(ascii: "\n") && quotes % 2 == 0 {
+                    try consume(pending[start..<i])
+                    start = pending.index(after: i)
+                }
+                i = pending.index(after: i)
+            }
+            pending = Data(pending[start...])
+        }
+        try consume(pending)
+        guard let t = table else { throw ReadError(description: "\(path): empty file; accepted: a CSV written by 'intarsia search'") }
+        return t
+    }
+
     public func value(_ row: [String], _ name: String) -> String { column(name).map { row[$0] } ?? "" }
 
     public func number(_ row: [String], _ name: String) -> Double { Double(value(row, name)) ?? .nan }

@@ -4,6 +4,31 @@ import Foundation
 /// scatter of two objectives and a stacked latency breakdown. Plain SVG 1.1 with inline styles,
 /// so browsers and rasterisers (rsvg-convert, Chromium) render them the same.
 public enum SVGPlot {
+    /// One plotted design: (x, y, feasible, on the Pareto front, id).
+    public typealias Point = (x: Double, y: Double, feasible: Bool, front: Bool, id: Int)
+
+    /// Most points a Pareto plot draws; beyond it `thinned` keeps every Pareto design and an even
+    /// sample of the rest (an SVG of 57,600 marks is 6 MB and slow to open).
+    public static let plottedPointLimit = 4000
+
+    /// Every front point, and of the others every k-th (in file order) so that at most `limit`
+    /// points remain (the front alone may exceed it: it is never cut).
+    public static func thinned(_ points: [Point], atMost limit: Int) -> [Point] {
+        guard points.count > limit else { return points }
+        let front = points.filter(\.front)
+        let rest = points.count - front.count
+        let room = max(0, limit - front.count)
+        guard room > 0, rest > 0 else { return front }
+        let stride = (rest + room - 1) / room
+        var out = front
+        var k = 0
+        for p in points where !p.front {
+            if k % stride == 0 { out.append(p) }
+            k += 1
+        }
+        return out
+    }
+
     public struct Series {
         public var label: String
         public var color: String
