@@ -40,11 +40,9 @@ import Foundation
 /// the next fold's first elements), which is what makes a window boundary near a fold junction
 /// send the window around the operand.
 ///
-/// Not reproduced: SCALE-Sim finds an element in the window by address, so an input pixel that
-/// im2col repeats (kernels larger than 1×1) hits on an earlier copy; the model follows positions.
-/// Where the window would otherwise wrap, SCALE-Sim then stalls less (input-stationary 3×3 and
-/// 7×7 convolutions, and weight-stationary stride-2 3×3 ones; validation/peers/README.md lists
-/// them).
+/// Lookup by address: SCALE-Sim finds an element in the window by address, so an input pixel that
+/// im2col repeats (a kernel larger than its stride) hits on whichever copy the window holds; for
+/// such layers the ifmap demand is walked element by element (`CopyDemand`, ScaleSimIm2col.swift).
 public enum ScaleSimMemory {
     @inline(__always) static func cdiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
 
@@ -72,6 +70,22 @@ public enum ScaleSimMemory {
             guard step > 0 else { return tau }
             var t = tau
             while !holds(x) {
+                start = (start + step) % lines
+                dram += transfer
+                prefetches += 1
+                let p = dram - t
+                t = dram + max(p, 0)
+            }
+            return t
+        }
+
+        /// Demands an element held on any of `copies` lines (SCALE-Sim's lookup by address: an
+        /// input pixel that im2col repeats is found on whichever copy the window holds), at time
+        /// `tau`; the window moves forward until it holds one of them.
+        mutating func demandAny(_ copies: UnsafeBufferPointer<Int>, _ tau: Double) -> Double {
+            guard step > 0 else { return tau }
+            var t = tau
+            while !copies.contains(where: holds) {
                 start = (start + step) % lines
                 dram += transfer
                 prefetches += 1
@@ -184,6 +198,12 @@ public enum ScaleSimMemory {
         let chunk = (half / bw).rounded(.up) * bw
         var stored = 0.0, drainEnd = 0.0, written = 0.0
 
+        // Lookup by address where im2col repeats input elements (ScaleSimIm2col.swift).
+        let geometry: Im2colGeometry? = Im2colGeometry.repeats(l) ? Im2colGeometry(
+            kind: a.dataflow == .systolicWS ? .ws : (os ? .os : .is), t: t, r: r, c: c, sr: sr,
+            rowFolds: rowFolds, rLast: rLast, colFolds: colFolds, cLast: cLast,
+            oh: l.outH, ow: l.outW, kh: l.kernelH, kw: l.kernelW, ch: l.channels, stride: l.stride, line: ifmap.line) : nil
+
         var stall = 0.0, base = 0
         for fc in 0..<colFolds {
             let cv = fc == colFolds - 1 ? cLast : c
@@ -209,12 +229,16 @@ public enum ScaleSimMemory {
                     d1 = .sweep(weights, f.first, f.last, r, t + rv - 1)
                     (wrRows, wrWords, wrStart) = (t + cv - 1, t * cv, 2 * r - 1)
                 }
+                var copies: CopyDemand? = geometry.map { g in
+                    g.kind == .is ? CopyDemand(g, fold: fc, rowFold: fr, width: cv, height: rv, u0: r - rv)
+                                  : CopyDemand(g, fold: fr, width: rv, u0: g.kind == .ws ? r : 0)
+                }
                 let perRow = Double(wrWords) / Double(wrRows)
                 var w = wrStart
                 let wEnd = wrStart + wrRows
                 written += Double(wrWords)
                 while true {
-                    let u0 = d0.next(ifmap), u1 = d1.next(weights)
+                    let u0 = copies != nil ? copies!.next(ifmap) : d0.next(ifmap), u1 = d1.next(weights)
                     let ur: Int? = u0 == nil ? u1 : (u1 == nil ? u0 : min(u0!, u1!))
                     let limit = ur.map { min($0, wEnd) } ?? wEnd
                     // Outputs stored up to `limit`, with drains and full-scratchpad stalls.
@@ -252,7 +276,11 @@ public enum ScaleSimMemory {
                     let cycle = Double(base + u) + stall
                     var worst = 0.0
                     var fired = false, tau = cycle + 1
-                    while d0.next(ifmap) == u { tau = d0.fire(&ifmap, tau); fired = true }
+                    if copies != nil {
+                        while copies!.next(ifmap) == u { tau = copies!.fire(&ifmap, tau); fired = true }
+                    } else {
+                        while d0.next(ifmap) == u { tau = d0.fire(&ifmap, tau); fired = true }
+                    }
                     if fired { worst = max(worst, tau - cycle - 1) }
                     fired = false; tau = cycle + 1
                     while d1.next(weights) == u { tau = d1.fire(&weights, tau); fired = true }

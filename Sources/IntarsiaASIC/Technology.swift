@@ -87,11 +87,12 @@ public struct ASICTechnology: Hashable, Sendable {
     /// `rf_128B` (weights) 0.095 pJ per 8-bit access; `rf_2B` (partial sums) 0.021 pJ per 16-bit
     /// access; `sram_2MB` 416.16 pJ per 2048-bit read and 378.4 pJ per write (1.6256 and
     /// 1.478 pJ/B); `dram` 700 pJ per 64-bit read and 750 pJ per write (87.5 and 93.75 pJ/B).
-    /// Areas and the other figures are the 45 nm node's (ZigZag's tpu_like gives none). For
-    /// checking the energy model against ZigZag, not a specs' node.
+    /// Areas and the other figures are the 45 nm node's (ZigZag's tpu_like gives none). A spec
+    /// selects it with `platform: {asic: zigzag-tpu-like}` (docs/SPEC.md); it is for comparing
+    /// with ZigZag, not a real node.
     public static let zigzagTPULike: ASICTechnology = {
         var t = nm45
-        t.name = "zigzag_tpu_like"
+        t.name = "zigzag-tpu-like"
         t.macPicojoulesInt8 = 0.04
         t.accessEnergies = AccessEnergies(weightRegisterPerByte: 0.095, outputRegisterPerAccess: 0.021,
                                           sramReadPerByte: 416.16 / 256, sramWritePerByte: 378.4 / 256,
@@ -99,6 +100,15 @@ public struct ASICTechnology: Hashable, Sendable {
         return t
     }()
 
+    /// The technology nodes (a spec's `asic` value may also name a peer preset, `presets`).
     public static let all = [nm45, nm28]
-    public static var acceptedNames: String { all.map(\.name).joined(separator: ", ") }
+    /// Per-access technology presets a spec may name instead of a node.
+    public static let presets = [zigzagTPULike]
+    /// The values a spec's `platform.asic` accepts.
+    public static var acceptedNames: String { (all + presets).map(\.name).joined(separator: ", ") }
+    /// A node or preset by its spec name (`zigzag_tpu_like` is accepted for `zigzag-tpu-like`).
+    public static func named(_ name: String) -> ASICTechnology? {
+        let n = name.lowercased().replacingOccurrences(of: "_", with: "-")
+        return (all + presets).first { $0.name == n }
+    }
 }

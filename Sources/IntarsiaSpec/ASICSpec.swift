@@ -72,7 +72,7 @@ public struct ASICDesignSpec: Sendable {
         let pc = try root.required("platform", in: top)
         let p = try pc.mapping(allowed: ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle"])
         let nodeC = try pc.required("asic", in: p, accepted: ASICTechnology.acceptedNames)
-        guard var tech = ASICTechnology.all.first(where: { $0.name == (try? nodeC.string()) }) else {
+        guard var tech = ASICTechnology.named((try? nodeC.string()) ?? "") else {
             throw nodeC.error("unknown technology node", accepted: ASICTechnology.acceptedNames)
         }
         let clock = try p["clock_mhz"]?.double(min: 1, max: 10_000) ?? tech.clockMHz

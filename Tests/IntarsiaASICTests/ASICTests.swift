@@ -205,19 +205,13 @@ extension ZigZagRecordedTests {
         return (rs.count, outside)
     }
 
-    /// The only mechanism the model leaves out (ScaleSimMemory): SCALE-Sim finds an element in
-    /// its scratchpad by address, so a pixel that im2col repeats hits on an earlier copy. Only
-    /// layers with kernels larger than 1×1 can have such copies.
-    static func explained(_ r: Row) -> Bool { r.layer.kernelH > 1 }
-
-    /// The 58 recorded ResNet-18 layer simulations (64 kB scratchpads, 10 words per cycle): total
-    /// cycles within 5% on 52; the six outside are input-stationary 3×3 and 7×7 convolutions and
-    /// weight-stationary stride-2 3×3 ones (the address-hit mechanism above).
+    /// The 58 recorded ResNet-18 layer simulations (64 kB scratchpads, 10 words per cycle),
+    /// including input-stationary conv1 (7×7, stride 2), whose total the lookup by address
+    /// (ScaleSimIm2col.swift) brings from 33× SCALE-Sim's to within 5%.
     @Test func totalCyclesFollowScaleSimOnTheRecordedLayers() throws {
         let (n, outside) = try Self.check("scalesim-figures.csv")
         #expect(n == 58)
-        #expect(outside.count <= 6, "\(outside.map { "\($0.0.name) \($0.1)" })")
-        for (r, e) in outside { #expect(Self.explained(r), "\(r.name): \(e)") }
+        #expect(outside.isEmpty, "\(outside.map { "\($0.0.name) \($0.1)" })")
     }
 
     /// 48 generated layers on other arrays (8 to 32, not all square), scratchpads (16 to 128 kB)
@@ -225,17 +219,28 @@ extension ZigZagRecordedTests {
     @Test func totalCyclesFollowScaleSimOnNewLayersAndConfigurations() throws {
         let (n, outside) = try Self.check("scalesim-new.csv")
         #expect(n == 48)
-        #expect(outside.count <= 1, "\(outside.map { "\($0.0.name) \($0.1)" })")
-        for (r, e) in outside { #expect(Self.explained(r), "\(r.name): \(e)") }
+        #expect(outside.isEmpty, "\(outside.map { "\($0.0.name) \($0.1)" })")
     }
 
     /// 40 held-out layers and configurations (run_scalesim_sets.py --set heldout), recorded
-    /// after the mechanism was finished and never used to build it: every one within 5% (the
-    /// largest error when recorded: 2.5%).
+    /// after the first version of the mechanism was finished.
     @Test func totalCyclesFollowScaleSimOnHeldOutLayers() throws {
         let (n, outside) = try Self.check("scalesim-heldout.csv")
         #expect(n == 40)
         #expect(outside.isEmpty, "\(outside.map { "\($0.0.name) \($0.1)" })")
+    }
+
+    /// A second held-out set (run_scalesim_sets.py --set heldout2, seed 104729, mostly kernels
+    /// larger than 1×1, strides 1 to 3), generated and recorded only after the lookup by address
+    /// was finished and never used to change it: 39 of 40 within 5% (every convolution with a
+    /// repeated input among them). The one outside, recorded as found, is a matrix product
+    /// (1×1 over one pixel, C = 384, K = 256) on a 32×32 weight-stationary array with 16 kB
+    /// scratchpads and 2 words per cycle: the model is 33% below SCALE-Sim (not yet explained).
+    @Test func totalCyclesFollowScaleSimOnSecondHeldOutSet() throws {
+        let (n, outside) = try Self.check("scalesim-heldout2.csv")
+        #expect(n == 40)
+        #expect(outside.count <= 1, "\(outside.map { "\($0.0.name) \($0.1)" })")
+        for (r, _) in outside { #expect(r.layer.outputPixels == 1 && r.layer.kernelH == 1 && r.accelerator.dataflow == .systolicWS, "\(r.name)") }
     }
 
     /// Hand calculation: every operand fits in its scratchpad's active half, so SCALE-Sim never
@@ -263,5 +268,64 @@ extension ZigZagRecordedTests {
         #expect(b.demand(49, 5) == 5 && b.prefetches == 0)
         #expect(b.demand(60, 20) == 80 && b.prefetches == 1 && b.start == 50)
         #expect(b.demand(10, 1000) == 203 && b.prefetches == 4 && b.start == 200)
+    }
+}
+
+/// SCALE-Sim's lookup by address of repeated im2col elements (ScaleSimIm2col.swift).
+@Suite struct ScaleSimIm2colTests {
+    static func geometry(_ kind: Im2colGeometry.Kind, t: Int, r: Int, c: Int, sr: Int, sc: Int, l: ConvLayer) -> Im2colGeometry {
+        let rf = (sr + r - 1) / r, cf = (sc + c - 1) / c
+        return Im2colGeometry(kind: kind, t: t, r: r, c: c, sr: sr, rowFolds: rf, rLast: sr - (rf - 1) * r, colFolds: cf, cLast: sc - (cf - 1) * c,
+                              oh: l.outH, ow: l.outW, kh: l.kernelH, kw: l.kernelW, ch: l.channels, stride: l.stride, line: 1)
+    }
+
+    /// SCALE-Sim's fetch order, built as its create_*_prefetch_mat does (row folds stacked with
+    /// null columns, read in diagonal order skipping nulls): the closed-form positions agree.
+    @Test func diagonalPositionsFollowScaleSimsFetchOrder() {
+        for (rows, width, r) in [(5, 7, 3), (4, 3, 4), (6, 10, 4), (1, 5, 2)] {
+            let rf = (width + r - 1) / r, rLast = width - (rf - 1) * r
+            let m = rf * rows
+            var order: [Int: Int] = [:]   // (global row * r + col) -> position
+            var idx = 0
+            for d in 0..<(m + r) {
+                for g in stride(from: min(d, m - 1), through: max(0, d - r + 1), by: -1) {
+                    let b = d - g
+                    if g / rows == rf - 1 && b >= rLast { continue }
+                    order[g * r + b] = idx; idx += 1
+                }
+            }
+            let l = ConvLayer(name: "x", filters: 1, channels: 1, kernelH: 1, kernelW: 1, outH: rows, outW: 1)
+            let geo = Self.geometry(.ws, t: rows, r: r, c: 1, sr: width, sc: 1, l: l)
+            for (key, p) in order { #expect(geo.diagonalPosition(key / r, key % r) == p) }
+            #expect(idx == rows * width)
+        }
+    }
+
+    /// Hand calculation: a 3×3 stride-1 kernel over a 4×4 single-channel input (2×2 outputs).
+    /// Input element (1, 1) is tap 4 of pixel 0, tap 3 of pixel 1, tap 1 of pixel 2 and tap 0 of
+    /// pixel 3; on input-stationary with a 9×4 fold read row by row, those are positions
+    /// 4·4 + 0, 3·4 + 1, 1·4 + 2 and 0·4 + 3.
+    @Test func copiesOfAnInputElementAreAllFound() {
+        let l = ConvLayer(name: "x", filters: 1, channels: 1, kernelH: 3, kernelW: 3, outH: 2, outW: 2)
+        let g = Self.geometry(.is, t: 1, r: 9, c: 4, sr: 9, sc: 4, l: l)
+        var out = [Int](repeating: -1, count: g.maxCopies)
+        let n = out.withUnsafeMutableBufferPointer { g.copyLines(pixel: 0, tap: 4, into: $0.baseAddress!) }
+        #expect(n == 4 && Set(out[0..<n]) == [16, 13, 6, 3] && out[0] == 16)
+        // Element (0, 0) appears once (tap 0 of pixel 0); element (3, 3) once (tap 8 of pixel 3).
+        #expect(out.withUnsafeMutableBufferPointer { g.copyLines(pixel: 0, tap: 0, into: $0.baseAddress!) } == 1)
+        #expect(out.withUnsafeMutableBufferPointer { g.copyLines(pixel: 3, tap: 8, into: $0.baseAddress!) } == 1)
+    }
+
+    /// With lookup by address a miss moves the window only until it holds a copy: window of 50
+    /// lines at 50..<100 (lines of 10 words, 201 lines); an element on line 10 with a copy on
+    /// line 120 moves it once (to 100..<150), not around the operand to line 10.
+    @Test func aMissStopsAtTheFirstCopy() {
+        var b = ScaleSimMemory.ReadBuffer(words: 1000, bandwidth: 10, elements: 2000)
+        _ = b.demand(60, 20)
+        let copies = [10, 120]
+        let t = copies.withUnsafeBufferPointer { b.demandAny($0, 1000) }
+        #expect(b.prefetches == 2 && b.start == 100 && t == 101)
+        let hit = copies.withUnsafeBufferPointer { b.demandAny($0, 2000) }
+        #expect(hit == 2000 && b.prefetches == 2)
     }
 }

@@ -31,7 +31,7 @@ import IntarsiaASIC
         let small = error(base.replacingOccurrences(of: "buffer_kib: 256", with: "buffer_kib: 1"))
         #expect(small?.key == "accelerators[0].buffer_kib" && small?.problem.contains("minimum tile") == true)
         let node = error(base.replacingOccurrences(of: "asic: 45nm", with: "asic: 7nm"))
-        #expect(node?.key == "platform.asic" && node?.accepted == "45nm, 28nm")
+        #expect(node?.key == "platform.asic" && node?.accepted == "45nm, 28nm, zigzag-tpu-like")
         let flow = error(base.replacingOccurrences(of: "[nvdla, eyeriss]", with: "[tpu]"))
         #expect(flow?.key == "accelerators[0].dataflow[0]")
         let pes = error(base.replacingOccurrences(of: "pe_budget: 1024", with: "pe_budget: 0"))
@@ -39,7 +39,7 @@ import IntarsiaASIC
         let noPEs = error(base.replacingOccurrences(of: "pe_budget: 1024, ", with: ""))
         #expect(noPEs?.key == "platform.pe_budget" && noPEs?.problem == "missing required key")
         let noNode = error(base.replacingOccurrences(of: "asic: 45nm, ", with: ""))
-        #expect(noNode?.key == "platform.asic" && noNode?.problem == "missing required key" && noNode?.accepted == "45nm, 28nm")
+        #expect(noNode?.key == "platform.asic" && noNode?.problem == "missing required key" && noNode?.accepted == "45nm, 28nm, zigzag-tpu-like")
         let noAccelerators = error(base.split(separator: "\n").prefix(2).joined(separator: "\n"))
         #expect(noAccelerators?.key == "accelerators" && noAccelerators?.problem == "missing required key")
     }

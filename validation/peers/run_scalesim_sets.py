@@ -9,6 +9,10 @@ scratchpad sizes and bandwidths from a seeded generator and records SCALE-Sim's 
 
   --set new       seed 2025: layers used while building the model (scalesim-new.csv)
   --set heldout   seed 7919: layers never used to build or tune it (scalesim-heldout.csv)
+  --set heldout2  seed 104729: a second held-out set, drawn and recorded only after the lookup
+                  by address of repeated im2col elements was finished (scalesim-heldout2.csv);
+                  mostly kernels larger than 1x1 (3, 5, 7, some rectangular 1x3/3x1/3x5), stride
+                  1, 2 or 3, outputs not always square
 
 Each job: a convolution (output 4..28 pixels square, filter 1/3/5, stride 1/2, 3..256 input
 channels, 8..256 filters, or a matrix product as a 1x1 convolution over one pixel), one of the
@@ -25,6 +29,7 @@ bandwidth mode, save_disk_space=True) and adds to its columns the configuration
 Usage:
   /tmp/venv-peers/bin/python run_scalesim_sets.py --set new [--count 48] [--budget-min 60]
   /tmp/venv-peers/bin/python run_scalesim_sets.py --set heldout [--count 36]
+  /tmp/venv-peers/bin/python run_scalesim_sets.py --set heldout2 --count 40
 """
 
 import argparse
@@ -40,7 +45,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run_scalesim as rs  # noqa: E402
 
-SEEDS = {"new": 2025, "heldout": 7919}
+SEEDS = {"new": 2025, "heldout": 7919, "heldout2": 104729}
 COLUMNS = ["set", "layer", "ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels",
            "num_filter", "stride", "array_rows", "array_cols", "dataflow", "sram_kb",
            "bw_words", "ofmap_h", "ofmap_w", "macs", "compute_cycles", "total_cycles",
@@ -72,6 +77,33 @@ def draw(rng, i):
         if 500 <= cf <= 60000:
             return (f"g{i:02d}_{oh}x{oh}_f{f}s{s}_c{ch}k{k}", ih, ih, f, f, ch, k, s, rows, cols,
                     df, sram, bw)
+
+
+def draw_kernels(rng, i):
+    """A heldout2 job: like draw(), but mostly kernels larger than 1x1 and strides up to 3."""
+    while True:
+        if rng.random() < 0.08:
+            oh, ow, fh, fw, s = 1, 1, 1, 1, 1
+            ch = rng.choice([128, 256, 384, 512])
+            k = rng.choice([64, 100, 128, 200, 256])
+        else:
+            oh = rng.choice([4, 5, 7, 8, 9, 11, 13, 14, 16, 20, 24, 28])
+            ow = oh if rng.random() < 0.7 else rng.choice([4, 6, 9, 12, 15, 20])
+            fh, fw = rng.choice([(1, 1), (3, 3), (3, 3), (3, 3), (5, 5), (5, 5), (7, 7),
+                                 (1, 3), (3, 1), (3, 5)])
+            s = rng.choice([1, 1, 2, 2, 3])
+            ch = rng.choice([1, 3, 4, 8, 16, 24, 32, 48, 64, 96, 128, 192])
+            k = rng.choice([8, 16, 24, 32, 48, 64, 96, 128, 160, 256])
+        rows = rng.choice([8, 12, 16, 16, 32, 32])
+        cols = rng.choice([8, 16, 24, 32]) if rng.random() < 0.35 else rows
+        df = rng.choice(["ws", "os", "is"])
+        sram = rng.choice([8, 16, 32, 64, 128])
+        bw = rng.choice([2, 4, 10, 16, 20])
+        ih, iw = rs.layer_inputs(oh, fh, s), rs.layer_inputs(ow, fw, s)
+        cf = rs.closed_form(ih, iw, fh, fw, ch, k, s, rows, cols, df)
+        if 500 <= cf <= 60000:
+            return (f"h{i:02d}_{oh}x{ow}_f{fh}x{fw}s{s}_c{ch}k{k}", ih, iw, fh, fw, ch, k, s,
+                    rows, cols, df, sram, bw)
 
 
 def simulate(job, workdir, version):
@@ -141,7 +173,8 @@ def main():
     out = args.out or os.path.join(HERE, f"scalesim-{args.set}.csv")
     version = importlib.metadata.version("scalesim")
     rng = random.Random(SEEDS[args.set])
-    jobs = [draw(rng, i) for i in range(args.count)]
+    drawer = draw_kernels if args.set == "heldout2" else draw
+    jobs = [drawer(rng, i) for i in range(args.count)]
     rows = []
     if args.resume and os.path.exists(out):
         with open(out, newline="") as f:
