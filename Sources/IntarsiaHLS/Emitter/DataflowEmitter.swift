@@ -42,17 +42,30 @@ enum DataflowEmitter {
         var outputStream = [String](repeating: "", count: p.steps.count)
         for (i, s) in p.steps.enumerated() {
             let n = sanitize(s.name)
-            for src in s.inputs {
+            for (j, src) in s.inputs.enumerated() {
                 switch src {
                 case .graphInput:
-                    let sn = "input_to_\(n)"
-                    if !inputStreams[i].contains(sn) {
-                        stream(sn, 2, "graph input, loaded from in_\(n)")
-                        calls += "    INTARSIA_PROCESS(intarsia::load_stream<act_t>(in_\(n), \(sn), \(p.graphInputElements)));\n"
-                    }
+                    // One load process per task; a task that reads the input twice gets a copy
+                    // per operand, each deep enough for the whole tensor (it may read one whole first).
+                    let uses = s.inputs.filter { $0 == .graphInput }.count
+                    let sn = uses > 1 ? "input_to_\(n)_in\(j)" : "input_to_\(n)"
+                    stream(sn, uses > 1 ? max(2, p.graphInputElements) : 2, "graph input, loaded from in_\(n)")
                     inputStreams[i].append(sn)
+                    if j == s.inputs.lastIndex(of: .graphInput) {
+                        let names = inputStreams[i].enumerated().filter { s.inputs[$0.offset] == .graphInput }.map(\.element)
+                        if names.count == 1 {
+                            calls += "    INTARSIA_PROCESS(intarsia::load_stream<act_t>(in_\(n), \(sn), \(p.graphInputElements)));\n"
+                        } else {
+                            processes += "// Loads the graph input once for each of \(s.name)'s \(names.count) operands that read it.\n"
+                            processes += "static void load_\(n)(const act_t* src, \(names.indices.map { "hls::stream<act_t>& out\($0)" }.joined(separator: ", "))) {\n"
+                            processes += "load_\(n)_loop:\n    for (int i = 0; i < \(p.graphInputElements); ++i) {\n#pragma HLS PIPELINE II=1\n        const act_t v = src[i];\n"
+                            for k in names.indices { processes += "        out\(k).write(v);\n" }
+                            processes += "    }\n}\n\n"
+                            calls += "    INTARSIA_PROCESS(load_\(n)(in_\(n), \(names.joined(separator: ", "))));\n"
+                        }
+                    }
                 case .task(let q):
-                    let e = d.streams.first { $0.producer == q && $0.consumer == i }!
+                    let e = d.streams.first { $0.producer == q && $0.consumer == i && $0.operand == j }!
                     inputStreams[i].append(e.name)
                 case .weights: break
                 }
@@ -68,7 +81,7 @@ enum DataflowEmitter {
             if p.sinks.contains(i) {
                 outputStream[i] = "\(n)_to_output"
                 stream(outputStream[i], 2, "to the store process")
-            } else if p.consumers[i].count > 1 {
+            } else if d.forks.contains(i) {
                 outputStream[i] = "\(n)_out"
                 stream(outputStream[i], 2, "into the fork")
             } else {
@@ -92,7 +105,7 @@ enum DataflowEmitter {
             calls += "    INTARSIA_PROCESS(task_\(n)(\(args.joined(separator: ", "))));\n"
             if p.sinks.contains(i) {
                 calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
-            } else if p.consumers[i].count > 1 {
+            } else if d.forks.contains(i) {
                 let outs = d.streams.filter { $0.producer == i }
                 processes += "// Fork: \(s.name)'s output to \(outs.count) consumers.\n"
                 processes += "static void fork_\(n)(hls::stream<act_t>& in, \(outs.indices.map { "hls::stream<act_t>& out\($0)" }.joined(separator: ", "))) {\n"

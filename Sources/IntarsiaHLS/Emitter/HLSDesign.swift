@@ -23,6 +23,8 @@ public struct HLSDesign: Sendable {
     public struct Stream: Sendable {
         public var producer: Int
         public var consumer: Int
+        /// Which of the consumer's operands it carries (a task may read one tensor twice, x·x).
+        public var operand: Int
         public var name: String
         public var depth: Int
     }
@@ -101,10 +103,15 @@ public struct HLSDesign: Sendable {
             for c in program.consumers[i] { descendants[i].formUnion(descendants[c].union([c])) }
         }
         let ops = workload.tasks.map(\.op)
+        // Every use of a tensor, in consumer order: (consumer, operand position).
+        var uses = [[(consumer: Int, operand: Int)]](repeating: [], count: n)
+        for (c, st) in program.steps.enumerated() {
+            for (j, src) in st.inputs.enumerated() { if case .task(let q) = src { uses[q].append((c, j)) } }
+        }
         for p in 0..<n {
             let cons = program.consumers[p]
-            var reconverges = false
-            if cons.count > 1 {
+            var reconverges = cons.count < uses[p].count  // one consumer reads it twice
+            if uses[p].count > 1 {
                 forks.append(p)
                 for a in 0..<cons.count {
                     for b in (a + 1)..<cons.count where !descendants[cons[a]].union([cons[a]]).isDisjoint(with: descendants[cons[b]].union([cons[b]])) {
@@ -114,10 +121,12 @@ public struct HLSDesign: Sendable {
             }
             let elements = program.steps[p].outputElements
             let modelDepth = max(2, 2 * elements / max(1, ops[p].streamChunks))
-            for c in cons {
-                let name = "\(program.steps[p].name)_to_\(program.steps[c].name)"
+            for u in uses[p] {
+                var name = "\(program.steps[p].name)_to_\(program.steps[u.consumer].name)"
+                if uses[p].filter({ $0.consumer == u.consumer }).count > 1 { name += "_in\(u.operand)" }
+                name = sanitize(name)
                 let depth = options.fifoDepthOverrides[name] ?? (reconverges ? max(2, elements) : min(modelDepth, max(2, elements)))
-                streams.append(Stream(producer: p, consumer: c, name: sanitize(name), depth: depth))
+                streams.append(Stream(producer: p, consumer: u.consumer, operand: u.operand, name: name, depth: depth))
             }
         }
         self.streams = streams
