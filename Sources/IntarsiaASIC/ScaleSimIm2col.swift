@@ -46,14 +46,18 @@ struct Im2colGeometry {
     /// Position in diagonal fetch order of entry (row g, column b) of the stacked matrix.
     @inline(__always) func diagonalPosition(_ g: Int, _ b: Int) -> Int {
         let d = g + b
+        // Interior anti-diagonals (full width, before the last fold's null columns): the
+        // diagonals before `d` hold r·d − r(r−1)/2 entries, and `d`'s entries come last row first,
+        // so the entry in column b has b before it.
+        if d >= r && d < rowFolds * t && d < (rowFolds - 1) * t + rLast { return r * d - r * (r - 1) / 2 + b }
         return valid(from: 0, below: d) + valid(from: g + 1, below: d + 1) - valid(from: g + 1, below: d)
     }
 
     /// Position in fetch order of the im2col entry (output pixel, tap).
     @inline(__always) func position(pixel: Int, tap: Int) -> Int {
         switch kind {
-        case .ws: return diagonalPosition((tap / r) * t + pixel, tap % r)
-        case .os: return diagonalPosition((pixel / r) * t + tap, pixel % r)
+        case .ws: let q = tap / r; return diagonalPosition(q * t + pixel, tap - q * r)
+        case .os: let q = pixel / r; return diagonalPosition(q * t + tap, pixel - q * r)
         case .is:
             let f = pixel / c, width = f == colFolds - 1 ? cLast : c
             return f * sr * c + tap * width + pixel % c
@@ -85,16 +89,23 @@ struct Im2colGeometry {
         return count
     }
 
-    /// Whether `held` holds the line of any other copy of the input element at (pixel, tap)
-    /// (stops at the first).
+    /// Whether `held` holds the fetch position of any other copy of the input element at
+    /// (pixel, tap) (stops at the first).
     @inline(__always) func anyOtherCopy(pixel: Int, tap: Int, _ held: (Int) -> Bool) -> Bool {
+        // Divisions dominate this walk: each quotient is taken once and stride 1 needs none.
         let perImage = oh * ow
-        let n = pixel / perImage, rem = pixel % perImage
-        let oy = rem / ow, ox = rem % ow
-        let fy = tap / (kw * ch), fx = (tap / ch) % kw, cc = tap % ch
+        let n = pixel / perImage, rem = pixel - n * perImage
+        let oy = rem / ow, ox = rem - oy * ow
+        let q = tap / ch, cc = tap - q * ch
+        let fy = q / kw, fx = q - fy * kw
         let iy = oy * stride + fy, ix = ox * stride + fx
-        let yLo = max(0, (iy - kh + stride) / stride), yHi = min(oh - 1, iy / stride)
-        let xLo = max(0, (ix - kw + stride) / stride), xHi = min(ow - 1, ix / stride)
+        let yLo: Int, yHi: Int, xLo: Int, xHi: Int
+        if stride == 1 {
+            (yLo, yHi, xLo, xHi) = (max(0, iy - kh + 1), min(oh - 1, iy), max(0, ix - kw + 1), min(ow - 1, ix))
+        } else {
+            (yLo, yHi) = (max(0, (iy - kh + stride) / stride), min(oh - 1, iy / stride))
+            (xLo, xHi) = (max(0, (ix - kw + stride) / stride), min(ow - 1, ix / stride))
+        }
         if yLo > yHi || xLo > xHi { return false }
         for y in yLo...yHi {
             let fy2 = iy - y * stride
@@ -102,7 +113,7 @@ struct Im2colGeometry {
             for x in xLo...xHi {
                 let fx2 = ix - x * stride
                 guard fx2 >= 0 && fx2 < kw, y != oy || x != ox else { continue }
-                if held(position(pixel: n * perImage + y * ow + x, tap: (fy2 * kw + fx2) * ch + cc) / line) { return true }
+                if held(position(pixel: n * perImage + y * ow + x, tap: (fy2 * kw + fx2) * ch + cc)) { return true }
             }
         }
         return false
@@ -148,25 +159,37 @@ struct CopyDemand {
         }
     }
 
-    @inline(__always) static func offset(_ x: Int, _ b: ScaleSimMemory.ReadBuffer) -> Int { ((x - b.start) % b.lines + b.lines) % b.lines }
+    /// Line `x`'s place in the window (held when below `active`); lines and the window start
+    /// both lie in 0..<lines.
+    @inline(__always) static func offset(_ x: Int, _ b: ScaleSimMemory.ReadBuffer) -> Int {
+        let o = x - b.start
+        return o < 0 ? o + b.lines : o
+    }
+
+    /// The window in fetch positions: position `p` is held when `(p − first) mod size < span`
+    /// (the same test as its line's, without dividing by the line size).
+    struct Span { let first: Int, span: Int, size: Int
+        @inline(__always) func holds(_ p: Int) -> Bool { let o = p - first; return (o < 0 ? o + size : o) < span }
+    }
 
     /// Whether the element at index `i` of row `u` (first position `p0`) is found in the window.
-    @inline(__always) func hits(_ b: ScaleSimMemory.ReadBuffer, _ u: Int, _ i: Int, _ p0: Int, _ bmin: Int) -> Bool {
-        if Self.offset((p0 + i) / g.line, b) < b.active { return true }
+    @inline(__always) func hits(_ w: Span, _ u: Int, _ i: Int, _ p0: Int, _ bmin: Int) -> Bool {
+        if w.holds(p0 + i) { return true }
         let e = element(u, bmin + i)
-        return g.anyOtherCopy(pixel: e.pixel, tap: e.tap) { Self.offset($0, b) < b.active }
+        return g.anyOtherCopy(pixel: e.pixel, tap: e.tap) { w.holds($0) }
     }
 
     /// The cycle (within the fold) of the next demand row holding an element the window misses.
     mutating func next(_ b: ScaleSimMemory.ReadBuffer) -> Int? {
         if let c = cached { return c }
         guard b.step > 0 else { cached = .some(nil); return nil }
+        let w = Span(first: b.start * g.line, span: b.active * g.line, size: b.lines * g.line)
         while u < rowCount {
             let (p0, n, bmin) = row(u)
             let lo = Self.offset((p0 + k) / g.line, b), hi = Self.offset((p0 + n - 1) / g.line, b)
             if !(lo < b.active && hi < b.active && hi >= lo) {
                 while k < n {
-                    if !hits(b, u, k, p0, bmin) { cached = .some(u0 + u); return u0 + u }
+                    if !hits(w, u, k, p0, bmin) { cached = .some(u0 + u); return u0 + u }
                     k += 1
                 }
             }

@@ -104,17 +104,29 @@ public enum ScaleSimMemory {
     /// A fold's demand on one read scratchpad: a forward sweep over `first...last` (diagonal
     /// order, `duration` cycles from `u0`), or rows of `width` elements from `q`, last row first,
     /// one per cycle from `u0`.
+    ///
+    /// Row by row, SCALE-Sim looks up a row's elements in ascending order (`service_reads` walks
+    /// the demand row left to right), so a row that straddles two lines demands the lower line
+    /// first, then the upper one, in the same cycle. When the window has just moved past the
+    /// lower line (the rows above were demanded first), the lower line sends it around the whole
+    /// operand and the upper line then moves it once more: the bandwidth-starved matrix product
+    /// of validation/peers/scalesim-heldout2.csv (h12) re-reads its filter 18 times, not 12.
+    /// The walk is per row and line, skipping in O(1) every row whose lines the window holds.
     struct Demand {
         var forward: Bool
         var first = 0, last = 0, u0 = 0, duration = 1
         var q = 0, rows = 0, width = 1
         var x = 0, end = 0
+        /// Reversed demand: the current row and the last line it touches.
+        var row = 0, rowTop = 0
 
         static func sweep(_ b: ReadBuffer, _ first: Int, _ last: Int, _ u0: Int, _ duration: Int) -> Demand {
             Demand(forward: true, first: first, last: last, u0: u0, duration: duration, x: first / b.line, end: last / b.line)
         }
         static func reversed(_ b: ReadBuffer, _ q: Int, _ rows: Int, _ width: Int, _ u0: Int) -> Demand {
-            Demand(forward: false, u0: u0, q: q, rows: rows, width: width, x: (q + rows * width - 1) / b.line, end: q / b.line)
+            let j = rows - 1
+            return Demand(forward: false, u0: u0, q: q, rows: rows, width: width,
+                          x: (q + j * width) / b.line, end: 0, row: b.step == 0 ? -1 : j, rowTop: (q + (j + 1) * width - 1) / b.line)
         }
 
         func next(_ b: ReadBuffer) -> Int? {
@@ -123,14 +135,29 @@ public enum ScaleSimMemory {
                 let p = max(first, x * b.line)
                 return u0 + (last == first ? 0 : (p - first) * duration / (last - first + 1))
             }
-            guard x >= end else { return nil }
-            let top = min(rows - 1, ((x + 1) * b.line - 1 - q) / width)
-            return u0 + rows - 1 - top
+            guard row >= 0 else { return nil }
+            return u0 + rows - 1 - row
         }
 
         mutating func fire(_ b: inout ReadBuffer, _ tau: Double) -> Double {
             let t = b.demand(x, tau)
-            if forward { x = b.step == 0 ? end + 1 : b.nextOutside(x) } else { x -= 1 }
+            if forward { x = b.step == 0 ? end + 1 : b.nextOutside(x); return t }
+            if x < rowTop { x += 1; return t }
+            // Row done: the window holds its lines [bottom, rowTop] (it moved forward at most
+            // once past the bottom line while the upper lines were demanded). The next row
+            // that matters is the first one (going down) reaching below the held lines.
+            let bottom = (q + row * width) / b.line
+            let low = bottom - ((bottom - b.start) % b.lines + b.lines) % b.lines
+            if b.holds(bottom) && b.holds(rowTop) && rowTop - low < b.active {
+                let j = low * b.line - 1 - q
+                row = j < 0 ? -1 : min(row - 1, j / width)
+            } else {
+                row -= 1
+            }
+            if row >= 0 {
+                x = (q + row * width) / b.line
+                rowTop = (q + (row + 1) * width - 1) / b.line
+            }
             return t
         }
     }

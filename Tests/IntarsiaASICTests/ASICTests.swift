@@ -232,15 +232,54 @@ extension ZigZagRecordedTests {
 
     /// A second held-out set (run_scalesim_sets.py --set heldout2, seed 104729, mostly kernels
     /// larger than 1×1, strides 1 to 3), generated and recorded only after the lookup by address
-    /// was finished and never used to change it: 39 of 40 within 5% (every convolution with a
-    /// repeated input among them). The one outside, recorded as found, is a matrix product
-    /// (1×1 over one pixel, C = 384, K = 256) on a 32×32 weight-stationary array with 16 kB
-    /// scratchpads and 2 words per cycle: the model is 33% below SCALE-Sim (not yet explained).
+    /// was finished. As recorded, 39 of 40 were within 5%; the one outside (h12: a matrix product,
+    /// C = 384, K = 256, on a 32×32 weight-stationary array with 16 kB scratchpads and 2 words
+    /// per cycle) was 33% low until the per-row line order (`Demand`, ScaleSimMemory.swift): it
+    /// is now exact, and all 40 are within 5%.
     @Test func totalCyclesFollowScaleSimOnSecondHeldOutSet() throws {
         let (n, outside) = try Self.check("scalesim-heldout2.csv")
         #expect(n == 40)
-        #expect(outside.count <= 1, "\(outside.map { "\($0.0.name) \($0.1)" })")
-        for (r, _) in outside { #expect(r.layer.outputPixels == 1 && r.layer.kernelH == 1 && r.accelerator.dataflow == .systolicWS, "\(r.name)") }
+        #expect(outside.isEmpty, "\(outside.map { "\($0.0.name) \($0.1)" })")
+    }
+
+    /// A third held-out set (run_scalesim_sets.py --set heldout3, seed 1299709), drawn and
+    /// recorded only after the per-row line order was frozen, in the bandwidth-starved regime:
+    /// 1 to 4 words per cycle (9 rows at 10), 8 to 64 kB scratchpads (mostly 8 and 16), 13 matrix
+    /// products, 17 kernels larger than 1×1, all three dataflows; 29 of 40 stall, 24 of them for
+    /// longer than they compute. All 40 within 5% (the largest error −1.77%).
+    @Test func totalCyclesFollowScaleSimOnThirdHeldOutSet() throws {
+        let (n, outside) = try Self.check("scalesim-heldout3.csv")
+        #expect(n == 40)
+        #expect(outside.isEmpty, "\(outside.map { "\($0.0.name) \($0.1)" })")
+    }
+
+    /// Variants of h12 (run_scalesim_sets.py --set h12-variants): bandwidth 1 to 10 words per
+    /// cycle, scratchpads 8 to 64 kB, the three dataflows, 16×16 and 32×16 arrays, other operand
+    /// shapes, 7×7 pixels. The filter's rows straddle a window boundary at every bandwidth, so
+    /// all of them re-read the filter more than once around; all 19 within 0.1%.
+    @Test func totalCyclesFollowScaleSimOnH12Variants() throws {
+        let rs = try Self.rows("scalesim-h12-variants.csv")
+        #expect(rs.count == 19)
+        for r in rs {
+            let c = ASICModel.cost(r.layer, on: r.accelerator, technology: .nm45)
+            #expect(abs(c.totalCycles / r.total - 1) <= 0.001, "\(r.name): model \(c.totalCycles), SCALE-Sim \(r.total)")
+        }
+    }
+
+    /// Hand calculation of a demand row straddling a window boundary: lines of 10 words, window
+    /// of 50 lines at 0..<50, 200 lines (1,999 elements). Rows of 10 elements from 495, last row
+    /// first: row 1 (505...514, lines 50 and 51) moves the window to 50..<100; row 0 (495...504)
+    /// looks up line 49 first (SCALE-Sim walks a row left to right), which sends the window
+    /// around the operand (100, 150, 0: three transfers), then line 50, one more (50..<100):
+    /// five in all. Walking the lines top down (line 49 last) would stop at 0..<50 after four.
+    @Test func aRowStraddlingTheWindowLooksUpItsLowerLineFirst() {
+        var b = ScaleSimMemory.ReadBuffer(words: 1000, bandwidth: 10, elements: 1999)
+        #expect(b.lines == 200 && b.active == 50 && b.step == 50)
+        var d = ScaleSimMemory.Demand.reversed(b, 495, 2, 10, 0)
+        var times: [Int] = []
+        while let u = d.next(b) { times.append(u); _ = d.fire(&b, Double(u) + 1) }
+        #expect(b.prefetches == 5 && b.start == 50)
+        #expect(times == [0, 0, 1, 1])
     }
 
     /// Hand calculation: every operand fits in its scratchpad's active half, so SCALE-Sim never
@@ -282,7 +321,7 @@ extension ZigZagRecordedTests {
     /// SCALE-Sim's fetch order, built as its create_*_prefetch_mat does (row folds stacked with
     /// null columns, read in diagonal order skipping nulls): the closed-form positions agree.
     @Test func diagonalPositionsFollowScaleSimsFetchOrder() {
-        for (rows, width, r) in [(5, 7, 3), (4, 3, 4), (6, 10, 4), (1, 5, 2)] {
+        for (rows, width, r) in [(5, 7, 3), (4, 3, 4), (6, 10, 4), (1, 5, 2), (9, 10, 3), (12, 64, 8), (3, 10, 4), (20, 17, 5)] {
             let rf = (width + r - 1) / r, rLast = width - (rf - 1) * r
             let m = rf * rows
             var order: [Int: Int] = [:]   // (global row * r + col) -> position

@@ -7,7 +7,7 @@ import Foundation
     @Test func report() throws {
         guard ProcessInfo.processInfo.environment["INTARSIA_SCALESIM_REPORT"] != nil else { return }
         var text = ""
-        for f in ["scalesim-figures.csv", "scalesim-new.csv", "scalesim-heldout.csv", "scalesim-heldout2.csv"] {
+        for f in ["scalesim-figures.csv", "scalesim-new.csv", "scalesim-heldout.csv", "scalesim-heldout2.csv", "scalesim-h12-variants.csv", "scalesim-heldout3.csv"] {
             guard let rs = try? ScaleSimMemoryTests.rows(f) else { continue }
             var worst = 0.0, inside = 0
             for r in rs {

@@ -13,6 +13,12 @@ scratchpad sizes and bandwidths from a seeded generator and records SCALE-Sim's 
                   by address of repeated im2col elements was finished (scalesim-heldout2.csv);
                   mostly kernels larger than 1x1 (3, 5, 7, some rectangular 1x3/3x1/3x5), stride
                   1, 2 or 3, outputs not always square
+  --set heldout3  seed 1299709: a third held-out set, drawn and recorded only after the
+                  row-order fix for heldout2's h12 was frozen: the bandwidth-starved regime
+                  (1 to 4 words per cycle, some 10; 8 to 64 kB, mostly 8 and 16), matrix
+                  products and convolutions, all three dataflows
+  --set h12-variants  a fixed list of h12 variants (bandwidth, scratchpad, dataflow, array,
+                  operand shape) used to isolate h12's mechanism (scalesim-h12-variants.csv)
 
 Each job: a convolution (output 4..28 pixels square, filter 1/3/5, stride 1/2, 3..256 input
 channels, 8..256 filters, or a matrix product as a 1x1 convolution over one pixel), one of the
@@ -45,7 +51,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run_scalesim as rs  # noqa: E402
 
-SEEDS = {"new": 2025, "heldout": 7919, "heldout2": 104729}
+SEEDS = {"new": 2025, "heldout": 7919, "heldout2": 104729, "heldout3": 1299709, "h12-variants": 0}
 COLUMNS = ["set", "layer", "ifmap_h", "ifmap_w", "filter_h", "filter_w", "channels",
            "num_filter", "stride", "array_rows", "array_cols", "dataflow", "sram_kb",
            "bw_words", "ofmap_h", "ofmap_w", "macs", "compute_cycles", "total_cycles",
@@ -104,6 +110,57 @@ def draw_kernels(rng, i):
         if 500 <= cf <= 60000:
             return (f"h{i:02d}_{oh}x{ow}_f{fh}x{fw}s{s}_c{ch}k{k}", ih, iw, fh, fw, ch, k, s,
                     rows, cols, df, sram, bw)
+
+
+def draw_starved(rng, i):
+    """A heldout3 job: the bandwidth-starved regime (1 to 4 words per cycle, mostly 8 to 32 kB
+    scratchpads), matrix products and convolutions (1x1 and larger kernels), all dataflows."""
+    while True:
+        u = rng.random()
+        if u < 0.3:
+            oh, ow, fh, fw, s = 1, 1, 1, 1, 1
+            ch = rng.choice([64, 128, 192, 256, 384, 512])
+            k = rng.choice([32, 64, 100, 128, 200, 256])
+        else:
+            oh = rng.choice([4, 5, 7, 8, 10, 12, 14, 16, 20])
+            ow = oh if rng.random() < 0.7 else rng.choice([4, 6, 9, 12, 15])
+            fh, fw = rng.choice([(1, 1), (1, 1), (3, 3), (3, 3), (5, 5), (7, 7), (1, 3), (3, 1)])
+            s = rng.choice([1, 1, 2, 3])
+            ch = rng.choice([3, 8, 16, 32, 48, 64, 96, 128, 192, 256])
+            k = rng.choice([8, 16, 32, 48, 64, 96, 128, 160, 256])
+        rows = rng.choice([8, 12, 16, 16, 32, 32])
+        cols = rng.choice([8, 16, 24, 32]) if rng.random() < 0.35 else rows
+        df = rng.choice(["ws", "os", "is"])
+        sram = rng.choice([8, 8, 16, 16, 32, 64])
+        bw = rng.choice([1, 2, 2, 3, 4, 4, 10])
+        ih, iw = rs.layer_inputs(oh, fh, s), rs.layer_inputs(ow, fw, s)
+        cf = rs.closed_form(ih, iw, fh, fw, ch, k, s, rows, cols, df)
+        if 500 <= cf <= 40000:
+            return (f"s{i:02d}_{oh}x{ow}_f{fh}x{fw}s{s}_c{ch}k{k}", ih, iw, fh, fw, ch, k, s,
+                    rows, cols, df, sram, bw)
+
+
+def h12_variants():
+    """Fixed variants of heldout2's h12 (matrix product C=384, K=256, 32x32 WS, 16 kB, 2 words
+    per cycle), used to isolate its mechanism: bandwidth, scratchpad size, dataflow, array and
+    operand shape varied one at a time."""
+    jobs = []
+    def mm(tag, ch, k, rows, cols, df, sram, bw, oh=1):
+        ih = rs.layer_inputs(oh, 1, 1)
+        jobs.append((f"v{len(jobs):02d}_{tag}_{oh}x{oh}_c{ch}k{k}", ih, ih, 1, 1, ch, k, 1, rows, cols, df, sram, bw))
+    for bw in [1, 2, 3, 4, 8, 10]:
+        mm(f"bw{bw}", 384, 256, 32, 32, "ws", 16, bw)
+    for sram in [8, 32, 64]:
+        mm(f"sram{sram}", 384, 256, 32, 32, "ws", sram, 2)
+    for df in ["os", "is"]:
+        mm(df, 384, 256, 32, 32, df, 16, 2)
+    mm("arr16", 384, 256, 16, 16, "ws", 16, 2)
+    mm("arr32x16", 384, 256, 32, 16, "ws", 16, 2)
+    for ch, k in [(256, 256), (512, 128), (384, 200), (200, 384)]:
+        mm("shape", ch, k, 32, 32, "ws", 16, 2)
+    mm("pix7", 128, 256, 32, 32, "ws", 16, 2, oh=7)
+    mm("pix7is", 128, 256, 32, 32, "is", 16, 2, oh=7)
+    return jobs
 
 
 def simulate(job, workdir, version):
@@ -173,8 +230,8 @@ def main():
     out = args.out or os.path.join(HERE, f"scalesim-{args.set}.csv")
     version = importlib.metadata.version("scalesim")
     rng = random.Random(SEEDS[args.set])
-    drawer = draw_kernels if args.set == "heldout2" else draw
-    jobs = [drawer(rng, i) for i in range(args.count)]
+    drawer = {"heldout2": draw_kernels, "heldout3": draw_starved}.get(args.set, draw)
+    jobs = h12_variants() if args.set == "h12-variants" else [drawer(rng, i) for i in range(args.count)]
     rows = []
     if args.resume and os.path.exists(out):
         with open(out, newline="") as f:
