@@ -56,11 +56,8 @@ enum DataflowEmitter {
                         if names.count == 1 {
                             calls += "    INTARSIA_PROCESS(intarsia::load_stream<act_t>(in_\(n), \(sn), \(p.graphInputElements)));\n"
                         } else {
-                            processes += "// Loads the graph input once for each of \(s.name)'s \(names.count) operands that read it.\n"
-                            processes += "static void load_\(n)(const act_t* src, \(names.indices.map { "hls::stream<act_t>& out\($0)" }.joined(separator: ", "))) {\n"
-                            processes += "load_\(n)_loop:\n    for (int i = 0; i < \(p.graphInputElements); ++i) {\n#pragma HLS PIPELINE II=1\n        const act_t v = src[i];\n"
-                            for k in names.indices { processes += "        out\(k).write(v);\n" }
-                            processes += "    }\n}\n\n"
+                            processes += fanOut("load_\(n)", comment: "Loads the graph input once for each of \(s.name)'s \(names.count) operands that read it.",
+                                                source: "const act_t* src", read: "src[i]", outputs: names.count, elements: p.graphInputElements)
                             calls += "    INTARSIA_PROCESS(load_\(n)(in_\(n), \(names.joined(separator: ", "))));\n"
                         }
                     }
@@ -107,11 +104,8 @@ enum DataflowEmitter {
                 calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
             } else if d.forks.contains(i) {
                 let outs = d.streams.filter { $0.producer == i }
-                processes += "// Fork: \(s.name)'s output to \(outs.count) consumers.\n"
-                processes += "static void fork_\(n)(hls::stream<act_t>& in, \(outs.indices.map { "hls::stream<act_t>& out\($0)" }.joined(separator: ", "))) {\n"
-                processes += "fork_\(n)_loop:\n    for (int i = 0; i < \(s.outputElements); ++i) {\n#pragma HLS PIPELINE II=1\n        const act_t v = in.read();\n"
-                for j in outs.indices { processes += "        out\(j).write(v);\n" }
-                processes += "    }\n}\n\n"
+                processes += fanOut("fork_\(n)", comment: "Fork: \(s.name)'s output to \(outs.count) consumers.",
+                                    source: "hls::stream<act_t>& in", read: "in.read()", outputs: outs.count, elements: s.outputElements)
                 calls += "    INTARSIA_PROCESS(fork_\(n)(\(outputStream[i]), \(outs.map(\.name).joined(separator: ", "))));\n"
             }
         }
@@ -124,6 +118,15 @@ enum DataflowEmitter {
         s += declarations
         s += "    INTARSIA_DATAFLOW_BEGIN\n" + calls + "    INTARSIA_DATAFLOW_END\n}\n"
         return s
+    }
+
+    /// A process that reads each element once (`read`, from `source`) and writes it to `outputs` streams.
+    static func fanOut(_ name: String, comment: String, source: String, read: String, outputs: Int, elements: Int) -> String {
+        var f = "// \(comment)\n"
+        f += "static void \(name)(\(source), \((0..<outputs).map { "hls::stream<act_t>& out\($0)" }.joined(separator: ", "))) {\n"
+        f += "\(name)_loop:\n    for (int i = 0; i < \(elements); ++i) {\n#pragma HLS PIPELINE II=1\n        const act_t v = \(read);\n"
+        for k in 0..<outputs { f += "        out\(k).write(v);\n" }
+        return f + "    }\n}\n\n"
     }
 
     /// A task process: special functions stream (element by element, or row by row); MAC tasks,
