@@ -14,6 +14,7 @@ done
 "$bin" search designs/onnx/resnet18-zcu102.yaml -q > /dev/null
 "$bin" nas designs/nas/nb201-three-task-asic.yaml > results/nas/nb201-three-task-asic.txt 2>/dev/null
 "$bin" nas designs/nas/two-task-command-oracle.yaml > results/nas/two-task-command-oracle.txt 2>/dev/null
+"$bin" nas designs/nas/nb201-three-task-asic.yaml --seeds 1-10 > results/nas/nb201-three-task-asic-seeds.txt 2>/dev/null
 for spec in designs/asic/*.yaml; do
   "$bin" search "$spec" > /dev/null
 done

@@ -12,6 +12,43 @@ public enum NASJob {
         return NASDesignSpec.isNAS(text: text)
     }
 
+    public struct Options: Sendable {
+        public var specPath: String
+        public var budget: Int?
+        public var seed: UInt64?
+        public var strategies: [String]?
+        /// Continue from the checkpoint (PREFIX-checkpoint.txt) of an interrupted run.
+        public var resume = false
+        /// Several seeds: each sampling strategy (and the ablations) once per seed, reported per
+        /// seed in PREFIX-seeds.csv and PREFIX-seeds-convergence.csv.
+        public var seeds: [UInt64]?
+        /// Stop after this many evaluations (checkpoint written), as an interruption would.
+        public var stopAfter: Int?
+        public init(specPath: String) { self.specPath = specPath }
+    }
+
+    /// The sampling runs of a seed sweep: the strategies as shipped, and ablations without the
+    /// cost-model aids (repair, recombination, local search) and with the aids alone.
+    static func variants(_ strategies: [String]) -> [(label: String, strategy: String, evolution: CoExploration.EvolutionSettings, controller: CoExploration.ControllerSettings)] {
+        var none = CoExploration.EvolutionSettings()
+        none.repairSteps = 0
+        none.recombineEvery = 0
+        none.localSearchFraction = 0
+        var plain = CoExploration.ControllerSettings()
+        plain.recombineEvery = 0
+        plain.localSearchFraction = 0
+        var local = CoExploration.EvolutionSettings()
+        local.localSearchFraction = 1
+        var out: [(String, String, CoExploration.EvolutionSettings, CoExploration.ControllerSettings)] = []
+        for s in ["random", "evolution", "reinforce"] where strategies.contains(s) { out.append((s, s, .init(), .init())) }
+        if strategies.contains("evolution") {
+            out.append(("evolution-no-aids", "evolution", none, .init()))
+            out.append(("local-search-only", "evolution", local, .init()))
+        }
+        if strategies.contains("reinforce") { out.append(("reinforce-no-aids", "reinforce", .init(), plain)) }
+        return out
+    }
+
     static func describe(_ p: CoExploration, _ o: CoExploration.Outcome) -> [String] {
         let accs = p.space.design(o.design.hardware)
         return [accs.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + "),
@@ -28,22 +65,65 @@ public enum NASJob {
                o.violations.joined(separator: "; ")]
     }
 
+    /// Seeds and ranges, e.g. `1-10` or `1,4,7` (`--seeds`).
+    public static func seeds(_ text: String) throws -> [UInt64] {
+        var list: [UInt64] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let ends = part.split(separator: "-", omittingEmptySubsequences: false).map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            guard let lo = ends.first ?? nil, let hi = ends.last ?? nil, ends.count <= 2, lo <= hi, hi - lo < 10_000 else {
+                throw UserError("--seeds '\(text)': accepted: seeds and ranges, e.g. 1-10 or 1,4,7")
+            }
+            list += Array(lo...hi)
+        }
+        return list
+    }
+
+    /// FNV-1a, 64 bits: identifies the spec and budget a checkpoint belongs to.
+    static func fingerprint(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(format: "%016llx", h)
+    }
+
     public static func run(specPath: String, budget: Int?, seed: UInt64?, strategies: [String]?, stderr: (String) -> Void) throws -> String {
+        var o = Options(specPath: specPath)
+        o.budget = budget
+        o.seed = seed
+        o.strategies = strategies
+        return try run(o, stderr: stderr)
+    }
+
+    /// One sampling run's figures.
+    struct RunResult {
+        var label: String
+        var seed: UInt64
+        var evaluations = 0
+        var oracleQueries = 0
+        var stats = CoExploration.SearchStats()
+        var best: CoExploration.Outcome?
+        var reached: Int?
+        var seconds = 0.0
+        var convergence: [(Int, Double?)] = []
+    }
+
+    public static func run(_ options: Options, stderr: (String) -> Void) throws -> String {
+        let specPath = options.specPath
         guard let data = FileManager.default.contents(atPath: specPath), let text = String(data: data, encoding: .utf8) else {
             throw UserError("\(specPath): cannot be read")
         }
         var spec = try NASDesignSpec.parse(text: text, file: specPath)
-        if let b = budget { spec.budget = b }
-        if let s = seed { spec.seed = s }
-        if let s = strategies {
+        if let b = options.budget { spec.budget = b }
+        if let s = options.seed { spec.seed = s }
+        if let s = options.strategies {
             for n in s where !NASDesignSpec.strategyNames.contains(n) { throw UserError("--strategy '\(n)': accepted: \(NASDesignSpec.strategyNames.joined(separator: ", "))") }
             spec.strategies = s
         }
+        let sweep = options.seeds
+        if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
         let p = try spec.problem()
         let header = ["strategy", "step", "hardware", "assignment", "cells", "latency_ms", "energy_mj", "area_mm2", "power_w"]
             + p.tasks.map { "accuracy_\($0.dataset.rawValue)" } + ["weighted_accuracy", "feasible", "violations"]
         var designs = CSV.line(header) + "\n"
-        var convergence = CSV.line(["strategy", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
         var summary: [[String]] = []
         var optimum: Double?
         // Every feasible design seen, for the best design and the Pareto set (weighted accuracy up;
@@ -59,13 +139,13 @@ public enum NASJob {
         }
         let tableOnly = !spec.tasks.contains { $0.oracle != nil }
         if spec.strategies.contains("exact") && !tableOnly {
-            summary.append(["exact", "-", "not applicable: a task's accuracy comes from a command", "-", "-", "", ""])
+            summary.append(["exact", "-", "-", "-", "not applicable: a task's accuracy comes from a command", "-", "-", "", ""])
         }
         if spec.strategies.contains("exact") && tableOnly {
             let (best, candidates, seconds) = try p.exact()
             optimum = best?.weightedAccuracy
             if let b = best { designs += CSV.line(row(p, "exact", 0, b)) + "\n"; offer("exact", 0, b) }
-            summary.append(["exact (GLPK per hardware candidate, proven optimal)", String(candidates) + " candidates",
+            summary.append(["exact (GLPK per hardware candidate, proven optimal)", String(candidates) + " candidates", "-", "-",
                             best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", seconds), "-",
                             best.map { describe(p, $0).joined(separator: " | ") } ?? "", best == nil ? "" : "all specs hold"])
             stderr("exact: \(candidates) hardware candidates and assignments in \(String(format: "%.2f", seconds)) s\n")
@@ -73,43 +153,88 @@ public enum NASJob {
         if spec.strategies.contains("successive") && tableOnly {
             let s = try p.successive()
             designs += CSV.line(row(p, "successive", 0, s)) + "\n"
-            summary.append(["successive (most accurate cells, then fastest hardware)", "1", String(format: "%.4f", s.weightedAccuracy), "-", "-",
+            summary.append(["successive (most accurate cells, then fastest hardware)", "1", "-", "-", String(format: "%.4f", s.weightedAccuracy), "-", "-",
                             describe(p, s).joined(separator: " | "), s.feasible ? "all specs hold" : "violates: " + s.violations.joined(separator: "; ")])
         }
-        for strategy in ["random", "evolution", "reinforce"] where spec.strategies.contains(strategy) {
-            let start = Date()
-            var best: CoExploration.Outcome?
-            var reached: Int?
-            var asked = 0
-            var lastReport = Date.distantPast
-            let visit: (Int, CoExploration.Outcome) -> Void = { step, o in
-                if isatty(STDERR_FILENO) != 0, Date().timeIntervalSince(lastReport) > 0.5 || step + 1 == spec.budget {
-                    lastReport = Date()
-                    let rate = Double(step + 1) / max(Date().timeIntervalSince(start), 1e-9)
-                    stderr(String(format: "\r%@: %d/%d designs, %.0f/s, ETA %.0f s, best %@   ", strategy, step + 1, spec.budget, rate,
-                                  Double(spec.budget - step - 1) / rate, best.map { String(format: "%.2f", $0.weightedAccuracy) } ?? "-"))
-                    if step + 1 == spec.budget { stderr("\n") }
-                }
-                designs += CSV.line(row(p, strategy, step, o)) + "\n"
-                offer(strategy, step, o)
-                if o.accuracyAsked { asked += 1 }
-                if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy) { best = o }
-                if let opt = optimum, reached == nil, let b = best, b.weightedAccuracy >= opt - 0.5 { reached = step + 1 }
-                if (step + 1) % 50 == 0 || step + 1 == spec.budget {
-                    convergence += CSV.line([strategy, String(step + 1), best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? ""]) + "\n"
+        // The sampling strategies, through a checkpointed run.
+        let checkpoint = spec.outputPrefix + "-checkpoint.txt"
+        let run = try NASRun(problem: p, checkpointPath: checkpoint, fingerprint: fingerprint(text + "\nbudget \(spec.budget)"), resume: options.resume)
+        run.stopAfter = options.stopAfter
+        let plan = sweep == nil ? variants(spec.strategies).filter { ["random", "evolution", "reinforce"].contains($0.label) } : variants(spec.strategies)
+        var results: [RunResult] = []
+        try withoutActuallyEscaping(stderr) { stderr in
+            for v in plan {
+                for seed in sweep ?? [spec.seed] {
+                    let start = Date()
+                    var r = RunResult(label: v.label, seed: seed)
+                    let resumedFrom = run.recordedCount(strategy: v.label, seed: seed)
+                    if resumedFrom > 0 { stderr("\(v.label) (seed \(seed)): \(resumedFrom) evaluations replayed from \(checkpoint)\n") }
+                    var lastReport = Date.distantPast
+                    let visit: (Int, CoExploration.Outcome) -> Void = { step, o in
+                        if isatty(STDERR_FILENO) != 0, Date().timeIntervalSince(lastReport) > 0.5 || step + 1 == spec.budget {
+                            lastReport = Date()
+                            let rate = Double(step + 1) / max(Date().timeIntervalSince(start), 1e-9)
+                            stderr(String(format: "\r%@ (seed %llu): %d/%d designs, %.0f/s, ETA %.0f s, best %@   ", v.label, seed, step + 1, spec.budget, rate,
+                                          Double(spec.budget - step - 1) / rate, r.best.map { String(format: "%.2f", $0.weightedAccuracy) } ?? "-"))
+                            if step + 1 == spec.budget { stderr("\n") }
+                        }
+                        if sweep == nil {
+                            designs += CSV.line(row(p, v.label, step, o)) + "\n"
+                            offer(v.label, step, o)
+                        }
+                        r.evaluations = step + 1
+                        if o.accuracyAsked { r.oracleQueries += 1 }
+                        if o.feasible && (r.best == nil || o.weightedAccuracy > r.best!.weightedAccuracy) { r.best = o }
+                        if let opt = optimum, r.reached == nil, let b = r.best, b.weightedAccuracy >= opt - 0.5 { r.reached = step + 1 }
+                        if (step + 1) % 50 == 0 || step + 1 == spec.budget { r.convergence.append((step + 1, r.best?.weightedAccuracy)) }
+                    }
+                    do {
+                        r.stats = try run.run(strategy: v.strategy, label: v.label, seed: seed, budget: spec.budget, evolution: v.evolution, controller: v.controller, visit: visit)
+                    } catch let i as NASRun.Interrupted {
+                        throw UserError("\(i.description); the checkpoint is \(checkpoint): rerun with --resume to continue")
+                    } catch let e as NASRun.CheckpointError {
+                        throw UserError(e.description)
+                    }
+                    r.seconds = Date().timeIntervalSince(start)
+                    results.append(r)
                 }
             }
-            switch strategy {
-            case "random": p.randomSearch(budget: spec.budget, seed: spec.seed, visit: visit)
-            case "evolution": p.evolution(budget: spec.budget, seed: spec.seed, visit: visit)
-            default: p.policyGradient(budget: spec.budget, seed: spec.seed, visit: visit)
-            }
-            summary.append(["\(strategy) (\(spec.budget) evaluations, seed \(spec.seed); \(asked) reached the accuracy oracle)", String(spec.budget),
-                            best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", Date().timeIntervalSince(start)),
-                            reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5"),
-                            best.map { describe(p, $0).joined(separator: " | ") } ?? "", best == nil ? "" : "all specs hold"])
         }
-        let summaryHeader = ["strategy", "evaluations", "best_weighted_accuracy", "time", "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs"]
+        run.finish()
+        let budgetNote = { (r: RunResult) in "\(r.label) (\(spec.budget) evaluations, seed \(r.seed))" }
+        for r in results where sweep == nil {
+            summary.append([budgetNote(r), String(r.evaluations), String(r.oracleQueries), String(r.stats.costModelChecks),
+                            r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", r.seconds),
+                            r.reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5"),
+                            r.best.map { describe(p, $0).joined(separator: " | ") } ?? "", r.best == nil ? "" : "all specs hold"])
+        }
+        var written: [String] = []
+        if sweep != nil {
+            let h = ["strategy", "seed", "evaluations", "oracle_queries", "cost_model_checks", "best_weighted_accuracy", "optimum", "gap_to_optimum",
+                     "evaluations_to_within_0.5", "seconds", "design (hardware | assignment | cells)"]
+            let rows = results.map { r -> [String] in
+                [r.label, String(r.seed), String(r.evaluations), String(r.oracleQueries), String(r.stats.costModelChecks),
+                 r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "", optimum.map { String(format: "%.4f", $0) } ?? "",
+                 r.best.flatMap { b in optimum.map { String(format: "%.4f", $0 - b.weightedAccuracy) } } ?? "",
+                 r.reached.map(String.init) ?? (optimum == nil ? "" : "not within 0.5"), String(format: "%.3f", r.seconds),
+                 r.best.map { describe(p, $0).joined(separator: " | ") } ?? ""]
+            }
+            try writeAtomically(([h] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-seeds.csv")
+            var conv = CSV.line(["strategy", "seed", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
+            for r in results { for (n, b) in r.convergence { conv += CSV.line([r.label, String(r.seed), String(n), b.map { String(format: "%.4f", $0) } ?? ""]) + "\n" } }
+            try writeAtomically(conv, to: spec.outputPrefix + "-seeds-convergence.csv")
+            written = ["-seeds.csv", "-seeds-convergence.csv"]
+            stderr("wrote \(spec.outputPrefix)\(written.joined(separator: ", "))\n")
+            let table = results.map { r in
+                [r.label, String(r.seed), r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "-", r.reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5")]
+            }
+            return (optimum.map { "exact optimum: \(String(format: "%.4f", $0))\n" } ?? "")
+                + TextTable.render(header: ["strategy", "seed", "best_weighted_accuracy", "to_within_0.5"], rows: table)
+        }
+        var convergence = CSV.line(["strategy", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
+        for r in results { for (n, b) in r.convergence { convergence += CSV.line([r.label, String(n), b.map { String(format: "%.4f", $0) } ?? ""]) + "\n" } }
+        let summaryHeader = ["strategy", "evaluations", "oracle_queries", "cost_model_checks", "best_weighted_accuracy", "time",
+                             "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs"]
         try writeAtomically(designs, to: spec.outputPrefix + "-designs.csv")
         try writeAtomically(convergence, to: spec.outputPrefix + "-convergence.csv")
         let ordered = front.sorted { $0.2.weightedAccuracy > $1.2.weightedAccuracy }
@@ -117,6 +242,6 @@ public enum NASJob {
         try writeAtomically(([header] + ordered.prefix(1).map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-best.csv")
         try writeAtomically(([summaryHeader] + summary).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-summary.csv")
         stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -summary.csv, -best.csv, -pareto.csv\n")
-        return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs"], rows: summary.map { [$0[0], $0[2], $0[4], $0[6]] })
+        return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs"], rows: summary.map { [$0[0], $0[4], $0[6], $0[8]] })
     }
 }

@@ -29,6 +29,11 @@ public struct CoExploration: Sendable {
         public var hardware: Int
         public var assignment: [Int]
         public var cells: [Int]
+        public init(hardware: Int, assignment: [Int], cells: [Int]) {
+            self.hardware = hardware
+            self.assignment = assignment
+            self.cells = cells
+        }
     }
 
     public struct Outcome: Sendable {
@@ -42,6 +47,9 @@ public struct CoExploration: Sendable {
         public var violations: [String]
         /// False when the hardware was pruned before the accuracy was looked up.
         public var accuracyAsked: Bool
+        /// What the oracle answered per task (empty when it was not asked): what a checkpoint
+        /// keeps, so that a resumed run need not ask again.
+        public var answers: [CommandOracle.Answer] = []
         public var feasible: Bool { violations.isEmpty }
     }
 
@@ -52,6 +60,33 @@ public struct CoExploration: Sendable {
     public let constraints: ASICConstraints
     /// Cycles and picojoules of every cell per (distinct sub-accelerator, dataset).
     let costs: [CostKey: (cycles: [Double], energy: [Double])]
+    /// The same costs by number, for the searches' inner loops: `slot[h][s]` is the index in
+    /// `slotCosts` of hardware candidate h's sub-accelerator s, and `slotCosts[i][t]` task t's
+    /// cycles and picojoules per cell on it.
+    let slot: [[Int]]
+    let slotCosts: [[(cycles: [Double], energy: [Double])]]
+    /// Per hardware candidate: whether it breaks a hardware-only budget (PE, bandwidth, area)
+    /// whatever the networks.
+    let hardwareBroken: [Bool]
+    /// The hardware candidates recombination searches: those that break no hardware-only budget
+    /// and that no other such candidate dominates (each of its sub-accelerators costs no more
+    /// cycles and no more energy on every cell of every task, so any networks that fit the
+    /// dominated one fit it too). Every candidate that breaks no budget when a power spec is set
+    /// (lower latency can raise power).
+    let recombinationHardware: [Int]
+    /// How many designs reached the accuracy oracle (every `evaluate` that asked it), for checks
+    /// that a resumed run asks nothing twice.
+    public let oracleCalls = Counter()
+    let cellCodes: CellCodes
+
+    /// A thread-safe count.
+    public final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        public init() {}
+        public var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+        func increment() { lock.lock(); n += 1; lock.unlock() }
+    }
 
     /// A sub-accelerator (every field, so that no two configurations share costs) and a dataset.
     struct CostKey: Hashable {
@@ -88,13 +123,56 @@ public struct CoExploration: Sendable {
             }
         }
         self.costs = costs
+        var distinct: [ASICAccelerator: Int] = [:]
+        var slotCosts: [[(cycles: [Double], energy: [Double])]] = []
+        var slot: [[Int]] = []
+        var broken: [Bool] = []
+        for h in 0..<space.count {
+            slot.append(space.design(h).map { a in
+                if let i = distinct[a] { return i }
+                distinct[a] = slotCosts.count
+                slotCosts.append(tasks.map { costs[Self.key(a, $0.dataset)]! })
+                return slotCosts.count - 1
+            })
+        }
+        self.slot = slot
+        self.slotCosts = slotCosts
+        for h in 0..<space.count { broken.append(!Self.hardware(h, space: space, constraints: constraints).violations.isEmpty) }
+        self.hardwareBroken = broken
+        self.cellCodes = CellCodes(table.cells)
+        self.recombinationHardware = Self.undominatedHardware(slot: slot, slotCosts: slotCosts, broken: broken, power: constraints.maxPowerW != nil)
+    }
+
+    static func undominatedHardware(slot: [[Int]], slotCosts: [[(cycles: [Double], energy: [Double])]], broken: [Bool], power: Bool) -> [Int] {
+        let usable = slot.indices.filter { !broken[$0] }
+        if power { return usable }
+        // dominates[i][j]: sub-accelerator i costs no more than j, cell by cell, for every task.
+        func noMore(_ a: [Double], _ b: [Double]) -> Bool {
+            a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
+                for k in 0..<x.count where x[k] > y[k] { return false }
+                return true
+            } }
+        }
+        let n = slotCosts.count
+        let dominates = (0..<n).map { i in (0..<n).map { j in
+            i == j || zip(slotCosts[i], slotCosts[j]).allSatisfy { noMore($0.cycles, $1.cycles) && noMore($0.energy, $1.energy) }
+        } }
+        return usable.filter { h in
+            !usable.contains { g in
+                guard g != h, zip(slot[g], slot[h]).allSatisfy({ dominates[$0][$1] }) else { return false }
+                // Mutually dominating (equal costs): the first one is kept.
+                return !zip(slot[h], slot[g]).allSatisfy({ dominates[$0][$1] }) || g < h
+            }
+        }
     }
 
     /// Violations of the hardware alone (before any network is chosen).
     public func hardwareViolations(_ h: Int) -> [String] { hardware(h).violations }
 
     /// The hardware's area and its violations of the PE, bandwidth and area budgets.
-    func hardware(_ h: Int) -> (areaMM2: Double, violations: [String]) {
+    func hardware(_ h: Int) -> (areaMM2: Double, violations: [String]) { Self.hardware(h, space: space, constraints: constraints) }
+
+    static func hardware(_ h: Int, space: ASICSpace, constraints: ASICConstraints) -> (areaMM2: Double, violations: [String]) {
         let accs = space.design(h)
         var v: [String] = []
         let pes = accs.reduce(0) { $0 + $1.processingElements }
@@ -106,7 +184,11 @@ public struct CoExploration: Sendable {
         return (area, v)
     }
 
-    public func evaluate(_ d: Design) -> Outcome {
+    public func evaluate(_ d: Design) -> Outcome { evaluate(d, answers: nil) }
+
+    /// A design's outcome; with `answers` (one per task, as a checkpoint recorded them) the
+    /// accuracy oracle is not asked and the outcome is the one the original evaluation gave.
+    public func evaluate(_ d: Design, answers recorded: [CommandOracle.Answer]?) -> Outcome {
         let accs = space.design(d.hardware)
         var (area, v) = hardware(d.hardware)
         var load = [Double](repeating: 0, count: accs.count)
@@ -125,10 +207,15 @@ public struct CoExploration: Sendable {
         guard v.isEmpty else {
             return Outcome(design: d, latencyMs: ms, energyMJ: mj, areaMM2: area, powerW: power, accuracies: [], weightedAccuracy: 0, violations: v, accuracyAsked: false)
         }
-        var acc: [Double] = []
+        if recorded == nil { oracleCalls.increment() }
+        var acc: [Double] = [], answers: [CommandOracle.Answer] = []
         for (t, task) in tasks.enumerated() {
-            guard let oracle = task.oracle else { acc.append(table.accuracy[task.dataset]![d.cells[t]]); continue }
-            switch oracle.accuracy(architecture: table.cells[d.cells[t]].description, task: task.dataset.rawValue) {
+            let answer: CommandOracle.Answer
+            if let r = recorded, t < r.count { answer = r[t] }
+            else if let oracle = task.oracle { answer = oracle.accuracy(architecture: table.cells[d.cells[t]].description, task: task.dataset.rawValue) }
+            else { answer = .accuracy(table.accuracy[task.dataset]![d.cells[t]]) }
+            answers.append(answer)
+            switch answer {
             case .accuracy(let a): acc.append(a)
             case .failed(let why):
                 // A failed evaluation is recorded with its reason, and the search goes on.
@@ -140,7 +227,8 @@ public struct CoExploration: Sendable {
             if let m = task.minimumAccuracy, acc[t] < m { v.append("accuracy[\(task.dataset.rawValue)] \(String(format: "%.2f", acc[t])) < \(m)") }
         }
         let weighted = zip(tasks, acc).reduce(0) { $0 + $1.0.weight * $1.1 }
-        return Outcome(design: d, latencyMs: ms, energyMJ: mj, areaMM2: area, powerW: power, accuracies: acc, weightedAccuracy: weighted, violations: v, accuracyAsked: true)
+        return Outcome(design: d, latencyMs: ms, energyMJ: mj, areaMM2: area, powerW: power, accuracies: acc, weightedAccuracy: weighted, violations: v,
+                       accuracyAsked: true, answers: answers)
     }
 
     /// Every assignment of tasks to sub-accelerators.
@@ -211,95 +299,5 @@ public struct CoExploration: Sendable {
         var b = best!
         b.weightedAccuracy = zip(tasks, b.accuracies).reduce(0) { $0 + $1.0.weight * $1.1 }
         return b
-    }
-
-    func random(_ rng: inout SplitMix64) -> Design {
-        Design(hardware: rng.below(space.count), assignment: tasks.map { _ in rng.below(space.accelerators.count) },
-               cells: tasks.map { _ in rng.below(table.cells.count) })
-    }
-
-    /// The hardware with one knob of one sub-accelerator changed (the space's mixed-radix digits:
-    /// per sub-accelerator dataflow, rows, columns, buffer, bandwidth).
-    func neighbour(_ h: Int, _ rng: inout SplitMix64) -> Int {
-        let radices = space.accelerators.map { [$0.dataflows.count, $0.rows.count, $0.columns.count, $0.bufferKiB.count, $0.bandwidthBytesPerCycle.count] }
-        var rest = h
-        var digits = radices.map { r in r.map { n -> Int in let d = rest % n; rest /= n; return d } }
-        let a = rng.below(digits.count), k = rng.below(5)
-        if radices[a][k] > 1 { digits[a][k] = (digits[a][k] + 1 + rng.below(radices[a][k] - 1)) % radices[a][k] }
-        var index = 0, scale = 1
-        for (r, d) in zip(radices, digits) { for (n, x) in zip(r, d) { index += x * scale; scale *= n } }
-        return index
-    }
-
-    /// How far a design overshoots its specs: the summed relative excess over each limit.
-    func overshoot(_ o: Outcome) -> Double {
-        var x = 0.0
-        func over(_ v: Double, _ l: Double?) { if let l, v > l { x += v / l - 1 } }
-        over(o.latencyMs, constraints.maxLatencyMs)
-        over(o.energyMJ, constraints.maxEnergyMJ)
-        over(o.areaMM2, constraints.maxAreaMM2)
-        over(o.powerW, constraints.maxPowerW)
-        let accs = space.design(o.design.hardware)
-        over(Double(accs.reduce(0) { $0 + $1.processingElements }), Double(space.peBudget))
-        over(accs.reduce(0) { $0 + $1.dramBytesPerCycle }, space.bandwidthBudgetBytesPerCycle)
-        for (t, task) in tasks.enumerated() where !o.accuracies.isEmpty {
-            if let m = task.minimumAccuracy, o.accuracies[t] < m { x += (m - o.accuracies[t]) / m }
-        }
-        return x
-    }
-
-    /// Uniform random designs: the floor.
-    public func randomSearch(budget: Int, seed: UInt64, visit: (Int, Outcome) -> Void) {
-        var rng = SplitMix64(seed: seed)
-        for i in 0..<budget { visit(i, evaluate(random(&rng))) }
-    }
-
-    /// Regularised evolution (Real et al., AAAI 2019), population 30 and sample 10 (the best of
-    /// the settings tried on the bundled spec): a population aged out oldest first; each
-    /// step takes the fittest of a random sample and mutates one choice (an edge of one task's
-    /// cell, one task's sub-accelerator, or the hardware). Fitness: weighted accuracy, minus a
-    /// penalty for each broken spec.
-    public func evolution(budget: Int, seed: UInt64, population: Int = 30, sample: Int = 10, visit: (Int, Outcome) -> Void) {
-        var rng = SplitMix64(seed: seed)
-        let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
-        // Infeasible designs rank below every feasible one, by how far they overshoot the specs.
-        func fitness(_ o: Outcome) -> Double { o.feasible ? o.weightedAccuracy : -1000 * (1 + overshoot(o)) }
-        var pop: [Outcome] = []
-        var n = 0
-        var seen = Set<Design>()
-        var repeats = 0
-        while n < min(population, budget) {
-            let o = evaluate(random(&rng))
-            seen.insert(o.design)
-            visit(n, o); n += 1
-            pop.append(o)
-        }
-        while n < budget {
-            let parent = (0..<sample).map { _ in pop[rng.below(pop.count)] }.max { fitness($0) < fitness($1) }!
-            var child = parent.design
-            // Every mutation changes something: a different value for the chosen choice.
-            switch rng.below(10) {
-            case 0: child.hardware = neighbour(child.hardware, &rng)
-            case 1 where space.accelerators.count > 1:
-                let t = rng.below(tasks.count)
-                child.assignment[t] = (child.assignment[t] + 1 + rng.below(space.accelerators.count - 1)) % space.accelerators.count
-            default:
-                let t = rng.below(tasks.count)
-                var cell = table.cells[child.cells[t]]
-                let e = rng.below(6)
-                let current = NB201Cell.Operation.allCases.firstIndex(of: cell.edges[e])!
-                cell.edges[e] = NB201Cell.Operation.allCases[(current + 1 + rng.below(4)) % 5]
-                child.cells[t] = index[cell]!
-            }
-            // A design already evaluated is not asked again (the budget counts distinct designs);
-            // after 50 such repeats in a row the step goes on with the repeat.
-            if seen.contains(child) && repeats < 50 { repeats += 1; continue }
-            repeats = 0
-            seen.insert(child)
-            let o = evaluate(child)
-            visit(n, o); n += 1
-            pop.append(o)
-            pop.removeFirst()
-        }
     }
 }

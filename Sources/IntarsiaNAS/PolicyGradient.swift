@@ -3,95 +3,132 @@ import Foundation
 
 /// NASAIC's controller: a recurrent policy that emits every choice of a joint design in turn
 /// (each sub-accelerator's knobs, each task's sub-accelerator, each task's six cell edges),
-/// trained with REINFORCE against a moving-average baseline. The reward is the mean accuracy above
-/// 65 points, over 5, for a feasible design, and a penalty growing with the overshoot for one
-/// that breaks a spec (those are priced by the cost model alone: early pruning).
+/// trained with REINFORCE against a moving-average baseline.
 ///
 /// The policy: h₀ = 0; at step d, logits = W_d·h + b_d, a choice a_d ~ softmax(logits), then
 /// h ← tanh(U·h + E_d[a_d] + c). Gradients by back-propagation through the steps; plain
-/// gradient ascent on A·Σ log π(a_d), A = reward − baseline, averaged over a batch.
+/// gradient ascent on A·Σ log π(a_d) + β·Σ entropy(π_d), A = reward − baseline, averaged over a
+/// batch. Weights are kept in flat arrays (one block per step) so that sampling and the update
+/// allocate little.
 struct RecurrentPolicy {
     let hidden: Int
     let choices: [Int]
-    var w: [[[Double]]]      // per step: choices × hidden
-    var b: [[Double]]
-    var e: [[[Double]]]      // per step: choices × hidden (embedding of the choice taken)
-    var u: [[Double]]        // hidden × hidden
+    /// Offsets of step d's rows in `w`/`e` (in rows of `hidden`) and in `b`.
+    let offset: [Int]
+    var w: [Double]      // Σ choices × hidden
+    var b: [Double]      // Σ choices
+    var e: [Double]      // Σ choices × hidden (embedding of the choice taken)
+    var u: [Double]      // hidden × hidden, row-major
     var c: [Double]
 
     init(choices: [Int], hidden: Int, rng: inout SplitMix64) {
         self.hidden = hidden
         self.choices = choices
+        var o: [Int] = [], k = 0
+        for n in choices { o.append(k); k += n }
+        offset = o
         func r() -> Double { (Double(rng.next() % 2000) / 1000 - 1) * 0.1 }
-        w = choices.map { k in (0..<k).map { _ in (0..<hidden).map { _ in r() } } }
-        b = choices.map { [Double](repeating: 0, count: $0) }
-        e = choices.map { k in (0..<k).map { _ in (0..<hidden).map { _ in r() } } }
-        u = (0..<hidden).map { _ in (0..<hidden).map { _ in r() } }
+        // The same draws, in the same order, as the nested layout this replaced: per step the
+        // W rows, then per step the E rows, then U.
+        var w: [Double] = [], e: [Double] = []
+        for n in choices { for _ in 0..<(n * hidden) { w.append(r()) } }
+        for n in choices { for _ in 0..<(n * hidden) { e.append(r()) } }
+        self.w = w
+        self.e = e
+        b = [Double](repeating: 0, count: k)
+        u = (0..<(hidden * hidden)).map { _ in r() }
         c = [Double](repeating: 0, count: hidden)
     }
 
     struct Episode {
         var actions: [Int]
-        var states: [[Double]]     // h before each step, and the last h
-        var probabilities: [[Double]]
+        var states: [Double]          // h before each step, and the last h: (steps + 1) × hidden
+        var probabilities: [Double]   // per step its choices' probabilities, at `offset`
     }
 
     func sample(_ rng: inout SplitMix64) -> Episode {
-        var h = [Double](repeating: 0, count: hidden)
-        var ep = Episode(actions: [], states: [h], probabilities: [])
-        for d in choices.indices {
-            var logits = (0..<choices[d]).map { k in zip(w[d][k], h).reduce(b[d][k]) { $0 + $1.0 * $1.1 } }
-            let m = logits.max()!
-            logits = logits.map { exp($0 - m) }
-            let z = logits.reduce(0, +)
-            let p = logits.map { $0 / z }
-            let x = Double(rng.next() >> 11) * 0x1.0p-53
-            var acc = 0.0, a = p.count - 1
-            for (k, pk) in p.enumerated() { acc += pk; if x < acc { a = k; break } }
-            ep.actions.append(a)
-            ep.probabilities.append(p)
-            var next = [Double](repeating: 0, count: hidden)
-            for i in 0..<hidden {
-                var s = c[i] + e[d][a][i]
-                for j in 0..<hidden { s += u[i][j] * h[j] }
-                next[i] = tanh(s)
+        let H = hidden, D = choices.count
+        var states = [Double](repeating: 0, count: (D + 1) * H)
+        var probabilities = [Double](repeating: 0, count: b.count)
+        var actions: [Int] = []
+        actions.reserveCapacity(D)
+        w.withUnsafeBufferPointer { w in e.withUnsafeBufferPointer { e in u.withUnsafeBufferPointer { u in
+        states.withUnsafeMutableBufferPointer { s in probabilities.withUnsafeMutableBufferPointer { p in
+            for d in 0..<D {
+                let n = choices[d], o = offset[d], h = d * H
+                var m = -Double.infinity
+                for k in 0..<n {
+                    var z = b[o + k]
+                    let row = (o + k) * H
+                    for j in 0..<H { z += w[row + j] * s[h + j] }
+                    p[o + k] = z
+                    m = max(m, z)
+                }
+                var total = 0.0
+                for k in 0..<n { p[o + k] = exp(p[o + k] - m); total += p[o + k] }
+                for k in 0..<n { p[o + k] /= total }
+                let x = Double(rng.next() >> 11) * 0x1.0p-53
+                var acc = 0.0, a = n - 1
+                for k in 0..<n { acc += p[o + k]; if x < acc { a = k; break } }
+                actions.append(a)
+                let erow = (o + a) * H
+                for i in 0..<H {
+                    var z = c[i] + e[erow + i]
+                    for j in 0..<H { z += u[i * H + j] * s[h + j] }
+                    s[h + H + i] = tanh(z)
+                }
             }
-            h = next
-            ep.states.append(h)
-        }
-        return ep
+        } } } } }
+        return Episode(actions: actions, states: states, probabilities: probabilities)
     }
 
-    /// One ascent step on Σ_episodes advantage·Σ_d log π(a_d), divided by the batch size.
-    mutating func update(_ batch: [(Episode, Double)], learningRate lr: Double) {
+    /// One ascent step on Σ_episodes [advantage·Σ_d log π(a_d) + β·Σ_d H(π_d)], divided by the
+    /// batch size.
+    mutating func update(_ batch: [(Episode, Double)], learningRate lr: Double, entropy beta: Double) {
         let scale = lr / Double(batch.count)
+        let H = hidden, D = choices.count
+        var dh = [Double](repeating: 0, count: H), dPrev = [Double](repeating: 0, count: H), dpre = [Double](repeating: 0, count: H)
+        var g = [Double](repeating: 0, count: choices.max() ?? 0)
         for (ep, advantage) in batch {
-            var dh = [Double](repeating: 0, count: hidden)   // gradient w.r.t. the state after step d
-            for d in choices.indices.reversed() {
-                let a = ep.actions[d]
-                let hPrev = ep.states[d], hNext = ep.states[d + 1]
-                // Through the recurrence h_{d+1} = tanh(U h_d + E_d[a] + c).
-                let dpre = (0..<hidden).map { i in dh[i] * (1 - hNext[i] * hNext[i]) }
-                var dPrev = [Double](repeating: 0, count: hidden)
-                for i in 0..<hidden where dpre[i] != 0 {
-                    for j in 0..<hidden {
-                        dPrev[j] += u[i][j] * dpre[i]
-                        u[i][j] += scale * dpre[i] * hPrev[j]
+            for j in 0..<H { dh[j] = 0 }
+            w.withUnsafeMutableBufferPointer { w in e.withUnsafeMutableBufferPointer { e in u.withUnsafeMutableBufferPointer { u in
+            b.withUnsafeMutableBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
+            ep.states.withUnsafeBufferPointer { s in ep.probabilities.withUnsafeBufferPointer { p in
+                for d in stride(from: D - 1, through: 0, by: -1) {
+                    let a = ep.actions[d], n = choices[d], o = offset[d]
+                    let prev = d * H, next = (d + 1) * H
+                    // Through the recurrence h_{d+1} = tanh(U h_d + E_d[a] + c).
+                    for i in 0..<H { dpre[i] = dh[i] * (1 - s[next + i] * s[next + i]); dPrev[i] = 0 }
+                    let erow = (o + a) * H
+                    for i in 0..<H where dpre[i] != 0 {
+                        let gi = dpre[i]
+                        for j in 0..<H {
+                            dPrev[j] += u[i * H + j] * gi
+                            u[i * H + j] += scale * gi * s[prev + j]
+                        }
+                        e[erow + i] += scale * gi
+                        c[i] += scale * gi
                     }
-                    e[d][a][i] += scale * dpre[i]
-                    c[i] += scale * dpre[i]
-                }
-                // The choice's log-probability: d/dlogits = onehot − p.
-                for k in 0..<choices[d] {
-                    let g = advantage * ((k == a ? 1 : 0) - ep.probabilities[d][k])
-                    for j in 0..<hidden {
-                        dPrev[j] += w[d][k][j] * g
-                        w[d][k][j] += scale * g * hPrev[j]
+                    // The choice's log-probability: d/dlogits = onehot − p; the entropy's:
+                    // −p_k (log p_k + H).
+                    var entropy = 0.0
+                    if beta != 0 { for k in 0..<n where p[o + k] > 0 { entropy -= p[o + k] * log(p[o + k]) } }
+                    for k in 0..<n {
+                        var gk = advantage * ((k == a ? 1 : 0) - p[o + k])
+                        if beta != 0 && p[o + k] > 0 { gk -= beta * p[o + k] * (log(p[o + k]) + entropy) }
+                        g[k] = gk
                     }
-                    b[d][k] += scale * g
+                    for k in 0..<n {
+                        let row = (o + k) * H, gk = g[k]
+                        for j in 0..<H {
+                            dPrev[j] += w[row + j] * gk
+                            w[row + j] += scale * gk * s[prev + j]
+                        }
+                        b[o + k] += scale * gk
+                    }
+                    swap(&dh, &dPrev)
                 }
-                dh = dPrev
-            }
+            } } } } } } }
         }
     }
 }
@@ -103,7 +140,7 @@ extension CoExploration {
             + tasks.map { _ in space.accelerators.count } + tasks.flatMap { _ in [Int](repeating: 5, count: 6) }
     }
 
-    func design(from actions: [Int], cellIndex: [NB201Cell: Int]) -> Design {
+    func design(from actions: [Int]) -> Design {
         var k = 0
         var hardware = 0, scale = 1
         for a in space.accelerators {
@@ -115,38 +152,102 @@ extension CoExploration {
         }
         let assignment = tasks.indices.map { t in actions[k + t] }
         k += tasks.count
-        let cells = tasks.indices.map { t -> Int in
-            let edges = (0..<6).map { NB201Cell.Operation.allCases[actions[k + 6 * t + $0]] }
-            return cellIndex[NB201Cell(edges: edges)]!
-        }
+        let cells = tasks.indices.map { t in tableIndex(Array(actions[(k + 6 * t)..<(k + 6 * t + 6)])) }
         return Design(hardware: hardware, assignment: assignment, cells: cells)
     }
 
-    /// NASAIC's REINFORCE controller (see `RecurrentPolicy`): batches of 8 designs, a baseline
-    /// that moves by 0.1 of each batch's mean reward, learning rate 0.05, 32 hidden units.
-    public func policyGradient(budget: Int, seed: UInt64, visit: (Int, Outcome) -> Void) {
+    /// The controller's settings (see `policyGradient`); the defaults are the best found on the
+    /// bundled spec (docs/NAS.md).
+    public struct ControllerSettings: Sendable {
+        public var hidden = 32
+        public var batch = 8
+        public var learningRate = 0.05
+        /// Weight of the policy's entropy in the objective (keeps it exploring).
+        public var entropy = 0.01
+        /// The baseline moves this fraction of the way to each batch's mean reward.
+        public var baselineDecay = 0.1
+        /// A recombination of the known cells after this many evaluations (0: never).
+        public var recombineEvery = 250
+        /// The last fraction of the budget goes to the local search (when it has neighbours left).
+        public var localSearchFraction = 0.5
+        public init() {}
+    }
+
+    /// NASAIC's REINFORCE controller (see `RecurrentPolicy`): batches of designs sampled from the
+    /// policy; reward the mean accuracy above 65 points, over 5, for a feasible design, and
+    /// below every feasible design a penalty growing with the overshoot (designs that break a
+    /// hardware spec are priced by the cost model alone: early pruning). A design the policy
+    /// samples again is not evaluated again: its reward is remembered (the budget counts distinct
+    /// designs). As in `evolution`, the best design made of the cells answered so far is
+    /// evaluated every `recombineEvery` evaluations, and the last part of the budget goes to the
+    /// local search over one-edge neighbours.
+    @discardableResult
+    public func policyGradient(budget: Int, seed: UInt64, settings: ControllerSettings = .init(), evaluate: Evaluator) rethrows -> SearchStats {
         var rng = SplitMix64(seed: seed)
-        var policy = RecurrentPolicy(choices: decisionSizes, hidden: 32, rng: &rng)
-        let cellIndex = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
+        var policy = RecurrentPolicy(choices: decisionSizes, hidden: settings.hidden, rng: &rng)
+        var progress = Progress(self)
         let weights = tasks.reduce(0) { $0 + $1.weight }
+        func reward(_ o: Outcome) -> Double {
+            // Mean accuracy points above 65, over 5 (about 1 for the best cells); below every
+            // feasible design, a penalty that grows with the overshoot.
+            o.feasible ? (o.weightedAccuracy / weights - 65) / 5 : -3 - min(overshoot(o), 10)
+        }
+        var remembered: [Design: Double] = [:]
+        var stats = (samples: 0, duplicates: 0)
         var baseline: Double?
-        var n = 0
-        while n < budget {
-            var batch: [(RecurrentPolicy.Episode, Double)] = []
-            for _ in 0..<min(8, budget - n) {
-                let ep = policy.sample(&rng)
-                let o = evaluate(design(from: ep.actions, cellIndex: cellIndex))
-                visit(n, o)
-                n += 1
-                // Mean accuracy points above 65, over 5 (about 1 for the best cells); below every
-                // feasible design, a penalty that grows with the overshoot.
-                let reward = o.feasible ? (o.weightedAccuracy / weights - 65) / 5 : -3 - min(overshoot(o), 10)
-                batch.append((ep, reward))
+        var lastRecombination = 0, repeats = 0
+        let localFrom = budget - Int(Double(budget) * settings.localSearchFraction)
+        var localSearchDone = false
+        while progress.evaluations < budget {
+            if progress.evaluations >= localFrom && !localSearchDone {
+                if try progress.localSearchStep(&rng, evaluate) != nil { continue }
+                localSearchDone = true
             }
+            if settings.recombineEvery > 0 && progress.evaluations - lastRecombination >= settings.recombineEvery {
+                lastRecombination = progress.evaluations
+                if try progress.recombination(evaluate) != nil { continue }
+            }
+            var batch: [(RecurrentPolicy.Episode, Double)] = []
+            while batch.count < settings.batch && progress.evaluations < budget {
+                let ep = policy.sample(&rng)
+                stats.samples += 1
+                let d = design(from: ep.actions)
+                if let r = remembered[d] {
+                    batch.append((ep, r))
+                    stats.duplicates += 1
+                    // A policy that keeps sampling what it has seen: after 20 repeats in a row,
+                    // one change to the repeated design (repaired by the cost model) is evaluated
+                    // instead (not learned from).
+                    repeats += 1
+                    if repeats >= 20 {
+                        repeats = 0
+                        var x = d
+                        for _ in 0..<100 where progress.seen.contains(x) {
+                            x = repair(mutate(x, &rng), steps: 20, rng: &rng, checks: &progress.stats.costModelChecks) ?? mutate(x, &rng)
+                        }
+                        if !progress.seen.contains(x) { remembered[x] = reward(try progress.evaluate(x, evaluate)) }
+                    }
+                    continue
+                }
+                repeats = 0
+                let r = reward(try progress.evaluate(d, evaluate))
+                remembered[d] = r
+                batch.append((ep, r))
+                if localSearchDone && progress.evaluations % 50 == 0 { localSearchDone = false }
+            }
+            guard !batch.isEmpty else { break }
             let mean = batch.reduce(0) { $0 + $1.1 } / Double(batch.count)
             let b = baseline ?? mean
-            policy.update(batch.map { ($0.0, $0.1 - b) }, learningRate: 0.05)
-            baseline = b + 0.1 * (mean - b)
+            policy.update(batch.map { ($0.0, $0.1 - b) }, learningRate: settings.learningRate, entropy: settings.entropy)
+            baseline = b + settings.baselineDecay * (mean - b)
         }
+        progress.stats.samples = stats.samples
+        progress.stats.duplicates = stats.duplicates
+        return progress.stats
+    }
+
+    public func policyGradient(budget: Int, seed: UInt64, settings: ControllerSettings = .init(), visit: (Int, Outcome) -> Void) {
+        var n = 0
+        policyGradient(budget: budget, seed: seed, settings: settings) { d in let o = evaluate(d); visit(n, o); n += 1; return o }
     }
 }

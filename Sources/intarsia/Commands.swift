@@ -376,19 +376,33 @@ struct NAS: ParsableCommand {
         Examples:
           intarsia nas designs/nas/nb201-three-task-asic.yaml
           intarsia nas designs/nas/nb201-three-task-asic.yaml --strategy evolution --budget 2000 --seed 3
-        Writes PREFIX-designs.csv (every evaluated design), PREFIX-convergence.csv and PREFIX-summary.csv.
+          intarsia nas designs/nas/nb201-three-task-asic.yaml --resume            (continue an interrupted run)
+          intarsia nas designs/nas/nb201-three-task-asic.yaml --seeds 1-10        (every sampling strategy per seed)
+        Writes PREFIX-designs.csv (every evaluated design), PREFIX-convergence.csv, PREFIX-summary.csv,
+        PREFIX-best.csv and PREFIX-pareto.csv; with --seeds, PREFIX-seeds.csv and PREFIX-seeds-convergence.csv.
+        A run keeps a checkpoint (PREFIX-checkpoint.txt) until it completes.
         """)
 
     @Argument(help: "NAS spec (YAML)") var spec: String
-    @Option(help: "exact, successive, random or evolution (repeatable; default: the spec's)") var strategy: [String] = []
-    @Option(help: "Evaluations for random and evolution") var budget: Int?
+    @Option(help: "exact, successive, random, evolution or reinforce (repeatable; default: the spec's)") var strategy: [String] = []
+    @Option(help: "Evaluations for random, evolution and reinforce") var budget: Int?
     @Option(help: "Random seed") var seed: UInt64?
+    @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
+    @Option(help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
+    @Option(help: .hidden) var stopAfter: Int?
 
     func run() throws {
         try reportingErrors {
             guard NASJob.isNAS(spec) else { throw UserError("\(spec): not a NAS spec (it needs 'tasks' and 'accelerators'); see docs/NAS.md") }
             if let b = budget, b < 1 { throw UserError("--budget \(b): must be at least 1") }
-            print(try NASJob.run(specPath: spec, budget: budget, seed: seed, strategies: strategy.isEmpty ? nil : strategy, stderr: writeStderr), terminator: "")
+            var o = NASJob.Options(specPath: spec)
+            o.budget = budget
+            o.seed = seed
+            o.strategies = strategy.isEmpty ? nil : strategy
+            o.resume = resume
+            o.stopAfter = stopAfter
+            if let text = seeds { o.seeds = try NASJob.seeds(text) }
+            print(try NASJob.run(o, stderr: writeStderr), terminator: "")
         }
     }
 }

@@ -165,12 +165,16 @@ import IntarsiaASIC
 
 @Suite struct PolicyGradientTests {
     /// The controller is deterministic for a seed and learns: its later designs are feasible and
-    /// accurate more often than its first ones.
+    /// accurate more often than its first ones (the policy alone: no recombination, no local
+    /// search).
     @Test func controllerLearnsAndRepeats() throws {
         let p = try CoExplorationTests().problem()
+        var plain = CoExploration.ControllerSettings()
+        plain.recombineEvery = 0
+        plain.localSearchFraction = 0
         var first: [Double] = [], again: [Double] = []
-        p.policyGradient(budget: 1200, seed: 9) { _, o in first.append(o.feasible ? o.weightedAccuracy : 0) }
-        p.policyGradient(budget: 1200, seed: 9) { _, o in again.append(o.feasible ? o.weightedAccuracy : 0) }
+        p.policyGradient(budget: 1200, seed: 9, settings: plain) { _, o in first.append(o.feasible ? o.weightedAccuracy : 0) }
+        p.policyGradient(budget: 1200, seed: 9, settings: plain) { _, o in again.append(o.feasible ? o.weightedAccuracy : 0) }
         #expect(first == again)
         let early = first.prefix(200).reduce(0, +) / 200, late = first.suffix(200).reduce(0, +) / 200
         var random: [Double] = []

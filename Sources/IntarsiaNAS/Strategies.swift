@@ -1,0 +1,87 @@
+import Foundation
+import IntarsiaCore
+
+extension CoExploration {
+    /// Uniform random designs: the floor.
+    public func randomSearch(budget: Int, seed: UInt64, evaluate: Evaluator) rethrows {
+        var rng = SplitMix64(seed: seed)
+        for _ in 0..<budget { _ = try evaluate(random(&rng)) }
+    }
+
+    public func randomSearch(budget: Int, seed: UInt64, visit: (Int, Outcome) -> Void) {
+        var n = 0
+        randomSearch(budget: budget, seed: seed) { d in let o = evaluate(d); visit(n, o); n += 1; return o }
+    }
+
+    /// Regularised evolution's settings (see `evolution`); the defaults are the best found on the
+    /// bundled spec (docs/NAS.md).
+    public struct EvolutionSettings: Sendable {
+        public var population = 30
+        public var sample = 10
+        /// Cost-model repair steps for a child that breaks a hardware spec (0: no repair).
+        public var repairSteps = 20
+        /// A recombination of the known cells after this many evaluations (0: never).
+        public var recombineEvery = 250
+        /// The last fraction of the budget goes to the local search (when it has neighbours left).
+        public var localSearchFraction = 0.5
+        public init() {}
+    }
+
+    /// Regularised evolution (Real et al., AAAI 2019) with the co-exploration's structure put to
+    /// use: a population aged out oldest first; each step takes the fittest of a random sample,
+    /// changes one choice (`mutate`), and repairs the child by the cost model when it breaks a
+    /// hardware spec (`repair`). Every `recombineEvery` evaluations the best feasible design made
+    /// of cells already answered per task joins the population (`recombine`), and in the last
+    /// part of the budget a local search probes the best design's one-edge neighbours
+    /// (`Progress.localSearchStep`). Fitness: the weighted accuracy; infeasible designs rank below
+    /// every feasible one, by how far they overshoot the specs. A design already evaluated is not
+    /// asked again (the budget counts distinct designs).
+    @discardableResult
+    public func evolution(budget: Int, seed: UInt64, settings: EvolutionSettings = .init(), evaluate: Evaluator) rethrows -> SearchStats {
+        var rng = SplitMix64(seed: seed)
+        var progress = Progress(self)
+        func fitness(_ o: Outcome) -> Double { o.feasible ? o.weightedAccuracy : -1000 * (1 + overshoot(o)) }
+        var pop: [(design: Design, fitness: Double)] = []
+        func child(_ d: Design) -> Design {
+            guard settings.repairSteps > 0 else { return d }
+            return repair(d, steps: settings.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
+        }
+        while progress.evaluations < min(settings.population, budget) {
+            let d = child(random(&rng))
+            if progress.seen.contains(d) { continue }
+            let o = try progress.evaluate(d, evaluate)
+            pop.append((d, fitness(o)))
+        }
+        func join(_ o: Outcome) {
+            pop.append((o.design, fitness(o)))
+            pop.removeFirst()
+        }
+        var repeats = 0, lastRecombination = progress.evaluations
+        let localFrom = budget - Int(Double(budget) * settings.localSearchFraction)
+        var localSearchDone = false
+        while progress.evaluations < budget {
+            if progress.evaluations >= localFrom && !localSearchDone {
+                if let o = try progress.localSearchStep(&rng, evaluate) { join(o); continue }
+                localSearchDone = true
+            }
+            if settings.recombineEvery > 0 && progress.evaluations - lastRecombination >= settings.recombineEvery {
+                lastRecombination = progress.evaluations
+                if let o = try progress.recombination(evaluate) { join(o); continue }
+            }
+            let parent = (0..<settings.sample).map { _ in pop[rng.below(pop.count)] }.max { $0.fitness < $1.fitness }!
+            let c = child(mutate(parent.design, &rng))
+            // After 50 repeats in a row the step goes on with the repeat.
+            if progress.seen.contains(c) && repeats < 50 { repeats += 1; continue }
+            repeats = 0
+            join(try progress.evaluate(c, evaluate))
+            // New answers may open new neighbours for the local search.
+            if localSearchDone && progress.evaluations % 50 == 0 { localSearchDone = false }
+        }
+        return progress.stats
+    }
+
+    public func evolution(budget: Int, seed: UInt64, settings: EvolutionSettings = .init(), visit: (Int, Outcome) -> Void) {
+        var n = 0
+        evolution(budget: budget, seed: seed, settings: settings) { d in let o = evaluate(d); visit(n, o); n += 1; return o }
+    }
+}
