@@ -45,42 +45,36 @@ public enum HLSJob {
     public static let autoMACLimit = 200_000_000
     public static let autoElementLimit = 20_000_000
 
-    /// The knob settings of a results CSV row, as `--set` strings.
+    /// The knob settings of a results CSV row (the `rank`-th best feasible by `metric`, or the row
+    /// with `id`), as `--set` strings; the row is read back by MergeJob's parser.
     static func sets(fromCSV path: String, rank: Int?, id: Int?, metric: String) throws -> [String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw UserError("\(path): cannot read the results CSV") }
-        let rows = CSV.parse(text)
-        guard let header = rows.first, header.first == "id", header.contains("template") else {
-            throw UserError("\(path): not a design CSV written by 'intarsia search' (its header does not start with id,template); accepted: docs/CSV.md")
+        let table: DesignTable
+        do { table = try DesignTable.read(path) } catch let e as DesignTable.ReadError { throw UserError(e.description) }
+        guard table.column("template") != nil else {
+            throw UserError("\(path): not a design CSV of an FPGA search (no template column); accepted: docs/CSV.md")
         }
-        let body = rows.dropFirst().filter { $0.count == header.count }
-        func col(_ name: String) -> Int? { header.firstIndex(of: name) }
-        var row: [String]
+        let row: [String]
         if let id {
-            guard let r = body.first(where: { $0[0] == String(id) }) else { throw UserError("\(path): no row with id \(id)") }
+            guard let r = table.rows.first(where: { table.value($0, "id") == String(id) }) else { throw UserError("\(path): no row with id \(id)") }
             row = r
         } else {
             let k = rank ?? 1
             guard k >= 1 else { throw UserError("--rank \(k): accepted: 1 (the best) or more") }
-            guard let mc = col(metric) else {
-                throw UserError("--metric '\(metric)': not a column of \(path); accepted: \(header.joined(separator: ", "))")
+            guard table.column(metric) != nil else {
+                throw UserError("--metric '\(metric)': not a column of \(path); accepted: \(table.header.joined(separator: ", "))")
             }
-            let feasibleCol = col("feasible")
+            // Feasible rows by the metric, ties by id (file order for equal ids).
             var ranked: [(row: [String], value: Double, id: Int)] = []
-            for r in body {
-                if let f = feasibleCol, r[f] != "true" { continue }
-                guard let v = Double(r[mc]) else { continue }
-                ranked.append((r, v, Int(r[0]) ?? 0))
+            for r in table.rows where table.value(r, "feasible") == "true" {
+                let v = table.number(r, metric)
+                if v.isFinite { ranked.append((r, v, Int(table.value(r, "id")) ?? 0)) }
             }
             ranked.sort { $0.value != $1.value ? $0.value < $1.value : $0.id < $1.id }
             guard k <= ranked.count else { throw UserError("--rank \(k): \(path) has \(ranked.count) feasible design(s)") }
             row = ranked[k - 1].row
         }
-        guard let tc = col("template"), let t = TemplateKind(rawValue: row[tc]) else { throw UserError("\(path): the row has no known template") }
-        var out = ["template=\(t.rawValue)"]
-        for knob in Knob.knobs(of: t) {
-            if let c = col(knob.rawValue), !row[c].isEmpty { out.append("\(knob.rawValue)=\(row[c])") }
-        }
-        return out
+        let p = try MergeJob.point(from: row, header: table.header)
+        return ["template=\(p.template.rawValue)"] + Knob.knobs(of: p.template).map { "\($0.rawValue)=\(p.value(of: $0))" }
     }
 
     /// Why files cannot be written below `dir`: the first existing ancestor is not a directory or

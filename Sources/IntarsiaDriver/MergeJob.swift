@@ -46,12 +46,13 @@ public enum MergeJob {
     }
 
     static func point(from row: [String], header: [String]) throws -> DesignPoint {
-        guard let t = TemplateKind(rawValue: row[header.firstIndex(of: "template")!]) else {
-            throw UserError("row \(row[0]): unknown template '\(row[1])'")
+        guard let tc = header.firstIndex(of: "template"), let t = TemplateKind(rawValue: row[tc]) else {
+            throw UserError("row \(row[0]): no known template; accepted: \(TemplateKind.acceptedNames)")
         }
         var p = DesignPoint(template: t, lanes: 1)
         for k in Knob.knobs(of: t) {
-            let text = row[header.firstIndex(of: k.rawValue)!]
+            guard let c = header.firstIndex(of: k.rawValue) else { throw UserError("row \(row[0]): no '\(k.rawValue)' column; accepted: a CSV written by 'intarsia search' (docs/CSV.md)") }
+            let text = row[c]
             guard let v = k.parse(text) else { throw UserError("row \(row[0]): \(k.rawValue) '\(text)' is not accepted; accepted: \(k.accepted)") }
             p.set(k, v)
         }
