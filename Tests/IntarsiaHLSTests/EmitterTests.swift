@@ -45,9 +45,19 @@ struct EmitterTests {
         #expect(params.contains("struct cfg_fc3 {\n    static const int M = 1;\n    static const int K = 128;\n    static const int N = 16;"))
         #expect(params.contains("static const int ACC_W = 39;"))
         #expect(params.contains("static const int SHIFT = 8;"))
-        // The lanes' reduction unroll: the gemm loop nest is unrolled by cfg::LANES with the
-        // buffers partitioned cyclically by the same factor.
-        #expect(top.contains("#pragma HLS ARRAY_PARTITION variable=in0_buf cyclic factor="))
+        // Each MAC task's lanes in the model (its allocation) become its reduction unroll,
+        // min(lanes, K), and the cyclic partition factor of its operand buffer.
+        let spec = try DesignSpec.load(path: Self.spec("mlp"))
+        let point = try EvaluateJob.point(spec: spec, template: nil, sets: ["template=dataflow"])
+        var rec = BreakdownRecorder()
+        _ = spec.solvingModel.evaluate(point, recorder: &rec)
+        for (task, k) in [("fc1", 16), ("fc2", 64), ("fc3", 128)] {
+            let lanes = try #require(rec.tasks.first { $0.task == task }).lanes
+            let unroll = min(lanes, k)
+            #expect(params.contains("struct cfg_\(task) {") && params.components(separatedBy: "struct cfg_\(task) {")[1].contains("static const int LANES = \(unroll);"))
+            let body = top.components(separatedBy: "static void task_\(task)(")[1].components(separatedBy: "\n}\n")[0]
+            if unroll > 1 { #expect(body.contains("#pragma HLS ARRAY_PARTITION variable=in0_buf cyclic factor=\(unroll) dim=1"), "\(task): \(body)") }
+        }
         #expect(f["src/modules.h"]!.contains("#pragma HLS UNROLL"))
         #expect(params.contains("#define INTARSIA_MAC_LOOP _Pragma(\"HLS PIPELINE II=1\") _Pragma(\"HLS LOOP_FLATTEN\")"))
         let (_, g) = try Self.emit("mlp", ["template=dataflow", "pipelined=false", "flatten_loops=false"])
@@ -124,7 +134,7 @@ struct EmitterTests {
         #expect(message(unwritable).contains("/dev/null is not a directory"))
         var csv = HLSJob.Options(specPath: Self.spec("mlp"), output: "/tmp/unused")
         csv.csv = Self.spec("mlp")  // a YAML file, not a results CSV
-        #expect(message(csv).contains("not a design CSV"))
+        #expect(message(csv).contains("a CSV written by 'intarsia search'"))
     }
 
     @Test func designJSONRecordsThePointAndAStableHash() throws {
@@ -157,10 +167,10 @@ struct EmitterTests {
         let dir = try Toolchain.scratch("csv")
         let csv = dir.appendingPathComponent("r.csv")
         try """
-        id,template,lanes,allocation,compute_units,scratchpad_kib,weight_load,flatten_loops,word_bits,spill,pipelined,matvec,stream_elements,latency_cycles,feasible
-        0,dataflow,16,proportional,,,double_buffered,true,512,,true,auto,0,900,true
-        1,reconfigurable,32,,3,64,double_buffered,true,512,overflow,true,auto,0,500,true
-        2,sequential,64,,,64,double_buffered,true,512,overflow,true,,,100,false
+        id,template,lanes,allocation,compute_units,scratchpad_kib,weight_load,flatten_loops,word_bits,spill,pipelined,matvec,stream_elements,latency_cycles,latency_ms,feasible
+        0,dataflow,16,proportional,,,double_buffered,true,512,,true,auto,0,900,0.003,true
+        1,reconfigurable,32,,3,64,double_buffered,true,512,overflow,true,auto,0,500,0.0017,true
+        2,sequential,64,,,64,double_buffered,true,512,overflow,true,,,100,0.0003,false
 
         """.write(to: csv, atomically: true, encoding: .utf8)
         let best = try HLSJob.sets(fromCSV: csv.path, rank: 1, id: nil, metric: "latency_cycles")

@@ -7,18 +7,8 @@ enum KernelCalls {
     static func configStruct(_ d: HLSDesign, _ i: Int) -> String {
         let s = d.program.steps[i]
         let n = sanitize(s.name)
-        var f: [(String, Int)] = []
-        switch s.kind {
-        case let .gemm(m, k, nn, heads, tb):
-            f = [("M", m), ("K", k), ("N", nn), ("HEADS", heads), ("TRANSPOSE_B", tb ? 1 : 0)]
-        case let .conv2d(b, c, h, w, kf, r, q, st, p), let .transposedConv2d(b, c, h, w, kf, r, q, st, p):
-            f = [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p)]
-        case let .maxPool(c, h, w, win): f = [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("WINDOW", win)]
-        case let .upsample(c, h, w, fa): f = [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FACTOR", fa)]
-        case let .softmax(r, c), let .layerNorm(r, c): f = [("ROWS", r), ("COLS", c)]
-        case let .add(e), let .multiply(e), let .reparameterise(e): f = [("ELEMENTS", e)]
-        case let .activation(e, fn): f = [("ELEMENTS", e), ("FUNCTION", activationCode(fn))]
-        }
+        var f = HLSProgram.bounds(s.kind)
+        if case let .activation(_, fn) = s.kind { f.append(("FUNCTION", activationCode(fn))) }
         f += [("LANES", d.unroll[i]), ("ACC_W", max(1, s.accumulatorBits)), ("SHIFT", s.requantizeShift), ("STAGE", d.stage[i])]
         f += s.inputElements.enumerated().map { ("IN\($0.offset)_ELEMS", $0.element) }
         if s.hasWeights { f += [("W_ELEMS", s.weightElements), ("W_TERMS", weightTerms(s)), ("WEIGHT_LOAD", weightLoadCode(d.point.weightLoad))] }

@@ -24,19 +24,24 @@ enum ProgramEmitter {
     }
 
     static func opcode(_ s: HLSProgram.Step) -> (Opcode, [Int], Int) {
+        let op: Opcode
+        var function = 0
         switch s.kind {
-        case let .gemm(m, k, n, h, tb): return (s.hasWeights ? .gemmWeights : .gemmActivations, [m, k, n, h, tb ? 1 : 0], 0)
-        case let .conv2d(b, c, h, w, kf, r, q, st, p): return (.conv, [b, c, h, w, kf, r, q, st, p], 0)
-        case let .transposedConv2d(b, c, h, w, kf, r, q, st, p): return (.transposedConv, [b, c, h, w, kf, r, q, st, p], 0)
-        case let .maxPool(c, h, w, win): return (.pool, [c, h, w, win], 0)
-        case let .upsample(c, h, w, f): return (.upsample, [c, h, w, f], 0)
-        case let .softmax(r, c): return (.softmax, [r, c], 0)
-        case let .layerNorm(r, c): return (.layerNorm, [r, c], 0)
-        case let .add(e): return (.add, [e], 0)
-        case let .multiply(e): return (.multiply, [e], 0)
-        case let .reparameterise(e): return (.reparameterise, [e], 0)
-        case let .activation(e, f): return (.activation, [e], KernelCalls.activationCode(f))
+        case .gemm: op = s.hasWeights ? .gemmWeights : .gemmActivations
+        case .conv2d: op = .conv
+        case .transposedConv2d: op = .transposedConv
+        case .maxPool: op = .pool
+        case .upsample: op = .upsample
+        case .softmax: op = .softmax
+        case .layerNorm: op = .layerNorm
+        case .add: op = .add
+        case .multiply: op = .multiply
+        case .reparameterise: op = .reparameterise
+        case let .activation(_, f):
+            op = .activation
+            function = KernelCalls.activationCode(f)
         }
+        return (op, HLSProgram.bounds(s.kind).map(\.1), function)
     }
 
     /// The instruction list in execution order (by stage, then task order), with units dealt

@@ -35,6 +35,20 @@ public struct HLSProgram: Sendable {
         case activation(elements: Int, function: Activation)
     }
 
+    /// Loop bounds of an operation by name, in the order the config structs and the instruction
+    /// list carry them.
+    public static func bounds(_ k: Kind) -> [(String, Int)] {
+        switch k {
+        case let .gemm(m, kk, n, heads, tb): return [("M", m), ("K", kk), ("N", n), ("HEADS", heads), ("TRANSPOSE_B", tb ? 1 : 0)]
+        case let .conv2d(b, c, h, w, kf, r, q, st, p), let .transposedConv2d(b, c, h, w, kf, r, q, st, p):
+            return [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p)]
+        case let .maxPool(c, h, w, win): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("WINDOW", win)]
+        case let .upsample(c, h, w, f): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FACTOR", f)]
+        case let .softmax(r, c), let .layerNorm(r, c): return [("ROWS", r), ("COLS", c)]
+        case let .add(e), let .multiply(e), let .reparameterise(e), let .activation(e, _): return [("ELEMENTS", e)]
+        }
+    }
+
     public enum Activation: String, Hashable, Sendable, CaseIterable {
         case relu, silu, gelu, sigmoid, exp
     }
@@ -48,7 +62,9 @@ public struct HLSProgram: Sendable {
         public var hasWeights: Bool
         public var activationFormat: NumberFormat
         public var weightFormat: NumberFormat
-        /// Accumulator width of a MAC task (products plus log2 of the terms summed), bits.
+        /// Products summed into one output of a MAC task (0 for special functions).
+        public var reduction: Int
+        /// Accumulator width of a MAC task (products plus log2 of `reduction`), bits.
         public var accumulatorBits: Int
         /// Right shift (round half up, then saturate) from the accumulator to the output format.
         public var requantizeShift: Int
@@ -175,7 +191,7 @@ public struct HLSProgram: Sendable {
                 shift = bOperand.frac
             }
             steps.append(Step(name: t.name, kind: kind, inputs: inputs, hasWeights: hasWeights, activationFormat: a, weightFormat: wf,
-                              accumulatorBits: accBits, requantizeShift: shift, inputElements: need, weightElements: weightElements,
+                              reduction: reduction, accumulatorBits: accBits, requantizeShift: shift, inputElements: need, weightElements: weightElements,
                               outputElements: t.op.outputElements))
         }
         self.steps = steps

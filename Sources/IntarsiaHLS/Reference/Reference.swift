@@ -23,13 +23,7 @@ public enum Reference {
         let input = (0..<p.graphInputElements).map { _ in uniform(-a, a) }
         let weights: [[Int64]] = p.steps.map { s in
             guard s.hasWeights else { return [] }
-            var terms = 1
-            switch s.kind {
-            case let .gemm(_, k, _, _, _): terms = k
-            case let .conv2d(_, c, _, _, _, r, q, _, _): terms = c * r * q
-            case let .transposedConv2d(_, c, _, _, _, r, q, st, _): terms = c * ((r + st - 1) / st) * ((q + st - 1) / st)
-            default: break
-            }
+            let terms = max(1, s.reduction)
             var root = 1
             while root * root < terms { root += 1 }
             let r = min(max(1, (Int64(1) << s.weightFormat.frac) / Int64(root)), s.weightFormat.maxRaw)
