@@ -19,7 +19,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     public var parameters: [String: Int] {
         switch self {
         case .gpt2Block, .gpt2Medium: return ["sequence_length": 256, "size_divisor": 1]
-        case .selfAttention, .mlp, .cnn4l, .vae, .gating: return ["size_divisor": 1]
+        case .selfAttention, .mlp, .cnn4l, .gating: return ["size_divisor": 1]
         default: return [:]
         }
     }
