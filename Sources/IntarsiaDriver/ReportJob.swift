@@ -94,7 +94,7 @@ public enum ReportJob {
         if let r = chosenRow, let path = files.breakdown {
             let p = try MergeJob.point(from: r, header: table.header)
             var rec = BreakdownRecorder()
-            let e = spec.solvingModel.evaluate(p, recorder: &rec)
+            _ = spec.solvingModel.evaluate(p, recorder: &rec)  // the breakdown is in the recorder
             let reps = spec.workload.repetitions
             breakdownSVG = SVGPlot.breakdown(
                 title: "Latency of design #\(table.value(r, "id")) by stage\(reps > 1 ? " (one of \(reps) repetitions)" : "")",
@@ -102,7 +102,6 @@ public enum ReportJob {
             try writeAtomically(breakdownSVG, to: path)
             taskRows = rec.tasks.map { [$0.task, $0.op, String($0.stage), String($0.lanes), String(Int64($0.busyCycles)), String(Int64($0.macs)),
                                         $0.lanes > 0 ? String(format: "%.1f%%", $0.utilization * 100) : "-"] }
-            _ = e
         }
         try writeAtomically(html(spec: spec, record: record, file: table.file, bestColumns: bestColumns, best: best.map(\.row), chosen: chosenRow, paretoSVG: paretoSVG,
                                  breakdownSVG: breakdownSVG, taskRows: taskRows), to: files.html)
