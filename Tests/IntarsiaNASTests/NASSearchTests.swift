@@ -18,7 +18,11 @@ enum BundledSpec {
         "    bandwidth_bytes_per_cycle: 16", "constraints: {latency_ms: 2, energy_mj: 0.6, area_mm2: 5}", "search: {strategy: all, budget: 5000, seed: 1}",
     ]
 
-    static let problem: CoExploration = {
+    static let problem = makeProblem()
+
+    /// A fresh instance (its own oracle-call counter), for tests that count calls while other
+    /// tests use `problem` concurrently.
+    static func makeProblem() -> CoExploration {
         let knobs = ASICSpace.AcceleratorKnobs(dataflows: [.nvdla, .shidiannao, .eyeriss, .systolicOS], rows: [8, 16], columns: [16, 32],
                                                bufferKiB: [64, 128], bandwidthBytesPerCycle: [16])
         let space = ASICSpace(accelerators: [knobs, knobs], networks: [], technology: .nm28, peBudget: 1024, bandwidthBudgetBytesPerCycle: 32)
@@ -28,7 +32,7 @@ enum BundledSpec {
         k.maxAreaMM2 = 5
         return try! CoExploration(tasks: [.init(dataset: .cifar10), .init(dataset: .cifar100), .init(dataset: .imagenet16)],
                                   table: ExactSelectionTests.shared, space: space, clockMHz: 1000, constraints: k)
-    }()
+    }
 
     /// The exact optimum, worked out outside Intarsia: a brute force in Python (numpy) over the
     /// 704 hardware candidates within the area spec, the 8 assignments and every combination of
@@ -149,7 +153,7 @@ struct Reached: Error {}
     /// Repair uses the cost model only (the oracle is never asked) and returns designs that
     /// meet every hardware spec.
     @Test func repairNeverAsksTheOracleAndYieldsFeasibleHardware() throws {
-        let p = BundledSpec.problem
+        let p = BundledSpec.makeProblem()
         var rng = SplitMix64(seed: 11)
         var checks = 0, repaired = 0
         let before = p.oracleCalls.value
