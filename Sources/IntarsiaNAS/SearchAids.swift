@@ -330,13 +330,7 @@ extension CoExploration {
                 let t = (steps + i) % T
                 if walkers[t] == nil { walkers[t] = best?.design.cells[t] }
                 if let w = walkers[t], let here = knowledge.accuracy[t][w] {
-                    let edges = problem.cellCodes.edges[w]
-                    let start = rng.below(24)
-                    for j in 0..<24 {
-                        let m = (start + j) % 24
-                        var e = edges
-                        e[m / 4] = (e[m / 4] + 1 + m % 4) % 5
-                        let c = problem.tableIndex(e)
+                    for c in problem.oneEdgeNeighbours(of: w, from: rng.below(24)) {
                         guard untried(t, c), let o = try probe(t, c, evaluator) else { continue }
                         if let a = knowledge.accuracy[t][c], a > here { walkers[t] = c }
                         steps += 1
@@ -397,18 +391,26 @@ extension CoExploration {
                 for i in 0..<T {
                     let t = (first + i) % T
                     guard rank < centres[t].count else { continue }
-                    let edges = problem.cellCodes.edges[centres[t][rank]]
-                    let start = rng.below(24)
-                    for j in 0..<24 {
-                        let m = (start + j) % 24
-                        var e = edges
-                        e[m / 4] = (e[m / 4] + 1 + m % 4) % 5
-                        let c = problem.tableIndex(e)
+                    for c in problem.oneEdgeNeighbours(of: centres[t][rank], from: rng.below(24)) {
                         if untried(t, c), let o = try probe(t, c, evaluator) { return o }
                     }
                 }
             }
             return nil
+        }
+    }
+}
+
+extension CoExploration {
+    /// The 24 cells one edge away from `cell` (each of its 6 edges set to each of the 4 other
+    /// operations), in a fixed order rotated to begin at `start` (0..<24).
+    func oneEdgeNeighbours(of cell: Int, from start: Int) -> [Int] {
+        let edges = cellCodes.edges[cell]
+        return (0..<24).map { j in
+            let m = (start + j) % 24
+            var e = edges
+            e[m / 4] = (e[m / 4] + 1 + m % 4) % 5
+            return tableIndex(e)
         }
     }
 }
