@@ -50,10 +50,9 @@ public enum NASJob {
     }
 
     static func describe(_ p: CoExploration, _ o: CoExploration.Outcome) -> [String] {
-        let accs = p.space.design(o.design.hardware)
-        return [accs.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + "),
-                zip(p.tasks, o.design.assignment).map { "\($0.dataset.rawValue):\($1)" }.joined(separator: " "),
-                zip(p.tasks, o.design.cells).map { "\($0.dataset.rawValue):\($1)" }.joined(separator: " ")]
+        [p.hardware.description(o.design.hardware),
+         zip(p.tasks, o.design.assignment).map { "\($0.name):\($1)" }.joined(separator: " "),
+         zip(p.tasks, o.design.cells).map { "\($0.name):\($1)" }.joined(separator: " ")]
     }
 
     static func row(_ p: CoExploration, _ strategy: String, _ step: Int, _ o: CoExploration.Outcome) -> [String] {
@@ -63,6 +62,7 @@ public enum NASJob {
             + p.tasks.indices.map { o.accuracyAsked || !o.accuracies.isEmpty ? String(format: "%.4f", o.accuracies[$0]) : "" }
             + [o.accuracyAsked || !o.accuracies.isEmpty ? String(format: "%.4f", o.weightedAccuracy) : "", o.feasible ? "true" : "false",
                o.violations.joined(separator: "; ")]
+            + zip(p.tasks, o.design.cells).map { $0.space.architectureString($1) }
     }
 
     /// Seeds and ranges, e.g. `1-10` or `1,4,7` (`--seeds`).
@@ -122,7 +122,7 @@ public enum NASJob {
         if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
         let p = try spec.problem()
         let header = ["strategy", "step", "hardware", "assignment", "cells", "latency_ms", "energy_mj", "area_mm2", "power_w"]
-            + p.tasks.map { "accuracy_\($0.dataset.rawValue)" } + ["weighted_accuracy", "feasible", "violations"]
+            + p.tasks.map { "accuracy_\($0.name)" } + ["weighted_accuracy", "feasible", "violations"] + p.tasks.map { "architecture_\($0.name)" }
         var designs = CSV.line(header) + "\n"
         var summary: [[String]] = []
         var optimum: Double?
@@ -137,9 +137,9 @@ public enum NASJob {
             front.removeAll { f in zip(v, key(f.2)).allSatisfy { $0 <= $1 } }
             front.append((strategy, step, o))
         }
-        let tableOnly = !spec.tasks.contains { $0.oracle != nil }
+        let tableOnly = !spec.tasks.contains { $0.table == nil }
         if spec.strategies.contains("exact") && !tableOnly {
-            summary.append(["exact", "-", "-", "-", "not applicable: a task's accuracy comes from a command", "-", "-", "", ""])
+            summary.append(["exact", "-", "-", "-", "not applicable: a task's accuracy is not in a table", "-", "-", "", ""])
         }
         if spec.strategies.contains("exact") && tableOnly {
             let (best, candidates, seconds) = try p.exact()

@@ -28,19 +28,32 @@ public enum ArchitectureSpaceLimits {
 }
 
 extension ArchitectureSpace {
-    /// The architectures one choice away from `index` (each choice set to each of its other
-    /// values), choices in order.
+    /// The architectures one choice away from `index`: choice by choice, each set to each of its
+    /// other values counting up from the current one (value + 1, + 2, ... modulo the choice's
+    /// size).
     public func neighbours(of index: Int) -> [Int] {
         let d = digits(index)
         var out: [Int] = []
         for (k, r) in radices.enumerated() {
-            for v in 0..<r where v != d[k] {
+            for j in 1..<max(r, 1) {
                 var e = d
-                e[k] = v
+                e[k] = (d[k] + j) % r
                 out.append(self.index(e))
             }
         }
         return out
+    }
+
+    /// How many neighbours every architecture has (the sum over choices of their sizes less one).
+    public var neighbourCount: Int { radices.reduce(0) { $0 + max($1 - 1, 0) } }
+
+    /// One choice of `index` set to another of its values, uniformly (choice first, then value).
+    public func mutate(_ index: Int, _ rng: inout SplitMix64) -> Int {
+        var d = digits(index)
+        let k = rng.below(radices.count)
+        guard radices[k] > 1 else { return index }
+        d[k] = (d[k] + 1 + rng.below(radices[k] - 1)) % radices[k]
+        return self.index(d)
     }
 }
 

@@ -69,7 +69,11 @@ public enum ExactSelection {
     }
 
     /// `prePruned`: the tasks' candidates are already non-dominated (skips the pruning pass).
-    public static func solve(_ tasks: [Task], maxLatency: Double, maxEnergy: Double, timeLimitSeconds: Double = 10, prePruned: Bool = false) throws -> Choice {
+    /// `staticEnergyPerLatency`: energy the platform burns per unit of the design's latency
+    /// (static power), added to the energy: a variable λ ≥ every sub-accelerator's latency and
+    /// Σ energy + staticEnergyPerLatency·λ ≤ maxEnergy.
+    public static func solve(_ tasks: [Task], maxLatency: Double, maxEnergy: Double, staticEnergyPerLatency: Double = 0,
+                             timeLimitSeconds: Double = 10, prePruned: Bool = false) throws -> Choice {
         let pruned = prePruned ? tasks.map(\.candidates) : tasks.map { nonDominated($0.candidates) }
         var m = LinearModel(sense: .maximize)
         var vars: [[Int]] = []
@@ -81,14 +85,18 @@ public enum ExactSelection {
                 m.addConstraint("accuracy_\(t)", zip(xs, cands).map { ($0, $1.accuracy) }, lower: a)
             }
         }
+        let lambda = staticEnergyPerLatency > 0 ? m.addVariable("latency", lower: 0, kind: .continuous, cost: 0) : nil
         for s in Set(tasks.map(\.subAccelerator)).sorted() {
             var terms: [(Int, Double)] = []
             for (t, task) in tasks.enumerated() where task.subAccelerator == s {
                 terms += zip(vars[t], pruned[t]).map { ($0, $1.latency) }
             }
             m.addConstraint("latency_\(s)", terms, upper: maxLatency)
+            if let l = lambda { m.addConstraint("latency_bound_\(s)", terms + [(l, -1)], upper: 0) }
         }
-        m.addConstraint("energy", zip(vars, pruned).flatMap { zip($0, $1).map { ($0, $1.energy) } }, upper: maxEnergy)
+        var energyTerms = zip(vars, pruned).flatMap { zip($0, $1).map { ($0, $1.energy) } }
+        if let l = lambda { energyTerms.append((l, staticEnergyPerLatency)) }
+        m.addConstraint("energy", energyTerms, upper: maxEnergy)
         var o = SolveOptions()
         o.timeLimitSeconds = timeLimitSeconds
         let r = try GLPK.solve(m, options: o)
@@ -103,7 +111,7 @@ public enum ExactSelection {
     }
 
     /// Every combination (for small problems in tests): the best weighted accuracy, or nil.
-    public static func bruteForce(_ tasks: [Task], maxLatency: Double, maxEnergy: Double) -> Double? {
+    public static func bruteForce(_ tasks: [Task], maxLatency: Double, maxEnergy: Double, staticEnergyPerLatency: Double = 0) -> Double? {
         var best: Double?
         var pick = [Int](repeating: 0, count: tasks.count)
         func visit(_ t: Int) {
@@ -117,7 +125,9 @@ public enum ExactSelection {
                     energy += c.energy
                     acc += tasks[k].weight * c.accuracy
                 }
-                if (load.values.max() ?? 0) <= maxLatency * (1 + 1e-12) && energy <= maxEnergy * (1 + 1e-12) { best = max(best ?? -.infinity, acc) }
+                let latency = load.values.max() ?? 0
+                energy += staticEnergyPerLatency * latency
+                if latency <= maxLatency * (1 + 1e-12) && energy <= maxEnergy * (1 + 1e-12) { best = max(best ?? -.infinity, acc) }
                 return
             }
             for i in tasks[t].candidates.indices { pick[t] = i; visit(t + 1) }

@@ -199,3 +199,45 @@ extension NB201Network {
         }
     }
 }
+
+/// The NAS-Bench-201 cells of one dataset as an `ArchitectureSpace`, numbered as the shipped table
+/// numbers them (so a table's accuracy column lines up with the architecture numbers); the digits
+/// are the six edges' operations in `NB201Cell.Operation` order.
+public struct NB201Space: ArchitectureSpace {
+    public let cells: [NB201Cell]
+    public let dataset: NB201Table.Dataset
+    /// Table index of each base-5 edge code (edge 0 least significant), and each cell's edges.
+    let indexOfCode: [Int]
+    let edges: [[Int]]
+
+    public init(cells: [NB201Cell], dataset: NB201Table.Dataset) {
+        self.cells = cells
+        self.dataset = dataset
+        var indexOfCode = [Int](repeating: -1, count: 15_625)
+        var edges: [[Int]] = []
+        edges.reserveCapacity(cells.count)
+        let ops = NB201Cell.Operation.allCases
+        for (i, cell) in cells.enumerated() {
+            let e = cell.edges.map { ops.firstIndex(of: $0)! }
+            indexOfCode[MixedRadix.nb201.index(e)] = i
+            edges.append(e)
+        }
+        self.indexOfCode = indexOfCode
+        self.edges = edges
+    }
+
+    public var name: String { "nb201" }
+    public var radices: [Int] { MixedRadix.nb201.radices }
+    public var count: Int { cells.count }
+    public func digits(_ index: Int) -> [Int] { edges[index] }
+    public func index(_ digits: [Int]) -> Int { indexOfCode[MixedRadix.nb201.index(digits)] }
+    public func architectureString(_ index: Int) -> String { cells[index].description }
+    public func workload(_ index: Int, dataType: DataType) throws -> Workload {
+        try NB201Network.workload(cells[index], inputSize: dataset.inputSize, classes: dataset.classes, dataType: dataType)
+    }
+}
+
+extension MixedRadix {
+    /// Six edges of five operations.
+    static let nb201 = MixedRadix([5, 5, 5, 5, 5, 5])
+}

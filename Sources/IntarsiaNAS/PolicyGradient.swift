@@ -136,23 +136,25 @@ struct RecurrentPolicy {
 extension CoExploration {
     /// The decisions of a joint design, in the order the controller emits them.
     var decisionSizes: [Int] {
-        space.accelerators.flatMap { [$0.dataflows.count, $0.rows.count, $0.columns.count, $0.bufferKiB.count, $0.bandwidthBytesPerCycle.count] }
-            + tasks.map { _ in space.accelerators.count } + tasks.flatMap { _ in [Int](repeating: 5, count: 6) }
+        Array(hardware.knobRadices.joined()) + tasks.map { _ in hardware.slotCount } + tasks.flatMap { $0.space.radices }
     }
 
     func design(from actions: [Int]) -> Design {
         var k = 0
         var hardware = 0, scale = 1
-        for a in space.accelerators {
-            for n in [a.dataflows.count, a.rows.count, a.columns.count, a.bufferKiB.count, a.bandwidthBytesPerCycle.count] {
-                hardware += actions[k] * scale
-                scale *= n
-                k += 1
-            }
+        for n in self.hardware.knobRadices.joined() {
+            hardware += actions[k] * scale
+            scale *= n
+            k += 1
         }
         let assignment = tasks.indices.map { t in actions[k + t] }
         k += tasks.count
-        let cells = tasks.indices.map { t in tableIndex(Array(actions[(k + 6 * t)..<(k + 6 * t + 6)])) }
+        var cells: [Int] = []
+        for task in tasks {
+            let n = task.space.radices.count
+            cells.append(task.space.index(Array(actions[k..<(k + n)])))
+            k += n
+        }
         return Design(hardware: hardware, assignment: assignment, cells: cells)
     }
 

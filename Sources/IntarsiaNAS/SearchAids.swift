@@ -25,77 +25,33 @@ extension CoExploration {
         public init() {}
     }
 
-    // MARK: Cells as edge digits
-
-    /// The table index of the cell with these edges (operation indices, edge 0 first).
-    func tableIndex(_ edges: [Int]) -> Int {
-        var code = 0
-        for e in edges.reversed() { code = code * 5 + e }
-        return cellCodes.indexOfCode[code]
-    }
-
-    /// Cell lookups by number: table index ↔ base-5 code of the edges (edge 0 least
-    /// significant), each cell's edges, and which edges compute (see `NB201Cell.activeEdges`).
-    struct CellCodes: Sendable {
-        var indexOfCode: [Int]
-        var edges: [[Int]]
-        var active: [[Bool]]
-        init(_ cells: [NB201Cell]) {
-            indexOfCode = [Int](repeating: -1, count: 15_625)
-            edges = []
-            active = []
-            let ops = NB201Cell.Operation.allCases
-            for (i, cell) in cells.enumerated() {
-                let e = cell.edges.map { ops.firstIndex(of: $0)! }
-                var code = 0
-                for d in e.reversed() { code = code * 5 + d }
-                indexOfCode[code] = i
-                edges.append(e)
-                var a = [Bool](repeating: false, count: 6)
-                for (k, _) in cell.activeEdges { a[k] = true }
-                active.append(a)
-            }
-        }
-    }
-
-    /// One edge of a cell changed to a different operation, uniformly.
-    func mutateCell(_ c: Int, _ rng: inout SplitMix64) -> Int {
-        var e = cellCodes.edges[c]
-        let k = rng.below(6)
-        e[k] = (e[k] + 1 + rng.below(4)) % 5
-        return tableIndex(e)
-    }
-
     func random(_ rng: inout SplitMix64) -> Design {
-        Design(hardware: rng.below(space.count), assignment: tasks.map { _ in rng.below(space.accelerators.count) },
-               cells: tasks.map { _ in rng.below(table.cells.count) })
+        Design(hardware: rng.below(hardware.count), assignment: tasks.map { _ in rng.below(hardware.slotCount) },
+               cells: tasks.map { rng.below($0.space.count) })
     }
 
-    /// The hardware with one knob of one sub-accelerator changed (the space's mixed-radix digits:
-    /// per sub-accelerator dataflow, rows, columns, buffer, bandwidth).
+    /// The hardware with one knob of one sub-accelerator changed (always to a different value
+    /// when the knob has several).
     func neighbour(_ h: Int, _ rng: inout SplitMix64) -> Int {
-        let radices = space.accelerators.map { [$0.dataflows.count, $0.rows.count, $0.columns.count, $0.bufferKiB.count, $0.bandwidthBytesPerCycle.count] }
-        var rest = h
-        var digits = radices.map { r in r.map { n -> Int in let d = rest % n; rest /= n; return d } }
-        let a = rng.below(digits.count), k = rng.below(5)
+        let radices = hardware.knobRadices
+        var digits = hardware.knobs(h)
+        let a = rng.below(digits.count), k = rng.below(radices[a].count)
         if radices[a][k] > 1 { digits[a][k] = (digits[a][k] + 1 + rng.below(radices[a][k] - 1)) % radices[a][k] }
-        var index = 0, scale = 1
-        for (r, d) in zip(radices, digits) { for (n, x) in zip(r, d) { index += x * scale; scale *= n } }
-        return index
+        return hardware.candidate(digits)
     }
 
-    /// One change to a design: an edge of one task's cell (80%), one knob of one sub-accelerator
+    /// One change to a design: a choice of one task's architecture (80%), one knob of one sub-accelerator
     /// (10%) or one task's sub-accelerator (10%); always a different value.
     func mutate(_ d: Design, _ rng: inout SplitMix64) -> Design {
         var child = d
         switch rng.below(10) {
         case 0: child.hardware = neighbour(child.hardware, &rng)
-        case 1 where space.accelerators.count > 1:
+        case 1 where hardware.slotCount > 1:
             let t = rng.below(tasks.count)
-            child.assignment[t] = (child.assignment[t] + 1 + rng.below(space.accelerators.count - 1)) % space.accelerators.count
+            child.assignment[t] = (child.assignment[t] + 1 + rng.below(hardware.slotCount - 1)) % hardware.slotCount
         default:
             let t = rng.below(tasks.count)
-            child.cells[t] = mutateCell(child.cells[t], &rng)
+            child.cells[t] = tasks[t].space.mutate(child.cells[t], &rng)
         }
         return child
     }
@@ -108,9 +64,7 @@ extension CoExploration {
         over(o.energyMJ, constraints.maxEnergyMJ)
         over(o.areaMM2, constraints.maxAreaMM2)
         over(o.powerW, constraints.maxPowerW)
-        let accs = space.design(o.design.hardware)
-        over(Double(accs.reduce(0) { $0 + $1.processingElements }), Double(space.peBudget))
-        over(accs.reduce(0) { $0 + $1.dramBytesPerCycle }, space.bandwidthBudgetBytesPerCycle)
+        x += hardwareChecks[o.design.hardware].overshoot
         for (t, task) in tasks.enumerated() where !o.accuracies.isEmpty {
             if let m = task.minimumAccuracy, o.accuracies[t] < m { x += (m - o.accuracies[t]) / m }
         }
@@ -139,7 +93,7 @@ extension CoExploration {
             loads[d.assignment[t]] += c.cycles[d.cells[t]]
             energy += c.energy[d.cells[t]]
         }
-        let ms = (loads.max() ?? 0) / (clockMHz * 1e3), mj = energy * 1e-9
+        let (ms, mj) = figures(loads: loads.max() ?? 0, dynamicPJ: energy)
         let power = ms > 0 ? mj / ms : 0
         return Figures(loads: loads, hardwareBroken: hardwareBroken[d.hardware],
                        latencyOver: constraints.maxLatencyMs.map { ms > $0 } ?? false,
@@ -149,10 +103,12 @@ extension CoExploration {
 
     /// Constraint-aware repair by the cost model alone (the accuracy oracle is not asked): while
     /// the design breaks a hardware spec, change one hardware knob (when the hardware alone breaks
-    /// a budget) or make one computing edge of a task's cell cheaper (a 3×3 convolution becomes a
-    /// 1×1 one, a skip, a pooling or nothing; a 1×1 convolution a skip, a pooling or nothing): a
-    /// task on an overloaded sub-accelerator when latency is over, any task otherwise. Nil when
-    /// `steps` changes do not make it feasible.
+    /// a budget) or change one choice of a task's architecture to a value that costs less on its
+    /// sub-accelerator (fewer cycles when latency is over, for a task on an overloaded
+    /// sub-accelerator; less energy when energy or power is over, for any task). On
+    /// NAS-Bench-201 that makes a computing edge cheaper (a 3×3 convolution a 1×1 one, a skip, a
+    /// pooling or nothing) or cuts the edge that feeds one. Nil when `steps` changes do not make it
+    /// feasible.
     func repair(_ design: Design, steps: Int, rng: inout SplitMix64, checks: inout Int) -> Design? {
         var d = design
         for _ in 0...steps {
@@ -161,18 +117,20 @@ extension CoExploration {
             if f.feasible { return d }
             if f.hardwareBroken { d.hardware = neighbour(d.hardware, &rng); continue }
             let limit = (constraints.maxLatencyMs ?? .infinity) * clockMHz * 1e3
-            var candidates: [(task: Int, edge: Int)] = []
-            for t in tasks.indices where f.energyOver || f.powerOver || f.loads[d.assignment[t]] > limit {
-                let e = cellCodes.edges[d.cells[t]], a = cellCodes.active[d.cells[t]]
-                for k in 0..<6 where a[k] && (e[k] == 2 || e[k] == 3) { candidates.append((t, k)) }
+            let s = slot[d.hardware]
+            var candidates: [(task: Int, architecture: Int)] = []
+            for t in tasks.indices {
+                let c = slotCosts[s[d.assignment[t]]][t], here = d.cells[t]
+                let latency = f.loads[d.assignment[t]] > limit, energy = f.energyOver || f.powerOver
+                guard latency || energy else { continue }
+                for n in tasks[t].space.neighbours(of: here)
+                where (latency && c.cycles[n] < c.cycles[here]) || (!latency && energy && c.energy[n] < c.energy[here]) {
+                    candidates.append((t, n))
+                }
             }
             guard !candidates.isEmpty else { d.hardware = neighbour(d.hardware, &rng); continue }
-            let (t, k) = candidates[rng.below(candidates.count)]
-            var e = cellCodes.edges[d.cells[t]]
-            // Cheaper operations: 0 none, 1 skip, 2 1×1 convolution, 4 pooling.
-            let cheaper = e[k] == 3 ? [2, 1, 4, 0] : [1, 4, 0]
-            e[k] = cheaper[rng.below(cheaper.count)]
-            d.cells[t] = tableIndex(e)
+            let (t, n) = candidates[rng.below(candidates.count)]
+            d.cells[t] = n
         }
         return nil
     }
@@ -206,7 +164,7 @@ extension CoExploration {
         mutating func learn(_ o: Outcome, _ p: CoExploration) {
             guard o.accuracyAsked else { return }
             for (t, task) in p.tasks.enumerated() where accuracy[t][o.design.cells[t]] == nil {
-                if o.violations.contains(where: { $0.hasPrefix("oracle[\(task.dataset.rawValue)] failed") }) { continue }
+                if o.violations.contains(where: { $0.hasPrefix("oracle[\(task.name)] failed") }) { continue }
                 let c = o.design.cells[t], a = o.accuracies[t]
                 accuracy[t][c] = a
                 // A cell below the task's minimum can never be part of a feasible design.
@@ -231,7 +189,7 @@ extension CoExploration {
     /// accuracy need not be known) and the others are chosen around it. Returns the design and its
     /// weighted accuracy (without the fixed task's); nil when no combination is feasible.
     func recombine(_ k: Knowledge, fixed: (task: Int, cell: Int)? = nil, checks: inout Int) -> (design: Design, value: Double)? {
-        let T = tasks.count, S = space.accelerators.count
+        let T = tasks.count, S = hardware.slotCount
         let weights = tasks.map(\.weight)
         var best: (design: Design, value: Double)?
         var bestValue = -Double.infinity
@@ -260,9 +218,10 @@ extension CoExploration {
                 func dfs(_ t: Int, _ value: Double, _ energy: Double) {
                     if t == T {
                         checks += 1
-                        let ms = (loads.max() ?? 0) / (clockMHz * 1e3), mj = energy * 1e-9
+                        let (ms, mj) = figures(loads: loads.max() ?? 0, dynamicPJ: energy)
                         let power = ms > 0 ? mj / ms : 0
                         if let l = constraints.maxPowerW, power > l { return }
+                        if let l = constraints.maxEnergyMJ, mj > l { return }
                         bestValue = value
                         best = (Design(hardware: h, assignment: asg, cells: cells), value)
                         return
@@ -272,7 +231,8 @@ extension CoExploration {
                         if v + rest[t + 1] <= bestValue { break }
                         let load = loads[asg[t]] + c.cycles, e = energy + c.energy
                         if let l = constraints.maxLatencyMs, load / (clockMHz * 1e3) > l { continue }
-                        if let l = constraints.maxEnergyMJ, e * 1e-9 > l { continue }
+                        // The static energy grows with the latency, which only grows deeper down.
+                        if let l = constraints.maxEnergyMJ, figures(loads: max(load, loads.max() ?? 0), dynamicPJ: e).mj > l { continue }
                         let saved = loads[asg[t]]
                         loads[asg[t]] = load
                         cells[t] = c.cell
@@ -297,7 +257,7 @@ extension CoExploration {
         var knowledge: Knowledge
         var best: Outcome?
         var stats = SearchStats()
-        var probed = Set<Int>()
+        var probed = Set<SIMD2<Int>>()
         /// Per task, a hill climber on the task's accuracy alone: its cell, or nil before it starts.
         var walkers: [Int?]
         var steps = 0
@@ -312,13 +272,13 @@ extension CoExploration {
         /// Probes cell c for task t, placed in the best feasible design around it; nil when it
         /// cannot be placed or that design was seen.
         mutating func probe(_ t: Int, _ c: Int, _ evaluator: Evaluator) rethrows -> Outcome? {
-            probed.insert(t * problem.table.cells.count + c)
+            probed.insert(SIMD2(t, c))
             guard let r = problem.recombine(knowledge, fixed: (t, c), checks: &stats.costModelChecks), !seen.contains(r.design) else { return nil }
             stats.probes += 1
             return try evaluate(r.design, evaluator)
         }
 
-        func untried(_ t: Int, _ c: Int) -> Bool { !knowledge.knows(t, c) && !probed.contains(t * problem.table.cells.count + c) }
+        func untried(_ t: Int, _ c: Int) -> Bool { !knowledge.knows(t, c) && !probed.contains(SIMD2(t, c)) }
 
         /// One step of the hill climbers (tasks in turn): the next untried one-edge neighbour of
         /// the task's climber is probed, and the climber moves there when it is more accurate;
@@ -330,7 +290,7 @@ extension CoExploration {
                 let t = (steps + i) % T
                 if walkers[t] == nil { walkers[t] = best?.design.cells[t] }
                 if let w = walkers[t], let here = knowledge.accuracy[t][w] {
-                    for c in problem.oneEdgeNeighbours(of: w, from: rng.below(24)) {
+                    for c in problem.oneChoiceNeighbours(t, of: w, from: rng.below(problem.tasks[t].space.neighbourCount)) {
                         guard untried(t, c), let o = try probe(t, c, evaluator) else { continue }
                         if let a = knowledge.accuracy[t][c], a > here { walkers[t] = c }
                         steps += 1
@@ -339,7 +299,7 @@ extension CoExploration {
                 }
                 // A restart: random cells until one can be placed.
                 for _ in 0..<50 {
-                    let c = rng.below(problem.table.cells.count)
+                    let c = rng.below(problem.tasks[t].space.count)
                     guard untried(t, c), let o = try probe(t, c, evaluator) else { continue }
                     walkers[t] = c
                     steps += 1
@@ -391,7 +351,7 @@ extension CoExploration {
                 for i in 0..<T {
                     let t = (first + i) % T
                     guard rank < centres[t].count else { continue }
-                    for c in problem.oneEdgeNeighbours(of: centres[t][rank], from: rng.below(24)) {
+                    for c in problem.oneChoiceNeighbours(t, of: centres[t][rank], from: rng.below(problem.tasks[t].space.neighbourCount)) {
                         if untried(t, c), let o = try probe(t, c, evaluator) { return o }
                     }
                 }
@@ -402,15 +362,11 @@ extension CoExploration {
 }
 
 extension CoExploration {
-    /// The 24 cells one edge away from `cell` (each of its 6 edges set to each of the 4 other
-    /// operations), in a fixed order rotated to begin at `start` (0..<24).
-    func oneEdgeNeighbours(of cell: Int, from start: Int) -> [Int] {
-        let edges = cellCodes.edges[cell]
-        return (0..<24).map { j in
-            let m = (start + j) % 24
-            var e = edges
-            e[m / 4] = (e[m / 4] + 1 + m % 4) % 5
-            return tableIndex(e)
-        }
+    /// The architectures of task t one choice away from `architecture` (on NAS-Bench-201 the 24
+    /// cells one edge away), in `ArchitectureSpace.neighbours` order rotated to begin at `start`.
+    func oneChoiceNeighbours(_ t: Int, of architecture: Int, from start: Int) -> [Int] {
+        let all = tasks[t].space.neighbours(of: architecture)
+        guard !all.isEmpty else { return [] }
+        return (0..<all.count).map { all[(start + $0) % all.count] }
     }
 }

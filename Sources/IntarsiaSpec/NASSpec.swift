@@ -28,6 +28,7 @@ public struct NASDesignSpec: Sendable {
         let top = try root.mapping(allowed: topKeys)
         let name = try root.specName(in: top)
         let tc = try root.required("tasks", in: top)
+        let table = try NB201Table.load()
         let tasks = try tc.list().map { c -> CoExploration.Task in
             let m = try c.mapping(allowed: ["dataset", "weight", "min_accuracy", "oracle"])
             let dc = try c.required("dataset", in: m)
@@ -45,7 +46,7 @@ public struct NASDesignSpec: Sendable {
                 oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: base),
                                        timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60, cachePath: cache)
             }
-            return CoExploration.Task(dataset: d, weight: try m["weight"]?.double(min: 0, max: 1000) ?? 1,
+            return CoExploration.Task.nb201(d, table: table, weight: try m["weight"]?.double(min: 0, max: 1000) ?? 1,
                                       minimumAccuracy: try m["min_accuracy"]?.double(min: 0, max: 100), oracle: oracle)
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
@@ -78,6 +79,6 @@ public struct NASDesignSpec: Sendable {
     public func problem() throws -> CoExploration {
         let space = ASICSpace(accelerators: hardware.knobs, networks: [], technology: hardware.technology, peBudget: hardware.peBudget,
                               bandwidthBudgetBytesPerCycle: hardware.bandwidth)
-        return try CoExploration(tasks: tasks, table: try NB201Table.load(), space: space, clockMHz: hardware.clockMHz, constraints: constraints)
+        return try CoExploration(tasks: tasks, space: space, clockMHz: hardware.clockMHz, constraints: constraints)
     }
 }

@@ -120,8 +120,8 @@ import IntarsiaASIC
         var k = ASICConstraints()
         k.maxEnergyMJ = 0.6
         k.maxAreaMM2 = 5
-        return try CoExploration(tasks: [.init(dataset: .cifar10), .init(dataset: .cifar100)], table: ExactSelectionTests.shared, space: space,
-                                 clockMHz: 1000, constraints: k)
+        let t = ExactSelectionTests.shared
+        return try CoExploration(tasks: [.nb201(.cifar10, table: t), .nb201(.cifar100, table: t)], space: space, clockMHz: 1000, constraints: k)
     }
 
     /// The exact optimum is feasible and no strategy's design beats it; NAS-then-hardware breaks
@@ -145,13 +145,12 @@ import IntarsiaASIC
         let p = try problem()
         let exact = try #require(try p.exact().best)
         var best = -Double.infinity
-        for h in 0..<p.space.count {
+        for h in 0..<p.hardware.count {
             for a in p.assignments {
-                let accs = p.space.design(h)
                 let fronts = p.tasks.enumerated().map { t, task -> [Int] in
-                    let c = p.costs[CoExploration.key(accs[a[t]], task.dataset)]!
-                    return ExactSelection.nonDominated(p.table.cells.indices.map {
-                        .init(index: $0, accuracy: p.table.accuracy[task.dataset]![$0], latency: c.cycles[$0], energy: c.energy[$0]) }).map(\.index)
+                    let c = p.slotCosts[p.slot[h][a[t]]][t]
+                    return ExactSelection.nonDominated(task.table!.indices.map {
+                        .init(index: $0, accuracy: task.table![$0], latency: c.cycles[$0], energy: c.energy[$0]) }).map(\.index)
                 }
                 for c0 in fronts[0] { for c1 in fronts[1] {
                     let o = p.evaluate(.init(hardware: h, assignment: a, cells: [c0, c1]))

@@ -30,8 +30,9 @@ enum BundledSpec {
         k.maxLatencyMs = 2
         k.maxEnergyMJ = 0.6
         k.maxAreaMM2 = 5
-        return try! CoExploration(tasks: [.init(dataset: .cifar10), .init(dataset: .cifar100), .init(dataset: .imagenet16)],
-                                  table: ExactSelectionTests.shared, space: space, clockMHz: 1000, constraints: k)
+        let t = ExactSelectionTests.shared
+        return try! CoExploration(tasks: [.nb201(.cifar10, table: t), .nb201(.cifar100, table: t), .nb201(.imagenet16, table: t)],
+                                  space: space, clockMHz: 1000, constraints: k)
     }
 
     /// The exact optimum, worked out outside Intarsia: a brute force in Python (numpy) over the
@@ -49,7 +50,7 @@ struct Reached: Error {}
         let text = try String(contentsOf: BundledSpec.file, encoding: .utf8)
         for line in BundledSpec.lines { #expect(text.contains(line), "\(line)") }
         let p = BundledSpec.problem
-        let t = p.table
+        let t = ExactSelectionTests.shared
         #expect(abs(t.accuracy[.cifar10]![8708] + t.accuracy[.cifar100]![3888] + t.accuracy[.imagenet16]![857] - BundledSpec.optimum) < 1e-9)
         // shidiannao 16x32 is index 1 + 4·1 (rows 16) + 8·1 (columns 32) = 13 of a sub-accelerator's
         // 32 knob combinations; shidiannao 8x16 is 1; the first sub-accelerator is the low digit.
@@ -102,7 +103,7 @@ struct Reached: Error {}
         var checks = 0
         let r = p.recombine(k, checks: &checks)
         var best = -Double.infinity
-        for h in 0..<p.space.count {
+        for h in 0..<p.hardware.count {
             for a in p.assignments {
                 for c0 in known[0] { for c1 in known[1] {
                     let o = p.evaluate(.init(hardware: h, assignment: a, cells: [c0, c1]))
@@ -118,7 +119,7 @@ struct Reached: Error {}
         let fixedCell = known[0][0]
         let f = try #require(p.recombine(k, fixed: (0, fixedCell), checks: &checks))
         var bestAround = -Double.infinity
-        for h in 0..<p.space.count { for a in p.assignments { for c1 in known[1] {
+        for h in 0..<p.hardware.count { for a in p.assignments { for c1 in known[1] {
             let o = p.evaluate(.init(hardware: h, assignment: a, cells: [fixedCell, c1]))
             if o.feasible { bestAround = max(bestAround, o.accuracies[1]) }
         } } }
@@ -143,8 +144,8 @@ struct Reached: Error {}
                 for c in 0..<a.cycles.count where a.cycles[c] > b.cycles[c] || a.energy[c] > b.energy[c] { cheaper[i][j] = false; break check }
             }
         } }
-        func noMore(_ g: Int, _ h: Int) -> Bool { (0..<p.space.accelerators.count).allSatisfy { cheaper[p.slot[g][$0]][p.slot[h][$0]] } }
-        for h in 0..<p.space.count where !p.hardwareBroken[h] && !kept.contains(h) {
+        func noMore(_ g: Int, _ h: Int) -> Bool { (0..<p.hardware.slotCount).allSatisfy { cheaper[p.slot[g][$0]][p.slot[h][$0]] } }
+        for h in 0..<p.hardware.count where !p.hardwareBroken[h] && !kept.contains(h) {
             #expect(kept.contains { noMore($0, h) }, "hardware \(h)")
         }
         for h in kept { #expect(!p.hardwareBroken[h]) }
@@ -276,7 +277,7 @@ struct Reached: Error {}
         var text = try String(contentsOfFile: path, encoding: .utf8)
         let lines = text.split(separator: "\n").map(String.init)
         var f = lines[5].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        f[3] = String((Int(f[3])! + 1) % p.space.count)
+        f[3] = String((Int(f[3])! + 1) % p.hardware.count)
         text = (lines[..<5] + [f.joined(separator: "\t")] + lines[6...]).joined(separator: "\n") + "\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let b = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-a", resume: true)

@@ -1,0 +1,172 @@
+import Foundation
+import IntarsiaASIC
+import IntarsiaCore
+
+/// The hardware side of a co-exploration: candidates made of a fixed number of sub-accelerators
+/// ("slots"), each chosen from lists of knob values; every task's network runs layer by layer on
+/// one slot, slots run concurrently. A candidate is numbered by its knobs in mixed radix: slot 0
+/// first, and within a slot knob 0 least significant (`knobRadices`).
+public protocol CoHardwareSpace: Sendable {
+    /// "asic" or "fpga", for reports.
+    var kind: String { get }
+    /// Per slot, how many values each of its knobs has.
+    var knobRadices: [[Int]] { get }
+    var clockMHz: Double { get }
+    /// Energy burnt per cycle of the whole design's latency whatever runs (static power), in
+    /// picojoules per cycle; 0 when the cost model charges none.
+    var staticPicojoulesPerCycle: Double { get }
+    /// Equal keys for two (candidate, slot) pairs that cost the same on every network: the
+    /// co-exploration prices each distinct sub-accelerator once.
+    func unitKey(_ h: Int, slot: Int) -> AnyHashable
+    /// The sub-accelerator in a few words ("nvdla 16x32", "sequential 512 lanes").
+    func unitDescription(_ h: Int, slot: Int) -> String
+    /// Area and the violations of the budgets the hardware breaks whatever the networks.
+    func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck
+    /// Cycles and picojoules (dynamic) of every architecture of `task`'s space on the
+    /// sub-accelerator in `slot` of candidate `h`, by architecture number.
+    func costs(_ h: Int, slot: Int, task: CoExploration.Task, networks: TaskNetworks) throws -> (cycles: [Double], energy: [Double])
+}
+
+/// What the hardware alone gives: area (0 where it does not apply), the budgets it breaks, and by
+/// how much (the summed relative excess, for ranking infeasible designs).
+public struct HardwareCheck: Sendable {
+    public var areaMM2: Double
+    public var violations: [String]
+    public var overshoot: Double
+    public init(areaMM2: Double, violations: [String], overshoot: Double) {
+        self.areaMM2 = areaMM2
+        self.violations = violations
+        self.overshoot = overshoot
+    }
+}
+
+extension CoHardwareSpace {
+    public var slotCount: Int { knobRadices.count }
+    public var count: Int { knobRadices.joined().reduce(1, *) }
+
+    /// The knob values (as indices) of candidate `h`, per slot.
+    public func knobs(_ h: Int) -> [[Int]] {
+        var rest = h
+        return knobRadices.map { r in r.map { n -> Int in let d = rest % n; rest /= n; return d } }
+    }
+
+    public func candidate(_ knobs: [[Int]]) -> Int {
+        var index = 0, scale = 1
+        for (r, d) in zip(knobRadices, knobs) { for (n, x) in zip(r, d) { index += x * scale; scale *= n } }
+        return index
+    }
+
+    public func description(_ h: Int) -> String { (0..<slotCount).map { unitDescription(h, slot: $0) }.joined(separator: " + ") }
+}
+
+/// The networks of every task's architectures, built once and shared by every sub-accelerator's
+/// pricing: the distinct convolution shapes (what the ASIC model sees) and, when a cost model needs
+/// them, the workloads themselves.
+public final class TaskNetworks: @unchecked Sendable {
+    public let space: any ArchitectureSpace
+    public let dataType: DataType
+    private let lock = NSLock()
+    private var shapeCache: (shapes: [ConvLayer], perArchitecture: [[Int32]])?
+
+    public init(space: any ArchitectureSpace, dataType: DataType = .int8) {
+        self.space = space
+        self.dataType = dataType
+    }
+
+    /// The distinct convolution shapes of the space (names dropped) and each architecture's
+    /// layers as indices into them.
+    public func convolutionShapes() throws -> (shapes: [ConvLayer], perArchitecture: [[Int32]]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let c = shapeCache { return c }
+        var ids: [ConvLayer: Int32] = [:]
+        var shapes: [ConvLayer] = []
+        var per: [[Int32]] = []
+        per.reserveCapacity(space.count)
+        for i in 0..<space.count {
+            per.append(try ConvLayer.layers(of: space.workload(i, dataType: dataType)).map { l in
+                var k = l
+                k.name = ""
+                if let id = ids[k] { return id }
+                ids[k] = Int32(shapes.count)
+                shapes.append(k)
+                return Int32(shapes.count - 1)
+            })
+        }
+        shapeCache = (shapes, per)
+        return (shapes, per)
+    }
+}
+
+/// A heterogeneous ASIC as the hardware side (the ASIC templates and their cost model).
+public struct ASICHardware: CoHardwareSpace {
+    public let space: ASICSpace
+    public let clockMHz: Double
+
+    public init(space: ASICSpace, clockMHz: Double) {
+        self.space = space
+        self.clockMHz = clockMHz
+    }
+
+    public var kind: String { "asic" }
+    public var knobRadices: [[Int]] {
+        space.accelerators.map { [$0.dataflows.count, $0.rows.count, $0.columns.count, $0.bufferKiB.count, $0.bandwidthBytesPerCycle.count] }
+    }
+    public var staticPicojoulesPerCycle: Double { 0 }
+    public func unitKey(_ h: Int, slot: Int) -> AnyHashable { AnyHashable(space.design(h)[slot]) }
+    public func unitDescription(_ h: Int, slot: Int) -> String {
+        let a = space.design(h)[slot]
+        return "\(a.dataflow.rawValue) \(a.rows)x\(a.columns)"
+    }
+
+    public func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck {
+        let accs = space.design(h)
+        var v: [String] = []
+        var over = 0.0
+        let pes = accs.reduce(0) { $0 + $1.processingElements }
+        if pes > space.peBudget { v.append("pe_budget \(pes) > \(space.peBudget)"); over += Double(pes) / Double(space.peBudget) - 1 }
+        let bw = accs.reduce(0) { $0 + $1.dramBytesPerCycle }
+        if bw > space.bandwidthBudgetBytesPerCycle + 1e-9 {
+            v.append("bandwidth \(bw) > \(space.bandwidthBudgetBytesPerCycle)")
+            over += bw / space.bandwidthBudgetBytesPerCycle - 1
+        }
+        let area = accs.reduce(0) { $0 + ASICModel.areaSquareMillimetres($1, technology: space.technology) }
+        if let l = constraints.maxAreaMM2, area > l { v.append("area_mm2 \(String(format: "%.4g", area)) > \(l)") }
+        return HardwareCheck(areaMM2: area, violations: v, overshoot: over)
+    }
+
+    public func costs(_ h: Int, slot: Int, task: CoExploration.Task, networks: TaskNetworks) throws -> (cycles: [Double], energy: [Double]) {
+        let a = space.design(h)[slot]
+        let tech = space.technology
+        if let nb = task.space as? NB201Space {
+            // Additive over convolutions: the macro network's fixed layers plus five of each
+            // active edge's convolution per stage (`NB201Network.costs`, tested equal to the full
+            // workload's cost).
+            let d = nb.dataset
+            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
+            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: a, technology: tech)
+            var memo: [SIMD3<Int>: ASICLayerCost] = [:]
+            func layer(_ k: Int, _ c: Int, _ s: Int) -> ASICLayerCost {
+                let id = SIMD3(k, c, s)
+                if let v = memo[id] { return v }
+                let v = ASICModel.cost(ConvLayer(name: "edge", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: a, technology: tech)
+                memo[id] = v
+                return v
+            }
+            return (NB201Network.costs(of: nb.cells, inputSize: d.inputSize, fixed: fixed.cycles) { layer($0, $1, $2).totalCycles },
+                    NB201Network.costs(of: nb.cells, inputSize: d.inputSize, fixed: fixed.energyPicojoules) { layer($0, $1, $2).energyPicojoules })
+        }
+        // Any other space: each distinct convolution shape priced once, summed per architecture
+        // (the ASIC model is additive over layers: `ASICModel.network`).
+        let (shapes, per) = try networks.convolutionShapes()
+        let priced = shapes.map { ASICModel.network([$0], on: a, technology: tech) }
+        var cycles = [Double](repeating: 0, count: per.count), energy = cycles
+        for (i, layers) in per.enumerated() {
+            for id in layers {
+                cycles[i] += priced[Int(id)].cycles
+                energy[i] += priced[Int(id)].energyPicojoules
+            }
+        }
+        return (cycles, energy)
+    }
+}
