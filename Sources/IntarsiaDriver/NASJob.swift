@@ -29,7 +29,17 @@ public enum NASJob {
 
     /// The sampling runs of a seed sweep: the strategies as shipped, and ablations without the
     /// cost-model aids (repair, recombination, local search) and with the aids alone.
-    static func variants(_ strategies: [String]) -> [(label: String, strategy: String, evolution: CoExploration.EvolutionSettings, controller: CoExploration.ControllerSettings)] {
+    struct Variant {
+        var label: String
+        var strategy: String
+        var evolution = CoExploration.EvolutionSettings()
+        var controller = CoExploration.ControllerSettings()
+        var multiObjective = CoExploration.MultiObjectiveSettings()
+    }
+
+    static let samplingStrategies = ["random", "evolution", "reinforce", "moea"]
+
+    static func variants(_ strategies: [String]) -> [Variant] {
         var none = CoExploration.EvolutionSettings()
         none.repairSteps = 0
         none.recombineEvery = 0
@@ -39,13 +49,18 @@ public enum NASJob {
         plain.localSearchFraction = 0
         var local = CoExploration.EvolutionSettings()
         local.localSearchFraction = 1
-        var out: [(String, String, CoExploration.EvolutionSettings, CoExploration.ControllerSettings)] = []
-        for s in ["random", "evolution", "reinforce"] where strategies.contains(s) { out.append((s, s, .init(), .init())) }
+        var moeaPlain = CoExploration.MultiObjectiveSettings()
+        moeaPlain.repairSteps = 0
+        moeaPlain.recombineEvery = 0
+        moeaPlain.localSearchFraction = 0
+        var out: [Variant] = []
+        for s in samplingStrategies where strategies.contains(s) { out.append(Variant(label: s, strategy: s)) }
         if strategies.contains("evolution") {
-            out.append(("evolution-no-aids", "evolution", none, .init()))
-            out.append(("local-search-only", "evolution", local, .init()))
+            out.append(Variant(label: "evolution-no-aids", strategy: "evolution", evolution: none))
+            out.append(Variant(label: "local-search-only", strategy: "evolution", evolution: local))
         }
-        if strategies.contains("reinforce") { out.append(("reinforce-no-aids", "reinforce", .init(), plain)) }
+        if strategies.contains("reinforce") { out.append(Variant(label: "reinforce-no-aids", strategy: "reinforce", controller: plain)) }
+        if strategies.contains("moea") { out.append(Variant(label: "moea-no-aids", strategy: "moea", multiObjective: moeaPlain)) }
         return out
     }
 
@@ -160,7 +175,7 @@ public enum NASJob {
         let checkpoint = spec.outputPrefix + "-checkpoint.txt"
         let run = try NASRun(problem: p, checkpointPath: checkpoint, fingerprint: fingerprint(text + "\nbudget \(spec.budget)"), resume: options.resume)
         run.stopAfter = options.stopAfter
-        let plan = sweep == nil ? variants(spec.strategies).filter { ["random", "evolution", "reinforce"].contains($0.label) } : variants(spec.strategies)
+        let plan = sweep == nil ? variants(spec.strategies).filter { samplingStrategies.contains($0.label) } : variants(spec.strategies)
         var results: [RunResult] = []
         try withoutActuallyEscaping(stderr) { stderr in
             for v in plan {
@@ -189,7 +204,8 @@ public enum NASJob {
                         if (step + 1) % 50 == 0 || step + 1 == spec.budget { r.convergence.append((step + 1, r.best?.weightedAccuracy)) }
                     }
                     do {
-                        r.stats = try run.run(strategy: v.strategy, label: v.label, seed: seed, budget: spec.budget, evolution: v.evolution, controller: v.controller, visit: visit)
+                        r.stats = try run.run(strategy: v.strategy, label: v.label, seed: seed, budget: spec.budget, evolution: v.evolution, controller: v.controller,
+                                               multiObjective: v.multiObjective, visit: visit)
                     } catch let i as NASRun.Interrupted {
                         throw UserError("\(i.description); the checkpoint is \(checkpoint): rerun with --resume to continue")
                     } catch let e as NASRun.CheckpointError {

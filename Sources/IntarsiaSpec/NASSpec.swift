@@ -15,7 +15,7 @@ public struct NASDesignSpec: Sendable {
     public var seed: UInt64
     public var outputPrefix: String
 
-    public static let strategyNames = ["exact", "successive", "random", "evolution", "reinforce"]
+    public static let strategyNames = ["exact", "successive", "random", "evolution", "reinforce", "moea"]
     static let topKeys = ["name", "tasks", "platform", "accelerators", "constraints", "search", "output"]
 
     public static func isNAS(text: String) -> Bool {

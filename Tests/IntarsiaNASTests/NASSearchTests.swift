@@ -63,7 +63,7 @@ struct Reached: Error {}
     /// 0.5 points of the exact optimum within 5,000 evaluations (seeds 1 and 2 here; seeds 1 to 10
     /// in results/nas/nb201-three-task-asic-seeds.csv, from scripts/nas-seeds.sh). A run stops as
     /// soon as it is within 0.5.
-    @Test(arguments: ["evolution", "reinforce"], [UInt64(1), 2])
+    @Test(arguments: ["evolution", "reinforce", "moea"], [UInt64(1), 2])
     func withinHalfAPointOfTheOptimumWithin5000Evaluations(strategy: String, seed: UInt64) throws {
         let p = BundledSpec.problem
         var n = 0, best = -Double.infinity, distinct = Set<CoExploration.Design>()
@@ -76,8 +76,11 @@ struct Reached: Error {}
             return o
         }
         do {
-            if strategy == "evolution" { try p.evolution(budget: 5000, seed: seed, evaluate: evaluate) }
-            else { try p.policyGradient(budget: 5000, seed: seed, evaluate: evaluate) }
+            switch strategy {
+            case "evolution": try p.evolution(budget: 5000, seed: seed, evaluate: evaluate)
+            case "moea": try p.multiObjective(budget: 5000, seed: seed, evaluate: evaluate)
+            default: try p.policyGradient(budget: 5000, seed: seed, evaluate: evaluate)
+            }
         } catch is Reached {}
         #expect(best >= BundledSpec.optimum - 0.5, "\(strategy) seed \(seed): best \(best) after \(n) evaluations")
         #expect(best <= BundledSpec.optimum + 1e-9)
