@@ -24,6 +24,8 @@ public enum NASJob {
         public var seeds: [UInt64]?
         /// Stop after this many evaluations (checkpoint written), as an interruption would.
         public var stopAfter: Int?
+        /// Write every architecture's cost on every distinct sub-accelerator instead of searching.
+        public var spaceCosts = false
         public init(specPath: String) { self.specPath = specPath }
     }
 
@@ -78,6 +80,39 @@ public enum NASJob {
             + [o.accuracyAsked || !o.accuracies.isEmpty ? String(format: "%.4f", o.weightedAccuracy) : "", o.feasible ? "true" : "false",
                o.violations.joined(separator: "; ")]
             + zip(p.tasks, o.design.cells).map { $0.space.architectureString($1) }
+    }
+
+    /// PREFIX-space-costs.csv: per task, architecture and distinct sub-accelerator, the cost
+    /// model's cycles, latency and dynamic energy (what the searches read), for comparisons with
+    /// other tools' figures for the same space (docs/NAS.md, rank correlation). Streamed to a
+    /// temporary file renamed over the target.
+    static func writeSpaceCosts(_ p: CoExploration, to path: String, stderr: (String) -> Void) throws -> String {
+        let units = p.distinctUnits
+        let tmp = path + ".tmp"
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: tmp, contents: nil), let out = FileHandle(forWritingAtPath: tmp) else {
+            throw UserError("\(tmp): cannot be written")
+        }
+        var buffer = CSV.line(["task", "architecture_index", "architecture", "sub_accelerator", "cycles", "latency_ms", "dynamic_energy_mj"]) + "\n"
+        var rows = 0
+        for (u, unit) in units.enumerated() {
+            for (t, task) in p.tasks.enumerated() {
+                let c = p.unitCosts(u, task: t)
+                for a in 0..<task.space.count {
+                    buffer += CSV.line([task.name, String(a), task.space.architectureString(a), unit, DesignColumns.significant(c.cycles[a], 9),
+                                        DesignColumns.significant(c.cycles[a] / (p.clockMHz * 1e3), 9), DesignColumns.significant(c.energy[a] * 1e-9, 9)]) + "\n"
+                    rows += 1
+                    if buffer.utf8.count > 1 << 20 { out.write(Data(buffer.utf8)); buffer = "" }
+                }
+            }
+        }
+        out.write(Data(buffer.utf8))
+        try out.close()
+        _ = try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        stderr("wrote \(path)\n")
+        return "\(rows) rows: \(p.tasks.count) task(s) x \(units.count) distinct sub-accelerator(s) (\(units.joined(separator: ", ")))\n"
     }
 
     /// Seeds and ranges, e.g. `1-10` or `1,4,7` (`--seeds`).
@@ -136,6 +171,7 @@ public enum NASJob {
         let sweep = options.seeds
         if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
         let p = try spec.problem()
+        if options.spaceCosts { return try writeSpaceCosts(p, to: spec.outputPrefix + "-space-costs.csv", stderr: stderr) }
         let header = ["strategy", "step", "hardware", "assignment", "cells", "latency_ms", "energy_mj", "area_mm2", "power_w"]
             + p.tasks.map { "accuracy_\($0.name)" } + ["weighted_accuracy", "feasible", "violations"] + p.tasks.map { "architecture_\($0.name)" }
         var designs = CSV.line(header) + "\n"

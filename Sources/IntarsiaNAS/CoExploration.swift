@@ -170,6 +170,17 @@ public struct CoExploration: Sendable {
         }
     }
 
+    /// The distinct sub-accelerators of the hardware side, described, in the order their costs
+    /// are kept (`unitCosts`).
+    public var distinctUnits: [String] {
+        var out = [String?](repeating: nil, count: slotCosts.count)
+        for h in slot.indices { for (s, u) in slot[h].enumerated() where out[u] == nil { out[u] = hardware.unitDescription(h, slot: s) } }
+        return out.map { $0 ?? "" }
+    }
+
+    /// Cycles and dynamic picojoules of every architecture of task t on distinct sub-accelerator u.
+    public func unitCosts(_ u: Int, task t: Int) -> (cycles: [Double], energy: [Double]) { slotCosts[u][t] }
+
     /// Violations of the hardware alone (before any network is chosen).
     public func hardwareViolations(_ h: Int) -> [String] { hardwareChecks[h].violations }
 

@@ -116,8 +116,10 @@ public struct ASICHardware: CoHardwareSpace {
     public func unitKey(_ h: Int, slot: Int) -> AnyHashable { AnyHashable(space.design(h)[slot]) }
     public func unitDescription(_ h: Int, slot: Int) -> String {
         let a = space.design(h)[slot]
-        return "\(a.dataflow.rawValue) \(a.rows)x\(a.columns)"
+        return "\(a.dataflow.rawValue) \(a.rows)x\(a.columns) \(Self.number(a.bufferKiB))KiB \(Self.number(a.dramBytesPerCycle))B/cycle"
     }
+
+    static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
     public func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck {
         let accs = space.design(h)

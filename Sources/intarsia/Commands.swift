@@ -371,24 +371,26 @@ struct Report: ParsableCommand {
 
 struct NAS: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Search NAS-Bench-201 cells for several tasks together with a heterogeneous ASIC (NASAIC).",
+        abstract: "Search network architectures for several tasks together with a heterogeneous ASIC or an FPGA (NASAIC).",
         discussion: """
         Examples:
           intarsia nas designs/nas/nb201-three-task-asic.yaml
           intarsia nas designs/nas/nb201-three-task-asic.yaml --strategy evolution --budget 2000 --seed 3
           intarsia nas designs/nas/nb201-three-task-asic.yaml --resume            (continue an interrupted run)
           intarsia nas designs/nas/nb201-three-task-asic.yaml --seeds 1-10        (every sampling strategy per seed)
+          intarsia nas designs/nas/nb201-space-costs.yaml --space-costs           (every architecture's cost, no search)
         Writes PREFIX-designs.csv (every evaluated design), PREFIX-convergence.csv, PREFIX-summary.csv,
         PREFIX-best.csv and PREFIX-pareto.csv; with --seeds, PREFIX-seeds.csv and PREFIX-seeds-convergence.csv.
         A run keeps a checkpoint (PREFIX-checkpoint.txt) until it completes.
         """)
 
     @Argument(help: "NAS spec (YAML)") var spec: String
-    @Option(help: "exact, successive, random, evolution or reinforce (repeatable; default: the spec's)") var strategy: [String] = []
+    @Option(help: "exact, successive, random, evolution, reinforce or moea (repeatable; default: the spec's)") var strategy: [String] = []
     @Option(help: "Evaluations for random, evolution and reinforce") var budget: Int?
     @Option(help: "Random seed") var seed: UInt64?
     @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
     @Option(help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
+    @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
     @Option(help: .hidden) var stopAfter: Int?
 
     func run() throws {
@@ -401,6 +403,7 @@ struct NAS: ParsableCommand {
             o.strategies = strategy.isEmpty ? nil : strategy
             o.resume = resume
             o.stopAfter = stopAfter
+            o.spaceCosts = spaceCosts
             if let text = seeds { o.seeds = try NASJob.seeds(text) }
             print(try NASJob.run(o, stderr: writeStderr), terminator: "")
         }
