@@ -127,7 +127,9 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
 
     /// Spaces up to this many architectures have every architecture built at load; larger ones a
     /// covering set (each value of each choice at least once, plus the all-first and all-last
-    /// architectures). Intarsia's own bound, chosen so loading stays well under a second.
+    /// architectures). Intarsia's own bound: building one architecture's graph takes well under a
+    /// millisecond, so a space at the limit loads in about a second even in a debug build (the
+    /// 1,944-architecture built-in U-Net space: 0.8 s debug, on a loaded 2-core machine).
     public static let exhaustiveValidationLimit = 4096
 
     /// The name reserved for the network's input in `from`.
