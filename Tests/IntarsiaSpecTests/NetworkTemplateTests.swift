@@ -329,6 +329,15 @@ import IntarsiaNAS
         #expect(BuiltinSpaces.names.allSatisfy { BuiltinSpaces.text($0) != nil })
     }
 
+    @Test func theExampleInDocsParses() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/NAS.md"), encoding: .utf8)
+        let section = try #require(doc.range(of: "## User-defined search spaces"))
+        let after = doc[section.upperBound...]
+        let start = try #require(after.range(of: "```yaml\n")), end = try #require(after.range(of: "```", range: start.upperBound..<after.endIndex))
+        let s = try NASSpaceSpec.parse(text: String(after[start.upperBound..<end.lowerBound]), file: "docs/NAS.md")
+        #expect(s.name == "tiny" && s.count == 8 && s.architectureString(0) == "f=16,k=3,d=1")
+    }
+
     // MARK: The copies in designs/
 
     @Test func designFilesEqualTheEmbeddedText() throws {
