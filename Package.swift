@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "IntarsiaONNX", dependencies: ["IntarsiaCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/README.md"], swiftSettings: strict),
         // YAML design specs: schema-checked reading into typed values.
-        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaReports", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
         .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
         // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting

@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaASIC
 import IntarsiaNAS
+import IntarsiaReports
 
 /// A NAS co-exploration spec: NAS-Bench-201 tasks on a heterogeneous ASIC (the hardware keys are
 /// an ASIC spec's). Documented in docs/NAS.md.
@@ -29,25 +30,10 @@ public struct NASDesignSpec: Sendable {
         let name = try root.specName(in: top)
         let tc = try root.required("tasks", in: top)
         let table = try NB201Table.load()
-        let tasks = try tc.list().map { c -> CoExploration.Task in
-            let m = try c.mapping(allowed: ["dataset", "weight", "min_accuracy", "oracle"])
-            let dc = try c.required("dataset", in: m)
-            guard let d = NB201Table.Dataset(rawValue: try dc.string()) else {
-                throw dc.error("unknown dataset", accepted: NB201Table.Dataset.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            var oracle: CommandOracle?
-            if let oc = m["oracle"] {
-                let om = try oc.mapping(allowed: ["command", "timeout_s", "cache"])
-                let cmd = try oc.required("command", in: om, accepted: "a shell command with {arch} and {task}")
-                let text = try cmd.string()
-                if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
-                let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
-                let cache = try om["cache"]?.string() ?? "results/nas/\(name)-oracle-cache.jsonl"
-                oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: base),
-                                       timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60, cachePath: cache)
-            }
-            return CoExploration.Task.nb201(d, table: table, weight: try m["weight"]?.double(min: 0, max: 1000) ?? 1,
-                                      minimumAccuracy: try m["min_accuracy"]?.double(min: 0, max: 100), oracle: oracle)
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let tasks = try tc.list().map { try parseTask($0, table: table, specName: name, specDirectory: base) }
+        for (i, t) in tasks.enumerated() where tasks[..<i].contains(where: { $0.name == t.name }) {
+            throw SpecError(file: file, key: "tasks[\(i)].name", value: t.name, problem: "two tasks have the same name", accepted: "a distinct name per task (key 'name')")
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
         let hw = try ASICDesignSpec.readHardware(top, of: root)
@@ -74,6 +60,127 @@ public struct NASDesignSpec: Sendable {
         let count = hw.knobs.reduce(1) { $0 * $1.dataflows.count * $1.rows.count * $1.columns.count * $1.bufferKiB.count * $1.bandwidthBytesPerCycle.count }
         if count > 2000 { throw SpecError(file: file, key: "accelerators", value: String(count), problem: "too many hardware candidates for the exact method", accepted: "at most 2000") }
         return NASDesignSpec(file: file, name: name, tasks: tasks, hardware: hw, constraints: constraints, strategies: strategies, budget: budget, seed: seed, outputPrefix: prefix)
+    }
+
+    static let taskKeys = ["name", "dataset", "space", "weight", "min_accuracy", "oracle"]
+
+    /// One task: a NAS-Bench-201 dataset (`dataset`, the space `nb201` implied, the table's
+    /// accuracies unless another oracle is given), or a space (`space`: a built-in name, `{file:
+    /// PATH}` or an inline template) with an oracle (`{command: ...}`, `{table: CSV}` or `none`).
+    static func parseTask(_ c: Cursor, table: NB201Table, specName: String, specDirectory base: String) throws -> CoExploration.Task {
+        let m = try c.mapping(allowed: taskKeys)
+        var space: (any ArchitectureSpace)?
+        var dataset: NB201Table.Dataset?
+        if let dc = m["dataset"] {
+            guard let d = NB201Table.Dataset(rawValue: try dc.string()) else {
+                throw dc.error("unknown dataset", accepted: NB201Table.Dataset.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            dataset = d
+        }
+        let spaceAccepted = "nb201 (with dataset), " + BuiltinSpaces.names.joined(separator: ", ") + ", {file: PATH} or an inline space {name, input, choices, network}"
+        if let sc = m["space"] {
+            if case .scalar = sc.node {
+                let n = try sc.string()
+                if n == "nb201" {
+                    guard dataset != nil else { throw SpecError(file: c.file, key: c.child("dataset"), problem: "missing required key for space nb201", accepted: NB201Table.Dataset.allCases.map(\.rawValue).joined(separator: ", ")) }
+                } else {
+                    guard BuiltinSpaces.names.contains(n) else { throw sc.error("unknown space", accepted: spaceAccepted) }
+                    space = try BuiltinSpaces.named(n)
+                }
+            } else if case .mapping(let mm) = sc.node, mm.keys.contains(where: { $0.string == "file" }) {
+                let fm = try sc.mapping(allowed: ["file"])
+                let fc = try sc.required("file", in: fm)
+                let path = try fc.string()
+                let full = path.hasPrefix("/") ? path : base + "/" + path
+                guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+                    throw fc.error("cannot be read (relative paths are from the spec's folder)", accepted: "a readable space file (YAML: name, input, choices, network)")
+                }
+                space = try NASSpaceSpec.parse(text: text, file: full)
+            } else {
+                space = try parseSpace(sc)
+            }
+            if space != nil, let dc = m["dataset"] { throw dc.error("a dataset names a NAS-Bench-201 task; this task has its own space", accepted: "no 'dataset' with a space other than nb201") }
+        } else if dataset == nil {
+            throw SpecError(file: c.file, key: c.child("dataset"), problem: "missing required key (or give 'space')", accepted: NB201Table.Dataset.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let name = try m["name"]?.string() ?? dataset?.rawValue ?? space!.name
+        if name.isEmpty || name.contains(where: { $0 == "," || $0 == ":" || $0 == "\"" || $0.isWhitespace }) {
+            throw (m["name"] ?? c).error("not a usable task name", accepted: "a name without spaces, commas, colons or quotes")
+        }
+        let weight = try m["weight"]?.double(min: 0, max: 1000) ?? 1
+        let minimum = try m["min_accuracy"]?.double(min: 0, max: 100)
+        // The oracle: the NAS-Bench-201 table by default for a dataset, none for other spaces.
+        var oracle: CommandOracle?
+        var accuracies: [Double]? = space == nil ? table.accuracy[dataset!]! : nil
+        let oracleAccepted = "{command: CMD, timeout_s: S, cache: PATH}, {table: CSV with columns architecture,accuracy}, table (NAS-Bench-201 only) or none"
+        if let oc = m["oracle"] {
+            if case .scalar = oc.node {
+                switch try oc.string() {
+                case "none": accuracies = nil
+                case "table" where space == nil: break
+                default: throw oc.error("unknown oracle", accepted: oracleAccepted)
+                }
+            } else {
+                let om = try oc.mapping(allowed: ["command", "timeout_s", "cache", "table"])
+                if let tc = om["table"] {
+                    if om["command"] != nil { throw tc.error("give either a command or a table", accepted: oracleAccepted) }
+                    let s: any ArchitectureSpace = space ?? NB201Space(cells: table.cells, dataset: dataset!)
+                    accuracies = try readAccuracyTable(tc, space: s, base: base)
+                } else {
+                    let cmd = try oc.required("command", in: om, accepted: "a shell command with {arch} and {task}")
+                    let text = try cmd.string()
+                    if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
+                    let cache = try om["cache"]?.string() ?? "results/nas/\(specName)-oracle-cache.jsonl"
+                    oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: base),
+                                           timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60, cachePath: cache)
+                    accuracies = nil
+                }
+            }
+        }
+        if minimum != nil && accuracies == nil && oracle == nil {
+            throw (m["min_accuracy"] ?? c).error("a minimum accuracy needs an accuracy oracle; this task has none", accepted: "an oracle (command or table), or no min_accuracy")
+        }
+        if let s = space {
+            return CoExploration.Task(name: name, space: s, weight: weight, minimumAccuracy: minimum, table: accuracies, oracle: oracle)
+        }
+        var t = CoExploration.Task.nb201(dataset!, table: table, weight: weight, minimumAccuracy: minimum, oracle: oracle)
+        t.name = name
+        t.table = accuracies
+        return t
+    }
+
+    /// A table oracle: a CSV with a header naming the columns `architecture` and `accuracy`
+    /// (percent), one row per architecture of the space, keyed by its architecture text.
+    static func readAccuracyTable(_ c: Cursor, space: any ArchitectureSpace, base: String) throws -> [Double] {
+        let path = try c.string()
+        let full = path.hasPrefix("/") ? path : base + "/" + path
+        guard let data = FileManager.default.contents(atPath: full), let text = String(data: data, encoding: .utf8) else {
+            throw c.error("cannot be read (relative paths are from the spec's folder)", accepted: "a CSV with columns architecture,accuracy")
+        }
+        var index: [String: Int] = [:]
+        for i in 0..<space.count { index[space.architectureString(i)] = i }
+        var acc = [Double?](repeating: nil, count: space.count)
+        var columns: (arch: Int, acc: Int)?
+        for (n, f) in CSV.parse(text).enumerated() where !(f.count == 1 && f[0].isEmpty) {
+            let line = f.joined(separator: ",")
+            guard let cols = columns else {
+                guard let a = f.firstIndex(of: "architecture"), let b = f.firstIndex(of: "accuracy") else {
+                    throw c.error("the header has no 'architecture' and 'accuracy' columns", accepted: "a CSV with columns architecture,accuracy")
+                }
+                columns = (a, b)
+                continue
+            }
+            guard f.count > max(cols.arch, cols.acc), let i = index[f[cols.arch]], let a = Double(f[cols.acc]), a.isFinite, a >= 0, a <= 100 else {
+                throw SpecError(file: full, key: "line \(n + 1)", value: String(line.prefix(120)), problem: "not an architecture of the space with an accuracy in percent",
+                                accepted: "architecture text as the space writes it (e.g. \(space.architectureString(0))) and an accuracy 0 to 100")
+            }
+            acc[i] = a
+        }
+        if let missing = acc.firstIndex(where: { $0 == nil }) {
+            throw c.error("\(acc.filter { $0 == nil }.count) of the space's \(space.count) architectures have no accuracy, e.g. \(space.architectureString(missing))",
+                          accepted: "a row for every architecture of the space")
+        }
+        return acc.map { $0! }
     }
 
     public func problem() throws -> CoExploration {
