@@ -1,5 +1,9 @@
 import Testing
 @testable import IntarsiaSpec
+import Foundation
+import IntarsiaNAS
+import IntarsiaASIC
+import IntarsiaCore
 
 @Suite struct NASSpecTests {
     let base = """
@@ -24,11 +28,86 @@ import Testing
 
     @Test func missingKeysAreNamedWithTheirPath() {
         let noDataset = error(base.replacingOccurrences(of: "{dataset: cifar10, weight: 1}", with: "{weight: 1}"))
-        #expect(noDataset?.key == "tasks[0].dataset" && noDataset?.problem == "missing required key")
+        #expect(noDataset?.key == "tasks[0].dataset" && noDataset?.problem.hasPrefix("missing required key") == true)
         let noCommand = error(base.replacingOccurrences(of: "{command: \"toy {arch} {task}\"}", with: "{timeout_s: 5}"))
         #expect(noCommand?.key == "tasks[1].oracle.command" && noCommand?.accepted?.contains("{arch}") == true)
         // A platform without its technology node is an error, not a crash.
         let noNode = error(base.replacingOccurrences(of: "asic: 28nm, ", with: ""))
         #expect(noNode?.key == "platform.asic" && noNode?.problem == "missing required key")
     }
+
+    /// A small inline space for the tests below: 2·2·2 = 8 architectures.
+    static let tiny = """
+    {name: tiny, input: {channels: 3, height: 8, width: 8}, choices: {f: [4, 8], k: [1, 3], w: [2, 4]},
+     network: [{conv: {filters: $f, kernel: $k}}, relu, {conv: {filters: $w, kernel: 3}}, global_pool, {linear: {outputs: 2}}]}
+    """
+
+    func spec(_ task: String) -> String {
+        """
+        tasks:
+          - \(task)
+        platform: {asic: 28nm, pe_budget: 1024, bandwidth_bytes_per_cycle: 32}
+        accelerators:
+          - {dataflow: [nvdla, eyeriss], rows: [4, 8], columns: 8, buffer_kib: 64, bandwidth_bytes_per_cycle: 16}
+          - {dataflow: [shidiannao], rows: 8, columns: [4, 8], buffer_kib: 64, bandwidth_bytes_per_cycle: 16}
+        """
+    }
+
+    @Test func spacesAndOraclesOfATask() throws {
+        // A built-in backbone, named after its space, with no oracle: a hardware-only task.
+        let b = try NASDesignSpec.parse(text: spec("{space: resnet9-like}"), file: "nas.yaml")
+        #expect(b.tasks[0].name == "resnet9-like" && b.tasks[0].space.count == 1728 && b.tasks[0].accuracySource == "none")
+        // An inline space with a table oracle keyed by architecture text.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nas-spec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let space = try NASDesignSpec.parse(text: spec("{name: t, space: \(Self.tiny)}"), file: "nas.yaml").tasks[0].space
+        var csv = "architecture,accuracy\n"
+        for i in 0..<space.count { csv += "\"\(space.architectureString(i))\",\(50 + i)\n" }
+        try csv.write(to: dir.appendingPathComponent("acc.csv"), atomically: true, encoding: .utf8)
+        let withTable = try NASDesignSpec.parse(text: spec("{name: t, space: \(Self.tiny), oracle: {table: acc.csv}, min_accuracy: 51}"),
+                                                file: dir.appendingPathComponent("nas.yaml").path)
+        #expect(withTable.tasks[0].table == (0..<8).map { Double(50 + $0) })
+        // A table missing a row names how many are missing and one of them.
+        try "architecture,accuracy\n\"\(space.architectureString(0))\",50\n".write(to: dir.appendingPathComponent("short.csv"), atomically: true, encoding: .utf8)
+        let short = error(spec("{name: t, space: \(Self.tiny), oracle: {table: \(dir.appendingPathComponent("short.csv").path)}}"))
+        #expect(short?.key == "tasks[0].oracle.table" && short?.problem.hasPrefix("7 of the space's 8 architectures have no accuracy") == true)
+        // A minimum accuracy without an oracle, an unknown space, a dataset beside a space.
+        #expect(error(spec("{space: unet, min_accuracy: 50}"))?.key == "tasks[0].min_accuracy")
+        let unknown = error(spec("{space: vgg}"))
+        #expect(unknown?.key == "tasks[0].space" && unknown?.value == "vgg" && unknown?.accepted?.contains("resnet9-like") == true)
+        #expect(error(spec("{space: unet, dataset: cifar10}"))?.key == "tasks[0].dataset")
+        #expect(error(spec("{space: {file: nowhere.yaml}}"))?.key == "tasks[0].space.file")
+    }
+
+    /// On a reduced template space with a table oracle, the exact method's optimum equals a brute
+    /// force over every hardware candidate, assignment and pair of architectures.
+    @Test func exactEqualsBruteForceOnATemplateSpace() throws {
+        var rng = SplitMix64(seed: 7)
+        let parsed = try NASDesignSpec.parse(text: spec("{name: a, space: \(Self.tiny)}"), file: "nas.yaml")
+        let space = parsed.tasks[0].space
+        let acc1 = (0..<space.count).map { _ in 40 + Double(rng.next() % 5000) / 100 }
+        let acc2 = (0..<space.count).map { _ in 40 + Double(rng.next() % 5000) / 100 }
+        let tasks = [CoExploration.Task(name: "a", space: space, table: acc1), CoExploration.Task(name: "b", space: space, weight: 2, table: acc2)]
+        let h = parsed.hardware
+        let asic = ASICSpace(accelerators: h.knobs, networks: [], technology: h.technology, peBudget: h.peBudget, bandwidthBudgetBytesPerCycle: h.bandwidth)
+        // Limits between the cheapest and the dearest designs, so that some designs break them.
+        let loose = try CoExploration(tasks: tasks, space: asic, clockMHz: 1000, constraints: ASICConstraints())
+        var lat: [Double] = [], energy: [Double] = []
+        for hw in 0..<loose.hardware.count { for a in loose.assignments { for x in 0..<space.count { for y in 0..<space.count {
+            let o = loose.evaluate(.init(hardware: hw, assignment: a, cells: [x, y]))
+            lat.append(o.latencyMs); energy.append(o.energyMJ)
+        } } } }
+        var k = ASICConstraints()
+        k.maxLatencyMs = lat.sorted()[lat.count / 3]
+        k.maxEnergyMJ = energy.sorted()[energy.count / 2]
+        let p = try CoExploration(tasks: tasks, space: asic, clockMHz: 1000, constraints: k)
+        var best = -Double.infinity
+        for hw in 0..<p.hardware.count { for a in p.assignments { for x in 0..<space.count { for y in 0..<space.count {
+            let o = p.evaluate(.init(hardware: hw, assignment: a, cells: [x, y]))
+            if o.feasible { best = max(best, o.weightedAccuracy) }
+        } } } }
+        let exact = try #require(try p.exact().best)
+        #expect(best > 0 && abs(exact.weightedAccuracy - best) < 1e-9)
+    }
 }
+
