@@ -40,7 +40,7 @@ let package = Package(
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network, and
         // user-defined network templates with named choices) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
-        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC"], exclude: ["Resources/NOTICE.md"],
+        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA"], exclude: ["Resources/NOTICE.md"],
                 resources: [.copy("Resources/nb201-accuracy.csv")], swiftSettings: strict),
         // Design spaces, search strategies, Pareto fronts.
         .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
         .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC"]),
-        .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK"]),
+        .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
