@@ -172,3 +172,45 @@ public struct ASICHardware: CoHardwareSpace {
         return (cycles, energy)
     }
 }
+
+/// An FPGA as the hardware side: one card holding a unit of the sequential template per slot
+/// (`FPGAUnitSpace`), priced by the FPGA model (`FPGAUnits`). Energy: the units' dynamic energies
+/// plus the card's static power over the design's latency; no area (resources are budgets).
+/// NAS-Bench-201 tasks only for now: the units' buffers and special-function units are sized for
+/// the NAS-Bench-201 macro network (`FPGAUnits.resources`).
+public struct FPGAHardware: CoHardwareSpace {
+    public let space: FPGAUnitSpace
+
+    public init(space: FPGAUnitSpace) { self.space = space }
+
+    public var kind: String { "fpga" }
+    public var knobRadices: [[Int]] { space.slots.map(\.radices) }
+    public var clockMHz: Double { space.platform.clockMHz }
+    /// The card's static power per cycle: W / (cycles per second) = J per cycle.
+    public var staticPicojoulesPerCycle: Double { FPGAUnits.staticPowerW(space.platform) / (space.platform.clockMHz * 1e6) * 1e12 }
+    public func unitKey(_ h: Int, slot: Int) -> AnyHashable { AnyHashable(space.design(h)[slot]) }
+    public func unitDescription(_ h: Int, slot: Int) -> String { space.design(h)[slot].description }
+
+    public func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck {
+        let v = FPGAUnits.budgetViolations(space.design(h), platform: space.platform, constraints: space.constraints)
+        // Each violation reads "name used > limit".
+        let over = v.reduce(0.0) { sum, text in
+            let f = text.split(separator: " ")
+            guard f.count == 4, let used = Double(f[1]), let limit = Double(f[3]), limit > 0 else { return sum + 1 }
+            return sum + used / limit - 1
+        }
+        return HardwareCheck(areaMM2: 0, violations: v, overshoot: over)
+    }
+
+    public struct UnsupportedSpace: Error, CustomStringConvertible {
+        public var task: String
+        public var description: String { "task \(task): the FPGA hardware side prices NAS-Bench-201 tasks only (its units are sized for that macro network); use an ASIC for other spaces" }
+    }
+
+    public func costs(_ h: Int, slot: Int, task: CoExploration.Task, networks: TaskNetworks) throws -> (cycles: [Double], energy: [Double]) {
+        guard let nb = task.space as? NB201Space else { throw UnsupportedSpace(task: task.name) }
+        let c = FPGAUnits.nb201Costs(unit: space.design(h)[slot], cells: nb.cells, inputSize: nb.dataset.inputSize, classes: nb.dataset.classes,
+                                     platform: space.platform, dataType: task.dataType)
+        return (c.cycles, c.dynamicEnergyPicojoules)
+    }
+}

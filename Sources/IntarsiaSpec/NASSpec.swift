@@ -1,15 +1,21 @@
 import Foundation
 import IntarsiaASIC
 import IntarsiaNAS
+import IntarsiaFPGA
 import IntarsiaReports
 
-/// A NAS co-exploration spec: NAS-Bench-201 tasks on a heterogeneous ASIC (the hardware keys are
+/// A NAS co-exploration spec: tasks (each a search space with an accuracy oracle) on a
+/// heterogeneous ASIC (`platform: {asic: ...}` and `accelerators`, as in an ASIC spec) or on an
+/// FPGA (`platform: u280` and `units`, sequential-template units). Documented in docs/NAS.md.
+/// (Formerly: NAS-Bench-201 tasks on a heterogeneous ASIC; the hardware keys are
 /// an ASIC spec's). Documented in docs/NAS.md.
 public struct NASDesignSpec: Sendable {
     public var file: String
     public var name: String
     public var tasks: [CoExploration.Task]
-    public var hardware: ASICDesignSpec.Hardware
+    /// An ASIC's hardware keys, or nil for an FPGA (`fpga`).
+    public var hardware: ASICDesignSpec.Hardware?
+    public var fpga: FPGAUnitSpace?
     public var constraints: ASICConstraints
     public var strategies: [String]
     public var budget: Int
@@ -17,11 +23,12 @@ public struct NASDesignSpec: Sendable {
     public var outputPrefix: String
 
     public static let strategyNames = ["exact", "successive", "random", "evolution", "reinforce", "moea"]
-    static let topKeys = ["name", "tasks", "platform", "accelerators", "constraints", "search", "output"]
+    static let topKeys = ["name", "tasks", "platform", "accelerators", "units", "constraints", "search", "output"]
+    static let unitKeys = ["lanes", "weight_load", "scratchpad_kib", "word_bits", "spill"]
 
     public static func isNAS(text: String) -> Bool {
         guard let root = try? YAMLDocument.root(text: text, file: ""), case .mapping(let m) = root.node else { return false }
-        return m.keys.contains { $0.string == "tasks" } && m.keys.contains { $0.string == "accelerators" }
+        return m.keys.contains { $0.string == "tasks" } && m.keys.contains { $0.string == "accelerators" || $0.string == "units" }
     }
 
     public static func parse(text: String, file: String) throws -> NASDesignSpec {
@@ -36,8 +43,29 @@ public struct NASDesignSpec: Sendable {
             throw SpecError(file: file, key: "tasks[\(i)].name", value: t.name, problem: "two tasks have the same name", accepted: "a distinct name per task (key 'name')")
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
-        let hw = try ASICDesignSpec.readHardware(top, of: root)
-        let constraints = try ASICDesignSpec.readConstraints(top["constraints"])
+        var hw: ASICDesignSpec.Hardware?
+        var fpga: FPGAUnitSpace?
+        var constraints = ASICConstraints()
+        let pc = try root.required("platform", in: top)
+        let isASIC: Bool
+        if case .mapping(let pm) = pc.node, pm.keys.contains(where: { $0.string == "asic" }) { isASIC = true } else { isASIC = false }
+        if isASIC {
+            if let u = top["units"] { throw u.error("units belong to an FPGA platform; an ASIC takes 'accelerators'", value: false, accepted: "accelerators") }
+            hw = try ASICDesignSpec.readHardware(top, of: root)
+            constraints = try ASICDesignSpec.readConstraints(top["constraints"])
+        } else {
+            if let a = top["accelerators"] { throw a.error("accelerators belong to an ASIC platform ({asic: NODE, ...}); an FPGA takes 'units'", value: false, accepted: "units") }
+            let platform = try PlatformSection.read(pc)
+            let k = try DesignSpec.readConstraints(top["constraints"])
+            if k.maxOffChipBytes != nil { throw SpecError(file: file, key: "constraints.offchip_bytes", problem: "not a NAS constraint", accepted: "latency_ms, energy_mj, power_w, dsp, bram18k, uram, lut, ff") }
+            constraints.maxLatencyMs = k.maxLatencyMs
+            constraints.maxEnergyMJ = k.maxEnergyMJ
+            constraints.maxPowerW = k.maxPowerW
+            let uc = try root.required("units", in: top, accepted: "a list of 1 to 4 units: {" + unitKeys.joined(separator: ", ") + "}")
+            let list = try uc.list()
+            if list.isEmpty || list.count > 4 { throw uc.error("give 1 to 4 units", value: false, accepted: "1 to 4 entries") }
+            fpga = FPGAUnitSpace(slots: try list.map(readUnit), platform: platform, constraints: k)
+        }
         var strategies = strategyNames, budget = 5000, seed: UInt64 = 1
         if let s = top["search"] {
             let m = try s.mapping(allowed: ["strategy", "budget", "seed"])
@@ -57,9 +85,38 @@ public struct NASDesignSpec: Sendable {
             let m = try o.mapping(allowed: ["path"])
             if let p = m["path"] { prefix = try p.string() }
         }
-        let count = hw.knobs.reduce(1) { $0 * $1.dataflows.count * $1.rows.count * $1.columns.count * $1.bufferKiB.count * $1.bandwidthBytesPerCycle.count }
-        if count > 2000 { throw SpecError(file: file, key: "accelerators", value: String(count), problem: "too many hardware candidates for the exact method", accepted: "at most 2000") }
-        return NASDesignSpec(file: file, name: name, tasks: tasks, hardware: hw, constraints: constraints, strategies: strategies, budget: budget, seed: seed, outputPrefix: prefix)
+        let count = hw.map { $0.knobs.reduce(1) { $0 * $1.dataflows.count * $1.rows.count * $1.columns.count * $1.bufferKiB.count * $1.bandwidthBytesPerCycle.count } }
+            ?? fpga!.count
+        if count > 2000 {
+            throw SpecError(file: file, key: hw == nil ? "units" : "accelerators", value: String(count), problem: "too many hardware candidates for the exact method", accepted: "at most 2000")
+        }
+        if fpga != nil, let t = tasks.firstIndex(where: { !($0.space is NB201Space) }) {
+            throw SpecError(file: file, key: "tasks[\(t)].space", value: tasks[t].space.name, problem: "the FPGA hardware side prices NAS-Bench-201 tasks only",
+                            accepted: "a NAS-Bench-201 dataset, or an ASIC platform for this space")
+        }
+        return NASDesignSpec(file: file, name: name, tasks: tasks, hardware: hw, fpga: fpga, constraints: constraints, strategies: strategies, budget: budget,
+                             seed: seed, outputPrefix: prefix)
+    }
+
+    /// One FPGA unit's knob lists (a value or a list each).
+    static func readUnit(_ c: Cursor) throws -> FPGAUnitOptions {
+        let m = try c.mapping(allowed: unitKeys)
+        let lanes = try c.required("lanes", in: m, accepted: "a positive integer or a list").scalarOrList().map { try $0.int(min: 1, max: 1 << 16, what: "a positive integer") }
+        let loads = try m["weight_load"].map { try $0.scalarOrList().map { v -> WeightLoad in
+            guard let w = WeightLoad(rawValue: try v.string()) else { throw v.error("unknown weight load", accepted: WeightLoad.allCases.map(\.rawValue).joined(separator: ", ")) }
+            return w
+        } } ?? [.doubleBuffered]
+        let pads = try m["scratchpad_kib"].map { try $0.scalarOrList().map { try $0.int(min: 0, max: 1 << 20) } } ?? [4096]
+        let words = try m["word_bits"].map { try $0.scalarOrList().map { v -> Int in
+            let b = try v.int(min: 8, max: 1024)
+            guard [32, 64, 128, 256, 512, 1024].contains(b) else { throw v.error("not an AXI width", accepted: "32, 64, 128, 256, 512 or 1024") }
+            return b
+        } } ?? [512]
+        let spills = try m["spill"].map { try $0.scalarOrList().map { v -> SpillPolicy in
+            guard let p = SpillPolicy(rawValue: try v.string()) else { throw v.error("unknown spill policy", accepted: SpillPolicy.allCases.map(\.rawValue).joined(separator: ", ")) }
+            return p
+        } } ?? [.overflow]
+        return FPGAUnitOptions(lanes: lanes, weightLoads: loads, scratchpadKiB: pads, wordBits: words, spill: spills)
     }
 
     static let taskKeys = ["name", "dataset", "space", "weight", "min_accuracy", "oracle"]
@@ -184,6 +241,8 @@ public struct NASDesignSpec: Sendable {
     }
 
     public func problem() throws -> CoExploration {
+        if let f = fpga { return try CoExploration(tasks: tasks, hardware: FPGAHardware(space: f), constraints: constraints) }
+        let hardware = hardware!
         let space = ASICSpace(accelerators: hardware.knobs, networks: [], technology: hardware.technology, peBudget: hardware.peBudget,
                               bandwidthBudgetBytesPerCycle: hardware.bandwidth)
         return try CoExploration(tasks: tasks, space: space, clockMHz: hardware.clockMHz, constraints: constraints)

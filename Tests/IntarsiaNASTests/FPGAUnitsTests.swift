@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IntarsiaCore
 import IntarsiaFPGA
+import IntarsiaASIC
 @testable import IntarsiaNAS
 
 @Suite struct FPGAUnitsTests {
@@ -211,5 +212,59 @@ import IntarsiaFPGA
         #expect(FPGAUnits.energyPicojoules(dynamic: [1e12, 2e12], latencyCycles: 3e8, platform: p) == 3e12 + 18e12)
         #expect(FPGAUnits.dynamicPowerW(cycles: 3e8, dynamicEnergyPicojoules: 5e12, platform: p) == 5)
         #expect(FPGAUnits.staticPowerW(p) == 18)
+    }
+}
+
+/// The FPGA as the co-exploration's hardware side.
+@Suite struct FPGAHardwareSideTests {
+    static let problem: CoExploration = {
+        let t = ExactSelectionTests.shared
+        let slot = FPGAUnitOptions(lanes: [512, 2048], weightLoads: [.doubleBuffered, .buffered], scratchpadKiB: [1024])
+        var k = ASICConstraints()
+        k.maxLatencyMs = 0.3
+        k.maxEnergyMJ = 5
+        return try! CoExploration(tasks: [.nb201(.cifar10, table: t), .nb201(.imagenet16, table: t)],
+                                  hardware: FPGAHardware(space: FPGAUnitSpace(slots: [slot, slot], platform: PlatformCatalog.u280)), constraints: k)
+    }()
+
+    /// A design's energy is the units' dynamic energies plus the card's static power (U280: the
+    /// catalog's figure) over the latency, counted once; latency the busier unit's cycles over the
+    /// clock.
+    @Test func energyCountsStaticPowerOnceOverTheLatency() {
+        let p = Self.problem
+        let d = CoExploration.Design(hardware: 0, assignment: [0, 1], cells: [100, 200])
+        let o = p.evaluate(d)
+        let u = (p.hardware as! FPGAHardware).space.design(0)
+        let table = ExactSelectionTests.shared
+        // Each task's network as the FPGA model prices it, whole.
+        let a = FPGAUnits.cost(of: u[0], workload: try! NB201Network.workload(table.cells[100], inputSize: 32, classes: 10), platform: PlatformCatalog.u280)
+        let b = FPGAUnits.cost(of: u[1], workload: try! NB201Network.workload(table.cells[200], inputSize: 16, classes: 120), platform: PlatformCatalog.u280)
+        let cycles = max(a.cycles, b.cycles)
+        let clock = PlatformCatalog.u280.clockMHz * 1e6
+        #expect(abs(o.latencyMs - cycles / clock * 1e3) < 1e-9 * o.latencyMs)
+        let joules = (a.dynamicEnergyPicojoules + b.dynamicEnergyPicojoules) * 1e-12 + PlatformCatalog.u280.staticPowerW * cycles / clock
+        #expect(abs(o.energyMJ - joules * 1e3) < 1e-9 * joules * 1e3)
+    }
+
+    /// The exact method on the FPGA (static energy through λ) equals a brute force over every
+    /// hardware candidate, assignment and pair of non-dominated cells.
+    @Test func exactEqualsBruteForceOnTheFPGA() throws {
+        let p = Self.problem
+        let exact = try #require(try p.exact().best)
+        var best = -Double.infinity
+        for h in 0..<p.hardware.count where p.hardwareViolations(h).isEmpty {
+            for a in p.assignments {
+                let fronts = p.tasks.enumerated().map { t, task -> [Int] in
+                    let c = p.slotCosts[p.slot[h][a[t]]][t]
+                    return ExactSelection.nonDominated(task.table!.indices.map {
+                        .init(index: $0, accuracy: task.table![$0], latency: c.cycles[$0], energy: c.energy[$0]) }).map(\.index)
+                }
+                for c0 in fronts[0] { for c1 in fronts[1] {
+                    let o = p.evaluate(.init(hardware: h, assignment: a, cells: [c0, c1]))
+                    if o.feasible { best = max(best, o.weightedAccuracy) }
+                } }
+            }
+        }
+        #expect(best > 0 && abs(best - exact.weightedAccuracy) < 1e-9, "brute \(best), exact \(exact.weightedAccuracy)")
     }
 }

@@ -104,6 +104,17 @@ import IntarsiaASIC
             #expect(abs(b - e.weightedAccuracy) < 1e-6, "seed \(seed): brute \(b), exact \(e.weightedAccuracy)")
             #expect(e.status == .optimal && e.latency <= maxLat * (1 + 1e-9) && e.energy <= maxEnergy * (1 + 1e-9))
         }
+        // With static energy (an FPGA card's static power over the design's latency), set so that
+        // it is about as large as the dynamic energy: the λ ≥ every load formulation against the
+        // brute force, which adds it to each combination's energy.
+        let perLatency = maxEnergy / maxLat
+        let bruteStatic = ExactSelection.bruteForce(tasks, maxLatency: maxLat, maxEnergy: 2 * maxEnergy, staticEnergyPerLatency: perLatency)
+        let exactStatic = try? ExactSelection.solve(tasks, maxLatency: maxLat, maxEnergy: 2 * maxEnergy, staticEnergyPerLatency: perLatency)
+        #expect((bruteStatic == nil) == (exactStatic == nil), "seed \(seed), static energy")
+        if let b = bruteStatic, let e = exactStatic {
+            #expect(abs(b - e.weightedAccuracy) < 1e-6, "seed \(seed), static energy: brute \(b), exact \(e.weightedAccuracy)")
+            #expect(e.energy + perLatency * e.latency <= 2 * maxEnergy * (1 + 1e-9))
+        }
     }
 
     @Test func dominatedArchitecturesArePruned() {

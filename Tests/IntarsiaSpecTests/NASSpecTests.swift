@@ -88,7 +88,7 @@ import IntarsiaCore
         let acc1 = (0..<space.count).map { _ in 40 + Double(rng.next() % 5000) / 100 }
         let acc2 = (0..<space.count).map { _ in 40 + Double(rng.next() % 5000) / 100 }
         let tasks = [CoExploration.Task(name: "a", space: space, table: acc1), CoExploration.Task(name: "b", space: space, weight: 2, table: acc2)]
-        let h = parsed.hardware
+        let h = try #require(parsed.hardware)
         let asic = ASICSpace(accelerators: h.knobs, networks: [], technology: h.technology, peBudget: h.peBudget, bandwidthBudgetBytesPerCycle: h.bandwidth)
         // Limits between the cheapest and the dearest designs, so that some designs break them.
         let loose = try CoExploration(tasks: tasks, space: asic, clockMHz: 1000, constraints: ASICConstraints())
