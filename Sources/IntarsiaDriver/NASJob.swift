@@ -115,6 +115,15 @@ public enum NASJob {
         return "\(rows) rows: \(p.tasks.count) task(s) x \(units.count) distinct sub-accelerator(s) (\(units.joined(separator: ", ")))\n"
     }
 
+    /// Best feasible weighted accuracy against evaluations, one line per run, the exact optimum
+    /// dashed.
+    static func convergencePlot(_ name: String, _ runs: [(String, [(x: Double, y: Double)])], optimum: Double?) -> String {
+        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+        return SVGPlot.lines(title: "\(name): convergence", xLabel: "evaluations", yLabel: "best feasible weighted accuracy",
+                             series: runs.enumerated().map { (label: $1.0, color: colors[$0 % colors.count], points: $1.1) },
+                             reference: optimum.map { ($0, String(format: "exact optimum %.4f", $0)) })
+    }
+
     /// Seeds and ranges, e.g. `1-10` or `1,4,7` (`--seeds`).
     public static func seeds(_ text: String) throws -> [UInt64] {
         var list: [UInt64] = []
@@ -275,7 +284,16 @@ public enum NASJob {
             var conv = CSV.line(["strategy", "seed", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
             for r in results { for (n, b) in r.convergence { conv += CSV.line([r.label, String(r.seed), String(n), b.map { String(format: "%.4f", $0) } ?? ""]) + "\n" } }
             try writeAtomically(conv, to: spec.outputPrefix + "-seeds-convergence.csv")
-            written = ["-seeds.csv", "-seeds-convergence.csv"]
+            // The plot: per strategy, the mean over seeds of the best so far (a seed counts from
+            // its first feasible design).
+            var mean: [(String, [(x: Double, y: Double)])] = []
+            for label in results.map(\.label).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } {
+                var sums: [Int: (Double, Int)] = [:]
+                for r in results where r.label == label { for (n, b) in r.convergence { if let b { sums[n, default: (0, 0)].0 += b; sums[n, default: (0, 0)].1 += 1 } } }
+                mean.append((label + " (mean of \(results.filter { $0.label == label }.count) seeds)", sums.keys.sorted().map { (Double($0), sums[$0]!.0 / Double(sums[$0]!.1)) }))
+            }
+            try writeAtomically(convergencePlot(spec.name, mean, optimum: optimum), to: spec.outputPrefix + "-seeds-convergence.svg")
+            written = ["-seeds.csv", "-seeds-convergence.csv", "-seeds-convergence.svg"]
             stderr("wrote \(spec.outputPrefix)\(written.joined(separator: ", "))\n")
             let table = results.map { r in
                 [r.label, String(r.seed), r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "-", r.reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5")]
@@ -289,11 +307,13 @@ public enum NASJob {
                              "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs"]
         try writeAtomically(designs, to: spec.outputPrefix + "-designs.csv")
         try writeAtomically(convergence, to: spec.outputPrefix + "-convergence.csv")
+        try writeAtomically(convergencePlot(spec.name, results.map { r in (r.label, r.convergence.compactMap { n, b in b.map { (Double(n), $0) } }) }, optimum: optimum),
+                            to: spec.outputPrefix + "-convergence.svg")
         let ordered = front.sorted { $0.2.weightedAccuracy > $1.2.weightedAccuracy }
         try writeAtomically(([header] + ordered.map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-pareto.csv")
         try writeAtomically(([header] + ordered.prefix(1).map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-best.csv")
         try writeAtomically(([summaryHeader] + summary).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-summary.csv")
-        stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -summary.csv, -best.csv, -pareto.csv\n")
+        stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -convergence.svg, -summary.csv, -best.csv, -pareto.csv\n")
         return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs"], rows: summary.map { [$0[0], $0[4], $0[6], $0[8]] })
     }
 }

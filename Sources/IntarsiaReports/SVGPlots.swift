@@ -76,11 +76,11 @@ public enum SVGPlot {
     /// An axis: linear, or logarithmic when the data span more than two decades.
     struct Axis {
         var lo: Double, hi: Double, log: Bool
-        init(_ values: [Double]) {
+        init(_ values: [Double], allowLog: Bool = true) {
             let finite = values.filter { $0.isFinite }
             var lo = finite.min() ?? 0, hi = finite.max() ?? 1
             let positive = lo > 0
-            log = positive && hi / lo > 100
+            log = allowLog && positive && hi / lo > 100
             if log {
                 lo = pow(10, Foundation.log10(lo).rounded(.down))
                 hi = pow(10, Foundation.log10(hi).rounded(.up))
@@ -117,30 +117,12 @@ public enum SVGPlot {
     /// A scatter of two objectives: feasible designs filled, infeasible ones as grey crosses, each
     /// series' Pareto front joined by a line, and one design labelled.
     public static func pareto(title: String, xColumn: String, yColumn: String, series: [Series], chosen: (x: Double, y: Double, label: String)?) -> String {
-        let w = 760.0, h = 520.0, left = 90.0, right = 30.0, top = 50.0, bottom = 70.0
         let all = series.flatMap(\.points)
-        let xa = Axis(all.map(\.x)), ya = Axis(all.map(\.y))
-        func px(_ x: Double) -> Double { left + xa.unit(x) * (w - left - right) }
-        func py(_ y: Double) -> Double { h - bottom - ya.unit(y) * (h - top - bottom) }
-        var s = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect x="0" y="0" width="\(Int(w))" height="\(Int(h))" fill="#ffffff"/>
-        <text x="\(Int(w / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(esc(title))</text>
-        <rect x="\(left)" y="\(top)" width="\(w - left - right)" height="\(h - top - bottom)" fill="none" stroke="#444444"/>
-
-        """
-        for t in xa.ticks where t >= xa.lo && t <= xa.hi {
-            let x = px(t)
-            s += "<line x1=\"\(f(x))\" y1=\"\(f(h - bottom))\" x2=\"\(f(x))\" y2=\"\(f(top))\" stroke=\"#e6e6e6\"/>"
-            s += "<text x=\"\(f(x))\" y=\"\(f(h - bottom + 18))\" text-anchor=\"middle\">\(tickText(t))</text>\n"
-        }
-        for t in ya.ticks where t >= ya.lo && t <= ya.hi {
-            let y = py(t)
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(w - right))\" y2=\"\(f(y))\" stroke=\"#e6e6e6\"/>"
-            s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(tickText(t))</text>\n"
-        }
-        s += "<text x=\"\(f((left + w - right) / 2))\" y=\"\(f(h - 22))\" text-anchor=\"middle\" font-size=\"13\">\(esc(axisLabel(xColumn)))\(xa.log ? " (log scale)" : "")</text>\n"
-        s += "<text x=\"20\" y=\"\(f((top + h - bottom) / 2))\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 20 \(f((top + h - bottom) / 2)))\">\(esc(axisLabel(yColumn)))\(ya.log ? " (log scale)" : "")</text>\n"
+        let plot = Frame(title: title, xLabel: axisLabel(xColumn), yLabel: axisLabel(yColumn), x: Axis(all.map(\.x)), y: Axis(all.map(\.y)))
+        let w = plot.w, right = plot.right, top = plot.top
+        func px(_ x: Double) -> Double { plot.px(x) }
+        func py(_ y: Double) -> Double { plot.py(y) }
+        var s = plot.svgStart
         for sr in series {
             for p in sr.points where !p.feasible {
                 let x = px(p.x), y = py(p.y)
@@ -172,6 +154,64 @@ public enum SVGPlot {
         s += "<text x=\"\(f(w - right - 170))\" y=\"\(f(ly))\">infeasible</text>\n"
         s += "</svg>\n"
         return s
+    }
+
+    /// The frame of a plot: title, box, grid, ticks and axis labels, and the mapping from data to
+    /// pixels.
+    struct Frame {
+        let w = 760.0, h = 520.0, left = 90.0, right = 30.0, top = 50.0, bottom = 70.0
+        var title: String, xLabel: String, yLabel: String
+        var x: Axis, y: Axis
+        func px(_ v: Double) -> Double { left + x.unit(v) * (w - left - right) }
+        func py(_ v: Double) -> Double { h - bottom - y.unit(v) * (h - top - bottom) }
+        var svgStart: String {
+            var s = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect x="0" y="0" width="\(Int(w))" height="\(Int(h))" fill="#ffffff"/>
+            <text x="\(Int(w / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(esc(title))</text>
+            <rect x="\(left)" y="\(top)" width="\(w - left - right)" height="\(h - top - bottom)" fill="none" stroke="#444444"/>
+
+            """
+            for t in x.ticks where t >= x.lo && t <= x.hi {
+                let xp = px(t)
+                s += "<line x1=\"\(f(xp))\" y1=\"\(f(h - bottom))\" x2=\"\(f(xp))\" y2=\"\(f(top))\" stroke=\"#e6e6e6\"/>"
+                s += "<text x=\"\(f(xp))\" y=\"\(f(h - bottom + 18))\" text-anchor=\"middle\">\(tickText(t))</text>\n"
+            }
+            for t in y.ticks where t >= y.lo && t <= y.hi {
+                let yp = py(t)
+                s += "<line x1=\"\(f(left))\" y1=\"\(f(yp))\" x2=\"\(f(w - right))\" y2=\"\(f(yp))\" stroke=\"#e6e6e6\"/>"
+                s += "<text x=\"\(f(left - 8))\" y=\"\(f(yp + 4))\" text-anchor=\"end\">\(tickText(t))</text>\n"
+            }
+            s += "<text x=\"\(f((left + w - right) / 2))\" y=\"\(f(h - 22))\" text-anchor=\"middle\" font-size=\"13\">\(esc(xLabel))\(x.log ? " (log scale)" : "")</text>\n"
+            s += "<text x=\"20\" y=\"\(f((top + h - bottom) / 2))\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 20 \(f((top + h - bottom) / 2)))\">\(esc(yLabel))\(y.log ? " (log scale)" : "")</text>\n"
+            return s
+        }
+    }
+
+    /// Lines of y against x, one per series (a search's best-so-far against evaluations), with an
+    /// optional horizontal reference line (a proven optimum), dashed and labelled.
+    public static func lines(title: String, xLabel: String, yLabel: String, series: [(label: String, color: String, points: [(x: Double, y: Double)])],
+                             reference: (y: Double, label: String)?) -> String {
+        let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) } + (reference.map { [$0.y] } ?? [])
+        // Linear axes: the interesting part is near the optimum.
+        let plot = Frame(title: title, xLabel: xLabel, yLabel: yLabel, x: Axis(xs, allowLog: false), y: Axis(ys, allowLog: false))
+        var s = plot.svgStart
+        if let r = reference {
+            let y = plot.py(r.y)
+            s += "<line x1=\"\(f(plot.left))\" y1=\"\(f(y))\" x2=\"\(f(plot.w - plot.right))\" y2=\"\(f(y))\" stroke=\"#000000\" stroke-dasharray=\"6 4\"/>"
+            s += "<text x=\"\(f(plot.left + 6))\" y=\"\(f(y - 6))\">\(esc(r.label))</text>\n"
+        }
+        for sr in series where !sr.points.isEmpty {
+            let d = sr.points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(f(plot.px($0.element.x))) \(f(plot.py($0.element.y)))" }.joined(separator: " ")
+            s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(sr.color)\" stroke-width=\"2\"/>\n"
+        }
+        var ly = plot.h - plot.bottom - 12 - 16 * Double(series.count - 1)
+        for sr in series {
+            s += "<line x1=\"\(f(plot.w - plot.right - 190))\" y1=\"\(f(ly - 4))\" x2=\"\(f(plot.w - plot.right - 172))\" y2=\"\(f(ly - 4))\" stroke=\"\(sr.color)\" stroke-width=\"2\"/>"
+            s += "<text x=\"\(f(plot.w - plot.right - 166))\" y=\"\(f(ly))\">\(esc(sr.label))</text>\n"
+            ly += 16
+        }
+        return s + "</svg>\n"
     }
 
     /// One horizontal bar stacked by stage (each stage's share of the latency), labelled with its
