@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 import IntarsiaASIC
 import IntarsiaNAS
 import IntarsiaFPGA
@@ -67,6 +68,16 @@ public enum Bench {
         }
         if checksum.isNaN { print("nan") }
         out.append(("latency and energy of 15,625 cells x 3 datasets", Date().timeIntervalSince(start)))
+        // The same on an FPGA: one sequential-template unit of 1024 lanes on the U280 (the model's
+        // stages and spills worked out per cell, `FPGAUnits.nb201Costs`).
+        start = Date()
+        let unit = FPGAUnit(lanes: 1024)
+        for d in NB201Table.Dataset.allCases {
+            let c = FPGAUnits.nb201Costs(unit: unit, cells: table.cells, inputSize: d.inputSize, classes: d.classes, platform: PlatformCatalog.u280)
+            checksum += c.cycles.reduce(0, +)
+        }
+        if checksum.isNaN { print("nan") }
+        out.append(("FPGA: latency and energy of 15,625 cells x 3 datasets on one 1024-lane sequential unit (U280)", Date().timeIntervalSince(start)))
         // The exact method on the three tasks (two on one sub-accelerator), with budgets at half of
         // the most expensive choices so that the most accurate cells do not fit.
         start = Date()

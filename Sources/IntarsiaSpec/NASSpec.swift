@@ -47,14 +47,14 @@ public struct NASDesignSpec: Sendable {
         var fpga: FPGAUnitSpace?
         var constraints = ASICConstraints()
         let pc = try root.required("platform", in: top)
-        let isASIC: Bool
-        if case .mapping(let pm) = pc.node, pm.keys.contains(where: { $0.string == "asic" }) { isASIC = true } else { isASIC = false }
+        // An ASIC: the platform names a technology node, or sub-accelerators are listed.
+        var isASIC = top["accelerators"] != nil
+        if case .mapping(let pm) = pc.node, pm.keys.contains(where: { $0.string == "asic" }) { isASIC = true }
         if isASIC {
             if let u = top["units"] { throw u.error("units belong to an FPGA platform; an ASIC takes 'accelerators'", value: false, accepted: "accelerators") }
             hw = try ASICDesignSpec.readHardware(top, of: root)
             constraints = try ASICDesignSpec.readConstraints(top["constraints"])
         } else {
-            if let a = top["accelerators"] { throw a.error("accelerators belong to an ASIC platform ({asic: NODE, ...}); an FPGA takes 'units'", value: false, accepted: "units") }
             let platform = try PlatformSection.read(pc)
             let k = try DesignSpec.readConstraints(top["constraints"])
             if k.maxOffChipBytes != nil { throw SpecError(file: file, key: "constraints.offchip_bytes", problem: "not a NAS constraint", accepted: "latency_ms, energy_mj, power_w, dsp, bram18k, uram, lut, ff") }

@@ -68,13 +68,13 @@ import IntarsiaFPGA
     }
 
     @Test func theSampleIsThere() {
-        #expect(Self.published.count >= 285)
+        #expect(Self.published.count >= 1000)
         #expect(Self.published.allSatisfy { NB201Cell($0.arch) != nil })
     }
 
     /// An Eyeriss-sized ASIC array (12x14 PEs, 108 KiB) and a 1024-lane FPGA unit on the U280:
     /// rho at least 0.7 on every sampled cell, 0.85 on the cells without dead computation
-    /// (measured 0.78 / 0.89 for the ASIC and 0.82 / 0.91 for the FPGA on the first 285 cells,
+    /// (measured on the 1,057 sampled cells: 0.78 / 0.90 for the ASIC and 0.82 / 0.92 for the FPGA,
     /// with scripts/nas-rank-correlation.py, validation/nas-hw/rank-correlation.csv).
     @Test func costsRankCellsAsTheMicrocontrollerDoes() throws {
         let t = ExactSelectionTests.shared

@@ -109,5 +109,23 @@ import IntarsiaCore
         let exact = try #require(try p.exact().best)
         #expect(best > 0 && abs(exact.weightedAccuracy - best) < 1e-9)
     }
-}
 
+    @Test func anFPGAHardwareSide() throws {
+        let fpga = """
+        tasks:
+          - {dataset: cifar10}
+        platform: u280
+        units:
+          - {lanes: [512, 1024], weight_load: [double_buffered, buffered]}
+        constraints: {latency_ms: 0.2, dsp: 0.8}
+        """
+        let s = try NASDesignSpec.parse(text: fpga, file: "f.yaml")
+        #expect(NASDesignSpec.isNAS(text: fpga) && s.hardware == nil && s.fpga?.count == 4 && s.fpga?.constraints.dspFraction == 0.8)
+        let load = error(fpga.replacingOccurrences(of: "buffered]", with: "streamed]"))
+        #expect(load?.key == "units[0].weight_load[1]" && load?.value == "streamed" && load?.accepted?.contains("double_buffered") == true)
+        #expect(error(fpga.replacingOccurrences(of: "dsp: 0.8", with: "area_mm2: 3"))?.key == "constraints.area_mm2")
+        let space = error(fpga.replacingOccurrences(of: "{dataset: cifar10}", with: "{space: unet}"))
+        #expect(space?.key == "tasks[0].space" && space?.problem.contains("NAS-Bench-201") == true)
+        #expect(error(fpga.replacingOccurrences(of: "lanes: [512, 1024], ", with: ""))?.key == "units[0].lanes")
+    }
+}
