@@ -13,8 +13,18 @@ done
 "$bin" validate > results/validation.txt
 "$bin" search designs/onnx/resnet18-zcu102.yaml -q > /dev/null
 "$bin" nas designs/nas/nb201-three-task-asic.yaml > results/nas/nb201-three-task-asic.txt 2>/dev/null
-"$bin" nas designs/nas/two-task-command-oracle.yaml > results/nas/two-task-command-oracle.txt 2>/dev/null
-"$bin" nas designs/nas/nb201-three-task-asic.yaml --seeds 1-10 > results/nas/nb201-three-task-asic-seeds.txt 2>/dev/null
+"$bin" nas designs/nas/nb201-three-task-fpga.yaml > results/nas/nb201-three-task-fpga.txt 2>/dev/null
+"$bin" nas designs/nas/nasaic-two-task-asic.yaml > results/nas/nasaic-two-task-asic.txt 2>/dev/null
+scripts/nas-seeds.sh
+# Rank correlation of the NAS-Bench-201 figures with published measurements (docs/NAS.md).
+"$bin" nas designs/nas/nb201-space-costs.yaml --space-costs 2>/dev/null
+"$bin" nas designs/nas/nb201-space-costs-fpga.yaml --space-costs 2>/dev/null
+{
+  echo "# Spearman rank correlation of Intarsia's per-cell figures with NATS-Bench-MCU's published nRF5340 measurements (NAS-Bench-201 cells, CIFAR-10; the sample in nats-bench-mcu-nrf5340-all.csv)."
+  echo "# Made by: intarsia nas designs/nas/nb201-space-costs{,-fpga}.yaml --space-costs; scripts/nas-rank-correlation.py (see docs/NAS.md)."
+  python3 scripts/nas-rank-correlation.py results/nas/nb201-space-costs-space-costs.csv validation/nas-hw/nats-bench-mcu-nrf5340-all.csv latency_ms:latency_s dynamic_energy_mj:energy_mJ
+  python3 scripts/nas-rank-correlation.py results/nas/nb201-space-costs-fpga-space-costs.csv validation/nas-hw/nats-bench-mcu-nrf5340-all.csv latency_ms:latency_s dynamic_energy_mj:energy_mJ | tail -n +2
+} > validation/nas-hw/rank-correlation.csv
 for spec in designs/asic/*.yaml; do
   "$bin" search "$spec" > /dev/null
 done

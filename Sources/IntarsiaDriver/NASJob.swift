@@ -115,6 +115,30 @@ public enum NASJob {
         return "\(rows) rows: \(p.tasks.count) task(s) x \(units.count) distinct sub-accelerator(s) (\(units.joined(separator: ", ")))\n"
     }
 
+    /// NASAIC's comparison (its Table 2): per strategy, its best design's accuracy per task,
+    /// latency, energy, area and power, and whether each spec holds ("holds", "violated" or "-"
+    /// when the spec sets none). PREFIX-comparison.csv; columns in docs/NAS.md.
+    static func comparisonTable(_ p: CoExploration, _ rows: [(String, CoExploration.Outcome)]) -> (header: [String], rows: [[String]]) {
+        let k = p.constraints
+        let header = ["strategy"] + p.tasks.map { "accuracy_\($0.name)" } + ["weighted_accuracy", "latency_ms", "energy_mj", "area_mm2", "power_w",
+                                                                            "latency_spec", "energy_spec", "area_spec", "power_spec", "accuracy_specs", "hardware_budgets", "all_specs_hold"]
+        func status(_ limit: Double?, _ prefix: String, _ o: CoExploration.Outcome) -> String {
+            guard limit != nil else { return "-" }
+            return o.violations.contains { $0.hasPrefix(prefix) } ? "violated" : "holds"
+        }
+        let body = rows.map { name, o -> [String] in
+            let accuracySpecs = p.tasks.contains { $0.minimumAccuracy != nil }
+            let budgets = o.violations.filter { v in !["latency_ms", "energy_mj", "area_mm2", "power_w", "accuracy[", "oracle["].contains { v.hasPrefix($0) } }
+            return [name] + p.tasks.indices.map { o.accuracies.indices.contains($0) ? String(format: "%.4f", o.accuracies[$0]) : "" }
+                + [String(format: "%.4f", o.weightedAccuracy), DesignColumns.significant(o.latencyMs, 6), DesignColumns.significant(o.energyMJ, 6),
+                   DesignColumns.significant(o.areaMM2, 6), DesignColumns.significant(o.powerW, 4),
+                   status(k.maxLatencyMs, "latency_ms", o), status(k.maxEnergyMJ, "energy_mj", o), status(k.maxAreaMM2, "area_mm2", o), status(k.maxPowerW, "power_w", o),
+                   accuracySpecs ? (o.violations.contains { $0.hasPrefix("accuracy[") } ? "violated" : "holds") : "-",
+                   budgets.isEmpty ? "hold" : budgets.joined(separator: "; "), o.feasible ? "yes" : "no"]
+        }
+        return (header, body)
+    }
+
     /// Best feasible weighted accuracy against evaluations, one line per run, the exact optimum
     /// dashed.
     static func convergencePlot(_ name: String, _ runs: [(String, [(x: Double, y: Double)])], optimum: Double?) -> String {
@@ -185,6 +209,9 @@ public enum NASJob {
             + p.tasks.map { "accuracy_\($0.name)" } + ["weighted_accuracy", "feasible", "violations"] + p.tasks.map { "architecture_\($0.name)" }
         var designs = CSV.line(header) + "\n"
         var summary: [[String]] = []
+        // NASAIC's table: per strategy its best design (the successive baseline's whatever its
+        // specs), with each task's accuracy, the hardware figures and each spec's status.
+        var comparison: [(String, CoExploration.Outcome)] = []
         var optimum: Double?
         // Every feasible design seen, for the best design and the Pareto set (weighted accuracy up;
         // latency, energy and area down).
@@ -204,6 +231,7 @@ public enum NASJob {
         if spec.strategies.contains("exact") && tableOnly {
             let (best, candidates, seconds) = try p.exact()
             optimum = best?.weightedAccuracy
+            if let b = best { comparison.append(("exact", b)) }
             if let b = best { designs += CSV.line(row(p, "exact", 0, b)) + "\n"; offer("exact", 0, b) }
             summary.append(["exact (GLPK per hardware candidate, proven optimal)", String(candidates) + " candidates", "-", "-",
                             best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", seconds), "-",
@@ -212,6 +240,7 @@ public enum NASJob {
         }
         if spec.strategies.contains("successive") && tableOnly {
             let s = try p.successive()
+            comparison.append(("successive", s))
             designs += CSV.line(row(p, "successive", 0, s)) + "\n"
             summary.append(["successive (most accurate cells, then fastest hardware)", "1", "-", "-", String(format: "%.4f", s.weightedAccuracy), "-", "-",
                             describe(p, s).joined(separator: " | "), s.feasible ? "all specs hold" : "violates: " + s.violations.joined(separator: "; ")])
@@ -264,6 +293,7 @@ public enum NASJob {
         run.finish()
         let budgetNote = { (r: RunResult) in "\(r.label) (\(spec.budget) evaluations, seed \(r.seed))" }
         for r in results where sweep == nil {
+            if let b = r.best { comparison.append((r.label, b)) }
             summary.append([budgetNote(r), String(r.evaluations), String(r.oracleQueries), String(r.stats.costModelChecks),
                             r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", r.seconds),
                             r.reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5"),
@@ -313,7 +343,10 @@ public enum NASJob {
         try writeAtomically(([header] + ordered.map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-pareto.csv")
         try writeAtomically(([header] + ordered.prefix(1).map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-best.csv")
         try writeAtomically(([summaryHeader] + summary).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-summary.csv")
-        stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -convergence.svg, -summary.csv, -best.csv, -pareto.csv\n")
+        let table = comparisonTable(p, comparison)
+        try writeAtomically(([table.header] + table.rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-comparison.csv")
+        stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -convergence.svg, -summary.csv, -comparison.csv, -best.csv, -pareto.csv\n")
         return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs"], rows: summary.map { [$0[0], $0[4], $0[6], $0[8]] })
+            + "\n" + TextTable.render(header: table.header, rows: table.rows)
     }
 }

@@ -456,9 +456,17 @@ struct CLI {
         try text.write(toFile: spec, atomically: true, encoding: .utf8)
         let r = try CLI.run(["nas", spec, "--budget", "300", "--seed", "2"])
         #expect(r.status == 0, "\(r.stderr)")
-        for suffix in ["-designs.csv", "-convergence.csv", "-summary.csv", "-best.csv", "-pareto.csv"] {
+        for suffix in ["-designs.csv", "-convergence.csv", "-convergence.svg", "-summary.csv", "-comparison.csv", "-best.csv", "-pareto.csv"] {
             #expect(FileManager.default.fileExists(atPath: prefix + suffix), "\(suffix)")
         }
+        // NASAIC's table: the successive baseline breaks a spec that the exact optimum meets.
+        let rows = CSV.parse(try String(contentsOfFile: prefix + "-comparison.csv", encoding: .utf8)).filter { $0.count > 1 }
+        let header = rows[0]
+        func row(_ s: String) -> [String: String]? { rows.first { $0[0] == s }.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) } }
+        let successive = try #require(row("successive")), exact = try #require(row("exact"))
+        #expect(successive["all_specs_hold"] == "no" && [successive["energy_spec"], successive["area_spec"], successive["latency_spec"]].contains("violated"))
+        #expect(exact["all_specs_hold"] == "yes" && exact["energy_spec"] == "holds" && exact["area_spec"] == "holds" && exact["latency_spec"] == "holds")
+        #expect(header.contains("accuracy_cifar100") && row("moea") != nil)
         let summary = try String(contentsOfFile: prefix + "-summary.csv", encoding: .utf8)
         #expect(summary.contains("successive") && summary.contains("violates"))
         #expect(summary.contains("exact") && summary.contains("reinforce") && summary.contains("evolution"))
