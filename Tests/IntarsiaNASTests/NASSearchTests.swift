@@ -217,7 +217,7 @@ struct Reached: Error {}
     /// A run stopped after N evaluations and resumed gives the same evaluations, in the same
     /// order, as an uninterrupted run; the oracle is asked once per evaluation over both parts
     /// together, and never about an evaluation of the first part again.
-    @Test(arguments: ["random", "evolution", "reinforce"])
+    @Test(arguments: ["random", "evolution", "reinforce", "moea"])
     func resumedRunEqualsUninterruptedRun(strategy: String) throws {
         let p = try CoExplorationTests().problem()
         let budget = 400, stop = 150
