@@ -43,18 +43,14 @@ public enum NASJob {
 
     static func variants(_ strategies: [String]) -> [Variant] {
         var none = CoExploration.EvolutionSettings()
-        none.repairSteps = 0
-        none.recombineEvery = 0
-        none.localSearchFraction = 0
+        none.aids = .none
         var plain = CoExploration.ControllerSettings()
-        plain.recombineEvery = 0
-        plain.localSearchFraction = 0
+        plain.aids.recombineEvery = 0
+        plain.aids.localSearchFraction = 0
         var local = CoExploration.EvolutionSettings()
-        local.localSearchFraction = 1
+        local.aids.localSearchFraction = 1
         var moeaPlain = CoExploration.MultiObjectiveSettings()
-        moeaPlain.repairSteps = 0
-        moeaPlain.recombineEvery = 0
-        moeaPlain.localSearchFraction = 0
+        moeaPlain.aids = .none
         var out: [Variant] = []
         for s in samplingStrategies where strategies.contains(s) { out.append(Variant(label: s, strategy: s)) }
         if strategies.contains("evolution") {

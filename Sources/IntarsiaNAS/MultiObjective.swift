@@ -69,9 +69,7 @@ extension CoExploration {
         public var population = 40
         /// Probability that a child is a crossover of its two parents (then mutated).
         public var crossover = 0.9
-        public var repairSteps = 20
-        public var recombineEvery = 250
-        public var localSearchFraction = 0.5
+        public var aids = AidSettings()
         public init() {}
     }
 
@@ -93,8 +91,8 @@ extension CoExploration {
         typealias Member = (design: Design, objectives: SIMD4<Double>, feasible: Bool, overshoot: Double)
         func member(_ o: Outcome) -> Member { (o.design, Self.objectives(o), o.feasible, o.feasible ? 0 : overshoot(o)) }
         func child(_ d: Design) -> Design {
-            guard settings.repairSteps > 0 else { return d }
-            return repair(d, steps: settings.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
+            guard settings.aids.repairSteps > 0 else { return d }
+            return repair(d, steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
         }
         var pop: [Member] = []
         while progress.evaluations < min(settings.population, budget) {
@@ -117,21 +115,12 @@ extension CoExploration {
             for t in tasks.indices where rng.below(2) == 1 { c.assignment[t] = y.assignment[t]; c.cells[t] = y.cells[t] }
             return c
         }
-        var lastRecombination = progress.evaluations
-        let localFrom = budget - Int(Double(budget) * settings.localSearchFraction)
-        var localSearchDone = false
+        var aids = AidSchedule(settings.aids, budget: budget, from: progress.evaluations)
         while progress.evaluations < budget {
             var children: [Member] = []
             var repeats = 0
             while children.count < settings.population && progress.evaluations < budget {
-                if progress.evaluations >= localFrom && !localSearchDone {
-                    if let o = try progress.localSearchStep(&rng, evaluate) { children.append(member(o)); continue }
-                    localSearchDone = true
-                }
-                if settings.recombineEvery > 0 && progress.evaluations - lastRecombination >= settings.recombineEvery {
-                    lastRecombination = progress.evaluations
-                    if let o = try progress.recombination(evaluate) { children.append(member(o)); continue }
-                }
+                if let o = try aids.turn(&progress, &rng, evaluate) { children.append(member(o)); continue }
                 let a = pop[tournament()].design, b = pop[tournament()].design
                 let base = Double(rng.below(1 << 20)) / Double(1 << 20) < settings.crossover ? cross(a, b) : a
                 let c = child(mutate(base, &rng))
@@ -139,7 +128,7 @@ extension CoExploration {
                 if progress.seen.contains(c) && repeats < 50 { repeats += 1; continue }
                 repeats = 0
                 children.append(member(try progress.evaluate(c, evaluate)))
-                if localSearchDone && progress.evaluations % 50 == 0 { localSearchDone = false }
+                aids.evaluated(progress)
             }
             // Environmental selection: the best fronts of parents and children, the last one cut by
             // crowding.

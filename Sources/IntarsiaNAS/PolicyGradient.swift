@@ -168,10 +168,9 @@ extension CoExploration {
         public var entropy = 0.01
         /// The baseline moves this fraction of the way to each batch's mean reward.
         public var baselineDecay = 0.1
-        /// A recombination of the known cells after this many evaluations (0: never).
-        public var recombineEvery = 250
-        /// The last fraction of the budget goes to the local search (when it has neighbours left).
-        public var localSearchFraction = 0.5
+        /// The cost-model aids (recombination, local search; repair of the variants evaluated
+        /// after repeated samples).
+        public var aids = AidSettings()
         public init() {}
     }
 
@@ -197,18 +196,10 @@ extension CoExploration {
         var remembered: [Design: Double] = [:]
         var stats = (samples: 0, duplicates: 0)
         var baseline: Double?
-        var lastRecombination = 0, repeats = 0
-        let localFrom = budget - Int(Double(budget) * settings.localSearchFraction)
-        var localSearchDone = false
+        var repeats = 0
+        var aids = AidSchedule(settings.aids, budget: budget, from: 0)
         while progress.evaluations < budget {
-            if progress.evaluations >= localFrom && !localSearchDone {
-                if try progress.localSearchStep(&rng, evaluate) != nil { continue }
-                localSearchDone = true
-            }
-            if settings.recombineEvery > 0 && progress.evaluations - lastRecombination >= settings.recombineEvery {
-                lastRecombination = progress.evaluations
-                if try progress.recombination(evaluate) != nil { continue }
-            }
+            if try aids.turn(&progress, &rng, evaluate) != nil { continue }
             var batch: [(RecurrentPolicy.Episode, Double)] = []
             while batch.count < settings.batch && progress.evaluations < budget {
                 let ep = policy.sample(&rng)
@@ -225,7 +216,7 @@ extension CoExploration {
                         repeats = 0
                         var x = d
                         for _ in 0..<100 where progress.seen.contains(x) {
-                            x = repair(mutate(x, &rng), steps: 20, rng: &rng, checks: &progress.stats.costModelChecks) ?? mutate(x, &rng)
+                            x = repair(mutate(x, &rng), steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? mutate(x, &rng)
                         }
                         if !progress.seen.contains(x) { remembered[x] = reward(try progress.evaluate(x, evaluate)) }
                     }
@@ -235,7 +226,7 @@ extension CoExploration {
                 let r = reward(try progress.evaluate(d, evaluate))
                 remembered[d] = r
                 batch.append((ep, r))
-                if localSearchDone && progress.evaluations % 50 == 0 { localSearchDone = false }
+                aids.evaluated(progress)
             }
             guard !batch.isEmpty else { break }
             let mean = batch.reduce(0) { $0 + $1.1 } / Double(batch.count)

@@ -246,6 +246,62 @@ extension CoExploration {
         return best
     }
 
+    // MARK: When the aids take a turn
+
+    /// The cost-model aids' settings, shared by every sampling strategy that uses them.
+    public struct AidSettings: Sendable {
+        /// Cost-model repair steps for a child that breaks a hardware spec (0: no repair); the
+        /// controller repairs only the variants it evaluates after repeated samples.
+        public var repairSteps = 20
+        /// A recombination of the known architectures after this many evaluations (0: never).
+        public var recombineEvery = 250
+        /// The last fraction of the budget goes to the local search (when it has neighbours left).
+        public var localSearchFraction = 0.5
+        public init() {}
+        /// No aids at all (the strategies' own search).
+        public static var none: AidSettings {
+            var a = AidSettings()
+            a.repairSteps = 0
+            a.recombineEvery = 0
+            a.localSearchFraction = 0
+            return a
+        }
+    }
+
+    /// When the aids take a turn in a sampling search: the local search in the last part of the
+    /// budget (until it has no neighbour left; new answers reopen it every 50 evaluations), and a
+    /// recombination every `recombineEvery` evaluations.
+    struct AidSchedule {
+        let recombineEvery: Int
+        let localFrom: Int
+        var lastRecombination: Int
+        var localSearchDone = false
+
+        init(_ s: AidSettings, budget: Int, from start: Int) {
+            recombineEvery = s.recombineEvery
+            localFrom = budget - Int(Double(budget) * s.localSearchFraction)
+            lastRecombination = start
+        }
+
+        /// An aid's evaluation when it is an aid's turn; nil when the strategy's own step is due.
+        mutating func turn(_ progress: inout Progress, _ rng: inout SplitMix64, _ evaluate: Evaluator) rethrows -> Outcome? {
+            if progress.evaluations >= localFrom && !localSearchDone {
+                if let o = try progress.localSearchStep(&rng, evaluate) { return o }
+                localSearchDone = true
+            }
+            if recombineEvery > 0 && progress.evaluations - lastRecombination >= recombineEvery {
+                lastRecombination = progress.evaluations
+                if let o = try progress.recombination(evaluate) { return o }
+            }
+            return nil
+        }
+
+        /// After one of the strategy's own evaluations: new answers may open new neighbours.
+        mutating func evaluated(_ progress: Progress) {
+            if localSearchDone && progress.evaluations % 50 == 0 { localSearchDone = false }
+        }
+    }
+
     // MARK: Shared search state
 
     /// What a sampling search has done so far: the designs evaluated (none is evaluated twice),

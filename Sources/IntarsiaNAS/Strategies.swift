@@ -18,12 +18,7 @@ extension CoExploration {
     public struct EvolutionSettings: Sendable {
         public var population = 30
         public var sample = 10
-        /// Cost-model repair steps for a child that breaks a hardware spec (0: no repair).
-        public var repairSteps = 20
-        /// A recombination of the known cells after this many evaluations (0: never).
-        public var recombineEvery = 250
-        /// The last fraction of the budget goes to the local search (when it has neighbours left).
-        public var localSearchFraction = 0.5
+        public var aids = AidSettings()
         public init() {}
     }
 
@@ -43,8 +38,8 @@ extension CoExploration {
         func fitness(_ o: Outcome) -> Double { o.feasible ? o.weightedAccuracy : -1000 * (1 + overshoot(o)) }
         var pop: [(design: Design, fitness: Double)] = []
         func child(_ d: Design) -> Design {
-            guard settings.repairSteps > 0 else { return d }
-            return repair(d, steps: settings.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
+            guard settings.aids.repairSteps > 0 else { return d }
+            return repair(d, steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
         }
         while progress.evaluations < min(settings.population, budget) {
             let d = child(random(&rng))
@@ -56,26 +51,17 @@ extension CoExploration {
             pop.append((o.design, fitness(o)))
             pop.removeFirst()
         }
-        var repeats = 0, lastRecombination = progress.evaluations
-        let localFrom = budget - Int(Double(budget) * settings.localSearchFraction)
-        var localSearchDone = false
+        var repeats = 0
+        var aids = AidSchedule(settings.aids, budget: budget, from: progress.evaluations)
         while progress.evaluations < budget {
-            if progress.evaluations >= localFrom && !localSearchDone {
-                if let o = try progress.localSearchStep(&rng, evaluate) { join(o); continue }
-                localSearchDone = true
-            }
-            if settings.recombineEvery > 0 && progress.evaluations - lastRecombination >= settings.recombineEvery {
-                lastRecombination = progress.evaluations
-                if let o = try progress.recombination(evaluate) { join(o); continue }
-            }
+            if let o = try aids.turn(&progress, &rng, evaluate) { join(o); continue }
             let parent = (0..<settings.sample).map { _ in pop[rng.below(pop.count)] }.max { $0.fitness < $1.fitness }!
             let c = child(mutate(parent.design, &rng))
             // After 50 repeats in a row the step goes on with the repeat.
             if progress.seen.contains(c) && repeats < 50 { repeats += 1; continue }
             repeats = 0
             join(try progress.evaluate(c, evaluate))
-            // New answers may open new neighbours for the local search.
-            if localSearchDone && progress.evaluations % 50 == 0 { localSearchDone = false }
+            aids.evaluated(progress)
         }
         return progress.stats
     }

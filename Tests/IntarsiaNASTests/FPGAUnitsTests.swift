@@ -251,20 +251,7 @@ import IntarsiaASIC
     @Test func exactEqualsBruteForceOnTheFPGA() throws {
         let p = Self.problem
         let exact = try #require(try p.exact().best)
-        var best = -Double.infinity
-        for h in 0..<p.hardware.count where p.hardwareViolations(h).isEmpty {
-            for a in p.assignments {
-                let fronts = p.tasks.enumerated().map { t, task -> [Int] in
-                    let c = p.slotCosts[p.slot[h][a[t]]][t]
-                    return ExactSelection.nonDominated(task.table!.indices.map {
-                        .init(index: $0, accuracy: task.table![$0], latency: c.cycles[$0], energy: c.energy[$0]) }).map(\.index)
-                }
-                for c0 in fronts[0] { for c1 in fronts[1] {
-                    let o = p.evaluate(.init(hardware: h, assignment: a, cells: [c0, c1]))
-                    if o.feasible { best = max(best, o.weightedAccuracy) }
-                } }
-            }
-        }
+        let best = CoExplorationTests.bruteForceOverFrontierCells(p)
         #expect(best > 0 && abs(best - exact.weightedAccuracy) < 1e-9, "brute \(best), exact \(exact.weightedAccuracy)")
     }
 }
