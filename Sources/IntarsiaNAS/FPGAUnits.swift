@@ -120,9 +120,37 @@ public enum FPGAUnits {
     /// includes `platform.staticPowerW` over the latency; that part is taken back out, so that a
     /// multi-unit design counts the card's static power once (`energyPicojoules`).
     public static func cost(of unit: FPGAUnit, workload: Workload, platform: FPGAPlatform) -> (cycles: Double, dynamicEnergyPicojoules: Double) {
+        let e = evaluation(of: unit, workload: workload, platform: platform)
+        return (e.cycles, e.dynamicEnergyPicojoules)
+    }
+
+    /// A unit's resources (shell excluded), as the FPGA model counts them for one network.
+    public struct Resources: Hashable, Sendable {
+        public var dsp = 0, bram18k = 0, uram = 0, lut = 0, ff = 0
+        public init() {}
+        public init(dsp: Int, bram18k: Int, uram: Int, lut: Int, ff: Int) {
+            self.dsp = dsp
+            self.bram18k = bram18k
+            self.uram = uram
+            self.lut = lut
+            self.ff = ff
+        }
+        /// Resource by resource, the larger of the two.
+        public func union(_ o: Resources) -> Resources {
+            Resources(dsp: max(dsp, o.dsp), bram18k: max(bram18k, o.bram18k), uram: max(uram, o.uram), lut: max(lut, o.lut), ff: max(ff, o.ff))
+        }
+    }
+
+    /// The FPGA model's figures for a workload on a unit: cycles, dynamic energy (the model's
+    /// energy less the card's static power over the latency) and the unit's resources for that
+    /// network (the model's counts less the shell's).
+    public static func evaluation(of unit: FPGAUnit, workload: Workload, platform: FPGAPlatform)
+        -> (cycles: Double, dynamicEnergyPicojoules: Double, resources: Resources) {
         let e = FPGAModel(workload: workload, platform: platform).evaluate(unit.designPoint)
         let seconds = e.latencyMs / 1e3
-        return (e.latencyCycles, e.energyMJ * 1e9 - platform.staticPowerW * seconds * 1e12)
+        let sh = platform.shell
+        return (e.latencyCycles, e.energyMJ * 1e9 - platform.staticPowerW * seconds * 1e12,
+                Resources(dsp: e.dsp - sh.dsp, bram18k: e.bram18k - sh.bram18k, uram: e.uram - sh.uram, lut: e.lut - sh.lut, ff: e.ff - sh.ff))
     }
 
     /// The cost of every cell of `cells` as the network `NB201Network.workload(cell, inputSize:,
@@ -240,11 +268,18 @@ public enum FPGAUnits {
     /// against the main memory's. Texts like "dsp 9500 > 9024".
     public static func budgetViolations(_ units: [FPGAUnit], platform: FPGAPlatform, constraints: Constraints = Constraints(),
                                         inputSizes: [Int] = nb201InputSizes) -> [String] {
+        budgetViolations(units, resources: units.map { u in
+            let r = resources(of: u, platform: platform, inputSizes: inputSizes)
+            return Resources(dsp: r.dsp, bram18k: r.bram18k, uram: r.uram, lut: r.lut, ff: r.ff)
+        }, platform: platform, constraints: constraints)
+    }
+
+    /// The same with each unit's resources given (e.g. the most any network of a space needs).
+    public static func budgetViolations(_ units: [FPGAUnit], resources: [Resources], platform: FPGAPlatform, constraints: Constraints = Constraints()) -> [String] {
         var dsp = platform.shell.dsp, bram = platform.shell.bram18k, uram = platform.shell.uram
         var lut = platform.shell.lut, ff = platform.shell.ff
         var ports = 0, gbps = 0.0
-        for u in units {
-            let r = resources(of: u, platform: platform, inputSizes: inputSizes)
+        for (u, r) in zip(units, resources) {
             dsp += r.dsp; bram += r.bram18k; uram += r.uram; lut += r.lut; ff += r.ff
             let p = offChipPort(of: u, platform: platform)
             ports += p.ports

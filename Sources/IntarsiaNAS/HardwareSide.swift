@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaASIC
 import IntarsiaCore
+import IntarsiaFPGA
 
 /// The hardware side of a co-exploration: candidates made of a fixed number of sub-accelerators
 /// ("slots"), each chosen from lists of knob values; every task's network runs layer by layer on
@@ -176,10 +177,35 @@ public struct ASICHardware: CoHardwareSpace {
 /// An FPGA as the hardware side: one card holding a unit of the sequential template per slot
 /// (`FPGAUnitSpace`), priced by the FPGA model (`FPGAUnits`). Energy: the units' dynamic energies
 /// plus the card's static power over the design's latency; no area (resources are budgets).
-/// NAS-Bench-201 tasks only for now: the units' buffers and special-function units are sized for
-/// the NAS-Bench-201 macro network (`FPGAUnits.resources`).
+/// A unit is sized for the most demanding network it may run: for NAS-Bench-201 tasks the
+/// allowance `FPGAUnits.resources` works out over the whole space; for other spaces the largest
+/// of the model's counts over every architecture of every such task (found while pricing them:
+/// each architecture's whole workload through `FPGAModel`).
 public struct FPGAHardware: CoHardwareSpace {
     public let space: FPGAUnitSpace
+    /// What pricing found: which units priced NAS-Bench-201 tasks, and the largest resources of
+    /// other spaces' networks per unit (filled by `costs`, read by `check`, which the
+    /// co-exploration calls after pricing).
+    let sizing = Sizing()
+
+    final class Sizing: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nb201 = Set<FPGAUnit>()
+        private var generic: [FPGAUnit: FPGAUnits.Resources] = [:]
+        func noteNB201(_ u: FPGAUnit) { lock.lock(); nb201.insert(u); lock.unlock() }
+        func note(_ u: FPGAUnit, _ r: FPGAUnits.Resources) { lock.lock(); generic[u] = generic[u].map { $0.union(r) } ?? r; lock.unlock() }
+        func resources(_ u: FPGAUnit, platform: FPGAPlatform) -> FPGAUnits.Resources {
+            lock.lock()
+            let (n, g) = (nb201.contains(u), generic[u])
+            lock.unlock()
+            var r = g ?? FPGAUnits.Resources()
+            if n || g == nil {
+                let a = FPGAUnits.resources(of: u, platform: platform)
+                r = r.union(FPGAUnits.Resources(dsp: a.dsp, bram18k: a.bram18k, uram: a.uram, lut: a.lut, ff: a.ff))
+            }
+            return r
+        }
+    }
 
     public init(space: FPGAUnitSpace) { self.space = space }
 
@@ -192,7 +218,9 @@ public struct FPGAHardware: CoHardwareSpace {
     public func unitDescription(_ h: Int, slot: Int) -> String { space.design(h)[slot].description }
 
     public func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck {
-        let v = FPGAUnits.budgetViolations(space.design(h), platform: space.platform, constraints: space.constraints)
+        let units = space.design(h)
+        let v = FPGAUnits.budgetViolations(units, resources: units.map { sizing.resources($0, platform: space.platform) }, platform: space.platform,
+                                           constraints: space.constraints)
         // Each violation reads "name used > limit".
         let over = v.reduce(0.0) { sum, text in
             let f = text.split(separator: " ")
@@ -202,15 +230,23 @@ public struct FPGAHardware: CoHardwareSpace {
         return HardwareCheck(areaMM2: 0, violations: v, overshoot: over)
     }
 
-    public struct UnsupportedSpace: Error, CustomStringConvertible {
-        public var task: String
-        public var description: String { "task \(task): the FPGA hardware side prices NAS-Bench-201 tasks only (its units are sized for that macro network); use an ASIC for other spaces" }
-    }
-
     public func costs(_ h: Int, slot: Int, task: CoExploration.Task, networks: TaskNetworks) throws -> (cycles: [Double], energy: [Double]) {
-        guard let nb = task.space as? NB201Space else { throw UnsupportedSpace(task: task.name) }
-        let c = FPGAUnits.nb201Costs(unit: space.design(h)[slot], cells: nb.cells, inputSize: nb.dataset.inputSize, classes: nb.dataset.classes,
-                                     platform: space.platform, dataType: task.dataType)
-        return (c.cycles, c.dynamicEnergyPicojoules)
+        let unit = space.design(h)[slot]
+        if let nb = task.space as? NB201Space {
+            sizing.noteNB201(unit)
+            let c = FPGAUnits.nb201Costs(unit: unit, cells: nb.cells, inputSize: nb.dataset.inputSize, classes: nb.dataset.classes,
+                                         platform: space.platform, dataType: task.dataType)
+            return (c.cycles, c.dynamicEnergyPicojoules)
+        }
+        var cycles = [Double](repeating: 0, count: task.space.count), energy = cycles
+        var most = FPGAUnits.Resources()
+        for i in 0..<task.space.count {
+            let e = FPGAUnits.evaluation(of: unit, workload: try task.space.workload(i, dataType: task.dataType), platform: space.platform)
+            cycles[i] = e.cycles
+            energy[i] = e.dynamicEnergyPicojoules
+            most = most.union(e.resources)
+        }
+        sizing.note(unit, most)
+        return (cycles, energy)
     }
 }

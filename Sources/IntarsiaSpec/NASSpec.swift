@@ -90,10 +90,6 @@ public struct NASDesignSpec: Sendable {
         if count > 2000 {
             throw SpecError(file: file, key: hw == nil ? "units" : "accelerators", value: String(count), problem: "too many hardware candidates for the exact method", accepted: "at most 2000")
         }
-        if fpga != nil, let t = tasks.firstIndex(where: { !($0.space is NB201Space) }) {
-            throw SpecError(file: file, key: "tasks[\(t)].space", value: tasks[t].space.name, problem: "the FPGA hardware side prices NAS-Bench-201 tasks only",
-                            accepted: "a NAS-Bench-201 dataset, or an ASIC platform for this space")
-        }
         return NASDesignSpec(file: file, name: name, tasks: tasks, hardware: hw, fpga: fpga, constraints: constraints, strategies: strategies, budget: budget,
                              seed: seed, outputPrefix: prefix)
     }

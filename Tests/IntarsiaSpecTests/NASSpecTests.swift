@@ -4,6 +4,7 @@ import Foundation
 import IntarsiaNAS
 import IntarsiaASIC
 import IntarsiaCore
+import IntarsiaFPGA
 
 @Suite struct NASSpecTests {
     let base = """
@@ -124,8 +125,27 @@ import IntarsiaCore
         let load = error(fpga.replacingOccurrences(of: "buffered]", with: "streamed]"))
         #expect(load?.key == "units[0].weight_load[1]" && load?.value == "streamed" && load?.accepted?.contains("double_buffered") == true)
         #expect(error(fpga.replacingOccurrences(of: "dsp: 0.8", with: "area_mm2: 3"))?.key == "constraints.area_mm2")
-        let space = error(fpga.replacingOccurrences(of: "{dataset: cifar10}", with: "{space: unet}"))
-        #expect(space?.key == "tasks[0].space" && space?.problem.contains("NAS-Bench-201") == true)
+        // A template space on the FPGA: each architecture's network through the FPGA model, the
+        // unit sized for the most demanding one.
+        let t = try NASDesignSpec.parse(text: fpga.replacingOccurrences(of: "{dataset: cifar10}", with: "{name: t, space: \(Self.tiny)}"), file: "f.yaml")
+        let p = try t.problem()
+        let space = t.tasks[0].space
+        let unit = t.fpga!.design(0)[0]
+        var most = FPGAUnits.Resources()
+        for i in 0..<space.count {
+            let e = FPGAUnits.evaluation(of: unit, workload: try space.workload(i, dataType: .int8), platform: PlatformCatalog.u280)
+            #expect(p.unitCosts(0, task: 0).cycles[i] == e.cycles)
+            most = most.union(e.resources)
+        }
+        #expect(most.dsp > 0 && most.lut > 0)
+        let sh = PlatformCatalog.u280.shell
+        // The check sums the unit's largest needs and the shell against the spec's fractions: at
+        // 80% of the DSPs the tiny unit fits; with a DSP fraction just below its need, it breaks.
+        #expect(p.hardwareViolations(0).isEmpty)
+        let tight = Double(most.dsp + sh.dsp - 1) / Double(PlatformCatalog.u280.dsp)
+        let broken = try NASDesignSpec.parse(text: fpga.replacingOccurrences(of: "{dataset: cifar10}", with: "{name: t, space: \(Self.tiny)}")
+            .replacingOccurrences(of: "dsp: 0.8", with: "dsp: \(tight)"), file: "f.yaml").problem()
+        #expect(broken.hardwareViolations(0).contains { $0.hasPrefix("dsp ") })
         #expect(error(fpga.replacingOccurrences(of: "lanes: [512, 1024], ", with: ""))?.key == "units[0].lanes")
     }
 }

@@ -331,7 +331,7 @@ import IntarsiaNAS
 
     @Test func theExampleInDocsParses() throws {
         let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/NAS.md"), encoding: .utf8)
-        let section = try #require(doc.range(of: "## User-defined search spaces"))
+        let section = try #require(doc.range(of: "### User-defined spaces (network templates)"))
         let after = doc[section.upperBound...]
         let start = try #require(after.range(of: "```yaml\n")), end = try #require(after.range(of: "```", range: start.upperBound..<after.endIndex))
         let s = try NASSpaceSpec.parse(text: String(after[start.upperBound..<end.lowerBound]), file: "docs/NAS.md")
