@@ -1,6 +1,8 @@
 import IntarsiaCore
 import IntarsiaFPGA
 import IntarsiaReports
+import IntarsiaSpec
+import IntarsiaNAS
 
 public enum PlatformListing {
     public static func text() -> String {
@@ -29,6 +31,18 @@ public enum PlatformListing {
         return TextTable.render(header: ["template", "knobs", "what it is"], rows: TemplateKind.allCases.map {
             [$0.rawValue, Knob.knobs(of: $0).map(\.rawValue).joined(separator: " "), what[$0]!]
         })
+    }
+
+    /// The NAS search spaces a task can name (`space:` in a NAS spec, docs/NAS.md).
+    public static func spaces() throws -> String {
+        var rows = [["nb201", "15625", "edge0..edge5: none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3",
+                     "NAS-Bench-201 cells; with dataset cifar10, cifar100 or imagenet16-120 (accuracy table shipped)"]]
+        for name in BuiltinSpaces.names {
+            let s = try BuiltinSpaces.named(name)
+            rows.append([name, String(s.count), s.choices.map { "\($0.name) \($0.values.map(String.init).joined(separator: "/"))" }.joined(separator: ", "),
+                         "designs/nas/spaces/\(name).yaml"])
+        }
+        return TextTable.render(header: ["space", "architectures", "choices", "notes"], rows: rows)
     }
 
     public static func knobs(_ t: TemplateKind) -> String {

@@ -225,16 +225,17 @@ struct Bench: ParsableCommand {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List what exists: platforms, templates, workloads, or a template's knobs.",
+        abstract: "List what exists: platforms, templates, workloads, NAS search spaces, or a template's knobs.",
         discussion: """
         Examples:
           intarsia list platforms
           intarsia list workloads
+          intarsia list spaces
           intarsia list templates
           intarsia list knobs reconfigurable
         """)
 
-    @Argument(help: "platforms, templates, workloads or knobs") var what: String
+    @Argument(help: "platforms, templates, workloads, spaces or knobs") var what: String
     @Argument(help: "The template, for knobs") var template: String?
 
     func run() throws {
@@ -243,12 +244,13 @@ struct List: ParsableCommand {
             case "platforms": print(PlatformListing.text(), terminator: "")
             case "workloads": print(PlatformListing.workloads(), terminator: "")
             case "templates": print(PlatformListing.templates(), terminator: "")
+            case "spaces": print(try PlatformListing.spaces(), terminator: "")
             case "knobs":
                 guard let t = template.flatMap(TemplateKind.init(rawValue:)) else {
                     throw UserError("list knobs '\(template ?? "")': name a template; accepted: \(TemplateKind.acceptedNames)")
                 }
                 print(PlatformListing.knobs(t), terminator: "")
-            default: throw UserError("list '\(what)': accepted: platforms, templates, workloads, knobs TEMPLATE")
+            default: throw UserError("list '\(what)': accepted: platforms, templates, workloads, spaces, knobs TEMPLATE")
             }
         }
     }
