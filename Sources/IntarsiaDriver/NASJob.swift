@@ -313,9 +313,16 @@ public enum NASJob {
             // The plot: per strategy, the mean over seeds of the best so far (a seed counts from
             // its first feasible design).
             var mean: [(String, [(x: Double, y: Double)])] = []
-            for label in results.map(\.label).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } {
+            let labels = results.map(\.label).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            for label in labels {
                 var sums: [Int: (Double, Int)] = [:]
-                for r in results where r.label == label { for (n, b) in r.convergence { if let b { sums[n, default: (0, 0)].0 += b; sums[n, default: (0, 0)].1 += 1 } } }
+                for r in results where r.label == label {
+                    for (n, b) in r.convergence {
+                        guard let b else { continue }
+                        sums[n, default: (0, 0)].0 += b
+                        sums[n, default: (0, 0)].1 += 1
+                    }
+                }
                 mean.append((label + " (mean of \(results.filter { $0.label == label }.count) seeds)", sums.keys.sorted().map { (Double($0), sums[$0]!.0 / Double(sums[$0]!.1)) }))
             }
             try writeAtomically(convergencePlot(spec.name, mean, optimum: optimum), to: spec.outputPrefix + "-seeds-convergence.svg")

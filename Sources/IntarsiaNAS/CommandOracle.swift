@@ -45,7 +45,7 @@ public final class CommandOracle: @unchecked Sendable {
         if let data = try? JSONEncoder().encode(Line(key: key, answer: answer)) {
             let dir = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: cachePath) { FileManager.default.createFile(atPath: cachePath, contents: nil) }
+            if !FileManager.default.fileExists(atPath: cachePath) { _ = FileManager.default.createFile(atPath: cachePath, contents: nil) }
             if let h = FileHandle(forWritingAtPath: cachePath) {
                 h.seekToEndOfFile()
                 h.write(data + Data("\n".utf8))

@@ -86,7 +86,7 @@ public final class CSVDesignWriter {
         handle = nil
         let front = Set(pareto.map(\.id))
         let finalTemp = path + ".tmp"
-        FileManager.default.createFile(atPath: finalTemp, contents: nil)
+        _ = FileManager.default.createFile(atPath: finalTemp, contents: nil)  // a failure shows as the FileHandle error below
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: finalTemp))
         var buffer = CSV.line(DesignColumns.header) + "\n"
         if paretoOnly {

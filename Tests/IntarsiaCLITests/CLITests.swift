@@ -359,7 +359,7 @@ struct CLI {
     @Test func everyCommandsHelpShowsAnExample() throws {
         let top = try CLI.run(["--help"])
         #expect(top.status == 0 && top.stdout.contains("Examples:") && top.stdout.contains("Exit codes"))
-        for cmd in ["search", "merge", "report", "evaluate", "compare", "summary", "validate", "bench", "schedule", "list", "columns"] {
+        for cmd in ["search", "merge", "report", "evaluate", "compare", "summary", "validate", "bench", "schedule", "list", "columns", "nas", "hls"] {
             let r = try CLI.run([cmd, "--help"])
             #expect(r.status == 0, "\(cmd)")
             #expect(r.stdout.contains("Example"), "\(cmd) --help has no example")
@@ -371,6 +371,8 @@ struct CLI {
         #expect(try CLI.run(["list", "platforms"]).stdout.contains("xcu280"))
         #expect(try CLI.run(["list", "workloads"]).stdout.contains("gpt2-medium"))
         #expect(try CLI.run(["list", "templates"]).stdout.contains("reconfigurable"))
+        let spaces = try CLI.run(["list", "spaces"]).stdout
+        #expect(spaces.contains("resnet9-like") && spaces.contains("1728") && spaces.contains("unet") && spaces.contains("1944") && spaces.contains("15625"))
         #expect(try CLI.run(["list", "knobs", "dataflow"]).stdout.contains("allocation"))
         let bad = try CLI.run(["list", "knobs", "systolic"])
         #expect(bad.status == 2 && bad.stderr.contains("accepted: dataflow, sequential, reconfigurable"))
