@@ -226,6 +226,39 @@ import Foundation
         #expect(again.runs == 0)
     }
 
+    /// With a command oracle, the successive baseline's NAS is a hardware-blind search: it asks
+    /// the command about exactly `budget` distinct architectures per task and keeps the most
+    /// accurate one it was told of; the hardware is then the fastest for those networks.
+    @Test func successiveWithACommandOracleSearchesBlindThenPicksTheFastestHardware() throws {
+        let cache = temp("blind.jsonl")
+        // The accuracy: 10 points per 3x3 convolution in the cell string (a stand-in).
+        let oracle = CommandOracle(command: "n=$(printf '%s' {arch} | grep -o conv_3x3 | wc -l); echo $((n * 10))", timeoutSeconds: 5, cachePath: cache)
+        let base = try CoExplorationTests().problem()
+        let t = ExactSelectionTests.shared
+        let p = try CoExploration(tasks: [.nb201(.cifar10, table: t, oracle: oracle), .nb201(.cifar100, table: t)],
+                                  hardware: base.hardware, constraints: base.constraints)
+        let s = try p.successive(searchBudget: 40, seed: 3)
+        #expect(oracle.runs >= 40)
+        // Every answer the blind search got, from the cache file.
+        var told: [String: Double] = [:]
+        for line in try String(contentsOfFile: cache, encoding: .utf8).split(separator: "\n") {
+            let f = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let key = (f["key"] as! String).split(separator: "\t").last.map(String.init)!
+            if let a = (f["answer"] as? [String: Any])?["accuracy"] as? [String: Any], let v = a["_0"] as? Double { told[key] = v }
+        }
+        #expect(told.count == 40)
+        let chosen = t.cells[s.design.cells[0]].description
+        #expect(told[chosen] == told.values.max())
+        // The task with a table takes its most accurate cell.
+        #expect(t.accuracy[.cifar100]![s.design.cells[1]] == t.accuracy[.cifar100]!.max())
+        // The hardware: no candidate (within the non-area budgets) is faster for these cells.
+        for h in 0..<p.hardware.count where p.hardwareViolations(h).allSatisfy({ $0.hasPrefix("area") }) {
+            for a in p.assignments {
+                #expect(p.evaluate(.init(hardware: h, assignment: a, cells: s.design.cells)).latencyMs >= s.latencyMs - 1e-12)
+            }
+        }
+    }
+
     @Test func architecturesWithQuotesReachTheCommandIntact() {
         let o = CommandOracle(command: "printf '%s\\n' {arch} | grep -q \"it's\" && echo 50", timeoutSeconds: 5, cachePath: temp("q"))
         #expect(o.accuracy(architecture: "it's", task: "t") == .accuracy(50))
