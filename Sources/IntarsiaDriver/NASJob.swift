@@ -135,6 +135,26 @@ public enum NASJob {
         return (header, body)
     }
 
+    /// Each strategy's hypervolume of its feasible front, normalised: every objective mapped to
+    /// [0, 1] between its best possible value (100% accuracy on every task; zero latency, energy,
+    /// area) and the reference point, the spec's limit where there is one and otherwise the
+    /// largest value any strategy's front holds (objectives with no spread, such as an FPGA's
+    /// area, are left out). 1 would be a design perfect in everything.
+    static func normalisedHypervolumes(_ p: CoExploration, _ fronts: [String: [[Double]]]) -> [String: Double] {
+        let all = fronts.values.flatMap { $0 }
+        guard !all.isEmpty else { return [:] }
+        let k = p.constraints
+        let limits: [Double?] = [0, k.maxLatencyMs, k.maxEnergyMJ, k.maxAreaMM2]
+        let lo = [-p.tasks.reduce(0) { $0 + $1.weight * 100 }, 0, 0, 0]
+        let refs = (0..<4).map { d in limits[d] ?? all.map { $0[d] }.max()! * (1 + 1e-9) }
+        // Objectives that are 0 throughout (an FPGA's area, the accuracy of a hardware-only search).
+        let keep = (0..<4).filter { d in refs[d] > lo[d] && all.contains { $0[d] != 0 } }
+        let reference = [Double](repeating: 1, count: keep.count)
+        return fronts.mapValues { points in
+            Hypervolume.of(points.map { v in keep.map { d in (v[d] - lo[d]) / (refs[d] - lo[d]) } }, reference: reference)
+        }
+    }
+
     /// Best feasible weighted accuracy against evaluations, one line per run, the exact optimum
     /// dashed.
     static func convergencePlot(_ name: String, _ runs: [(String, [(x: Double, y: Double)])], optimum: Double?) -> String {
@@ -212,10 +232,18 @@ public enum NASJob {
         // Every feasible design seen, for the best design and the Pareto set (weighted accuracy up;
         // latency, energy and area down).
         var front: [(String, Int, CoExploration.Outcome)] = []
+        // Each strategy's own front (objective vectors), for its hypervolume.
+        var strategyFronts: [String: [[Double]]] = [:]
         func offer(_ strategy: String, _ step: Int, _ o: CoExploration.Outcome) {
             guard o.feasible else { return }
             let v = [-o.weightedAccuracy, o.latencyMs, o.energyMJ, o.areaMM2]
             func key(_ x: CoExploration.Outcome) -> [Double] { [-x.weightedAccuracy, x.latencyMs, x.energyMJ, x.areaMM2] }
+            var own = strategyFronts[strategy, default: []]
+            if !own.contains(where: { f in zip(f, v).allSatisfy { $0 <= $1 } }) {
+                own.removeAll { f in zip(v, f).allSatisfy { $0 <= $1 } }
+                own.append(v)
+                strategyFronts[strategy] = own
+            }
             if front.contains(where: { f in zip(key(f.2), v).allSatisfy { $0 <= $1 } }) { return }
             front.removeAll { f in zip(v, key(f.2)).allSatisfy { $0 <= $1 } }
             front.append((strategy, step, o))
@@ -291,13 +319,19 @@ public enum NASJob {
             }
         }
         run.finish()
+        let hypervolumes = normalisedHypervolumes(p, strategyFronts)
+        func frontColumns(_ label: String) -> [String] {
+            [String(strategyFronts[label]?.count ?? 0), hypervolumes[label].map { String(format: "%.4f", $0) } ?? "-"]
+        }
+        if let i = summary.firstIndex(where: { $0[0].hasPrefix("exact (") }) { summary[i] += frontColumns("exact") }
+        for i in summary.indices where summary[i].count == 9 { summary[i] += ["-", "-"] }
         let budgetNote = { (r: RunResult) in "\(r.label) (\(spec.budget) evaluations, seed \(r.seed))" }
         for r in results where sweep == nil {
             if let b = r.best { comparison.append((r.label, b)) }
             summary.append([budgetNote(r), String(r.evaluations), String(r.oracleQueries), String(r.stats.costModelChecks),
                             r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", r.seconds),
                             r.reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5"),
-                            r.best.map { describe(p, $0).joined(separator: " | ") } ?? "", r.best == nil ? "" : "all specs hold"])
+                            r.best.map { describe(p, $0).joined(separator: " | ") } ?? "", r.best == nil ? "" : "all specs hold"] + frontColumns(r.label))
         }
         var written: [String] = []
         if sweep != nil {
@@ -341,7 +375,7 @@ public enum NASJob {
         var convergence = CSV.line(["strategy", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
         for r in results { for (n, b) in r.convergence { convergence += CSV.line([r.label, String(n), b.map { String(format: "%.4f", $0) } ?? ""]) + "\n" } }
         let summaryHeader = ["strategy", "evaluations", "oracle_queries", "cost_model_checks", "best_weighted_accuracy", "time",
-                             "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs"]
+                             "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs", "pareto_front_size", "hypervolume"]
         try writeAtomically(designs, to: spec.outputPrefix + "-designs.csv")
         try writeAtomically(convergence, to: spec.outputPrefix + "-convergence.csv")
         try writeAtomically(convergencePlot(spec.name, results.map { r in (r.label, r.convergence.compactMap { n, b in b.map { (Double(n), $0) } }) }, optimum: optimum),
@@ -353,7 +387,8 @@ public enum NASJob {
         let table = comparisonTable(p, comparison)
         try writeAtomically(([table.header] + table.rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-comparison.csv")
         stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -convergence.svg, -summary.csv, -comparison.csv, -best.csv, -pareto.csv\n")
-        return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs"], rows: summary.map { [$0[0], $0[4], $0[6], $0[8]] })
+        return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs", "front", "hypervolume"],
+                                rows: summary.map { [$0[0], $0[4], $0[6], $0[8], $0[9], $0[10]] })
             + "\n" + TextTable.render(header: table.header, rows: table.rows)
     }
 }
