@@ -49,6 +49,7 @@ extension ArchitectureSpace {
 
     /// One choice of `index` set to another of its values, uniformly (choice first, then value).
     public func mutate(_ index: Int, _ rng: inout SplitMix64) -> Int {
+        guard !radices.isEmpty else { return index }
         var d = digits(index)
         let k = rng.below(radices.count)
         guard radices[k] > 1 else { return index }

@@ -95,9 +95,12 @@ extension CoExploration {
             return repair(d, steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
         }
         var pop: [Member] = []
-        while progress.evaluations < min(settings.population, budget) {
+        // A population of distinct designs (fewer when the space has fewer, as in `evolution`).
+        var misses = 0
+        while progress.evaluations < min(settings.population, budget) && misses < 1000 {
             let d = child(random(&rng))
-            if progress.seen.contains(d) { continue }
+            if progress.seen.contains(d) { misses += 1; continue }
+            misses = 0
             pop.append(member(try progress.evaluate(d, evaluate)))
         }
         var (rank, crowd) = Self.rankAndCrowding(pop.map { ($0.objectives, $0.feasible, $0.overshoot) })

@@ -198,7 +198,12 @@ extension CoExploration {
         var baseline: Double?
         var repeats = 0
         var aids = AidSchedule(settings.aids, budget: budget, from: 0)
+        var evaluationsSeen = 0, samplesThen = 0
         while progress.evaluations < budget {
+            // A policy that has found nothing new in 2,000 samples has exhausted what it reaches
+            // (a space smaller than the budget): the run ends early.
+            if progress.evaluations > evaluationsSeen { evaluationsSeen = progress.evaluations; samplesThen = stats.samples }
+            if stats.samples - samplesThen > 2_000 { break }
             if try aids.turn(&progress, &rng, evaluate) != nil { continue }
             var batch: [(RecurrentPolicy.Episode, Double)] = []
             while batch.count < settings.batch && progress.evaluations < budget {

@@ -41,9 +41,13 @@ extension CoExploration {
             guard settings.aids.repairSteps > 0 else { return d }
             return repair(d, steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
         }
-        while progress.evaluations < min(settings.population, budget) {
+        // A population of distinct designs (fewer when the space has fewer: 1,000 draws in a row
+        // that were all seen end the attempt).
+        var misses = 0
+        while progress.evaluations < min(settings.population, budget) && misses < 1000 {
             let d = child(random(&rng))
-            if progress.seen.contains(d) { continue }
+            if progress.seen.contains(d) { misses += 1; continue }
+            misses = 0
             let o = try progress.evaluate(d, evaluate)
             pop.append((d, fitness(o)))
         }

@@ -148,4 +148,29 @@ import IntarsiaFPGA
         #expect(broken.hardwareViolations(0).contains { $0.hasPrefix("dsp ") })
         #expect(error(fpga.replacingOccurrences(of: "lanes: [512, 1024], ", with: ""))?.key == "units[0].lanes")
     }
+
+    /// A problem with fewer distinct designs (4) than the budget: every strategy ends, none
+    /// evaluates more than the budget, and the distinct designs it saw are at most 4.
+    @Test func aSpaceSmallerThanTheBudgetEnds() throws {
+        let text = """
+        tasks:
+          - {name: a, space: {name: two, input: {channels: 1, height: 4, width: 4}, choices: {f: [2, 4]}, network: [{conv: {filters: $f, kernel: 3}}]}}
+          - {name: b, space: {name: two, input: {channels: 1, height: 4, width: 4}, choices: {f: [2, 4]}, network: [{conv: {filters: $f, kernel: 3}}]}}
+        platform: {asic: 28nm, pe_budget: 1024, bandwidth_bytes_per_cycle: 32}
+        accelerators:
+          - {dataflow: nvdla, rows: 8, columns: 8, buffer_kib: 64, bandwidth_bytes_per_cycle: 16}
+        """
+        let p = try NASDesignSpec.parse(text: text, file: "tiny.yaml").problem()
+        for strategy in ["random", "evolution", "reinforce", "moea"] {
+            var seen = Set<CoExploration.Design>(), n = 0
+            let visit: (Int, CoExploration.Outcome) -> Void = { _, o in seen.insert(o.design); n += 1 }
+            switch strategy {
+            case "random": p.randomSearch(budget: 50, seed: 1, visit: visit)
+            case "evolution": p.evolution(budget: 50, seed: 1, visit: visit)
+            case "reinforce": p.policyGradient(budget: 50, seed: 1, visit: visit)
+            default: p.multiObjective(budget: 50, seed: 1, visit: visit)
+            }
+            #expect(n <= 50 && seen.count <= 4 && seen.count >= 1, "\(strategy): \(n) evaluations, \(seen.count) designs")
+        }
+    }
 }
