@@ -137,16 +137,17 @@ public enum NASJob {
 
     /// Each strategy's hypervolume of its feasible front, normalised: every objective mapped to
     /// [0, 1] between its best possible value (100% accuracy on every task; zero latency, energy,
-    /// area) and the reference point, the spec's limit where there is one and otherwise the
-    /// largest value any strategy's front holds (objectives with no spread, such as an FPGA's
-    /// area, are left out). 1 would be a design perfect in everything.
+    /// area) and the reference point, the spec's limit where there is one and otherwise 1.1 times
+    /// the largest value any strategy's front holds (objectives that are 0 throughout, such as an
+    /// FPGA's area, are left out). 1 would be a design perfect in everything.
     static func normalisedHypervolumes(_ p: CoExploration, _ fronts: [String: [[Double]]]) -> [String: Double] {
         let all = fronts.values.flatMap { $0 }
         guard !all.isEmpty else { return [:] }
         let k = p.constraints
         let limits: [Double?] = [0, k.maxLatencyMs, k.maxEnergyMJ, k.maxAreaMM2]
         let lo = [-p.tasks.reduce(0) { $0 + $1.weight * 100 }, 0, 0, 0]
-        let refs = (0..<4).map { d in limits[d] ?? all.map { $0[d] }.max()! * (1 + 1e-9) }
+        // Without a limit, 10% beyond the largest value (so that the fronts' extreme points count).
+        let refs = (0..<4).map { d in limits[d] ?? all.map { $0[d] }.max()! * 1.1 }
         // Objectives that are 0 throughout (an FPGA's area, the accuracy of a hardware-only search).
         let keep = (0..<4).filter { d in refs[d] > lo[d] && all.contains { $0[d] != 0 } }
         let reference = [Double](repeating: 1, count: keep.count)
@@ -175,6 +176,16 @@ public enum NASJob {
             list += Array(lo...hi)
         }
         return list
+    }
+
+    /// What the spec's referenced files decide (space files, table CSVs): each task's space size,
+    /// its first and last architecture, and its table's accuracies, for the checkpoint's
+    /// fingerprint.
+    static func spacesFingerprint(_ p: CoExploration) -> String {
+        p.tasks.map { t in
+            "\n\(t.name) \(t.space.name) \(t.space.count) \(t.space.architectureString(0)) \(t.space.architectureString(t.space.count - 1)) "
+                + (t.table.map { tb in String(tb.reduce(0) { $0 * 1.000001 + $1 }) } ?? "-")
+        }.joined()
     }
 
     /// FNV-1a, 64 bits: identifies the spec and budget a checkpoint belongs to.
@@ -249,10 +260,18 @@ public enum NASJob {
             front.append((strategy, step, o))
         }
         let tableOnly = !spec.tasks.contains { $0.table == nil }
+        let powerSpec = p.constraints.maxPowerW != nil
         if spec.strategies.contains("exact") && !tableOnly {
             summary.append(["exact", "-", "-", "-", "not applicable: a task's accuracy is not in a table", "-", "-", "", ""])
+        } else if spec.strategies.contains("exact") && powerSpec {
+            // Power is energy over latency: not a constraint of the multiple-choice program, and
+            // the pruning of dominated architectures does not keep an optimum under it.
+            summary.append(["exact", "-", "-", "-", "not applicable: a power spec (the exact method proves optima under latency and energy specs)", "-", "-", "", ""])
         }
-        if spec.strategies.contains("exact") && tableOnly {
+        if spec.strategies.contains("successive") && !p.tasks.allSatisfy({ $0.table != nil || $0.oracle != nil }) {
+            summary.append(["successive", "-", "-", "-", "not applicable: a task has no accuracy oracle", "-", "-", "", ""])
+        }
+        if spec.strategies.contains("exact") && tableOnly && !powerSpec {
             let (best, candidates, seconds) = try p.exact()
             optimum = best?.weightedAccuracy
             if let b = best { comparison.append(("exact", b)) }
@@ -275,7 +294,7 @@ public enum NASJob {
         }
         // The sampling strategies, through a checkpointed run.
         let checkpoint = spec.outputPrefix + "-checkpoint.txt"
-        let run = try NASRun(problem: p, checkpointPath: checkpoint, fingerprint: fingerprint(text + "\nbudget \(spec.budget)"), resume: options.resume)
+        let run = try NASRun(problem: p, checkpointPath: checkpoint, fingerprint: fingerprint(text + "\nbudget \(spec.budget)" + spacesFingerprint(p)), resume: options.resume)
         run.stopAfter = options.stopAfter
         let plan = sweep == nil ? variants(spec.strategies).filter { samplingStrategies.contains($0.label) } : variants(spec.strategies)
         var results: [RunResult] = []
@@ -323,7 +342,8 @@ public enum NASJob {
         func frontColumns(_ label: String) -> [String] {
             [String(strategyFronts[label]?.count ?? 0), hypervolumes[label].map { String(format: "%.4f", $0) } ?? "-"]
         }
-        if let i = summary.firstIndex(where: { $0[0].hasPrefix("exact (") }) { summary[i] += frontColumns("exact") }
+        // The exact method gives one design, not a front.
+        if let i = summary.firstIndex(where: { $0[0].hasPrefix("exact (") }) { summary[i] += ["1", "-"] }
         for i in summary.indices where summary[i].count == 9 { summary[i] += ["-", "-"] }
         let budgetNote = { (r: RunResult) in "\(r.label) (\(spec.budget) evaluations, seed \(r.seed))" }
         for r in results where sweep == nil {

@@ -255,6 +255,9 @@ public struct CoExploration: Sendable {
     /// multiple-choice program (`ExactSelection`), proven optimal per candidate; the best over all.
     public func exact() throws -> (best: Outcome?, candidates: Int, seconds: Double) {
         if tasks.contains(where: { $0.table == nil }) { throw NoExact() }
+        // Power is energy over latency: neither a constraint of the program nor kept by the
+        // pruning of dominated architectures (a faster, frugal architecture can draw more power).
+        if constraints.maxPowerW != nil { throw NoExactUnderPower() }
         let start = Date()
         var best: Outcome?
         var n = 0
@@ -361,6 +364,10 @@ public struct CoExploration: Sendable {
             if pop.count > 20 { pop.removeFirst() }
         }
         return best.architecture
+    }
+
+    public struct NoExactUnderPower: Error, CustomStringConvertible {
+        public var description: String { "the exact method proves optima under latency and energy specs; this problem has a power spec" }
     }
 
     public struct NoHardware: Error, CustomStringConvertible {

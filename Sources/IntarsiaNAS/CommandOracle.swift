@@ -32,7 +32,8 @@ public final class CommandOracle: @unchecked Sendable {
         }
     }
 
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// `s` as one shell word (single-quoted).
+    public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     public func accuracy(architecture: String, task: String) -> Answer {
         let key = task + "\t" + architecture

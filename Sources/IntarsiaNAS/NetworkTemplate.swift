@@ -310,6 +310,11 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
         _ = try workload(0, dataType: .int8)
     }
 
+    /// Bounds on a field's value: any size, a repetition count, an up-sampling factor.
+    public static let largestField = 1 << 20
+    public static let largestRepeat = 1024
+    public static let largestUpsampling = 64
+
     // MARK: Building one architecture
 
     private struct Tensor {
@@ -318,6 +323,12 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
         var height: Int
         var width: Int
         var elements: Int { channels * height * width }
+        /// Whether the tensor's element count fits the cost models (at most 2^40 elements).
+        var representable: Bool {
+            let (a, o1) = channels.multipliedReportingOverflow(by: height)
+            let (b, o2) = a.multipliedReportingOverflow(by: width)
+            return !o1 && !o2 && b <= 1 << 40
+        }
         var shape: String { "\(channels)×\(height)×\(width)" }
     }
 
@@ -350,7 +361,7 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
         }
 
         /// A field's value in this architecture, at least `minimum`.
-        func resolve(_ v: Value, _ key: String, minimum: Int = 1) throws -> Int {
+        func resolve(_ v: Value, _ key: String, minimum: Int = 1, maximum: Int = NetworkTemplateSpace.largestField) throws -> Int {
             let n: Int
             switch v {
             case .fixed(let f): n = f
@@ -358,9 +369,9 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
                 let k = space.choiceIndex[c]!
                 n = space.choices[k].values[digits[k]]
             }
-            guard n >= minimum else {
+            guard n >= minimum, n <= maximum else {
                 let shown = v.description == String(n) ? String(n) : "\(v) = \(n)"
-                throw error(key, shown, "must be at least \(minimum)", accepted: "an integer >= \(minimum)")
+                throw error(key, shown, n < minimum ? "must be at least \(minimum)" : "must be at most \(maximum)", accepted: "an integer from \(minimum) to \(maximum)")
             }
             return n
         }
@@ -423,7 +434,7 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
                     out = Tensor(task: try emit(taskName, .pool(channels: x.channels, height: x.height, width: x.width, window: s), [x], key: l.key),
                                  channels: x.channels, height: x.height / s, width: x.width / s)
                 case let .upsample(fv):
-                    let f = try resolve(fv, l.key + ".upsample.factor")
+                    let f = try resolve(fv, l.key + ".upsample.factor", maximum: NetworkTemplateSpace.largestUpsampling)
                     out = Tensor(task: try emit(taskName, .upsample(channels: x.channels, height: x.height, width: x.width, factor: f), [x], key: l.key),
                                  channels: x.channels, height: x.height * f, width: x.width * f)
                 case .add:
@@ -457,7 +468,7 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
                     out = Tensor(task: try emit(taskName, .matmul(m: 1, k: x.elements, n: o, weightsOffChip: true), [x], kind: .barrier, key: l.key),
                                  channels: o, height: 1, width: 1)
                 case let .repeated(tv, residual, body):
-                    let n = try resolve(tv, l.key + ".repeat")
+                    let n = try resolve(tv, l.key + ".repeat", maximum: NetworkTemplateSpace.largestRepeat)
                     out = x
                     for i in 1...n {
                         let inner = "_\(i)" + suffix
@@ -483,6 +494,9 @@ public struct NetworkTemplateSpace: ArchitectureSpace {
                             out = y
                         }
                     }
+                }
+                guard out.representable else {
+                    throw error(l.key, out.shape, "the layer's output is too large to cost", accepted: "at most 2^40 elements")
                 }
                 if let n = l.name { try register(n, out, l.key + ".name") }
                 previous = out

@@ -187,11 +187,13 @@ extension CoExploration {
         var rng = SplitMix64(seed: seed)
         var policy = RecurrentPolicy(choices: decisionSizes, hidden: settings.hidden, rng: &rng)
         var progress = Progress(self)
-        let weights = tasks.reduce(0) { $0 + $1.weight }
+        let weights = max(tasks.reduce(0) { $0 + $1.weight }, 1e-12)
         func reward(_ o: Outcome) -> Double {
-            // Mean accuracy points above 65, over 5 (about 1 for the best cells); below every
-            // feasible design, a penalty that grows with the overshoot.
-            o.feasible ? (o.weightedAccuracy / weights - 65) / 5 : -3 - min(overshoot(o), 10)
+            // Mean accuracy points above 65, over 5 (about 1 for the best cells), never below -3;
+            // an infeasible design below every feasible one, by a penalty that grows with the
+            // overshoot. (Without the floor, a feasible design of low accuracy, or any design of
+            // a hardware-only search, would earn less than an infeasible one.)
+            o.feasible ? max((o.weightedAccuracy / weights - 65) / 5, -3) : -3 - min(max(overshoot(o), 1e-6), 10)
         }
         var remembered: [Design: Double] = [:]
         var stats = (samples: 0, duplicates: 0)

@@ -56,8 +56,14 @@ public struct NASDesignSpec: Sendable {
             constraints = try ASICDesignSpec.readConstraints(top["constraints"])
         } else {
             let platform = try PlatformSection.read(pc)
+            let fpgaKeys = ["latency_ms", "energy_mj", "power_w", "dsp", "bram18k", "uram", "lut", "ff"]
+            if let c = top["constraints"] {
+                _ = try c.mapping(allowed: fpgaKeys + ["area_mm2"])
+                if let a = try c.mapping(allowed: fpgaKeys + ["area_mm2"])["area_mm2"] {
+                    throw a.error("an FPGA has no area in mm²; its resources are budgets (fractions of the part)", accepted: fpgaKeys.joined(separator: ", "))
+                }
+            }
             let k = try DesignSpec.readConstraints(top["constraints"])
-            if k.maxOffChipBytes != nil { throw SpecError(file: file, key: "constraints.offchip_bytes", problem: "not a NAS constraint", accepted: "latency_ms, energy_mj, power_w, dsp, bram18k, uram, lut, ff") }
             constraints.maxLatencyMs = k.maxLatencyMs
             constraints.maxEnergyMJ = k.maxEnergyMJ
             constraints.maxPowerW = k.maxPowerW
@@ -184,7 +190,7 @@ public struct NASDesignSpec: Sendable {
                     let text = try cmd.string()
                     if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
                     let cache = try om["cache"]?.string() ?? "results/nas/\(specName)-oracle-cache.jsonl"
-                    oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: base),
+                    oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: CommandOracle.quote(base)),
                                            timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60, cachePath: cache)
                     accuracies = nil
                 }

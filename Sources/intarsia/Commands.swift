@@ -397,7 +397,7 @@ struct NAS: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard NASJob.isNAS(spec) else { throw UserError("\(spec): not a NAS spec (it needs 'tasks' and 'accelerators'); see docs/NAS.md") }
+            guard NASJob.isNAS(spec) else { throw UserError("\(spec): not a NAS spec (it needs 'tasks', and 'accelerators' for an ASIC or 'units' for an FPGA); see docs/NAS.md") }
             if let b = budget, b < 1 { throw UserError("--budget \(b): must be at least 1") }
             var o = NASJob.Options(specPath: spec)
             o.budget = budget

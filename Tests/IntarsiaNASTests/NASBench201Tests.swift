@@ -152,6 +152,16 @@ import IntarsiaASIC
 
     /// Brute force over every hardware candidate and assignment with each task's cells limited
     /// to its non-dominated ones (which contain an optimum): the same optimum as the exact method.
+    /// A power spec is refused by the exact method rather than answered wrongly (power is energy
+    /// over latency: the pruning of dominated cells does not keep an optimum under it).
+    @Test func theExactMethodRefusesAPowerSpec() throws {
+        let base = try problem()
+        var k = base.constraints
+        k.maxPowerW = 0.3
+        let p = try CoExploration(tasks: base.tasks, hardware: base.hardware, constraints: k)
+        #expect(throws: CoExploration.NoExactUnderPower.self) { _ = try p.exact() }
+    }
+
     @Test func exactEqualsBruteForceOverHardwareAndFrontierCells() throws {
         let p = try problem()
         let exact = try #require(try p.exact().best)

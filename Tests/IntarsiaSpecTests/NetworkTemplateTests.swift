@@ -299,6 +299,19 @@ import IntarsiaNAS
         #expect(residual?.key == "network[2].residual")
     }
 
+    /// Sizes beyond what the cost models take are errors at load, not an arithmetic overflow or a
+    /// load that never ends.
+    @Test func oversizedFieldsAreErrors() {
+        let up = error("name: up\ninput: {channels: 4, height: 1, width: 1}\nchoices: {f: [4294967296, 2]}\nnetwork: [{upsample: {factor: $f}}, relu]")
+        #expect(up?.key == "network[0].upsample.factor" && up?.value?.hasPrefix("$f = 4294967296") == true && up?.accepted == "an integer from 1 to 64")
+        let rep = error("name: r\ninput: {channels: 4, height: 4, width: 4}\nchoices: {d: [1, 1000000000]}\nnetwork: [{repeat: $d, layers: [relu]}]")
+        #expect(rep?.key == "network[0].repeat" && rep?.accepted == "an integer from 1 to 1024")
+        // Up-sampling within its bound, repeated until the tensor is too large: five up-samplings
+        // by 16 take 4×1×1 to 4×2^20×2^20, 2^42 elements (the limit is 2^40).
+        let big = error("name: b\ninput: {channels: 4, height: 1, width: 1}\nchoices: {f: [16, 64]}\nnetwork: [{repeat: 5, layers: [{upsample: {factor: $f}}]}]")
+        #expect(big?.problem.contains("too large") == true && big?.key.hasPrefix("network[0].layers[0]") == true, "\(String(describing: big))")
+    }
+
     @Test func errorsInsideARepeatNameTheNestedLayer() {
         let e = error("""
         input: {channels: 3, height: 4, width: 4}
