@@ -230,7 +230,7 @@ import IntarsiaNAS
         network:
           - {name: body, repeat: $d, layers: [relu]}
         """)
-        #expect(e?.key == "network[0].repeat" && e?.value == "$d = 0" && e?.accepted == "an integer >= 1")
+        #expect(e?.key == "network[0].repeat" && e?.value == "$d = 0" && e?.accepted == "an integer from 1 to 1024")
     }
 
     @Test func shapeMismatchInAdd() {
