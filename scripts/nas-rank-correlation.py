@@ -3,7 +3,8 @@
 written by `intarsia nas SPEC --space-costs`) and published per-cell hardware figures of the same
 space (a CSV with an `arch` column, e.g. validation/nas-hw/nats-bench-mcu-nrf5340-all.csv).
 
-Usage: nas-rank-correlation.py SPACE_COSTS.csv PUBLISHED.csv OURS_COLUMN:PUBLISHED_COLUMN [...]
+Usage: nas-rank-correlation.py [--task TASK] SPACE_COSTS.csv PUBLISHED.csv OURS_COLUMN:PUBLISHED_COLUMN [...]
+(--task keeps one task's rows of SPACE_COSTS.csv, e.g. cifar10 for figures measured on CIFAR-10.)
 Prints one CSV row per sub-accelerator and column pair: the cells compared, rho on all of them,
 and rho on the cells without dead computation (an edge whose output never reaches the cell's
 output node: converters such as TFLite drop it, Intarsia's model prices it).
@@ -55,16 +56,20 @@ def has_dead_computation(arch):
 
 
 def main():
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    task = None
+    if args[:1] == ["--task"] and len(args) > 1:
+        task, args = args[1], args[2:]
+    if len(args) < 3:
         sys.exit(__doc__)
-    published = {r["arch"]: r for r in csv.DictReader(open(sys.argv[2]))}
+    published = {r["arch"]: r for r in csv.DictReader(open(args[1]))}
     ours = {}
-    for r in csv.DictReader(open(sys.argv[1])):
-        if r["architecture"] in published:
+    for r in csv.DictReader(open(args[0])):
+        if r["architecture"] in published and (task is None or r["task"] == task):
             ours.setdefault((r["task"], r["sub_accelerator"]), {})[r["architecture"]] = r
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(["task", "sub_accelerator", "ours", "published", "cells", "spearman_all", "cells_without_dead_computation", "spearman_without_dead_computation"])
-    for pair in sys.argv[3:]:
+    for pair in args[2:]:
         mine, theirs = pair.split(":")
         for (task, unit), rows in ours.items():
             archs = sorted(rows)

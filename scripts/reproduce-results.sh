@@ -22,8 +22,8 @@ scripts/nas-seeds.sh
 {
   echo "# Spearman rank correlation of Intarsia's per-cell figures with NATS-Bench-MCU's published nRF5340 measurements (NAS-Bench-201 cells, CIFAR-10; the sample in nats-bench-mcu-nrf5340-all.csv)."
   echo "# Made by: intarsia nas designs/nas/nb201-space-costs{,-fpga}.yaml --space-costs; scripts/nas-rank-correlation.py (see docs/NAS.md)."
-  python3 scripts/nas-rank-correlation.py results/nas/nb201-space-costs-space-costs.csv validation/nas-hw/nats-bench-mcu-nrf5340-all.csv latency_ms:latency_s dynamic_energy_mj:energy_mJ
-  python3 scripts/nas-rank-correlation.py results/nas/nb201-space-costs-fpga-space-costs.csv validation/nas-hw/nats-bench-mcu-nrf5340-all.csv latency_ms:latency_s dynamic_energy_mj:energy_mJ | tail -n +2
+  python3 scripts/nas-rank-correlation.py --task cifar10 results/nas/nb201-space-costs-space-costs.csv validation/nas-hw/nats-bench-mcu-nrf5340-all.csv latency_ms:latency_s dynamic_energy_mj:energy_mJ
+  python3 scripts/nas-rank-correlation.py --task cifar10 results/nas/nb201-space-costs-fpga-space-costs.csv validation/nas-hw/nats-bench-mcu-nrf5340-all.csv latency_ms:latency_s dynamic_energy_mj:energy_mJ | tail -n +2
 } > validation/nas-hw/rank-correlation.csv
 for spec in designs/asic/*.yaml; do
   "$bin" search "$spec" > /dev/null

@@ -474,6 +474,20 @@ struct CLI {
         #expect(summary.contains("exact") && summary.contains("reinforce") && summary.contains("evolution"))
         let again = try CLI.run(["nas", spec, "--budget", "300", "--seed", "2"])
         #expect(again.stdout == r.stdout)  // deterministic for a seed
+        // --space-costs: every architecture on every distinct sub-accelerator, no search. The
+        // 12x14 Eyeriss-sized array of each of the four dataflows, three datasets: 4 × 3 × 15,625
+        // rows; a cell's figures agree with each other (latency = cycles / 1 GHz).
+        let costsSpec = CLI.temp("costs.yaml"), costsPrefix = CLI.temp("costs")
+        let costsText = try String(contentsOfFile: CLI.root.appendingPathComponent("designs/nas/nb201-space-costs.yaml").path, encoding: .utf8)
+            .replacingOccurrences(of: "results/nas/nb201-space-costs", with: costsPrefix)
+        try costsText.write(toFile: costsSpec, atomically: true, encoding: .utf8)
+        let c = try CLI.run(["nas", costsSpec, "--space-costs"])
+        #expect(c.status == 0, "\(c.stderr)")
+        let lines = try String(contentsOfFile: costsPrefix + "-space-costs.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 4 * 3 * 15_625)
+        #expect(lines[0] == "task,architecture_index,architecture,sub_accelerator,cycles,latency_ms,dynamic_energy_mj")
+        let f = CSV.parse(String(lines[1]) + "\n")[0]
+        #expect(f[0] == "cifar10" && f[1] == "0" && abs(Double(f[4])! / 1e6 - Double(f[5])!) < 1e-9 * Double(f[5])!)
         let bad = try CLI.run(["nas", "designs/intar/mlp-u280.yaml"])
         #expect(bad.status == 2 && bad.stderr.contains("not a NAS spec"))
     }
