@@ -198,19 +198,11 @@ public struct CoExploration: Sendable {
         let check = hardwareChecks[d.hardware]
         let area = check.areaMM2
         var v = check.violations
-        let s = slot[d.hardware]
-        var load = [Double](repeating: 0, count: s.count)
-        var energy = 0.0
-        for t in tasks.indices {
-            let c = slotCosts[s[d.assignment[t]]][t]
-            load[d.assignment[t]] += c.cycles[d.cells[t]]
-            energy += c.energy[d.cells[t]]
-        }
-        let (ms, mj) = figures(loads: load.max() ?? 0, dynamicPJ: energy)
-        if let l = constraints.maxLatencyMs, ms > l { v.append("latency_ms \(String(format: "%.4g", ms)) > \(l)") }
-        if let l = constraints.maxEnergyMJ, mj > l { v.append("energy_mj \(String(format: "%.4g", mj)) > \(l)") }
-        let power = ms > 0 ? mj / ms : 0
-        if let l = constraints.maxPowerW, power > l { v.append("power_w \(String(format: "%.4g", power)) > \(l)") }
+        let f = figures(d)
+        let (ms, mj, power) = (f.latencyMs, f.energyMJ, f.powerW)
+        if f.latencyOver { v.append("latency_ms \(String(format: "%.4g", ms)) > \(constraints.maxLatencyMs!)") }
+        if f.energyOver { v.append("energy_mj \(String(format: "%.4g", mj)) > \(constraints.maxEnergyMJ!)") }
+        if f.powerOver { v.append("power_w \(String(format: "%.4g", power)) > \(constraints.maxPowerW!)") }
         // Early pruning: a design that breaks a hardware spec is not sent to the accuracy oracle.
         guard v.isEmpty else {
             return Outcome(design: d, latencyMs: ms, energyMJ: mj, areaMM2: area, powerW: power, accuracies: [], weightedAccuracy: 0, violations: v, accuracyAsked: false)

@@ -73,10 +73,14 @@ extension CoExploration {
 
     // MARK: The cost model alone
 
-    /// A design's figures by the cost model alone, with the same arithmetic as `evaluate`: the
-    /// cycles on each sub-accelerator, and which hardware specs it breaks (accuracy minima aside).
+    /// A design's figures by the cost model alone (what `evaluate` reports before asking the
+    /// oracle): the cycles on each sub-accelerator, latency, energy, power, and which hardware
+    /// specs it breaks (accuracy minima aside).
     struct Figures {
         var loads: [Double]
+        var latencyMs: Double
+        var energyMJ: Double
+        var powerW: Double
         var hardwareBroken: Bool
         var latencyOver: Bool
         var energyOver: Bool
@@ -95,7 +99,7 @@ extension CoExploration {
         }
         let (ms, mj) = figures(loads: loads.max() ?? 0, dynamicPJ: energy)
         let power = ms > 0 ? mj / ms : 0
-        return Figures(loads: loads, hardwareBroken: hardwareBroken[d.hardware],
+        return Figures(loads: loads, latencyMs: ms, energyMJ: mj, powerW: power, hardwareBroken: hardwareBroken[d.hardware],
                        latencyOver: constraints.maxLatencyMs.map { ms > $0 } ?? false,
                        energyOver: constraints.maxEnergyMJ.map { mj > $0 } ?? false,
                        powerOver: constraints.maxPowerW.map { power > $0 } ?? false)
