@@ -274,8 +274,25 @@ public enum FPGAUnits {
         }, platform: platform, constraints: constraints)
     }
 
+    /// A budget a set of units breaks: what they use against what the card allows.
+    public struct Excess: Sendable, CustomStringConvertible {
+        public var name: String
+        public var used: Double
+        public var limit: Double
+        /// "dsp 9500 > 9024"; bandwidth in GB/s to one decimal.
+        public var description: String {
+            name == "bandwidth_gbps" ? "\(name) \(String(format: "%.1f", used)) > \(String(format: "%.1f", limit))"
+                : "\(name) \(Int(used)) > \(Int(limit.rounded(.down)))"
+        }
+    }
+
     /// The same with each unit's resources given (e.g. the most any network of a space needs).
     public static func budgetViolations(_ units: [FPGAUnit], resources: [Resources], platform: FPGAPlatform, constraints: Constraints = Constraints()) -> [String] {
+        budgetExcesses(units, resources: resources, platform: platform, constraints: constraints).map(\.description)
+    }
+
+    /// The budgets broken, as figures (for ranking designs by how far they overshoot).
+    public static func budgetExcesses(_ units: [FPGAUnit], resources: [Resources], platform: FPGAPlatform, constraints: Constraints = Constraints()) -> [Excess] {
         var dsp = platform.shell.dsp, bram = platform.shell.bram18k, uram = platform.shell.uram
         var lut = platform.shell.lut, ff = platform.shell.ff
         var ports = 0, gbps = 0.0
@@ -285,10 +302,10 @@ public enum FPGAUnits {
             ports += p.ports
             gbps += p.gigabytesPerSecond
         }
-        var out: [String] = []
+        var out: [Excess] = []
         func check(_ name: String, _ used: Int, _ fraction: Double, _ available: Int) {
             let limit = fraction * Double(available)
-            if Double(used) > limit { out.append("\(name) \(used) > \(Int(limit.rounded(.down)))") }
+            if Double(used) > limit { out.append(Excess(name: name, used: Double(used), limit: limit)) }
         }
         check("dsp", dsp, constraints.dspFraction, platform.dsp)
         check("bram18k", bram, constraints.bramFraction, platform.bram18k)
@@ -296,8 +313,8 @@ public enum FPGAUnits {
         check("lut", lut, constraints.lutFraction, platform.lut)
         check("ff", ff, constraints.ffFraction, platform.ff)
         let mem = platform.mainMemory
-        if ports > mem.channels { out.append("ports \(ports) > \(mem.channels)") }
-        if gbps > mem.totalGBps + 1e-9 { out.append("bandwidth_gbps \(String(format: "%.1f", gbps)) > \(String(format: "%.1f", mem.totalGBps))") }
+        if ports > mem.channels { out.append(Excess(name: "ports", used: Double(ports), limit: Double(mem.channels))) }
+        if gbps > mem.totalGBps + 1e-9 { out.append(Excess(name: "bandwidth_gbps", used: gbps, limit: mem.totalGBps)) }
         return out
     }
 

@@ -219,15 +219,10 @@ public struct FPGAHardware: CoHardwareSpace {
 
     public func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck {
         let units = space.design(h)
-        let v = FPGAUnits.budgetViolations(units, resources: units.map { sizing.resources($0, platform: space.platform) }, platform: space.platform,
-                                           constraints: space.constraints)
-        // Each violation reads "name used > limit".
-        let over = v.reduce(0.0) { sum, text in
-            let f = text.split(separator: " ")
-            guard f.count == 4, let used = Double(f[1]), let limit = Double(f[3]), limit > 0 else { return sum + 1 }
-            return sum + used / limit - 1
-        }
-        return HardwareCheck(areaMM2: 0, violations: v, overshoot: over)
+        let excesses = FPGAUnits.budgetExcesses(units, resources: units.map { sizing.resources($0, platform: space.platform) }, platform: space.platform,
+                                                constraints: space.constraints)
+        return HardwareCheck(areaMM2: 0, violations: excesses.map(\.description),
+                             overshoot: excesses.reduce(0) { $0 + ($1.limit > 0 ? $1.used / $1.limit - 1 : 1) })
     }
 
     public func costs(_ h: Int, slot: Int, task: CoExploration.Task, networks: TaskNetworks) throws -> (cycles: [Double], energy: [Double]) {
