@@ -66,25 +66,12 @@ struct Im2colGeometry {
 
     /// The lines of every copy of the input element at (pixel, tap), its own first; the count.
     @inline(__always) func copyLines(pixel: Int, tap: Int, into out: UnsafeMutablePointer<Int>) -> Int {
-        let perImage = oh * ow
-        let n = pixel / perImage, rem = pixel % perImage
-        let oy = rem / ow, ox = rem % ow
-        let fy = tap / (kw * ch), fx = (tap / ch) % kw, cc = tap % ch
-        let iy = oy * stride + fy, ix = ox * stride + fx
         out[0] = position(pixel: pixel, tap: tap) / line
         var count = 1
-        let yLo = max(0, (iy - kh + stride) / stride), yHi = min(oh - 1, iy / stride)
-        let xLo = max(0, (ix - kw + stride) / stride), xHi = min(ow - 1, ix / stride)
-        if yLo > yHi || xLo > xHi { return count }
-        for y in yLo...yHi {
-            let fy2 = iy - y * stride
-            guard fy2 >= 0 && fy2 < kh else { continue }
-            for x in xLo...xHi {
-                let fx2 = ix - x * stride
-                guard fx2 >= 0 && fx2 < kw, y != oy || x != ox else { continue }
-                out[count] = position(pixel: n * perImage + y * ow + x, tap: (fy2 * kw + fx2) * ch + cc) / line
-                count += 1
-            }
+        _ = forEachOtherCopy(pixel: pixel, tap: tap) { p in
+            out[count] = p / line
+            count += 1
+            return false
         }
         return count
     }
@@ -92,6 +79,13 @@ struct Im2colGeometry {
     /// Whether `held` holds the fetch position of any other copy of the input element at
     /// (pixel, tap) (stops at the first).
     @inline(__always) func anyOtherCopy(pixel: Int, tap: Int, _ held: (Int) -> Bool) -> Bool {
+        forEachOtherCopy(pixel: pixel, tap: tap, held)
+    }
+
+    /// Visits the fetch position of every other copy of the input element at (pixel, tap): the
+    /// other output pixels whose window covers the same input element, with the tap it is there.
+    /// Stops, and returns true, when `body` returns true.
+    @inline(__always) func forEachOtherCopy(pixel: Int, tap: Int, _ body: (Int) -> Bool) -> Bool {
         // Divisions dominate this walk: each quotient is taken once and stride 1 needs none.
         let perImage = oh * ow
         let n = pixel / perImage, rem = pixel - n * perImage
@@ -113,7 +107,7 @@ struct Im2colGeometry {
             for x in xLo...xHi {
                 let fx2 = ix - x * stride
                 guard fx2 >= 0 && fx2 < kw, y != oy || x != ox else { continue }
-                if held(position(pixel: n * perImage + y * ow + x, tap: (fy2 * kw + fx2) * ch + cc)) { return true }
+                if body(position(pixel: n * perImage + y * ow + x, tap: (fy2 * kw + fx2) * ch + cc)) { return true }
             }
         }
         return false

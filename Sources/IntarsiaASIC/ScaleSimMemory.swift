@@ -67,25 +67,22 @@ public enum ScaleSimMemory {
 
         /// Demands line `x` at time `tau` (cycle + hit latency); the time it is served.
         mutating func demand(_ x: Int, _ tau: Double) -> Double {
-            guard step > 0 else { return tau }
-            var t = tau
-            while !holds(x) {
-                start = (start + step) % lines
-                dram += transfer
-                prefetches += 1
-                let p = dram - t
-                t = dram + max(p, 0)
-            }
-            return t
+            advance(tau) { $0.holds(x) }
         }
 
         /// Demands an element held on any of `copies` lines (SCALE-Sim's lookup by address: an
         /// input pixel that im2col repeats is found on whichever copy the window holds), at time
         /// `tau`; the window moves forward until it holds one of them.
         mutating func demandAny(_ copies: UnsafeBufferPointer<Int>, _ tau: Double) -> Double {
+            advance(tau) { w in copies.contains(where: w.holds) }
+        }
+
+        /// Moves the window forward, a prefetch at a time, until `held` says it holds what is
+        /// demanded at time `tau`; the time it is served.
+        @inline(__always) private mutating func advance(_ tau: Double, until held: (Self) -> Bool) -> Double {
             guard step > 0 else { return tau }
             var t = tau
-            while !copies.contains(where: holds) {
+            while !held(self) {
                 start = (start + step) % lines
                 dram += transfer
                 prefetches += 1
