@@ -263,16 +263,16 @@ def build_jobs(arrays, layers, dataflows):
 DEFAULT_LAYERS = [l[0] for l in RESNET18_LAYERS if l[0] != "conv5_2"]
 
 
-def _child(job, workdir, bw_mode, version, queue):
-    queue.put(simulate(job, workdir, bw_mode, version))
+def _child(fn, args, queue):
+    queue.put(fn(*args))
 
 
-def simulate_with_timeout(job, workdir, bw_mode, version, timeout_s):
-    """Run one simulation in a forked child; None if it exceeds timeout_s."""
+def call_with_timeout(fn, args, timeout_s):
+    """fn(*args) in a forked child; (its result, or None past timeout_s, and the seconds taken)."""
     import multiprocessing as mp
     ctx = mp.get_context("fork")
     q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(job, workdir, bw_mode, version, q))
+    p = ctx.Process(target=_child, args=(fn, args, q))
     p.start()
     t0 = time.time()
     result = None
@@ -287,6 +287,11 @@ def simulate_with_timeout(job, workdir, bw_mode, version, timeout_s):
         p.terminate()
     p.join()
     return result, time.time() - t0
+
+
+def simulate_with_timeout(job, workdir, bw_mode, version, timeout_s):
+    """Run one simulation in a forked child; None if it exceeds timeout_s."""
+    return call_with_timeout(simulate, (job, workdir, bw_mode, version), timeout_s)
 
 
 def job_key(name, rows, cols, df):

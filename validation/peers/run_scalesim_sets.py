@@ -193,28 +193,8 @@ def simulate(job, workdir, version):
             "sim_wall_s": f"{wall:.1f}", "scalesim_version": version}
 
 
-def _child(job, workdir, version, queue):
-    queue.put(simulate(job, workdir, version))
-
-
 def run_with_timeout(job, workdir, version, timeout_s):
-    import multiprocessing as mp
-    ctx = mp.get_context("fork")
-    q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(job, workdir, version, q))
-    p.start()
-    t0, result = time.time(), None
-    while time.time() - t0 < timeout_s:
-        try:
-            result = q.get(timeout=1.0)
-            break
-        except Exception:
-            if not p.is_alive() and q.empty():
-                break
-    if result is None and p.is_alive():
-        p.terminate()
-    p.join()
-    return result
+    return rs.call_with_timeout(simulate, (job, workdir, version), timeout_s)[0]
 
 
 def main():
