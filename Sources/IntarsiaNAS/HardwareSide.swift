@@ -21,7 +21,9 @@ public protocol CoHardwareSpace: Sendable {
     func unitKey(_ h: Int, slot: Int) -> AnyHashable
     /// The sub-accelerator in a few words ("nvdla 16x32", "sequential 512 lanes").
     func unitDescription(_ h: Int, slot: Int) -> String
-    /// Area and the violations of the budgets the hardware breaks whatever the networks.
+    /// Area and the violations of the budgets the hardware breaks whatever the networks. The
+    /// co-exploration calls it after it has priced every candidate (`costs`), so a side may size
+    /// its sub-accelerators from what pricing found (the FPGA does: `FPGAHardware.Sizing`).
     func check(_ h: Int, constraints: ASICConstraints) -> HardwareCheck
     /// Cycles and picojoules (dynamic) of every architecture of `task`'s space on the
     /// sub-accelerator in `slot` of candidate `h`, by architecture number.
