@@ -40,7 +40,7 @@ public struct ConvLayer: Hashable, Sendable {
     public static func layers(of w: Workload) -> [ConvLayer] {
         w.tasks.compactMap { t -> ConvLayer? in
             switch t.op {
-            case let .conv2d(b, c, h, wd, k, r, s, st, p):
+            case let .conv2d(b, c, h, wd, k, r, s, st, p, _):
                 return ConvLayer(name: t.name, filters: k, channels: c, kernelH: r, kernelW: s,
                                  outH: (h + 2 * p - r) / st + 1, outW: (wd + 2 * p - s) / st + 1, stride: st, batch: b, dataType: t.dataType)
             case let .matmul(m, k, n, _):

@@ -12,6 +12,8 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     case vgg16
     case resnet20Cifar = "resnet20-cifar"
     case unet
+    case mobilenetV2 = "mobilenetv2"
+    case mobilenetV1 = "mobilenetv1"
 
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
 
@@ -40,6 +42,8 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         case .vgg16: return try Self.vgg16(dataType ?? .int8)
         case .resnet20Cifar: return try Self.resnet20(dataType ?? .int8)
         case .unet: return try Self.unet(dataType ?? .int8)
+        case .mobilenetV2: return try Self.mobilenetV2(dataType ?? .int8)
+        case .mobilenetV1: return try Self.mobilenetV1(dataType ?? .int8)
         }
         if div > 1 { w.name += "-div\(div)" }
         return w
@@ -206,6 +210,87 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
         l.append((Task(name: "fc", op: .matmul(m: 1, k: 512, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
         return try Workload(name: "resnet18", tasks: l)
+    }
+
+    /// A 3×3 depthwise convolution (groups = channels, padding 1).
+    static func depthwise(_ n: String, _ c: Int, _ hw: Int, stride: Int, _ t: DataType) -> Task {
+        Task(name: n, op: .conv2d(batch: 1, channels: c, height: hw, width: hw, filters: c, kernelH: 3, kernelW: 3, stride: stride, padding: 1, groups: c), dataType: t)
+    }
+
+    /// ReLU6 as ONNX exports it (`Clip` to [0, 6]), so an imported and a built-in network agree.
+    static func relu6(_ n: String, _ e: Int, _ t: DataType) -> Task { Task(name: n, op: .activation(elements: e, kind: "clip"), dataType: t) }
+
+    /// MobileNetV2 as torchvision builds it (`mobilenet_v2`, width 1.0, 224×224×3; Sandler et al.,
+    /// CVPR 2018, table 2): a 3×3 stride-2 stem of 32, inverted residual blocks (t, c, n, s) =
+    /// (1,16,1,1) (6,24,2,2) (6,32,3,2) (6,64,4,2) (6,96,3,1) (6,160,3,2) (6,320,1,1), each a 1×1
+    /// expansion to t·C with ReLU6 (absent when t = 1), a 3×3 depthwise convolution with ReLU6 and
+    /// a linear 1×1 projection, with a residual add when the stride is 1 and the width stays; a
+    /// 1×1 convolution to 1280, global average pooling and a 1280×1000 classifier (300.8 M MACs;
+    /// batch norm folded into the convolutions, dropout omitted). Task names follow torchvision's
+    /// module paths (`features.N`).
+    static func mobilenetV2(_ t: DataType) throws -> Workload {
+        var l: [(Task, [Workload.Input])] = [
+            (conv("features.0.conv", 3, 224, 32, 3, stride: 2, t), [.init("input", .stream)]),
+            (relu6("features.0.relu6", 32 * 112 * 112, t), [.init("features.0.conv", .stream)]),
+        ]
+        var x = "features.0.relu6", c = 32, size = 112, index = 1
+        let settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+        for (expansion, width, repeats, firstStride) in settings {
+            for r in 0..<repeats {
+                let stride = r == 0 ? firstStride : 1
+                let n = "features.\(index)", hidden = c * expansion, outSize = size / stride
+                var y = x
+                if expansion != 1 {
+                    l.append((conv(n + ".expand", c, size, hidden, 1, t), [.init(y, .stream)]))
+                    l.append((relu6(n + ".expand_relu6", hidden * size * size, t), [.init(n + ".expand", .stream)]))
+                    y = n + ".expand_relu6"
+                }
+                l.append((depthwise(n + ".depthwise", hidden, size, stride: stride, t), [.init(y, .stream)]))
+                l.append((relu6(n + ".depthwise_relu6", hidden * outSize * outSize, t), [.init(n + ".depthwise", .stream)]))
+                l.append((conv(n + ".project", hidden, outSize, width, 1, t), [.init(n + ".depthwise_relu6", .stream)]))
+                y = n + ".project"
+                if stride == 1 && c == width {
+                    l.append((Task(name: n + ".add", op: .elementwise(elements: width * outSize * outSize, kind: "add"), dataType: t),
+                              [.init(y, .stream), .init(x, .stream)]))
+                    y = n + ".add"
+                }
+                x = y
+                c = width
+                size = outSize
+                index += 1
+            }
+        }
+        l.append((conv("features.18.conv", c, size, 1280, 1, t), [.init(x, .stream)]))
+        l.append((relu6("features.18.relu6", 1280 * size * size, t), [.init("features.18.conv", .stream)]))
+        l.append((Task(name: "avgpool", op: .pool(channels: 1280, height: size, width: size, window: size), dataType: t), [.init("features.18.relu6", .stream)]))
+        l.append((Task(name: "classifier", op: .matmul(m: 1, k: 1280, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
+        return try Workload(name: "mobilenetv2", tasks: l)
+    }
+
+    /// MobileNetV1 (Howard et al., 2017, table 1; width 1.0, 224×224×3): a 3×3 stride-2 stem of
+    /// 32, thirteen depthwise-separable blocks (3×3 depthwise + ReLU, 1×1 pointwise + ReLU) to
+    /// 1024 channels, global average pooling and a 1024×1000 classifier (568.7 M MACs; batch norm
+    /// folded into the convolutions).
+    static func mobilenetV1(_ t: DataType) throws -> Workload {
+        var l: [(Task, [Workload.Input])] = [
+            (conv("conv0", 3, 224, 32, 3, stride: 2, t), [.init("input", .stream)]),
+            (relu("conv0.relu", 32 * 112 * 112, t), [.init("conv0", .stream)]),
+        ]
+        var x = "conv0.relu", c = 32, size = 112
+        let blocks = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1)]
+        for (i, (width, stride)) in blocks.enumerated() {
+            let n = "block\(i + 1)", outSize = size / stride
+            l.append((depthwise(n + ".depthwise", c, size, stride: stride, t), [.init(x, .stream)]))
+            l.append((relu(n + ".depthwise_relu", c * outSize * outSize, t), [.init(n + ".depthwise", .stream)]))
+            l.append((conv(n + ".pointwise", c, outSize, width, 1, t), [.init(n + ".depthwise_relu", .stream)]))
+            l.append((relu(n + ".pointwise_relu", width * outSize * outSize, t), [.init(n + ".pointwise", .stream)]))
+            x = n + ".pointwise_relu"
+            c = width
+            size = outSize
+        }
+        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
+        l.append((Task(name: "fc", op: .matmul(m: 1, k: c, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
+        return try Workload(name: "mobilenetv1", tasks: l)
     }
 
     /// VGG-16 on 224×224×3 (15.47 G MACs).

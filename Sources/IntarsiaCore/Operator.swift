@@ -3,12 +3,16 @@ public enum Operator: Hashable, Sendable {
     /// C[m×n] = A[m×k] · B[k×n]. `weightsOffChip`: B is a parameter read from off-chip memory;
     /// when false B is an on-chip activation produced by another task (e.g. Kᵀ in attention).
     case matmul(m: Int, k: Int, n: Int, weightsOffChip: Bool)
-    /// 2-D convolution, NCHW input, K filters of C×R×S, with stride and zero padding.
-    case conv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
-    /// Transposed convolution (input-stationary scatter); output (H-1)·stride − 2·pad + R.
-    case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
-    /// Max or average pooling with a square window equal to its stride; `channels×height×width` is the input.
-    case pool(channels: Int, height: Int, width: Int, window: Int)
+    /// 2-D convolution, NCHW input of C channels, K filters, with stride and zero padding.
+    /// `groups` G splits the channels into G independent convolutions of C/G inputs and K/G
+    /// filters each (filters of (C/G)×R×S); depthwise is G = C (= K for a multiplier of 1).
+    case conv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int, groups: Int = 1)
+    /// Transposed convolution (input-stationary scatter); output (H-1)·stride − 2·pad + R;
+    /// `groups` as for `conv2d` (each of the G groups scatters C/G inputs into K/G outputs).
+    case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int, groups: Int = 1)
+    /// Max or average pooling with a square window; `channels×height×width` is the input. The
+    /// stride is the window unless given (NAS-Bench-201's 3×3 average pool: stride 1, padding 1).
+    case pool(channels: Int, height: Int, width: Int, window: Int, stride: Int? = nil, padding: Int = 0)
     /// Nearest-neighbour up-sampling by `factor` in both spatial dimensions.
     case upsample(channels: Int, height: Int, width: Int, factor: Int)
     /// Row softmax over `rows × cols`.
@@ -41,12 +45,14 @@ public enum Operator: Hashable, Sendable {
         switch self {
         case let .matmul(m, k, n, off):
             return GemmView(rows: m, reduction: k, columns: n, weightElements: k * n, weightsOffChip: off)
-        case let .conv2d(b, c, h, w, kf, r, s, st, p):
+        case let .conv2d(b, c, h, w, kf, r, s, st, p, g):
+            // Each output channel (a column) reduces over its own group's C/G channels.
             let oh = (h + 2 * p - r) / st + 1, ow = (w + 2 * p - s) / st + 1
-            return GemmView(rows: b * oh * ow, reduction: c * r * s, columns: kf, weightElements: kf * c * r * s, weightsOffChip: true)
-        case let .transposedConv2d(b, c, h, w, kf, r, s, _, _):
-            // Input-stationary: each input pixel's C channels are reduced into R·S·K partial outputs.
-            return GemmView(rows: b * h * w, reduction: c, columns: kf * r * s, weightElements: kf * c * r * s, weightsOffChip: true)
+            return GemmView(rows: b * oh * ow, reduction: c / g * r * s, columns: kf, weightElements: kf * (c / g) * r * s, weightsOffChip: true, groups: g)
+        case let .transposedConv2d(b, c, h, w, kf, r, s, _, _, g):
+            // Input-stationary: each input pixel's C/G channels of a group are reduced into R·S·K/G
+            // partial outputs of that group (R·S·K over all groups).
+            return GemmView(rows: b * h * w, reduction: c / g, columns: kf * r * s, weightElements: kf * (c / g) * r * s, weightsOffChip: true, groups: g)
         default:
             return nil
         }
@@ -62,11 +68,13 @@ public enum Operator: Hashable, Sendable {
     public var outputElements: Int {
         switch self {
         case let .matmul(m, _, n, _): return m * n
-        case let .conv2d(b, _, h, w, kf, r, s, st, p):
+        case let .conv2d(b, _, h, w, kf, r, s, st, p, _):
             return b * kf * ((h + 2 * p - r) / st + 1) * ((w + 2 * p - s) / st + 1)
-        case let .transposedConv2d(b, _, h, w, kf, r, s, st, p):
+        case let .transposedConv2d(b, _, h, w, kf, r, s, st, p, _):
             return b * kf * ((h - 1) * st - 2 * p + r) * ((w - 1) * st - 2 * p + s)
-        case let .pool(c, h, w, win): return c * (h / win) * (w / win)
+        case let .pool(c, h, w, win, st, p):
+            let s = st ?? win
+            return c * ((h + 2 * p - win) / s + 1) * ((w + 2 * p - win) / s + 1)
         case let .upsample(c, h, w, f): return c * h * w * f * f
         case let .softmax(r, c): return r * c
         case let .layerNorm(r, c): return r * c
@@ -82,7 +90,7 @@ public enum Operator: Hashable, Sendable {
         switch self {
         case .softmax: return 3
         case .layerNorm: return 2
-        case let .pool(_, _, _, win): return win * win
+        case let .pool(_, _, _, win, _, _): return win * win
         case .upsample, .elementwise, .activation: return 1
         case .transposedConv2d: return 1  // col2im accumulation of overlapping outputs
         default: return 0
@@ -113,9 +121,9 @@ public enum Operator: Hashable, Sendable {
     public var dimensions: [(String, Int)] {
         switch self {
         case let .matmul(m, k, n, _): return [("m", m), ("k", k), ("n", n)]
-        case let .conv2d(b, c, h, w, kf, r, s, st, _), let .transposedConv2d(b, c, h, w, kf, r, s, st, _):
-            return [("batch", b), ("channels", c), ("height", h), ("width", w), ("filters", kf), ("kernel_h", r), ("kernel_w", s), ("stride", st)]
-        case let .pool(c, h, w, win): return [("channels", c), ("height", h), ("width", w), ("window", win)]
+        case let .conv2d(b, c, h, w, kf, r, s, st, _, g), let .transposedConv2d(b, c, h, w, kf, r, s, st, _, g):
+            return [("batch", b), ("channels", c), ("height", h), ("width", w), ("filters", kf), ("kernel_h", r), ("kernel_w", s), ("stride", st), ("groups", g)]
+        case let .pool(c, h, w, win, st, _): return [("channels", c), ("height", h), ("width", w), ("window", win), ("stride", st ?? win)]
         case let .upsample(c, h, w, f): return [("channels", c), ("height", h), ("width", w), ("factor", f)]
         case let .softmax(r, c), let .layerNorm(r, c): return [("rows", r), ("cols", c)]
         case let .elementwise(e, _), let .activation(e, _): return [("elements", e)]
@@ -130,4 +138,16 @@ public struct GemmView: Hashable, Sendable {
     public var columns: Int
     public var weightElements: Int
     public var weightsOffChip: Bool
+    /// Independent groups (grouped and depthwise convolutions): `reduction` is one group's, and
+    /// each group's `columns / groups` outputs read only that group's inputs.
+    public var groups: Int = 1
+
+    public init(rows: Int, reduction: Int, columns: Int, weightElements: Int, weightsOffChip: Bool, groups: Int = 1) {
+        self.rows = rows
+        self.reduction = reduction
+        self.columns = columns
+        self.weightElements = weightElements
+        self.weightsOffChip = weightsOffChip
+        self.groups = groups
+    }
 }

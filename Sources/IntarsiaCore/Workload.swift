@@ -155,14 +155,14 @@ public struct Workload: Hashable, Sendable {
     static func inputBytes(of t: Task) -> Double {
         if let g = t.op.gemmView {
             switch t.op {
-            case let .conv2d(b, c, h, w, _, _, _, _, _), let .transposedConv2d(b, c, h, w, _, _, _, _, _):
+            case let .conv2d(b, c, h, w, _, _, _, _, _, _), let .transposedConv2d(b, c, h, w, _, _, _, _, _, _):
                 return Double(b * c * h * w) * t.dataType.bytes
             default:
                 return Double(g.rows * g.reduction) * t.dataType.bytes
             }
         }
         switch t.op {
-        case let .pool(c, h, w, _), let .upsample(c, h, w, _): return Double(c * h * w) * t.dataType.bytes
+        case let .pool(c, h, w, _, _, _), let .upsample(c, h, w, _): return Double(c * h * w) * t.dataType.bytes
         default: return t.outputBytes
         }
     }

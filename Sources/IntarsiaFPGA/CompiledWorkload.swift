@@ -122,8 +122,8 @@ extension Operator {
     /// FIFO between two tasks holds two pieces.
     public var streamChunks: Int {
         switch self {
-        case let .conv2d(_, _, h, _, _, r, _, st, p): return max(1, ((h + 2 * p - r) / st + 1) / max(1, r))
-        case let .transposedConv2d(_, _, h, _, _, _, _, _, _): return max(1, h)
+        case let .conv2d(_, _, h, _, _, r, _, st, p, _): return max(1, ((h + 2 * p - r) / st + 1) / max(1, r))
+        case let .transposedConv2d(_, _, h, _, _, _, _, _, _, _): return max(1, h)
         case let .matmul(m, _, n, _): return max(m, n)
         case let .softmax(r, _), let .layerNorm(r, _): return r
         default: return max(1, outputElements / 64)

@@ -99,7 +99,7 @@ public enum NB201Network {
                             let relu = add("\(tag).e\(e).relu", .activation(elements: elems, kind: "relu"), [.init(from, .stream)])
                             incoming.append(conv("\(tag).e\(e).conv\(r)x\(r)", c, hw, c, r, 1, relu))
                         case .avgPool3x3:
-                            incoming.append(add("\(tag).e\(e).avgpool", .elementwise(elements: elems, kind: "avg_pool_3x3"), [.init(from, .stream)]))
+                            incoming.append(add("\(tag).e\(e).avgpool", .pool(channels: c, height: hw, width: hw, window: 3, stride: 1, padding: 1), [.init(from, .stream)]))
                         }
                     }
                     if incoming.isEmpty { nodes[to] = nil }

@@ -103,6 +103,18 @@ public enum ONNXImporter {
                 let x = try shape(0), w = try shape(1)
                 guard x.count == 4, w.count == 4 else { throw fail("only 2-D convolutions (4-D tensors) are supported") }
                 let group = int("group") ?? 1
+                guard group >= 1 else { throw fail("attribute 'group' is \(group) (accepted: a positive integer dividing the input channels)") }
+                guard x[1] % group == 0 else { throw fail("attribute 'group' \(group) does not divide the \(x[1]) input channels") }
+                if node.opType == "Conv" {
+                    guard w[1] * group == x[1] else {
+                        throw fail("weight '\(node.input[1])' has shape \(w): \(w[1]) channels per filter × group \(group) ≠ \(x[1]) input channels (accepted: [K, C/group, R, S])")
+                    }
+                    guard w[0] % group == 0 else { throw fail("weight '\(node.input[1])' has \(w[0]) filters, not a multiple of group \(group)") }
+                } else {
+                    guard w[0] == x[1] else {
+                        throw fail("weight '\(node.input[1])' has shape \(w): \(w[0]) input channels ≠ \(x[1]) (accepted: [C, K/group, R, S])")
+                    }
+                }
                 let stride = ints("strides")?.first ?? 1
                 let pads = ints("pads") ?? [0, 0, 0, 0]
                 let pad = (pads[0] + (pads.count > 2 ? pads[2] : pads[0])) / 2
@@ -110,12 +122,12 @@ public enum ONNXImporter {
                 if node.opType == "Conv" {
                     let oh = (x[2] + 2 * pad - r) / stride + 1, ow = (x[3] + 2 * pad - s) / stride + 1
                     outShape = [x[0], w[0], oh, ow]
-                    op = .conv2d(batch: x[0], channels: x[1] / group, height: x[2], width: x[3], filters: w[0], kernelH: r, kernelW: s, stride: stride, padding: pad)
+                    op = .conv2d(batch: x[0], channels: x[1], height: x[2], width: x[3], filters: w[0], kernelH: r, kernelW: s, stride: stride, padding: pad, groups: group)
                 } else {
                     let k = w[1] * group
                     let extra = ints("output_padding")?.first ?? 0
                     outShape = [x[0], k, (x[2] - 1) * stride - 2 * pad + r + extra, (x[3] - 1) * stride - 2 * pad + s + extra]
-                    op = .transposedConv2d(batch: x[0], channels: x[1] / group, height: x[2], width: x[3], filters: k, kernelH: r, kernelW: s, stride: stride, padding: pad)
+                    op = .transposedConv2d(batch: x[0], channels: x[1], height: x[2], width: x[3], filters: k, kernelH: r, kernelW: s, stride: stride, padding: pad, groups: group)
                 }
             case "Gemm":
                 var a = try shape(0), b = try shape(1)
@@ -143,7 +155,13 @@ public enum ONNXImporter {
                 let oh = (x[2] + pads[0] + (pads.count > 2 ? pads[2] : 0) - kernel[0]) / stride + 1
                 let ow = (x[3] + (pads.count > 1 ? pads[1] : 0) + (pads.count > 3 ? pads[3] : 0) - kernel[kernel.count - 1]) / stride + 1
                 outShape = [x[0], x[1], oh, ow]
-                op = .pool(channels: x[0] * x[1], height: oh * stride, width: ow * stride, window: stride)
+                guard kernel[0] == kernel[kernel.count - 1] else { throw fail("only square pooling windows are supported (kernel_shape \(kernel))") }
+                let pad = (pads[0] + (pads.count > 2 ? pads[2] : pads[0])) / 2
+                op = .pool(channels: x[0] * x[1], height: x[2], width: x[3], window: kernel[0], stride: stride, padding: pad)
+                if op?.outputElements != x[0] * x[1] * oh * ow {
+                    // Asymmetric padding: keep the output the graph declares, as a pool of stride-sized windows.
+                    op = .pool(channels: x[0] * x[1], height: oh * stride, width: ow * stride, window: stride)
+                }
             case "GlobalAveragePool", "GlobalMaxPool":
                 let x = try shape(0)
                 outShape = [x[0], x[1], 1, 1]

@@ -101,7 +101,7 @@ enum WorkloadSection {
     }
 
     static let taskKeys = ["name", "op", "inputs", "data_type", "weight_type", "weights", "m", "k", "n", "batch", "channels", "height", "width",
-                           "filters", "kernel", "kernel_h", "kernel_w", "stride", "padding", "window", "factor", "rows", "cols", "elements",
+                           "filters", "kernel", "kernel_h", "kernel_w", "stride", "padding", "groups", "window", "factor", "rows", "cols", "elements",
                            "heads", "transpose_b"]
 
     static func readTask(_ c: Cursor, defaultType: DataType) throws -> (Task, [Workload.Input]) {
@@ -148,16 +148,34 @@ enum WorkloadSection {
                 throw SpecError(file: c.file, key: c.child("padding"), value: String(args.8), problem: "padding must be smaller than the kernel",
                                 accepted: "0 to \(max(r, s) - 1)")
             }
+            var groups = 1
+            if let g = m["groups"] {
+                if case .scalar(let sc) = g.node, sc.string == "depthwise" {
+                    groups = args.1
+                } else {
+                    groups = try g.int(min: 1, max: 1 << 30, what: "a positive integer dividing channels and filters, or 'depthwise'")
+                }
+                if args.1 % groups != 0 || args.4 % groups != 0 {
+                    throw SpecError(file: c.file, key: c.child("groups"), value: String(groups),
+                                    problem: "groups must divide both channels (\(args.1)) and filters (\(args.4))",
+                                    accepted: "a common divisor of \(args.1) and \(args.4), or 'depthwise' (groups = channels)")
+                }
+            }
             if opName == "conv2d" {
                 if args.2 + 2 * args.8 < r || args.3 + 2 * args.8 < s {
                     throw SpecError(file: c.file, key: c.child("kernel"), value: "\(r)x\(s)", problem: "kernel larger than the padded input \(args.2 + 2 * args.8)x\(args.3 + 2 * args.8)")
                 }
-                op = .conv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8)
+                op = .conv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8, groups: groups)
             } else {
-                op = .transposedConv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8)
+                op = .transposedConv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8, groups: groups)
             }
         case "pool":
-            op = .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: try dim("window", default: 2))
+            let window = try dim("window", default: 2)
+            let stride = try m["stride"].map { _ in try dim("stride") }, padding = try dim("padding", default: 0, min: 0)
+            if padding >= window {
+                throw SpecError(file: c.file, key: c.child("padding"), value: String(padding), problem: "padding must be smaller than the window", accepted: "0 to \(window - 1)")
+            }
+            op = .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: window, stride: stride, padding: padding)
         case "upsample":
             let factor = try dim("factor", default: 2)
             if factor > 64 { throw SpecError(file: c.file, key: c.child("factor"), value: String(factor), problem: "out of range", accepted: "1 to 64") }

@@ -21,8 +21,8 @@ struct ReferenceTests {
     static func inputElements(_ op: Operator, operand: Int, heads: Int) -> Int {
         switch op {
         case let .matmul(m, k, n, _): return operand == 0 ? m * heads * k : k * n
-        case let .conv2d(b, c, h, w, _, _, _, _, _), let .transposedConv2d(b, c, h, w, _, _, _, _, _): return b * c * h * w
-        case let .pool(c, h, w, _), let .upsample(c, h, w, _): return c * h * w
+        case let .conv2d(b, c, h, w, _, _, _, _, _, _), let .transposedConv2d(b, c, h, w, _, _, _, _, _, _): return b * c * h * w
+        case let .pool(c, h, w, _, _, _), let .upsample(c, h, w, _): return c * h * w
         default: return op.outputElements
         }
     }

@@ -85,6 +85,12 @@ public struct HLSProgram: Sendable {
     /// Consumers of each task's output, in task order.
     public var consumers: [[Int]]
 
+    /// The HLS module library has no grouped (or depthwise) convolution yet: refused, never
+    /// emitted as a dense one.
+    static func groupedRefusal(_ task: String, _ groups: Int) -> String {
+        "task '\(task)': grouped convolution (groups: \(groups)) is not emitted yet (accepted: groups: 1); the cost models price it, the HLS module library has no grouped kernel"
+    }
+
     public struct Unsupported: Error, CustomStringConvertible, Sendable {
         public var description: String
     }
@@ -131,19 +137,24 @@ public struct HLSProgram: Sendable {
                 }
                 kind = .gemm(m: m, k: k, n: n, heads: heads, transposeB: t.transposeB)
                 reduction = k
-            case let .conv2d(b, c, h, wd, kf, r, s, st, p):
+            case let .conv2d(b, c, h, wd, kf, r, s, st, p, g):
+                guard g == 1 else { throw fail(Self.groupedRefusal(t.name, g)) }
                 kind = .conv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p)
                 hasWeights = true
                 weightElements = kf * c * r * s
                 reduction = c * r * s
                 need = [b * c * h * wd]
-            case let .transposedConv2d(b, c, h, wd, kf, r, s, st, p):
+            case let .transposedConv2d(b, c, h, wd, kf, r, s, st, p, g):
+                guard g == 1 else { throw fail(Self.groupedRefusal(t.name, g)) }
                 kind = .transposedConv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p)
                 hasWeights = true
                 weightElements = kf * c * r * s
                 reduction = c * ((r + st - 1) / st) * ((s + st - 1) / st)
                 need = [b * c * h * wd]
-            case let .pool(c, h, wd, win):
+            case let .pool(c, h, wd, win, st, p):
+                guard (st ?? win) == win, p == 0 else {
+                    throw fail("task '\(t.name)': pooling with stride \(st ?? win) and padding \(p) over a \(win)×\(win) window is not emitted yet (accepted: stride equal to the window, no padding)")
+                }
                 kind = .maxPool(channels: c, height: h, width: wd, window: win)
                 need = [c * h * wd]
             case let .upsample(c, h, wd, f):
