@@ -48,6 +48,13 @@ public enum ASICMemory: String, Hashable, Sendable, CaseIterable, Codable {
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
 }
 
+/// SCALE-Sim's `InterfaceBandwidth`: `user` gives the port its bandwidth (stalls when demand
+/// exceeds it), `calc` sizes the port to the demand (SCALE-Sim then reports no stalls).
+public enum ScaleSimBandwidth: String, Hashable, Sendable, CaseIterable, Codable {
+    case user, calc
+    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+}
+
 /// One sub-accelerator's hardware: its dataflow, PE array, on-chip buffer and off-chip bandwidth.
 public struct ASICAccelerator: Hashable, Sendable {
     public var dataflow: ASICDataflow
@@ -61,6 +68,21 @@ public struct ASICAccelerator: Hashable, Sendable {
     /// NVDLA-style: input channels a cluster reduces in parallel.
     public var clusterChannels: Int
     public var memory: ASICMemory
+    /// Operations a cycle of the vector unit that runs non-MAC operators (pooling, element-wise,
+    /// activations, softmax, layer norm, up-sampling); 0: they run on the PE array, one
+    /// operation per PE per cycle.
+    public var vectorLanes: Int = 0
+    /// Elements a cycle the on-chip network carries between the global buffer and the PEs (all
+    /// tensors together); infinity: never the bottleneck.
+    public var nocElementsPerCycle: Double = .infinity
+    /// Bytes of each PE's L1 (register file or scratchpad); 512 as Eyeriss's.
+    public var l1Bytes: Double = 512
+    /// SCALE-Sim's interface bandwidth mode (`memory: scalesim` only).
+    public var scaleSimBandwidth: ScaleSimBandwidth = .user
+
+    /// Energy of an L1 access relative to Eyeriss's 512-byte register file: the square root of
+    /// the size ratio, as the buffer's per-byte energy grows (never below the 512-byte figure).
+    public var l1EnergyScale: Double { max(1, (l1Bytes / 512).squareRoot()) }
 
     public init(dataflow: ASICDataflow, rows: Int, columns: Int, bufferKiB: Double = 512, dramBytesPerCycle: Double = 16, clusterChannels: Int = 16,
                 memory: ASICMemory = .doubleBuffered) {
@@ -94,6 +116,26 @@ public struct ASICLayerCost: Hashable, Sendable {
     public var bufferPicojoules: Double
     public var dramPicojoules: Double
     public var energyPicojoules: Double { macPicojoules + registerFilePicojoules + nocPicojoules + bufferPicojoules + dramPicojoules }
+    /// Elements per tensor between the global buffer and the PEs.
+    public var buffer: TensorTraffic = TensorTraffic()
+}
+
+/// Elements a tensor class moves across one level of the hierarchy.
+public struct TensorTraffic: Hashable, Sendable {
+    /// Input activations read (per re-read).
+    public var inputReads: Double = 0
+    /// Weights read.
+    public var weightReads: Double = 0
+    /// Outputs written, final ones and partial sums spilled for a later fold.
+    public var outputWrites: Double = 0
+    /// Partial sums read back to continue their accumulation.
+    public var partialSumReads: Double = 0
+    public init(inputReads: Double = 0, weightReads: Double = 0, outputWrites: Double = 0, partialSumReads: Double = 0) {
+        self.inputReads = inputReads
+        self.weightReads = weightReads
+        self.outputWrites = outputWrites
+        self.partialSumReads = partialSumReads
+    }
 }
 
 public enum ASICModel {
@@ -106,37 +148,56 @@ public enum ASICModel {
     /// `folds·(T + R + C − 2) − 1`, where WS has Sr = R·S·C (filter size), Sc = K, T = OH·OW;
     /// OS has Sr = OH·OW, Sc = K, T = R·S·C; IS has Sr = R·S·C, Sc = OH·OW, T = K.
     public static func computeCycles(_ l: ConvLayer, on a: ASICAccelerator) -> (cycles: Double, folds: (rows: Int, cols: Int)) {
+        if l.isVector { return (vectorCycles(l, on: a), (1, 1)) }
         let r = a.rows, c = a.columns
         let pixels = l.outputPixels, filter = l.reduction, k = l.filters
+        // Grouped convolutions: a group's K/G filters reduce its own C/G channels. The systolic
+        // and NVDLA-like arrays lay filters along one array dimension and the reduction along the
+        // other, and the filters of a column share their inputs, so two groups never share a fold:
+        // the groups run one after another, each as a layer of C/G channels and K/G filters
+        // (a depthwise layer fills one row and one column of the array per group, as ZigZag's
+        // tpu_like maps it). ShiDianNao-like and Eyeriss-like arrays parallelise over outputs
+        // and rows of work, so groups only shorten each output's reduction.
+        let g = l.groups, kg = k / g
         switch a.dataflow {
         case .systolicWS:
-            let fr = ceilDiv(filter, r), fc = ceilDiv(k, c)
-            return (Double(fr * fc * (pixels + 2 * r + c - 2) - 1), (fr, fc))
+            let fr = ceilDiv(filter, r), fc = ceilDiv(kg, c)
+            return (Double(g * (fr * fc * (pixels + 2 * r + c - 2) - 1)), (fr, fc))
         case .systolicOS:
-            let fr = ceilDiv(pixels, r), fc = ceilDiv(k, c)
-            return (Double(fr * fc * (filter + r + c - 2) - 1), (fr, fc))
+            let fr = ceilDiv(pixels, r), fc = ceilDiv(kg, c)
+            return (Double(g * (fr * fc * (filter + r + c - 2) - 1)), (fr, fc))
         case .systolicIS:
             let fr = ceilDiv(filter, r), fc = ceilDiv(pixels, c)
-            return (Double(fr * fc * (k + 2 * r + c - 2) - 1), (fr, fc))
+            return (Double(g * (fr * fc * (kg + 2 * r + c - 2) - 1)), (fr, fc))
         case .nvdla:
             // NVDLA's MAC array: `rows` input channels (atomic-C) reduced by an adder tree for each
             // of `columns` output channels (atomic-K). Each cycle: one pixel and one kernel tap of
             // a C × K tile; a layer with fewer channels leaves rows idle (ZigZag's tpu_like maps
             // the same way: K over one array dimension, C over the other).
-            let fcin = ceilDiv(l.channels, r), fk = ceilDiv(k, c)
+            let fcin = ceilDiv(l.channels / g, r), fk = ceilDiv(kg, c)
             let adderTreeDepth = Int(log2(Double(r)).rounded(.up))
-            return (Double(fk * fcin * l.kernelH * l.kernelW * pixels + adderTreeDepth), (fcin, fk))
+            return (Double(g * fk * fcin * l.kernelH * l.kernelW * pixels + adderTreeDepth), (fcin, fk))
         case .shidiannao:
             // A rows × columns tile of output pixels per pass, one MAC of every output each cycle.
             let fy = ceilDiv(l.outH, r), fx = ceilDiv(l.outW, c)
             return (Double(l.batch * fy * fx * k * filter + r + c), (fy, fx))
         case .eyeriss:
             // Each PE runs a 1-D convolution: one filter row over one input row, S MACs per output
-            // pixel of its output row; K·C·R·OH such rows share the PEs.
-            let rowsOfWork = l.batch * k * l.channels * l.kernelH * l.outH
+            // pixel of its output row; K·(C/G)·R·OH such rows share the PEs.
+            let rowsOfWork = l.batch * k * (l.channels / g) * l.kernelH * l.outH
             let passes = ceilDiv(rowsOfWork, a.processingElements)
             return (Double(passes * l.kernelW * l.outW + l.kernelH), (passes, 1))
         }
+    }
+
+    /// Cycles of a non-MAC layer: its operations (`ConvLayer.vectorOperations`) on the vector
+    /// unit (`vectorLanes` operations a cycle) or, without one, on the PE array (one operation
+    /// per PE per cycle, as Eyeriss runs pooling on its PEs), plus the unit's pipeline fill
+    /// (one cycle per lane group of 32, an assumption stated in docs/ASIC.md).
+    @inline(__always)
+    public static func vectorCycles(_ l: ConvLayer, on a: ASICAccelerator) -> Double {
+        let lanes = a.vectorLanes > 0 ? a.vectorLanes : a.processingElements
+        return Double(ceilDiv(l.vectorOperations, lanes) + ceilDiv(lanes, 32))
     }
 
     /// The layer's full cost: compute, stalls from off-chip bandwidth, accesses and energy.
@@ -152,7 +213,99 @@ public enum ASICModel {
         let macs = Double(l.macs)
         let bytes = l.bytesPerElement
         let w = l.weightBytes, i = l.inputBytes, o = l.outputBytes
-        let psumBytes = Double(l.batch * l.filters * l.outH * l.outW) * max(bytes, 4)  // 32-bit partial sums
+        let g = Double(l.groups)
+        let traffic = bufferTraffic(l, on: a, folds: folds)
+        let psumWidth = max(bytes, 4)  // 32-bit partial sums
+        let bufferBytes = traffic.inputReads * bytes + traffic.weightReads * bytes + o + 2 * traffic.partialSumReads * psumWidth
+        let share = a.bufferKiB * 1024 / 3
+        let iReads = traffic.inputReads * bytes / max(i, 1), wReads = traffic.weightReads * bytes / max(w, 1)
+        var dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o
+            + (traffic.partialSumReads > 0 && o > share ? 2 * traffic.partialSumReads * psumWidth : 0)
+        // On-chip interconnect: every element the PEs receive from the global buffer (multicast
+        // counted once) and every output or partial sum they return crosses the NoC; at
+        // `nocElementsPerCycle` that takes `nocCycles`, overlapped with compute (double-buffered
+        // L1s), so only the excess stalls.
+        let nocElements = traffic.inputReads + traffic.weightReads + traffic.partialSumReads + traffic.outputWrites
+        let nocCycles = a.nocElementsPerCycle.isFinite ? (nocElements / a.nocElementsPerCycle).rounded(.up) : 0
+        let stall: Double
+        switch a.memory {
+        case .doubleBuffered:
+            stall = max(0, max(dram / a.dramBytesPerCycle, nocCycles) - compute)
+        case .preloadInputs:
+            // The input is loaded before computing; weights stream from DRAM into the PEs while
+            // they compute; the output goes back off chip after the layer when the buffer cannot
+            // keep it for the next layer (`outputWriteBack`), over the same port.
+            let writeBack = outputWriteBack(l, on: a) ? o / a.dramBytesPerCycle : 0
+            stall = l.neededInputBytes / a.dramBytesPerCycle + max(0, max(w / a.dramBytesPerCycle, nocCycles) - compute) + writeBack
+        case .scaleSim:
+            if a.scaleSimBandwidth == .calc {
+                // SCALE-Sim's CALC mode sizes the interface to the demand: no stalls; the DRAM
+                // traffic is what the scratchpads fetch (the walk at an unbounded port).
+                var unbounded = a
+                unbounded.dramBytesPerCycle = 1e12
+                if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: unbounded) : nil { dram = (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes }
+                stall = max(0, nocCycles - compute)
+            } else if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: a) : ScaleSimMemory.simulate(l.oneGroup, on: a) {
+                stall = max(0, g * s.totalCycles - compute)
+                dram = g * (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes
+            } else {
+                stall = max(0, dram / a.dramBytesPerCycle - compute)
+            }
+        }
+        if l.isVector { return vectorCost(l, on: a, technology: t, compute: compute, stall: stall, bufferBytes: bufferBytes, dramBytes: dram, nocElements: nocElements) }
+        if let x = t.accessEnergies {
+            // A peer's hierarchy priced per access (ZigZag's tpu_like): each MAC reads its weight
+            // from the PE's register file and reads and writes its partial sum in the PE's
+            // output register (reductions over C stay there); inputs are written once into the
+            // SRAM and read from it once per kernel tap and column fold (an NVDLA-like array
+            // reads an input pixel for every tap: the im2col volume, per group), or once per
+            // re-read for the other dataflows; weights are read from the SRAM per re-read unless
+            // they stream from DRAM into the PEs (`preload_inputs`); outputs are written to the
+            // SRAM and read once to go off chip. DRAM: inputs and weights read once, outputs
+            // written once.
+            let inputReads = a.dataflow == .nvdla ? g * Double(l.reduction * l.outputPixels * folds.cols) * bytes : i * iReads
+            let weightReads = a.memory == .preloadInputs ? 0 : w * wReads
+            let sramRead = inputReads + weightReads + o, sramWrite = l.neededInputBytes + o
+            let dramRead = l.neededInputBytes + w, dramWrite = o
+            return ASICLayerCost(
+                computeCycles: compute, stallCycles: stall,
+                utilization: macs / (compute * Double(a.processingElements)),
+                registerFileBytes: macs * (bytes + 2 * 2), nocBytes: 0, bufferBytes: sramRead + sramWrite, dramBytes: dramRead + dramWrite,
+                macPicojoules: macs * t.macPicojoules(l.dataType),
+                registerFilePicojoules: macs * (bytes * x.weightRegisterPerByte + 2 * x.outputRegisterPerAccess),
+                nocPicojoules: 0,
+                bufferPicojoules: sramRead * x.sramReadPerByte + sramWrite * x.sramWritePerByte,
+                dramPicojoules: dramRead * x.dramReadPerByte + dramWrite * x.dramWritePerByte,
+                buffer: traffic)
+        }
+        // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
+        // operands between neighbours instead: NoC hops). A per-PE L1 larger than Eyeriss's
+        // 512 B costs more per access, as the buffer does (square root of its size).
+        let systolic = a.dataflow.isSystolic
+        let rf = systolic ? macs * bytes : 3 * macs * bytes
+        let noc = systolic ? 2 * macs * bytes : bufferBytes
+        return ASICLayerCost(
+            computeCycles: compute, stallCycles: stall,
+            utilization: macs / (compute * Double(a.processingElements)),
+            registerFileBytes: rf, nocBytes: noc, bufferBytes: bufferBytes, dramBytes: dram,
+            macPicojoules: macs * t.macPicojoules(l.dataType),
+            registerFilePicojoules: rf * t.registerFilePicojoulesPerByte * a.l1EnergyScale,
+            nocPicojoules: noc * t.nocHopPicojoulesPerByte,
+            bufferPicojoules: bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB),
+            dramPicojoules: dram * t.dramPicojoulesPerByte,
+            buffer: traffic)
+    }
+
+    /// Elements each tensor moves between the global buffer and the PEs: every operand read once
+    /// per fold of the array dimension that does not keep it (weight-stationary forms re-read
+    /// inputs per column fold and partial sums per row fold; output-stationary re-read weights
+    /// per pixel fold and inputs per filter fold; input-stationary re-read weights per pixel
+    /// fold and partial sums per row fold), per group where groups run one after another.
+    @inline(__always)
+    static func bufferTraffic(_ l: ConvLayer, on a: ASICAccelerator, folds: (rows: Int, cols: Int)) -> TensorTraffic {
+        let bytes = l.bytesPerElement
+        let wElems = l.weightBytes / bytes, iElems = l.inputBytes / bytes, oElems = Double(l.outputElements)
+        if l.isVector { return TensorTraffic(inputReads: iElems, weightReads: 0, outputWrites: oElems, partialSumReads: 0) }
         var wReads = 1.0, iReads = 1.0, pReads = 0.0
         switch a.dataflow {
         case .systolicWS, .nvdla:
@@ -167,61 +320,35 @@ public enum ASICModel {
             wReads = Double(max(1, ceilDiv(l.outH * l.batch, max(1, a.processingElements / max(l.kernelH, 1)))))
             iReads = Double(max(1, ceilDiv(l.filters, max(1, a.processingElements / max(l.kernelH * l.outH, 1)))))
         }
-        let bufferBytes = w * wReads + i * iReads + o + 2 * psumBytes * pReads
-        let share = a.bufferKiB * 1024 / 3
-        var dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o + (psumBytes * pReads > 0 && o > share ? 2 * psumBytes * pReads : 0)
-        let stall: Double
-        switch a.memory {
-        case .doubleBuffered:
-            stall = max(0, dram / a.dramBytesPerCycle - compute)
-        case .preloadInputs:
-            stall = l.neededInputBytes / a.dramBytesPerCycle + max(0, w / a.dramBytesPerCycle - compute)
-        case .scaleSim:
-            if let s = ScaleSimMemory.simulate(l, on: a) {
-                stall = max(0, s.totalCycles - compute)
-                dram = (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes
-            } else {
-                stall = max(0, dram / a.dramBytesPerCycle - compute)
-            }
-        }
-        if let x = t.accessEnergies {
-            // A peer's hierarchy priced per access (ZigZag's tpu_like): each MAC reads its weight
-            // from the PE's register file and reads and writes its partial sum in the PE's
-            // output register (reductions over C stay there); inputs are written once into the
-            // SRAM and read from it once per kernel tap and column fold (an NVDLA-like array
-            // reads an input pixel for every tap: the im2col volume), or once per re-read for
-            // the other dataflows; weights are read from the SRAM per re-read unless they stream
-            // from DRAM into the PEs (`preload_inputs`); outputs are written to the SRAM and read
-            // once to go off chip. DRAM: inputs and weights read once, outputs written once.
-            let inputReads = a.dataflow == .nvdla ? Double(l.reduction * l.outputPixels * folds.cols) * bytes : i * iReads
-            let weightReads = a.memory == .preloadInputs ? 0 : w * wReads
-            let sramRead = inputReads + weightReads + o, sramWrite = l.neededInputBytes + o
-            let dramRead = l.neededInputBytes + w, dramWrite = o
-            return ASICLayerCost(
-                computeCycles: compute, stallCycles: stall,
-                utilization: macs / (compute * Double(a.processingElements)),
-                registerFileBytes: macs * (bytes + 2 * 2), nocBytes: 0, bufferBytes: sramRead + sramWrite, dramBytes: dramRead + dramWrite,
-                macPicojoules: macs * t.macPicojoules(l.dataType),
-                registerFilePicojoules: macs * (bytes * x.weightRegisterPerByte + 2 * x.outputRegisterPerAccess),
-                nocPicojoules: 0,
-                bufferPicojoules: sramRead * x.sramReadPerByte + sramWrite * x.sramWritePerByte,
-                dramPicojoules: dramRead * x.dramReadPerByte + dramWrite * x.dramWritePerByte)
-        }
-        // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
-        // operands between neighbours instead: NoC hops).
-        let systolic = a.dataflow.isSystolic
-        let rf = systolic ? macs * bytes : 3 * macs * bytes
-        let noc = systolic ? 2 * macs * bytes : bufferBytes
-        let e = ASICLayerCost(
-            computeCycles: compute, stallCycles: stall,
-            utilization: macs / (compute * Double(a.processingElements)),
-            registerFileBytes: rf, nocBytes: noc, bufferBytes: bufferBytes, dramBytes: dram,
-            macPicojoules: macs * t.macPicojoules(l.dataType),
-            registerFilePicojoules: rf * t.registerFilePicojoulesPerByte,
-            nocPicojoules: noc * t.nocHopPicojoulesPerByte,
-            bufferPicojoules: bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB),
-            dramPicojoules: dram * t.dramPicojoulesPerByte)
-        return e
+        return TensorTraffic(inputReads: iElems * iReads, weightReads: wElems * wReads, outputWrites: oElems * (1 + pReads), partialSumReads: oElems * pReads)
+    }
+
+    /// A non-MAC layer's figures: its operations on the vector unit or the PE array; its input
+    /// read from the global buffer once and its output written once (pooling windows reuse
+    /// their inputs in the PEs' registers, as a row-stationary array does); operations priced at
+    /// the node's add energy, each reading its operand from a register.
+    static func vectorCost(_ l: ConvLayer, on a: ASICAccelerator, technology t: ASICTechnology, compute: Double, stall: Double,
+                           bufferBytes: Double, dramBytes: Double, nocElements: Double) -> ASICLayerCost {
+        let ops = Double(l.vectorOperations), bytes = l.bytesPerElement
+        let rf = ops * bytes, noc = nocElements * bytes
+        let x = t.accessEnergies
+        return ASICLayerCost(
+            computeCycles: compute, stallCycles: stall, utilization: 0,
+            registerFileBytes: rf, nocBytes: noc, bufferBytes: bufferBytes, dramBytes: dramBytes,
+            macPicojoules: ops * t.addPicojoules(l.dataType),
+            registerFilePicojoules: rf * (x?.weightRegisterPerByte ?? t.registerFilePicojoulesPerByte * a.l1EnergyScale),
+            nocPicojoules: x == nil ? noc * t.nocHopPicojoulesPerByte : 0,
+            bufferPicojoules: x.map { (l.inputBytes + l.outputBytes) * ($0.sramReadPerByte + $0.sramWritePerByte) } ?? bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB),
+            dramPicojoules: x.map { l.inputBytes * $0.dramReadPerByte + l.outputBytes * $0.dramWritePerByte } ?? dramBytes * t.dramPicojoulesPerByte,
+            buffer: TensorTraffic(inputReads: l.inputBytes / bytes, weightReads: 0, outputWrites: Double(l.outputElements), partialSumReads: 0))
+    }
+
+    /// Whether a `preload_inputs` layer's output goes back off chip before the next layer
+    /// (ZigZag's tpu_like offloads it when the on-chip buffer cannot hold it beside the next
+    /// layer's needs): when the output exceeds half the global buffer.
+    @inline(__always)
+    static func outputWriteBack(_ l: ConvLayer, on a: ASICAccelerator) -> Bool {
+        false  // TODO(issue 12): ZigZag's offload condition, from the depthwise analysis
     }
 
     /// Bytes the buffer must hold for one fold of the array: the stationary operand of every PE

@@ -74,6 +74,7 @@ public enum Operator: Hashable, Sendable {
             return b * kf * ((h - 1) * st - 2 * p + r) * ((w - 1) * st - 2 * p + s)
         case let .pool(c, h, w, win, st, p):
             let s = st ?? win
+            guard h + 2 * p >= win, w + 2 * p >= win else { return 0 }
             return c * ((h + 2 * p - win) / s + 1) * ((w + 2 * p - win) / s + 1)
         case let .upsample(c, h, w, f): return c * h * w * f * f
         case let .softmax(r, c): return r * c

@@ -19,6 +19,13 @@ What it does
   * Writes zigzag-<net>.csv: the columns of zigzag-figures.csv (run_zigzag.COLUMNS), then
       data_offloading_cycles, systolic_drain_cycles (offloading_cycles = their sum),
       stall_slack_cycles (ZigZag's stall_slack_comb; compute_with_stall = ideal_temporal + it),
+      input_onload_cycles, weight_onload_cycles (each operand's initial loading over its
+        slowest link; onloading_cycles combines them, here always their maximum),
+      weight_dram_periods (how many times the weights' DRAM-level loops refill the PE
+        registers: 1 = all weights preloaded, >1 = streamed during computation),
+      output_overlapped_cycles, weight_overlapped_cycles (cycles of the final output write-back
+        and of the weight preload that ZigZag moves into the DRAM port's idle time during
+        computation, so they are not in off/onloading_cycles),
       spatial_utilization (ideal_cycles / ideal_temporal_cycles),
       temporal_mapping (ZigZag's loops per operand and memory level, innermost first),
       and per operand (W, I, O) and memory level (rf_128B, rf_2B, sram_2MB, dram):
@@ -57,6 +64,8 @@ DIRS = [("rd_out_to_low", "rd_to_low"), ("wr_in_by_high", "wr_from_high"),
         ("rd_out_to_high", "rd_to_high"), ("wr_in_by_low", "wr_from_low")]
 OP_ORDER = {"W": 0, "I": 1, "O": 2}
 EXTRA = ["data_offloading_cycles", "systolic_drain_cycles", "stall_slack_cycles",
+         "input_onload_cycles", "weight_onload_cycles", "weight_dram_periods",
+         "output_overlapped_cycles", "weight_overlapped_cycles",
          "spatial_utilization", "temporal_mapping"]
 
 
@@ -88,6 +97,33 @@ def level_columns(cme, layer):
     return out
 
 
+def dram_port_figures(cme, layer):
+    """Initial loading per input operand, weight refill periods and the cycles of each operand's
+    whole-tensor transfer that ZigZag overlaps with computation on the off-chip (top) level."""
+    from zigzag.hardware.architecture.memory_port import DataDirection
+    from zigzag.mapping.data_movement import DataMoveAttr
+    out = {}
+    for op_name, col in (("I", "input_onload_cycles"), ("W", "weight_onload_cycles")):
+        ops = [op for op in cme.data_loading_cc_pair_combined_per_op if op.name == op_name]
+        out[col] = round(sum(cme.data_loading_cc_pair_combined_per_op[ops[0]]), 3) if ops else 0
+    out["weight_dram_periods"] = 0
+    for op in layer.layer_operands:
+        if op.name == "W":
+            top = cme.mapping_int.unit_mem_data_movement[op][-1]
+            out["weight_dram_periods"] = top.get_attribute(DataMoveAttr.DATA_TRANS_PERIOD_COUNT).get(
+                DataDirection.RD_OUT_TO_LOW)
+    top_ports = {str(p) for p in cme.mem_level_list[-1].ports}
+    overlapped = {"O": 0.0, "I2": 0.0}
+    for port, per_op in cme.loading_cycles_during_computation.items():
+        if str(port) in top_ports:
+            for mem_op, cycles in per_op.items():
+                if str(mem_op) in overlapped:
+                    overlapped[str(mem_op)] += cycles
+    out["output_overlapped_cycles"] = round(overlapped["O"], 3)
+    out["weight_overlapped_cycles"] = round(overlapped["I2"], 3)
+    return out
+
+
 def rows_for(cmes, version):
     total_cme, per_layer = cmes[0]
     base = run_zigzag.rows_from(cmes, version)
@@ -96,6 +132,7 @@ def rows_for(cmes, version):
         row["data_offloading_cycles"] = round(cme.data_offloading_cycle, 3)
         row["systolic_drain_cycles"] = cme.systolic_drain_cycle
         row["stall_slack_cycles"] = round(cme.stall_slack_comb, 3)
+        row.update(dram_port_figures(cme, layer))
         row["spatial_utilization"] = f"{cme.mac_spatial_utilization:.6g}"
         row["temporal_mapping"] = str(cme.temporal_mapping).replace("\n", " ")
         lc = level_columns(cme, layer)
@@ -107,7 +144,10 @@ def rows_for(cmes, version):
     tot = base[-1]
     tot["data_offloading_cycles"] = round(sum(float(r["data_offloading_cycles"]) for r in base[:-1]), 3)
     tot["systolic_drain_cycles"] = sum(int(r["systolic_drain_cycles"]) for r in base[:-1])
-    tot["stall_slack_cycles"] = round(sum(float(r["stall_slack_cycles"]) for r in base[:-1]), 3)
+    for c in ("stall_slack_cycles", "input_onload_cycles", "weight_onload_cycles",
+              "output_overlapped_cycles", "weight_overlapped_cycles"):
+        tot[c] = round(sum(float(r[c]) for r in base[:-1]), 3)
+    tot["weight_dram_periods"] = ""
     tot["spatial_utilization"] = f"{total_cme.ideal_cycle / total_cme.ideal_temporal_cycle:.6g}"
     tot["temporal_mapping"] = ""
     for c in level_names:
