@@ -14,6 +14,11 @@ public struct ASICSpace: Sendable {
         public var bandwidthBytesPerCycle: [Double]
         /// How off-chip transfers meet compute (one style per sub-accelerator).
         public var memory: ASICMemory
+        /// NoC bandwidth and per-PE L1 candidates, the vector unit and SCALE-Sim's mode.
+        public var nocElementsPerCycle: [Double] = [.infinity]
+        public var l1Bytes: [Double] = [512]
+        public var vectorLanes = 0
+        public var scaleSimBandwidth = ScaleSimBandwidth.user
         public init(dataflows: [ASICDataflow], rows: [Int], columns: [Int], bufferKiB: [Double], bandwidthBytesPerCycle: [Double],
                     memory: ASICMemory = .doubleBuffered) {
             self.dataflows = dataflows
@@ -23,12 +28,19 @@ public struct ASICSpace: Sendable {
             self.bandwidthBytesPerCycle = bandwidthBytesPerCycle
             self.memory = memory
         }
-        var count: Int { dataflows.count * rows.count * columns.count * bufferKiB.count * bandwidthBytesPerCycle.count }
+        var count: Int { dataflows.count * rows.count * columns.count * bufferKiB.count * bandwidthBytesPerCycle.count * nocElementsPerCycle.count * l1Bytes.count }
+        /// Candidates per knob, in the order `accelerator` decodes an index.
+        public var radices: [Int] { [dataflows.count, rows.count, columns.count, bufferKiB.count, bandwidthBytesPerCycle.count, nocElementsPerCycle.count, l1Bytes.count] }
         func accelerator(_ index: Int) -> ASICAccelerator {
             var i = index
             func pick<T>(_ xs: [T]) -> T { let v = xs[i % xs.count]; i /= xs.count; return v }
             let d = pick(dataflows), r = pick(rows), c = pick(columns), b = pick(bufferKiB), bw = pick(bandwidthBytesPerCycle)
-            return ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw, memory: memory)
+            var a = ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw, memory: memory)
+            a.nocElementsPerCycle = pick(nocElementsPerCycle)
+            a.l1Bytes = pick(l1Bytes)
+            a.vectorLanes = vectorLanes
+            a.scaleSimBandwidth = scaleSimBandwidth
+            return a
         }
     }
 

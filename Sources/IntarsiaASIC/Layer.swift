@@ -18,6 +18,10 @@ public struct ConvLayer: Hashable, Sendable {
     /// Independent groups G: each reduces C/G channels into K/G filters (depthwise: G = C).
     public var groups: Int
     public var operation: LayerOperation
+    /// A per-element activation applied to its producer's outputs as they leave the array (the
+    /// producer is a MAC layer and this is its only consumer, as NVDLA's output pipeline and
+    /// Eyeriss's PEs apply ReLU): its operations cost energy, but no buffer or off-chip traffic.
+    public var fusedIntoProducer = false
 
     public init(name: String, filters: Int, channels: Int, kernelH: Int, kernelW: Int, outH: Int, outW: Int, stride: Int = 1, batch: Int = 1,
                 dataType: DataType = .int8, groups: Int = 1, operation: LayerOperation = .mac) {
@@ -59,7 +63,12 @@ public struct ConvLayer: Hashable, Sendable {
     /// transposed convolutions as their input-stationary matrix products) and, with
     /// `vectorOperators`, every other operator as a `.vector` layer.
     public static func layers(of w: Workload, outputSize: OutputSize = .floor, vectorOperators: Bool = false) -> [ConvLayer] {
-        w.tasks.compactMap { t -> ConvLayer? in
+        var consumers = [Int](repeating: 0, count: w.tasks.count), producers = [[Int]](repeating: [], count: w.tasks.count)
+        for e in w.edges {
+            consumers[e.producer] += 1
+            producers[e.consumer].append(e.producer)
+        }
+        return w.tasks.enumerated().compactMap { i, t -> ConvLayer? in
             switch t.op {
             case let .conv2d(b, c, h, wd, k, r, s, st, p, g):
                 return ConvLayer(name: t.name, filters: k, channels: c, kernelH: r, kernelW: s,
@@ -75,7 +84,12 @@ public struct ConvLayer: Hashable, Sendable {
                 return ConvLayer(name: t.name, filters: g.columns, channels: g.reduction * g.groups, kernelH: 1, kernelW: 1, outH: g.rows, outW: 1,
                                  dataType: t.dataType, groups: g.groups)
             default:
-                return vectorOperators ? vectorLayer(t) : nil
+                guard vectorOperators, var v = vectorLayer(t) else { return nil }
+                if case .activation = t.op, producers[i].count == 1, w.tasks[producers[i][0]].op.gemmView != nil, consumers[producers[i][0]] == 1,
+                   w.externalInputBytes[i] == 0 {
+                    v.fusedIntoProducer = true
+                }
+                return v
             }
         }
     }

@@ -210,6 +210,11 @@ public enum ASICModel {
     /// off-chip time not hidden behind compute (double-buffered transfers).
     public static func cost(_ l: ConvLayer, on a: ASICAccelerator, technology t: ASICTechnology) -> ASICLayerCost {
         let (compute, folds) = computeCycles(l, on: a)
+        if l.fusedIntoProducer {
+            // Applied on the way out of the array: no traffic; on a vector unit it keeps pace
+            // with the outputs (no cycles), on the PE array the PEs spend its operations.
+            return vectorCost(l, on: a, technology: t, compute: a.vectorLanes > 0 ? 0 : compute, stall: 0, bufferBytes: 0, dramBytes: 0, nocElements: 0)
+        }
         let macs = Double(l.macs)
         let bytes = l.bytesPerElement
         let w = l.weightBytes, i = l.inputBytes, o = l.outputBytes
@@ -331,16 +336,16 @@ public enum ASICModel {
                            bufferBytes: Double, dramBytes: Double, nocElements: Double) -> ASICLayerCost {
         let ops = Double(l.vectorOperations), bytes = l.bytesPerElement
         let rf = ops * bytes, noc = nocElements * bytes
-        let x = t.accessEnergies
+        let x = t.accessEnergies, moved: Double = l.fusedIntoProducer ? 0 : 1
         return ASICLayerCost(
             computeCycles: compute, stallCycles: stall, utilization: 0,
             registerFileBytes: rf, nocBytes: noc, bufferBytes: bufferBytes, dramBytes: dramBytes,
             macPicojoules: ops * t.addPicojoules(l.dataType),
             registerFilePicojoules: rf * (x?.weightRegisterPerByte ?? t.registerFilePicojoulesPerByte * a.l1EnergyScale),
             nocPicojoules: x == nil ? noc * t.nocHopPicojoulesPerByte : 0,
-            bufferPicojoules: x.map { (l.inputBytes + l.outputBytes) * ($0.sramReadPerByte + $0.sramWritePerByte) } ?? bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB),
-            dramPicojoules: x.map { l.inputBytes * $0.dramReadPerByte + l.outputBytes * $0.dramWritePerByte } ?? dramBytes * t.dramPicojoulesPerByte,
-            buffer: TensorTraffic(inputReads: l.inputBytes / bytes, weightReads: 0, outputWrites: Double(l.outputElements), partialSumReads: 0))
+            bufferPicojoules: moved * (x.map { (l.inputBytes + l.outputBytes) * ($0.sramReadPerByte + $0.sramWritePerByte) } ?? bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB)),
+            dramPicojoules: moved * (x.map { l.inputBytes * $0.dramReadPerByte + l.outputBytes * $0.dramWritePerByte } ?? dramBytes * t.dramPicojoulesPerByte),
+            buffer: TensorTraffic(inputReads: moved * l.inputBytes / bytes, weightReads: 0, outputWrites: moved * Double(l.outputElements), partialSumReads: 0))
     }
 
     /// Whether a `preload_inputs` layer's output goes back off chip before the next layer
@@ -362,9 +367,23 @@ public enum ASICModel {
         }
     }
 
-    /// Area of one accelerator: its PEs and its buffer.
+    /// Bytes a PE's L1 must hold: the stationary operand and the partial sum (32-bit) for the
+    /// weight-, output- and input-stationary forms; a filter row, an input row window and a
+    /// partial sum of a 3×3 kernel for the row-stationary one (int16 operands).
+    public static func minimumL1Bytes(_ d: ASICDataflow) -> Double {
+        switch d {
+        case .eyeriss: return Double(3 * 2 + 3 * 2 + 4)
+        default: return 2 + 4
+        }
+    }
+
+    /// Area of one accelerator: its PEs (each with Eyeriss's 512-byte register file; a larger
+    /// L1 adds SRAM area for the rest), its buffer, and its vector unit (a lane costs a tenth
+    /// of a PE: an adder and a comparator without the multiplier, an assumption).
     public static func areaSquareMillimetres(_ a: ASICAccelerator, technology t: ASICTechnology) -> Double {
-        Double(a.processingElements) * t.peAreaSquareMillimetres + a.bufferKiB * t.sramAreaPerKiBSquareMillimetres
+        let extraL1KiB = max(0, a.l1Bytes - 512) / 1024
+        return Double(a.processingElements) * (t.peAreaSquareMillimetres + extraL1KiB * t.sramAreaPerKiBSquareMillimetres)
+            + a.bufferKiB * t.sramAreaPerKiBSquareMillimetres + Double(a.vectorLanes) * t.peAreaSquareMillimetres / 10
     }
 
     /// A network's layers in order on one accelerator: cycles and energy summed.

@@ -113,7 +113,7 @@ public struct ASICHardware: CoHardwareSpace {
 
     public var kind: String { "asic" }
     public var knobRadices: [[Int]] {
-        space.accelerators.map { [$0.dataflows.count, $0.rows.count, $0.columns.count, $0.bufferKiB.count, $0.bandwidthBytesPerCycle.count] }
+        space.accelerators.map(\.radices)
     }
     public var staticPicojoulesPerCycle: Double { 0 }
     public func unitKey(_ h: Int, slot: Int) -> AnyHashable { AnyHashable(space.design(h)[slot]) }

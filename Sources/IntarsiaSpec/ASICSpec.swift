@@ -16,7 +16,13 @@ public struct ASICDesignSpec: Sendable {
     public var top: Int
 
     static let topKeys = ["name", "workload", "platform", "accelerators", "constraints", "objectives", "output"]
-    static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle", "memory"]
+    static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle", "memory",
+                                  "noc_elements_per_cycle", "l1_bytes", "vector_lanes", "scalesim_bandwidth"]
+    static let platformKeys = ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle", "output_size", "non_mac_operators"]
+    /// How a network's non-MAC operators (pooling, element-wise, activations, softmax, layer norm,
+    /// up-sampling) are treated: priced on the sub-accelerators (`price`, the default) or left
+    /// out as ZigZag and SCALE-Sim do (`ignore`, for comparing with them).
+    static let nonMACValues = ["price", "ignore"]
 
     /// Whether the spec text describes an ASIC (its platform names an `asic` node).
     public static func isASIC(text: String) -> Bool {
@@ -32,7 +38,7 @@ public struct ASICDesignSpec: Sendable {
         let hw = try readHardware(top, of: root)
         let (tech, clock, peBudget, bandwidth, knobs) = (hw.technology, hw.clockMHz, hw.peBudget, hw.bandwidth, hw.knobs)
         // Workload: one network or several.
-        let networks = try readNetworks(try root.required("workload", in: top))
+        let networks = try readNetworks(try root.required("workload", in: top), outputSize: hw.outputSize, vectorOperators: hw.priceNonMAC)
         let k = try readConstraints(top["constraints"])
         var objectives = ["latency_ms", "energy_mj"]
         if let o = top["objectives"] {
@@ -64,13 +70,28 @@ public struct ASICDesignSpec: Sendable {
         public var peBudget: Int
         public var bandwidth: Double
         public var knobs: [ASICSpace.AcceleratorKnobs]
+        /// Output-size convention of convolutions (`output_size`: floor, or SCALE-Sim's ceil).
+        public var outputSize: ConvLayer.OutputSize = .floor
+        /// Whether non-MAC operators are priced (`non_mac_operators: price`).
+        public var priceNonMAC = true
     }
 
     static func readHardware(_ top: [String: Cursor], of root: Cursor) throws -> Hardware {
         let file = root.file
         // Platform.
         let pc = try root.required("platform", in: top)
-        let p = try pc.mapping(allowed: ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle"])
+        let p = try pc.mapping(allowed: platformKeys)
+        var outputSize = ConvLayer.OutputSize.floor
+        if let oc = p["output_size"] {
+            guard let v = ConvLayer.OutputSize(rawValue: try oc.string()) else { throw oc.error("unknown output-size convention", accepted: ConvLayer.OutputSize.acceptedNames) }
+            outputSize = v
+        }
+        var priceNonMAC = true
+        if let nc = p["non_mac_operators"] {
+            let v = try nc.string()
+            guard nonMACValues.contains(v) else { throw nc.error("unknown treatment of non-MAC operators", accepted: nonMACValues.joined(separator: ", ")) }
+            priceNonMAC = v == "price"
+        }
         let nodeC = try pc.required("asic", in: p, accepted: ASICTechnology.acceptedNames)
         guard var tech = ASICTechnology.named((try? nodeC.string()) ?? "") else {
             throw nodeC.error("unknown technology node", accepted: ASICTechnology.acceptedNames)
@@ -113,6 +134,25 @@ public struct ASICDesignSpec: Sendable {
                 }
                 memory = style
             }
+            // On-chip interconnect, L1, vector unit, SCALE-Sim's bandwidth mode (docs/ASIC.md).
+            let nocs = try m["noc_elements_per_cycle"].map { try $0.scalarOrList().map { try $0.double(min: 0, max: 1e9, exclusiveMin: true) } } ?? [.infinity]
+            let l1s = try m["l1_bytes"].map { try $0.scalarOrList().map { try $0.double(min: 0, max: 1_073_741_824, exclusiveMin: true) } } ?? [512]
+            let vectorLanes = try m["vector_lanes"].map { try $0.int(min: 0, max: 1 << 20, what: "a number of lanes (0: non-MAC operators on the PE array)") } ?? 0
+            var scaleSimBandwidth = ScaleSimBandwidth.user
+            if let sc = m["scalesim_bandwidth"] {
+                guard let v = ScaleSimBandwidth(rawValue: try sc.string()) else { throw sc.error("unknown SCALE-Sim bandwidth mode", accepted: ScaleSimBandwidth.acceptedNames) }
+                guard memory == .scaleSim else { throw sc.error("applies to memory: scalesim only", accepted: "memory: scalesim with scalesim_bandwidth, or no scalesim_bandwidth") }
+                scaleSimBandwidth = v
+            }
+            if let minL1 = l1s.min() {
+                for d in dataflows {
+                    let need = ASICModel.minimumL1Bytes(d)
+                    if minL1 < need {
+                        throw SpecError(file: file, key: m["l1_bytes"]?.path ?? a.child("l1_bytes"), value: ASICHardwareNumber.text(minL1),
+                                        problem: "too small for a \(d.rawValue) PE's minimum tile (\(Int(need)) bytes)", accepted: "at least \(Int(need)) bytes")
+                    }
+                }
+            }
             // The smallest buffer must hold one tile of the array: its operands for one fold.
             if let minBuffer = buffers.min() {
                 for d in dataflows {
@@ -128,9 +168,14 @@ public struct ASICDesignSpec: Sendable {
                     }
                 }
             }
-            knobs.append(ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws, memory: memory))
+            var k = ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws, memory: memory)
+            k.nocElementsPerCycle = nocs
+            k.l1Bytes = l1s
+            k.vectorLanes = vectorLanes
+            k.scaleSimBandwidth = scaleSimBandwidth
+            knobs.append(k)
         }
-        return Hardware(technology: tech, clockMHz: clock, peBudget: peBudget, bandwidth: bandwidth, knobs: knobs)
+        return Hardware(technology: tech, clockMHz: clock, peBudget: peBudget, bandwidth: bandwidth, knobs: knobs, outputSize: outputSize, priceNonMAC: priceNonMAC)
     }
 
     static func readConstraints(_ c: Cursor?) throws -> ASICConstraints {
@@ -145,17 +190,21 @@ public struct ASICDesignSpec: Sendable {
         return k
     }
 
-    static func readNetworks(_ c: Cursor) throws -> [(name: String, layers: [ConvLayer])] {
+    static func readNetworks(_ c: Cursor, outputSize: ConvLayer.OutputSize = .floor, vectorOperators: Bool = true) throws -> [(name: String, layers: [ConvLayer])] {
         if case .mapping = c.node, let m = try? c.mapping(allowed: ["networks"]), let list = m["networks"] {
-            return try list.list().map { try one($0) }
+            return try list.list().map { try one($0, outputSize: outputSize, vectorOperators: vectorOperators) }
         }
-        return [try one(c)]
+        return [try one(c, outputSize: outputSize, vectorOperators: vectorOperators)]
     }
 
-    static func one(_ c: Cursor) throws -> (name: String, layers: [ConvLayer]) {
+    static func one(_ c: Cursor, outputSize: ConvLayer.OutputSize, vectorOperators: Bool) throws -> (name: String, layers: [ConvLayer]) {
         let (w, _) = try WorkloadSection.read(c)
-        let layers = ConvLayer.layers(of: w)
-        if layers.isEmpty { throw c.error("the network has no convolution or matrix product", value: false) }
+        let layers = ConvLayer.layers(of: w, outputSize: outputSize, vectorOperators: vectorOperators)
+        if !layers.contains(where: { !$0.isVector }) { throw c.error("the network has no convolution or matrix product", value: false) }
         return (w.name, layers)
     }
+}
+
+enum ASICHardwareNumber {
+    static func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 }
