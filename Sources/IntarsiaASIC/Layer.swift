@@ -62,7 +62,7 @@ public struct ConvLayer: Hashable, Sendable {
     /// The layers of a workload in task order: MAC tasks (convolutions and matrix products;
     /// transposed convolutions as their input-stationary matrix products) and, with
     /// `vectorOperators`, every other operator as a `.vector` layer.
-    public static func layers(of w: Workload, outputSize: OutputSize = .floor, vectorOperators: Bool = false) -> [ConvLayer] {
+    public static func layers(of w: Workload, outputSize: OutputSize = .floor, vectorOperators: Bool = false, fuseActivations: Bool = true) -> [ConvLayer] {
         var consumers = [Int](repeating: 0, count: w.tasks.count), producers = [[Int]](repeating: [], count: w.tasks.count)
         for e in w.edges {
             consumers[e.producer] += 1
@@ -85,7 +85,7 @@ public struct ConvLayer: Hashable, Sendable {
                                  dataType: t.dataType, groups: g.groups)
             default:
                 guard vectorOperators, var v = vectorLayer(t) else { return nil }
-                if case .activation = t.op, producers[i].count == 1, w.tasks[producers[i][0]].op.gemmView != nil, consumers[producers[i][0]] == 1,
+                if fuseActivations, case .activation = t.op, producers[i].count == 1, w.tasks[producers[i][0]].op.gemmView != nil, consumers[producers[i][0]] == 1,
                    w.externalInputBytes[i] == 0 {
                     v.fusedIntoProducer = true
                 }

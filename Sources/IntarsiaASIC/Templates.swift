@@ -80,6 +80,13 @@ public struct ASICAccelerator: Hashable, Sendable {
     /// SCALE-Sim's interface bandwidth mode (`memory: scalesim` only).
     public var scaleSimBandwidth: ScaleSimBandwidth = .user
 
+    /// The same accelerator with an unbounded NoC.
+    public var withUnboundedNoC: ASICAccelerator {
+        var a = self
+        a.nocElementsPerCycle = .infinity
+        return a
+    }
+
     /// Energy of an L1 access relative to Eyeriss's 512-byte register file: the square root of
     /// the size ratio, as the buffer's per-byte energy grows (never below the 512-byte figure).
     public var l1EnergyScale: Double { max(1, (l1Bytes / 512).squareRoot()) }
@@ -178,8 +185,11 @@ public enum ASICModel {
             let adderTreeDepth = Int(log2(Double(r)).rounded(.up))
             return (Double(g * fk * fcin * l.kernelH * l.kernelW * pixels + adderTreeDepth), (fcin, fk))
         case .shidiannao:
-            // A rows × columns tile of output pixels per pass, one MAC of every output each cycle.
-            let fy = ceilDiv(l.outH, r), fx = ceilDiv(l.outW, c)
+            // A rows × columns tile of output pixels per pass, one MAC of every output each cycle;
+            // a row of `columns` PEs spans `columns` input columns (its input window), which hold
+            // ⌊(columns − 1 + stride) / stride⌋ outputs (MAESTRO's ShiDianNao-like mapping).
+            let perRow = max(1, (c - 1 + l.stride) / l.stride)
+            let fy = ceilDiv(l.outH, r), fx = ceilDiv(l.outW, perRow)
             return (Double(l.batch * fy * fx * k * filter + r + c), (fy, fx))
         case .eyeriss:
             // Each PE runs a 1-D convolution: one filter row over one input row, S MACs per output
@@ -219,7 +229,18 @@ public enum ASICModel {
         let bytes = l.bytesPerElement
         let w = l.weightBytes, i = l.inputBytes, o = l.outputBytes
         let g = Double(l.groups)
-        let traffic = bufferTraffic(l, on: a, folds: folds)
+        // NVDLA- and ShiDianNao-like arrays: the step walk of `ClusterSteps` gives the buffer
+        // traffic and the time the NoC adds (operand windows delivered to the PEs each step).
+        var traffic = bufferTraffic(l, on: a, folds: folds)
+        var nocSteps = 0.0
+        if !l.isVector, let steps = ClusterSteps.layer(l, on: a) {
+            let o = Double(l.outputElements)
+            traffic = TensorTraffic(inputReads: Double(steps.inputReads), weightReads: Double(steps.weightReads),
+                                    outputWrites: Double(steps.outputWrites), partialSumReads: max(0, Double(steps.outputWrites) - o))
+            if a.nocElementsPerCycle.isFinite, let ideal = ClusterSteps.layer(l, on: a.withUnboundedNoC) {
+                nocSteps = Double(steps.cycles - ideal.cycles)
+            }
+        }
         let psumWidth = max(bytes, 4)  // 32-bit partial sums
         let bufferBytes = traffic.inputReads * bytes + traffic.weightReads * bytes + o + 2 * traffic.partialSumReads * psumWidth
         let share = a.bufferKiB * 1024 / 3
@@ -231,8 +252,8 @@ public enum ASICModel {
         // `nocElementsPerCycle` that takes `nocCycles`, overlapped with compute (double-buffered
         // L1s), so only the excess stalls.
         let nocElements = traffic.inputReads + traffic.weightReads + traffic.partialSumReads + traffic.outputWrites
-        let nocCycles = a.nocElementsPerCycle.isFinite ? (nocElements / a.nocElementsPerCycle).rounded(.up) : 0
-        let stall: Double
+        let nocCycles = a.nocElementsPerCycle.isFinite && nocSteps == 0 ? (nocElements / a.nocElementsPerCycle).rounded(.up) : 0
+        var stall: Double
         switch a.memory {
         case .doubleBuffered:
             stall = max(0, max(dram / a.dramBytesPerCycle, nocCycles) - compute)
@@ -257,6 +278,7 @@ public enum ASICModel {
                 stall = max(0, dram / a.dramBytesPerCycle - compute)
             }
         }
+        stall += nocSteps
         if l.isVector { return vectorCost(l, on: a, technology: t, compute: compute, stall: stall, bufferBytes: bufferBytes, dramBytes: dram, nocElements: nocElements) }
         if let x = t.accessEnergies {
             // A peer's hierarchy priced per access (ZigZag's tpu_like): each MAC reads its weight

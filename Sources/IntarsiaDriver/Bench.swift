@@ -55,13 +55,7 @@ public enum Bench {
         var checksum = 0.0
         var tasks: [ExactSelection.Task] = []
         for d in NB201Table.Dataset.allCases {
-            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
-            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: acc, technology: t)
-            func layer(_ k: Int, _ c: Int, _ s: Int) -> ASICLayerCost {
-                ASICModel.cost(ConvLayer(name: "e", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: acc, technology: t)
-            }
-            let cycles = NB201Network.costs(of: table.cells, inputSize: d.inputSize, fixed: fixed.cycles) { layer($0, $1, $2).totalCycles }
-            let energy = NB201Network.costs(of: table.cells, inputSize: d.inputSize, fixed: fixed.energyPicojoules) { layer($0, $1, $2).energyPicojoules }
+            let (cycles, energy) = try NB201Network.asicCosts(of: table.cells, dataset: d, deadOperations: .execute, on: acc, technology: t)
             checksum += cycles.reduce(0, +) + energy.reduce(0, +)
             tasks.append(ExactSelection.Task(name: d.rawValue, weight: 1, subAccelerator: tasks.count % 2,
                                              candidates: table.cells.indices.map { .init(index: $0, accuracy: table.accuracy[d]![$0], latency: cycles[$0], energy: energy[$0]) }))

@@ -159,8 +159,9 @@ public enum FPGAUnits {
     /// `NB201SequentialPricer` for why a per-edge sum cannot be exact). Equal to
     /// `cost(of:workload:platform:)` to rounding (the tests check every cell).
     public static func nb201Costs(unit: FPGAUnit, cells: [NB201Cell], inputSize: Int, classes: Int, platform: FPGAPlatform,
-                                  dataType: DataType = .int8) -> (cycles: [Double], dynamicEnergyPicojoules: [Double]) {
+                                  dataType: DataType = .int8, deadOperations: NB201Network.DeadOperations = .execute) -> (cycles: [Double], dynamicEnergyPicojoules: [Double]) {
         var pricer = NB201SequentialPricer(unit: unit, inputSize: inputSize, classes: classes, platform: platform, dataType: dataType)
+        pricer.deadOperations = deadOperations
         var cycles = [Double](), energy = [Double]()
         cycles.reserveCapacity(cells.count)
         energy.reserveCapacity(cells.count)
@@ -177,8 +178,9 @@ public enum FPGAUnits {
     /// sequential design besides the scratchpad, and so what a unit must provision to run any
     /// of them.
     public static func nb201StageBuffers(unit: FPGAUnit, cells: [NB201Cell], inputSize: Int, classes: Int, platform: FPGAPlatform,
-                                         dataType: DataType = .int8) -> (bram18k: Int, uram: Int) {
+                                         dataType: DataType = .int8, deadOperations: NB201Network.DeadOperations = .execute) -> (bram18k: Int, uram: Int) {
         var pricer = NB201SequentialPricer(unit: unit, inputSize: inputSize, classes: classes, platform: platform, dataType: dataType)
+        pricer.deadOperations = deadOperations
         var bram = 0.0, uram = 0.0
         for cell in cells {
             let r = pricer.price(cell)
@@ -197,7 +199,7 @@ public enum FPGAUnits {
     /// before each convolution edge, the 3×3 average-pool edge, node sums and the reduction
     /// blocks' adds, the reduction and global pools): a unit carries one SFU of each
     /// (`CompiledWorkload.sfuPerKind`), whichever cell it runs.
-    public static let nb201SFUKinds = ["relu", "avg_pool_3x3", "add", "pool"]
+    public static let nb201SFUKinds = ["relu", "add", "pool"]
 
     /// A unit's fabric and memory, shell excluded, fixed whatever cell it runs:
     /// - DSP, LUT and FF: the model's sequential-template formulas (lanes × per-lane cost + one
@@ -433,6 +435,9 @@ struct NB201SequentialPricer {
     var finish: [Double] = []
     var taskCount = 0
     var stageCount = 0
+    /// Edges from nodes that receive nothing: run (reading the cell input, as the workload
+    /// does) or dropped, as `NB201Network.workload`.
+    var deadOperations = NB201Network.DeadOperations.execute
 
     init(unit: FPGAUnit, inputSize: Int, classes: Int, platform: FPGAPlatform, dataType: DataType) {
         let p = unit.designPoint
@@ -476,7 +481,7 @@ struct NB201SequentialPricer {
             relu.append(add(.activation(elements: elems, kind: "relu")))
             conv1.append(add(conv(c, hw, c, 1, 1)))
             conv3.append(add(conv(c, hw, c, 3, 1)))
-            avgPool.append(add(.elementwise(elements: elems, kind: "avg_pool_3x3")))
+            avgPool.append(add(.pool(channels: c, height: hw, width: hw, window: 3, stride: 1, padding: 1)))
             sum.append(add(.elementwise(elements: elems, kind: "add")))
         }
         let last = st[st.count - 1]
@@ -558,7 +563,8 @@ struct NB201SequentialPricer {
                 for to in 1...3 {
                     var incoming = (-1, -1, -1), count = 0
                     for (e, ends) in NB201Cell.edgeEnds.enumerated() where ends.to == to {
-                        let from = node(ends.from)
+                        var from = node(ends.from)
+                        if from < 0 && deadOperations == .execute { from = nodes.0 }
                         guard from >= 0 else { continue }
                         var value: Int
                         switch cell.edges[e] {

@@ -87,7 +87,7 @@ public final class TaskNetworks: @unchecked Sendable {
         var per: [[Int32]] = []
         per.reserveCapacity(space.count)
         for i in 0..<space.count {
-            per.append(try ConvLayer.layers(of: space.workload(i, dataType: dataType)).map { l in
+            per.append(try ConvLayer.layers(of: space.workload(i, dataType: dataType), vectorOperators: true).map { l in
                 var k = l
                 k.name = ""
                 if let id = ids[k] { return id }
@@ -147,24 +147,12 @@ public struct ASICHardware: CoHardwareSpace {
             // Additive over convolutions: the macro network's fixed layers plus five of each
             // active edge's convolution per stage (`NB201Network.costs`, tested equal to the full
             // workload's cost).
-            let d = nb.dataset
-            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
-            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: a, technology: tech)
-            var memo: [SIMD3<Int>: ASICLayerCost] = [:]
-            func layer(_ k: Int, _ c: Int, _ s: Int) -> ASICLayerCost {
-                let id = SIMD3(k, c, s)
-                if let v = memo[id] { return v }
-                let v = ASICModel.cost(ConvLayer(name: "edge", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: a, technology: tech)
-                memo[id] = v
-                return v
-            }
-            return (NB201Network.costs(of: nb.cells, inputSize: d.inputSize, fixed: fixed.cycles) { layer($0, $1, $2).totalCycles },
-                    NB201Network.costs(of: nb.cells, inputSize: d.inputSize, fixed: fixed.energyPicojoules) { layer($0, $1, $2).energyPicojoules })
+            return try NB201Network.asicCosts(of: nb.cells, dataset: nb.dataset, deadOperations: nb.deadOperations, on: a, technology: tech)
         }
         // Any other space: each distinct convolution shape priced once, summed per architecture
         // (the ASIC model is additive over layers: `ASICModel.network`).
         let (shapes, per) = try networks.convolutionShapes()
-        let priced = shapes.map { ASICModel.network([$0], on: a, technology: tech) }
+        let priced = shapes.map { ASICModel.network([$0], on: a, technology: tech) }  // MAC and non-MAC layers
         var cycles = [Double](repeating: 0, count: per.count), energy = cycles
         for (i, layers) in per.enumerated() {
             for id in layers {
@@ -232,7 +220,7 @@ public struct FPGAHardware: CoHardwareSpace {
         if let nb = task.space as? NB201Space {
             sizing.noteNB201(unit)
             let c = FPGAUnits.nb201Costs(unit: unit, cells: nb.cells, inputSize: nb.dataset.inputSize, classes: nb.dataset.classes,
-                                         platform: space.platform, dataType: task.dataType)
+                                         platform: space.platform, dataType: task.dataType, deadOperations: nb.deadOperations)
             return (c.cycles, c.dynamicEnergyPicojoules)
         }
         var cycles = [Double](repeating: 0, count: task.space.count), energy = cycles
@@ -244,6 +232,48 @@ public struct FPGAHardware: CoHardwareSpace {
             most = most.union(e.resources)
         }
         sizing.note(unit, most)
+        return (cycles, energy)
+    }
+}
+
+extension NB201Network {
+    /// Every cell's cycles and dynamic energy on one ASIC sub-accelerator, without building a
+    /// workload per cell: the macro network's fixed layers once, plus each executed edge's
+    /// layers (a ReLU and a convolution, or a 3×3 average pool) and each node sum five times per
+    /// stage (`costs(of:)`). The layers come from `ConvLayer.layers(of:)` on one-task workloads of
+    /// those operators, as the full network's would; the ReLUs precede their convolutions
+    /// (ReLU–conv–BN) and read a node's tensor, so none is fused. Equal to pricing each cell's
+    /// whole workload (the tests check it).
+    public static func asicCosts(of cells: [NB201Cell], dataset d: NB201Table.Dataset, deadOperations: DeadOperations, on a: ASICAccelerator,
+                                 technology tech: ASICTechnology, dataType: DataType = .int8) throws -> (cycles: [Double], energy: [Double]) {
+        let empty = try workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes, dataType: dataType)
+        let fixed = ASICModel.network(ConvLayer.layers(of: empty, vectorOperators: true, fuseActivations: false), on: a, technology: tech)
+        func price(_ ops: [Operator]) throws -> (cycles: Double, energy: Double) {
+            guard !ops.isEmpty else { return (0, 0) }
+            let w = try Workload(name: "edge", tasks: ops.enumerated().map { (Task(name: "t\($0.offset)", op: $0.element, dataType: dataType), [.init("input", .stream)]) })
+            let r = ASICModel.network(ConvLayer.layers(of: w, vectorOperators: true, fuseActivations: false), on: a, technology: tech)
+            return (r.cycles, r.energyPicojoules)
+        }
+        var edge: [SIMD3<Int>: (cycles: Double, energy: Double)] = [:], sum: [SIMD2<Int>: (cycles: Double, energy: Double)] = [:]
+        let ops = NB201Cell.Operation.allCases
+        for (c, s) in stages(inputSize: d.inputSize) {
+            for (k, op) in ops.enumerated() {
+                let e = c * s * s
+                func conv(_ r: Int) -> Operator { .conv2d(batch: 1, channels: c, height: s, width: s, filters: c, kernelH: r, kernelW: r, stride: 1, padding: r / 2) }
+                switch op {
+                case .none, .skipConnect: edge[SIMD3(k, c, s)] = (0, 0)
+                case .conv1x1: edge[SIMD3(k, c, s)] = try price([.activation(elements: e, kind: "relu"), conv(1)])
+                case .conv3x3: edge[SIMD3(k, c, s)] = try price([.activation(elements: e, kind: "relu"), conv(3)])
+                case .avgPool3x3: edge[SIMD3(k, c, s)] = try price([.pool(channels: c, height: s, width: s, window: 3, stride: 1, padding: 1)])
+                }
+            }
+            sum[SIMD2(c, s)] = try price([.elementwise(elements: c * s * s, kind: "add")])
+        }
+        func index(_ op: NB201Cell.Operation) -> Int { ops.firstIndex(of: op)! }
+        let cycles = costs(of: cells, inputSize: d.inputSize, fixed: fixed.cycles, deadOperations: deadOperations,
+                           edgeCost: { edge[SIMD3(index($0), $1, $2)]!.cycles }, sumCost: { sum[SIMD2($0, $1)]!.cycles })
+        let energy = costs(of: cells, inputSize: d.inputSize, fixed: fixed.energyPicojoules, deadOperations: deadOperations,
+                           edgeCost: { edge[SIMD3(index($0), $1, $2)]!.energy }, sumCost: { sum[SIMD2($0, $1)]!.energy })
         return (cycles, energy)
     }
 }

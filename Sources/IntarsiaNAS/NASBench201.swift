@@ -57,7 +57,19 @@ public struct NB201Cell: Hashable, Sendable, CustomStringConvertible {
 /// (3×3 stride-2 convolution, 3×3 convolution, and a 2×2 average pool with a 1×1 convolution as
 /// the shortcut); global average pooling and a linear classifier.
 public enum NB201Network {
-    public static func workload(_ cell: NB201Cell, inputSize: Int = 32, classes: Int = 10, dataType: DataType = .int8, name: String? = nil) throws -> Workload {
+    /// What happens to an edge whose source node receives nothing (every edge into it is
+    /// `none`): `execute` runs its operation anyway, on the node's zero tensor, as a framework
+    /// runs the exported network (NAS-Bench-201's `InferCell` builds every edge's operation);
+    /// `prune` drops it, as a compiler that propagates the zeros would. In the workload an
+    /// executed edge from such a node reads the cell's input (a tensor of the same shape: the cost
+    /// is the same). docs/NAS.md gives the difference it makes.
+    public enum DeadOperations: String, Sendable, CaseIterable, Hashable {
+        case execute, prune
+        public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+    }
+
+    public static func workload(_ cell: NB201Cell, inputSize: Int = 32, classes: Int = 10, dataType: DataType = .int8, name: String? = nil,
+                                deadOperations: DeadOperations = .execute) throws -> Workload {
         var tasks: [(Task, [Workload.Input])] = []
         var counter = 0
         func add(_ name: String, _ op: Operator, _ inputs: [Workload.Input]) -> String {
@@ -89,7 +101,7 @@ public enum NB201Network {
                 for to in 1...3 {
                     var incoming: [String] = []
                     for (e, ends) in NB201Cell.edgeEnds.enumerated() where ends.to == to {
-                        guard let from = nodes[ends.from] else { continue }
+                        guard let from = nodes[ends.from] ?? (deadOperations == .execute ? nodes[0] : nil) else { continue }
                         let elems = c * hw * hw
                         switch cell.edges[e] {
                         case .none: continue
@@ -161,6 +173,12 @@ public struct NB201Table: Sendable {
 }
 
 extension NB201Cell {
+    /// The edges that run an operation: every edge that is not `none` when dead operations are
+    /// executed; with `prune`, only those whose source node receives something.
+    public func executedEdges(_ dead: NB201Network.DeadOperations) -> [(edge: Int, operation: Operation)] {
+        dead == .prune ? activeEdges : edges.enumerated().filter { $0.element != .none }.map { ($0.offset, $0.element) }
+    }
+
     /// The edges that compute something: an edge whose source node receives nothing (every edge
     /// into it is `none`) carries nothing either.
     public var activeEdges: [(edge: Int, operation: Operation)] {
@@ -182,19 +200,26 @@ extension NB201Network {
 
     /// The cost of every cell of the space on one piece of hardware, for a cost that adds up over
     /// a network's layers (layer-by-layer execution): the macro network's fixed layers once, plus
-    /// five times each active edge's operation at each stage. `layerCost(kernel, channels, size)`
-    /// is a 3×3 or 1×1 convolution's cost; `fixed` the stem, reductions and classifier. Returns
-    /// the costs by position in `cells`.
-    public static func costs(of cells: [NB201Cell], inputSize: Int, fixed: Double,
-                             layerCost: (_ kernel: Int, _ channels: Int, _ size: Int) -> Double) -> [Double] {
+    /// at each stage five times each executed edge's operation and each node sum (a node with
+    /// two or more incoming edges). `edgeCost(operation, channels, size)` is an edge's cost (a
+    /// ReLU and a convolution, or an average pool; 0 for a skip); `sumCost(channels, size)` a
+    /// node sum's; `fixed` the stem, reductions, pooling and classifier. Returns the costs by
+    /// position in `cells`.
+    public static func costs(of cells: [NB201Cell], inputSize: Int, fixed: Double, deadOperations: DeadOperations = .execute,
+                             edgeCost: (_ operation: NB201Cell.Operation, _ channels: Int, _ size: Int) -> Double,
+                             sumCost: (_ channels: Int, _ size: Int) -> Double) -> [Double] {
         let st = stages(inputSize: inputSize)
-        let conv1 = st.map { layerCost(1, $0.channels, $0.size) }.reduce(0, +)
-        let conv3 = st.map { layerCost(3, $0.channels, $0.size) }.reduce(0, +)
+        let ops = NB201Cell.Operation.allCases
+        let perOp = ops.map { op in st.map { edgeCost(op, $0.channels, $0.size) }.reduce(0, +) }
+        let sum = st.map { sumCost($0.channels, $0.size) }.reduce(0, +)
         return cells.map { cell in
             var c = fixed
-            for (_, op) in cell.activeEdges {
-                if op == .conv1x1 { c += 5 * conv1 } else if op == .conv3x3 { c += 5 * conv3 }
+            var incoming = [0, 0, 0, 0]
+            for (e, op) in cell.executedEdges(deadOperations) {
+                c += 5 * perOp[ops.firstIndex(of: op)!]
+                incoming[NB201Cell.edgeEnds[e].to] += 1
             }
+            for n in 1...3 where incoming[n] >= 2 { c += 5 * sum }
             return c
         }
     }
@@ -206,6 +231,8 @@ extension NB201Network {
 public struct NB201Space: ArchitectureSpace {
     public let cells: [NB201Cell]
     public let dataset: NB201Table.Dataset
+    /// Edges from nodes that receive nothing: run (`execute`, the default) or dropped (`prune`).
+    public var deadOperations: NB201Network.DeadOperations = .execute
     /// Table index of each base-5 edge code (edge 0 least significant), and each cell's edges.
     let indexOfCode: [Int]
     let edges: [[Int]]
@@ -233,7 +260,7 @@ public struct NB201Space: ArchitectureSpace {
     public func index(_ digits: [Int]) -> Int { indexOfCode[MixedRadix.nb201.index(digits)] }
     public func architectureString(_ index: Int) -> String { cells[index].description }
     public func workload(_ index: Int, dataType: DataType) throws -> Workload {
-        try NB201Network.workload(cells[index], inputSize: dataset.inputSize, classes: dataset.classes, dataType: dataType)
+        try NB201Network.workload(cells[index], inputSize: dataset.inputSize, classes: dataset.classes, dataType: dataType, deadOperations: deadOperations)
     }
 }
 

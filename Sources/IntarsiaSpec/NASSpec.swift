@@ -121,7 +121,7 @@ public struct NASDesignSpec: Sendable {
         return FPGAUnitOptions(lanes: lanes, weightLoads: loads, scratchpadKiB: pads, wordBits: words, spill: spills)
     }
 
-    static let taskKeys = ["name", "dataset", "space", "weight", "min_accuracy", "oracle"]
+    static let taskKeys = ["name", "dataset", "space", "weight", "min_accuracy", "oracle", "dead_operations"]
 
     /// One task: a NAS-Bench-201 dataset (`dataset`, the space `nb201` implied, the table's
     /// accuracies unless another oracle is given), or a space (`space`: a built-in name, `{file:
@@ -200,9 +200,16 @@ public struct NASDesignSpec: Sendable {
             throw (m["min_accuracy"] ?? c).error("a minimum accuracy needs an accuracy oracle; this task has none", accepted: "an oracle (command or table), or no min_accuracy")
         }
         if let s = space {
+            if let dc = m["dead_operations"] { throw dc.error("applies to NAS-Bench-201 tasks only", accepted: "no dead_operations with a space other than nb201") }
             return CoExploration.Task(name: name, space: s, weight: weight, minimumAccuracy: minimum, table: accuracies, oracle: oracle)
         }
         var t = CoExploration.Task.nb201(dataset!, table: table, weight: weight, minimumAccuracy: minimum, oracle: oracle)
+        if let dc = m["dead_operations"] {
+            guard let d = NB201Network.DeadOperations(rawValue: try dc.string()) else { throw dc.error("unknown treatment of dead operations", accepted: NB201Network.DeadOperations.acceptedNames) }
+            var nb = t.space as! NB201Space
+            nb.deadOperations = d
+            t.space = nb
+        }
         t.name = name
         t.table = accuracies
         return t

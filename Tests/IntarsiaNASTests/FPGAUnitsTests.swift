@@ -81,13 +81,14 @@ import IntarsiaASIC
     }
 
     /// Compute fabric by hand (int8, U280): 1024 lanes are 512 DSPs (two int8 MACs per DSP48E2);
-    /// LUT 1024 × 24 + 3000 + 4 SFU kinds × 8 LUT × SFU width max(16, 1024/16 = 64) = 29,624;
-    /// FF 1024 × 48 + 4500 + 4 × 16 × 64 = 57,748. Scratchpad 4096 KiB = 128 URAM.
+    /// LUT 1024 × 24 + 3000 + 3 SFU kinds (ReLU, add, pooling) × 8 LUT × SFU width
+    /// max(16, 1024/16 = 64) = 29,112; FF 1024 × 48 + 4500 + 3 × 16 × 64 = 56,724. Scratchpad
+    /// 4096 KiB = 128 URAM.
     @Test func resourcesByHand() {
         let r = FPGAUnits.resources(of: FPGAUnit(lanes: 1024), platform: Self.u280)
         #expect(r.dsp == 512)
-        #expect(r.lut == 29_624)
-        #expect(r.ff == 57_748)
+        #expect(r.lut == 29_112)
+        #expect(r.ff == 56_724)
         #expect(r.uram >= 128)
         // The weight double buffer of a 64-channel 3×3 convolution (576 × 2 bytes, read by 576
         // lanes of 8 bits: 576 × 8 / 36 = 128 BRAM18K) is the least a stage needs.
@@ -109,9 +110,9 @@ import IntarsiaASIC
         let sh = Self.u280.shell
         let r = FPGAUnits.resources(of: u, platform: Self.u280)
         #expect(r.dsp == e.dsp - sh.dsp)
-        // A one-layer workload has no SFU: the unit adds its four SFU kinds (4 × 8 LUT, 4 × 16 FF per lane of 64).
-        #expect(r.lut == e.lut - sh.lut + 4 * 8 * 64)
-        #expect(r.ff == e.ff - sh.ff + 4 * 16 * 64)
+        // A one-layer workload has no SFU: the unit adds its three SFU kinds (3 × 8 LUT, 3 × 16 FF per lane of 64).
+        #expect(r.lut == e.lut - sh.lut + 3 * 8 * 64)
+        #expect(r.ff == e.ff - sh.ff + 3 * 16 * 64)
         #expect(e.bram18k - sh.bram18k == 128)
         #expect(r.bram18k >= e.bram18k - sh.bram18k)
     }

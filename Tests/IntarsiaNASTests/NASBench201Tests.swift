@@ -47,26 +47,49 @@ import IntarsiaASIC
 }
 
 @Suite struct NB201CostTests {
-    /// The additive shortcut equals costing each cell's whole workload layer by layer.
-    @Test func additiveCostsEqualWholeNetworkEvaluation() throws {
+    /// The additive shortcut equals costing each cell's whole workload layer by layer, MAC and
+    /// non-MAC layers, with dead operations executed or pruned, on every dataflow.
+    @Test(arguments: [ASICDataflow.systolicOS, .nvdla, .eyeriss])
+    func additiveCostsEqualWholeNetworkEvaluation(dataflow: ASICDataflow) throws {
         let t = ASICTechnology.nm45
-        let acc = ASICAccelerator(dataflow: .systolicOS, rows: 16, columns: 16)
-        func layer(_ k: Int, _ c: Int, _ s: Int) -> Double {
-            ASICModel.cost(ConvLayer(name: "e", filters: c, channels: c, kernelH: k, kernelW: k, outH: s, outW: s), on: acc, technology: t).totalCycles
-        }
-        for size in [32, 16] {
-            let classes = size == 32 ? 10 : 120
-            // Fixed part: a cell with no computing edge.
-            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: size, classes: classes)
-            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: acc, technology: t).cycles
+        var acc = ASICAccelerator(dataflow: dataflow, rows: 16, columns: 16)
+        acc.nocElementsPerCycle = 64
+        for d in [NB201Table.Dataset.cifar10, .imagenet16] {
             let sample = stride(from: 0, to: 15_625, by: 977).map { NB201Cell.all[$0] }
-            let fast = NB201Network.costs(of: sample, inputSize: size, fixed: fixed, layerCost: layer)
-            for (cell, f) in zip(sample, fast) {
-                let w = try NB201Network.workload(cell, inputSize: size, classes: classes)
-                let full = ASICModel.network(ConvLayer.layers(of: w), on: acc, technology: t).cycles
-                #expect(abs(full - f) <= 1e-9 * full, "\(cell)")
+            for dead in NB201Network.DeadOperations.allCases {
+                let fast = try NB201Network.asicCosts(of: sample, dataset: d, deadOperations: dead, on: acc, technology: t)
+                for (i, cell) in sample.enumerated() {
+                    let w = try NB201Network.workload(cell, inputSize: d.inputSize, classes: d.classes, deadOperations: dead)
+                    let full = ASICModel.network(ConvLayer.layers(of: w, vectorOperators: true, fuseActivations: false), on: acc, technology: t)
+                    #expect(abs(full.cycles - fast.cycles[i]) <= 1e-9 * full.cycles, "\(cell) \(dead)")
+                    #expect(abs(full.energyPicojoules - fast.energy[i]) <= 1e-9 * full.energyPicojoules, "\(cell) \(dead)")
+                }
             }
         }
+    }
+
+    /// Executing dead operations prices the edges of a node that receives nothing; pruning drops
+    /// them. A cell whose node 1 gets nothing (edge 0 none) and whose edges out of node 1 are
+    /// convolutions: executing costs exactly those two edges more (a ReLU and a 3×3 convolution
+    /// each, five cells per stage), worked out from the per-layer model.
+    @Test func deadOperationsExecuteOrPrune() throws {
+        let t = ASICTechnology.nm45
+        let acc = ASICAccelerator(dataflow: .systolicWS, rows: 16, columns: 16)
+        // Edges: 0→1 none, 0→2 skip, 1→2 conv3x3, 0→3 skip, 1→3 conv3x3, 2→3 none.
+        let cell = NB201Cell(edges: [.none, .skipConnect, .conv3x3, .skipConnect, .conv3x3, .none])
+        let d = NB201Table.Dataset.cifar10
+        let run = try NB201Network.asicCosts(of: [cell], dataset: d, deadOperations: .execute, on: acc, technology: t).cycles[0]
+        let pruned = try NB201Network.asicCosts(of: [cell], dataset: d, deadOperations: .prune, on: acc, technology: t).cycles[0]
+        var extra = 0.0
+        for (c, s) in NB201Network.stages(inputSize: 32) {
+            let relu = ConvLayer(name: "r", filters: 1, channels: 1, kernelH: 1, kernelW: 1, outH: c * s * s, outW: 1, operation: .vector(.simpleActivation, operandsPerOutput: 1))
+            let conv = ConvLayer(name: "c", filters: c, channels: c, kernelH: 3, kernelW: 3, outH: s, outW: s)
+            let add = ConvLayer(name: "a", filters: 1, channels: 1, kernelH: 1, kernelW: 1, outH: c * s * s, outW: 1, operation: .vector(.elementwise, operandsPerOutput: 2))
+            // Two executed conv edges, and nodes 2 and 3 now sum two inputs each.
+            extra += 5 * (2 * (ASICModel.cost(relu, on: acc, technology: t).totalCycles + ASICModel.cost(conv, on: acc, technology: t).totalCycles)
+                          + 2 * ASICModel.cost(add, on: acc, technology: t).totalCycles)
+        }
+        #expect(abs(run - pruned - extra) <= 1e-9 * run)
     }
 }
 
@@ -84,13 +107,7 @@ import IntarsiaASIC
         var tasks: [ExactSelection.Task] = []
         for (k, d) in datasets.enumerated() {
             let cells = (0..<12).map { _ in next(15_625) }
-            let empty = try NB201Network.workload(NB201Cell(edges: Array(repeating: .none, count: 6)), inputSize: d.inputSize, classes: d.classes)
-            let fixed = ASICModel.network(ConvLayer.layers(of: empty), on: acc, technology: .nm45)
-            func layer(_ kk: Int, _ c: Int, _ sz: Int) -> ASICLayerCost {
-                ASICModel.cost(ConvLayer(name: "e", filters: c, channels: c, kernelH: kk, kernelW: kk, outH: sz, outW: sz), on: acc, technology: .nm45)
-            }
-            let lat = NB201Network.costs(of: cells.map { table.cells[$0] }, inputSize: d.inputSize, fixed: fixed.cycles) { layer($0, $1, $2).totalCycles }
-            let en = NB201Network.costs(of: cells.map { table.cells[$0] }, inputSize: d.inputSize, fixed: fixed.energyPicojoules) { layer($0, $1, $2).energyPicojoules }
+            let (lat, en) = try NB201Network.asicCosts(of: cells.map { table.cells[$0] }, dataset: d, deadOperations: .execute, on: acc, technology: .nm45)
             tasks.append(ExactSelection.Task(name: d.rawValue, weight: [1, 1, 1][k], subAccelerator: k % 2,
                                              candidates: cells.indices.map { .init(index: cells[$0], accuracy: table.accuracy[d]![cells[$0]], latency: lat[$0], energy: en[$0]) }))
         }
