@@ -99,8 +99,19 @@ def attention():
     return helper.make_model(graph, producer_name="intarsia-fixtures")
 
 
+def grouped(weight_dims, name):
+    """A 3x3 convolution with group 8 over 8 channels (depthwise) and the given weight shape:
+    [8, 1, 3, 3] is consistent, [8, 2, 3, 3] is not (2 channels per filter x 8 groups != 8)."""
+    inits = [weight("w", weight_dims)]
+    nodes = [helper.make_node("Conv", ["input", "w"], ["y"], name="dw_conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1], group=8)]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 8, 16, 16])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], initializer=inits)
+    return helper.make_model(graph, producer_name="intarsia-fixtures")
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for name, model in [("resnet18-shapes", resnet18()), ("unsupported-op", unsupported()), ("attention", attention())]:
+    for name, model in [("resnet18-shapes", resnet18()), ("unsupported-op", unsupported()), ("attention", attention()),
+                        ("depthwise", grouped([8, 1, 3, 3], "depthwise")), ("grouped-bad-weights", grouped([8, 2, 3, 3], "grouped-bad-weights"))]:
         onnx.save(model, os.path.join(OUT, name + ".onnx"))
         print("wrote", name)

@@ -22,9 +22,11 @@ public struct ConvLayer: Hashable, Sendable {
     /// producer is a MAC layer and this is its only consumer, as NVDLA's output pipeline and
     /// Eyeriss's PEs apply ReLU): its operations cost energy, but no buffer or off-chip traffic.
     public var fusedIntoProducer = false
+    /// Zero padding on each side (the padded rows and columns are made on chip, never loaded).
+    public var padding = 0
 
     public init(name: String, filters: Int, channels: Int, kernelH: Int, kernelW: Int, outH: Int, outW: Int, stride: Int = 1, batch: Int = 1,
-                dataType: DataType = .int8, groups: Int = 1, operation: LayerOperation = .mac) {
+                dataType: DataType = .int8, groups: Int = 1, padding: Int = 0, operation: LayerOperation = .mac) {
         self.name = name
         self.filters = filters
         self.channels = channels
@@ -36,6 +38,7 @@ public struct ConvLayer: Hashable, Sendable {
         self.batch = batch
         self.dataType = dataType
         self.groups = max(1, groups)
+        self.padding = max(0, padding)
         self.operation = operation
     }
 
@@ -73,7 +76,7 @@ public struct ConvLayer: Hashable, Sendable {
             case let .conv2d(b, c, h, wd, k, r, s, st, p, g):
                 return ConvLayer(name: t.name, filters: k, channels: c, kernelH: r, kernelW: s,
                                  outH: outputSize.outputs(h + 2 * p, r, st), outW: outputSize.outputs(wd + 2 * p, s, st), stride: st, batch: b,
-                                 dataType: t.dataType, groups: g)
+                                 dataType: t.dataType, groups: g, padding: p)
             case let .matmul(m, k, n, _):
                 // Attention heads batched in one task: A is m × (heads·k) and each head's n/heads
                 // outputs reduce over its own k: a grouped product of `heads` groups.
@@ -157,9 +160,10 @@ public struct ConvLayer: Hashable, Sendable {
         return Double(batch * channels * inH * inW) * bytesPerElement
     }
     /// Input bytes a convolution reads at least once: a kernel smaller than its stride skips the
-    /// rows and columns between windows.
+    /// rows and columns between windows, and the padding is not loaded.
     public var neededInputBytes: Double {
-        let rows = min((outH - 1) * stride + kernelH, outH * kernelH), cols = min((outW - 1) * stride + kernelW, outW * kernelW)
+        let rows = max(1, min((outH - 1) * stride + kernelH, outH * kernelH) - 2 * padding)
+        let cols = max(1, min((outW - 1) * stride + kernelW, outW * kernelW) - 2 * padding)
         return Double(batch * channels * rows * cols) * bytesPerElement
     }
     public var outputBytes: Double { Double(batch * filters * outH * outW) * bytesPerElement }

@@ -66,6 +66,8 @@ public struct ASICTechnology: Hashable, Sendable {
         public var sramWritePerByte: Double
         public var dramReadPerByte: Double
         public var dramWritePerByte: Double
+        /// Bytes the SRAM and DRAM move at least per access (a narrower access costs as much).
+        public var minimumAccessBytes: Double = 1
     }
 
     public func macPicojoules(_ t: DataType) -> Double {
@@ -108,7 +110,9 @@ public struct ASICTechnology: Hashable, Sendable {
     /// ZigZag 3.9.1's bundled `inputs/hardware/tpu_like.yaml` (zigzag-dse on PyPI): MAC 0.04 pJ;
     /// `rf_128B` (weights) 0.095 pJ per 8-bit access; `rf_2B` (partial sums) 0.021 pJ per 16-bit
     /// access; `sram_2MB` 416.16 pJ per 2048-bit read and 378.4 pJ per write (1.6256 and
-    /// 1.478 pJ/B); `dram` 700 pJ per 64-bit read and 750 pJ per write (87.5 and 93.75 pJ/B).
+    /// 1.478 pJ/B); `dram` 700 pJ per 64-bit read and 750 pJ per write (87.5 and 93.75 pJ/B); the
+    /// SRAM and DRAM move at least 64 bits an access (ZigZag charges a narrower access a whole
+    /// word: a depthwise layer's one-channel input reads cost 8 bytes each).
     /// Areas and the other figures are the 45 nm node's (ZigZag's tpu_like gives none). A spec
     /// selects it with `platform: {asic: zigzag-tpu-like}` (docs/SPEC.md); it is for comparing
     /// with ZigZag, not a real node.
@@ -118,7 +122,7 @@ public struct ASICTechnology: Hashable, Sendable {
         t.macPicojoulesInt8 = 0.04
         t.accessEnergies = AccessEnergies(weightRegisterPerByte: 0.095, outputRegisterPerAccess: 0.021,
                                           sramReadPerByte: 416.16 / 256, sramWritePerByte: 378.4 / 256,
-                                          dramReadPerByte: 700.0 / 8, dramWritePerByte: 750.0 / 8)
+                                          dramReadPerByte: 700.0 / 8, dramWritePerByte: 750.0 / 8, minimumAccessBytes: 8)
         return t
     }()
 

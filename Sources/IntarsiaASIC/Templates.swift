@@ -258,11 +258,19 @@ public enum ASICModel {
         case .doubleBuffered:
             stall = max(0, max(dram / a.dramBytesPerCycle, nocCycles) - compute)
         case .preloadInputs:
-            // The input is loaded before computing; weights stream from DRAM into the PEs while
-            // they compute; the output goes back off chip after the layer when the buffer cannot
-            // keep it for the next layer (`outputWriteBack`), over the same port.
-            let writeBack = outputWriteBack(l, on: a) ? o / a.dramBytesPerCycle : 0
-            stall = l.neededInputBytes / a.dramBytesPerCycle + max(0, max(w / a.dramBytesPerCycle, nocCycles) - compute) + writeBack
+            // ZigZag's tpu_like hierarchy (validation/peers/README.md, "depthwise networks"): the
+            // layer's input is loaded over the off-chip port before computing. When a PE's weights
+            // for the layer fit its L1 (`weightsFitL1`), they load alongside the input and stay;
+            // otherwise they stream from DRAM while the PEs compute. The output is written back
+            // off chip while the PEs compute, over the same port as streamed weights: the layer
+            // lasts at least that traffic.
+            let port = a.dramBytesPerCycle
+            let input = l.neededInputBytes / port
+            if weightsFitL1(l, on: a) {
+                stall = max(input, w / port) + max(0, max(o / port, nocCycles) - compute)
+            } else {
+                stall = input + max(0, max((w + o) / port, nocCycles) - compute)
+            }
         case .scaleSim:
             if a.scaleSimBandwidth == .calc {
                 // SCALE-Sim's CALC mode sizes the interface to the demand: no stalls; the DRAM
@@ -290,16 +298,31 @@ public enum ASICModel {
             // they stream from DRAM into the PEs (`preload_inputs`); outputs are written to the
             // SRAM and read once to go off chip. DRAM: inputs and weights read once, outputs
             // written once.
-            let inputReads = a.dataflow == .nvdla ? g * Double(l.reduction * l.outputPixels * folds.cols) * bytes : i * iReads
+            //
+            // The SRAM and DRAM move at least `minimumAccessBytes` (tpu_like: 64 bits) an access:
+            // an NVDLA-like read of the input channels one C fold needs (one channel of a
+            // depthwise group: 1 byte) costs a whole word, and so does a write of the outputs one
+            // K fold makes, and a group's weights come from DRAM in whole words.
+            func words(_ b: Double) -> Double { (b / x.minimumAccessBytes).rounded(.up) * x.minimumAccessBytes }
+            let inputReads: Double, outputWrites: Double
+            if a.dataflow == .nvdla {
+                let cg = l.channels / l.groups, kg = l.filters / l.groups
+                let perRead = words(Double(ceilDiv(cg, folds.rows)) * bytes), perWrite = words(Double(ceilDiv(kg, folds.cols)) * bytes)
+                inputReads = g * Double(folds.rows * folds.cols * l.kernelH * l.kernelW * l.outputPixels) * perRead
+                outputWrites = g * Double(folds.cols * l.outputPixels) * perWrite
+            } else {
+                inputReads = i * iReads
+                outputWrites = o
+            }
             let weightReads = a.memory == .preloadInputs ? 0 : w * wReads
-            let sramRead = inputReads + weightReads + o, sramWrite = l.neededInputBytes + o
-            let dramRead = l.neededInputBytes + w, dramWrite = o
+            let sramRead = inputReads + weightReads + o, sramWrite = l.neededInputBytes + outputWrites
+            let dramRead = l.neededInputBytes + g * words(w / g), dramWrite = o
             return ASICLayerCost(
                 computeCycles: compute, stallCycles: stall,
                 utilization: macs / (compute * Double(a.processingElements)),
                 registerFileBytes: macs * (bytes + 2 * 2), nocBytes: 0, bufferBytes: sramRead + sramWrite, dramBytes: dramRead + dramWrite,
                 macPicojoules: macs * t.macPicojoules(l.dataType),
-                registerFilePicojoules: macs * (bytes * x.weightRegisterPerByte + 2 * x.outputRegisterPerAccess),
+                registerFilePicojoules: (macs * bytes + w) * x.weightRegisterPerByte + (2 * macs + Double(l.outputElements)) * x.outputRegisterPerAccess,
                 nocPicojoules: 0,
                 bufferPicojoules: sramRead * x.sramReadPerByte + sramWrite * x.sramWritePerByte,
                 dramPicojoules: dramRead * x.dramReadPerByte + dramWrite * x.dramWritePerByte,
@@ -370,12 +393,19 @@ public enum ASICModel {
             buffer: TensorTraffic(inputReads: moved * l.inputBytes / bytes, weightReads: 0, outputWrites: moved * Double(l.outputElements), partialSumReads: 0))
     }
 
-    /// Whether a `preload_inputs` layer's output goes back off chip before the next layer
-    /// (ZigZag's tpu_like offloads it when the on-chip buffer cannot hold it beside the next
-    /// layer's needs): when the output exceeds half the global buffer.
+    /// Whether a PE's share of a layer's weights fits its L1: on the NVDLA-like array a PE holds
+    /// one weight per kernel tap of every (C fold, K fold) of every group it serves; elsewhere the
+    /// weights spread evenly over the PEs.
     @inline(__always)
-    static func outputWriteBack(_ l: ConvLayer, on a: ASICAccelerator) -> Bool {
-        false  // TODO(issue 12): ZigZag's offload condition, from the depthwise analysis
+    static func weightsFitL1(_ l: ConvLayer, on a: ASICAccelerator) -> Bool {
+        let perPE: Double
+        if a.dataflow == .nvdla {
+            let g = l.groups
+            perPE = Double(g * ceilDiv(l.channels / g, a.rows) * ceilDiv(l.filters / g, a.columns) * l.kernelH * l.kernelW) * l.bytesPerElement
+        } else {
+            perPE = l.weightBytes / Double(a.processingElements)
+        }
+        return perPE <= a.l1Bytes
     }
 
     /// Bytes the buffer must hold for one fold of the array: the stationary operand of every PE

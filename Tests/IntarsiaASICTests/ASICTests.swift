@@ -109,24 +109,26 @@ enum PeerFigures {
     /// ZigZag 3.9.1's per-layer latency for its bundled ResNet-18 on tpu_like (recorded by
     /// validation/peers/run_zigzag.py): a 32×32 array with K over one dimension and C over the
     /// other (the NVDLA-like template), a 64-bit DRAM port, inputs loaded before computing and
-    /// weights streamed from DRAM. Within 10% on every layer but the stride-2 1×1 shortcut of
-    /// stage 2, where ZigZag's chosen mapping also offloads the whole output (6,335 cycles) and
-    /// lands 33% above the model.
+    /// weights streamed from DRAM when a PE's share exceeds its 128-byte register, outputs written
+    /// back during compute. Within 10% on every layer but the stride-2 1×1 shortcut of stage 4,
+    /// whose streamed weights ZigZag overlaps with part of the input load (in refill periods its
+    /// mapper chooses; the model loads the input first): 16% above ZigZag.
     @Test func latencyWithinTenPercentOfZigZagPerLayer() throws {
         let (h, lines) = try PeerFigures.read("zigzag-figures.csv")
         func col(_ r: [String], _ n: String) -> String { r[h.firstIndex(of: n)!] }
-        let tpu = ASICAccelerator(dataflow: .nvdla, rows: 32, columns: 32, dramBytesPerCycle: 8, memory: .preloadInputs)
+        let tpu = ZigZagDepthwiseTests.tpuLike
         var within = 0, total = 0, zz = 0.0, model = 0.0
         for r in lines.dropFirst() where col(r, "layer") != "TOTAL" {
             let l = ConvLayer(name: col(r, "layer"), filters: Int(col(r, "K"))!, channels: Int(col(r, "C"))!, kernelH: Int(col(r, "FY"))!,
-                              kernelW: Int(col(r, "FX"))!, outH: Int(col(r, "OY"))!, outW: Int(col(r, "OX"))!, stride: Int(col(r, "stride")) ?? 1)
+                              kernelW: Int(col(r, "FX"))!, outH: Int(col(r, "OY"))!, outW: Int(col(r, "OX"))!, stride: Int(col(r, "stride")) ?? 1,
+                              padding: Int(col(r, "FY"))! / 2)
             let ours = ASICModel.cost(l, on: tpu, technology: .nm45).totalCycles
             let theirs = Double(col(r, "latency_cycles"))!
             total += 1
             zz += theirs
             model += ours
             if abs(ours / theirs - 1) <= 0.10 { within += 1 } else {
-                #expect(l.name.contains("layer2.0/downsample"), "\(l.name): model \(ours), ZigZag \(theirs)")
+                #expect(l.name.contains("layer4.0/downsample"), "\(l.name): model \(ours), ZigZag \(theirs)")
             }
         }
         #expect(total == 21 && within == 20)
@@ -151,11 +153,12 @@ extension ZigZagRecordedTests {
     @Test func energyWithinTwentyFivePercentOfZigZagPerLayer() throws {
         let (h, lines) = try PeerFigures.read("zigzag-figures.csv")
         func col(_ r: [String], _ n: String) -> String { r[h.firstIndex(of: n)!] }
-        let tpu = ASICAccelerator(dataflow: .nvdla, rows: 32, columns: 32, dramBytesPerCycle: 8, memory: .preloadInputs)
+        let tpu = ZigZagDepthwiseTests.tpuLike
         var zz = 0.0, model = 0.0, worst = 0.0, n = 0
         for r in lines.dropFirst() where col(r, "layer") != "TOTAL" {
             let l = ConvLayer(name: col(r, "layer"), filters: Int(col(r, "K"))!, channels: Int(col(r, "C"))!, kernelH: Int(col(r, "FY"))!,
-                              kernelW: Int(col(r, "FX"))!, outH: Int(col(r, "OY"))!, outW: Int(col(r, "OX"))!, stride: Int(col(r, "stride")) ?? 1)
+                              kernelW: Int(col(r, "FX"))!, outH: Int(col(r, "OY"))!, outW: Int(col(r, "OX"))!, stride: Int(col(r, "stride")) ?? 1,
+                              padding: Int(col(r, "FY"))! / 2)
             let c = ASICModel.cost(l, on: tpu, technology: .zigzagTPULike)
             let theirs = Double(col(r, "energy_pJ"))!
             #expect(abs(c.macPicojoules / Double(col(r, "mac_energy_pJ"))! - 1) < 1e-4, "\(l.name)")

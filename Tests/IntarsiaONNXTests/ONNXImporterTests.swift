@@ -56,4 +56,27 @@ import IntarsiaCore
         #expect(throws: ONNXImporter.ImportError.self) { _ = try ONNXImporter.load(path: #filePath) }
         #expect(throws: ONNXImporter.ImportError.self) { _ = try ONNXImporter.load(path: "/nonexistent.onnx") }
     }
+
+    /// A depthwise Conv (group = channels = 8, weights [8, 1, 3, 3]) keeps its groups: 8 filters
+    /// of one channel each, 16·16·8·9 MACs (not the 8× more of a dense convolution).
+    @Test func groupedConvKeepsItsGroups() throws {
+        let w = try ONNXImporter.load(path: Self.fixtures.appendingPathComponent("depthwise.onnx").path)
+        let t = w.tasks[0]
+        #expect(t.op == .conv2d(batch: 1, channels: 8, height: 16, width: 16, filters: 8, kernelH: 3, kernelW: 3, stride: 1, padding: 1, groups: 8))
+        #expect(t.op.macs == 16 * 16 * 8 * 9)
+        #expect(t.op.gemmView?.weightElements == 8 * 9)
+    }
+
+    /// Weights [8, 2, 3, 3] with group 8 over 8 channels: 2 channels per filter × 8 groups ≠ 8;
+    /// the error names the node and the weight.
+    @Test func inconsistentGroupedWeightsNameTheNode() {
+        do {
+            _ = try ONNXImporter.load(path: Self.fixtures.appendingPathComponent("grouped-bad-weights.onnx").path)
+            Issue.record("accepted")
+        } catch {
+            let text = String(describing: error)
+            #expect(text.contains("dw_conv") && text.contains("'w'") && text.contains("[K, C/group, R, S]"), "\(text)")
+        }
+    }
 }
+
