@@ -78,6 +78,8 @@ public enum ASICJob {
         struct LayerRow: Codable {
             var network: String, accelerator: Int, layer: String, macs: Int, computeCycles: Double, stallCycles: Double, utilization: Double
             var energyPicojoules: Double, macPJ: Double, registerFilePJ: Double, nocPJ: Double, bufferPJ: Double, dramPJ: Double, dramBytes: Double
+            /// Elements per tensor between the global buffer and the PEs.
+            var bufferInputReads: Double, bufferWeightReads: Double, bufferOutputWrites: Double, bufferPartialSumReads: Double
         }
         var rows: [LayerRow] = []
         for (n, a) in zip(spec.space.networks, d.assignment) {
@@ -85,7 +87,9 @@ public enum ASICJob {
                 let c = ASICModel.cost(l, on: accs[a], technology: spec.space.technology)
                 rows.append(LayerRow(network: n.name, accelerator: a, layer: l.name, macs: l.macs, computeCycles: c.computeCycles, stallCycles: c.stallCycles,
                                      utilization: c.utilization, energyPicojoules: c.energyPicojoules, macPJ: c.macPicojoules, registerFilePJ: c.registerFilePicojoules,
-                                     nocPJ: c.nocPicojoules, bufferPJ: c.bufferPicojoules, dramPJ: c.dramPicojoules, dramBytes: c.dramBytes))
+                                     nocPJ: c.nocPicojoules, bufferPJ: c.bufferPicojoules, dramPJ: c.dramPicojoules, dramBytes: c.dramBytes,
+                                     bufferInputReads: c.buffer.inputReads, bufferWeightReads: c.buffer.weightReads,
+                                     bufferOutputWrites: c.buffer.outputWrites, bufferPartialSumReads: c.buffer.partialSumReads))
             }
         }
         if json {

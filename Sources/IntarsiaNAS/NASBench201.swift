@@ -237,9 +237,10 @@ public struct NB201Space: ArchitectureSpace {
     let indexOfCode: [Int]
     let edges: [[Int]]
 
-    public init(cells: [NB201Cell], dataset: NB201Table.Dataset) {
+    public init(cells: [NB201Cell], dataset: NB201Table.Dataset, deadOperations: NB201Network.DeadOperations = .execute) {
         self.cells = cells
         self.dataset = dataset
+        self.deadOperations = deadOperations
         var indexOfCode = [Int](repeating: -1, count: 15_625)
         var edges: [[Int]] = []
         edges.reserveCapacity(cells.count)

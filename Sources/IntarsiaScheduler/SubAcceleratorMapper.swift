@@ -71,6 +71,11 @@ public enum SubAcceleratorMapper {
     // MARK: Network granularity
 
     public static func formulate(_ p: Problem) -> (LinearModel, y: [[Int]], x: [[[Int?]]], z: Int) {
+        // Latencies and energies in units of their largest finite value: cycle counts of 10^8
+        // and more as coefficients mislead GLPK's MIP tolerances (it returned a mapping 7 times
+        // the optimum on such a problem); `solve` evaluates the chosen mapping in real units.
+        let latencyUnit = max(1, p.latency.flatMap { $0.flatMap { $0 } }.filter(\.isFinite).max() ?? 1)
+        let energyUnit = max(1, p.energy.flatMap { $0.flatMap { $0 } }.filter(\.isFinite).max() ?? 1)
         var m = LinearModel(sense: .minimize)
         let z = m.addVariable("makespan", lower: 0, cost: p.goal == .latency ? 1 : 0)
         var y: [[Int]] = []
@@ -88,10 +93,10 @@ public enum SubAcceleratorMapper {
                 var xa: [Int?] = []
                 for o in p.sizes[a].indices {
                     guard p.latency[j][a][o].isFinite else { xa.append(nil); continue }
-                    let v = m.addVariable("x_\(j)_\(a)_\(o)", kind: .binary, cost: p.goal == .energy ? p.energy[j][a][o] : 0)
+                    let v = m.addVariable("x_\(j)_\(a)_\(o)", kind: .binary, cost: p.goal == .energy ? p.energy[j][a][o] / energyUnit : 0)
                     m.addConstraint("use_\(j)_\(a)_\(o)", [(v, 1.0), (y[a][o], -1.0)], upper: 0)
                     terms.append((v, 1))
-                    energyTerms.append((v, p.energy[j][a][o]))
+                    energyTerms.append((v, p.energy[j][a][o] / energyUnit))
                     xa.append(v)
                 }
                 xj.append(xa)
@@ -101,14 +106,14 @@ public enum SubAcceleratorMapper {
         }
         for a in p.accelerators.indices {
             var terms: [(Int, Double)] = [(z, 1.0)]
-            for j in p.jobs.indices { for o in p.sizes[a].indices { if let v = x[j][a][o] { terms.append((v, -p.latency[j][a][o])) } } }
+            for j in p.jobs.indices { for o in p.sizes[a].indices { if let v = x[j][a][o] { terms.append((v, -p.latency[j][a][o] / latencyUnit)) } } }
             m.addConstraint("makespan_\(a)", terms, lower: 0)
         }
         let all = zip(y, p.sizes).flatMap { zip($0, $1) }
         m.addConstraint("pe", all.map { ($0.0, Double($0.1.processingElements)) }, upper: Double(p.peBudget))
         m.addConstraint("bandwidth", all.map { ($0.0, $0.1.bandwidthGBps) }, upper: p.bandwidthBudgetGBps)
-        if let l = p.maxLatency { m.addConstraint("latency_cap", [(z, 1.0)], upper: l) }
-        if let e = p.maxEnergy { m.addConstraint("energy_cap", energyTerms, upper: e) }
+        if let l = p.maxLatency { m.addConstraint("latency_cap", [(z, 1.0)], upper: l / latencyUnit) }
+        if let e = p.maxEnergy { m.addConstraint("energy_cap", energyTerms, upper: e / energyUnit) }
         return (m, y, x, z)
     }
 

@@ -427,7 +427,13 @@ struct CLI {
         let e = try CLI.run(["evaluate", "designs/asic/resnet18-32x32-45nm.yaml", "--design", "1", "--format", "json"])
         #expect(e.status == 0, "\(e.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
-        #expect((json["layers"] as! [Any]).count == 21)
+        // ResNet-18's 48 tasks: 21 with MACs; ReLUs, pools and adds priced as non-MAC layers.
+        let layers = json["layers"] as! [[String: Any]]
+        #expect(layers.count == 48 && layers.filter { ($0["macs"] as! Int) > 0 }.count == 21)
+        // Per-tensor global-buffer traffic: conv1 (systolic OS, 32×32) reads its 64 filters'
+        // weights once per fold of 32 pixel rows: ⌈112·112/32⌉ = 392 folds × 64·147 weights.
+        let conv1 = layers.first { $0["layer"] as! String == "conv1" }!
+        #expect(conv1["bufferWeightReads"] as! Double == 392 * 64 * 147)
         #expect((json["accelerators"] as! [String])[0].hasPrefix("systolic_os 32x32"))
         let spec = CLI.temp("tight-asic.yaml")
         try "workload: {builtin: resnet18}\nplatform: {asic: 45nm, pe_budget: 1024}\naccelerators: [{dataflow: nvdla}]\nconstraints: {area_mm2: 0.1}\n"

@@ -160,3 +160,26 @@ import IntarsiaCore
         #expect(e < m.evaluate(DesignPoint(template: .dataflow, lanes: 48, allocation: .uniform, matVec: .dot)).latencyCycles)
     }
 }
+
+/// A depthwise convolution on an FPGA unit: each output channel (a column of the loop nest)
+/// reduces only its own channel's 3×3 window, so the lanes lie along 9 MACs and the rest along
+/// pixels (issue 12: no input-channel reduction for grouped layers).
+@Suite struct GroupedConvolutionTests {
+    @Test func depthwiseLoopNestByHand() throws {
+        let t = Task(name: "dw", op: .conv2d(batch: 1, channels: 32, height: 16, width: 16, filters: 32, kernelH: 3, kernelW: 3, stride: 1, padding: 1, groups: 32),
+                     dataType: .int16)
+        let w = try Workload(name: "dw", tasks: [(t, [.init("input", .stream)])])
+        let c = CompiledWorkload(w, platform: PlatformCatalog.u280)
+        // 64 lanes: 9 along the reduction, ⌊64/9⌋ = 7 along the 256 pixels (37 row steps), 1 k step, 32 columns.
+        let b = c.loopBounds(0, lanes: 64)!
+        #expect(b.i == 32 && b.j == 37 && b.k == 1)
+        #expect(c.tasks[0].macs == 256 * 32 * 9 && c.tasks[0].offChipWeightBytes == 32 * 9 * 2)
+        // Sequential, flattened: 32·37·1 iterations + depth 6 + ⌈log2 9⌉ = 10, + one stage switch.
+        let e = FPGAModel(workload: w, platform: PlatformCatalog.u280).evaluate(DesignPoint(template: .sequential, lanes: 64))
+        #expect(e.latencyCycles >= Double(32 * 37 + 10))
+        // Dense, the same shape without groups: 32× the MACs and a 288-long reduction.
+        let dense = try Workload(name: "d", tasks: [(Task(name: "c", op: .conv2d(batch: 1, channels: 32, height: 16, width: 16, filters: 32, kernelH: 3, kernelW: 3, stride: 1, padding: 1),
+                                                          dataType: .int16), [.init("input", .stream)])])
+        #expect(CompiledWorkload(dense, platform: PlatformCatalog.u280).tasks[0].macs == 32 * c.tasks[0].macs)
+    }
+}

@@ -103,3 +103,22 @@ struct ReferenceTests {
         do { _ = try HLSProgram(tanh); Issue.record("tanh was accepted") } catch { #expect("\(error)".contains("'tanh'") && "\(error)".contains("relu, silu, gelu")) }
     }
 }
+
+/// What the HLS module library cannot emit yet is refused by task name, never emitted as
+/// something else: a grouped convolution (not a dense one) and a strided, padded pool.
+@Suite struct HLSRefusalTests {
+    func refusal(_ op: Operator) -> String? {
+        do {
+            _ = try HLSProgram(try Workload(name: "r", tasks: [(Task(name: "the_task", op: op, dataType: .int16), [.init("input", .stream)])]))
+            return nil
+        } catch { return String(describing: error) }
+    }
+
+    @Test func groupedAndStridedPoolsAreRefused() {
+        let dw = refusal(.conv2d(batch: 1, channels: 8, height: 8, width: 8, filters: 8, kernelH: 3, kernelW: 3, stride: 1, padding: 1, groups: 8))
+        #expect(dw?.contains("the_task") == true && dw?.contains("groups: 8") == true, "\(String(describing: dw))")
+        let pool = refusal(.pool(channels: 8, height: 8, width: 8, window: 3, stride: 1, padding: 1))
+        #expect(pool?.contains("the_task") == true && pool?.contains("stride 1") == true, "\(String(describing: pool))")
+        #expect(refusal(.pool(channels: 8, height: 8, width: 8, window: 2)) == nil)
+    }
+}

@@ -291,3 +291,26 @@ import Foundation
         #expect(o.accuracy(architecture: "it's", task: "t") == .accuracy(50))
     }
 }
+
+/// What one edge's operation costs on the Eyeriss-sized arrays of designs/nas/nb201-space-costs.yaml
+/// (12×14 PEs, 108 KiB, 16 bytes a cycle, 28 nm): a cell whose only edge is input→output with
+/// that operation, less the empty cell (five cells per stage, three stages). Printed for
+/// docs/NAS.md ("Per-operation costs"); the pool is priced (not free) and cheaper than a 1×1
+/// convolution, which is cheaper than a 3×3 one.
+@Suite struct NB201OperationCostTests {
+    @Test(arguments: [ASICDataflow.eyeriss, .nvdla, .shidiannao, .systolicOS])
+    func perOperationCosts(dataflow: ASICDataflow) throws {
+        let a = ASICAccelerator(dataflow: dataflow, rows: 12, columns: 14, bufferKiB: 108, dramBytesPerCycle: 16)
+        func cost(_ op: NB201Cell.Operation) throws -> (cycles: Double, energy: Double) {
+            let edges: [NB201Cell.Operation] = [.none, .none, .none, op, .none, .none]  // edge 3: node 0 → node 3
+            let c = try NB201Network.asicCosts(of: [NB201Cell(edges: edges), NB201Cell(edges: Array(repeating: .none, count: 6))],
+                                              dataset: .cifar10, deadOperations: .execute, on: a, technology: .nm28)
+            return (c.cycles[0] - c.cycles[1], c.energy[0] - c.energy[1])
+        }
+        let c3 = try cost(.conv3x3), c1 = try cost(.conv1x1), pool = try cost(.avgPool3x3), skip = try cost(.skipConnect)
+        print("NB201 \(dataflow.rawValue) 12x14: latency 3x3 : 1x1 : pool = 1 : \(c1.cycles / c3.cycles) : \(pool.cycles / c3.cycles); energy 1 : \(c1.energy / c3.energy) : \(pool.energy / c3.energy)")
+        #expect(skip.cycles == 0 && skip.energy == 0)
+        #expect(pool.cycles > 0 && pool.energy > 0)
+        #expect(c3.cycles > c1.cycles && c1.cycles > pool.cycles, "\(dataflow)")
+    }
+}
