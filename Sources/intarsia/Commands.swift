@@ -204,6 +204,9 @@ struct Bench: ParsableCommand {
             #if DEBUG
             writeStderr("warning: this is a debug build; run 'swift run -c release intarsia bench ...' for figures worth recording\n")
             #endif
+            guard seconds.isFinite, seconds > 0, seconds <= IntarsiaDriver.Bench.maxSecondsPerCase else {
+                throw UserError("--seconds \(seconds): accepted: a number of seconds above 0 and at most \(Int(IntarsiaDriver.Bench.maxSecondsPerCase)) (per spec and template)")
+            }
             let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
             if !rows.isEmpty {
                 print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
