@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+@testable import IntarsiaDriver
+import IntarsiaReports
+
+/// Issue 14: nothing lost, nothing silently wrong. Each test reproduces one reported failure
+/// with the built binary and checks the behaviour worked out from the issue, not the code.
+extension CLI {
+    /// Runs the binary with a time cap; a run past it is killed and reported as status -1.
+    static func run(_ args: [String], within seconds: Double) throws -> Output {
+        let bin = try #require(binary, "the intarsia executable was not built beside the tests")
+        let p = Process()
+        p.executableURL = bin
+        p.arguments = args
+        p.currentDirectoryURL = root
+        let outFile = temp("stdout"), errFile = temp("stderr")
+        FileManager.default.createFile(atPath: outFile, contents: nil)
+        FileManager.default.createFile(atPath: errFile, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
+        try p.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        var timedOut = false
+        if p.isRunning { timedOut = true; kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+        let o = (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
+        let e = (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
+        return Output(status: timedOut ? -1 : p.terminationStatus, stdout: o, stderr: e)
+    }
+
+    /// A spec whose exhaustive search takes a few seconds in a debug build (24,000 designs).
+    static func slowSpec() throws -> String {
+        let spec = temp("slow.yaml")
+        try """
+        workload: {builtin: gpt2-medium-block, parameters: {sequence_length: 256}}
+        platform: u280
+        templates:
+          dataflow:
+            lanes: [\((1...40).map { String($0 * 64) }.joined(separator: ", "))]
+            allocation: [proportional, uniform]
+            weight_load: [double_buffered, buffered, blocking]
+            word_bits: [128, 256, 512, 1024]
+            stream_elements: [0, 1, 4, 16, 64]
+            matvec: [dot, outer, auto]
+        search: {strategy: exhaustive, budget: 100000}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        return spec
+    }
+
+    /// Starts a search in the background and waits until its checkpoint has rows.
+    static func startSearch(_ args: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = binary!
+        p.arguments = args
+        p.currentDirectoryURL = root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let out = args[args.firstIndex(of: "-o")! + 1]
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && p.isRunning {
+            let size = (try? FileManager.default.attributesOfItem(atPath: out + ".partial")[.size] as? Int) ?? 0
+            if size > 0 { break }
+            usleep(20_000)
+        }
+        return p
+    }
+}
+
+@Suite(.serialized) struct ReliabilityTests {
+    // MARK: crash and hang
+
+    /// `--shard 0/Int.max` overflowed computing the shard's size (SIGILL). The mlp spec has 416
+    /// designs, so shard i of a huge N holds exactly design i when i < 416, and none otherwise.
+    @Test func aHugeShardCountRunsTheOneDesignItHolds() throws {
+        let out = CLI.temp("huge.csv")
+        let r = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "--shard", "5/9223372036854775807", "-o", out, "-q", "--no-report"], within: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = CSV.parse(try String(contentsOfFile: out, encoding: .utf8))
+        #expect(rows.count == 2 && rows[1][0] == "5")
+        let none = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "--shard", "9223372036854775806/9223372036854775807", "-o", CLI.temp("none.csv"), "-q", "--no-report"], within: 60)
+        #expect(none.status == 2 && none.stderr.contains("no design of the 0 evaluated"), "\(none.stderr)")
+        let over = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "--shard", "0/9223372036854775808", "-q"], within: 60)
+        #expect(over.status == 2 && over.stderr.contains("--shard"))
+    }
+
+    /// `bench --seconds inf` (or 1e12) never returned and `nan` was accepted.
+    @Test func benchRefusesSecondsThatNeverEnd() throws {
+        for s in ["inf", "1e12", "nan", "0", "-1", "3601"] {
+            let r = try CLI.run(["bench", "designs/intar/mlp-u280.yaml", "--seconds", s], within: 20)
+            #expect(r.status == 2, "--seconds \(s): \(r.status)")
+            #expect(r.stderr.contains("--seconds") && r.stderr.contains("accepted"), "\(r.stderr)")
+        }
+    }
+
+    // MARK: output protocol
+
+    /// `-o DIR` and `-o ''` used to run the whole search and then fail with NSCocoaErrorDomain,
+    /// leaving the rows in an unmentioned DIR.tmp. Now: exit 2 at once, nothing written.
+    @Test func anOutputThatIsADirectoryIsRefusedBeforeAnyWork() throws {
+        let dir = CLI.temp("outdir")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let spec = try CLI.slowSpec()
+        let started = Date()
+        let r = try CLI.run(["search", spec, "-o", dir, "-q"], within: 60)
+        #expect(r.status == 2 && r.stderr.contains(dir) && r.stderr.contains("directory"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(started) < 5, "refused before the search ran")
+        #expect(!r.stderr.contains("Domain"))
+        #expect(!FileManager.default.fileExists(atPath: dir + ".tmp") && !FileManager.default.fileExists(atPath: dir + ".partial"))
+        let empty = try CLI.run(["search", spec, "-o", "", "-q"], within: 60)
+        #expect(empty.status == 2 && empty.stderr.contains("empty path"), "\(empty.stderr)")
+        for cmd in [["merge", "designs/intar/mlp-u280.yaml", "results/mlp-u280.csv", "-o", dir],
+                    ["compare", "results/mlp-u280.csv", "-o", dir],
+                    ["summary", "results/mlp-u280.csv", "-o", dir]] {
+            let c = try CLI.run(cmd, within: 60)
+            #expect(c.status == 2 && c.stderr.contains(dir) && !c.stderr.contains("Domain"), "\(cmd[0]): \(c.stderr)")
+        }
+    }
+
+    /// Two searches with the same `-o` shared PATH.partial and PATH.tmp and mixed their rows.
+    /// Now the second fails at once naming the first's pid; once the first is gone (even killed),
+    /// the path is free again.
+    @Test func aSecondRunOnTheSameOutputFailsAtOnceNamingTheFirst() throws {
+        let spec = try CLI.slowSpec()
+        let out = CLI.temp("locked.csv")
+        let first = try CLI.startSearch(["search", spec, "-o", out, "-q", "--jobs", "1"])
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
+        #expect(first.isRunning, "the first search is still running")
+        let second = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", out, "-q"], within: 30)
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("pid \(first.processIdentifier)"), "\(second.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out), "the second run wrote nothing")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let third = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", out, "-q", "--no-report"], within: 60)
+        #expect(third.status == 0, "a killed run leaves no lock behind: \(third.stderr)")
+        #expect(CSV.parse(try String(contentsOfFile: out, encoding: .utf8)).count == 417)  // mlp: 416 designs + header
+        #expect(!FileManager.default.fileExists(atPath: out + ".lock"))
+    }
+
+    /// A checkpoint whose last complete line had no numeric id was resumed from zero and appended
+    /// to (every id twice, exit 0). Now a damaged line is refused naming it, and the checkpoint
+    /// is left as it was.
+    @Test func aDamagedCheckpointIsRefusedNotRestartedInto() throws {
+        let spec = try CLI.slowSpec()
+        let out = CLI.temp("damaged.csv")
+        let p = try CLI.startSearch(["search", spec, "-o", out, "-q", "--jobs", "1"])
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let partial = out + ".partial"
+        var text = try String(contentsOfFile: partial, encoding: .utf8)
+        if let cut = text.lastIndex(of: "\n") { text = String(text[...cut]) }
+        let good = text.split(separator: "\n").count
+        #expect(good > 0)
+        for damage in ["x,1,2\n", "oops\n", text.split(separator: "\n")[0] + "\n"] {  // text, too few fields, an id again
+            try (text + damage).write(toFile: partial, atomically: true, encoding: .utf8)
+            let r = try CLI.run(["search", spec, "-o", out, "-q", "--resume", "--jobs", "1"], within: 120)
+            #expect(r.status == 2, "\(damage): \(r.stderr)")
+            #expect(r.stderr.contains("\(partial) line \(good + 1)") && r.stderr.contains("damaged"), "\(r.stderr)")
+            #expect(try String(contentsOfFile: partial, encoding: .utf8) == text + damage, "the checkpoint is kept as it was")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    /// A kill during the report phase left the new CSV beside the previous run's HTML and SVG.
+    /// The CSV and everything derived from it are replaced together: whatever report files sit
+    /// beside a CSV were made from it. Here the previous run's files are planted (a report of
+    /// another spec), and a run with --no-report must not leave them beside its new CSV.
+    @Test func aNewCSVNeverSitsBesideThePreviousRunsReport() throws {
+        let out = CLI.temp("replaced.csv")
+        let base = String(out.dropLast(4))
+        #expect(try CLI.run(["search", "designs/intar/self-attention-u280.yaml", "-o", out, "-q"], within: 120).status == 0)
+        #expect(try String(contentsOfFile: base + ".html", encoding: .utf8).contains("self-attention"))
+        let r = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", out, "-q", "--no-report"], within: 120)
+        #expect(r.status == 0)
+        for f in [base + ".html", base + ".pareto.svg", base + ".breakdown.svg"] { #expect(!FileManager.default.fileExists(atPath: f), "\(f) of the previous run") }
+        let record = try String(contentsOfFile: out + ".run.json", encoding: .utf8)
+        #expect(record.contains("mlp-u280.yaml") && !record.contains("self-attention-u280.yaml"))
+        // And the staged group: nothing of the previous run survives a commit, even when the new
+        // group has fewer files.
+        let dir = CLI.temp("staged")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in ["a.csv", "a.html", "a.breakdown.svg"] { try "old".write(toFile: "\(dir)/\(f)", atomically: true, encoding: .utf8) }
+        var s = StagedFiles()
+        try s.stage("new csv", to: "\(dir)/a.csv")
+        try s.stage("new html", to: "\(dir)/a.html")
+        #expect(try String(contentsOfFile: "\(dir)/a.csv", encoding: .utf8) == "old")
+        try s.commit(removingFirst: ["\(dir)/a.html", "\(dir)/a.breakdown.svg"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["a.csv", "a.html"])
+        #expect(try String(contentsOfFile: "\(dir)/a.html", encoding: .utf8) == "new html")
+    }
+
+    /// Ctrl-C (and SIGTERM) print how to resume, and the command given resumes to the
+    /// uninterrupted run's CSV byte for byte.
+    @Test func anInterruptPrintsHowToResume() throws {
+        let spec = try CLI.slowSpec()
+        let whole = CLI.temp("whole.csv")
+        #expect(try CLI.run(["search", spec, "-o", whole, "-q", "--no-report"], within: 300).status == 0)
+        let out = CLI.temp("int.csv")
+        let errFile = CLI.temp("int.err")
+        FileManager.default.createFile(atPath: errFile, contents: nil)
+        let p = Process()
+        p.executableURL = CLI.binary!
+        p.arguments = ["search", spec, "-o", out, "-q", "--no-report", "--jobs", "1"]
+        p.currentDirectoryURL = CLI.root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
+        try p.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && ((try? FileManager.default.attributesOfItem(atPath: out + ".partial")[.size] as? Int) ?? 0) == 0 { usleep(20_000) }
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 128 + SIGINT)
+        let err = try String(contentsOfFile: errFile, encoding: .utf8)
+        #expect(err.contains("interrupted") && err.contains("--resume"), "\(err)")
+        let line = try #require(err.split(separator: "\n").first { $0.hasPrefix("  intarsia ") })
+        let args = line.dropFirst("  intarsia ".count).split(separator: " ").map(String.init)
+        #expect(args.contains("--resume"))
+        let r = try CLI.run(args, within: 300)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == String(contentsOfFile: whole, encoding: .utf8))
+    }
+}
