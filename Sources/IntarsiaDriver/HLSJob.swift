@@ -105,7 +105,18 @@ public enum HLSJob {
         var spec = try DesignSpec.load(path: o.specPath)
         if !o.parameters.isEmpty { spec = try spec.withParameters(o.parameters) }
         var sets = o.sets
-        if let csv = o.csv { sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets }
+        if let csv = o.csv {
+            // A CSV of another spec would be re-priced as this spec's workload: its run record
+            // (when beside it) must name this spec's text.
+            if FileManager.default.fileExists(atPath: ReportJob.recordPath(csv)) {
+                let record = try ReportJob.readRecord(csv: csv)
+                let text = FileManager.default.contents(atPath: o.specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                if let f = record.specFingerprint, f != fnv1a(text) {
+                    throw UserError("--from \(csv): written from another spec (\(record.specPath)) than \(o.specPath) (its run record's spec fingerprint differs); accepted: a results CSV of \(o.specPath)")
+                }
+            }
+            sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets
+        }
         let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
         var recorder = BreakdownRecorder()
         let evaluation = spec.solvingModel.evaluate(point, recorder: &recorder)

@@ -222,3 +222,181 @@ extension CLI {
         #expect(try String(contentsOfFile: out, encoding: .utf8) == String(contentsOfFile: whole, encoding: .utf8))
     }
 }
+
+/// Malformed CSVs are refused by every command that reads one (report, compare, summary, merge,
+/// hls --from), with the file and line named; merge takes only every shard of one run.
+@Suite(.serialized) struct CSVInputTests {
+    /// A fresh mlp search (416 designs): the CSV, its lines, and its run record's path.
+    static func fresh(_ name: String) throws -> (csv: String, lines: [String]) {
+        let csv = CLI.temp(name)
+        let r = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", csv, "-q", "--no-report"], within: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        return (csv, try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    /// Each damage, and the line (1-based, header = 1) the message must name.
+    static func damaged(_ lines: [String]) -> [(String, String, String)] {
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let lat = header.firstIndex(of: "latency_ms")!, lanes = header.firstIndex(of: "lanes")!
+        func edit(_ row: Int, _ col: Int, _ v: String) -> [String] {
+            var l = lines
+            var f = l[row].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            f[col] = v
+            l[row] = f.joined(separator: ",")
+            return l
+        }
+        var short = lines; short[3] = short[3].split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",")
+        var long = lines; long[4] += ",extra"
+        var dup = lines; dup[6] = dup[5]
+        let noKnob = lines.map { l -> String in
+            var f = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if f.count > lanes { f.remove(at: lanes) }
+            return f.joined(separator: ",")
+        }
+        let cut = lines.prefix(10).joined(separator: "\n") + "\n" + lines[10].prefix(9)
+        return [
+            ("short row", short.joined(separator: "\n"), "line 4"),
+            ("long row", long.joined(separator: "\n"), "line 5"),
+            ("NaN latency", edit(7, lat, "nan").joined(separator: "\n"), "line 8"),
+            ("inf latency", edit(7, lat, "inf").joined(separator: "\n"), "line 8"),
+            ("text number", edit(8, lat, "fast").joined(separator: "\n"), "line 9"),
+            ("hex number", edit(8, lat, "0x10").joined(separator: "\n"), "line 9"),
+            ("duplicate id", dup.joined(separator: "\n"), "line 7"),
+            ("missing knob column", noKnob.joined(separator: "\n"), "lanes"),
+            ("bad knob value", edit(2, lanes, "-3").joined(separator: "\n"), "line 3"),
+            ("cut mid-row", cut, "line 11"),
+        ]
+    }
+
+    @Test func everyReaderRefusesEveryDamage() throws {
+        let (csv, lines) = try Self.fresh("good.csv")
+        for (what, text, line) in Self.damaged(lines) {
+            let bad = CLI.temp("bad.csv")
+            try text.write(toFile: bad, atomically: true, encoding: .utf8)
+            try FileManager.default.copyItem(atPath: csv + ".run.json", toPath: bad + ".run.json")
+            for cmd in [["report", bad], ["compare", bad], ["summary", bad, "-o", CLI.temp("s.csv")],
+                        ["hls", "designs/intar/mlp-u280.yaml", "--from", bad, "--rank", "1", "-o", CLI.temp("hls")]] {
+                let r = try CLI.run(cmd, within: 120)
+                #expect(r.status == 2, "\(cmd[0]) accepted a CSV with a \(what): \(r.stderr)")
+                #expect(r.stderr.contains(bad) && r.stderr.contains(line), "\(cmd[0]), \(what): \(r.stderr)")
+                #expect(!r.stderr.contains("Domain=") && r.stderr.split(separator: "\n").count == 1, "\(cmd[0]): \(r.stderr)")
+            }
+        }
+        // The intact CSV still reads everywhere.
+        #expect(try CLI.run(["report", csv], within: 120).status == 0)
+        #expect(try CLI.run(["compare", csv], within: 120).status == 0)
+    }
+
+    /// A CSV of another spec is refused where the spec matters: its run record's fingerprint.
+    @Test func aCSVOfAnotherSpecIsRefused() throws {
+        let (csv, _) = try Self.fresh("mlp.csv")
+        let r = try CLI.run(["hls", "designs/intar/gating-u280.yaml", "--from", csv, "--rank", "1", "-o", CLI.temp("hls")], within: 120)
+        #expect(r.status == 2 && r.stderr.contains("another spec"), "\(r.stderr)")
+        // A report whose record does not match its CSV's rows.
+        var lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.removeLast()
+        try (lines.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let cut = try CLI.run(["report", csv], within: 120)
+        #expect(cut.status == 2 && cut.stderr.contains("415 rows") && cut.stderr.contains("416"), "\(cut.stderr)")
+        // A run record that is not JSON: named, no DecodingError dump.
+        try "{ not json".write(toFile: csv + ".run.json", atomically: true, encoding: .utf8)
+        let rec = try CLI.run(["report", csv], within: 120)
+        #expect(rec.status == 2 && rec.stderr.contains(csv + ".run.json") && !rec.stderr.contains("DecodingError") && !rec.stderr.contains("dataCorrupted"), "\(rec.stderr)")
+        let none = try CLI.run(["report", "nope.csv"], within: 60)
+        #expect(none.status == 2 && none.stderr.contains("nope.csv: no such file"), "\(none.stderr)")
+    }
+
+    /// merge took one shard of two, a truncated shard, or shards of another spec, all with exit 0.
+    @Test func mergeTakesEveryShardOfOneRunAndNothingElse() throws {
+        let spec = "designs/intar/mlp-u280.yaml"
+        let s0 = CLI.temp("s0.csv"), s1 = CLI.temp("s1.csv"), single = CLI.temp("single.csv")
+        for (i, out) in [s0, s1].enumerated() {
+            #expect(try CLI.run(["search", spec, "--shard", "\(i)/2", "-o", out, "-q", "--no-report"], within: 120).status == 0)
+        }
+        #expect(try CLI.run(["search", spec, "-o", single, "-q", "--no-report"], within: 120).status == 0)
+        let one = try CLI.run(["merge", spec, s0, "-o", CLI.temp("m.csv")], within: 120)
+        #expect(one.status == 2 && one.stderr.contains("1 of 2 shards missing (1/2)"), "\(one.stderr)")
+        let twice = try CLI.run(["merge", spec, s0, s0, "-o", CLI.temp("m.csv")], within: 120)
+        #expect(twice.status == 2 && twice.stderr.contains("given twice"), "\(twice.stderr)")
+        let other = try CLI.run(["merge", "designs/intar/gating-u280.yaml", s0, s1, "-o", CLI.temp("m.csv")], within: 120)
+        #expect(other.status == 2 && other.stderr.contains("another spec"), "\(other.stderr)")
+        // A truncated shard: complete lines, but fewer than its record counts.
+        let cut = CLI.temp("cut.csv")
+        let lines = try String(contentsOfFile: s1, encoding: .utf8).split(separator: "\n").map(String.init)
+        try (lines.dropLast(5).joined(separator: "\n") + "\n").write(toFile: cut, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: s1 + ".run.json", toPath: cut + ".run.json")
+        let trunc = try CLI.run(["merge", spec, s0, cut, "-o", CLI.temp("m.csv")], within: 120)
+        #expect(trunc.status == 2 && trunc.stderr.contains("\(lines.count - 6) rows") && trunc.stderr.contains("\(lines.count - 1)"), "\(trunc.stderr)")
+        // Both shards: the single run's CSV, and a record so that report works on it.
+        let merged = CLI.temp("merged.csv")
+        let m = try CLI.run(["merge", spec, s1, s0, "-o", merged], within: 120)
+        #expect(m.status == 0, "\(m.stderr)")
+        #expect(try String(contentsOfFile: merged, encoding: .utf8) == String(contentsOfFile: single, encoding: .utf8))
+        #expect(try CLI.run(["report", merged], within: 120).status == 0)
+    }
+}
+
+/// Bad input of every kind exits 2 with one message naming it; options that do not apply are
+/// refused; `--version` answers.
+@Suite(.serialized) struct ErrorContractTests {
+    @Test func badOptionValuesExit2AndUnknownOptions64() throws {
+        for args in [["search", "designs/intar/mlp-u280.yaml", "--budget", "abc"], ["search", "designs/intar/mlp-u280.yaml", "--budget", "-5"],
+                     ["search", "designs/intar/mlp-u280.yaml", "--seed", "-1"], ["search", "designs/intar/mlp-u280.yaml", "--jobs", "0"],
+                     ["schedule", "designs/intar/mlp-u280.yaml", "--time-limit", "inf"], ["compare", "results/mlp-u280.csv", "--baseline", "x"],
+                     ["nas", "designs/nas/nb201-three-task-asic.yaml", "--budget", "-3"]] {
+            let r = try CLI.run(args, within: 60)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
+            #expect(!r.stderr.contains("tm_lim"), "\(r.stderr)")
+        }
+        #expect(try CLI.run(["search", "designs/intar/mlp-u280.yaml", "--no-such-option"], within: 60).status == 64)
+        #expect(try CLI.run(["search"], within: 60).status == 64)
+        let v = try CLI.run(["--version"], within: 60)
+        #expect(v.status == 0 && v.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == IntarsiaVersion.current)
+    }
+
+    @Test func optionsThatDoNotApplyAreRefused() throws {
+        let asic = try CLI.run(["evaluate", "designs/asic/resnet18-32x32-45nm.yaml", "--set", "rows=8"], within: 60)
+        #expect(asic.status == 2 && asic.stderr.contains("--set rows=8") && asic.stderr.contains("ASIC"), "\(asic.stderr)")
+        let fpga = try CLI.run(["evaluate", "designs/intar/mlp-u280.yaml", "--design", "3"], within: 60)
+        #expect(fpga.status == 2 && fpga.stderr.contains("--design 3"), "\(fpga.stderr)")
+        let costs = try CLI.run(["nas", "designs/nas/nb201-space-costs.yaml", "--space-costs", "--seeds", "1-3"], within: 60)
+        #expect(costs.status == 2 && costs.stderr.contains("--seeds") && costs.stderr.contains("--space-costs"), "\(costs.stderr)")
+    }
+
+    @Test func specsThatWouldWriteOutsideOrCostNothingAreRefused() throws {
+        let escape = CLI.temp("escape.yaml")
+        let mlp = try String(contentsOfFile: CLI.root.appendingPathComponent("designs/intar/mlp-u280.yaml").path, encoding: .utf8)
+        try ("name: ../../../../x\n" + mlp.split(separator: "\n").filter { !$0.hasPrefix("name:") }.joined(separator: "\n") + "\n").write(toFile: escape, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["search", escape, "-q"], within: 60)
+        #expect(r.status == 2 && r.stderr.contains("name") && r.stderr.contains("../../../../x"), "\(r.stderr)")
+        let empty = CLI.temp("empty.yaml")
+        try """
+        name: empty-networks
+        workload: {networks: []}
+        platform: {asic: 28nm, clock_mhz: 1000, pe_budget: 1536, bandwidth_bytes_per_cycle: 32}
+        accelerators:
+          - {dataflow: [nvdla], rows: [16], columns: [16], buffer_kib: [128], bandwidth_bytes_per_cycle: [8]}
+        output: {path: \(CLI.temp("empty.csv"))}
+        """.write(toFile: empty, atomically: true, encoding: .utf8)
+        let e = try CLI.run(["search", empty, "-q"], within: 60)
+        #expect(e.status == 2 && e.stderr.contains("networks") && e.stderr.contains("no network"), "\(e.stderr)")
+        for missing in ["no-such-nas.yaml"] {
+            let n = try CLI.run(["nas", missing], within: 60)
+            #expect(n.status == 2 && n.stderr.contains("no such file"), "\(n.stderr)")
+        }
+    }
+
+    /// A NAS run where nothing is feasible exited 0 with a front of size 1 and an empty Pareto file.
+    @Test func aNASRunWithNothingFeasibleExits2() throws {
+        let spec = CLI.temp("nas-infeasible.yaml"), prefix = CLI.temp("nas-inf")
+        let text = try String(contentsOfFile: CLI.root.appendingPathComponent("designs/nas/nb201-three-task-asic.yaml").path, encoding: .utf8)
+            .replacingOccurrences(of: "results/nas/nb201-three-task-asic", with: prefix)
+            .replacingOccurrences(of: "constraints: {latency_ms: 2, energy_mj: 0.6, area_mm2: 5}", with: "constraints: {latency_ms: 0.000001, energy_mj: 0.6, area_mm2: 5}")
+        try text.write(toFile: spec, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["nas", spec, "--budget", "50", "--strategy", "random"], within: 120)
+        #expect(r.status == 2 && r.stderr.contains("no design"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: prefix + "-designs.csv"), "the evaluated designs are still written")
+        let pareto = try String(contentsOfFile: prefix + "-pareto.csv", encoding: .utf8)
+        #expect(pareto.split(separator: "\n").count == 1)  // header only
+    }
+}
