@@ -13,6 +13,8 @@ public final class Interruption: @unchecked Sendable {
     private let lock = NSLock()
     private var message: String?
     private var groups: Set<Int32> = []
+    /// Set once a signal arrived: children started after it are killed at once.
+    private var stopping = false
     private var sources: [any DispatchSourceSignal] = []
     private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
@@ -35,10 +37,26 @@ public final class Interruption: @unchecked Sendable {
     /// A child's process group to kill if `intarsia` is stopped (installs the handlers).
     public func track(processGroup: Int32) {
         lock.lock()
+        if stopping {
+            // Started while the process is being stopped: it goes at once.
+            lock.unlock()
+            kill(-processGroup, SIGKILL)
+            holdIfStopping()
+            return
+        }
         groups.insert(processGroup)
         let needsInstall = sources.isEmpty
         lock.unlock()
         if needsInstall { onInterrupt(currentMessage() ?? "") }
+    }
+
+    /// While the process is being stopped, a thread that would act on a child's result (a child
+    /// killed by the stop, whose failure must not be recorded) waits here for the exit instead.
+    public func holdIfStopping() {
+        lock.lock()
+        let s = stopping
+        lock.unlock()
+        if s { while true { pause() } }
     }
 
     public func untrack(processGroup: Int32) {
@@ -55,6 +73,7 @@ public final class Interruption: @unchecked Sendable {
 
     private func fire(_ sig: Int32) {
         lock.lock()
+        stopping = true
         let text = message
         let pgs = groups
         lock.unlock()

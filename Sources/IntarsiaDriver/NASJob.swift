@@ -18,6 +18,8 @@ public enum NASJob {
         public var budget: Int?
         public var seed: UInt64?
         public var strategies: [String]?
+        /// Cache failed command-oracle calls too (default: a failure is retried on the next run).
+        public var cacheFailures = false
         /// Continue from the checkpoint (PREFIX-checkpoint.txt) of an interrupted run.
         public var resume = false
         /// Several seeds: each sampling strategy (and the ablations) once per seed, reported per
@@ -238,6 +240,7 @@ public enum NASJob {
         let sweep = options.seeds
         if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
         let p = try spec.problem()
+        for t in p.tasks { t.oracle?.cacheFailures = options.cacheFailures }
         if options.spaceCosts { return try writeSpaceCosts(p, to: spec.outputPrefix + "-space-costs.csv", stderr: stderr) }
         let header = ["strategy", "step", "hardware", "assignment", "cells", "latency_ms", "energy_mj", "area_mm2", "power_w"]
             + p.tasks.map { "accuracy_\($0.name)" } + ["weighted_accuracy", "feasible", "violations"] + p.tasks.map { "architecture_\($0.name)" }

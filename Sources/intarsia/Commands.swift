@@ -414,6 +414,7 @@ struct NAS: ParsableCommand {
     @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
     @Option(help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
     @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
+    @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
     @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
 
     func run() throws {
@@ -431,6 +432,7 @@ struct NAS: ParsableCommand {
             o.resume = resume
             o.stopAfter = stopAfter
             o.spaceCosts = spaceCosts
+            o.cacheFailures = cacheFailures
             if spaceCosts {
                 // --space-costs writes every architecture's cost and searches nothing.
                 for (given, name) in [(seeds != nil, "--seeds"), (!strategy.isEmpty, "--strategy"), (budget != nil, "--budget"), (seed != nil, "--seed"), (resume, "--resume")] where given {

@@ -400,3 +400,80 @@ extension CLI {
         #expect(pareto.split(separator: "\n").count == 1)  // header only
     }
 }
+
+/// Stopping `intarsia nas` stops the training job it started, and says how to resume.
+@Suite(.serialized) struct OracleProcessTests {
+    static func spec(command: String, prefix: String, strategy: String = "random") throws -> String {
+        let spec = CLI.temp("oracle.yaml")
+        try """
+        name: oracle-test
+        tasks:
+          - name: cifar10
+            space: resnet9-like
+            oracle: {command: "\(command)", timeout_s: 60, cache: \(prefix)-cache.jsonl}
+        platform: {asic: 28nm, clock_mhz: 1000, pe_budget: 1024, bandwidth_bytes_per_cycle: 32}
+        accelerators:
+          - {dataflow: [nvdla], rows: [16, 32], columns: [16, 32], buffer_kib: 128, bandwidth_bytes_per_cycle: 16}
+        constraints: {latency_ms: 1000, energy_mj: 1000, area_mm2: 1000}
+        search: {strategy: \(strategy), budget: 20, seed: 1}
+        output: {path: \(prefix)}
+        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        return spec
+    }
+
+    @Test func aStoppedNASRunKillsTheOraclesProcessGroup() throws {
+        for sig in [SIGINT, SIGTERM] {
+            let prefix = CLI.temp("nas-stop")
+            let pidFile = prefix + "-oracle.pid"
+            let spec = try Self.spec(command: "sh -c 'echo $$ > \(pidFile); sleep 60'; echo 50 # {arch}", prefix: prefix)
+            let errFile = CLI.temp("nas.err")
+            FileManager.default.createFile(atPath: errFile, contents: nil)
+            let p = Process()
+            p.executableURL = CLI.binary!
+            p.arguments = ["nas", spec]
+            p.currentDirectoryURL = CLI.root
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errFile))
+            try p.run()
+            let deadline = Date().addingTimeInterval(60)
+            var oracle: Int32?
+            while Date() < deadline && oracle == nil {
+                oracle = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                usleep(20_000)
+            }
+            let pid = try #require(oracle, "the oracle started")
+            kill(p.processIdentifier, sig)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 128 + sig)
+            usleep(300_000)
+            // No process of this run's oracle is left: none whose command line names its pid file
+            // (the first call, or one started while intarsia was stopping), zombies aside.
+            let alive = try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap(Int32.init).filter { p in
+                let cmd = (try? String(decoding: Data(contentsOf: URL(fileURLWithPath: "/proc/\(p)/cmdline")), as: UTF8.self)) ?? ""
+                let stat = (try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8)) ?? ""
+                return cmd.contains(pidFile) && stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+            }
+            #expect(alive.isEmpty, "the oracle's training job still runs after signal \(sig): \(alive), first \(pid)")
+            #expect(Date().timeIntervalSince(deadline.addingTimeInterval(-60)) < 30, "stopped promptly")
+            let err = try String(contentsOfFile: errFile, encoding: .utf8)
+            #expect(err.contains("interrupted") && err.contains("--resume") && err.contains("checkpoint"), "\(err)")
+            kill(pid, SIGKILL)
+        }
+    }
+
+    /// Every oracle call failing is not a success: exit 2, and the message points at the log.
+    @Test func aNASRunWhoseOracleAlwaysFailsExits2() throws {
+        let prefix = CLI.temp("nas-fail")
+        let spec = try Self.spec(command: "echo cannot train >&2; exit 1 # {arch}", prefix: prefix)
+        let r = try CLI.run(["nas", spec], within: 120)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("no design"), "\(r.stderr)")
+        let designs = try String(contentsOfFile: prefix + "-designs.csv", encoding: .utf8)
+        #expect(designs.contains(prefix + "-cache-stderr.log"), "the failures name the log")
+        #expect(try String(contentsOfFile: prefix + "-cache-stderr.log", encoding: .utf8).contains("cannot train"))
+        // Not cached: a fixed command is asked on the next run.
+        let fixed = try Self.spec(command: "echo 75 # {arch}", prefix: prefix)
+        let ok = try CLI.run(["nas", fixed], within: 120)
+        #expect(ok.status == 0, "\(ok.stderr)")
+    }
+}
