@@ -198,7 +198,7 @@ public enum Comparison {
         var metrics: [Double] = []
         for t in tables {
             guard t.column(metric) != nil else {
-                throw DesignTable.ReadError(description: "\(t.file): no column '\(metric)'; accepted: one of \(t.header.joined(separator: ", "))")
+                throw DesignTable.ReadError(description: "--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
             }
             let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, t.isASIC ? "pes" : "lanes") == String(l) } }
             for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {

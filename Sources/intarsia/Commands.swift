@@ -28,7 +28,7 @@ struct Search: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress on stderr") var quiet = false
     @Flag(help: "Continue an interrupted run of the same spec and options from its checkpoint (OUTPUT.partial)") var resume = false
     @Flag(help: "Do not write the SVG plots and HTML report beside the CSV") var noReport = false
-    @Option(help: "Run shard i of N (i/N, 0-based); combine the shards with 'intarsia merge'") var shard: String?
+    @Option(parsing: .unconditional, help: "Run shard i of N (i/N, 0-based); combine the shards with 'intarsia merge'") var shard: String?
 
     func run() throws {
         try reportingErrors {
@@ -412,7 +412,7 @@ struct NAS: ParsableCommand {
     @Option(parsing: .unconditional, help: "Evaluations for random, evolution and reinforce") var budget: Int?
     @Option(parsing: .unconditional, help: "Random seed") var seed: UInt64?
     @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
-    @Option(help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
+    @Option(parsing: .unconditional, help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
     @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
     @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
     @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
