@@ -26,7 +26,9 @@ extension CLI {
         p.waitUntilExit()
         let o = (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
         let e = (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
-        return Output(status: timedOut ? -1 : p.terminationStatus, stdout: o, stderr: e)
+        // -1: killed at the time cap; 1000 + n: ended by signal n.
+        let status = timedOut ? -1 : (p.terminationReason == .uncaughtSignal ? 1000 + p.terminationStatus : p.terminationStatus)
+        return Output(status: status, stdout: o, stderr: e)
     }
 
     /// A spec whose exhaustive search takes a few seconds in a debug build (24,000 designs).
