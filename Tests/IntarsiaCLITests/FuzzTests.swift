@@ -173,12 +173,12 @@ struct Mutator {
     }
 
     /// NAS specs, mutated, through the spec reader (their searches cost whole spaces: too slow to
-    /// run 40 times here): each parses or throws a SpecError naming the file.
+    /// run 25 times here): each parses or throws a SpecError naming the file.
     @Test func mutatedNASSpecsParseOrNameTheirFile() throws {
         var m = Mutator(state: 201)
         let dir = "designs/nas"
         let specs = try FileManager.default.contentsOfDirectory(atPath: CLI.root.appendingPathComponent(dir).path).filter { $0.hasSuffix(".yaml") }.sorted()
-        for k in 0..<40 {
+        for k in 0..<25 {
             let source = "\(dir)/\(specs[m.below(specs.count)])"
             let (text, how) = m.mutate(try String(contentsOfFile: CLI.root.appendingPathComponent(source).path, encoding: .utf8))
             let file = CLI.root.appendingPathComponent(dir).appendingPathComponent("mutant-\(k).yaml").path  // its folder's relative paths still resolve
