@@ -479,3 +479,28 @@ extension CLI {
         #expect(ok.status == 0, "\(ok.stderr)")
     }
 }
+
+/// The docs/SCALING.md Slurm recipe on a real single-node Slurm (scripts/slurm-test.sh): the job
+/// array of shards, the merge after it, the merged CSV equal to a single run's.
+@Suite(.serialized) struct SlurmTests {
+    @Test func theJobArrayRecipeMergesToTheSingleRun() throws {
+        let bin = try #require(CLI.binary)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [CLI.root.appendingPathComponent("scripts/slurm-test.sh").path, bin.path, "designs/intar/mlp-u280.yaml", "4"]
+        p.currentDirectoryURL = CLI.root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        if p.terminationStatus == 77 {
+            // Only where Slurm cannot be installed or started: said, not silently passed.
+            print("SlurmTests: \(text.split(separator: "\n").last ?? "skipped")")
+            return
+        }
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("PASSED") && text.contains("equal the single run (416 rows)"), "\(text)")
+    }
+}
