@@ -97,9 +97,22 @@ public final class OutputLock: @unchecked Sendable {
                 let pid = "\(getpid())\n"
                 _ = ftruncate(f, 0)
                 _ = pid.withCString { pwrite(f, $0, strlen($0), 0) }
+                Self.sweepTemporaries(in: URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 break
             }
             close(f)
+        }
+    }
+
+    /// Removes temporary files (`.NAME.tmp-PID-XXXXXX`) that runs killed mid-write left in `dir`:
+    /// only those whose pid is no longer a process, so no running writer loses its file.
+    static func sweepTemporaries(in dir: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for name in names where name.hasPrefix(".") {
+            guard let r = name.range(of: ".tmp-", options: .backwards) else { continue }
+            let parts = name[r.upperBound...].split(separator: "-")
+            guard parts.count == 2, parts[1].count == 6, let pid = Int32(parts[0]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + name) }
         }
     }
 

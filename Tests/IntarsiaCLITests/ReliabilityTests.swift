@@ -504,3 +504,24 @@ extension CLI {
         #expect(text.contains("PASSED") && text.contains("equal the single run (416 rows)"), "\(text)")
     }
 }
+
+extension ReliabilityTests {
+    /// Temporary files of a run killed mid-write are removed by the next run on that directory;
+    /// those of a live process are not.
+    @Test func temporariesOfDeadRunsAreSwept() throws {
+        let dir = CLI.temp("sweep")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // A pid that is no process: a child that has exited and been reaped.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        let dead = "\(dir)/.x.csv.tmp-\(p.processIdentifier)-abcdef", live = "\(dir)/.x.html.tmp-\(getpid())-abcdef", other = "\(dir)/.keep.tmp-notapid"
+        for f in [dead, live, other] { try "t".write(toFile: f, atomically: false, encoding: .utf8) }
+        let r = try CLI.run(["search", "designs/intar/mlp-u280.yaml", "-o", "\(dir)/x.csv", "-q", "--no-report"], within: 60)
+        #expect(r.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dead))
+        #expect(FileManager.default.fileExists(atPath: live) && FileManager.default.fileExists(atPath: other))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [".keep.tmp-notapid", ".x.html.tmp-\(getpid())-abcdef", "x.csv", "x.csv.run.json"])
+    }
+}
