@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
-        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore"]),
+        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],
+                    exclude: ["Fuzz"]),
     ]
 )

@@ -2,7 +2,8 @@
 # Installs the system packages Intarsia builds against, when they are missing:
 # libglpk-dev (the GLPK solver library and header); and for the tests: glpk-utils (glpsol
 # re-solves emitted LP files independently), librsvg2-bin and netpbm (render the SVG plots to
-# pixels to check they show something); g++ and make (C simulation of emitted HLS projects).
+# pixels to check they show something); g++ and make (C simulation of emitted HLS projects);
+# slurmctld, slurmd, slurm-client and munge (a real single-node Slurm for scripts/slurm-test.sh).
 # Debian/Ubuntu; runs apt-get as root or via sudo. Then fetches the open ap_int/ap_fixed headers
 # (Apache-2.0) from the hls4ml wheel on PyPI into .deps/ap_types (scripts/fetch-ap-types.sh).
 set -euo pipefail
@@ -14,6 +15,11 @@ command -v pngtopnm > /dev/null 2>&1 || need+=(netpbm)
 command -v g++ > /dev/null 2>&1 || need+=(g++)
 command -v make > /dev/null 2>&1 || need+=(make)
 command -v python3 > /dev/null 2>&1 || need+=(python3 python3-pip)
+# The Slurm test (scripts/slurm-test.sh): a single-node Slurm with munge authentication.
+command -v slurmctld > /dev/null 2>&1 || need+=(slurmctld)
+command -v slurmd > /dev/null 2>&1 || need+=(slurmd)
+command -v sbatch > /dev/null 2>&1 || need+=(slurm-client)
+command -v munged > /dev/null 2>&1 || need+=(munge)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -38,18 +38,25 @@ public enum ASICJob {
 
     public static func search(specPath: String, output: String?, stderr: (String) -> Void) throws -> String {
         let spec = try load(specPath)
+        let path = output ?? spec.outputPath
+        // The output protocol: checked and locked before any work, CSV and plot replaced together.
+        do { try OutputPath.check(path, option: output != nil ? "-o" : "\(spec.file): output.path") } catch let e as OutputError { throw UserError(e.description) }
+        let lock: OutputLock
+        do { lock = try OutputLock(path: path) } catch let e as OutputError { throw UserError(e.description) }
+        defer { lock.release() }
         let start = Date()
         let (designs, front) = ASICExplorer.explore(spec.space, clockMHz: spec.clockMHz, constraints: spec.constraints, objectives: spec.objectives)
-        let path = output ?? spec.outputPath
         let n = spec.space.accelerators.count
         var text = CSV.line(header(n)) + "\n"
         for d in designs { text += CSV.line(row(d, spec, front: front)) + "\n" }
-        try writeAtomically(text, to: path)
+        var staged = StagedFiles()
+        try staged.stage(text, to: path)
         let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : "area_mm2"
         let points = designs.map { (x: ASICExplorer.objective(x, $0), y: ASICExplorer.objective(y, $0), feasible: $0.feasible, front: front.contains($0.id), id: $0.id) }
         let svgPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".pareto.svg"
-        try writeAtomically(SVGPlot.pareto(title: "\(spec.name): \(y) against \(x)", xColumn: x, yColumn: y,
-                                           series: [SVGPlot.Series(label: "\(designs.count) designs", color: "#1f77b4", points: points)], chosen: nil), to: svgPath)
+        try staged.stage(SVGPlot.pareto(title: "\(spec.name): \(y) against \(x)", xColumn: x, yColumn: y,
+                                        series: [SVGPlot.Series(label: "\(designs.count) designs", color: "#1f77b4", points: points)], chosen: nil), to: svgPath)
+        do { try staged.commit(removingFirst: [svgPath]) } catch { staged.discard(); throw error }
         let feasible = designs.filter(\.feasible)
         stderr("exhaustive: \(designs.count) ASIC designs evaluated, \(feasible.count) feasible, Pareto front \(front.count), \(String(format: "%.2f", Date().timeIntervalSince(start))) s; wrote \(path)\n")
         if feasible.isEmpty {

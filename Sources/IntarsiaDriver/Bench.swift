@@ -9,6 +9,10 @@ import IntarsiaSpec
 /// `intarsia bench`: design points evaluated per second on one core, per spec and template,
 /// in whatever build the binary is (run it from a release build).
 public enum Bench {
+    /// The longest `--seconds` accepted: an hour per spec and template (a bench is a measurement,
+    /// not a run; `inf` or 1e12 would never return).
+    public static let maxSecondsPerCase = 3600.0
+
     public struct Row: Sendable {
         public var spec: String
         public var template: TemplateKind

@@ -98,14 +98,42 @@ public enum HLSJob {
         public var summary: String
     }
 
+    /// The project directory must be new, empty, or a project `intarsia hls` wrote before (it has
+    /// design.json): `-o ''` or `-o .` must never overwrite a repository's README.md or Makefile.
+    static func checkProjectDirectory(_ path: String) throws {
+        guard !path.isEmpty else { throw UserError("-o '': an empty path; accepted: a directory for the project, e.g. out/mlp-df") }
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else { throw UserError("-o '\(path)': is a file; accepted: a directory for the project (new, empty, or written by intarsia hls)") }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if !entries.isEmpty && !entries.contains("design.json") {
+            throw UserError("-o '\(path)': an existing directory with other files (\(entries.sorted().prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", ..." : "")) that the project would overwrite; accepted: a new or empty directory, or a project directory intarsia hls wrote (it has design.json)")
+        }
+    }
+
     public static func run(_ o: Options) throws -> Result {
         if ASICJob.isASIC(o.specPath) {
             throw UserError("\(o.specPath): an ASIC spec; intarsia hls emits FPGA designs (specs with templates: dataflow, sequential or reconfigurable)")
         }
         var spec = try DesignSpec.load(path: o.specPath)
         if !o.parameters.isEmpty { spec = try spec.withParameters(o.parameters) }
+        try checkProjectDirectory(o.output)
+        let lock: OutputLock
+        do { lock = try OutputLock(path: URL(fileURLWithPath: o.output).standardized.path) } catch let e as OutputError { throw UserError(e.description) }
+        defer { lock.release() }
         var sets = o.sets
-        if let csv = o.csv { sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets }
+        if let csv = o.csv {
+            // A CSV of another spec would be re-priced as this spec's workload: its run record
+            // (when beside it) must name this spec's text.
+            if FileManager.default.fileExists(atPath: ReportJob.recordPath(csv)) {
+                let record = try ReportJob.readRecord(csv: csv)
+                let text = FileManager.default.contents(atPath: o.specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                if let f = record.specFingerprint, f != fnv1a(text) {
+                    throw UserError("--from \(csv): written from another spec (\(record.specPath)) than \(o.specPath) (its run record's spec fingerprint differs); accepted: a results CSV of \(o.specPath)")
+                }
+            }
+            sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets
+        }
         let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
         var recorder = BreakdownRecorder()
         let evaluation = spec.solvingModel.evaluate(point, recorder: &recorder)

@@ -9,26 +9,78 @@ import IntarsiaSpec
 /// front is found from the designs' exact evaluations (re-evaluated from each row's knobs with
 /// the spec's model), not from the rounded CSV figures, so it is the single run's front.
 public enum MergeJob {
+    /// Merges the shards' CSVs. Each input must be a complete shard CSV of this very spec: its
+    /// run record (written by the search beside it) names the spec's fingerprint, the options
+    /// and the shard i/N, and counts its rows. Every shard 0..N-1 must be given once, all with
+    /// the same N and options; the merged CSV gets a run record of its own, so `report` works on it.
     public static func run(specPath: String, inputs: [String], output: String) throws -> Int {
         let spec = try DesignSpec.load(path: specPath)
+        let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let fingerprint = fnv1a(specText)
+        do { try OutputPath.check(output, option: "-o") } catch let e as OutputError { throw UserError(e.description) }
+        if let clash = inputs.first(where: { URL(fileURLWithPath: $0).standardized.path == URL(fileURLWithPath: output).standardized.path }) {
+            throw UserError("-o '\(output)': is also an input (\(clash)); accepted: a new file for the merged CSV")
+        }
+        let lock: OutputLock
+        do { lock = try OutputLock(path: output) } catch let e as OutputError { throw UserError(e.description) }
+        defer { lock.release() }
         let model = spec.solvingModel
         let header = DesignColumns.header
         var rows: [Int: [String]] = [:]
+        var shardOf: [Int: String] = [:]
+        var count: Int?
+        var options: String?
+        var first: ReportJob.RunRecord?
+        var totals = (evaluated: 0, pruned: 0, feasible: 0, seconds: 0.0)
         for file in inputs {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw UserError("\(file): no such file or not readable; accepted: a CSV written by 'intarsia search --shard'")
+            let record = try ReportJob.readRecord(csv: file)
+            guard let fp = record.specFingerprint, let opts = record.options, let n = record.rows else {
+                throw UserError("\(file): its run record \(ReportJob.recordPath(file)) predates shard checks (no spec fingerprint, options or row count); accepted: shards written by this version of 'intarsia search --shard': rerun them")
             }
-            let table = CSV.parse(String(decoding: data, as: UTF8.self))
-            guard table.first == header else {
-                throw UserError("\(file): its header is not the design CSV header of this version (docs/CSV.md); accepted: CSVs written by 'intarsia search'")
+            guard fp == fingerprint else {
+                throw UserError("\(file): written from another spec (\(record.specPath), fingerprint \(fp)) than \(specPath) (fingerprint \(fingerprint)); accepted: shards of \(specPath) run from its current text")
             }
-            for r in table.dropFirst() where r.count == header.count {
-                guard let id = Int(r[0]) else { throw UserError("\(file): row with id '\(r[0])': not an integer id") }
-                let body = Array(r.dropLast())
-                if let existing = rows[id], existing != body {
-                    throw UserError("\(file): id \(id) appears in two inputs with different figures; were the shards made from the same spec?")
+            guard let sh = record.shard, let (i, total) = parseShard(sh) else {
+                throw UserError("\(file): not a shard (its run record has no shard i/N); accepted: CSVs written by 'intarsia search --shard i/N'")
+            }
+            if opts.hasSuffix("pareto true") {
+                throw UserError("\(file): written with pareto_only (each shard's front only), which cannot be merged into the single run's CSV; accepted: shards written without pareto_only")
+            }
+            let common = withoutShard(opts)
+            if let c = count, c != total { throw UserError("\(file): shard \(sh), but \(inputs[0]) is a shard of \(c); accepted: the shards of one run, all i/\(c)") }
+            if let o = options, o != common {
+                throw UserError("\(file): shard \(sh) ran with other options than \(inputs[0]) (\(common) against \(o)); accepted: the shards of one run")
+            }
+            if let other = shardOf[i] { throw UserError("\(file): shard \(sh) is given twice (also \(other)); accepted: each shard once") }
+            count = total
+            options = common
+            shardOf[i] = file
+            if first == nil { first = record }
+            totals.evaluated += record.evaluated
+            totals.pruned += record.pruned
+            totals.feasible += record.feasible
+            totals.seconds += record.seconds
+            var seen = 0
+            do {
+                _ = try DesignTable.scan(file, expectedHeader: header) { _, r in
+                    seen += 1
+                    let id = Int(r[0])!  // the reader checked it
+                    guard id % total == i || record.strategy != "exhaustive" else {
+                        throw UserError("\(file) row id \(id): not in shard \(sh) (ids of shard i/N are i modulo N)")
+                    }
+                    if rows[id] != nil { throw UserError("\(file): id \(id) is also in \(shardOf.values.filter { $0 != file }.joined(separator: ", ")); accepted: disjoint shards of one run") }
+                    rows[id] = Array(r.dropLast())
                 }
-                rows[id] = body
+            } catch let e as DesignTable.ReadError { throw UserError(e.description) }
+            guard seen == n else {
+                throw UserError("\(file): \(seen) rows, but its run record says the shard wrote \(n); the CSV was cut or replaced: rerun shard \(sh) (with --resume if it was interrupted)")
+            }
+        }
+        if let c = count {
+            let missing = (0..<c).filter { shardOf[$0] == nil }
+            if !missing.isEmpty {
+                let shown = missing.prefix(10).map { "\($0)/\(c)" }.joined(separator: ", ")
+                throw UserError("merge: \(missing.count) of \(c) shards missing (\(shown)\(missing.count > 10 ? ", ..." : "")); accepted: every shard 0/\(c) to \(c - 1)/\(c) of one run, once each")
             }
         }
         var archive = ParetoArchive(objectives: spec.objectives)
@@ -41,8 +93,35 @@ public enum MergeJob {
         let front = archive.ids
         var text = CSV.line(header) + "\n"
         for id in ids { text += CSV.line(rows[id]! + [front.contains(id) ? "true" : "false"]) + "\n" }
-        try writeAtomically(text, to: output)
+        var staged = StagedFiles()
+        do {
+            try staged.stage(text, to: output)
+            if let f = first {
+                let record = ReportJob.RunRecord(specPath: specPath, specText: specText, strategy: f.strategy, spaceSize: f.spaceSize,
+                                                 evaluated: totals.evaluated, pruned: totals.pruned, feasible: totals.feasible, seconds: totals.seconds,
+                                                 specFingerprint: fingerprint, options: options, shard: nil, rows: ids.count)
+                try staged.stage(try ReportJob.recordText(record), to: ReportJob.recordPath(output))
+            }
+            try staged.commit(removingFirst: ReportJob.derivedFiles(output))
+        } catch let e as OutputError {
+            staged.discard()
+            throw UserError(e.description)
+        }
         return ids.count
+    }
+
+    /// "i/N" as numbers, when 0 <= i < N.
+    static func parseShard(_ s: String) -> (Int, Int)? {
+        let parts = s.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else { return nil }
+        return (i, n)
+    }
+
+    /// A run's options with its shard left out (the part every shard of a run shares).
+    static func withoutShard(_ options: String) -> String {
+        var words = options.split(separator: " ").map(String.init)
+        if let k = words.firstIndex(of: "shard"), k + 1 < words.count { words[k + 1] = "-" }
+        return words.joined(separator: " ")
     }
 
     static func point(from row: [String], header: [String]) throws -> DesignPoint {

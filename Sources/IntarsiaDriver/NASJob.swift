@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 import IntarsiaASIC
 import IntarsiaNAS
 import IntarsiaReports
@@ -17,6 +18,8 @@ public enum NASJob {
         public var budget: Int?
         public var seed: UInt64?
         public var strategies: [String]?
+        /// Cache failed command-oracle calls too (default: a failure is retried on the next run).
+        public var cacheFailures = false
         /// Continue from the checkpoint (PREFIX-checkpoint.txt) of an interrupted run.
         public var resume = false
         /// Several seeds: each sampling strategy (and the ablations) once per seed, reported per
@@ -84,11 +87,9 @@ public enum NASJob {
     /// temporary file renamed over the target.
     static func writeSpaceCosts(_ p: CoExploration, to path: String, stderr: (String) -> Void) throws -> String {
         let units = p.distinctUnits
-        let tmp = path + ".tmp"
-        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: tmp, contents: nil), let out = FileHandle(forWritingAtPath: tmp) else {
-            throw UserError("\(tmp): cannot be written")
+        let tmp = try uniqueTemporary(besides: path)
+        guard let out = FileHandle(forWritingAtPath: tmp) else {
+            throw UserError("\(path): cannot be written (its temporary file \(tmp) does not open); accepted: a writable output directory")
         }
         var buffer = CSV.line(["task", "architecture_index", "architecture", "sub_accelerator", "cycles", "latency_ms", "dynamic_energy_mj"]) + "\n"
         var rows = 0
@@ -105,8 +106,7 @@ public enum NASJob {
         }
         out.write(Data(buffer.utf8))
         try out.close()
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        try replace(path, with: tmp)
         stderr("wrote \(path)\n")
         return "\(rows) rows: \(p.tasks.count) task(s) x \(units.count) distinct sub-accelerator(s) (\(units.joined(separator: ", ")))\n"
     }
@@ -218,10 +218,19 @@ public enum NASJob {
 
     public static func run(_ options: Options, stderr: (String) -> Void) throws -> String {
         let specPath = options.specPath
-        guard let data = FileManager.default.contents(atPath: specPath), let text = String(data: data, encoding: .utf8) else {
-            throw UserError("\(specPath): cannot be read")
+        guard let data = FileManager.default.contents(atPath: specPath) else {
+            throw UserError("\(specPath): no such file or not readable; accepted: a NAS spec (YAML)")
         }
+        guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(specPath): not UTF-8 text; accepted: a NAS spec (YAML)") }
         var spec = try NASDesignSpec.parse(text: text, file: specPath)
+        // The output protocol: the prefix's files checked and locked before any work.
+        let origin = "\(specPath): output (prefix \(spec.outputPrefix))"
+        do {
+            try OutputPath.check(spec.outputPrefix + "-designs.csv", option: origin)
+        } catch let e as OutputError { throw UserError(e.description) }
+        let lock: OutputLock
+        do { lock = try OutputLock(path: spec.outputPrefix) } catch let e as OutputError { throw UserError(e.description) }
+        defer { lock.release() }
         if let b = options.budget { spec.budget = b }
         if let s = options.seed { spec.seed = s }
         if let s = options.strategies {
@@ -231,6 +240,7 @@ public enum NASJob {
         let sweep = options.seeds
         if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
         let p = try spec.problem()
+        for t in p.tasks { t.oracle?.cacheFailures = options.cacheFailures }
         if options.spaceCosts { return try writeSpaceCosts(p, to: spec.outputPrefix + "-space-costs.csv", stderr: stderr) }
         let header = ["strategy", "step", "hardware", "assignment", "cells", "latency_ms", "energy_mj", "area_mm2", "power_w"]
             + p.tasks.map { "accuracy_\($0.name)" } + ["weighted_accuracy", "feasible", "violations"] + p.tasks.map { "architecture_\($0.name)" }
@@ -294,6 +304,8 @@ public enum NASJob {
         }
         // The sampling strategies, through a checkpointed run.
         let checkpoint = spec.outputPrefix + "-checkpoint.txt"
+        Interruption.shared.onInterrupt("intarsia nas interrupted; its evaluations so far are in the checkpoint \(checkpoint). Continue with:\n  intarsia \(CommandLine.arguments.dropFirst().map(shellWord).joined(separator: " "))\(options.resume ? "" : " --resume")\n")
+        defer { Interruption.shared.onInterrupt(nil) }
         let run = try NASRun(problem: p, checkpointPath: checkpoint, fingerprint: fingerprint(text + "\nbudget \(spec.budget)" + spacesFingerprint(p)), resume: options.resume)
         run.stopAfter = options.stopAfter
         let plan = sweep == nil ? variants(spec.strategies).filter { samplingStrategies.contains($0.label) } : variants(spec.strategies)
@@ -343,7 +355,7 @@ public enum NASJob {
             [String(strategyFronts[label]?.count ?? 0), hypervolumes[label].map { String(format: "%.4f", $0) } ?? "-"]
         }
         // The exact method gives one design, not a front.
-        if let i = summary.firstIndex(where: { $0[0].hasPrefix("exact (") }) { summary[i] += ["1", "-"] }
+        if let i = summary.firstIndex(where: { $0[0].hasPrefix("exact (") }) { summary[i] += [optimum == nil ? "0" : "1", "-"] }
         for i in summary.indices where summary[i].count == 9 { summary[i] += ["-", "-"] }
         let budgetNote = { (r: RunResult) in "\(r.label) (\(spec.budget) evaluations, seed \(r.seed))" }
         for r in results where sweep == nil {
@@ -364,10 +376,11 @@ public enum NASJob {
                  r.reached.map(String.init) ?? (optimum == nil ? "" : "not within 0.5"), String(format: "%.3f", r.seconds),
                  r.best.map { describe(p, $0).joined(separator: " | ") } ?? ""]
             }
-            try writeAtomically(([h] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-seeds.csv")
+            var staged = StagedFiles()
+            try staged.stage(([h] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-seeds.csv")
             var conv = CSV.line(["strategy", "seed", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
             for r in results { for (n, b) in r.convergence { conv += CSV.line([r.label, String(r.seed), String(n), b.map { String(format: "%.4f", $0) } ?? ""]) + "\n" } }
-            try writeAtomically(conv, to: spec.outputPrefix + "-seeds-convergence.csv")
+            try staged.stage(conv, to: spec.outputPrefix + "-seeds-convergence.csv")
             // The plot: per strategy, the mean over seeds of the best so far (a seed counts from
             // its first feasible design).
             var mean: [(String, [(x: Double, y: Double)])] = []
@@ -383,9 +396,13 @@ public enum NASJob {
                 }
                 mean.append((label + " (mean of \(results.filter { $0.label == label }.count) seeds)", sums.keys.sorted().map { (Double($0), sums[$0]!.0 / Double(sums[$0]!.1)) }))
             }
-            try writeAtomically(convergencePlot(spec.name, mean, optimum: optimum), to: spec.outputPrefix + "-seeds-convergence.svg")
+            try staged.stage(convergencePlot(spec.name, mean, optimum: optimum), to: spec.outputPrefix + "-seeds-convergence.svg")
+            do { try staged.commit(removingFirst: []) } catch { staged.discard(); throw error }
             written = ["-seeds.csv", "-seeds-convergence.csv", "-seeds-convergence.svg"]
             stderr("wrote \(spec.outputPrefix)\(written.joined(separator: ", "))\n")
+            if optimum == nil && results.allSatisfy({ $0.best == nil }) {
+                throw UserError("\(specPath): constraints: no strategy found a feasible design in any seed (or every accuracy evaluation failed); results are in \(spec.outputPrefix)-seeds.csv")
+            }
             let table = results.map { r in
                 [r.label, String(r.seed), r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "-", r.reached.map(String.init) ?? (optimum == nil ? "-" : "not within 0.5")]
             }
@@ -394,19 +411,27 @@ public enum NASJob {
         }
         var convergence = CSV.line(["strategy", "evaluations", "best_feasible_weighted_accuracy"]) + "\n"
         for r in results { for (n, b) in r.convergence { convergence += CSV.line([r.label, String(n), b.map { String(format: "%.4f", $0) } ?? ""]) + "\n" } }
+        let table = comparisonTable(p, comparison)
         let summaryHeader = ["strategy", "evaluations", "oracle_queries", "cost_model_checks", "best_weighted_accuracy", "time",
                              "evaluations_to_within_0.5_of_optimum", "design (hardware | assignment | cells)", "specs", "pareto_front_size", "hypervolume"]
-        try writeAtomically(designs, to: spec.outputPrefix + "-designs.csv")
-        try writeAtomically(convergence, to: spec.outputPrefix + "-convergence.csv")
-        try writeAtomically(convergencePlot(spec.name, results.map { r in (r.label, r.convergence.compactMap { n, b in b.map { (Double(n), $0) } }) }, optimum: optimum),
-                            to: spec.outputPrefix + "-convergence.svg")
-        let ordered = front.sorted { $0.2.weightedAccuracy > $1.2.weightedAccuracy }
-        try writeAtomically(([header] + ordered.map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-pareto.csv")
-        try writeAtomically(([header] + ordered.prefix(1).map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-best.csv")
-        try writeAtomically(([summaryHeader] + summary).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-summary.csv")
-        let table = comparisonTable(p, comparison)
-        try writeAtomically(([table.header] + table.rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-comparison.csv")
+        // The group replaced together: the previous run's files go before the first new one lands.
+        var staged = StagedFiles()
+        do {
+            try staged.stage(designs, to: spec.outputPrefix + "-designs.csv")
+            try staged.stage(convergence, to: spec.outputPrefix + "-convergence.csv")
+            try staged.stage(convergencePlot(spec.name, results.map { r in (r.label, r.convergence.compactMap { n, b in b.map { (Double(n), $0) } }) }, optimum: optimum),
+                             to: spec.outputPrefix + "-convergence.svg")
+            let ordered = front.sorted { $0.2.weightedAccuracy > $1.2.weightedAccuracy }
+            try staged.stage(([header] + ordered.map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-pareto.csv")
+            try staged.stage(([header] + ordered.prefix(1).map { row(p, $0.0, $0.1, $0.2) }).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-best.csv")
+            try staged.stage(([summaryHeader] + summary).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-summary.csv")
+            try staged.stage(([table.header] + table.rows).map(CSV.line).joined(separator: "\n") + "\n", to: spec.outputPrefix + "-comparison.csv")
+            try staged.commit(removingFirst: staged.staged.map(\.path))
+        } catch { staged.discard(); throw error }
         stderr("wrote \(spec.outputPrefix)-designs.csv, -convergence.csv, -convergence.svg, -summary.csv, -comparison.csv, -best.csv, -pareto.csv\n")
+        if front.isEmpty {
+            throw UserError("\(specPath): constraints: no design found by any strategy meets them (or every accuracy evaluation failed); the evaluated designs and why each fails are in \(spec.outputPrefix)-designs.csv (column violations)")
+        }
         return TextTable.render(header: ["strategy", "best_weighted_accuracy", "to_within_0.5", "specs", "front", "hypervolume"],
                                 rows: summary.map { [$0[0], $0[4], $0[6], $0[8], $0[9], $0[10]] })
             + "\n" + TextTable.render(header: table.header, rows: table.rows)

@@ -20,6 +20,15 @@ public enum ReportJob {
         public var pruned: Int
         public var feasible: Int
         public var seconds: Double
+        /// FNV-1a of the spec's text: which spec the CSV's rows belong to (absent in records
+        /// written before it was added).
+        public var specFingerprint: String?
+        /// The search options the rows come from (strategy, budget, seed, shard, ...).
+        public var options: String?
+        /// The shard (i/N) the CSV holds, or nil for a whole run.
+        public var shard: String?
+        /// Rows in the CSV when it was written: a CSV with other rows is not this record's.
+        public var rows: Int?
     }
 
     public struct Files {
@@ -32,18 +41,57 @@ public enum ReportJob {
 
     static func base(_ csv: String) -> String { csv.hasSuffix(".csv") ? String(csv.dropLast(4)) : csv }
 
-    public static func writeRecord(_ r: RunRecord, csv: String) throws {
+    public static func recordText(_ r: RunRecord) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try writeAtomically(String(decoding: try enc.encode(r), as: UTF8.self) + "\n", to: recordPath(csv))
+        return String(decoding: try enc.encode(r), as: UTF8.self) + "\n"
     }
 
-    public static func run(csv: String, design: Int? = nil) throws -> Files {
-        guard let data = FileManager.default.contents(atPath: recordPath(csv)) else {
-            throw UserError("\(csv): no run record \(recordPath(csv)) beside it; accepted: a CSV written by 'intarsia search' (which writes the record)")
+    /// The files a run writes beside its CSV (`CSV.run.json`, the plots, the report).
+    static func derivedFiles(_ csv: String) -> [String] {
+        [recordPath(csv), base(csv) + ".pareto.svg", base(csv) + ".breakdown.svg", base(csv) + ".html"]
+    }
+
+    /// Reads the run record beside a CSV; every failure names the record and what to do.
+    public static func readRecord(csv: String) throws -> RunRecord {
+        let path = recordPath(csv)
+        guard FileManager.default.fileExists(atPath: csv) else {
+            throw UserError("\(csv): no such file; accepted: a CSV written by 'intarsia search'")
         }
-        let record = try JSONDecoder().decode(RunRecord.self, from: data)
-        let spec = try DesignSpec.parse(text: record.specText, file: record.specPath)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UserError("\(csv): no run record \(path) beside it; accepted: a CSV written by 'intarsia search' (which writes the record); 'intarsia merge' writes one for merged shards")
+        }
+        do {
+            return try JSONDecoder().decode(RunRecord.self, from: data)
+        } catch {
+            throw UserError("\(path): not a run record written by 'intarsia search' (\(describeDecoding(error))); accepted: the CSV.run.json a search writes: rerun the search")
+        }
+    }
+
+    /// `intarsia report`: regenerates the plots and HTML of a CSV, locked against a run writing
+    /// the same CSV, and replaced together.
+    public static func run(csv: String, design: Int? = nil) throws -> Files {
+        let record = try readRecord(csv: csv)
+        let lock = try OutputLock(path: csv)
+        defer { lock.release() }
+        let (files, texts) = try render(csvData: csv, csv: csv, record: record, design: design)
+        var staged = StagedFiles()
+        do {
+            for (path, text) in texts { try staged.stage(text, to: path) }
+            try staged.commit(removingFirst: [base(csv) + ".pareto.svg", base(csv) + ".breakdown.svg", base(csv) + ".html"])
+        } catch { staged.discard(); throw error }
+        return files
+    }
+
+    /// The plots and HTML of the CSV at `csvData`, named after `csv` (where it will live).
+    static func render(csvData: String, csv: String, record: RunRecord, design: Int? = nil) throws -> (Files, [(String, String)]) {
+        let spec: DesignSpec
+        do { spec = try DesignSpec.parse(text: record.specText, file: record.specPath) } catch {
+            throw UserError("\(recordPath(csv)): the spec it records does not read (\(userFacing(error).description)); accepted: a record written by 'intarsia search' with this version")
+        }
+        if let f = record.specFingerprint, f != fnv1a(record.specText) {
+            throw UserError("\(recordPath(csv)): its spec text does not match its specFingerprint \(f); the record was edited: rerun the search")
+        }
         let objectives = spec.objectives.map(\.rawValue)
         let xColumn = objectives[0]
         let yColumn = objectives.count > 1 ? objectives[1] : (xColumn == "dsp" ? "latency_ms" : "dsp")
@@ -56,28 +104,36 @@ public enum ReportJob {
         var chosenRow: [String]?
         var chosenCost = Double.infinity
         var best: [(cost: Double, row: [String])] = []
-        let table = try DesignTable.scan(csv) { t, r in
-            func cost(_ r: [String]) -> Double {
-                let v = t.number(r, first == .throughput ? "throughput_per_s" : first.rawValue)
-                return first == .throughput ? -v : v
+        var rows = 0
+        let table: DesignTable
+        do {
+            table = try DesignTable.scan(csvData, displayName: csv, expectedHeader: DesignColumns.header) { t, r in
+                rows += 1
+                func cost(_ r: [String]) -> Double {
+                    let v = t.number(r, first == .throughput ? "throughput_per_s" : first.rawValue)
+                    return first == .throughput ? -v : v
+                }
+                let feasible = t.value(r, "feasible") == "true"
+                points.append((x: t.number(r, xColumn), y: t.number(r, yColumn), feasible: feasible,
+                               front: t.value(r, "pareto") == "true", id: Int(t.value(r, "id")) ?? -1))
+                if let id = design {
+                    if t.value(r, "id") == String(id) { chosenRow = r }
+                }
+                guard feasible else { return }
+                let c = cost(r)
+                if design == nil && c < chosenCost {
+                    chosenCost = c
+                    chosenRow = r
+                }
+                if best.count < 10 || c < best[best.count - 1].cost {
+                    let at = best.firstIndex { c < $0.cost } ?? best.count
+                    best.insert((c, bestColumns.map { t.value(r, $0) }), at: at)
+                    if best.count > 10 { best.removeLast() }
+                }
             }
-            let feasible = t.value(r, "feasible") == "true"
-            points.append((x: t.number(r, xColumn), y: t.number(r, yColumn), feasible: feasible,
-                           front: t.value(r, "pareto") == "true", id: Int(t.value(r, "id")) ?? -1))
-            if let id = design {
-                if t.value(r, "id") == String(id) { chosenRow = r }
-            }
-            guard feasible else { return }
-            let c = cost(r)
-            if design == nil && c < chosenCost {
-                chosenCost = c
-                chosenRow = r
-            }
-            if best.count < 10 || c < best[best.count - 1].cost {
-                let at = best.firstIndex { c < $0.cost } ?? best.count
-                best.insert((c, bestColumns.map { t.value(r, $0) }), at: at)
-                if best.count > 10 { best.removeLast() }
-            }
+        } catch let e as DesignTable.ReadError { throw UserError(e.description) }
+        if let n = record.rows, n != rows {
+            throw UserError("\(csv): \(rows) rows, but its run record \(recordPath(csv)) says the run wrote \(n); the CSV was cut or replaced: rerun the search (or 'intarsia merge' for shards)")
         }
         if let id = design, chosenRow == nil { throw UserError("--design \(id): no row with that id in \(csv)") }
         let title = "\(spec.name): \(SVGPlot.axisLabel(yColumn)) against \(SVGPlot.axisLabel(xColumn))"
@@ -88,7 +144,7 @@ public enum ReportJob {
         let paretoSVG = SVGPlot.pareto(title: title, xColumn: xColumn, yColumn: yColumn,
                                        series: [SVGPlot.Series(label: label, color: "#1f77b4", points: plotted)], chosen: chosen)
         let files = Files(pareto: base(csv) + ".pareto.svg", breakdown: chosenRow == nil ? nil : base(csv) + ".breakdown.svg", html: base(csv) + ".html")
-        try writeAtomically(paretoSVG, to: files.pareto)
+        var texts: [(String, String)] = [(files.pareto, paretoSVG)]
         var breakdownSVG = ""
         var taskRows: [[String]] = []
         if let r = chosenRow, let path = files.breakdown {
@@ -99,13 +155,13 @@ public enum ReportJob {
             breakdownSVG = SVGPlot.breakdown(
                 title: "Latency of design #\(table.value(r, "id")) by stage\(reps > 1 ? " (one of \(reps) repetitions)" : "")",
                 unit: "cycles", segments: rec.stages.map { (label: "\($0.pattern): \($0.tasks.joined(separator: " "))", value: $0.cycles) })
-            try writeAtomically(breakdownSVG, to: path)
+            texts.append((path, breakdownSVG))
             taskRows = rec.tasks.map { [$0.task, $0.op, String($0.stage), String($0.lanes), String(Int64($0.busyCycles)), String(Int64($0.macs)),
                                         $0.lanes > 0 ? String(format: "%.1f%%", $0.utilization * 100) : "-"] }
         }
-        try writeAtomically(html(spec: spec, record: record, file: table.file, bestColumns: bestColumns, best: best.map(\.row), chosen: chosenRow, paretoSVG: paretoSVG,
-                                 breakdownSVG: breakdownSVG, taskRows: taskRows), to: files.html)
-        return files
+        texts.append((files.html, html(spec: spec, record: record, file: csv, bestColumns: bestColumns, best: best.map(\.row), chosen: chosenRow, paretoSVG: paretoSVG,
+                                       breakdownSVG: breakdownSVG, taskRows: taskRows)))
+        return (files, texts)
     }
 
     static func esc(_ s: String) -> String { SVGPlot.esc(s) }

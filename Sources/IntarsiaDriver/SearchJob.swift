@@ -50,18 +50,31 @@ public enum SearchJob {
             }
         }
         let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let shardText = options.shard.map { "\($0.index)/\($0.count)" }
         let meta = "spec \(fnv1a(specText)) strategy \(spec.search.strategy.rawValue) budget \(spec.search.budget) seed \(spec.search.seed) "
-            + "population \(spec.search.population) scheduler \(spec.search.scheduler.rawValue) shard \(options.shard.map { "\($0.index)/\($0.count)" } ?? "-") pareto \(spec.paretoOnly)"
+            + "population \(spec.search.population) scheduler \(spec.search.scheduler.rawValue) shard \(shardText ?? "-") pareto \(spec.paretoOnly)"
+        // The output protocol: the path checked and locked before any work.
+        let origin = options.output != nil ? "-o" : "\(spec.file): output.path"
+        do { try OutputPath.check(spec.outputPath, option: origin) } catch let e as OutputError { throw UserError(e.description) }
+        let lock: OutputLock
+        do { lock = try OutputLock(path: spec.outputPath) } catch let e as OutputError { throw UserError(e.description) }
+        defer { lock.release() }
         let writer: CSVDesignWriter
         do {
             writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly,
                                          meta: meta, resume: options.resume)
             if let after = writer.resumedAfterID { stderr("resuming \(spec.outputPath): \(writer.resumedRows) rows kept (ids up to \(after))\n") }
+            else if options.resume { stderr("--resume: no checkpoint \(spec.outputPath).partial with rows; starting from the first design\n") }
+            if writer.discardedCheckpoint { stderr("note: the checkpoint \(spec.outputPath).partial of an interrupted run was discarded (use --resume to continue one)\n") }
         } catch let e as CSVDesignWriter.CannotResume {
             throw UserError(e.description)
+        } catch let e as OutputError {
+            throw UserError(e.description)
         } catch {
-            throw UserError("\(spec.file): output.path: '\(spec.outputPath)': cannot be written (\(error.localizedDescription)); accepted: a writable file path")
+            throw UserError("\(origin): '\(spec.outputPath)': cannot be written (\(OutputPath.reason(error))); accepted: a writable file path")
         }
+        Interruption.shared.onInterrupt("intarsia search interrupted; rows so far are kept in \(spec.outputPath).partial. Continue with:\n  intarsia \(CommandLine.arguments.dropFirst().map(shellWord).joined(separator: " "))\(options.resume ? "" : " --resume")\n")
+        defer { Interruption.shared.onInterrupt(nil) }
         let first = spec.objectives[0]
         var top: [EvaluatedDesign] = []
         var violationCounts = [String: Int]()
@@ -100,11 +113,29 @@ public enum SearchJob {
             throw UserError("\(spec.file): search.strategy: \(e.description)")
         }
         if options.progress && isatty(STDERR_FILENO) != 0 { stderr("\n") }
-        try writer.finish(pareto: summary.pareto)
-        try ReportJob.writeRecord(ReportJob.RunRecord(specPath: specPath, specText: specText, strategy: summary.strategy.rawValue,
-                                                      spaceSize: summary.spaceSize, evaluated: summary.evaluated, pruned: summary.pruned,
-                                                      feasible: summary.feasible, seconds: summary.seconds), csv: spec.outputPath)
-        if options.report { _ = try ReportJob.run(csv: spec.outputPath) }
+        // The CSV, its run record, the plots and the report replaced together (StagedFiles): the
+        // previous run's derived files go first, so a kill never leaves them beside the new CSV.
+        var staged = StagedFiles()
+        do {
+            staged.stage(temp: try writer.finish(pareto: summary.pareto), to: spec.outputPath)
+            let record = ReportJob.RunRecord(specPath: specPath, specText: specText, strategy: summary.strategy.rawValue,
+                                             spaceSize: summary.spaceSize, evaluated: summary.evaluated, pruned: summary.pruned,
+                                             feasible: summary.feasible, seconds: summary.seconds, specFingerprint: fnv1a(specText),
+                                             options: meta, shard: shardText, rows: writer.rowsWritten)
+            try staged.stage(try ReportJob.recordText(record), to: ReportJob.recordPath(spec.outputPath))
+            if options.report {
+                let (_, texts) = try ReportJob.render(csvData: staged.staged[0].temp, csv: spec.outputPath, record: record)
+                for (path, text) in texts { try staged.stage(text, to: path) }
+            }
+            try staged.commit(removingFirst: ReportJob.derivedFiles(spec.outputPath))
+        } catch let e as OutputError {
+            staged.discard()
+            throw UserError(e.description)
+        } catch {
+            staged.discard()
+            throw error
+        }
+        writer.removeCheckpoint()
         let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
         let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table)
         if summary.feasible == 0 {
@@ -133,6 +164,13 @@ public enum SearchJob {
         }
         return TextTable.render(header: header, rows: rows)
     }
+}
+
+/// A word as a POSIX shell reads it back (single-quoted unless plainly safe).
+func shellWord(_ s: String) -> String {
+    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
+    if !s.isEmpty && s.allSatisfy(safe.contains) { return s }
+    return "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// FNV-1a, 64 bits: identifies a spec's text in a checkpoint (not for security).

@@ -1,30 +1,53 @@
 import Foundation
+import IntarsiaCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// An accuracy oracle that runs a user's command: `{arch}` and `{task}` in the command are
-/// replaced by the cell string and the task's name (shell-quoted), the command runs under
-/// `/bin/sh -c` with a timeout, and the last line it prints must be the accuracy in percent. A
-/// command that fails, hangs past the timeout or prints something else is a failed evaluation
-/// with its reason. Every answer, failures included, is cached on disk (one JSON object a line),
-/// so a rerun never runs the same evaluation twice.
+/// An accuracy oracle that runs a user's command under `/bin/sh -c` with a timeout; the last
+/// line it prints must be the accuracy in percent, a plain decimal number (`93.5`; not `0x10`,
+/// `inf` or `1e2`).
+///
+/// - Placeholders `{arch}`, `{task}` and `{spec_dir}` are replaced in one pass over the command
+///   text the user wrote, each by its value as one single-quoted shell word: a value that itself
+///   contains `{task}` or quotes is never substituted again, so it cannot leave its quotes.
+/// - The command runs in its own process group; at a timeout, when `intarsia` is stopped
+///   (SIGINT, SIGTERM, SIGHUP), and when the command's shell exits leaving background processes,
+///   the whole group is killed.
+/// - Its output is read with a cap (`maxOutputBytes`, only the tail is kept); more is a failure.
+/// - Its stderr goes to a log file (`logPath`) that failure messages name.
+/// - Answers are cached on disk (one JSON object a line) under a key made of the command text and
+///   the oracle's inputs, so a changed command is asked again. Failures are cached only with
+///   `cacheFailures` (`--cache-failures`); by default a failed evaluation is retried next run.
 public final class CommandOracle: @unchecked Sendable {
     public enum Answer: Codable, Equatable, Sendable {
         case accuracy(Double)
         case failed(String)
     }
 
+    /// The command as written, with its placeholders.
     public let command: String
+    public let specDirectory: String
     public let timeoutSeconds: Double
     public let cachePath: String
+    /// Where the stderr of failing calls goes.
+    public let logPath: String
+    /// Failures are cached (and cached failures believed) only when set.
+    public var cacheFailures = false
+    /// The most output a command may print (stdout); its last 64 KiB are kept.
+    public var maxOutputBytes = 16 << 20
     private var cache: [String: Answer] = [:]
     private let lock = NSLock()
     public private(set) var runs = 0
 
     struct Line: Codable { var key: String; var answer: Answer }
 
-    public init(command: String, timeoutSeconds: Double, cachePath: String) {
+    public init(command: String, timeoutSeconds: Double, cachePath: String, specDirectory: String = ".") {
         self.command = command
+        self.specDirectory = specDirectory
         self.timeoutSeconds = timeoutSeconds
         self.cachePath = cachePath
+        logPath = (cachePath.hasSuffix(".jsonl") ? String(cachePath.dropLast(6)) : cachePath) + "-stderr.log"
         if let data = FileManager.default.contents(atPath: cachePath) {
             for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
                 if let l = try? JSONDecoder().decode(Line.self, from: Data(line.utf8)) { cache[l.key] = l.answer }
@@ -35,61 +58,183 @@ public final class CommandOracle: @unchecked Sendable {
     /// `s` as one shell word (single-quoted).
     public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    public func accuracy(architecture: String, task: String) -> Answer {
-        let key = task + "\t" + architecture
-        lock.lock()
-        defer { lock.unlock() }
-        if let a = cache[key] { return a }
-        let answer = run(architecture: architecture, task: task)
-        cache[key] = answer
-        runs += 1
-        if let data = try? JSONEncoder().encode(Line(key: key, answer: answer)) {
-            let dir = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
-            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            if !FileManager.default.fileExists(atPath: cachePath) { _ = FileManager.default.createFile(atPath: cachePath, contents: nil) }
-            if let h = FileHandle(forWritingAtPath: cachePath) {
-                h.seekToEndOfFile()
-                h.write(data + Data("\n".utf8))
-                try? h.close()
+    /// The command line for one call: one pass over the written command, each placeholder
+    /// replaced by its quoted value; the values are never scanned for placeholders.
+    public static func substitute(_ command: String, values: [String: String]) -> String {
+        var out = ""
+        var rest = command[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[open...]
+            if let close = after.firstIndex(of: "}"), let v = values[String(after[after.index(after: open)..<close])] {
+                out += quote(v)
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after.dropFirst()
             }
         }
+        return out + rest
+    }
+
+    /// The command line for an architecture and a task.
+    public func commandLine(architecture: String, task: String) -> String {
+        Self.substitute(command, values: ["arch": architecture, "task": task, "spec_dir": specDirectory])
+    }
+
+    /// The cache key: the command as written (and the folder `{spec_dir}` stands for), the task,
+    /// the architecture.
+    func key(architecture: String, task: String) -> String {
+        ["v2", command, specDirectory, task, architecture].joined(separator: "\t")
+    }
+
+    public func accuracy(architecture: String, task: String) -> Answer {
+        let key = key(architecture: architecture, task: task)
+        lock.lock()
+        defer { lock.unlock() }
+        if let a = cache[key] {
+            if case .failed = a, !cacheFailures {} else { return a }
+        }
+        let answer = run(architecture: architecture, task: task)
+        runs += 1
+        if case .failed = answer, !cacheFailures { return answer }
+        cache[key] = answer
+        if let data = try? JSONEncoder().encode(Line(key: key, answer: answer)) { append(data + Data("\n".utf8), to: cachePath) }
         return answer
     }
 
+    /// Appends with one write on an O_APPEND descriptor (whole lines, even with other writers).
+    func append(_ data: Data, to path: String) {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+
+    /// Only the last line matters: keep this much of the output's tail.
+    static let keptTail = 64 << 10
+
     func run(architecture: String, task: String) -> Answer {
-        let line = command.replacingOccurrences(of: "{arch}", with: Self.quote(architecture)).replacingOccurrences(of: "{task}", with: Self.quote(task))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", line]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return .failed("cannot start: \(error)") }
-        let done = DispatchSemaphore(value: 0)
-        final class Box: @unchecked Sendable { var data = Data() }
+        let line = commandLine(architecture: architecture, task: task)
+        let errPath: String
+        do { errPath = try Self.temporaryFile() } catch { return .failed("cannot create a file for its stderr: \(error)") }
+        defer { unlink(errPath) }
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { return .failed("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addclose(&actions, readEnd)
+        posix_spawn_file_actions_addclose(&actions, writeEnd)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        // Its own process group (so it can be killed whole), and default signal actions (intarsia
+        // ignores SIGINT/SIGTERM while its handler runs; ignored signals would be inherited).
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        var noMask = sigset_t()
+        sigemptyset(&noMask)
+        posix_spawnattr_setsigmask(&attr, &noMask)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var pid: pid_t = 0
+        let args: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", line].map { (w: String) in strdup(w) } + [nil]
+        defer { for a in args { free(a) } }
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, args, environ)
+        close(writeEnd)
+        guard rc == 0 else {
+            close(readEnd)
+            return .failed("cannot start /bin/sh: \(String(cString: strerror(rc)))")
+        }
+        let group = pid
+        Interruption.shared.track(processGroup: group)
+        defer { Interruption.shared.untrack(processGroup: group) }
+        // Output, read on another thread: the tail kept, the total counted against the cap.
+        final class Box: @unchecked Sendable { var tail = Data(); var total = 0 }
         let box = Box()
+        let cap = maxOutputBytes
+        let done = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            box.data = out.fileHandleForReading.readDataToEndOfFile()
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = read(readEnd, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                box.total += n
+                if box.total > cap { kill(-group, SIGKILL); break }
+                box.tail.append(contentsOf: buffer[0..<n])
+                if box.tail.count > 2 * Self.keptTail { box.tail = Data(box.tail.suffix(Self.keptTail)) }
+            }
+            close(readEnd)
             done.signal()
         }
+        var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while p.isRunning && Date() < deadline { usleep(5_000) }
-        if p.isRunning {
-            kill(-p.processIdentifier, SIGKILL)
-            p.terminate()
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            _ = done.wait(timeout: .now() + 2)
-            return .failed("timed out after \(timeoutSeconds) s")
+        var timedOut = false
+        while true {
+            let w = waitpid(pid, &status, WNOHANG)
+            if w == pid || (w < 0 && errno != EINTR) { break }
+            if Date() >= deadline {
+                timedOut = true
+                kill(-pid, SIGTERM)
+                let grace = Date().addingTimeInterval(1)
+                while waitpid(pid, &status, WNOHANG) == 0 && Date() < grace { usleep(10_000) }
+                kill(-pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                break
+            }
+            usleep(5_000)
         }
-        p.waitUntilExit()
-        _ = done.wait(timeout: .now() + 2)
-        guard p.terminationStatus == 0 else { return .failed("exit code \(p.terminationStatus)") }
-        let text = String(decoding: box.data, as: UTF8.self)
+        // Whatever the shell left running in its group (a background job) goes with it.
+        kill(-pid, SIGKILL)
+        _ = done.wait(timeout: .now() + 5)
+        // Killed because intarsia is stopping: not a failure of the command, and not to be recorded.
+        Interruption.shared.holdIfStopping()
+        func failed(_ why: String) -> Answer {
+            let err = FileManager.default.contents(atPath: errPath) ?? Data()
+            let header = "== \(ISO8601DateFormatter().string(from: Date())) task \(task) arch \(architecture): \(why)\n$ \(line)\n"
+            append(Data(header.utf8) + Data(err.suffix(Self.keptTail)) + Data((err.last == 0x0A || err.isEmpty ? "" : "\n").utf8), to: logPath)
+            return .failed("\(why) (its stderr is in \(logPath))")
+        }
+        if timedOut { return failed("timed out after \(timeoutSeconds) s (its process group was killed)") }
+        if box.total > cap { return failed("printed more than \(cap) bytes (its process group was killed); accepted: the accuracy as the last line") }
+        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        if exitCode != 0 {
+            return failed((status & 0x7f) != 0 ? "killed by signal \(status & 0x7f)" : "exit code \(exitCode)")
+        }
+        let text = String(decoding: box.tail, as: UTF8.self)
         let last = text.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        guard let v = Double(last), v.isFinite, v >= 0, v <= 100 else {
-            return .failed("output is not an accuracy in percent: '\(last.prefix(60))'")
+        guard let v = Self.decimal(last), v >= 0, v <= 100 else {
+            return failed("output is not an accuracy in percent: '\(last.prefix(60))'; accepted: a decimal number from 0 to 100 as the last line, e.g. 93.25")
         }
         return .accuracy(v)
+    }
+
+    /// A plain decimal number (digits, at most one point, an optional sign); nil for anything
+    /// else (hexadecimal, exponents, inf, nan, words).
+    public static func decimal(_ s: String) -> Double? {
+        var body = Substring(s)
+        if body.first == "+" || body.first == "-" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+        guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              parts.contains(where: { !$0.isEmpty }) else { return nil }
+        return Double(s)
+    }
+
+    static func temporaryFile() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "/intarsia-oracle-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        close(fd)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }

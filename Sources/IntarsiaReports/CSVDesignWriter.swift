@@ -44,25 +44,45 @@ public final class CSVDesignWriter {
         if resume && fm.fileExists(atPath: partialPath) {
             let previous = fm.contents(atPath: metaPath).map { String(decoding: $0, as: UTF8.self) }
             guard previous == meta else {
-                throw CannotResume(description: "\(partialPath) belongs to a run with another spec or other options; delete it, or run without --resume to start afresh")
+                throw CannotResume(description: "\(partialPath) belongs to a run with another spec or other options\(previous == nil ? " (its \(metaPath) is missing)" : ""); delete it, or run without --resume to start afresh")
             }
-            // Keep the complete lines; a line cut by the interruption is dropped.
+            // Keep the complete lines; a line cut by the interruption (no newline yet) is dropped.
             let data = fm.contents(atPath: partialPath) ?? Data()
-            let keep = data.lastIndex(of: 0x0A).map { data.startIndex...$0 }.map { data[$0] } ?? Data()
+            let keep = data.lastIndex(of: 0x0A).map { data[data.startIndex...$0] } ?? Data()
+            // Every kept line must be a row this run would have written: the right number of
+            // fields and ids strictly increasing. Anything else is damage, and appending to it
+            // would mix rows, so the checkpoint is refused rather than restarted into.
+            let expected = DesignColumns.header.count - 1
+            var lastID: Int?
+            var n = 0
+            for line in String(decoding: keep, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                n += 1
+                let fields = CSV.parse(String(line) + "\n").first ?? []
+                func damaged(_ why: String) -> CannotResume {
+                    CannotResume(description: "\(partialPath) line \(n): \(why); the checkpoint is damaged and cannot be resumed: delete \(partialPath) and \(metaPath) to start afresh (or run without --resume)")
+                }
+                guard fields.count == expected else { throw damaged("\(fields.count) fields, expected \(expected)") }
+                guard let id = Int(fields[0]), id >= 0 else { throw damaged("id '\(fields[0].prefix(40))' is not a non-negative integer") }
+                if let l = lastID, id <= l { throw damaged("id \(id) does not follow id \(l)") }
+                lastID = id
+            }
             try Data(keep).write(to: URL(fileURLWithPath: partialPath))
-            let lines = String(decoding: keep, as: UTF8.self).split(separator: "\n")
-            resumedRows = lines.count
-            resumedAfterID = lines.last.flatMap { Int($0.prefix { $0 != "," }) }
+            resumedRows = n
+            resumedAfterID = lastID
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
             try handle?.seekToEnd()
         } else {
+            discardedCheckpoint = fm.fileExists(atPath: partialPath)
             guard fm.createFile(atPath: partialPath, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partialPath])
+                throw OutputError("\(partialPath): cannot be created (\(String(cString: strerror(errno)))); accepted: an output path in a writable directory")
             }
             try Data(meta.utf8).write(to: URL(fileURLWithPath: metaPath))
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
         }
     }
+
+    /// A checkpoint of an earlier interrupted run was there and is replaced (a run without `resume`).
+    public private(set) var discardedCheckpoint = false
 
     public func append(_ batch: [EvaluatedDesign]) throws {
         guard !paretoOnly else { return }
@@ -79,35 +99,43 @@ public final class CSVDesignWriter {
         pending = ""
     }
 
-    /// Writes the final file: the header, then every row (or the front only) with its Pareto mark.
-    public func finish(pareto: [EvaluatedDesign]) throws {
+    /// Writes the final file to a temporary file beside the destination and returns its path:
+    /// the header, then every row (or the front only) with its Pareto mark. The caller renames it
+    /// into place (with the files derived from it, see `StagedFiles`), then calls
+    /// `removeCheckpoint`; until then an interrupted run can still be resumed.
+    public func finish(pareto: [EvaluatedDesign]) throws -> String {
         try flush()
         try handle?.close()
         handle = nil
         let front = Set(pareto.map(\.id))
-        let finalTemp = path + ".tmp"
-        _ = FileManager.default.createFile(atPath: finalTemp, contents: nil)  // a failure shows as the FileHandle error below
+        let finalTemp = try uniqueTemporary(besides: path)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: finalTemp))
         var buffer = CSV.line(DesignColumns.header) + "\n"
+        rowsWritten = 0
         if paretoOnly {
-            for d in pareto { buffer += CSV.line(DesignColumns.fields(d, platform, constraints) + ["true"]) + "\n" }
+            for d in pareto { buffer += CSV.line(DesignColumns.fields(d, platform, constraints) + ["true"]) + "\n"; rowsWritten += 1 }
         } else {
             // Second pass over the streamed rows, line by line; the id is the first field.
             let reader = try LineReader(path: partialPath)
             while let line = reader.next() {
                 let id = Int(line.prefix { $0 != "," }) ?? -1
                 buffer += line + (front.contains(id) ? ",true\n" : ",false\n")
+                rowsWritten += 1
                 if buffer.utf8.count > 1 << 20 { try out.write(contentsOf: Data(buffer.utf8)); buffer = "" }
             }
         }
         try out.write(contentsOf: Data(buffer.utf8))
         try out.close()
+        return finalTemp
+    }
+
+    /// Rows in the file `finish` wrote.
+    public private(set) var rowsWritten = 0
+
+    /// Removes the checkpoint once the final file is in place.
+    public func removeCheckpoint() {
         try? FileManager.default.removeItem(atPath: partialPath)
         try? FileManager.default.removeItem(atPath: metaPath)
-        // rename(2) replaces the destination atomically on the same file system.
-        guard rename(finalTemp, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
     }
 
     deinit { try? handle?.close() }

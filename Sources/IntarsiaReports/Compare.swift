@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaFPGA
 
 /// A design CSV read back: header and rows, with typed access to the columns compare needs.
 public struct DesignTable: Sendable {
@@ -22,52 +23,126 @@ public struct DesignTable: Sendable {
         return header.indices.filter { header[$0].hasSuffix("_dataflow") }.map { r[$0] }.joined(separator: "+")
     }
 
+    /// Reads a whole design CSV, validated row by row (see `scan`).
     public static func read(_ path: String) throws -> DesignTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReadError(description: "\(path): no such file or not readable; accepted: a CSV written by 'intarsia search'")
-        }
-        let rows = CSV.parse(String(decoding: data, as: UTF8.self))
-        guard let header = rows.first else { throw ReadError(description: "\(path): empty file; accepted: a CSV written by 'intarsia search'") }
-        for c in requiredColumns where !header.contains(c) {
-            throw ReadError(description: "\(path): column '\(c)' missing from the header; accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
-        }
-        let body = rows.dropFirst().filter { $0.count == header.count }
-        return DesignTable(file: path, header: header, rows: Array(body))
+        var rows: [[String]] = []
+        var t = try scan(path) { _, r in rows.append(r) }
+        t.rows = rows
+        return t
     }
 
     public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
 
-    /// Reads a design CSV row by row without holding it: `visit` sees each well-formed row (as
-    /// many fields as the header) with the table's header (its `rows` stay empty). Memory stays
-    /// at one chunk of the file, whatever its length.
-    public static func scan(_ path: String, visit: (DesignTable, [String]) throws -> Void) throws -> DesignTable {
+    /// Columns holding words, not numbers (every other column of a design CSV is a finite number).
+    static let textColumns: Set<String> = ["template", "allocation", "weight_load", "flatten_loops", "spill", "pipelined", "matvec",
+                                           "feasible", "violations", "pareto", "assignment"]
+    /// Columns every ASIC design CSV has besides the sub-accelerators'.
+    static let asicColumns = ["id", "assignment", "latency_cycles", "latency_ms", "energy_mj", "area_mm2", "power_w", "utilization", "pes", "feasible", "violations", "pareto"]
+
+    /// Checks a header: the required columns, no column twice, and the whole column list of the
+    /// CSV kind it is (FPGA: `DesignColumns.header`; ASIC: the sub-accelerator columns and the rest).
+    static func checkHeader(_ fields: [String], _ name: String, expected: [String]?) throws {
+        let accepted = "accepted: a CSV written by 'intarsia search' (see docs/CSV.md)"
+        for c in requiredColumns where !fields.contains(c) {
+            throw ReadError(description: "\(name): column '\(c)' missing from the header; \(accepted)")
+        }
+        var seen = Set<String>()
+        for c in fields where !seen.insert(c).inserted { throw ReadError(description: "\(name): column '\(c)' appears twice in the header; \(accepted)") }
+        let want: [String]? = expected ?? (fields.contains("template") ? DesignColumns.header : nil)
+        if let want, fields != want {
+            let missing = want.filter { !fields.contains($0) }, extra = fields.filter { !want.contains($0) }
+            var why: [String] = []
+            if !missing.isEmpty { why.append("missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))") }
+            if !extra.isEmpty { why.append("unknown column\(extra.count > 1 ? "s" : "") \(extra.joined(separator: ", "))") }
+            if why.isEmpty { why.append("columns in another order") }
+            throw ReadError(description: "\(name): header: \(why.joined(separator: "; ")); \(accepted)")
+        }
+        if expected == nil && fields.contains("acc0_dataflow") {
+            for c in asicColumns where !fields.contains(c) { throw ReadError(description: "\(name): column '\(c)' missing from the ASIC header; \(accepted)") }
+        }
+    }
+
+    /// Reads a design CSV row by row without holding it: `visit` sees each row with the table's
+    /// header (its `rows` stay empty). Memory stays at one chunk of the file, whatever its length.
+    ///
+    /// Every row is validated, and the first bad one is an error naming the file, the line, the
+    /// column and the value: as many fields as the header, ids non-negative integers in strictly
+    /// increasing order (so unique; every Intarsia CSV is written in id order), numeric columns
+    /// finite numbers, `feasible` and `pareto` true or false, and on FPGA CSVs a known template
+    /// with every one of its knobs readable. A file cut mid-row (no final newline) is refused.
+    /// `displayName` names the file in messages (the path it will have, for a temporary file).
+    public static func scan(_ path: String, displayName: String? = nil, expectedHeader: [String]? = nil,
+                            visit: (DesignTable, [String]) throws -> Void) throws -> DesignTable {
+        let name = displayName ?? path
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw ReadError(description: "\(name): is a directory; accepted: a CSV written by 'intarsia search'")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReadError(description: "\(path): no such file or not readable; accepted: a CSV written by 'intarsia search'")
+            throw ReadError(description: "\(name): no such file or not readable; accepted: a CSV written by 'intarsia search'")
         }
         defer { try? handle.close() }
         var table: DesignTable?
         var pending = Data()
-        func consume(_ line: Data) throws {
-            guard !line.isEmpty else { return }
-            guard let fields = CSV.parse(String(decoding: line, as: UTF8.self)).first else { return }
-            if let t = table {
-                if fields.count == t.header.count { try visit(t, fields) }
-            } else {
-                for c in requiredColumns where !fields.contains(c) {
-                    throw ReadError(description: "\(path): column '\(c)' missing from the header; accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
-                }
-                table = DesignTable(file: path, header: fields, rows: [])
+        var line = 0
+        var lastID: Int?
+        var numeric: [Int] = []
+        var templateColumn: Int?
+        var knobColumns: [(Knob, Int)] = []
+        var boolColumns: [Int] = []
+        func consume(_ bytes: Data) throws {
+            line += 1
+            guard !bytes.isEmpty else {
+                if table == nil { throw ReadError(description: "\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
+                throw ReadError(description: "\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
             }
+            guard let text = String(data: bytes, encoding: .utf8) else {
+                throw ReadError(description: "\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
+            }
+            let fields = CSV.parse(text + "\n").first ?? []
+            guard let t = table else {
+                try checkHeader(fields, name, expected: expectedHeader)
+                table = DesignTable(file: name, header: fields, rows: [])
+                for (i, c) in fields.enumerated() {
+                    if c == "feasible" || c == "pareto" { boolColumns.append(i) }
+                    else if c == "template" { templateColumn = i }
+                    else if let k = Knob(rawValue: c), fields.contains("template") { knobColumns.append((k, i)) }
+                    else if !textColumns.contains(c) && !(c.hasPrefix("acc") && c.hasSuffix("_dataflow")) { numeric.append(i) }
+                }
+                return
+            }
+            func bad(_ why: String) -> ReadError {
+                ReadError(description: "\(name) line \(line): \(why); accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
+            }
+            guard fields.count == t.header.count else { throw bad("\(fields.count) fields, but the header has \(t.header.count)") }
+            guard let id = Int(fields[0]), id >= 0 else { throw bad("id '\(fields[0].prefix(40))' is not a non-negative integer") }
+            if let l = lastID, id <= l { throw bad(id == l ? "id \(id) appears twice" : "id \(id) after id \(l) (ids are written in increasing order)") }
+            lastID = id
+            for i in numeric {
+                guard let v = Double(fields[i]), v.isFinite, !fields[i].hasPrefix("0x"), !fields[i].hasPrefix("-0x") else {
+                    throw bad("\(t.header[i]) '\(fields[i].prefix(40))' is not a finite number")
+                }
+            }
+            for i in boolColumns where fields[i] != "true" && fields[i] != "false" {
+                throw bad("\(t.header[i]) '\(fields[i].prefix(40))' is not true or false")
+            }
+            if let tc = templateColumn {
+                guard let kind = TemplateKind(rawValue: fields[tc]) else { throw bad("template '\(fields[tc].prefix(40))' is unknown; accepted: \(TemplateKind.acceptedNames)") }
+                let used = Knob.knobs(of: kind)
+                for (k, i) in knobColumns where used.contains(k) && k.parse(fields[i]) == nil {
+                    throw bad("\(k.rawValue) '\(fields[i].prefix(40))' is not accepted for \(kind.rawValue); accepted: \(k.accepted)")
+                }
+            }
+            try visit(t, fields)
         }
         // A newline inside a quoted field does not end a row: split only where the quotes balance.
         var quotes = 0
         while true {
             let chunk = handle.readData(ofLength: 1 << 20)
             if chunk.isEmpty { break }
-            var start = pending.startIndex
             pending.append(chunk)
             var i = pending.index(pending.endIndex, offsetBy: -chunk.count)
-            start = pending.startIndex
+            var start = pending.startIndex
             while i < pending.endIndex {
                 let b = pending[i]
                 if b == UInt8(ascii: "\"") { quotes += 1 }
@@ -79,8 +154,12 @@ public struct DesignTable: Sendable {
             }
             pending = Data(pending[start...])
         }
-        try consume(pending)
-        guard let t = table else { throw ReadError(description: "\(path): empty file; accepted: a CSV written by 'intarsia search'") }
+        if !pending.isEmpty {
+            if table == nil { try consume(pending) } else {
+                throw ReadError(description: "\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
+            }
+        }
+        guard let t = table else { throw ReadError(description: "\(name): empty file; accepted: a CSV written by 'intarsia search'") }
         return t
     }
 
@@ -119,7 +198,7 @@ public enum Comparison {
         var metrics: [Double] = []
         for t in tables {
             guard t.column(metric) != nil else {
-                throw DesignTable.ReadError(description: "\(t.file): no column '\(metric)'; accepted: one of \(t.header.joined(separator: ", "))")
+                throw DesignTable.ReadError(description: "--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
             }
             let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, t.isASIC ? "pes" : "lanes") == String(l) } }
             for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {
@@ -170,9 +249,3 @@ public enum HDVSummary {
     }
 }
 
-/// Writes text to a file atomically (temporary file, then rename).
-public func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: url, options: .atomic)
-}

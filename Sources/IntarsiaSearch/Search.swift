@@ -106,7 +106,8 @@ public struct SearchRunner: Sendable {
             let total = space.count
             var batch: [DesignPoint] = []
             var ids: [Int] = []
-            let expected = shard.map { (total - $0.index + $0.count - 1) / $0.count } ?? total
+            // Indices i < total with i % count == index: no intermediate sum, so any i/N (N up to Int.max) is safe.
+            let expected = shard.map { $0.index < total ? (total - 1 - $0.index) / $0.count + 1 : 0 } ?? total
             for i in 0..<total where mine(i) {
                 let p = space.point(at: i)
                 if provablyInfeasible(p) { state.pruned += 1; continue }

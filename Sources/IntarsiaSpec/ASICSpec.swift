@@ -192,7 +192,9 @@ public struct ASICDesignSpec: Sendable {
 
     static func readNetworks(_ c: Cursor, outputSize: ConvLayer.OutputSize = .floor, vectorOperators: Bool = true) throws -> [(name: String, layers: [ConvLayer])] {
         if case .mapping = c.node, let m = try? c.mapping(allowed: ["networks"]), let list = m["networks"] {
-            return try list.list().map { try one($0, outputSize: outputSize, vectorOperators: vectorOperators) }
+            let items = try list.list()
+            if items.isEmpty { throw list.error("no network: a spec needs at least one to cost the accelerators on", value: false, accepted: "a list of one or more workloads") }
+            return try items.map { try one($0, outputSize: outputSize, vectorOperators: vectorOperators) }
         }
         return [try one(c, outputSize: outputSize, vectorOperators: vectorOperators)]
     }

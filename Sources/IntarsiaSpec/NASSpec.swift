@@ -190,8 +190,8 @@ public struct NASDesignSpec: Sendable {
                     let text = try cmd.string()
                     if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
                     let cache = try om["cache"]?.string() ?? "results/nas/\(specName)-oracle-cache.jsonl"
-                    oracle = CommandOracle(command: text.replacingOccurrences(of: "{spec_dir}", with: CommandOracle.quote(base)),
-                                           timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60, cachePath: cache)
+                    oracle = CommandOracle(command: text, timeoutSeconds: try om["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60,
+                                           cachePath: cache, specDirectory: base)
                     accuracies = nil
                 }
             }

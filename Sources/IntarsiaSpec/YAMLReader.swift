@@ -47,8 +47,17 @@ struct Cursor {
     }
 
     /// A spec's `name` key, or the file's base name when it has none.
+    /// The spec's name, which names its default output files (`results/NAME.csv`): one file-name
+    /// word, so it can never point outside `results/` (`../../x`) or into a directory.
     func specName(in fields: [String: Cursor]) throws -> String {
-        try fields["name"]?.string() ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        guard let c = fields["name"] else { return URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent }
+        let name = try c.string()
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+")
+        guard !name.isEmpty, name.count <= 200, name.allSatisfy(allowed.contains), name != ".", name != "..", !name.hasPrefix(".") else {
+            throw c.error("not a file-name word (it names the output files results/NAME...)",
+                          accepted: "letters, digits, '-', '_', '.' and '+', not starting with '.' (e.g. mlp-u280); set output.path to write elsewhere")
+        }
+        return name
     }
 
     func list() throws -> [Cursor] {

@@ -22,13 +22,13 @@ struct Search: ParsableCommand {
     @Option(name: .shortAndLong, help: "CSV to write (default: the spec's output.path)") var output: String?
     @Flag(help: "Write only the Pareto set") var paretoOnly = false
     @Option(help: "exhaustive, random, nsga2 or auto") var strategy: String?
-    @Option(help: "Most designs to evaluate") var budget: Int?
-    @Option(help: "Random seed") var seed: UInt64?
-    @Option(help: "Worker threads (default: all cores)") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Most designs to evaluate") var budget: Int?
+    @Option(parsing: .unconditional, help: "Random seed") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores)") var jobs: Int?
     @Flag(name: .shortAndLong, help: "No progress on stderr") var quiet = false
     @Flag(help: "Continue an interrupted run of the same spec and options from its checkpoint (OUTPUT.partial)") var resume = false
     @Flag(help: "Do not write the SVG plots and HTML report beside the CSV") var noReport = false
-    @Option(help: "Run shard i of N (i/N, 0-based); combine the shards with 'intarsia merge'") var shard: String?
+    @Option(parsing: .unconditional, help: "Run shard i of N (i/N, 0-based); combine the shards with 'intarsia merge'") var shard: String?
 
     func run() throws {
         try reportingErrors {
@@ -79,15 +79,19 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Template to evaluate (default: the spec's first)") var template: String?
     @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable); also template=NAME") var sets: [String] = []
     @Option(help: "text or json") var format = "text"
-    @Option(help: "ASIC specs: the design's id in the space (default 0: every knob's first value)") var design: Int?
+    @Option(parsing: .unconditional, help: "ASIC specs: the design's id in the space (default 0: every knob's first value)") var design: Int?
 
     func run() throws {
         try reportingErrors {
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
             if ASICJob.isASIC(spec) {
+                // Options that do not apply are refused, not ignored.
+                if let s = sets.first { throw UserError("--set \(s): \(spec) is an ASIC spec, whose designs are chosen by id; accepted: --design ID (0 to the space size - 1, see the search CSV's id column)") }
+                if let t = template { throw UserError("--template \(t): \(spec) is an ASIC spec, which has no FPGA templates; accepted: --design ID") }
                 print(try ASICJob.evaluate(specPath: spec, id: design, json: format == "json"), terminator: "")
                 return
             }
+            if let d = design { throw UserError("--design \(d): applies to ASIC specs only; \(spec) is an FPGA spec: choose its design with --template and --set knob=value") }
             let r = try EvaluateJob.run(specPath: spec, template: template, sets: sets)
             print(format == "json" ? try EvaluateJob.json(r) : EvaluateJob.text(r), terminator: format == "json" ? "\n" : "")
         }
@@ -105,8 +109,8 @@ struct Compare: ParsableCommand {
 
     @Argument(help: "Result CSVs written by 'intarsia search'") var files: [String]
     @Option(help: "Column to rank by (lower is better)") var metric = "latency_cycles"
-    @Option(help: "Row of the comparison that ratios are taken against (0 = first)") var baseline = 0
-    @Option(help: "Only designs with this many lanes (a matched budget)") var lanes: Int?
+    @Option(parsing: .unconditional, help: "Row of the comparison that ratios are taken against (0 = first)") var baseline = 0
+    @Option(parsing: .unconditional, help: "Only designs with this many lanes (a matched budget)") var lanes: Int?
     @Option(name: .shortAndLong, help: "Also write the comparison to this CSV") var output: String?
     @Option(help: "Also plot every file's designs on one SVG chart (each file its own colour and front)") var plot: String?
     @Option(help: "Plot's x column") var x = "latency_ms"
@@ -115,6 +119,8 @@ struct Compare: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard !files.isEmpty else { throw UserError("give at least one result CSV") }
+            if let output { try OutputPath.check(output, option: "-o") }
+            if let plot { try OutputPath.check(plot, option: "--plot") }
             let tables = try files.map(DesignTable.read)
             if let plot {
                 for t in tables { for c in [x, y] where t.column(c) == nil { throw UserError("\(t.file): no column '\(c)'; accepted: \(t.header.joined(separator: ", "))") } }
@@ -151,6 +157,8 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            guard !files.isEmpty else { throw UserError("give at least one result CSV, one per kernel") }
+            try OutputPath.check(output, option: "-o")
             let rows = HDVSummary.rows(tables: try files.map(DesignTable.read))
             guard !rows.isEmpty else { throw UserError("no lane budget at which all three templates have a feasible design in the given files") }
             try writeAtomically(([HDVSummary.header] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
@@ -196,7 +204,7 @@ struct Bench: ParsableCommand {
         """)
 
     @Argument(help: "Design specs to measure") var specs: [String] = []
-    @Option(help: "Seconds per spec and template") var seconds = 1.0
+    @Option(parsing: .unconditional, help: "Seconds per spec and template") var seconds = 1.0
     @Flag(help: "Also time the NAS-Bench-201 table and the hardware cost of all its cells") var nb201 = false
 
     func run() throws {
@@ -204,6 +212,9 @@ struct Bench: ParsableCommand {
             #if DEBUG
             writeStderr("warning: this is a debug build; run 'swift run -c release intarsia bench ...' for figures worth recording\n")
             #endif
+            guard seconds.isFinite, seconds > 0, seconds <= IntarsiaDriver.Bench.maxSecondsPerCase else {
+                throw UserError("--seconds \(seconds): accepted: a number of seconds above 0 and at most \(Int(IntarsiaDriver.Bench.maxSecondsPerCase)) (per spec and template)")
+            }
             let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
             if !rows.isEmpty {
                 print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
@@ -284,7 +295,7 @@ struct ScheduleCommand: ParsableCommand {
 
     @Argument(help: "Design spec (YAML); its reconfigurable knobs (first values) give the design") var spec: String
     @Option(help: "glpk, dp or exhaustive") var solver = "glpk"
-    @Option(help: "Seconds the solver may take") var timeLimit = 10.0
+    @Option(parsing: .unconditional, help: "Seconds the solver may take") var timeLimit = 10.0
     @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable)") var sets: [String] = []
     @Option(name: .customLong("param"), help: "Built-in workload parameter, key=value or key=v1,v2,... to sweep (repeatable)") var params: [String] = []
     @Option(help: "Write each integer program (CPLEX LP format) into this directory") var emitLp: String?
@@ -298,7 +309,17 @@ struct ScheduleCommand: ParsableCommand {
                 throw UserError("--solver '\(solver)': accepted: glpk, dp, exhaustive")
             }
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
-            guard timeLimit > 0 else { throw UserError("--time-limit \(timeLimit): must be positive") }
+            guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 86_400 else { throw UserError("--time-limit \(timeLimit): accepted: seconds above 0 and at most 86400") }
+            if let output { try OutputPath.check(output, option: "-o") }
+            if let emitLp {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: emitLp, isDirectory: &isDir), !isDir.boolValue {
+                    throw UserError("--emit-lp '\(emitLp)': is a file; accepted: a directory (created when missing)")
+                }
+                do { try FileManager.default.createDirectory(atPath: emitLp, withIntermediateDirectories: true) } catch {
+                    throw UserError("--emit-lp '\(emitLp)': cannot be created (\(OutputPath.reason(error))); accepted: a writable directory")
+                }
+            }
             var o = ScheduleJob.Options()
             o.solver = s
             o.timeLimitSeconds = timeLimit
@@ -361,7 +382,7 @@ struct Report: ParsableCommand {
         """)
 
     @Argument(help: "A results CSV written by 'intarsia search'") var csv: String
-    @Option(help: "Id of the design to label and break down (default: the best feasible one)") var design: Int?
+    @Option(parsing: .unconditional, help: "Id of the design to label and break down (default: the best feasible one)") var design: Int?
 
     func run() throws {
         try reportingErrors {
@@ -388,15 +409,20 @@ struct NAS: ParsableCommand {
 
     @Argument(help: "NAS spec (YAML)") var spec: String
     @Option(help: "exact, successive, random, evolution, reinforce or moea (repeatable; default: the spec's)") var strategy: [String] = []
-    @Option(help: "Evaluations for random, evolution and reinforce") var budget: Int?
-    @Option(help: "Random seed") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Evaluations for random, evolution and reinforce") var budget: Int?
+    @Option(parsing: .unconditional, help: "Random seed") var seed: UInt64?
     @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
-    @Option(help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
+    @Option(parsing: .unconditional, help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
     @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
-    @Option(help: .hidden) var stopAfter: Int?
+    @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
+    @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
 
     func run() throws {
         try reportingErrors {
+            guard let data = FileManager.default.contents(atPath: spec) else {
+                throw UserError("\(spec): no such file or not readable; accepted: a NAS spec (YAML), e.g. designs/nas/nb201-three-task-asic.yaml")
+            }
+            guard String(data: data, encoding: .utf8) != nil else { throw UserError("\(spec): not UTF-8 text; accepted: a NAS spec (YAML)") }
             guard NASJob.isNAS(spec) else { throw UserError("\(spec): not a NAS spec (it needs 'tasks', and 'accelerators' for an ASIC or 'units' for an FPGA); see docs/NAS.md") }
             if let b = budget, b < 1 { throw UserError("--budget \(b): must be at least 1") }
             var o = NASJob.Options(specPath: spec)
@@ -406,6 +432,13 @@ struct NAS: ParsableCommand {
             o.resume = resume
             o.stopAfter = stopAfter
             o.spaceCosts = spaceCosts
+            o.cacheFailures = cacheFailures
+            if spaceCosts {
+                // --space-costs writes every architecture's cost and searches nothing.
+                for (given, name) in [(seeds != nil, "--seeds"), (!strategy.isEmpty, "--strategy"), (budget != nil, "--budget"), (seed != nil, "--seed"), (resume, "--resume")] where given {
+                    throw UserError("\(name): does not apply with --space-costs (which costs every architecture and searches nothing); accepted: --space-costs alone, or a search without it")
+                }
+            }
             if let text = seeds { o.seeds = try NASJob.seeds(text) }
             print(try NASJob.run(o, stderr: writeStderr), terminator: "")
         }
@@ -429,11 +462,11 @@ struct HLS: ParsableCommand {
     @Option(name: .shortAndLong, help: "Project directory to write") var output: String
     @Option(name: .customLong("set"), help: "Knob override, knob=value (repeatable); also template=NAME") var sets: [String] = []
     @Option(name: .customLong("from"), help: "Results CSV written by 'intarsia search' for this spec") var csv: String?
-    @Option(help: "With --from: the N-th best feasible design (1 = best)") var rank: Int?
-    @Option(help: "With --from: the design with this id") var id: Int?
+    @Option(parsing: .unconditional, help: "With --from: the N-th best feasible design (1 = best)") var rank: Int?
+    @Option(parsing: .unconditional, help: "With --from: the design with this id") var id: Int?
     @Option(help: "With --rank: the column to rank by (lower is better)") var metric = "latency_cycles"
     @Flag(help: "Emit even when the model marks the design infeasible") var force = false
-    @Option(help: "Seed of the testbench's random inputs and weights") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the testbench's random inputs and weights") var seed: UInt64 = 1
     @Option(help: "Directory of the ap_int/ap_fixed headers the Makefile uses (default: see docs/HLS.md)") var apTypes: String?
     @Option(name: .customLong("fifo-depth"), help: "Force a dataflow FIFO's depth, stream=depth (repeatable; for experiments)") var fifoDepths: [String] = []
     @Option(name: .customLong("param"), help: "Built-in workload parameter, key=value (repeatable), e.g. size_divisor=16") var params: [String] = []

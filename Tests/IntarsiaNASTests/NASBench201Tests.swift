@@ -235,22 +235,96 @@ import Foundation
 @Suite struct CommandOracleTests {
     func temp(_ n: String) -> String { FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString)-\(n)").path }
 
-    @Test func failuresAreRecordedWithTheirReasonAndCached() throws {
+    func failure(_ a: CommandOracle.Answer) -> String? { if case .failed(let why) = a { return why } else { return nil } }
+
+    @Test func failuresAreRecordedWithTheirReasonAndRetriedUnlessCached() throws {
         let cache = temp("cache.jsonl")
         let good = CommandOracle(command: "echo training {arch}; echo 91.5", timeoutSeconds: 5, cachePath: cache)
         #expect(good.accuracy(architecture: "|a~0|", task: "t") == .accuracy(91.5))
-        #expect(CommandOracle(command: "exit 3 # {arch}", timeoutSeconds: 5, cachePath: temp("c")).accuracy(architecture: "x", task: "t") == .failed("exit code 3"))
+        let exit3 = CommandOracle(command: "echo boom >&2; exit 3 # {arch}", timeoutSeconds: 5, cachePath: temp("c.jsonl"))
+        let why = try #require(failure(exit3.accuracy(architecture: "x", task: "t")))
+        #expect(why.hasPrefix("exit code 3") && why.contains(exit3.logPath))
+        // The stderr of the failing call is in the log the message names.
+        #expect(try String(contentsOfFile: exit3.logPath, encoding: .utf8).contains("boom"))
+        // Failures are not cached by default: asked again, the command runs again.
+        _ = exit3.accuracy(architecture: "x", task: "t")
+        #expect(exit3.runs == 2)
         let hang = CommandOracle(command: "sleep 20 # {arch}", timeoutSeconds: 0.3, cachePath: temp("c"))
         let start = Date()
-        #expect(hang.accuracy(architecture: "x", task: "t") == .failed("timed out after 0.3 s"))
+        #expect(failure(hang.accuracy(architecture: "x", task: "t"))?.hasPrefix("timed out after 0.3 s") == true)
         #expect(Date().timeIntervalSince(start) < 5)
         if case .failed(let why) = CommandOracle(command: "echo 'loss: nan' # {arch}", timeoutSeconds: 5, cachePath: temp("c")).accuracy(architecture: "x", task: "t") {
             #expect(why.contains("not an accuracy") && why.contains("loss: nan"))
         } else { Issue.record("garbage accepted") }
-        // A rerun reads the cache: the command does not run again.
-        let again = CommandOracle(command: "echo 0; exit 1 # {arch}", timeoutSeconds: 5, cachePath: cache)
-        #expect(again.accuracy(architecture: "|a~0|", task: "t") == .accuracy(91.5))
-        #expect(again.runs == 0)
+        // A rerun of the same command reads the cache: the command does not run again.
+        let rerun = CommandOracle(command: "echo training {arch}; echo 91.5", timeoutSeconds: 5, cachePath: cache)
+        #expect(rerun.accuracy(architecture: "|a~0|", task: "t") == .accuracy(91.5))
+        #expect(rerun.runs == 0)
+        // A changed command is asked again (the key holds the command text).
+        let changed = CommandOracle(command: "echo 12 # {arch}", timeoutSeconds: 5, cachePath: cache)
+        #expect(changed.accuracy(architecture: "|a~0|", task: "t") == .accuracy(12))
+        #expect(changed.runs == 1)
+        // With cacheFailures, a failure is kept and believed.
+        let kept = CommandOracle(command: "exit 4 # {arch}", timeoutSeconds: 5, cachePath: cache)
+        kept.cacheFailures = true
+        _ = kept.accuracy(architecture: "y", task: "t")
+        let keptAgain = CommandOracle(command: "exit 4 # {arch}", timeoutSeconds: 5, cachePath: cache)
+        keptAgain.cacheFailures = true
+        #expect(failure(keptAgain.accuracy(architecture: "y", task: "t"))?.hasPrefix("exit code 4") == true)
+        #expect(keptAgain.runs == 0)
+    }
+
+    /// Only plain decimals are accuracies: 0x10 was read as 16.
+    @Test func accuraciesAreDecimalNumbersOnly() {
+        for (text, value) in [("93.5", 93.5 as Double?), ("0", 0), ("100", 100), ("7.", 7), (".5", 0.5), ("0x10", nil), ("1e1", nil), ("inf", nil),
+                              ("nan", nil), ("", nil), ("-", nil), (".", nil), ("1.2.3", nil), ("12abc", nil), ("٣", nil)] {
+            #expect(CommandOracle.decimal(text) == value, "\(text)")
+        }
+        let hex = CommandOracle(command: "echo 0x10 # {arch}", timeoutSeconds: 5, cachePath: temp("h"))
+        #expect(failure(hex.accuracy(architecture: "x", task: "t"))?.contains("not an accuracy") == true)
+    }
+
+    /// A spec folder whose path contains {task} (or {arch}, quotes, $(...)) stays one quoted word:
+    /// the values are substituted in one pass and never scanned again.
+    @Test func placeholdersInValuesAreNeverSubstitutedAgain() throws {
+        let dir = temp("dir {task} '$(touch pwned)' {arch}")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let marker = FileManager.default.currentDirectoryPath + "/pwned"
+        try? FileManager.default.removeItem(atPath: marker)
+        let o = CommandOracle(command: "test -d {spec_dir} && printf '%s|%s\\n' {task} {arch} >&2 && echo 42", timeoutSeconds: 5, cachePath: temp("s"), specDirectory: dir)
+        #expect(o.commandLine(architecture: "a'b", task: "t;x") == "test -d \(CommandOracle.quote(dir)) && printf '%s|%s\\n' 't;x' 'a'\\''b' >&2 && echo 42")
+        #expect(o.accuracy(architecture: "|nor_conv_3x3~0|", task: "{arch}") == .accuracy(42))
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(CommandOracle.substitute("{a}{b}{ {c} }", values: ["a": "{b}", "b": "x"]) == "'{b}''x'{ {c} }")
+    }
+
+    /// Whether a process has ended: no such pid, or a zombie waiting for its parent to reap it.
+    func gone(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return true }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
+    /// The command's whole process group goes at a timeout, and so do background processes the
+    /// shell leaves behind; output past the cap is a failure, not held in memory.
+    @Test func theProcessGroupIsKilledAndOutputIsCapped() throws {
+        let pidFile = temp("bg.pid")
+        let o = CommandOracle(command: "sleep 30 & echo $! > \(pidFile); echo 50 # {arch}", timeoutSeconds: 5, cachePath: temp("g"))
+        let start = Date()
+        #expect(o.accuracy(architecture: "x", task: "t") == .accuracy(50))
+        #expect(Date().timeIntervalSince(start) < 4, "the background sleep does not hold the call")
+        let bg = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        usleep(100_000)
+        #expect(gone(bg), "the background process was killed with its group")
+        let pidFile2 = temp("to.pid")
+        let t = CommandOracle(command: "sh -c 'echo $$ > \(pidFile2); sleep 30' # {arch}", timeoutSeconds: 0.5, cachePath: temp("t"))
+        _ = t.accuracy(architecture: "x", task: "t")
+        let child = try #require(Int32(try String(contentsOfFile: pidFile2, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        usleep(100_000)
+        #expect(gone(child), "the timed-out command's child was killed with its group")
+        let loud = CommandOracle(command: "yes 1 # {arch}", timeoutSeconds: 20, cachePath: temp("l"))
+        loud.maxOutputBytes = 1 << 20
+        #expect(failure(loud.accuracy(architecture: "x", task: "t"))?.contains("more than 1048576 bytes") == true)
     }
 
     /// With a command oracle, the successive baseline's NAS is a hardware-blind search: it asks

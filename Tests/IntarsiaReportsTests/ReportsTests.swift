@@ -41,7 +41,12 @@ import IntarsiaSearch
         try w.append(Array(d.prefix(2)))
         try w.append(Array(d.suffix(1)))
         #expect(!FileManager.default.fileExists(atPath: path))  // nothing at the destination until finished
-        try w.finish(pareto: [d[2]])
+        let temp = try w.finish(pareto: [d[2]])
+        #expect(!FileManager.default.fileExists(atPath: path))  // the caller renames it into place
+        #expect(FileManager.default.fileExists(atPath: path + ".partial"))  // and keeps the checkpoint until then
+        try replace(path, with: temp)
+        w.removeCheckpoint()
+        #expect(w.rowsWritten == 3)
         let rows = CSV.parse(try String(contentsOfFile: path, encoding: .utf8))
         #expect(rows[0] == DesignColumns.header)
         #expect(rows.count == 4)
