@@ -65,14 +65,16 @@ enum ClusterSteps {
             rowIn = ct * uy * s
         }
         let tIn = rs + transfer(2 * ct * rs, bw)
-        var cycles = 0
-        for (folds, active) in [split(k, nc).0, split(k, nc).1] where folds > 0 {
+        func folds(_ folds: Int, _ active: Int) -> Int {
+            guard folds > 0 else { return 0 }
             let out = transfer(active, bw)
             let column = max(tIn, transfer(ct * r * ux, bw), out)
             let row = max(tIn, transfer(rowIn, bw), out)
             let tileStart = max(tIn, transfer(ct * rs + active * ct * rs, bw), out)
-            cycles += folds * tc * (p * (q - 1) * column + (p - 1) * row + tileStart)
+            return folds * tc * (p * (q - 1) * column + (p - 1) * row + tileStart)
         }
+        let (full, last) = split(k, nc)
+        var cycles = folds(full.0, full.1) + folds(last.0, last.1)
         let first = ct * rs + k0 * ct * rs
         cycles += tIn + transfer(first, bw) - max(tIn, transfer(first, bw), transfer(k0, bw))
         return Result(cycles: cycles, inputReads: inputs, weightReads: weights, outputWrites: outputs)
@@ -107,9 +109,11 @@ enum ClusterSteps {
         func step(_ n: Int, _ outs: Int, _ inflow: Int) -> Int { max(tIn, transfer(inflow, bw), transfer(n * outs, bw)) }
         var cycles = 0
         if t > 1 {
-            for (folds, active) in [split(p, nc).0, split(p, nc).1] where folds > 0 {
-                cycles += kc * folds * ((t - 2) * step(active, w, active * r * xNew) + step(active, qLast, active * r * xNew))
+            func columnTiles(_ folds: Int, _ active: Int) -> Int {
+                folds > 0 ? kc * folds * ((t - 2) * step(active, w, active * r * xNew) + step(active, qLast, active * r * xNew)) : 0
             }
+            let (full, last) = split(p, nc)
+            cycles += columnTiles(full.0, full.1) + columnTiles(last.0, last.1)
         }
         if f > 1 { cycles += kc * ((f - 2) * step(nc, q0, foldStart(nc)) + step(pLast, q0, foldStart(pLast))) }
         cycles += (kc - 1) * step(n1, q0, shared(n1) + rs)

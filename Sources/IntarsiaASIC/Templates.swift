@@ -231,9 +231,12 @@ public enum ASICModel {
         let g = Double(l.groups)
         // NVDLA- and ShiDianNao-like arrays: the step walk of `ClusterSteps` gives the buffer
         // traffic and the time the NoC adds (operand windows delivered to the PEs each step).
-        var traffic = bufferTraffic(l, on: a, folds: folds)
+        var traffic: TensorTraffic
         var nocSteps = 0.0
-        if !l.isVector, let steps = ClusterSteps.layer(l, on: a) {
+        if l.isVector || (a.dataflow != .nvdla && a.dataflow != .shidiannao) {
+            traffic = bufferTraffic(l, on: a, folds: folds)
+        } else {
+            let steps = ClusterSteps.layer(l, on: a)!
             let o = Double(l.outputElements)
             traffic = TensorTraffic(inputReads: Double(steps.inputReads), weightReads: Double(steps.weightReads),
                                     outputWrites: Double(steps.outputWrites), partialSumReads: max(0, Double(steps.outputWrites) - o))
