@@ -56,26 +56,7 @@ enum MaestroComparison {
         return out
     }
 
-    static func ranks(_ xs: [Double]) -> [Double] {
-        let order = xs.indices.sorted { xs[$0] < xs[$1] }
-        var r = [Double](repeating: 0, count: xs.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && xs[order[j + 1]] == xs[order[i]] { j += 1 }
-            for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
-            i = j + 1
-        }
-        return r
-    }
-
-    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
-        let ra = ranks(a), rb = ranks(b)
-        let ma = ra.reduce(0, +) / Double(ra.count), mb = rb.reduce(0, +) / Double(rb.count)
-        var sab = 0.0, saa = 0.0, sbb = 0.0
-        for (x, y) in zip(ra, rb) { sab += (x - ma) * (y - mb); saa += (x - ma) * (x - ma); sbb += (y - mb) * (y - mb) }
-        return sab / (saa * sbb).squareRoot()
-    }
+    static func spearman(_ a: [Double], _ b: [Double]) -> Double { RankCorrelation.spearman(a, b) }
 
     static func within(_ model: Double, _ peer: Double, _ tolerance: Double = 0.15) -> Bool {
         peer == 0 ? model == 0 : abs(model / peer - 1) <= tolerance

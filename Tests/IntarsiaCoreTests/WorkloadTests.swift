@@ -125,3 +125,13 @@ import Testing
         }
     }
 }
+
+/// Spearman's rho worked by hand: x = (1, 2, 3, 4), y = (1, 3, 2, 4) → d² = 0+1+1+0 = 2,
+/// rho = 1 − 6·2/(4·15) = 0.8; ties share their mean rank: (10, 20, 20, 30) → (1, 2.5, 2.5, 4).
+@Suite struct RankCorrelationTests {
+    @Test func handWorked() {
+        #expect(abs(RankCorrelation.spearman([1, 2, 3, 4], [1, 3, 2, 4]) - 0.8) < 1e-12)
+        #expect(RankCorrelation.ranks([10, 20, 20, 30]) == [1, 2.5, 2.5, 4])
+        #expect(abs(RankCorrelation.spearman([1, 2, 3], [3, 2, 1]) + 1) < 1e-12)
+    }
+}

@@ -25,26 +25,7 @@ import IntarsiaFPGA
         return rows
     }()
 
-    /// Ranks with ties averaged; Spearman's rho as Pearson's correlation of the ranks.
-    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
-        func ranks(_ x: [Double]) -> [Double] {
-            let order = x.indices.sorted { x[$0] < x[$1] }
-            var r = [Double](repeating: 0, count: x.count)
-            var i = 0
-            while i < order.count {
-                var j = i
-                while j + 1 < order.count && x[order[j + 1]] == x[order[i]] { j += 1 }
-                for k in i...j { r[order[k]] = Double(i + j) / 2 + 1 }
-                i = j + 1
-            }
-            return r
-        }
-        let ra = ranks(a), rb = ranks(b), n = Double(a.count)
-        let ma = ra.reduce(0, +) / n, mb = rb.reduce(0, +) / n
-        let cov = zip(ra, rb).reduce(0) { $0 + ($1.0 - ma) * ($1.1 - mb) }
-        let va = ra.reduce(0) { $0 + ($1 - ma) * ($1 - ma) }, vb = rb.reduce(0) { $0 + ($1 - mb) * ($1 - mb) }
-        return cov / (va * vb).squareRoot()
-    }
+    static func spearman(_ a: [Double], _ b: [Double]) -> Double { RankCorrelation.spearman(a, b) }
 
     /// A computing edge whose output never reaches the cell's output node: TFLite drops it, the
     /// models here price it (the hardware would compute it unless a compiler removed it).
