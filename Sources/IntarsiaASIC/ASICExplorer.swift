@@ -16,6 +16,9 @@ public struct ASICSpace: Sendable {
         public var memory: ASICMemory
         /// NoC bandwidth and per-PE L1 candidates, the vector unit and SCALE-Sim's mode.
         public var nocElementsPerCycle: [Double] = [.infinity]
+        public var nocInputElementsPerCycle: Double?
+        public var nocWeightElementsPerCycle: Double?
+        public var nocOutputElementsPerCycle: Double?
         public var l1Bytes: [Double] = [512]
         public var vectorLanes = 0
         public var scaleSimBandwidth = ScaleSimBandwidth.user
@@ -37,6 +40,9 @@ public struct ASICSpace: Sendable {
             let d = pick(dataflows), r = pick(rows), c = pick(columns), b = pick(bufferKiB), bw = pick(bandwidthBytesPerCycle)
             var a = ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw, memory: memory)
             a.nocElementsPerCycle = pick(nocElementsPerCycle)
+            a.nocInputElementsPerCycle = nocInputElementsPerCycle
+            a.nocWeightElementsPerCycle = nocWeightElementsPerCycle
+            a.nocOutputElementsPerCycle = nocOutputElementsPerCycle
             a.l1Bytes = pick(l1Bytes)
             a.vectorLanes = vectorLanes
             a.scaleSimBandwidth = scaleSimBandwidth

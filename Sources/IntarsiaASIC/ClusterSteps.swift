@@ -36,6 +36,37 @@ enum ClusterSteps {
     @inline(__always)
     static func transfer(_ n: Int, _ bw: Int) -> Int { bw == 0 || n == 0 ? 0 : (n + bw - 1) / bw }
 
+    /// The on-chip network in elements a cycle (0: unbounded): one network shared by every
+    /// tensor class, and optionally a network of its own for inputs, weights or outputs
+    /// (Eyeriss has separate ones for input activations, filters and partial sums). A transfer
+    /// in one direction takes the longest of its classes' networks, the classes sharing the
+    /// common one adding up there.
+    struct NoC {
+        var shared = 0
+        var input: Int? = nil
+        var weight: Int? = nil
+        var output: Int? = nil
+
+        init(_ a: ASICAccelerator) {
+            func lanes(_ x: Double) -> Int { x.isFinite ? max(1, Int(x.rounded(.down))) : 0 }
+            shared = lanes(a.nocElementsPerCycle)
+            input = a.nocInputElementsPerCycle.map(lanes)
+            weight = a.nocWeightElementsPerCycle.map(lanes)
+            output = a.nocOutputElementsPerCycle.map(lanes)
+        }
+
+        init(unbounded: ()) {}
+
+        @inline(__always)
+        func time(inputs: Int = 0, weights: Int = 0, outputs: Int = 0) -> Int {
+            var onShared = 0, t = 0
+            if let b = input { t = max(t, transfer(inputs, b)) } else { onShared += inputs }
+            if let b = weight { t = max(t, transfer(weights, b)) } else { onShared += weights }
+            if let b = output { t = max(t, transfer(outputs, b)) } else { onShared += outputs }
+            return max(t, transfer(onShared, shared))
+        }
+    }
+
     /// (count, size) of `n` items in tiles of `tile`: the full tiles and the last one.
     @inline(__always)
     static func split(_ n: Int, _ tile: Int) -> ((Int, Int), (Int, Int)) {
@@ -48,7 +79,7 @@ enum ClusterSteps {
     /// K fold, C tile, output row, output column; a step is one output position. `bw` 0: an
     /// unbounded NoC. One group's layer (C, K of the group).
     static func weightStationary(k: Int, c: Int, r: Int, s: Int, p: Int, q: Int, stride st: Int,
-                                 clusterSize cs: Int, clusters nc: Int, bw: Int) -> Result {
+                                 clusterSize cs: Int, clusters nc: Int, noc: NoC) -> Result {
         let rs = r * s, ux = min(s, st), uy = min(r, st)
         let gk = cdiv(k, nc), tc = cdiv(c, cs)
         let ct = min(cs, c)          // channels a C tile moves (a partial last tile moves cs)
@@ -64,19 +95,19 @@ enum ClusterSteps {
             inputs = gk * ce * s * (r + (p - 1) * uy)
             rowIn = ct * uy * s
         }
-        let tIn = rs + transfer(2 * ct * rs, bw)
+        let tIn = rs + noc.time(inputs: ct * rs, weights: ct * rs)
         func folds(_ folds: Int, _ active: Int) -> Int {
             guard folds > 0 else { return 0 }
-            let out = transfer(active, bw)
-            let column = max(tIn, transfer(ct * r * ux, bw), out)
-            let row = max(tIn, transfer(rowIn, bw), out)
-            let tileStart = max(tIn, transfer(ct * rs + active * ct * rs, bw), out)
+            let out = noc.time(outputs: active)
+            let column = max(tIn, noc.time(inputs: ct * r * ux), out)
+            let row = max(tIn, noc.time(inputs: rowIn), out)
+            let tileStart = max(tIn, noc.time(inputs: ct * rs, weights: active * ct * rs), out)
             return folds * tc * (p * (q - 1) * column + (p - 1) * row + tileStart)
         }
         let (full, last) = split(k, nc)
         var cycles = folds(full.0, full.1) + folds(last.0, last.1)
-        let first = ct * rs + k0 * ct * rs
-        cycles += tIn + transfer(first, bw) - max(tIn, transfer(first, bw), transfer(k0, bw))
+        let first = noc.time(inputs: ct * rs, weights: k0 * ct * rs)
+        cycles += tIn + first - max(tIn, first, noc.time(outputs: k0))
         return Result(cycles: cycles, inputReads: inputs, weightReads: weights, outputWrites: outputs)
     }
 
@@ -86,7 +117,7 @@ enum ClusterSteps {
     /// input channel, row fold, column tile; a step is one (k, c) pair on a tile. `channels` is
     /// one group's (each output channel reduces its own group).
     static func outputStationary(k: Int, channels c: Int, r: Int, s: Int, p: Int, q: Int, stride st: Int,
-                                 clusterSize cl: Int, clusters nc: Int, bw: Int) -> Result {
+                                 clusterSize cl: Int, clusters nc: Int, noc: NoC) -> Result {
         let rs = r * s
         let w = (cl - 1 + st) / st
         let ux = min(s, st), uy = min(r, st)
@@ -105,8 +136,10 @@ enum ClusterSteps {
         if f > 1 { perKC += (f - 2) * foldStart(nc) + foldStart(pLast) }
         let inputs = kc * perKC + (kc - 1) * shared(n1) + n1 * r * wf
         let pes = t > 1 ? w : q0
-        let tIn = rs + transfer(pes * rs + rs, bw)
-        func step(_ n: Int, _ outs: Int, _ inflow: Int) -> Int { max(tIn, transfer(inflow, bw), transfer(n * outs, bw)) }
+        let tIn = rs + noc.time(inputs: pes * rs, weights: rs)
+        func step(_ n: Int, _ outs: Int, _ inflow: Int, weights: Int = 0) -> Int {
+            max(tIn, noc.time(inputs: inflow, weights: weights), noc.time(outputs: n * outs))
+        }
         var cycles = 0
         if t > 1 {
             func columnTiles(_ folds: Int, _ active: Int) -> Int {
@@ -116,26 +149,30 @@ enum ClusterSteps {
             cycles += columnTiles(full.0, full.1) + columnTiles(last.0, last.1)
         }
         if f > 1 { cycles += kc * ((f - 2) * step(nc, q0, foldStart(nc)) + step(pLast, q0, foldStart(pLast))) }
-        cycles += (kc - 1) * step(n1, q0, shared(n1) + rs)
-        cycles += tIn + transfer(n1 * r * wf + rs, bw)
+        cycles += (kc - 1) * step(n1, q0, shared(n1), weights: rs)
+        cycles += tIn + noc.time(inputs: n1 * r * wf, weights: rs)
         return Result(cycles: cycles, inputReads: inputs, weightReads: weights, outputWrites: outputs)
     }
+
+    /// Whether a dataflow's layers are walked step by step here (the others bound their NoC time
+    /// by the layer's traffic).
+    static func walks(_ d: ASICDataflow) -> Bool { d == .nvdla || d == .shidiannao }
 
     /// A layer on an NVDLA-like or ShiDianNao-like accelerator: the step walk at the
     /// accelerator's NoC bandwidth, per image of the batch, and for NVDLA per group (the groups
     /// run one after another; docs/ASIC.md).
     static func layer(_ l: ConvLayer, on a: ASICAccelerator) -> Result? {
-        let bw = a.nocElementsPerCycle.isFinite ? max(1, Int(a.nocElementsPerCycle.rounded(.down))) : 0
+        let noc = NoC(a)
         let g = l.groups
         var r: Result
         switch a.dataflow {
         case .nvdla:
             r = weightStationary(k: l.filters / g, c: l.channels / g, r: l.kernelH, s: l.kernelW, p: l.outH, q: l.outW, stride: l.stride,
-                                 clusterSize: a.rows, clusters: a.columns, bw: bw)
+                                 clusterSize: a.rows, clusters: a.columns, noc: noc)
             r = Result(cycles: r.cycles * g, inputReads: r.inputReads * g, weightReads: r.weightReads * g, outputWrites: r.outputWrites * g)
         case .shidiannao:
             r = outputStationary(k: l.filters, channels: l.channels / g, r: l.kernelH, s: l.kernelW, p: l.outH, q: l.outW, stride: l.stride,
-                                 clusterSize: a.columns, clusters: a.rows, bw: bw)
+                                 clusterSize: a.columns, clusters: a.rows, noc: noc)
         default:
             return nil
         }

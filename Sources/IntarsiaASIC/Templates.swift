@@ -75,6 +75,14 @@ public struct ASICAccelerator: Hashable, Sendable {
     /// Elements a cycle the on-chip network carries between the global buffer and the PEs (all
     /// tensors together); infinity: never the bottleneck.
     public var nocElementsPerCycle: Double = .infinity
+    /// A network of its own for one tensor class (nil: that class shares `nocElementsPerCycle`).
+    public var nocInputElementsPerCycle: Double? = nil
+    public var nocWeightElementsPerCycle: Double? = nil
+    public var nocOutputElementsPerCycle: Double? = nil
+    /// Whether any network between the global buffer and the PEs is bounded.
+    public var hasBoundedNoC: Bool {
+        nocElementsPerCycle.isFinite || nocInputElementsPerCycle != nil || nocWeightElementsPerCycle != nil || nocOutputElementsPerCycle != nil
+    }
     /// Bytes of each PE's L1 (register file or scratchpad); 512 as Eyeriss's.
     public var l1Bytes: Double = 512
     /// SCALE-Sim's interface bandwidth mode (`memory: scalesim` only).
@@ -84,6 +92,9 @@ public struct ASICAccelerator: Hashable, Sendable {
     public var withUnboundedNoC: ASICAccelerator {
         var a = self
         a.nocElementsPerCycle = .infinity
+        a.nocInputElementsPerCycle = nil
+        a.nocWeightElementsPerCycle = nil
+        a.nocOutputElementsPerCycle = nil
         return a
     }
 
@@ -125,6 +136,8 @@ public struct ASICLayerCost: Hashable, Sendable {
     public var energyPicojoules: Double { macPicojoules + registerFilePicojoules + nocPicojoules + bufferPicojoules + dramPicojoules }
     /// Elements per tensor between the global buffer and the PEs.
     public var buffer: TensorTraffic = TensorTraffic()
+    /// Elements per tensor between DRAM and the global buffer.
+    public var offChip: TensorTraffic = TensorTraffic()
 }
 
 /// Elements a tensor class moves across one level of the hierarchy.
@@ -240,7 +253,7 @@ public enum ASICModel {
             let o = Double(l.outputElements)
             traffic = TensorTraffic(inputReads: Double(steps.inputReads), weightReads: Double(steps.weightReads),
                                     outputWrites: Double(steps.outputWrites), partialSumReads: max(0, Double(steps.outputWrites) - o))
-            if a.nocElementsPerCycle.isFinite, let ideal = ClusterSteps.layer(l, on: a.withUnboundedNoC) {
+            if a.hasBoundedNoC, let ideal = ClusterSteps.layer(l, on: a.withUnboundedNoC) {
                 nocSteps = Double(steps.cycles - ideal.cycles)
             }
         }
@@ -248,14 +261,26 @@ public enum ASICModel {
         let bufferBytes = traffic.inputReads * bytes + traffic.weightReads * bytes + o + 2 * traffic.partialSumReads * psumWidth
         let share = a.bufferKiB * 1024 / 3
         let iReads = traffic.inputReads * bytes / max(i, 1), wReads = traffic.weightReads * bytes / max(w, 1)
-        var dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o
-            + (traffic.partialSumReads > 0 && o > share ? 2 * traffic.partialSumReads * psumWidth : 0)
-        // On-chip interconnect: every element the PEs receive from the global buffer (multicast
-        // counted once) and every output or partial sum they return crosses the NoC; at
-        // `nocElementsPerCycle` that takes `nocCycles`, overlapped with compute (double-buffered
-        // L1s), so only the excess stalls.
+        let spilledPartialSums = traffic.partialSumReads > 0 && o > share ? traffic.partialSumReads : 0
+        var offChip = TensorTraffic(inputReads: (i <= share ? 1 : iReads) * i / bytes, weightReads: (w <= share ? 1 : wReads) * w / bytes,
+                                    outputWrites: o / bytes + spilledPartialSums * psumWidth / bytes, partialSumReads: spilledPartialSums * psumWidth / bytes)
+        var dram = w * (w <= share ? 1 : wReads) + i * (i <= share ? 1 : iReads) + o + 2 * spilledPartialSums * psumWidth
+        // On-chip interconnect (the arrays without a step walk): every element the PEs receive
+        // from the global buffer (multicast counted once; partial sums on the outputs' network)
+        // and every output they return crosses the NoC; the two directions move at once, each
+        // class on its network, overlapped with compute (double-buffered L1s), so only the
+        // excess stalls.
         let nocElements = traffic.inputReads + traffic.weightReads + traffic.partialSumReads + traffic.outputWrites
-        let nocCycles = a.nocElementsPerCycle.isFinite && nocSteps == 0 ? (nocElements / a.nocElementsPerCycle).rounded(.up) : 0
+        var nocCycles = 0.0
+        if a.hasBoundedNoC && !ClusterSteps.walks(a.dataflow) && !l.isVector {
+            let noc = ClusterSteps.NoC(a)
+            func n(_ x: Double) -> Int { Int(min(x, 9e15).rounded(.up)) }
+            nocCycles = Double(max(noc.time(inputs: n(traffic.inputReads), weights: n(traffic.weightReads), outputs: n(traffic.partialSumReads)),
+                                   noc.time(outputs: n(traffic.outputWrites))))
+        } else if a.hasBoundedNoC && l.isVector {
+            let noc = ClusterSteps.NoC(a)
+            nocCycles = Double(max(noc.time(inputs: Int(traffic.inputReads)), noc.time(outputs: Int(traffic.outputWrites))))
+        }
         var stall: Double
         switch a.memory {
         case .doubleBuffered:
@@ -280,11 +305,15 @@ public enum ASICModel {
                 // traffic is what the scratchpads fetch (the walk at an unbounded port).
                 var unbounded = a
                 unbounded.dramBytesPerCycle = 1e12
-                if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: unbounded) : nil { dram = (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes }
+                if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: unbounded) : nil {
+                    dram = (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes
+                    offChip = TensorTraffic(inputReads: s.ifmapWords, weightReads: s.filterWords, outputWrites: s.ofmapWords)
+                }
                 stall = max(0, nocCycles - compute)
             } else if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: a) : ScaleSimMemory.simulate(l.oneGroup, on: a) {
                 stall = max(0, g * s.totalCycles - compute)
                 dram = g * (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes
+                offChip = TensorTraffic(inputReads: g * s.ifmapWords, weightReads: g * s.filterWords, outputWrites: g * s.ofmapWords)
             } else {
                 stall = max(0, dram / a.dramBytesPerCycle - compute)
             }
@@ -329,7 +358,8 @@ public enum ASICModel {
                 nocPicojoules: 0,
                 bufferPicojoules: sramRead * x.sramReadPerByte + sramWrite * x.sramWritePerByte,
                 dramPicojoules: dramRead * x.dramReadPerByte + dramWrite * x.dramWritePerByte,
-                buffer: traffic)
+                buffer: traffic,
+                offChip: TensorTraffic(inputReads: l.neededInputBytes / bytes, weightReads: g * words(w / g) / bytes, outputWrites: o / bytes))
         }
         // Register files: two operand reads and a partial-sum update per MAC (systolic arrays pass
         // operands between neighbours instead: NoC hops). A per-PE L1 larger than Eyeriss's
@@ -346,7 +376,8 @@ public enum ASICModel {
             nocPicojoules: noc * t.nocHopPicojoulesPerByte,
             bufferPicojoules: bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB),
             dramPicojoules: dram * t.dramPicojoulesPerByte,
-            buffer: traffic)
+            buffer: traffic,
+            offChip: offChip)
     }
 
     /// Elements each tensor moves between the global buffer and the PEs: every operand read once
@@ -393,7 +424,8 @@ public enum ASICModel {
             nocPicojoules: x == nil ? noc * t.nocHopPicojoulesPerByte : 0,
             bufferPicojoules: moved * (x.map { (l.inputBytes + l.outputBytes) * ($0.sramReadPerByte + $0.sramWritePerByte) } ?? bufferBytes * t.sramPicojoulesPerByte(kib: a.bufferKiB)),
             dramPicojoules: moved * (x.map { l.inputBytes * $0.dramReadPerByte + l.outputBytes * $0.dramWritePerByte } ?? dramBytes * t.dramPicojoulesPerByte),
-            buffer: TensorTraffic(inputReads: moved * l.inputBytes / bytes, weightReads: 0, outputWrites: moved * Double(l.outputElements), partialSumReads: 0))
+            buffer: TensorTraffic(inputReads: moved * l.inputBytes / bytes, weightReads: 0, outputWrites: moved * Double(l.outputElements), partialSumReads: 0),
+            offChip: TensorTraffic(inputReads: moved * l.inputBytes / bytes, outputWrites: moved * Double(l.outputElements)))
     }
 
     /// Whether a PE's share of a layer's weights fits its L1: on the NVDLA-like array a PE holds

@@ -87,6 +87,8 @@ public enum ASICJob {
             var energyPicojoules: Double, macPJ: Double, registerFilePJ: Double, nocPJ: Double, bufferPJ: Double, dramPJ: Double, dramBytes: Double
             /// Elements per tensor between the global buffer and the PEs.
             var bufferInputReads: Double, bufferWeightReads: Double, bufferOutputWrites: Double, bufferPartialSumReads: Double
+            /// Elements per tensor between DRAM and the global buffer.
+            var dramInputReads: Double, dramWeightReads: Double, dramOutputWrites: Double, dramPartialSumReads: Double
         }
         var rows: [LayerRow] = []
         for (n, a) in zip(spec.space.networks, d.assignment) {
@@ -96,7 +98,9 @@ public enum ASICJob {
                                      utilization: c.utilization, energyPicojoules: c.energyPicojoules, macPJ: c.macPicojoules, registerFilePJ: c.registerFilePicojoules,
                                      nocPJ: c.nocPicojoules, bufferPJ: c.bufferPicojoules, dramPJ: c.dramPicojoules, dramBytes: c.dramBytes,
                                      bufferInputReads: c.buffer.inputReads, bufferWeightReads: c.buffer.weightReads,
-                                     bufferOutputWrites: c.buffer.outputWrites, bufferPartialSumReads: c.buffer.partialSumReads))
+                                     bufferOutputWrites: c.buffer.outputWrites, bufferPartialSumReads: c.buffer.partialSumReads,
+                                     dramInputReads: c.offChip.inputReads, dramWeightReads: c.offChip.weightReads,
+                                     dramOutputWrites: c.offChip.outputWrites, dramPartialSumReads: c.offChip.partialSumReads))
             }
         }
         if json {

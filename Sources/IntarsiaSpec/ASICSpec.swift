@@ -17,7 +17,8 @@ public struct ASICDesignSpec: Sendable {
 
     static let topKeys = ["name", "workload", "platform", "accelerators", "constraints", "objectives", "output"]
     static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle", "memory",
-                                  "noc_elements_per_cycle", "l1_bytes", "vector_lanes", "scalesim_bandwidth"]
+                                  "noc_elements_per_cycle", "noc_input_elements_per_cycle", "noc_weight_elements_per_cycle", "noc_output_elements_per_cycle",
+                                  "l1_bytes", "vector_lanes", "scalesim_bandwidth"]
     static let platformKeys = ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle", "output_size", "non_mac_operators"]
     /// How a network's non-MAC operators (pooling, element-wise, activations, softmax, layer norm,
     /// up-sampling) are treated: priced on the sub-accelerators (`price`, the default) or left
@@ -136,6 +137,10 @@ public struct ASICDesignSpec: Sendable {
             }
             // On-chip interconnect, L1, vector unit, SCALE-Sim's bandwidth mode (docs/ASIC.md).
             let nocs = try m["noc_elements_per_cycle"].map { try $0.scalarOrList().map { try $0.double(min: 0, max: 1e9, exclusiveMin: true) } } ?? [.infinity]
+            // A network of its own per tensor class, where the dataflow distributes them apart.
+            let perClass = try ["input", "weight", "output"].map { c in
+                try m["noc_\(c)_elements_per_cycle"].map { try $0.double(min: 0, max: 1e9, exclusiveMin: true) }
+            }
             let l1s = try m["l1_bytes"].map { try $0.scalarOrList().map { try $0.double(min: 0, max: 1_073_741_824, exclusiveMin: true) } } ?? [512]
             let vectorLanes = try m["vector_lanes"].map { try $0.int(min: 0, max: 1 << 20, what: "a number of lanes (0: non-MAC operators on the PE array)") } ?? 0
             var scaleSimBandwidth = ScaleSimBandwidth.user
@@ -170,6 +175,7 @@ public struct ASICDesignSpec: Sendable {
             }
             var k = ASICSpace.AcceleratorKnobs(dataflows: dataflows, rows: rows, columns: cols, bufferKiB: buffers, bandwidthBytesPerCycle: bws, memory: memory)
             k.nocElementsPerCycle = nocs
+            (k.nocInputElementsPerCycle, k.nocWeightElementsPerCycle, k.nocOutputElementsPerCycle) = (perClass[0], perClass[1], perClass[2])
             k.l1Bytes = l1s
             k.vectorLanes = vectorLanes
             k.scaleSimBandwidth = scaleSimBandwidth

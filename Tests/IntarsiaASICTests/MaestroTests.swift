@@ -138,5 +138,30 @@ enum MaestroComparison {
         #expect(cycles(16) - ideal == (steps - 2) * 18 + 2 * 36 + 27)
         #expect(cycles(1000) - ideal == steps + 1)
         #expect(cycles(.infinity) == ideal)
+        // Inputs and weights on networks of their own, 16 elements a cycle each (outputs
+        // unbounded): a step's windows take max(144/16, 144/16) = 9 cycles instead of 18, a
+        // tile's first step max(144/16, 576/16) = 36, the very first step 9 + 9 more.
+        var split = ASICAccelerator(dataflow: .nvdla, rows: 16, columns: 4, bufferKiB: 100_000, dramBytesPerCycle: 1000)
+        split.nocInputElementsPerCycle = 16
+        split.nocWeightElementsPerCycle = 16
+        #expect(ASICModel.cost(l, on: split, technology: .nm45).totalCycles - ideal == (steps - 2) * 9 + 2 * 27 + 18)
+    }
+
+    /// The other arrays bound their NoC time by the layer's traffic, each class on its network:
+    /// a 1×1 layer of 64 channels and filters on 8×8 pixels, row stationary on 16×16 PEs: 256 PEs
+    /// hold 256 / 8 = 32 filters' output rows at once, so the 4,096 inputs come twice (8,192)
+    /// and the 4,096 weights once; 4,096 outputs go back. A shared network of 8 elements a cycle
+    /// takes 12,288 / 8 = 1,536 cycles for the inflow; with the weights on a network of their own
+    /// of 8, max(8,192 / 8, 4,096 / 8) = 1,024.
+    @Test func perClassNetworksBoundTheLayer() {
+        let l = ConvLayer(name: "p", filters: 64, channels: 64, kernelH: 1, kernelW: 1, outH: 8, outW: 8)
+        var a = ASICAccelerator(dataflow: .eyeriss, rows: 16, columns: 16, bufferKiB: 100_000, dramBytesPerCycle: 1000)
+        let compute = ASICModel.computeCycles(l, on: a).cycles
+        let t = ASICModel.cost(l, on: a, technology: .nm45).buffer
+        #expect(t.inputReads == 8192 && t.weightReads == 4096 && t.outputWrites == 4096)
+        a.nocElementsPerCycle = 8
+        #expect(ASICModel.cost(l, on: a, technology: .nm45).totalCycles == max(compute, 1536))
+        a.nocWeightElementsPerCycle = 8
+        #expect(ASICModel.cost(l, on: a, technology: .nm45).totalCycles == max(compute, 1024))
     }
 }
