@@ -121,6 +121,8 @@ struct Compare: ParsableCommand {
             guard !files.isEmpty else { throw UserError("give at least one result CSV") }
             if let output { try OutputPath.check(output, option: "-o") }
             if let plot { try OutputPath.check(plot, option: "--plot") }
+            let locks = try [output, plot].compactMap { $0 }.map(OutputLock.init(path:))
+            defer { locks.forEach { $0.release() } }
             let tables = try files.map(DesignTable.read)
             if let plot {
                 for t in tables { for c in [x, y] where t.column(c) == nil { throw UserError("\(t.file): no column '\(c)'; accepted: \(t.header.joined(separator: ", "))") } }
@@ -159,6 +161,8 @@ struct Summary: ParsableCommand {
         try reportingErrors {
             guard !files.isEmpty else { throw UserError("give at least one result CSV, one per kernel") }
             try OutputPath.check(output, option: "-o")
+            let lock = try OutputLock(path: output)
+            defer { lock.release() }
             let rows = HDVSummary.rows(tables: try files.map(DesignTable.read))
             guard !rows.isEmpty else { throw UserError("no lane budget at which all three templates have a feasible design in the given files") }
             try writeAtomically(([HDVSummary.header] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
@@ -311,6 +315,8 @@ struct ScheduleCommand: ParsableCommand {
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
             guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 86_400 else { throw UserError("--time-limit \(timeLimit): accepted: seconds above 0 and at most 86400") }
             if let output { try OutputPath.check(output, option: "-o") }
+            let lock = try output.map(OutputLock.init(path:))
+            defer { lock?.release() }
             if let emitLp {
                 var isDir: ObjCBool = false
                 if FileManager.default.fileExists(atPath: emitLp, isDirectory: &isDir), !isDir.boolValue {
