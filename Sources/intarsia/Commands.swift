@@ -366,7 +366,7 @@ struct Merge: ParsableCommand {
         """)
 
     @Argument(help: "The spec the shards ran") var spec: String
-    @Argument(help: "The shards' CSVs") var inputs: [String]
+    @Argument(help: "The shards' CSVs (a NAS spec: the PREFIX-seeds.csv of seed sweeps over disjoint seeds)") var inputs: [String]
     @Option(name: .shortAndLong, help: "Merged CSV") var output: String
 
     func run() throws {
@@ -420,6 +420,7 @@ struct NAS: ParsableCommand {
     @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
     @Option(parsing: .unconditional, help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
     @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
+    @Option(name: .shortAndLong, help: "Output prefix instead of the spec's output.path (e.g. out/seed-3 for one array task)") var output: String?
     @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
     @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
 
@@ -439,6 +440,7 @@ struct NAS: ParsableCommand {
             o.stopAfter = stopAfter
             o.spaceCosts = spaceCosts
             o.cacheFailures = cacheFailures
+            o.outputPrefix = output
             if spaceCosts {
                 // --space-costs writes every architecture's cost and searches nothing.
                 for (given, name) in [(seeds != nil, "--seeds"), (!strategy.isEmpty, "--strategy"), (budget != nil, "--budget"), (seed != nil, "--seed"), (resume, "--resume")] where given {
