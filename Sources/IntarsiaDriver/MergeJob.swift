@@ -117,7 +117,10 @@ public enum MergeJob {
     /// the same options, the seeds must be disjoint, and each CSV must hold the rows its record
     /// counts.
     static func mergeSeeds(specPath: String, inputs: [String], output: String) throws -> Int {
-        let text = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard let data = FileManager.default.contents(atPath: specPath), let text = String(data: data, encoding: .utf8) else {
+            throw UserError("\(specPath): no such file, not readable or not UTF-8; accepted: a NAS spec (YAML)")
+        }
+        _ = try NASDesignSpec.parse(text: text, file: specPath)  // the spec itself must read
         let fingerprint = fnv1a(text)
         do { try OutputPath.check(output, option: "-o") } catch let e as OutputError { throw UserError(e.description) }
         let lock: OutputLock

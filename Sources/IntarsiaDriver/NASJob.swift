@@ -13,6 +13,11 @@ public enum NASJob {
         return NASDesignSpec.isNAS(text: text)
     }
 
+    /// Refuses a NAS spec given to a command for design specs, saying which command takes it.
+    public static func refuse(_ path: String, in command: String) throws {
+        if isNAS(path) { throw UserError("\(path): a NAS spec (it has tasks); 'intarsia \(command)' takes design specs; accepted: run it with 'intarsia nas \(path)'") }
+    }
+
     public struct Options: Sendable {
         public var specPath: String
         public var budget: Int?

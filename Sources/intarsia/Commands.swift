@@ -32,6 +32,7 @@ struct Search: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try NASJob.refuse(spec, in: "search")
             if ASICJob.isASIC(spec) {
                 print(try ASICJob.search(specPath: spec, output: output, stderr: writeStderr), terminator: "")
                 return
@@ -84,6 +85,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
+            try NASJob.refuse(spec, in: "evaluate")
             if ASICJob.isASIC(spec) {
                 // Options that do not apply are refused, not ignored.
                 if let s = sets.first { throw UserError("--set \(s): \(spec) is an ASIC spec, whose designs are chosen by id; accepted: --design ID (0 to the space size - 1, see the search CSV's id column)") }
@@ -219,6 +221,7 @@ struct Bench: ParsableCommand {
             guard seconds.isFinite, seconds > 0, seconds <= IntarsiaDriver.Bench.maxSecondsPerCase else {
                 throw UserError("--seconds \(seconds): accepted: a number of seconds above 0 and at most \(Int(IntarsiaDriver.Bench.maxSecondsPerCase)) (per spec and template)")
             }
+            for s in specs { try NASJob.refuse(s, in: "bench") }
             let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
             if !rows.isEmpty {
                 print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
@@ -309,6 +312,8 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try NASJob.refuse(spec, in: "schedule")
+            if ASICJob.isASIC(spec) { throw UserError("\(spec): an ASIC spec; 'intarsia schedule' schedules the FPGA reconfigurable template; accepted: an FPGA design spec (templates: reconfigurable)") }
             guard let s = IntarsiaScheduler.ReconfigurationScheduler.Solver(rawValue: solver) else {
                 throw UserError("--solver '\(solver)': accepted: glpk, dp, exhaustive")
             }
@@ -482,6 +487,7 @@ struct HLS: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try NASJob.refuse(spec, in: "hls")
             if (rank != nil || id != nil) && csv == nil { throw UserError("--rank and --id need --from CSV") }
             if rank != nil && id != nil { throw UserError("--rank and --id: give one of them") }
             var o = HLSJob.Options(specPath: spec, output: output)
