@@ -3,7 +3,9 @@
 # stopped by this script, runs the docs/SCALING.md recipe: the job array of
 # scripts/slurm/search-array.sh, then scripts/slurm/merge.sh after it (afterok), and checks that
 # the merged CSV equals a single run's, byte for byte.
-#   scripts/slurm-test.sh [INTARSIA_BINARY] [SPEC] [SHARDS]
+#   scripts/slurm-test.sh [INTARSIA_BINARY] [SPEC] [SHARDS] [NAS_SPEC]
+# and likewise a NAS seed sweep (scripts/slurm/nas-seeds-array.sh, nas-merge.sh) against one sweep
+# over the same seeds (NAS_SPEC; '' to leave it out).
 # Exit 0 passed; 1 failed; 77 skipped (Slurm cannot be installed or started here: the message says
 # why). Needs root (the daemons run as root in a scratch directory; nothing system-wide is
 # configured).
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/debug/intarsia}")
 spec=${2:-designs/intar/mlp-u280.yaml}
 n=${3:-4}
+nas_spec=${4-designs/nas/nb201-three-task-asic.yaml}
 skip() { echo "slurm-test: SKIPPED: $*" >&2; exit 77; }
 fail() { echo "slurm-test: FAILED: $*" >&2; for f in "$w"/*.log "$w"/out/*.err; do [ -f "$f" ] && { echo "--- $f"; tail -20 "$f"; } >&2; done; exit 1; }
 [ -x "$bin" ] || { echo "slurm-test: no intarsia binary at $bin (build first)" >&2; exit 1; }
@@ -106,4 +109,29 @@ done
 # The single run, outside Slurm, and the comparison.
 "$bin" search "$spec" -o "$w/single.csv" -q --no-report > /dev/null || fail "the single run failed"
 cmp "$w/single.csv" "$w/out/all.csv" || fail "the merged CSV differs from the single run's"
-echo "slurm-test: PASSED: $n shards through sbatch --array and an afterok merge equal the single run ($(($(wc -l < "$w/single.csv") - 1)) rows)" >&2
+echo "slurm-test: search: $n shards through sbatch --array and an afterok merge equal the single run ($(($(wc -l < "$w/single.csv") - 1)) rows)" >&2
+
+# A NAS seed sweep the same way: one seed per array task, the merge after them, against one sweep
+# over both seeds (every column but the wall-clock seconds).
+if [ -n "$nas_spec" ]; then
+  nas_opts=(--budget 20 --strategy random --strategy evolution)
+  mkdir -p "$w/nas"
+  narray=$(sbatch --parsable --array=1-2 --output="$w/nas/seed-%a.out" --error="$w/nas/seed-%a.err" \
+    scripts/slurm/nas-seeds-array.sh "$nas_spec" "$w/nas" "${nas_opts[@]}") || fail "sbatch of the NAS array failed"
+  nmerge=$(sbatch --parsable --dependency=afterok:"$narray" --output="$w/nas/merge.out" --error="$w/nas/merge.err" \
+    scripts/slurm/nas-merge.sh "$nas_spec" "$w/nas" "$w/nas/all-seeds.csv") || fail "sbatch of the NAS merge failed"
+  echo "slurm-test: NAS array job $narray (seeds 1-2), merge job $nmerge" >&2
+  "$bin" nas "$nas_spec" --seeds 1-2 -o "$w/nas-single" "${nas_opts[@]}" > /dev/null 2>&1 || fail "the single NAS sweep failed"
+  for _ in $(seq 1 1200); do
+    [ -z "$(squeue -h -j "$narray,$nmerge" 2> /dev/null)" ] && break
+    sleep 0.5
+  done
+  [ -f "$w/nas/all-seeds.csv" ] || fail "the NAS merge job wrote no $w/nas/all-seeds.csv ($(cat "$w"/nas/*.err 2> /dev/null | tail -5))"
+  python3 - "$w/nas-single-seeds.csv" "$w/nas/all-seeds.csv" << 'PY' || fail "the merged NAS sweep differs from the single sweep"
+import csv, sys
+a, b = ([r[:9] + r[10:] for r in csv.reader(open(f))] for f in sys.argv[1:3])
+sys.exit(0 if a == b and len(a) > 1 else 1)
+PY
+  echo "slurm-test: NAS: seeds 1 and 2 as array tasks, merged, equal one sweep over both ($(($(wc -l < "$w/nas-single-seeds.csv") - 1)) rows)" >&2
+fi
+echo "slurm-test: PASSED" >&2

@@ -102,6 +102,13 @@ public enum HLSJob {
     /// design.json): `-o ''` or `-o .` must never overwrite a repository's README.md or Makefile.
     static func checkProjectDirectory(_ path: String) throws {
         guard !path.isEmpty else { throw UserError("-o '': an empty path; accepted: a directory for the project, e.g. out/mlp-df") }
+        // The nearest existing ancestor must be a directory (else: '/dev/null/project').
+        var ancestor = URL(fileURLWithPath: path).standardized.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: ancestor.path) && ancestor.path != "/" { ancestor.deleteLastPathComponent() }
+        var isAncestorDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isAncestorDir), !isAncestorDir.boolValue {
+            throw UserError("-o \(path): cannot write the project there (\(ancestor.path) is not a directory); accepted: a directory that can be created and written")
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return }
         guard isDir.boolValue else { throw UserError("-o '\(path)': is a file; accepted: a directory for the project (new, empty, or written by intarsia hls)") }

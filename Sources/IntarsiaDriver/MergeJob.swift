@@ -14,6 +14,7 @@ public enum MergeJob {
     /// and the shard i/N, and counts its rows. Every shard 0..N-1 must be given once, all with
     /// the same N and options; the merged CSV gets a run record of its own, so `report` works on it.
     public static func run(specPath: String, inputs: [String], output: String) throws -> Int {
+        if NASJob.isNAS(specPath) { return try mergeSeeds(specPath: specPath, inputs: inputs, output: output) }
         let spec = try DesignSpec.load(path: specPath)
         let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let fingerprint = fnv1a(specText)
@@ -108,6 +109,78 @@ public enum MergeJob {
             throw UserError(e.description)
         }
         return ids.count
+    }
+
+    /// NAS seed sweeps run in parts (`intarsia nas SPEC --seeds S -o PREFIX`, one per array task):
+    /// the rows of their PREFIX-seeds.csv in the order one sweep over all their seeds writes them
+    /// (strategy by strategy, seeds ascending). Each part's record must name this spec's text and
+    /// the same options, the seeds must be disjoint, and each CSV must hold the rows its record
+    /// counts.
+    static func mergeSeeds(specPath: String, inputs: [String], output: String) throws -> Int {
+        guard let data = FileManager.default.contents(atPath: specPath), let text = String(data: data, encoding: .utf8) else {
+            throw UserError("\(specPath): no such file, not readable or not UTF-8; accepted: a NAS spec (YAML)")
+        }
+        _ = try NASDesignSpec.parse(text: text, file: specPath)  // the spec itself must read
+        let fingerprint = fnv1a(text)
+        do { try OutputPath.check(output, option: "-o") } catch let e as OutputError { throw UserError(e.description) }
+        let lock: OutputLock
+        do { lock = try OutputLock(path: output) } catch let e as OutputError { throw UserError(e.description) }
+        defer { lock.release() }
+        var rows: [[String]] = []
+        var options: String?
+        var seedOwner: [UInt64: String] = [:]
+        for file in inputs {
+            let recordPath = file + ".run.json"
+            guard let data = FileManager.default.contents(atPath: recordPath) else {
+                throw UserError("\(file): no record \(recordPath) beside it; accepted: the PREFIX-seeds.csv of 'intarsia nas SPEC --seeds ...'")
+            }
+            let record: NASJob.SeedsRecord
+            do { record = try JSONDecoder().decode(NASJob.SeedsRecord.self, from: data) } catch {
+                throw UserError("\(recordPath): not a seed sweep's record (\(describeDecoding(error))); accepted: the record 'intarsia nas --seeds' writes")
+            }
+            guard record.specFingerprint == fingerprint else {
+                throw UserError("\(file): written from another spec (\(record.specPath)) than \(specPath); accepted: sweeps of \(specPath) run from its current text")
+            }
+            if let o = options, o != record.options { throw UserError("\(file): ran with other options (\(record.options)) than \(inputs[0]) (\(o)); accepted: parts of one sweep") }
+            options = record.options
+            for s in record.seeds {
+                if let other = seedOwner[s] { throw UserError("\(file): seed \(s) is also in \(other); accepted: sweeps over disjoint seeds") }
+                seedOwner[s] = file
+            }
+            guard let content = FileManager.default.contents(atPath: file), let csvText = String(data: content, encoding: .utf8) else {
+                throw UserError("\(file): no such file or not UTF-8 text; accepted: a PREFIX-seeds.csv")
+            }
+            guard csvText.hasSuffix("\n") else { throw UserError("\(file): the last row has no final newline: the file was cut; rerun that part") }
+            let table = CSV.parse(csvText)
+            guard table.first == NASJob.seedsHeader else { throw UserError("\(file): header is not a seed sweep's (\(NASJob.seedsHeader.joined(separator: ","))); accepted: a PREFIX-seeds.csv") }
+            for (k, r) in table.dropFirst().enumerated() {
+                guard r.count == NASJob.seedsHeader.count, let s = UInt64(r[1]), record.seeds.contains(s) else {
+                    throw UserError("\(file) line \(k + 2): not a row of this sweep (\(r.count) fields, seed '\(r.count > 1 ? r[1] : "")'); accepted: a PREFIX-seeds.csv as written")
+                }
+            }
+            guard table.count - 1 == record.rows else {
+                throw UserError("\(file): \(table.count - 1) rows, but its record says the sweep wrote \(record.rows); the CSV was cut or replaced: rerun that part")
+            }
+            rows += table.dropFirst()
+        }
+        // Strategy order: as the sweeps write them (the same plan in every part).
+        var order: [String: Int] = [:]
+        for r in rows where order[r[0]] == nil { order[r[0]] = order.count }
+        rows.sort { (order[$0[0]]!, UInt64($0[1])!) < (order[$1[0]]!, UInt64($1[1])!) }
+        var staged = StagedFiles()
+        do {
+            try staged.stage(([NASJob.seedsHeader] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
+            let record = NASJob.SeedsRecord(specPath: specPath, specFingerprint: fingerprint, options: options ?? "",
+                                            seeds: seedOwner.keys.sorted(), rows: rows.count)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try staged.stage(String(decoding: try enc.encode(record), as: UTF8.self) + "\n", to: output + ".run.json")
+            try staged.commit(removingFirst: [])
+        } catch let e as OutputError {
+            staged.discard()
+            throw UserError(e.description)
+        }
+        return rows.count
     }
 
     /// "i/N" as numbers, when 0 <= i < N.

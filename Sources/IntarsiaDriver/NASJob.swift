@@ -13,6 +13,11 @@ public enum NASJob {
         return NASDesignSpec.isNAS(text: text)
     }
 
+    /// Refuses a NAS spec given to a command for design specs, saying which command takes it.
+    public static func refuse(_ path: String, in command: String) throws {
+        if isNAS(path) { throw UserError("\(path): a NAS spec (it has tasks); 'intarsia \(command)' takes design specs; accepted: run it with 'intarsia nas \(path)'") }
+    }
+
     public struct Options: Sendable {
         public var specPath: String
         public var budget: Int?
@@ -29,8 +34,25 @@ public enum NASJob {
         public var stopAfter: Int?
         /// Write every architecture's cost on every distinct sub-accelerator instead of searching.
         public var spaceCosts = false
+        /// The output prefix instead of the spec's `output.path` (e.g. one per array task).
+        public var outputPrefix: String?
         public init(specPath: String) { self.specPath = specPath }
     }
+
+    /// What a seed sweep's CSV (PREFIX-seeds.csv) belongs to, beside it as PREFIX-seeds.csv.run.json:
+    /// `intarsia merge` checks it to combine sweeps of disjoint seeds (one per array task).
+    public struct SeedsRecord: Codable, Equatable {
+        public var specPath: String
+        /// FNV-1a of the spec's text.
+        public var specFingerprint: String
+        /// Budget, seed-independent settings and strategies: equal in every part of one sweep.
+        public var options: String
+        public var seeds: [UInt64]
+        public var rows: Int
+    }
+
+    static let seedsHeader = ["strategy", "seed", "evaluations", "oracle_queries", "cost_model_checks", "best_weighted_accuracy", "optimum", "gap_to_optimum",
+                              "evaluations_to_within_0.5", "seconds", "design (hardware | assignment | cells)"]
 
     /// The sampling runs of a seed sweep: the strategies as shipped, and ablations without the
     /// cost-model aids (repair, recombination, local search) and with the aids alone.
@@ -223,6 +245,7 @@ public enum NASJob {
         }
         guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(specPath): not UTF-8 text; accepted: a NAS spec (YAML)") }
         var spec = try NASDesignSpec.parse(text: text, file: specPath)
+        if let p = options.outputPrefix { spec.outputPrefix = p }
         // The output protocol: the prefix's files checked and locked before any work.
         let origin = "\(specPath): output (prefix \(spec.outputPrefix))"
         do {
@@ -367,8 +390,7 @@ public enum NASJob {
         }
         var written: [String] = []
         if sweep != nil {
-            let h = ["strategy", "seed", "evaluations", "oracle_queries", "cost_model_checks", "best_weighted_accuracy", "optimum", "gap_to_optimum",
-                     "evaluations_to_within_0.5", "seconds", "design (hardware | assignment | cells)"]
+            let h = seedsHeader
             let rows = results.map { r -> [String] in
                 [r.label, String(r.seed), String(r.evaluations), String(r.oracleQueries), String(r.stats.costModelChecks),
                  r.best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "", optimum.map { String(format: "%.4f", $0) } ?? "",
@@ -397,6 +419,12 @@ public enum NASJob {
                 mean.append((label + " (mean of \(results.filter { $0.label == label }.count) seeds)", sums.keys.sorted().map { (Double($0), sums[$0]!.0 / Double(sums[$0]!.1)) }))
             }
             try staged.stage(convergencePlot(spec.name, mean, optimum: optimum), to: spec.outputPrefix + "-seeds-convergence.svg")
+            let record = SeedsRecord(specPath: specPath, specFingerprint: fnv1a(text),
+                                     options: "budget \(spec.budget) strategies \(spec.strategies.joined(separator: ",")) plan \(plan.map(\.label).joined(separator: ","))",
+                                     seeds: sweep ?? [], rows: rows.count)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try staged.stage(String(decoding: try enc.encode(record), as: UTF8.self) + "\n", to: spec.outputPrefix + "-seeds.csv.run.json")
             do { try staged.commit(removingFirst: []) } catch { staged.discard(); throw error }
             written = ["-seeds.csv", "-seeds-convergence.csv", "-seeds-convergence.svg"]
             stderr("wrote \(spec.outputPrefix)\(written.joined(separator: ", "))\n")

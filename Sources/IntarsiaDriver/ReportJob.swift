@@ -55,9 +55,11 @@ public enum ReportJob {
     /// Reads the run record beside a CSV; every failure names the record and what to do.
     public static func readRecord(csv: String) throws -> RunRecord {
         let path = recordPath(csv)
-        guard FileManager.default.fileExists(atPath: csv) else {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: csv, isDirectory: &isDir) else {
             throw UserError("\(csv): no such file; accepted: a CSV written by 'intarsia search'")
         }
+        if isDir.boolValue { throw UserError("\(csv): is a directory; accepted: a CSV written by 'intarsia search'") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UserError("\(csv): no run record \(path) beside it; accepted: a CSV written by 'intarsia search' (which writes the record); 'intarsia merge' writes one for merged shards")
         }

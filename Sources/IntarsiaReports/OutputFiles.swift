@@ -29,6 +29,11 @@ public enum OutputPath {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             throw OutputError("\(option) '\(path)': is an existing directory; accepted: a file path, e.g. \(path)/run.csv")
         }
+        var st = stat()
+        if lstat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG, (st.st_mode & S_IFMT) != S_IFLNK {
+            // Renaming over a device, a pipe or a socket would replace it (as root: /dev/null).
+            throw OutputError("\(option) '\(path)': is not a regular file (a device, pipe or socket); accepted: a regular file path, e.g. out/run.csv")
+        }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -32,6 +32,7 @@ struct Search: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try NASJob.refuse(spec, in: "search")
             if ASICJob.isASIC(spec) {
                 print(try ASICJob.search(specPath: spec, output: output, stderr: writeStderr), terminator: "")
                 return
@@ -84,6 +85,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
+            try NASJob.refuse(spec, in: "evaluate")
             if ASICJob.isASIC(spec) {
                 // Options that do not apply are refused, not ignored.
                 if let s = sets.first { throw UserError("--set \(s): \(spec) is an ASIC spec, whose designs are chosen by id; accepted: --design ID (0 to the space size - 1, see the search CSV's id column)") }
@@ -121,6 +123,8 @@ struct Compare: ParsableCommand {
             guard !files.isEmpty else { throw UserError("give at least one result CSV") }
             if let output { try OutputPath.check(output, option: "-o") }
             if let plot { try OutputPath.check(plot, option: "--plot") }
+            let locks = try [output, plot].compactMap { $0 }.map(OutputLock.init(path:))
+            defer { locks.forEach { $0.release() } }
             let tables = try files.map(DesignTable.read)
             if let plot {
                 for t in tables { for c in [x, y] where t.column(c) == nil { throw UserError("\(t.file): no column '\(c)'; accepted: \(t.header.joined(separator: ", "))") } }
@@ -159,6 +163,8 @@ struct Summary: ParsableCommand {
         try reportingErrors {
             guard !files.isEmpty else { throw UserError("give at least one result CSV, one per kernel") }
             try OutputPath.check(output, option: "-o")
+            let lock = try OutputLock(path: output)
+            defer { lock.release() }
             let rows = HDVSummary.rows(tables: try files.map(DesignTable.read))
             guard !rows.isEmpty else { throw UserError("no lane budget at which all three templates have a feasible design in the given files") }
             try writeAtomically(([HDVSummary.header] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
@@ -215,6 +221,7 @@ struct Bench: ParsableCommand {
             guard seconds.isFinite, seconds > 0, seconds <= IntarsiaDriver.Bench.maxSecondsPerCase else {
                 throw UserError("--seconds \(seconds): accepted: a number of seconds above 0 and at most \(Int(IntarsiaDriver.Bench.maxSecondsPerCase)) (per spec and template)")
             }
+            for s in specs { try NASJob.refuse(s, in: "bench") }
             let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
             if !rows.isEmpty {
                 print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core"],
@@ -305,12 +312,16 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try NASJob.refuse(spec, in: "schedule")
+            if ASICJob.isASIC(spec) { throw UserError("\(spec): an ASIC spec; 'intarsia schedule' schedules the FPGA reconfigurable template; accepted: an FPGA design spec (templates: reconfigurable)") }
             guard let s = IntarsiaScheduler.ReconfigurationScheduler.Solver(rawValue: solver) else {
                 throw UserError("--solver '\(solver)': accepted: glpk, dp, exhaustive")
             }
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
             guard timeLimit.isFinite, timeLimit > 0, timeLimit <= 86_400 else { throw UserError("--time-limit \(timeLimit): accepted: seconds above 0 and at most 86400") }
             if let output { try OutputPath.check(output, option: "-o") }
+            let lock = try output.map(OutputLock.init(path:))
+            defer { lock?.release() }
             if let emitLp {
                 var isDir: ObjCBool = false
                 if FileManager.default.fileExists(atPath: emitLp, isDirectory: &isDir), !isDir.boolValue {
@@ -360,7 +371,7 @@ struct Merge: ParsableCommand {
         """)
 
     @Argument(help: "The spec the shards ran") var spec: String
-    @Argument(help: "The shards' CSVs") var inputs: [String]
+    @Argument(help: "The shards' CSVs (a NAS spec: the PREFIX-seeds.csv of seed sweeps over disjoint seeds)") var inputs: [String]
     @Option(name: .shortAndLong, help: "Merged CSV") var output: String
 
     func run() throws {
@@ -414,6 +425,7 @@ struct NAS: ParsableCommand {
     @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
     @Option(parsing: .unconditional, help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
     @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
+    @Option(name: .shortAndLong, help: "Output prefix instead of the spec's output.path (e.g. out/seed-3 for one array task)") var output: String?
     @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
     @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
 
@@ -433,6 +445,7 @@ struct NAS: ParsableCommand {
             o.stopAfter = stopAfter
             o.spaceCosts = spaceCosts
             o.cacheFailures = cacheFailures
+            o.outputPrefix = output
             if spaceCosts {
                 // --space-costs writes every architecture's cost and searches nothing.
                 for (given, name) in [(seeds != nil, "--seeds"), (!strategy.isEmpty, "--strategy"), (budget != nil, "--budget"), (seed != nil, "--seed"), (resume, "--resume")] where given {
@@ -474,6 +487,7 @@ struct HLS: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try NASJob.refuse(spec, in: "hls")
             if (rank != nil || id != nil) && csv == nil { throw UserError("--rank and --id need --from CSV") }
             if rank != nil && id != nil { throw UserError("--rank and --id: give one of them") }
             var o = HLSJob.Options(specPath: spec, output: output)

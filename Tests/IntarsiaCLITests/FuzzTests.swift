@@ -143,12 +143,14 @@ struct Mutator {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
         for (kind, line) in try Fuzz.table("paths.tsv") {
-            let bad = kind == "file" ? [dir, "", file + "/x.csv", "/proc/intarsia-none/x.csv"] : [file, "", "/proc/intarsia-none/x"]
+            let bad = kind == "file" ? [dir, "", file + "/x.csv", "/proc/intarsia-none/x.csv", "/dev/null"] : [file, "", "/proc/intarsia-none/x", "/dev/null"]
             for path in bad {
                 let args = Fuzz.words(line).map { $0 == "{out}" ? path : $0 }
                 let r = try CLI.run(args, within: Fuzz.cap)
                 Fuzz.expectRefused(r, args, naming: path.isEmpty ? "''" : path)
                 #expect(!FileManager.default.fileExists(atPath: CLI.root.appendingPathComponent("Makefile").path), "wrote into the working directory: \(args)")
+                var st = stat()
+                #expect(lstat("/dev/null", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR, "/dev/null was replaced: \(args)")
             }
         }
     }

@@ -525,3 +525,32 @@ extension ReliabilityTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [".keep.tmp-notapid", ".x.html.tmp-\(getpid())-abcdef", "x.csv", "x.csv.run.json"])
     }
 }
+
+extension CSVInputTests {
+    /// NAS seed sweeps in parts merge into one sweep's CSV, and only parts of one sweep do.
+    @Test func nasSeedSweepsMergeOnlyWithTheirOwnKind() throws {
+        let spec = "designs/nas/nb201-three-task-asic.yaml"
+        let opts = ["--budget", "10", "--strategy", "random"]
+        let p1 = CLI.temp("p1"), p2 = CLI.temp("p2"), both = CLI.temp("both")
+        for (seeds, prefix) in [("1", p1), ("2", p2), ("1-2", both)] {
+            let r = try CLI.run(["nas", spec, "--seeds", seeds, "-o", prefix] + opts, within: 300)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let merged = CLI.temp("m-seeds.csv")
+        let m = try CLI.run(["merge", spec, p2 + "-seeds.csv", p1 + "-seeds.csv", "-o", merged], within: 120)
+        #expect(m.status == 0, "\(m.stderr)")
+        // Every column but the wall-clock seconds (the 10th) equals the single sweep's.
+        func table(_ f: String) throws -> [[String]] { CSV.parse(try String(contentsOfFile: f, encoding: .utf8)).map { Array($0[..<9] + $0[10...]) } }
+        #expect(try table(merged) == table(both + "-seeds.csv"))
+        #expect(try table(merged).count == 1 + 2)  // header, then random (no ablations) for seeds 1 and 2
+        let twice = try CLI.run(["merge", spec, p1 + "-seeds.csv", both + "-seeds.csv", "-o", CLI.temp("x.csv")], within: 120)
+        #expect(twice.status == 2 && twice.stderr.contains("seed 1 is also in"), "\(twice.stderr)")
+        let other = try CLI.run(["merge", "designs/nas/nb201-space-costs.yaml", p1 + "-seeds.csv", "-o", CLI.temp("x.csv")], within: 120)
+        #expect(other.status == 2 && other.stderr.contains("another spec"), "\(other.stderr)")
+        var lines = try String(contentsOfFile: p2 + "-seeds.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.removeLast()
+        try (lines.joined(separator: "\n") + "\n").write(toFile: p2 + "-seeds.csv", atomically: true, encoding: .utf8)
+        let cut = try CLI.run(["merge", spec, p1 + "-seeds.csv", p2 + "-seeds.csv", "-o", CLI.temp("x.csv")], within: 120)
+        #expect(cut.status == 2 && cut.stderr.contains("0 rows, but its record says the sweep wrote 1"), "\(cut.stderr)")
+    }
+}

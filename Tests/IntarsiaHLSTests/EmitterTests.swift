@@ -5,6 +5,7 @@ import IntarsiaFPGA
 import IntarsiaSpec
 @testable import IntarsiaDriver
 @testable import IntarsiaHLS
+import IntarsiaReports
 
 /// Emitted fragments of small designs, checked against values worked out from the workload and
 /// the design point (not pasted from the emitter's output).
@@ -166,13 +167,21 @@ struct EmitterTests {
     @Test func fromAResultsCSVRow() throws {
         let dir = try Toolchain.scratch("csv")
         let csv = dir.appendingPathComponent("r.csv")
-        try """
+        // The knob and ranking columns as written; every other column of the design CSV (the
+        // reader takes only whole design CSVs) filled with a placeholder figure.
+        let given = """
         id,template,lanes,allocation,compute_units,scratchpad_kib,weight_load,flatten_loops,word_bits,spill,pipelined,matvec,stream_elements,latency_cycles,latency_ms,feasible
         0,dataflow,16,proportional,,,double_buffered,true,512,,true,auto,0,900,0.003,true
         1,reconfigurable,32,,3,64,double_buffered,true,512,overflow,true,auto,0,500,0.0017,true
         2,sequential,64,,,64,double_buffered,true,512,overflow,true,,,100,0.0003,false
-
-        """.write(to: csv, atomically: true, encoding: .utf8)
+        """.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = DesignColumns.header
+        var text = header.joined(separator: ",") + "\n"
+        for row in given.dropFirst() {
+            text += header.map { c in given[0].firstIndex(of: c).map { row[$0] } ?? (c == "violations" ? "" : c == "pareto" ? "false" : "1") }
+                .joined(separator: ",") + "\n"
+        }
+        try text.write(to: csv, atomically: true, encoding: .utf8)
         let best = try HLSJob.sets(fromCSV: csv.path, rank: 1, id: nil, metric: "latency_cycles")
         #expect(best.contains("template=reconfigurable") && best.contains("lanes=32") && best.contains("compute_units=3"))
         let byID = try HLSJob.sets(fromCSV: csv.path, rank: nil, id: 0, metric: "latency_cycles")
