@@ -301,14 +301,12 @@ public enum ASICModel {
             }
         case .scaleSim:
             if a.scaleSimBandwidth == .calc {
-                // SCALE-Sim's CALC mode sizes the interface to the demand: no stalls; the DRAM
-                // traffic is what the scratchpads fetch (the walk at an unbounded port).
-                var unbounded = a
-                unbounded.dramBytesPerCycle = 1e12
-                if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: unbounded) : nil {
-                    dram = (s.ifmapWords + s.filterWords + s.ofmapWords) * bytes
-                    offChip = TensorTraffic(inputReads: s.ifmapWords, weightReads: s.filterWords, outputWrites: s.ofmapWords)
-                }
+                // SCALE-Sim's CALC mode sizes the interface to the demand: no stalls
+                // (validation/peers/scalesim-calc.csv: total = compute cycles on all 19 runs);
+                // DRAM traffic from `scaleSimCalcTraffic`.
+                let c = scaleSimCalcTraffic(l, on: a, folds: folds)
+                offChip = c
+                dram = (c.inputReads + c.weightReads + c.outputWrites) * bytes
                 stall = max(0, nocCycles - compute)
             } else if let s = l.groups == 1 ? ScaleSimMemory.simulate(l, on: a) : ScaleSimMemory.simulate(l.oneGroup, on: a) {
                 stall = max(0, g * s.totalCycles - compute)
@@ -378,6 +376,30 @@ public enum ASICModel {
             dramPicojoules: dram * t.dramPicojoulesPerByte,
             buffer: traffic,
             offChip: offChip)
+    }
+
+    /// SCALE-Sim's DRAM traffic in its CALC mode (validation/peers/scalesim-calc.csv): each of
+    /// its operand matrices (the im2col input, the filters, the outputs) is read once when it fits
+    /// the active half of its scratchpad (a third of the buffer), else once per fold of the array
+    /// dimension that does not keep it (WS and OS re-stream the input per filter fold, OS the
+    /// filters per pixel fold, IS the filters per pixel fold); WS and IS write the outputs once per
+    /// row fold (partial sums), OS once. Per group. SCALE-Sim counts an address once per entry
+    /// into the window, so where the im2col input repeats elements (kernel larger than stride) and
+    /// they stay in the window it reads less than this (docs/ASIC.md).
+    static func scaleSimCalcTraffic(_ l: ConvLayer, on a: ASICAccelerator, folds: (rows: Int, cols: Int)) -> TensorTraffic {
+        let g = Double(l.groups), kg = Double(l.filters / l.groups)
+        let pixels = Double(l.outputPixels), red = Double(l.reduction)
+        let im2col = pixels * red, filters = red * kg, outputs = pixels * kg
+        let half = a.bufferKiB * 1024 / 3 / 2 / l.bytesPerElement
+        func streamed(_ size: Double, _ times: Int) -> Double { size <= half ? size : size * Double(times) }
+        switch a.dataflow {
+        case .systolicWS:
+            return TensorTraffic(inputReads: g * streamed(im2col, folds.cols), weightReads: g * filters, outputWrites: g * outputs * Double(folds.rows))
+        case .systolicOS:
+            return TensorTraffic(inputReads: g * streamed(im2col, folds.cols), weightReads: g * streamed(filters, folds.rows), outputWrites: g * outputs)
+        default:
+            return TensorTraffic(inputReads: g * im2col, weightReads: g * streamed(filters, folds.cols), outputWrites: g * outputs * Double(folds.rows))
+        }
     }
 
     /// Elements each tensor moves between the global buffer and the PEs: every operand read once
