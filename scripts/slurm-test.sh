@@ -114,7 +114,7 @@ echo "slurm-test: search: $n shards through sbatch --array and an afterok merge 
 # A NAS seed sweep the same way: one seed per array task, the merge after them, against one sweep
 # over both seeds (every column but the wall-clock seconds).
 if [ -n "$nas_spec" ]; then
-  nas_opts=(--budget 20 --strategy random --strategy evolution)
+  nas_opts=(--budget 50 --strategy random --strategy evolution)
   mkdir -p "$w/nas"
   narray=$(sbatch --parsable --array=1-2 --output="$w/nas/seed-%a.out" --error="$w/nas/seed-%a.err" \
     scripts/slurm/nas-seeds-array.sh "$nas_spec" "$w/nas" "${nas_opts[@]}") || fail "sbatch of the NAS array failed"

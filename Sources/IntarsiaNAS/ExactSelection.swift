@@ -103,9 +103,20 @@ public enum ExactSelection {
         guard r.hasSolution else {
             throw NoChoice(description: "no choice of architectures meets latency <= \(maxLatency) and energy <= \(maxEnergy) on this hardware (GLPK: \(r.status.rawValue))")
         }
-        let picks = zip(vars, pruned).map { xs, cands in cands[xs.firstIndex { r.values[$0] > 0.5 }!] }
+        var picks: [Candidate] = []
+        for (xs, cands) in zip(vars, pruned) {
+            guard let i = xs.firstIndex(where: { r.values[$0] > 0.5 }) else {
+                throw NoChoice(description: "GLPK answered \(r.status.rawValue) without choosing an architecture for every task (a numerical failure, not a proof)")
+            }
+            picks.append(cands[i])
+        }
         var load: [Int: Double] = [:]
         for (t, p) in picks.enumerated() { load[tasks[t].subAccelerator, default: 0] += p.latency }
+        // The answer must meet the rows it was solved under; a numerical failure is reported, never kept.
+        let used = picks.reduce(0) { $0 + $1.energy } + staticEnergyPerLatency * (load.values.max() ?? 0)
+        guard (load.values.max() ?? 0) <= maxLatency * (1 + 1e-9), used <= maxEnergy * (1 + 1e-9) else {
+            throw NoChoice(description: "GLPK answered \(r.status.rawValue) with a choice that breaks latency <= \(maxLatency) or energy <= \(maxEnergy) (a numerical failure, not a proof)")
+        }
         return Choice(architectures: picks.map(\.index), weightedAccuracy: r.objective!, latency: load.values.max() ?? 0,
                       energy: picks.reduce(0) { $0 + $1.energy }, status: r.status, candidatesAfterPruning: pruned.reduce(0) { $0 + $1.count })
     }
