@@ -19,7 +19,8 @@ public enum ASICJob {
     }
 
     public static func header(_ accelerators: Int) -> [String] {
-        ["id"] + (0..<accelerators).flatMap { i in ["acc\(i)_dataflow", "acc\(i)_rows", "acc\(i)_columns", "acc\(i)_pes", "acc\(i)_buffer_kib", "acc\(i)_bandwidth"] }
+        ["id"] + (0..<accelerators).flatMap { i in ["acc\(i)_dataflow", "acc\(i)_rows", "acc\(i)_columns", "acc\(i)_pes", "acc\(i)_buffer_kib", "acc\(i)_bandwidth",
+                                                  "acc\(i)_noc_elements_per_cycle", "acc\(i)_l1_bytes"] }
             + ["assignment", "latency_cycles", "latency_ms", "energy_mj", "area_mm2", "power_w", "utilization", "pes", "feasible", "violations", "pareto"]
     }
 
@@ -27,7 +28,8 @@ public enum ASICJob {
         func g(_ x: Double) -> String { DesignColumns.significant(x, 6) }
         var r = [String(d.id)]
         for a in d.accelerators {
-            r += [a.dataflow.rawValue, String(a.rows), String(a.columns), String(a.processingElements), g(a.bufferKiB), g(a.dramBytesPerCycle)]
+            r += [a.dataflow.rawValue, String(a.rows), String(a.columns), String(a.processingElements), g(a.bufferKiB), g(a.dramBytesPerCycle),
+                  a.nocElementsPerCycle.isFinite ? g(a.nocElementsPerCycle) : "unbounded", g(a.l1Bytes)]
         }
         r.append(zip(spec.space.networks, d.assignment).map { "\($0.name):\($1)" }.joined(separator: " "))
         r += [String(Int64(d.latencyCycles.rounded())), g(d.latencyMs), g(d.energyMJ), g(d.areaMM2), g(d.powerW), DesignColumns.significant(d.utilization, 4),

@@ -107,7 +107,7 @@ public struct DesignTable: Sendable {
                     if c == "feasible" || c == "pareto" { boolColumns.append(i) }
                     else if c == "template" { templateColumn = i }
                     else if let k = Knob(rawValue: c), fields.contains("template") { knobColumns.append((k, i)) }
-                    else if !textColumns.contains(c) && !(c.hasPrefix("acc") && c.hasSuffix("_dataflow")) { numeric.append(i) }
+                    else if !textColumns.contains(c) && !(c.hasPrefix("acc") && (c.hasSuffix("_dataflow") || c.hasSuffix("_noc_elements_per_cycle"))) { numeric.append(i) }
                 }
                 return
             }
