@@ -163,6 +163,11 @@ public func replace(_ path: String, with temp: String) throws {
 /// rename): readers see the old file or the new one, and two runs never share a temporary file.
 public func writeAtomically(_ text: String, to path: String) throws {
     try OutputPath.check(path, option: "output")
+    try replace(path, with: try writeTemporary(text, besides: path))
+}
+
+/// `text` in a new uniquely named temporary file beside `path` (removed again if writing fails).
+func writeTemporary(_ text: String, besides path: String) throws -> String {
     let temp = try uniqueTemporary(besides: path)
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
@@ -170,7 +175,7 @@ public func writeAtomically(_ text: String, to path: String) throws {
         unlink(temp)
         throw OutputError("\(path): cannot be written (\(OutputPath.reason(error))); accepted: a writable file path")
     }
-    try replace(path, with: temp)
+    return temp
 }
 
 /// A group of files replaced together: each is first written to a temporary file; `commit`
@@ -182,14 +187,7 @@ public struct StagedFiles {
 
     /// Writes `text` to a temporary file beside `path`.
     public mutating func stage(_ text: String, to path: String) throws {
-        let temp = try uniqueTemporary(besides: path)
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
-        } catch {
-            unlink(temp)
-            throw OutputError("\(path): cannot be written (\(OutputPath.reason(error))); accepted: a writable file path")
-        }
-        staged.append((temp, path))
+        staged.append((try writeTemporary(text, besides: path), path))
     }
 
     /// Adds an already written temporary file.

@@ -246,20 +246,7 @@ struct CLI {
 
     /// A run killed part-way resumes from its checkpoint and ends with the uninterrupted run's CSV.
     @Test func anInterruptedSearchResumes() throws {
-        let spec = CLI.temp("big.yaml")
-        try """
-        workload: {builtin: gpt2-medium-block, parameters: {sequence_length: 256}}
-        platform: u280
-        templates:
-          dataflow:
-            lanes: [\((1...40).map { String($0 * 64) }.joined(separator: ", "))]
-            allocation: [proportional, uniform]
-            weight_load: [double_buffered, buffered, blocking]
-            word_bits: [128, 256, 512, 1024]
-            stream_elements: [0, 1, 4, 16, 64]
-            matvec: [dot, outer, auto]
-        search: {strategy: exhaustive, budget: 100000}
-        """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let spec = try CLI.slowSpec()
         let whole = CLI.temp("whole.csv")
         #expect(try CLI.run(["search", spec, "-o", whole, "-q", "--jobs", "1"]).status == 0)
         let out = CLI.temp("cut.csv")
