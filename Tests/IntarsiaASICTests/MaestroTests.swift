@@ -1,5 +1,5 @@
 import Foundation
-import IntarsiaASIC
+@testable import IntarsiaASIC
 import IntarsiaCore
 import Testing
 
@@ -115,6 +115,23 @@ enum MaestroComparison {
         let h = MaestroComparison.score(hardwareTrue)
         print("  without os stride > 1: output \(h.outputWithin), pairs \(h.pairAgreement) of \(h.pairs)")
         #expect(h.outputWithin >= 0.9 && h.pairAgreement >= 0.9, "\(file)")
+    }
+
+    /// The step walk at an unbounded NoC is the compute closed form without its fill, on both
+    /// walked arrays, strided, grouped and batched layers alike (the cost model relies on it to
+    /// walk each layer once).
+    @Test func unboundedWalkIsTheComputeClosedForm() {
+        let layers = [ConvLayer(name: "a", filters: 64, channels: 48, kernelH: 3, kernelW: 3, outH: 28, outW: 28, stride: 2),
+                      ConvLayer(name: "b", filters: 100, channels: 100, kernelH: 1, kernelW: 1, outH: 7, outW: 13, batch: 2),
+                      ConvLayer(name: "c", filters: 32, channels: 32, kernelH: 5, kernelW: 5, outH: 15, outW: 15, groups: 32),
+                      ConvLayer(name: "d", filters: 1000, channels: 512, kernelH: 1, kernelW: 1, outH: 1, outW: 1)]
+        for l in layers {
+            for a in [ASICAccelerator(dataflow: .nvdla, rows: 16, columns: 4), ASICAccelerator(dataflow: .shidiannao, rows: 8, columns: 8),
+                      ASICAccelerator(dataflow: .nvdla, rows: 32, columns: 32), ASICAccelerator(dataflow: .shidiannao, rows: 128, columns: 8)] {
+                let walk = Double(ClusterSteps.layer(l, on: a)!.cycles)
+                #expect(walk == ASICModel.computeCycles(l, on: a).cycles - ASICModel.fillCycles(a), "\(l.name) \(a.dataflow) \(a.rows)x\(a.columns)")
+            }
+        }
     }
 
     /// A NoC narrower than the operand windows stretches the NVDLA-like layer: on a 3×3 layer
