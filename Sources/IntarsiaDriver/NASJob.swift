@@ -305,14 +305,17 @@ public enum NASJob {
             summary.append(["successive", "-", "-", "-", "not applicable: a task has no accuracy oracle", "-", "-", "", ""])
         }
         if spec.strategies.contains("exact") && tableOnly && !powerSpec {
-            let (best, candidates, seconds) = try p.exact()
+            let (best, candidates, seconds, unproven) = try p.exact()
             optimum = best?.weightedAccuracy
             if let b = best { comparison.append(("exact", b)) }
             if let b = best { designs += CSV.line(row(p, "exact", 0, b)) + "\n"; offer("exact", 0, b) }
-            summary.append(["exact (GLPK per hardware candidate, proven optimal)", String(candidates) + " candidates", "-", "-",
+            let label = unproven == 0 ? "exact (GLPK per hardware candidate, proven optimal)"
+                : "exact (GLPK per hardware candidate; NOT proven: \(unproven) of \(candidates) solves ended without a proof)"
+            summary.append([label, String(candidates) + " candidates", "-", "-",
                             best.map { String(format: "%.4f", $0.weightedAccuracy) } ?? "none feasible", String(format: "%.2f s", seconds), "-",
                             best.map { describe(p, $0).joined(separator: " | ") } ?? "", best == nil ? "" : "all specs hold"])
-            stderr("exact: \(candidates) hardware candidates and assignments in \(String(format: "%.2f", seconds)) s\n")
+            stderr("exact: \(candidates) hardware candidates and assignments in \(String(format: "%.2f", seconds)) s"
+                   + (unproven > 0 ? "; \(unproven) solves ended without a proof, so the best found is not a proven optimum" : "") + "\n")
         }
         if spec.strategies.contains("successive") && p.tasks.allSatisfy({ $0.table != nil || $0.oracle != nil }) {
             // With a command oracle, NAS first is a hardware-blind search of half the budget per task.

@@ -245,14 +245,17 @@ public struct CoExploration: Sendable {
 
     /// The exact optimum: for every hardware candidate and assignment, each task's cell by the
     /// multiple-choice program (`ExactSelection`), proven optimal per candidate; the best over all.
-    public func exact() throws -> (best: Outcome?, candidates: Int, seconds: Double) {
+    /// `unproven` counts the candidates whose program ended without a proof (a time limit or a
+    /// numerical failure of the solver, or a solution GLPK did not prove optimal): when it is
+    /// not 0 the best found is not a proven optimum, and the output says so.
+    public func exact() throws -> (best: Outcome?, candidates: Int, seconds: Double, unproven: Int) {
         if tasks.contains(where: { $0.table == nil }) { throw NoExact() }
         // Power is energy over latency: neither a constraint of the program nor kept by the
         // pruning of dominated architectures (a faster, frugal architecture can draw more power).
         if constraints.maxPowerW != nil { throw NoExactUnderPower() }
         let start = Date()
         var best: Outcome?
-        var n = 0
+        var n = 0, unproven = 0
         // The non-dominated architectures of a task depend only on the task and its
         // sub-accelerator.
         var frontier: [SIMD2<Int>: [ExactSelection.Candidate]] = [:]
@@ -273,13 +276,21 @@ public struct CoExploration: Sendable {
                     ExactSelection.Task(name: task.name, weight: task.weight, subAccelerator: assignment[t], minimumAccuracy: task.minimumAccuracy,
                                         candidates: candidates(slot[h][assignment[t]], t))
                 }
-                guard let choice = try? ExactSelection.solve(selTasks, maxLatency: maxCycles, maxEnergy: maxPJ, staticEnergyPerLatency: staticPJPerCycle,
-                                                             prePruned: true) else { continue }
+                let choice: ExactSelection.Choice
+                do {
+                    choice = try ExactSelection.solve(selTasks, maxLatency: maxCycles, maxEnergy: maxPJ, staticEnergyPerLatency: staticPJPerCycle, prePruned: true)
+                } catch is ExactSelection.Unproven {
+                    unproven += 1
+                    continue
+                } catch {
+                    continue  // infeasible on this candidate: proven
+                }
+                if choice.status != .optimal { unproven += 1 }
                 let o = evaluate(Design(hardware: h, assignment: assignment, cells: choice.architectures))
                 if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy + 1e-9) { best = o }
             }
         }
-        return (best, n, Date().timeIntervalSince(start))
+        return (best, n, Date().timeIntervalSince(start), unproven)
     }
 
     public struct NoExact: Error, CustomStringConvertible {

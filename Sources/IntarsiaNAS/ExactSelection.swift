@@ -53,6 +53,12 @@ public enum ExactSelection {
         public var candidatesAfterPruning: Int
     }
 
+    /// A solve that ended without a proof either way (time limit, numerical failure): the candidate is
+    /// neither infeasible nor solved, and an optimum over candidates is then not proven.
+    public struct Unproven: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
     public struct NoChoice: Error, CustomStringConvertible { public var description: String }
 
     /// The candidates no other candidate dominates (more accurate or equal, no slower, no more
@@ -101,12 +107,15 @@ public enum ExactSelection {
         o.timeLimitSeconds = timeLimitSeconds
         let r = try GLPK.solve(m, options: o)
         guard r.hasSolution else {
+            if r.status != .infeasible {
+                throw Unproven(description: "GLPK stopped without an answer (\(r.status.rawValue))")
+            }
             throw NoChoice(description: "no choice of architectures meets latency <= \(maxLatency) and energy <= \(maxEnergy) on this hardware (GLPK: \(r.status.rawValue))")
         }
         var picks: [Candidate] = []
         for (xs, cands) in zip(vars, pruned) {
             guard let i = xs.firstIndex(where: { r.values[$0] > 0.5 }) else {
-                throw NoChoice(description: "GLPK answered \(r.status.rawValue) without choosing an architecture for every task (a numerical failure, not a proof)")
+                throw Unproven(description: "GLPK answered \(r.status.rawValue) without choosing an architecture for every task (a numerical failure, not a proof)")
             }
             picks.append(cands[i])
         }
@@ -115,7 +124,7 @@ public enum ExactSelection {
         // The answer must meet the rows it was solved under; a numerical failure is reported, never kept.
         let used = picks.reduce(0) { $0 + $1.energy } + staticEnergyPerLatency * (load.values.max() ?? 0)
         guard (load.values.max() ?? 0) <= maxLatency * (1 + 1e-9), used <= maxEnergy * (1 + 1e-9) else {
-            throw NoChoice(description: "GLPK answered \(r.status.rawValue) with a choice that breaks latency <= \(maxLatency) or energy <= \(maxEnergy) (a numerical failure, not a proof)")
+            throw Unproven(description: "GLPK answered \(r.status.rawValue) with a choice that breaks latency <= \(maxLatency) or energy <= \(maxEnergy) (a numerical failure, not a proof)")
         }
         return Choice(architectures: picks.map(\.index), weightedAccuracy: r.objective!, latency: load.values.max() ?? 0,
                       energy: picks.reduce(0) { $0 + $1.energy }, status: r.status, candidatesAfterPruning: pruned.reduce(0) { $0 + $1.count })
