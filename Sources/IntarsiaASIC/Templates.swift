@@ -283,7 +283,9 @@ public enum ASICModel {
             nocCycles = Double(max(noc.time(inputs: Int(traffic.inputReads)), noc.time(outputs: Int(traffic.outputWrites))))
         }
         var stall: Double
-        switch a.memory {
+        // SCALE-Sim's scratchpads model the systolic array's operand matrices; a non-MAC layer
+        // (no filter matrix) moves its input and output double-buffered instead.
+        switch l.isVector && a.memory == .scaleSim ? .doubleBuffered : a.memory {
         case .doubleBuffered:
             stall = max(0, max(dram / a.dramBytesPerCycle, nocCycles) - compute)
         case .preloadInputs:
