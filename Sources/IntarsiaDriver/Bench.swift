@@ -19,6 +19,9 @@ public enum Bench {
         public var points: Int
         public var seconds: Double
         public var perSecond: Double { Double(points) / seconds }
+        /// Points per second when every pass starts from a model with empty caches (what a
+        /// search evaluating each point once sees; the warm figure re-evaluates the same points).
+        public var coldPerSecond: Double
     }
 
     /// ASIC specs: layer evaluations per second on one core, and one whole network's time.
@@ -87,6 +90,20 @@ public enum Bench {
         return out
     }
 
+    /// Points per second over passes that each start with empty model caches.
+    static func coldRate(_ model: FPGAModel, _ points: [DesignPoint], seconds: Double, checksum: inout Double) -> Double {
+        var done = 0
+        var busy = 0.0
+        repeat {
+            let fresh = model.withEmptyCaches()
+            let start = Date()
+            for p in points { checksum += fresh.evaluate(p).latencyCycles }
+            busy += Date().timeIntervalSince(start)
+            done += points.count
+        } while busy < seconds
+        return Double(done) / busy
+    }
+
     public static func run(specPaths: [String], secondsPerCase: Double) throws -> [Row] {
         var rows: [Row] = []
         for path in specPaths where !ASICJob.isASIC(path) {
@@ -103,8 +120,9 @@ public enum Bench {
                     done += points.count
                     elapsed = Date().timeIntervalSince(start)
                 } while elapsed < secondsPerCase
+                let cold = coldRate(model, points, seconds: secondsPerCase, checksum: &checksum)
                 if checksum.isNaN { print("nan") }  // keeps the work observable
-                rows.append(Row(spec: spec.name, template: space.template, points: done, seconds: elapsed))
+                rows.append(Row(spec: spec.name, template: space.template, points: done, seconds: elapsed, coldPerSecond: cold))
             }
         }
         return rows

@@ -88,7 +88,7 @@ public struct CompiledWorkload: Sendable {
             for p in 1..<w.tasks.count {
                 var producers = Set<Int>()
                 for e in w.edges where e.producer < p && e.consumer >= p { producers.insert(e.producer) }
-                live[p] = producers.reduce(0) { $0 + facts[$1].outputBytes }
+                live[p] = producers.sorted().reduce(0) { $0 + facts[$1].outputBytes }  // ascending, as `Schedule` sums them
             }
         }
         liveBytesAtBoundary = live

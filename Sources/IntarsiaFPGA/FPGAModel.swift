@@ -77,7 +77,18 @@ public struct FPGAModel: Sendable {
     public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> [Double]?)?
     /// Lanes per task index for one stage of a reconfigurable schedule (the stage balancer for
     /// pipelined stages); when set, every stage of several MAC tasks also tries this split.
-    public var stageBalancer: (@Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]?)?
+    public var stageBalancer: (@Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]?)? {
+        didSet { reconfigurableCache = ReconfigurableCache() }  // stage costs depend on the balancer
+    }
+    /// Topologies and stage costs of the reconfigurable template, kept across evaluations.
+    private(set) var reconfigurableCache = ReconfigurableCache()
+
+    /// The same model with empty caches (what a first evaluation of each point costs: benches).
+    public func withEmptyCaches() -> FPGAModel {
+        var m = self
+        m.reconfigurableCache = ReconfigurableCache()
+        return m
+    }
     /// Platform figures per cycle, worked out once.
     let platformEnvironment: CycleEnvironment
     let picojoulesPerOffChipByte: Double
@@ -245,6 +256,10 @@ public struct FPGAModel: Sendable {
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, recorder: inout R) -> Evaluation {
+        if p.template == .reconfigurable && !recorder.isRecording {
+            if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, fixed) }
+            if reconfigurableScheduler == nil { return evaluateReconfigurableFast(p) }
+        }
         return evaluate(p, schedule: schedule(p), recorder: &recorder)
     }
 
@@ -261,16 +276,11 @@ public struct FPGAModel: Sendable {
     /// Evaluates a design point under a given schedule (the reconfigurable template's schedules
     /// may come from elsewhere: a heuristic, the ILP, a hand-written one).
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, schedule: Schedule, recorder: inout R) -> Evaluation {
-        let stages = schedule.stages
         let env = platformEnvironment.with(p)
         let maxUnits = units(p)
         let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
-        var cycles = 0.0, offChip = 0.0, energy = 0.0
-        var maxBram = 0.0, maxUram = 0.0
-        var dfDSP = 0.0, dfLUT = 0.0, dfFF = 0.0
-        var lanesInUse = 0.0
-        var tooManyTasks = false
-        for (k, s) in stages.enumerated() {
+        var totals = StageTotals()
+        for (k, s) in schedule.stages.enumerated() {
             var spill = (cycles: 0.0, bytes: 0.0)
             if k > 0 {
                 spill = StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
@@ -278,15 +288,10 @@ public struct FPGAModel: Sendable {
             let given = s.taskLanes ?? (p.template == .dataflow && p.allocation == .balanced ? laneBalancer?(self, p) : nil)
             guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env,
                                           stageIndex: k, recorder: &recorder, taskLanes: given) else {
-                tooManyTasks = true
+                totals.tooManyTasks = true
                 continue
             }
-            cycles += spill.cycles + c.cycles
-            offChip += spill.bytes + c.offChipBytes
-            energy += c.energyPicojoules
-            maxBram = max(maxBram, c.bram18k)
-            maxUram = max(maxUram, c.uram)
-            dfDSP = c.macDSP; dfLUT = c.macLUT; dfFF = c.macFF
+            totals.add(c, spill: spill)
             if recorder.isRecording {
                 recorder.record(StageRecord(stage: k, tasks: s.tasks.map { compiled.names[$0] },
                                             pattern: StageModel.pattern(compiled, s.tasks, units: maxUnits),
@@ -294,52 +299,58 @@ public struct FPGAModel: Sendable {
                                             liveBefore: s.liveTensorsBefore.map { compiled.names[$0] }, liveBytesBefore: s.liveBytesBefore))
             }
         }
+        totals.stages = schedule.stages.count
+        return finish(p, env: env, totals: totals)
+    }
+
+    /// An evaluation from a schedule's stage totals: latency, traffic, resources, energy, power
+    /// and the constraints broken.
+    func finish(_ p: DesignPoint, env: CycleEnvironment, totals: StageTotals) -> Evaluation {
         var e = Evaluation()
         let reps = compiled.repetitions
-        e.stages = stages.count
-        e.latencyCycles = cycles * reps
+        e.stages = totals.stages
+        e.latencyCycles = totals.cycles * reps
         e.latencyMs = e.latencyCycles / env.clockHz * 1e3
         e.throughputPerSecond = e.latencyMs > 0 ? 1e3 / e.latencyMs : 0
         e.macs = compiled.totalMACs
-        e.offChipBytes = offChip * reps
+        e.offChipBytes = totals.offChipBytes * reps
         let sh = platform.shell
         let caps = memoryCaps(p, env)
-        var dsp: Double, lut: Double, ff: Double
-        let sfu = p.template == .dataflow ? compiled.sfuPerTask : compiled.sfuPerKind
-        let maxSfuDSP = (sfu.dsp * env.sfuWidth).rounded(.up), maxSfuLUT = sfu.lut * env.sfuWidth, maxSfuFF = sfu.ff * env.sfuWidth
-        if p.template == .dataflow {
-            dsp = dfDSP + maxSfuDSP
-            lut = dfLUT + maxSfuLUT
-            ff = dfFF + maxSfuFF
-            lanesInUse = Double(p.lanes)
-        } else {
-            var dspPerLane = 0.0, lutPerLane = 0.0, ffPerLane = 0.0
-            for t in compiled.tasks where t.isMAC {
-                dspPerLane = max(dspPerLane, t.dspPerMAC)
-                lutPerLane = max(lutPerLane, t.lutPerLane)
-                ffPerLane = max(ffPerLane, t.ffPerLane)
-            }
-            let l = Double(p.lanes)
-            let u = Double(maxUnits)
-            dsp = (l * dspPerLane).rounded(.up) + maxSfuDSP
-            lut = l * lutPerLane + u * ModelConstants.lutPerUnit + maxSfuLUT
-            ff = l * ffPerLane + u * ModelConstants.ffPerUnit + maxSfuFF
-            lanesInUse = l
-        }
-        e.dsp = Int(dsp) + sh.dsp
-        e.lut = Int(lut.rounded(.up)) + sh.lut
-        e.ff = Int(ff.rounded(.up)) + sh.ff
-        e.bram18k = Int(maxBram + caps.scratchBram) + sh.bram18k
-        e.uram = Int(maxUram + caps.scratchUram) + sh.uram
+        let fabric = fabric(p, env: env, totals: totals)
+        e.dsp = Int(fabric.dsp) + sh.dsp
+        e.lut = Int(fabric.lut.rounded(.up)) + sh.lut
+        e.ff = Int(fabric.ff.rounded(.up)) + sh.ff
+        e.bram18k = Int(totals.maxBram18k + caps.scratchBram) + sh.bram18k
+        e.uram = Int(totals.maxUram + caps.scratchUram) + sh.uram
+        let lanesInUse = Double(p.lanes)
         e.utilization = e.latencyCycles > 0 && lanesInUse > 0 ? e.macs / (e.latencyCycles * lanesInUse) : 0
         let seconds = e.latencyMs / 1e3
         let offChipPJ = e.offChipBytes * picojoulesPerOffChipByte
-        let totalPJ = energy * reps + offChipPJ + platform.staticPowerW * seconds * 1e12
+        let totalPJ = totals.energyPicojoules * reps + offChipPJ + platform.staticPowerW * seconds * 1e12
         e.energyMJ = totalPJ * 1e-9
         e.powerW = seconds > 0 ? totalPJ * 1e-12 / seconds : 0
         e.violations = violations(of: e)
-        if tooManyTasks { e.violations.insert(.schedule) }
+        if totals.tooManyTasks { e.violations.insert(.schedule) }
         return e
+    }
+
+    /// DSP, LUT and FF of the design's MAC lanes, units and special-function units (shell apart).
+    func fabric(_ p: DesignPoint, env: CycleEnvironment, totals: StageTotals) -> (dsp: Double, lut: Double, ff: Double) {
+        let sfu = p.template == .dataflow ? compiled.sfuPerTask : compiled.sfuPerKind
+        let maxSfuDSP = (sfu.dsp * env.sfuWidth).rounded(.up), maxSfuLUT = sfu.lut * env.sfuWidth, maxSfuFF = sfu.ff * env.sfuWidth
+        if p.template == .dataflow {
+            return (totals.dataflowDSP + maxSfuDSP, totals.dataflowLUT + maxSfuLUT, totals.dataflowFF + maxSfuFF)
+        }
+        var dspPerLane = 0.0, lutPerLane = 0.0, ffPerLane = 0.0
+        for t in compiled.tasks where t.isMAC {
+            dspPerLane = max(dspPerLane, t.dspPerMAC)
+            lutPerLane = max(lutPerLane, t.lutPerLane)
+            ffPerLane = max(ffPerLane, t.ffPerLane)
+        }
+        let l = Double(p.lanes)
+        let u = Double(units(p))
+        return ((l * dspPerLane).rounded(.up) + maxSfuDSP, l * lutPerLane + u * ModelConstants.lutPerUnit + maxSfuLUT,
+                l * ffPerLane + u * ModelConstants.ffPerUnit + maxSfuFF)
     }
 
     func violations(of e: Evaluation) -> Violations {

@@ -41,117 +41,37 @@ public struct ScheduleGraph: Sendable {
     public var space: Space
     public var sink: Int { nodes.count - 1 }
 
-    /// Builds the graph for a design point. `maxArcs` bounds the general graph; past it the
-    /// contiguous one is built.
-    public static func build(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = 20_000) -> ScheduleGraph {
-        let n = model.compiled.tasks.count
-        if n <= 64, let g = general(model, p, maxArcs: maxArcs) { return g }
-        return contiguous(model, p)
-    }
+    /// The arc cap of the general graph before the contiguous one is built instead.
+    public static let defaultMaxArcs = 20_000
 
-    static func stageArc(_ model: FPGAModel, _ p: DesignPoint, env: CycleEnvironment, caps: (bram: Double, uram: Double, scratchBram: Double, scratchUram: Double),
-                         tasks: [Int], from: Int, to: Int, boundary: (cycles: Double, bytes: Double)) -> Arc? {
-        var macs = 0
-        for t in tasks where model.compiled.tasks[t].isMAC { macs += 1 }
-        if macs > p.computeUnits { return nil }
-        guard let best = model.fastestSplit(p, tasks, env: env, memory: (caps.bram, caps.uram)) else { return nil }
-        return Arc(from: from, to: to, tasks: tasks, allocation: best.allocation, taskLanes: best.taskLanes, stageCycles: best.cost.cycles,
-                   boundaryCycles: boundary.cycles, offChipBytes: best.cost.offChipBytes + boundary.bytes)
-    }
-
-    static func general(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int) -> ScheduleGraph? {
-        let w = model.compiled
-        let n = w.tasks.count
-        let full: UInt64 = n == 64 ? ~0 : (1 << UInt64(n)) - 1
-        var predMask = [UInt64](repeating: 0, count: n)
-        var consumers = [UInt64](repeating: 0, count: n)
-        for (c, t) in w.tasks.enumerated() {
-            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) {
-                predMask[c] |= 1 << UInt64(w.predecessorTask[e])
-                consumers[w.predecessorTask[e]] |= 1 << UInt64(c)
-            }
-        }
-        let env = model.platformEnvironment.with(p)
-        let caps = model.memoryCaps(p, env)
-        let scratch = Double(p.scratchpadKiB) * 1024
-        var index: [UInt64: Int] = [0: 0]
-        var nodes: [UInt64] = [0]
+    /// The graph for a design point: the model's topology for the point's compute units,
+    /// weighted with the point's stage costs (each stage at its fastest split whose buffers fit;
+    /// stages with none are left out) and boundary spills. `maxArcs` bounds the general graph;
+    /// past it the contiguous one is built.
+    public static func build(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = defaultMaxArcs) -> ScheduleGraph {
+        let (topology, table) = model.reconfigurableCache.lookup(model, p, maxArcs: maxArcs)
+        let weights = ArcWeights(model, p, topology)
         var arcs: [Arc] = []
-        var frontier = [UInt64(0)]
-        var steps: [(UInt64, [Int])] = []
-        while !frontier.isEmpty {
-            // Breadth-first by size would need sorting later anyway; collect, then sort nodes.
-            let done = frontier.removeLast()
-            var live = 0.0
-            for i in 0..<n where done & (1 << UInt64(i)) != 0 && consumers[i] & ~done != 0 { live += w.tasks[i].outputBytes }
-            let boundary = done == 0 ? (cycles: 0.0, bytes: 0.0) : StageModel.spill(liveBytes: live, scratchpadBytes: scratch, policy: p.spill, env: env)
-            steps.removeAll(keepingCapacity: true)
-            let remaining = (0..<n).filter { done & (1 << UInt64($0)) == 0 }
-            // Depth-first over the remaining tasks in topological order: include a task only when
-            // its predecessors are done or included; at most compute_units MAC tasks.
-            func visit(_ k: Int, _ stage: UInt64, _ macs: Int, _ list: inout [Int]) {
-                if steps.count + arcs.count > maxArcs { return }
-                if k == remaining.count {
-                    if stage != 0 { steps.append((stage, list)) }
-                    return
-                }
-                let t = remaining[k]
-                let bit = UInt64(1) << UInt64(t)
-                let isMAC = w.tasks[t].isMAC
-                if predMask[t] & ~(done | stage) == 0 && (!isMAC || macs < p.computeUnits) {
-                    list.append(t)
-                    visit(k + 1, stage | bit, macs + (isMAC ? 1 : 0), &list)
-                    list.removeLast()
-                }
-                visit(k + 1, stage, macs, &list)
+        var broken = Set<Int32>()
+        for a in topology.arcs where !broken.contains(a.from) {
+            let k = table.fastest(Int(a.stage), bram: weights.bram, uram: weights.uram)
+            guard k >= 0 else {
+                // Contiguous segments stop growing at the first that does not fit.
+                if topology.space == .contiguous { broken.insert(a.from) }
+                continue
             }
-            var list: [Int] = []
-            visit(0, 0, 0, &list)
-            if steps.count + arcs.count > maxArcs { return nil }
-            let fromIndex = index[done]!
-            for (stage, tasks) in steps {
-                let next = done | stage
-                var to = index[next]
-                if to == nil {
-                    to = nodes.count
-                    index[next] = to
-                    nodes.append(next)
-                    frontier.append(next)
-                }
-                if let arc = stageArc(model, p, env: env, caps: caps, tasks: tasks, from: fromIndex, to: to!, boundary: boundary) {
-                    arcs.append(arc)
-                }
-            }
+            let split = table.splits[k]
+            let boundary = weights.boundary[Int(a.from)]
+            arcs.append(Arc(from: Int(a.from), to: Int(a.to), tasks: model.reconfigurableCache.tasks(ofStage: a.stage),
+                            allocation: split.allocation, taskLanes: split.taskLanes, stageCycles: split.cost.cycles,
+                            boundaryCycles: boundary.cycles, offChipBytes: split.cost.offChipBytes + boundary.bytes))
         }
-        // Renumber nodes by size so that every arc goes from a lower to a higher index, with the
-        // full set last.
-        let order = nodes.indices.sorted { (nodes[$0].nonzeroBitCount, $0) < (nodes[$1].nonzeroBitCount, $1) }
-        var newIndex = [Int](repeating: 0, count: nodes.count)
-        for (k, old) in order.enumerated() { newIndex[old] = k }
-        let sortedNodes = order.map { nodes[$0] }
-        precondition(sortedNodes.last == full)
-        arcs = arcs.map { var a = $0; a.from = newIndex[a.from]; a.to = newIndex[a.to]; return a }
-        arcs.sort { ($0.from, $0.to) < ($1.from, $1.to) }
-        return ScheduleGraph(nodes: sortedNodes, arcs: arcs, space: .general)
+        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space)
     }
 
+    /// The graph over contiguous segments of the topological order only.
     static func contiguous(_ model: FPGAModel, _ p: DesignPoint) -> ScheduleGraph {
-        let w = model.compiled
-        let n = w.tasks.count
-        let env = model.platformEnvironment.with(p)
-        let caps = model.memoryCaps(p, env)
-        let scratch = Double(p.scratchpadKiB) * 1024
-        var arcs: [Arc] = []
-        for i in 0..<n {
-            let boundary = i == 0 ? (cycles: 0.0, bytes: 0.0)
-                : StageModel.spill(liveBytes: w.liveBytesAtBoundary[i], scratchpadBytes: scratch, policy: p.spill, env: env)
-            for j in (i + 1)...n {
-                guard let arc = stageArc(model, p, env: env, caps: caps, tasks: Array(i..<j), from: i, to: j, boundary: boundary) else { break }
-                arcs.append(arc)
-            }
-        }
-        let nodes = (0...n).map { k -> UInt64 in k >= 64 ? ~0 : (1 << UInt64(k)) - 1 }  // prefixes (masks exact only below 64 tasks)
-        return ScheduleGraph(nodes: nodes, arcs: arcs, space: .contiguous)
+        build(model, p, maxArcs: -1)  // no general graph has fewer than 0 arcs
     }
 
     /// The shortest path from the empty set to all tasks (arcs are sorted by source node, and

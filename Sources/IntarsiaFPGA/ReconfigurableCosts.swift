@@ -1,0 +1,164 @@
+import Foundation
+import IntarsiaCore
+
+/// The knobs a stage's cost reads: everything of a design point but the compute units (which
+/// only decide which stages exist), the scratchpad and the spill policy (which price the
+/// boundaries between stages and decide which splits fit). With a stage balancer plugged in the
+/// scratchpad joins the key: the balancer's memory budget depends on it.
+struct StageCostKey: Hashable, Sendable {
+    var lanes: Int
+    var wordBits: Int
+    var weightLoad: WeightLoad
+    var flattenLoops: Bool
+    var pipelined: Bool
+    var matVec: MatVecMode
+    var streamElements: Int
+    var scratchpadKiB: Int
+
+    init(_ p: DesignPoint, balancer: Bool) {
+        lanes = p.lanes
+        wordBits = p.wordBits
+        weightLoad = p.weightLoad
+        flattenLoops = p.flattenLoops
+        pipelined = p.pipelined
+        matVec = p.matVec
+        streamElements = p.streamElements
+        scratchpadKiB = balancer ? p.scratchpadKiB : -1
+    }
+}
+
+/// Every stage of the stage table costed under each lane split it may use, for one
+/// `StageCostKey`. Flat arrays so that the per-point shortest path reads plain numbers.
+struct StageCostTable: Sendable {
+    struct Split: Sendable {
+        var allocation: LaneAllocation
+        var taskLanes: [Double]?
+        var cost: StageCost
+    }
+
+    /// Stage `s`'s splits are `splits[first[s]..<first[s + 1]]`, in `fastestSplit`'s order.
+    var first: [Int32] = [0]
+    var splits: [Split] = []
+    var cycles: [Double] = []
+    var bram18k: [Double] = []
+    var uram: [Double] = []
+    /// Whether the stage has several tasks (only those must fit the memory left).
+    var multiTask: [Bool] = []
+    var count: Int { multiTask.count }
+
+    /// Costs the stages `count..<tasks.count` of the table and appends them.
+    mutating func extend(_ model: FPGAModel, _ p: DesignPoint, stages tasks: [[Int]]) {
+        let env = model.platformEnvironment.with(p)
+        var none = NoRecorder()
+        for s in count..<tasks.count {
+            let stage = tasks[s]
+            var macs = 0
+            for t in stage where model.compiled.tasks[t].isMAC { macs += 1 }
+            let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : model.stageSplitCandidates(p, stage)
+            for (a, lanes) in candidates {
+                // Units are not a limit here: the topology only holds stages the point's units can run.
+                let c = StageModel.cost(model.compiled, stage, lanes: p.lanes, maxUnits: Int.max, allocation: a,
+                                        env: env, stageIndex: 0, recorder: &none, taskLanes: lanes)!
+                splits.append(Split(allocation: a, taskLanes: lanes, cost: c))
+                cycles.append(c.cycles)
+                bram18k.append(c.bram18k)
+                uram.append(c.uram)
+            }
+            first.append(Int32(splits.count))
+            multiTask.append(stage.count > 1)
+        }
+    }
+
+    /// The fastest split of stage `s` whose buffers fit (`FPGAModel.fastestSplit`), or -1.
+    @inline(__always)
+    func fastest(_ s: Int, bram: Double, uram: Double) -> Int {
+        var best = -1
+        var bestCycles = Double.infinity
+        let check = multiTask[s]
+        for k in Int(first[s])..<Int(first[s + 1]) {
+            if check && (bram18k[k] > bram || self.uram[k] > uram) { continue }
+            if best < 0 || cycles[k] < bestCycles {
+                best = k
+                bestCycles = cycles[k]
+            }
+        }
+        return best
+    }
+}
+
+/// What a model keeps between evaluations of the reconfigurable template: the stage table and
+/// topologies (per workload) and stage costs (per `StageCostKey`). Shared by copies of the model
+/// and by the threads of a search; a lock guards it. At most `maxCostTables` cost tables are
+/// kept; past that they are dropped and rebuilt on demand (results do not change).
+final class ReconfigurableCache: @unchecked Sendable {
+    static let maxCostTables = 4096
+    private let lock = NSLock()
+    private var stageTasks: [[Int]] = []
+    private var stageIDs: [[Int]: Int32] = [:]
+    private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int }
+    private var topologies: [TopologyKey: ScheduleTopology] = [:]
+    private var costs: [StageCostKey: StageCostTable] = [:]
+
+    /// The topology for the point's compute units and the costs of its stages for the point.
+    func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs) -> (ScheduleTopology, StageCostTable) {
+        let key = StageCostKey(p, balancer: model.stageBalancer != nil)
+        lock.lock()
+        let topology = topologyLocked(model.compiled, units: p.computeUnits, maxArcs: maxArcs)
+        let stages = stageTasks
+        var table = costs[key] ?? StageCostTable()
+        lock.unlock()
+        if table.count >= stages.count { return (topology, table) }
+        table.extend(model, p, stages: stages)
+        store(table, key)
+        return (topology, table)
+    }
+
+    private func topologyLocked(_ w: CompiledWorkload, units: Int, maxArcs: Int) -> ScheduleTopology {
+        let key = TopologyKey(units: units, maxArcs: maxArcs)
+        if let t = topologies[key] { return t }
+        let t = ScheduleTopology.build(w, units: units, maxArcs: maxArcs) { intern($0) }
+        topologies[key] = t
+        return t
+    }
+
+    private var fixedStages: [Int32]?
+
+    /// The costs of a fixed schedule's stages for the point, and their ids in the stage table.
+    func lookup(_ model: FPGAModel, _ p: DesignPoint, fixed schedule: Schedule) -> ([Int32], StageCostTable) {
+        let key = StageCostKey(p, balancer: model.stageBalancer != nil)
+        lock.lock()
+        if fixedStages == nil { fixedStages = schedule.stages.map { intern($0.tasks[...]) } }
+        let ids = fixedStages!
+        let stages = stageTasks
+        var table = costs[key] ?? StageCostTable()
+        lock.unlock()
+        if table.count >= stages.count { return (ids, table) }
+        table.extend(model, p, stages: stages)
+        store(table, key)
+        return (ids, table)
+    }
+
+    private func store(_ table: StageCostTable, _ key: StageCostKey) {
+        lock.lock()
+        if costs.count >= Self.maxCostTables { costs.removeAll(keepingCapacity: true) }
+        if (costs[key]?.count ?? 0) < table.count { costs[key] = table }
+        lock.unlock()
+    }
+
+    /// A stage's id in the stage table, added when new (the lock held).
+    private func intern(_ tasks: ArraySlice<Int>) -> Int32 {
+        let list = Array(tasks)
+        if let id = stageIDs[list] { return id }
+        let id = Int32(stageTasks.count)
+        stageTasks.append(list)
+        stageIDs[list] = id
+        return id
+    }
+
+    /// The tasks of stage `id` of the stage table.
+    func tasks(ofStage id: Int32) -> [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stageTasks[Int(id)]
+    }
+}

@@ -1,0 +1,134 @@
+import IntarsiaCore
+
+/// The per-point weights of a schedule topology: the memory a stage's buffers may use and the
+/// spill at every node (the boundary before a stage leaving it; none from the empty set).
+struct ArcWeights {
+    var bram: Double
+    var uram: Double
+    var boundary: [(cycles: Double, bytes: Double)]
+
+    init(_ model: FPGAModel, _ p: DesignPoint, _ topology: ScheduleTopology) {
+        let env = model.platformEnvironment.with(p)
+        let caps = model.memoryCaps(p, env)
+        bram = caps.bram
+        uram = caps.uram
+        let scratch = Double(p.scratchpadKiB) * 1024
+        boundary = topology.liveBytes.enumerated().map { node, live in
+            node == 0 ? (0, 0) : StageModel.spill(liveBytes: live, scratchpadBytes: scratch, policy: p.spill, env: env)
+        }
+    }
+}
+
+/// Running totals of a schedule's stages, in stage order (what `FPGAModel.finish` turns into an
+/// evaluation).
+struct StageTotals {
+    var cycles = 0.0
+    var offChipBytes = 0.0
+    var energyPicojoules = 0.0
+    var maxBram18k = 0.0
+    var maxUram = 0.0
+    var dataflowDSP = 0.0
+    var dataflowLUT = 0.0
+    var dataflowFF = 0.0
+    var stages = 0
+    var tooManyTasks = false
+
+    @inline(__always)
+    mutating func add(_ c: StageCost, spill: (cycles: Double, bytes: Double)) {
+        cycles += spill.cycles + c.cycles
+        offChipBytes += spill.bytes + c.offChipBytes
+        energyPicojoules += c.energyPicojoules
+        maxBram18k = max(maxBram18k, c.bram18k)
+        maxUram = max(maxUram, c.uram)
+        dataflowDSP = c.macDSP
+        dataflowLUT = c.macLUT
+        dataflowFF = c.macFF
+    }
+}
+
+extension FPGAModel {
+    /// The reconfigurable template's evaluation without building a schedule: the shortest path
+    /// over the model's cached topology, weighted with the point's cached stage costs, in time
+    /// linear in arcs and without heap allocation once the caches hold the point's knobs. The
+    /// same path, sums and figures as `evaluate(p, schedule: partition(p))`.
+    func evaluateReconfigurableFast(_ p: DesignPoint) -> Evaluation {
+        let (topology, table) = reconfigurableCache.lookup(self, p)
+        let env = platformEnvironment.with(p)
+        let caps = memoryCaps(p, env)
+        let scratch = Double(p.scratchpadKiB) * 1024
+        let n = topology.nodes.count
+        let contiguous = topology.space == .contiguous
+        var totals = StageTotals()
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { d in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * n) { v in
+                // d: distance, boundary cycles, boundary bytes. v: arc in, split in, path.
+                for k in 0..<n {
+                    d[k] = k == 0 ? 0 : .infinity
+                    let s = k == 0 ? (cycles: 0.0, bytes: 0.0)
+                        : StageModel.spill(liveBytes: topology.liveBytes[k], scratchpadBytes: scratch, policy: p.spill, env: env)
+                    d[n + k] = s.cycles
+                    d[2 * n + k] = s.bytes
+                    v[k] = -1
+                }
+                var broken: Int32 = -1
+                topology.arcs.withUnsafeBufferPointer { arcs in
+                    for (k, a) in arcs.enumerated() {
+                        let from = Int(a.from)
+                        guard d[from].isFinite, a.from != broken else { continue }
+                        let s = table.fastest(Int(a.stage), bram: caps.bram, uram: caps.uram)
+                        guard s >= 0 else {
+                            if contiguous { broken = a.from }  // segments stop growing at the first that does not fit
+                            continue
+                        }
+                        let dist = d[from] + (table.cycles[s] + d[n + from])
+                        let to = Int(a.to)
+                        if dist < d[to] {
+                            d[to] = dist
+                            v[to] = Int32(k)
+                            v[n + to] = Int32(s)
+                        }
+                    }
+                    // Walk back from the sink, then sum the stages in order as `evaluate` does.
+                    var length = 0
+                    var node = n - 1
+                    while node != 0 {
+                        v[2 * n + length] = Int32(node)
+                        length += 1
+                        node = Int(arcs[Int(v[node])].from)
+                    }
+                    for step in stride(from: length - 1, through: 0, by: -1) {
+                        let to = Int(v[2 * n + step])
+                        let from = Int(arcs[Int(v[to])].from)
+                        let spill = step == length - 1 ? (cycles: 0.0, bytes: 0.0) : (cycles: d[n + from], bytes: d[2 * n + from])
+                        totals.add(table.splits[Int(v[n + to])].cost, spill: spill)
+                    }
+                    totals.stages = length
+                }
+            }
+        }
+        return finish(p, env: env, totals: totals)
+    }
+
+    /// A fixed schedule's evaluation from cached stage costs: each stage at its fastest split
+    /// (buffers unchecked, as `bestAllocations`), a stage of more MAC tasks than units left out
+    /// and flagged. The same figures as `evaluate(p, schedule: bestAllocations(p, fixed))`.
+    func evaluateFixedFast(_ p: DesignPoint, _ schedule: Schedule) -> Evaluation {
+        let (ids, table) = reconfigurableCache.lookup(self, p, fixed: schedule)
+        let env = platformEnvironment.with(p)
+        let scratch = Double(p.scratchpadKiB) * 1024
+        var totals = StageTotals()
+        for (k, s) in schedule.stages.enumerated() {
+            let best = table.fastest(Int(ids[k]), bram: .infinity, uram: .infinity)
+            let c = table.splits[best].cost
+            if c.macTasks > p.computeUnits {
+                totals.tooManyTasks = true
+                continue
+            }
+            let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
+                : StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
+            totals.add(c, spill: spill)
+        }
+        totals.stages = schedule.stages.count
+        return finish(p, env: env, totals: totals)
+    }
+}
