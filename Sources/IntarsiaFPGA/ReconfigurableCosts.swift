@@ -36,15 +36,26 @@ struct StageCostTable: Sendable {
         var cost: StageCost
     }
 
-    /// Stage `s`'s splits are `splits[first[s]..<first[s + 1]]`, in `fastestSplit`'s order.
-    var first: [Int32] = [0]
+    /// Cycles and buffers of one split, and of the stage it belongs to: what the shortest path reads.
+    struct Figures: Sendable {
+        var cycles: Double
+        var bram18k: Double
+        var uram: Double
+    }
+
+    /// Where a stage's splits are in `splits` and `figures`, and whether the stage has several
+    /// tasks (only those must fit the memory left).
+    struct Entry: Sendable {
+        var first: Int32
+        var end: Int32
+        var multiTask: Bool
+    }
+
+    /// Per stage of the stage table; its splits in `fastestSplit`'s order.
+    var entries: [Entry] = []
     var splits: [Split] = []
-    var cycles: [Double] = []
-    var bram18k: [Double] = []
-    var uram: [Double] = []
-    /// Whether the stage has several tasks (only those must fit the memory left).
-    var multiTask: [Bool] = []
-    var count: Int { multiTask.count }
+    var figures: [Figures] = []
+    var count: Int { entries.count }
 
     /// Costs the stages `count..<tasks.count` of the table and appends them.
     mutating func extend(_ model: FPGAModel, _ p: DesignPoint, stages tasks: [[Int]]) {
@@ -60,26 +71,29 @@ struct StageCostTable: Sendable {
                 let c = StageModel.cost(model.compiled, stage, lanes: p.lanes, maxUnits: Int.max, allocation: a,
                                         env: env, stageIndex: 0, recorder: &none, taskLanes: lanes)!
                 splits.append(Split(allocation: a, taskLanes: lanes, cost: c))
-                cycles.append(c.cycles)
-                bram18k.append(c.bram18k)
-                uram.append(c.uram)
+                figures.append(Figures(cycles: c.cycles, bram18k: c.bram18k, uram: c.uram))
             }
-            first.append(Int32(splits.count))
-            multiTask.append(stage.count > 1)
+            entries.append(Entry(first: Int32(splits.count - candidates.count), end: Int32(splits.count), multiTask: stage.count > 1))
         }
     }
 
     /// The fastest split of stage `s` whose buffers fit (`FPGAModel.fastestSplit`), or -1.
-    @inline(__always)
     func fastest(_ s: Int, bram: Double, uram: Double) -> Int {
+        entries.withUnsafeBufferPointer { e in
+            figures.withUnsafeBufferPointer { f in Self.fastest(e[s], f, bram: bram, uram: uram) }
+        }
+    }
+
+    @inline(__always)
+    static func fastest(_ e: Entry, _ f: UnsafeBufferPointer<Figures>, bram: Double, uram: Double) -> Int {
         var best = -1
         var bestCycles = Double.infinity
-        let check = multiTask[s]
-        for k in Int(first[s])..<Int(first[s + 1]) {
-            if check && (bram18k[k] > bram || self.uram[k] > uram) { continue }
-            if best < 0 || cycles[k] < bestCycles {
+        for k in Int(e.first)..<Int(e.end) {
+            let x = f[k]
+            if e.multiTask && (x.bram18k > bram || x.uram > uram) { continue }
+            if best < 0 || x.cycles < bestCycles {
                 best = k
-                bestCycles = cycles[k]
+                bestCycles = x.cycles
             }
         }
         return best

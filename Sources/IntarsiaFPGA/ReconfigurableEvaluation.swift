@@ -57,11 +57,10 @@ extension FPGAModel {
         let caps = memoryCaps(p, env)
         let scratch = Double(p.scratchpadKiB) * 1024
         let n = topology.nodes.count
-        let contiguous = topology.space == .contiguous
         var totals = StageTotals()
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { d in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * n) { v in
-                // d: distance, boundary cycles, boundary bytes. v: arc in, split in, path.
+                // d: distance, then boundary cycles and bytes per node; v: arc in, split in, path.
                 for k in 0..<n {
                     d[k] = k == 0 ? 0 : .infinity
                     let s = k == 0 ? (cycles: 0.0, bytes: 0.0)
@@ -70,22 +69,10 @@ extension FPGAModel {
                     d[2 * n + k] = s.bytes
                     v[k] = -1
                 }
-                var broken: Int32 = -1
                 topology.arcs.withUnsafeBufferPointer { arcs in
-                    for (k, a) in arcs.enumerated() {
-                        let from = Int(a.from)
-                        guard d[from].isFinite, a.from != broken else { continue }
-                        let s = table.fastest(Int(a.stage), bram: caps.bram, uram: caps.uram)
-                        guard s >= 0 else {
-                            if contiguous { broken = a.from }  // segments stop growing at the first that does not fit
-                            continue
-                        }
-                        let dist = d[from] + (table.cycles[s] + d[n + from])
-                        let to = Int(a.to)
-                        if dist < d[to] {
-                            d[to] = dist
-                            v[to] = Int32(k)
-                            v[n + to] = Int32(s)
+                    table.entries.withUnsafeBufferPointer { e in
+                        table.figures.withUnsafeBufferPointer { f in
+                            Self.relax(arcs, e, f, d, v, n: n, contiguous: topology.space == .contiguous, bram: caps.bram, uram: caps.uram)
                         }
                     }
                     // Walk back from the sink, then sum the stages in order as `evaluate` does.
@@ -107,6 +94,33 @@ extension FPGAModel {
             }
         }
         return finish(p, env: env, totals: totals)
+    }
+
+    /// The shortest-path pass over arcs sorted by source: `d[0..<n]` distances (from 0 at the
+    /// empty set), `d[n..<2n]` boundary cycles; records each node's arc in `v[0..<n]` and its
+    /// split in `v[n..<2n]`. Contiguous segments stop growing at the first that does not fit.
+    @inline(__always)
+    static func relax(_ arcs: UnsafeBufferPointer<ScheduleTopology.Arc>, _ e: UnsafeBufferPointer<StageCostTable.Entry>,
+                      _ f: UnsafeBufferPointer<StageCostTable.Figures>, _ d: UnsafeMutableBufferPointer<Double>,
+                      _ v: UnsafeMutableBufferPointer<Int32>, n: Int, contiguous: Bool, bram: Double, uram: Double) {
+        var broken: Int32 = -1
+        for k in 0..<arcs.count {
+            let a = arcs[k]
+            let from = Int(a.from)
+            guard d[from].isFinite, a.from != broken else { continue }
+            let s = StageCostTable.fastest(e[Int(a.stage)], f, bram: bram, uram: uram)
+            guard s >= 0 else {
+                if contiguous { broken = a.from }
+                continue
+            }
+            let dist = d[from] + (f[s].cycles + d[n + from])
+            let to = Int(a.to)
+            if dist < d[to] {
+                d[to] = dist
+                v[to] = Int32(k)
+                v[n + to] = Int32(s)
+            }
+        }
     }
 
     /// A fixed schedule's evaluation from cached stage costs: each stage at its fastest split
