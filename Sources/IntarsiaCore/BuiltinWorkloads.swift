@@ -20,7 +20,8 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     /// Parameters each built-in accepts, with their defaults.
     public var parameters: [String: Int] {
         switch self {
-        case .gpt2Block, .gpt2Medium: return ["sequence_length": 256, "size_divisor": 1]
+        case .gpt2Block: return ["sequence_length": 256, "size_divisor": 1]
+        case .gpt2Medium: return ["sequence_length": 256, "size_divisor": 1, "unrolled": 0]
         case .selfAttention, .mlp, .cnn4l, .gating: return ["size_divisor": 1]
         default: return [:]
         }
@@ -37,7 +38,11 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         case .vae: w = try Self.vae(dataType ?? .int16)
         case .gating: w = try Self.gating(dataType ?? .int16, divisor: div)
         case .gpt2Block: w = try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 1, activations: dataType ?? .int8, divisor: div)
-        case .gpt2Medium: w = try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 24, activations: dataType ?? .int8, divisor: div)
+        case .gpt2Medium:
+            w = try Self.gpt2(sequenceLength: p["sequence_length"]!, blocks: 24, activations: dataType ?? .int8, divisor: div)
+            // `unrolled: 1`: the 24 blocks as 336 tasks of their own (one repetition), so that a
+            // schedule may differ from block to block and stages may span two blocks.
+            if p["unrolled"] != 0 { w = try Self.unrolled(w, input: "input", output: "ln2") }
         case .resnet18: return try Self.resnet18(dataType ?? .int8)
         case .vgg16: return try Self.vgg16(dataType ?? .int8)
         case .resnet20Cifar: return try Self.resnet20(dataType ?? .int8)
@@ -160,6 +165,25 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (Task(name: "residual2", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("ffn2", .stream), .init("ln1", .stream)]),
             (Task(name: "ln2", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual2", .stream)]),
         ], repetitions: blocks)
+    }
+
+    /// `w`'s repetitions as tasks of their own, copy `b` named `b<b>.<task>`, each copy's
+    /// `input` the previous copy's `output` task.
+    static func unrolled(_ w: Workload, input: String, output: String) throws -> Workload {
+        var list: [(Task, [Workload.Input])] = []
+        for b in 0..<w.repetitions {
+            for (i, t) in w.tasks.enumerated() {
+                var copy = t
+                copy.name = "b\(b).\(t.name)"
+                let inputs = w.operands[i].map { o -> Workload.Input in
+                    guard o != Workload.graphInput else { return Workload.Input(b == 0 ? input : "b\(b - 1).\(output)", .stream) }
+                    let kind = w.edges.first { $0.producer == o && $0.consumer == i }!.kind
+                    return Workload.Input("b\(b).\(w.tasks[o].name)", kind)
+                }
+                list.append((copy, inputs))
+            }
+        }
+        return try Workload(name: w.name + "-unrolled", tasks: list, repetitions: 1)
     }
 
     // MARK: CNNs for the ASIC templates (batch 1, batch norm folded into the convolutions)

@@ -36,7 +36,7 @@ public struct ScheduleGraph: Sendable {
     }
 
     /// Completed-task sets as bit masks, by node index; node 0 is the empty set.
-    public var nodes: [UInt64]
+    public var nodes: [TaskSet]
     public var arcs: [Arc]
     public var space: Space
     public var sink: Int { nodes.count - 1 }

@@ -17,8 +17,8 @@ struct ScheduleTopology: Sendable {
         var stage: Int32
     }
 
-    /// Completed-task sets as bit masks, by node index; node 0 is the empty set, the last all tasks.
-    var nodes: [UInt64]
+    /// Completed-task sets by node index; node 0 is the empty set, the last all tasks.
+    var nodes: [TaskSet]
     var arcs: [Arc]
     var space: ScheduleGraph.Space
     /// Bytes of tensors alive at each node (produced, still needed by a task not yet run).
@@ -28,63 +28,36 @@ struct ScheduleTopology: Sendable {
     /// when it has at most `maxArcs` arcs, else the contiguous one. `stageIndex` interns a stage
     /// (ascending task indices) in the shared stage table.
     static func build(_ w: CompiledWorkload, units: Int, maxArcs: Int, stageIndex: (ArraySlice<Int>) -> Int32) -> ScheduleTopology {
-        if w.tasks.count <= 64, let t = general(w, units: units, maxArcs: maxArcs, stageIndex: stageIndex) { return t }
+        if let t = general(w, units: units, maxArcs: maxArcs, stageIndex: stageIndex) { return t }
         return contiguous(w, units: units, stageIndex: stageIndex)
     }
 
     static func general(_ w: CompiledWorkload, units: Int, maxArcs: Int, stageIndex: (ArraySlice<Int>) -> Int32) -> ScheduleTopology? {
         let n = w.tasks.count
-        var predMask = [UInt64](repeating: 0, count: n)
-        var consumers = [UInt64](repeating: 0, count: n)
-        for (c, t) in w.tasks.enumerated() {
-            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) {
-                predMask[c] |= 1 << UInt64(w.predecessorTask[e])
-                consumers[w.predecessorTask[e]] |= 1 << UInt64(c)
-            }
-        }
-        var index: [UInt64: Int] = [0: 0]
-        var nodes: [UInt64] = [0]
+        let preds: [[Int]] = w.tasks.map { t in (t.predecessorStart..<(t.predecessorStart + t.predecessorCount)).map { w.predecessorTask[$0] } }
+        var index: [TaskSet: Int] = [TaskSet(count: n): 0]
+        var nodes = [TaskSet(count: n)]
         var arcs: [Arc] = []
-        var frontier = [UInt64(0)]
-        var steps: [(UInt64, [Int])] = []
-        var list: [Int] = []
-        while let done = frontier.popLast() {
-            steps.removeAll(keepingCapacity: true)
-            let remaining = (0..<n).filter { done & (1 << UInt64($0)) == 0 }
-            // Depth-first over the remaining tasks in topological order: a task joins only when its
-            // predecessors are done or in the stage; at most `units` MAC tasks.
-            func visit(_ k: Int, _ stage: UInt64, _ macs: Int) {
-                if steps.count + arcs.count > maxArcs { return }
-                if k == remaining.count {
-                    if stage != 0 { steps.append((stage, list)) }
-                    return
-                }
-                let t = remaining[k]
-                let isMAC = w.tasks[t].isMAC
-                if predMask[t] & ~(done | stage) == 0 && (!isMAC || macs < units) {
-                    list.append(t)
-                    visit(k + 1, stage | (1 << UInt64(t)), macs + (isMAC ? 1 : 0))
-                    list.removeLast()
-                }
-                visit(k + 1, stage, macs)
-            }
-            visit(0, 0, 0)
-            if steps.count + arcs.count > maxArcs { return nil }
-            let from = Int32(index[done]!)
-            for (stage, tasks) in steps {
-                let next = done | stage
+        var frontier = [0]
+        var steps = StageEnumerator(w, preds: preds, units: units)
+        while let from = frontier.popLast() {
+            let done = nodes[from]
+            guard steps.enumerate(from: done, budget: maxArcs - arcs.count) else { return nil }
+            for stage in steps.stages {
+                var next = done
+                for t in stage { next.insert(t) }
                 var to = index[next]
                 if to == nil {
                     to = nodes.count
                     index[next] = to
                     nodes.append(next)
-                    frontier.append(next)
+                    frontier.append(to!)
                 }
-                arcs.append(Arc(from: from, to: Int32(to!), stage: stageIndex(tasks[...])))
+                arcs.append(Arc(from: Int32(from), to: Int32(to!), stage: stageIndex(stage[...])))
             }
         }
         // Renumber nodes by size so that every arc goes from a lower to a higher index.
-        let order = nodes.indices.sorted { (nodes[$0].nonzeroBitCount, $0) < (nodes[$1].nonzeroBitCount, $1) }
+        let order = nodes.indices.sorted { (nodes[$0].count, $0) < (nodes[$1].count, $1) }
         var newIndex = [Int32](repeating: 0, count: nodes.count)
         for (k, old) in order.enumerated() { newIndex[old] = Int32(k) }
         let sorted = order.map { nodes[$0] }
@@ -93,9 +66,11 @@ struct ScheduleTopology: Sendable {
             arcs[k].to = newIndex[Int(arcs[k].to)]
         }
         arcs.sort { ($0.from, $0.to) < ($1.from, $1.to) }
+        var consumers = [[Int]](repeating: [], count: n)
+        for (c, ps) in preds.enumerated() { for p in ps { consumers[p].append(c) } }
         let live = sorted.map { done -> Double in
             var bytes = 0.0
-            for i in 0..<n where done & (1 << UInt64(i)) != 0 && consumers[i] & ~done != 0 { bytes += w.tasks[i].outputBytes }
+            for i in 0..<n where done.contains(i) && consumers[i].contains(where: { !done.contains($0) }) { bytes += w.tasks[i].outputBytes }
             return bytes
         }
         return ScheduleTopology(nodes: sorted, arcs: arcs, space: .general, liveBytes: live)
@@ -115,8 +90,96 @@ struct ScheduleTopology: Sendable {
                 arcs.append(Arc(from: Int32(i), to: Int32(j), stage: stageIndex(all[i..<j])))
             }
         }
-        let nodes = (0...n).map { k -> UInt64 in k >= 64 ? ~0 : (1 << UInt64(k)) - 1 }  // prefixes (masks exact only below 64 tasks)
+        let nodes = (0...n).map { k in TaskSet(count: n, prefix: k) }
         let live = (0...n).map { k in k == 0 || k == n ? 0 : w.liveBytesAtBoundary[k] }
         return ScheduleTopology(nodes: nodes, arcs: arcs, space: .contiguous, liveBytes: live)
+    }
+}
+
+/// A set of task indices (a completed-task set of the schedule graph), any number of tasks.
+public struct TaskSet: Hashable, Sendable {
+    public private(set) var words: [UInt64]
+    /// Tasks in the set.
+    public private(set) var count = 0
+
+    /// The empty set over `n` tasks, or its first `prefix` tasks.
+    public init(count n: Int, prefix: Int = 0) {
+        words = [UInt64](repeating: 0, count: max(1, (n + 63) / 64))
+        for i in 0..<prefix { insert(i) }
+    }
+
+    @inline(__always)
+    public func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+
+    @inline(__always)
+    public mutating func insert(_ i: Int) {
+        if !contains(i) {
+            words[i >> 6] |= 1 << UInt64(i & 63)
+            count += 1
+        }
+    }
+}
+
+/// Lists the stages that may run next from a completed-task set: sets of tasks whose
+/// predecessors are done or in the stage, with at most `units` MAC tasks. Only tasks that could
+/// join some such stage are walked (their not-done predecessors could join too, and no chain of
+/// them needs more MAC tasks than units), depth first in topological order, a task in before
+/// out: the stages and their order are those of a walk over every remaining task.
+struct StageEnumerator {
+    let w: CompiledWorkload
+    let preds: [[Int]]
+    let units: Int
+    private(set) var stages: [[Int]] = []
+    private var candidates: [Int] = []
+    private var macDepth: [Int]
+    private var inStage: [Bool]
+    private var list: [Int] = []
+    private var done: TaskSet
+
+    init(_ w: CompiledWorkload, preds: [[Int]], units: Int) {
+        self.w = w
+        self.preds = preds
+        self.units = units
+        macDepth = [Int](repeating: 0, count: w.tasks.count)
+        inStage = [Bool](repeating: false, count: w.tasks.count)
+        done = TaskSet(count: w.tasks.count)
+    }
+
+    /// Fills `stages`; false when there are more than `budget`.
+    mutating func enumerate(from done: TaskSet, budget: Int) -> Bool {
+        self.done = done
+        stages.removeAll(keepingCapacity: true)
+        candidates.removeAll(keepingCapacity: true)
+        for t in 0..<w.tasks.count where !done.contains(t) {
+            var depth = 0
+            var joinable = true
+            for p in preds[t] where !done.contains(p) {
+                if macDepth[p] < 0 { joinable = false; break }
+                depth = max(depth, macDepth[p])
+            }
+            depth += w.tasks[t].isMAC ? 1 : 0
+            macDepth[t] = joinable && depth <= units ? depth : -1
+            if macDepth[t] >= 0 { candidates.append(t) }
+        }
+        return visit(0, macs: 0, budget: budget)
+    }
+
+    private mutating func visit(_ k: Int, macs: Int, budget: Int) -> Bool {
+        if stages.count > budget { return false }
+        if k == candidates.count {
+            if !list.isEmpty { stages.append(list) }
+            return true
+        }
+        let t = candidates[k]
+        let isMAC = w.tasks[t].isMAC
+        if (!isMAC || macs < units) && preds[t].allSatisfy({ inStage[$0] || done.contains($0) }) {
+            inStage[t] = true
+            list.append(t)
+            let ok = visit(k + 1, macs: macs + (isMAC ? 1 : 0), budget: budget)
+            list.removeLast()
+            inStage[t] = false
+            if !ok { return false }
+        }
+        return visit(k + 1, macs: macs, budget: budget)
     }
 }
