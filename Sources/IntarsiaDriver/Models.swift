@@ -18,7 +18,11 @@ extension DesignSpec {
                 o.solver = .glpk
                 o.maxOffChipBytes = budget
                 o.balanceStages = self.search.balanceStages
-                return try? ReconfigurationScheduler.solve(m, p, options: o).schedule
+                // A failed solve returns nil: the model falls back to the shortest path and the
+                // design's solver_status says `fallback`.
+                guard let s = try? ReconfigurationScheduler.solve(m, p, options: o) else { return nil }
+                return ScheduleChoice(schedule: s.schedule, space: s.space == .general ? .general : .contiguous,
+                                      status: s.status == .optimal ? .optimal : .feasible(gap: s.gap ?? .infinity))
             }
         }
         return model

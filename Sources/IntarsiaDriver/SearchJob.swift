@@ -154,11 +154,12 @@ public enum SearchJob {
     }
 
     static func renderTop(_ top: [EvaluatedDesign], spec: DesignSpec, front: Set<Int>) -> String {
-        let header = ["rank", "id", "template", "lanes", "units", "stages", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "pareto"]
+        let header = ["rank", "id", "template", "lanes", "units", "stages", "schedule", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "pareto"]
         let rows = top.enumerated().map { i, d -> [String] in
             let e = d.evaluation
             return [String(i + 1), String(d.id), d.point.template.rawValue, String(d.point.lanes),
                     d.point.template == .reconfigurable ? String(d.point.computeUnits) : "-", String(e.stages),
+                    e.scheduleSpace.rawValue + (e.solverStatus == .optimal ? "" : " " + e.solverStatus.text),
                     String(Int64(e.latencyCycles.rounded(.up))), String(format: "%.4f", e.latencyMs), String(e.dsp), String(e.bram18k), String(e.uram),
                     String(format: "%.2f", e.powerW), front.contains(d.id) ? "yes" : ""]
         }

@@ -37,6 +37,41 @@ public struct Violations: OptionSet, Hashable, Sendable {
     ]
 }
 
+/// Which schedules a design's schedule was chosen among.
+public enum ScheduleSpace: String, Hashable, Sendable, Codable {
+    /// Dataflow and sequential: the template fixes the schedule.
+    case template
+    /// Reconfigurable: every schedule of the task graph (stages any predecessor-closed steps).
+    case general
+    /// Reconfigurable: stages restricted to contiguous segments of the topological order (the
+    /// graph of every schedule would have been too large); the optimum may be missed.
+    case contiguous
+    /// Reconfigurable: the spec's hand-written schedule.
+    case given
+}
+
+/// How the solver that chose a design's schedule or lane split ended.
+public enum SolverStatus: Hashable, Sendable {
+    /// Proven optimal over its space (a closed form, the shortest path, or a solver's proof).
+    case optimal
+    /// A solver stopped at a limit with a solution `gap` (relative, 0.05 = 5%) above its bound.
+    case feasible(gap: Double)
+    /// The solver failed and a heuristic stood in (e.g. the proportional split for a balanced
+    /// allocation, the shortest path for a GLPK schedule).
+    case fallback
+    /// Nothing was solved: the schedule is the spec's.
+    case given
+
+    public var text: String {
+        switch self {
+        case .optimal: return "optimal"
+        case .feasible(let gap): return gap.isFinite ? "feasible (gap \(fmt(gap * 100))%)" : "feasible (no bound)"
+        case .fallback: return "fallback"
+        case .given: return "given"
+        }
+    }
+}
+
 /// An evaluated design: the figures every report is made from.
 public struct Evaluation: Hashable, Sendable {
     public var latencyCycles: Double = 0
@@ -55,6 +90,8 @@ public struct Evaluation: Hashable, Sendable {
     /// MACs over (cycles × lanes): how busy the MAC array is.
     public var utilization: Double = 0
     public var stages: Int = 0
+    public var scheduleSpace: ScheduleSpace = .template
+    public var solverStatus: SolverStatus = .optimal
     public var violations: Violations = []
 
     public init() {}

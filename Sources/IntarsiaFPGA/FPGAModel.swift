@@ -13,6 +13,18 @@ public struct ScheduledStage: Hashable, Sendable {
     public var taskLanes: [Double]?
 }
 
+/// A schedule with where it came from: the space it was chosen in and how its solver ended.
+public struct ScheduleChoice: Sendable {
+    public var schedule: Schedule
+    public var space: ScheduleSpace
+    public var status: SolverStatus
+    public init(schedule: Schedule, space: ScheduleSpace = .template, status: SolverStatus = .optimal) {
+        self.schedule = schedule
+        self.space = space
+        self.status = status
+    }
+}
+
 /// A static schedule: stages in execution order.
 public struct Schedule: Hashable, Sendable {
     public var stages: [ScheduledStage]
@@ -71,7 +83,7 @@ public struct FPGAModel: Sendable {
     public let fixedReconfigurableSchedule: Schedule?
     /// Chooses the reconfigurable template's schedule instead of the built-in shortest path over
     /// the schedule graph (the GLPK scheduler plugs in here); nil result: use the built-in one.
-    public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) -> Schedule?)?
+    public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) -> ScheduleChoice?)?
     /// Lanes per task (by task index) for `allocation: balanced`; nil result or no balancer: the
     /// proportional split.
     public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> [Double]?)?
@@ -129,13 +141,22 @@ public struct FPGAModel: Sendable {
     /// Reconfigurable: the shortest path over the schedule graph (every schedule of the task
     /// graph; the optimum GLPK also proves), a plugged-in scheduler's, or the spec's hand-written
     /// one.
-    public func schedule(_ p: DesignPoint) -> Schedule {
+    public func schedule(_ p: DesignPoint) -> Schedule { scheduleChoice(p).schedule }
+
+    /// The schedule, the space it was chosen in and how its solver ended. A plugged-in scheduler
+    /// that fails gives way to the shortest path, and the status says `fallback`.
+    public func scheduleChoice(_ p: DesignPoint) -> ScheduleChoice {
         switch p.template {
-        case .dataflow: return p.allocation == .uniform ? uniformDataflow : proportionalDataflow
-        case .sequential: return sequentialSchedule
+        case .dataflow: return ScheduleChoice(schedule: p.allocation == .uniform ? uniformDataflow : proportionalDataflow)
+        case .sequential: return ScheduleChoice(schedule: sequentialSchedule)
         case .reconfigurable:
-            if let f = fixedReconfigurableSchedule { return bestAllocations(p, f) }
-            if let solver = reconfigurableScheduler, let s = solver(self, p) { return s }
+            if let f = fixedReconfigurableSchedule { return ScheduleChoice(schedule: bestAllocations(p, f), space: .given, status: .given) }
+            if let solver = reconfigurableScheduler {
+                if let s = solver(self, p) { return s }
+                var c = partition(p)
+                c.status = .fallback
+                return c
+            }
             return partition(p)
         }
     }
@@ -248,10 +269,10 @@ public struct FPGAModel: Sendable {
     }
 
     /// The optimal schedule over the schedule graph (see `ScheduleGraph`).
-    func partition(_ p: DesignPoint) -> Schedule {
+    func partition(_ p: DesignPoint) -> ScheduleChoice {
         let g = ScheduleGraph.build(self, p)
         // Every single-task stage is an arc, so a path always exists.
-        return g.schedule(self, g.shortestPath()!)
+        return ScheduleChoice(schedule: g.schedule(self, g.shortestPath()!), space: g.space == .general ? .general : .contiguous)
     }
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
@@ -260,7 +281,11 @@ public struct FPGAModel: Sendable {
             if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, fixed) }
             if reconfigurableScheduler == nil { return evaluateReconfigurableFast(p) }
         }
-        return evaluate(p, schedule: schedule(p), recorder: &recorder)
+        let choice = scheduleChoice(p)
+        var e = evaluate(p, schedule: choice.schedule, recorder: &recorder)
+        e.scheduleSpace = choice.space
+        e.solverStatus = choice.status
+        return e
     }
 
     /// The lane splits a stage of several MAC tasks may use: proportional, uniform, and the

@@ -93,7 +93,9 @@ extension FPGAModel {
                 }
             }
         }
-        return finish(p, env: env, totals: totals)
+        var e = finish(p, env: env, totals: totals)
+        e.scheduleSpace = topology.space == .general ? .general : .contiguous
+        return e
     }
 
     /// The shortest-path pass over arcs sorted by source: `d[0..<n]` distances (from 0 at the
@@ -143,6 +145,9 @@ extension FPGAModel {
             totals.add(c, spill: spill)
         }
         totals.stages = schedule.stages.count
-        return finish(p, env: env, totals: totals)
+        var e = finish(p, env: env, totals: totals)
+        e.scheduleSpace = .given
+        e.solverStatus = .given
+        return e
     }
 }

@@ -49,6 +49,8 @@ public enum DesignColumns {
         knob(.matVec, "dataflow/reconfigurable: how matrix-vector products take their input (dot, outer, auto)"),
         knob(.streamElements, "dataflow/reconfigurable: elements a FIFO between tasks carries per cycle (0: matched to the producer)"),
         DesignColumn(name: "stages", meaning: "stages of the schedule (dataflow 1; sequential one per MAC task)") { d, _, _ in String(d.evaluation.stages) },
+        DesignColumn(name: "schedule_space", meaning: "schedules the schedule was chosen among: template (dataflow, sequential), general (every schedule), contiguous (contiguous stages only: the graph of every schedule was too large), given (the spec's)") { d, _, _ in d.evaluation.scheduleSpace.rawValue },
+        DesignColumn(name: "solver_status", meaning: "optimal (proven over its space), feasible (gap X%) (a solver stopped at a limit), fallback (a solver failed; a heuristic stood in), given") { d, _, _ in d.evaluation.solverStatus.text },
         DesignColumn(name: "latency_cycles", meaning: "kernel cycles for one inference (all repetitions)") { d, _, _ in number(d.evaluation.latencyCycles.rounded(.up)) },
         DesignColumn(name: "latency_ms", meaning: "latency at the platform clock, milliseconds") { d, _, _ in significant(d.evaluation.latencyMs, 6) },
         DesignColumn(name: "throughput_per_s", meaning: "inferences per second, runs back to back") { d, _, _ in significant(d.evaluation.throughputPerSecond, 6) },

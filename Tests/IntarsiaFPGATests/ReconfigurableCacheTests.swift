@@ -32,7 +32,7 @@ import IntarsiaCore
             let slow = model.evaluate(p, recorder: &recorder)
             let fast = model.evaluate(p)
             #expect(fast == slow, "\(label) \(p): fast \(fast.latencyCycles) slow \(slow.latencyCycles)")
-            #expect(fast.stages == recorder.stages.count)
+            if !fast.violations.contains(.schedule) { #expect(fast.stages == recorder.stages.count) }  // unrunnable stages are not recorded
         }
     }
 
@@ -67,9 +67,12 @@ import IntarsiaCore
         var none = NoRecorder()
         for p in grid() {
             let fixed = model.fixedReconfigurableSchedule!
-            let slow = model.evaluate(p, schedule: model.bestAllocations(p, fixed), recorder: &none)
+            var slow = model.evaluate(p, schedule: model.bestAllocations(p, fixed), recorder: &none)
+            slow.scheduleSpace = .given
+            slow.solverStatus = .given
             #expect(model.evaluate(p) == slow, "\(p)")
         }
+        expectSame(model, grid(), "fixed")
     }
 
     @Test func aStageBalancerJoinsTheCostsAndResetsTheCache() throws {
