@@ -35,7 +35,7 @@ public struct DesignTable: Sendable {
 
     /// Columns holding words, not numbers (every other column of a design CSV is a finite number).
     static let textColumns: Set<String> = ["template", "allocation", "weight_load", "flatten_loops", "spill", "pipelined", "matvec",
-                                           "feasible", "violations", "pareto", "assignment"]
+                                           "feasible", "violations", "pareto", "assignment", "schedule_space", "solver_status"]
     /// Columns every ASIC design CSV has besides the sub-accelerators'.
     static let asicColumns = ["id", "assignment", "latency_cycles", "latency_ms", "energy_mj", "area_mm2", "power_w", "utilization", "pes", "feasible", "violations", "pareto"]
 
