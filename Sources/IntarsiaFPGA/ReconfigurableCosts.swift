@@ -102,10 +102,12 @@ struct StageCostTable: Sendable {
 
 /// What a model keeps between evaluations of the reconfigurable template: the stage table and
 /// topologies (per workload) and stage costs (per `StageCostKey`). Shared by copies of the model
-/// and by the threads of a search; a lock guards it. At most `maxCostTables` cost tables are
-/// kept; past that they are dropped and rebuilt on demand (results do not change).
+/// and by the threads of a search; a lock guards it. The cost tables hold at most
+/// `maxCachedSplits` costed splits (about 150 bytes each: some 150 MB); past that they are
+/// dropped and rebuilt on demand (results do not change, only the time).
 final class ReconfigurableCache: @unchecked Sendable {
-    static let maxCostTables = 4096
+    static let maxCachedSplits = 1_000_000
+    private var cachedSplits = 0
     private let lock = NSLock()
     private var stageTasks: [[Int]] = []
     private var stageIDs: [[Int]: Int32] = [:]
@@ -154,8 +156,15 @@ final class ReconfigurableCache: @unchecked Sendable {
 
     private func store(_ table: StageCostTable, _ key: StageCostKey) {
         lock.lock()
-        if costs.count >= Self.maxCostTables { costs.removeAll(keepingCapacity: true) }
-        if (costs[key]?.count ?? 0) < table.count { costs[key] = table }
+        let held = costs[key]?.splits.count ?? 0
+        if held < table.splits.count {
+            if cachedSplits - held + table.splits.count > Self.maxCachedSplits {
+                costs.removeAll()
+                cachedSplits = 0
+            }
+            cachedSplits += table.splits.count - (costs[key]?.splits.count ?? 0)
+            costs[key] = table
+        }
         lock.unlock()
     }
 
