@@ -277,6 +277,7 @@ public struct FPGAModel: Sendable {
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, recorder: inout R) -> Evaluation {
+        if p.template == .sequential && !recorder.isRecording { return evaluateFixedFast(p, sequentialSchedule) }
         if p.template == .reconfigurable && !recorder.isRecording {
             if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, fixed) }
             if reconfigurableScheduler == nil { return evaluateReconfigurableFast(p) }

@@ -137,14 +137,16 @@ final class ReconfigurableCache: @unchecked Sendable {
         return t
     }
 
-    private var fixedStages: [Int32]?
+    /// Stage ids of the fixed schedules (the reconfigurable template's hand-written one, the
+    /// sequential template's), by template.
+    private var fixedStages: [TemplateKind: [Int32]] = [:]
 
     /// The costs of a fixed schedule's stages for the point, and their ids in the stage table.
-    func lookup(_ model: FPGAModel, _ p: DesignPoint, fixed schedule: Schedule) -> ([Int32], StageCostTable) {
+    func lookup(_ model: FPGAModel, _ p: DesignPoint, fixed schedule: Schedule, of template: TemplateKind) -> ([Int32], StageCostTable) {
         let key = StageCostKey(p, balancer: model.stageBalancer != nil)
         lock.lock()
-        if fixedStages == nil { fixedStages = schedule.stages.map { intern($0.tasks[...]) } }
-        let ids = fixedStages!
+        let ids = fixedStages[template] ?? schedule.stages.map { intern($0.tasks[...]) }
+        fixedStages[template] = ids
         let stages = stageTasks
         var table = costs[key] ?? StageCostTable()
         lock.unlock()

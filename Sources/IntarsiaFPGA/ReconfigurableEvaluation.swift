@@ -127,16 +127,19 @@ extension FPGAModel {
 
     /// A fixed schedule's evaluation from cached stage costs: each stage at its fastest split
     /// (buffers unchecked, as `bestAllocations`), a stage of more MAC tasks than units left out
-    /// and flagged. The same figures as `evaluate(p, schedule: bestAllocations(p, fixed))`.
+    /// and flagged. The same figures as `evaluate(p, schedule: bestAllocations(p, fixed))`; for
+    /// the sequential template's schedule (one MAC task a stage, where every split is the same)
+    /// the same as `evaluate(p, schedule: sequentialSchedule)`.
     func evaluateFixedFast(_ p: DesignPoint, _ schedule: Schedule) -> Evaluation {
-        let (ids, table) = reconfigurableCache.lookup(self, p, fixed: schedule)
+        let (ids, table) = reconfigurableCache.lookup(self, p, fixed: schedule, of: p.template)
+        let units = units(p)
         let env = platformEnvironment.with(p)
         let scratch = Double(p.scratchpadKiB) * 1024
         var totals = StageTotals()
         for (k, s) in schedule.stages.enumerated() {
             let best = table.fastest(Int(ids[k]), bram: .infinity, uram: .infinity)
             let c = table.splits[best].cost
-            if c.macTasks > p.computeUnits {
+            if c.macTasks > units {
                 totals.tooManyTasks = true
                 continue
             }
@@ -146,8 +149,10 @@ extension FPGAModel {
         }
         totals.stages = schedule.stages.count
         var e = finish(p, env: env, totals: totals)
-        e.scheduleSpace = .given
-        e.solverStatus = .given
+        if p.template == .reconfigurable {
+            e.scheduleSpace = .given
+            e.solverStatus = .given
+        }
         return e
     }
 }

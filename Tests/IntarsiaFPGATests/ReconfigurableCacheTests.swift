@@ -75,6 +75,20 @@ import IntarsiaCore
         expectSame(model, grid(), "fixed")
     }
 
+    @Test func sequentialFromCachedStagesEqualsStageByStage() throws {
+        for b in [BuiltinWorkload.selfAttention, .cnn4l, .gpt2Block, .vgg16, .mobilenetV2] {
+            let model = FPGAModel(workload: try b.make(), platform: u280)
+            var points = grid().map { p -> DesignPoint in
+                var q = p
+                q.template = .sequential
+                q.computeUnits = 1
+                return q
+            }
+            points += points.map { var q = $0; q.pipelined = false; q.flattenLoops = false; return q }
+            expectSame(model, points, "sequential \(b.rawValue)")
+        }
+    }
+
     @Test func aStageBalancerJoinsTheCostsAndResetsTheCache() throws {
         var model = FPGAModel(workload: try BuiltinWorkload.gpt2Block.make(), platform: u280)
         let points = grid().filter { $0.computeUnits > 1 }
