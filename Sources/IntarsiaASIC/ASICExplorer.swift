@@ -105,10 +105,12 @@ public struct ASICDesign: Sendable {
 public enum ASICExplorer {
     /// Evaluates one design: every network on every sub-accelerator, the best assignment
     /// (exhaustive over assignments for up to 4^6 of them, the GLPK mapper beyond), then the
-    /// budgets and constraints.
-    public static func evaluate(_ space: ASICSpace, _ accs: [ASICAccelerator], id: Int, clockMHz: Double, constraints: ASICConstraints) -> ASICDesign {
+    /// budgets and constraints. `layerWorkers` threads walk the layers of SCALE-Sim's memory
+    /// style (`ASICModel.network(_:on:technology:workers:)`); the result is the same for any.
+    public static func evaluate(_ space: ASICSpace, _ accs: [ASICAccelerator], id: Int, clockMHz: Double, constraints: ASICConstraints,
+                                layerWorkers: Int = 1) -> ASICDesign {
         let t = space.technology
-        let costs = space.networks.map { n in accs.map { ASICModel.network(n.layers, on: $0, technology: t) } }
+        let costs = space.networks.map { n in accs.map { ASICModel.network(n.layers, on: $0, technology: t, workers: layerWorkers) } }
         let nets = space.networks.count, k = accs.count
         var best: (latency: Double, energy: Double, assignment: [Int])?
         if Double(k).exponent(n: nets) <= 4096 {
@@ -164,9 +166,16 @@ public enum ASICExplorer {
 
     public static let objectiveNames = ["latency_ms", "latency_cycles", "energy_mj", "area_mm2", "power_w"]
 
-    /// Every design of the space, and the ids of the feasible non-dominated ones.
-    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [String]) -> (designs: [ASICDesign], front: Set<Int>) {
-        let designs = (0..<space.count).map { evaluate(space, space.design($0), id: $0, clockMHz: clockMHz, constraints: constraints) }
+    /// Every design of the space, and the ids of the feasible non-dominated ones. Designs are
+    /// evaluated on `workers` threads and come back in id order, so the result does not depend
+    /// on `workers`. A space of fewer designs than eight per worker shares out each design's
+    /// layers instead (what SCALE-Sim's memory style spends its time on).
+    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [String],
+                               workers: Int = Parallel.allCores) -> (designs: [ASICDesign], front: Set<Int>) {
+        let perDesign = space.count >= 8 * workers
+        let designs = Parallel.map(space.count, workers: perDesign ? workers : 1) {
+            evaluate(space, space.design($0), id: $0, clockMHz: clockMHz, constraints: constraints, layerWorkers: perDesign ? 1 : workers)
+        }
         var front: [ASICDesign] = []
         for d in designs where d.feasible {
             let vd = objectives.map { objective($0, d) }
