@@ -79,7 +79,9 @@ public enum DesignColumns {
 /// CSV quoting (RFC 4180): quote fields with commas, quotes or line breaks.
 public enum CSV {
     public static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // By bytes, not characters: quick, and a comma or line break is found even where it
+        // starts a grapheme cluster ("\r\n", a comma with a combining mark).
+        if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
