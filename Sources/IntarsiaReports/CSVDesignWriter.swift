@@ -20,7 +20,7 @@ public final class CSVDesignWriter {
     let workers: Int
     let metaPath: String
     var handle: FileHandle?
-    var pending = ""
+    var pending: [UInt8] = []
     var lastFlush = Date()
     /// Rows with ids up to this one are already in the partial file (resumed run).
     public private(set) var resumedAfterID: Int?
@@ -99,22 +99,20 @@ public final class CSVDesignWriter {
         // A few runs per worker, so that a slow run does not hold the others up.
         let runs = min(rows.count, 4 * workers), n = rows.count
         let texts = Parallel.map(runs, workers: workers) { k in
-            var text = ""
-            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] {
-                text += CSV.line(DesignColumns.fields(d, platform, constraints))
-                text += "\n"
-            }
-            return text
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(256 * ((k + 1) * n / runs - k * n / runs))
+            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] { CSV.appendLine(DesignColumns.fields(d, platform, constraints), to: &bytes) }
+            return bytes
         }
-        for t in texts { pending += t }
-        if pending.utf8.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }
+        for t in texts { pending.append(contentsOf: t) }
+        if pending.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }
     }
 
     func flush() throws {
         lastFlush = Date()
         guard !pending.isEmpty else { return }
-        try handle?.write(contentsOf: Data(pending.utf8))
-        pending = ""
+        try handle?.write(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Wall time spent in `append` and `finish` (formatting and writing rows), for reports of
@@ -169,7 +167,7 @@ enum ParetoMarks {
         var carry: [UInt8] = [], output: [UInt8] = [], rows = 0
         output.reserveCapacity(1 << 21)
         let yes = Array(",true\n".utf8), no = Array(",false\n".utf8)
-        func mark(_ line: ArraySlice<UInt8>) {
+        func mark(_ line: UnsafeBufferPointer<UInt8>) {
             var id = 0, digits = 0
             for b in line { guard b >= 48 && b <= 57 else { break }; id = id &* 10 &+ Int(b - 48); digits += 1 }
             output.append(contentsOf: line)
@@ -180,16 +178,21 @@ enum ParetoMarks {
             let chunk = try input.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { break }
             carry.append(contentsOf: chunk)
-            var start = 0
-            while let nl = carry[start...].firstIndex(of: 0x0A) {
-                mark(carry[start..<nl])
-                start = nl + 1
+            let consumed = carry.withUnsafeBufferPointer { b -> Int in
+                guard let base = b.baseAddress else { return 0 }
+                var start = 0
+                while start < b.count, let p = memchr(base + start, 0x0A, b.count - start) {
+                    let nl = base.distance(to: UnsafePointer(p.assumingMemoryBound(to: UInt8.self)))
+                    mark(UnsafeBufferPointer(rebasing: b[start..<nl]))
+                    start = nl + 1
+                }
+                return start
             }
-            carry.removeFirst(start)
+            carry.removeFirst(consumed)
             if output.count > 1 << 20 { try out.write(contentsOf: output); output.removeAll(keepingCapacity: true) }
         }
         // A last line without its newline (not written by `append`, which ends every row).
-        if !carry.isEmpty { mark(carry[...]) }
+        if !carry.isEmpty { carry.withUnsafeBufferPointer { mark($0) } }
         try out.write(contentsOf: output)
         return rows
     }

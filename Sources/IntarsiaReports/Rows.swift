@@ -89,6 +89,22 @@ public enum CSV {
 
     public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
 
+    /// `line(fields)` and a newline, appended as UTF-8 bytes (no intermediate strings for the
+    /// fields that need no quotes: the CSV writer formats millions of them).
+    public static func appendLine(_ fields: [String], to out: inout [UInt8]) {
+        for (k, f) in fields.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            var f = f
+            let plain = f.withUTF8 { b in
+                guard !b.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+                out.append(contentsOf: b)
+                return true
+            }
+            if !plain { out.append(contentsOf: field(f).utf8) }
+        }
+        out.append(0x0A)
+    }
+
     /// Parses CSV text into rows of fields (RFC 4180 quoting).
     public static func parse(_ text: String) -> [[String]] {
         var rows: [[String]] = []
