@@ -72,7 +72,9 @@ public enum ASICJob {
             let binding = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? "constraints"
             throw UserError("\(spec.file): constraints: no design of the \(designs.count) meets them; the binding one is \(binding). Results are in \(path)")
         }
-        let best = feasible.sorted { ASICExplorer.objective(x, $0) < ASICExplorer.objective(x, $1) }.prefix(spec.top)
+        // The objective looked up once per design, ties in id order (what the stable sort gave).
+        let key = feasible.map { ASICExplorer.objective(x, $0) }
+        let best = feasible.indices.sorted { (key[$0], $0) < (key[$1], $1) }.prefix(spec.top).map { feasible[$0] }
         let cols = ["rank", "id", "accelerators", "assignment", "latency_ms", "energy_mj", "area_mm2", "power_w", "pareto"]
         return TextTable.render(header: cols, rows: best.enumerated().map { k, d in
             [String(k + 1), String(d.id), d.accelerators.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + "),
