@@ -105,10 +105,20 @@ public struct ASICDesign: Sendable {
 public enum ASICExplorer {
     /// Evaluates one design: every network on every sub-accelerator, the best assignment
     /// (exhaustive over assignments for up to 4^6 of them, the GLPK mapper beyond), then the
-    /// budgets and constraints.
-    public static func evaluate(_ space: ASICSpace, _ accs: [ASICAccelerator], id: Int, clockMHz: Double, constraints: ASICConstraints) -> ASICDesign {
+    /// budgets and constraints. `layerWorkers` threads walk the layers of SCALE-Sim's memory
+    /// style (`ASICModel.network(_:on:technology:workers:)`); the result is the same for any.
+    public static func evaluate(_ space: ASICSpace, _ accs: [ASICAccelerator], id: Int, clockMHz: Double, constraints: ASICConstraints,
+                                layerWorkers: Int = 1) -> ASICDesign {
         let t = space.technology
-        let costs = space.networks.map { n in accs.map { ASICModel.network(n.layers, on: $0, technology: t) } }
+        let costs = space.networks.map { n in accs.map { ASICModel.network(n.layers, on: $0, technology: t, workers: layerWorkers) } }
+        return evaluate(space, accs, id: id, clockMHz: clockMHz, constraints: constraints, costs: costs)
+    }
+
+    /// `evaluate` from each network's cycles and picojoules on each sub-accelerator
+    /// (`costs[network][sub-accelerator]`).
+    static func evaluate(_ space: ASICSpace, _ accs: [ASICAccelerator], id: Int, clockMHz: Double, constraints: ASICConstraints,
+                         costs: [[(cycles: Double, energyPicojoules: Double)]]) -> ASICDesign {
+        let t = space.technology
         let nets = space.networks.count, k = accs.count
         var best: (latency: Double, energy: Double, assignment: [Int])?
         if Double(k).exponent(n: nets) <= 4096 {
@@ -150,6 +160,40 @@ public enum ASICExplorer {
                           areaMM2: area, powerW: power, utilization: b.latency > 0 ? macs / (b.latency * Double(max(pes, 1))) : 0, violations: v)
     }
 
+    /// Every design of a small space with its layers shared out: each (design, network,
+    /// sub-accelerator, layer) is one item for the workers, and each network's figures are its
+    /// layers' summed in layer order (as `ASICModel.network` sums them).
+    static func evaluateByLayers(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, workers: Int) -> [ASICDesign] {
+        let t = space.technology
+        let designs = (0..<space.count).map(space.design)
+        var items: [(design: Int, network: Int, accelerator: Int, layer: Int)] = []
+        for (d, accs) in designs.enumerated() {
+            for (n, net) in space.networks.enumerated() {
+                for a in accs.indices { for l in net.layers.indices { items.append((d, n, a, l)) } }
+            }
+        }
+        let work = items
+        let layerCosts = Parallel.map(work.count, workers: workers) { i in
+            let w = work[i]
+            return ASICModel.cost(space.networks[w.network].layers[w.layer], on: designs[w.design][w.accelerator], technology: t)
+        }
+        var next = 0
+        return designs.enumerated().map { d, accs in
+            let costs = space.networks.map { net in
+                accs.map { _ -> (cycles: Double, energyPicojoules: Double) in
+                    var cycles = 0.0, energy = 0.0
+                    for c in layerCosts[next..<(next + net.layers.count)] {
+                        cycles += c.totalCycles
+                        energy += c.energyPicojoules
+                    }
+                    next += net.layers.count
+                    return (cycles, energy)
+                }
+            }
+            return evaluate(space, accs, id: d, clockMHz: clockMHz, constraints: constraints, costs: costs)
+        }
+    }
+
     /// Objective values by name (all minimised).
     public static func objective(_ name: String, _ d: ASICDesign) -> Double {
         switch name {
@@ -164,9 +208,15 @@ public enum ASICExplorer {
 
     public static let objectiveNames = ["latency_ms", "latency_cycles", "energy_mj", "area_mm2", "power_w"]
 
-    /// Every design of the space, and the ids of the feasible non-dominated ones.
-    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [String]) -> (designs: [ASICDesign], front: Set<Int>) {
-        let designs = (0..<space.count).map { evaluate(space, space.design($0), id: $0, clockMHz: clockMHz, constraints: constraints) }
+    /// Every design of the space, and the ids of the feasible non-dominated ones. Designs are
+    /// evaluated on `workers` threads and come back in id order, so the result does not depend
+    /// on `workers`. A space of fewer designs than eight per worker shares out each design's
+    /// layers instead (what SCALE-Sim's memory style spends its time on).
+    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [String],
+                               workers: Int = Parallel.allCores) -> (designs: [ASICDesign], front: Set<Int>) {
+        let designs = space.count >= 8 * workers
+            ? Parallel.map(space.count, workers: workers) { evaluate(space, space.design($0), id: $0, clockMHz: clockMHz, constraints: constraints) }
+            : evaluateByLayers(space, clockMHz: clockMHz, constraints: constraints, workers: workers)
         var front: [ASICDesign] = []
         for d in designs where d.feasible {
             let vd = objectives.map { objective($0, d) }

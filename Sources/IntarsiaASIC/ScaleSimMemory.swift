@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// SCALE-Sim v3's memory system for the systolic templates (`ASICMemory.scaleSim`), reproduced
 /// mechanism by mechanism from its source (scalesim 3.0.0 as installed from PyPI; the file and
@@ -322,5 +323,21 @@ public enum ScaleSimMemory {
         let fe = a.dataflow == .systolicWS ? sr * sc : t * (a.dataflow == .systolicOS ? sc : sr)
         return Result(totalCycles: Double(base - 1) + stall, ifmapPrefetches: ifmap.prefetches, filterPrefetches: weights.prefetches,
                       ifmapWords: reads(ifmap, ie), filterWords: reads(weights, fe), ofmapWords: written)
+    }
+}
+
+extension ASICModel {
+    /// `network(_:on:technology:)` with the layers shared out among `workers` threads when the
+    /// accelerator uses SCALE-Sim's memory style with a user bandwidth (each layer's walk is
+    /// independent of the others'; the closed forms are too quick to share). The layers' figures
+    /// are summed in layer order, so the result is the same for any number of workers.
+    public static func network(_ layers: [ConvLayer], on a: ASICAccelerator, technology t: ASICTechnology, workers: Int) -> (cycles: Double, energyPicojoules: Double) {
+        guard workers > 1, a.memory == .scaleSim, a.scaleSimBandwidth == .user else { return network(layers, on: a, technology: t) }
+        var cycles = 0.0, energy = 0.0
+        for c in Parallel.map(layers.count, workers: workers, { cost(layers[$0], on: a, technology: t) }) {
+            cycles += c.totalCycles
+            energy += c.energyPicojoules
+        }
+        return (cycles, energy)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IntarsiaASIC
+import IntarsiaCore
 import IntarsiaReports
 import IntarsiaSpec
 
@@ -38,7 +39,10 @@ public enum ASICJob {
         return r
     }
 
-    public static func search(specPath: String, output: String?, stderr: (String) -> Void) throws -> String {
+    /// `workers` threads (nil: all cores) evaluate the designs and format their rows; the CSV is
+    /// the same for any number.
+    public static func search(specPath: String, output: String?, workers: Int? = nil, stderr: (String) -> Void) throws -> String {
+        let workers = workers ?? Parallel.allCores
         let spec = try load(specPath)
         let path = output ?? spec.outputPath
         // The output protocol: checked and locked before any work, CSV and plot replaced together.
@@ -47,10 +51,11 @@ public enum ASICJob {
         do { lock = try OutputLock(path: path) } catch let e as OutputError { throw UserError(e.description) }
         defer { lock.release() }
         let start = Date()
-        let (designs, front) = ASICExplorer.explore(spec.space, clockMHz: spec.clockMHz, constraints: spec.constraints, objectives: spec.objectives)
+        let (designs, front) = ASICExplorer.explore(spec.space, clockMHz: spec.clockMHz, constraints: spec.constraints, objectives: spec.objectives,
+                                                    workers: workers)
         let n = spec.space.accelerators.count
-        var text = CSV.line(header(n)) + "\n"
-        for d in designs { text += CSV.line(row(d, spec, front: front)) + "\n" }
+        let lines = Parallel.map(designs.count, workers: workers, sequentialBelow: 1024) { CSV.line(row(designs[$0], spec, front: front)) + "\n" }
+        let text = CSV.line(header(n)) + "\n" + lines.joined()
         var staged = StagedFiles()
         try staged.stage(text, to: path)
         let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : "area_mm2"
@@ -67,7 +72,9 @@ public enum ASICJob {
             let binding = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? "constraints"
             throw UserError("\(spec.file): constraints: no design of the \(designs.count) meets them; the binding one is \(binding). Results are in \(path)")
         }
-        let best = feasible.sorted { ASICExplorer.objective(x, $0) < ASICExplorer.objective(x, $1) }.prefix(spec.top)
+        // The objective looked up once per design, ties in id order (what the stable sort gave).
+        let key = feasible.map { ASICExplorer.objective(x, $0) }
+        let best = feasible.indices.sorted { (key[$0], $0) < (key[$1], $1) }.prefix(spec.top).map { feasible[$0] }
         let cols = ["rank", "id", "accelerators", "assignment", "latency_ms", "energy_mj", "area_mm2", "power_w", "pareto"]
         return TextTable.render(header: cols, rows: best.enumerated().map { k, d in
             [String(k + 1), String(d.id), d.accelerators.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + "),
@@ -78,12 +85,12 @@ public enum ASICJob {
     }
 
     /// One design (the first value of every knob, or design `id`), with every layer's figures.
-    public static func evaluate(specPath: String, id: Int?, json: Bool) throws -> String {
+    public static func evaluate(specPath: String, id: Int?, json: Bool, workers: Int = Parallel.allCores) throws -> String {
         let spec = try load(specPath)
         let index = id ?? 0
         guard index >= 0 && index < spec.space.count else { throw UserError("--design \(index): the space has designs 0 to \(spec.space.count - 1)") }
         let accs = spec.space.design(index)
-        let d = ASICExplorer.evaluate(spec.space, accs, id: index, clockMHz: spec.clockMHz, constraints: spec.constraints)
+        let d = ASICExplorer.evaluate(spec.space, accs, id: index, clockMHz: spec.clockMHz, constraints: spec.constraints, layerWorkers: workers)
         struct LayerRow: Codable {
             var network: String, accelerator: Int, layer: String, macs: Int, computeCycles: Double, stallCycles: Double, utilization: Double
             var energyPicojoules: Double, macPJ: Double, registerFilePJ: Double, nocPJ: Double, bufferPJ: Double, dramPJ: Double, dramBytes: Double
@@ -94,8 +101,8 @@ public enum ASICJob {
         }
         var rows: [LayerRow] = []
         for (n, a) in zip(spec.space.networks, d.assignment) {
-            for l in n.layers {
-                let c = ASICModel.cost(l, on: accs[a], technology: spec.space.technology)
+            let layers = n.layers, acc = accs[a], tech = spec.space.technology
+            for (l, c) in zip(layers, Parallel.map(layers.count, workers: workers) { ASICModel.cost(layers[$0], on: acc, technology: tech) }) {
                 rows.append(LayerRow(network: n.name, accelerator: a, layer: l.name, macs: l.macs, computeCycles: c.computeCycles, stallCycles: c.stallCycles,
                                      utilization: c.utilization, energyPicojoules: c.energyPicojoules, macPJ: c.macPicojoules, registerFilePJ: c.registerFilePicojoules,
                                      nocPJ: c.nocPicojoules, bufferPJ: c.bufferPicojoules, dramPJ: c.dramPicojoules, dramBytes: c.dramBytes,

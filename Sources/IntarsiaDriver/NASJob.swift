@@ -36,6 +36,9 @@ public enum NASJob {
         public var spaceCosts = false
         /// The output prefix instead of the spec's `output.path` (e.g. one per array task).
         public var outputPrefix: String?
+        /// Worker threads for pricing and the exact method (nil: all cores); the outputs are the
+        /// same for any number.
+        public var workers: Int?
         public init(specPath: String) { self.specPath = specPath }
     }
 
@@ -262,7 +265,7 @@ public enum NASJob {
         }
         let sweep = options.seeds
         if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
-        let p = try spec.problem()
+        let p = try spec.problem(workers: options.workers)
         for t in p.tasks { t.oracle?.cacheFailures = options.cacheFailures }
         if options.spaceCosts { return try writeSpaceCosts(p, to: spec.outputPrefix + "-space-costs.csv", stderr: stderr) }
         let header = ["strategy", "step", "hardware", "assignment", "cells", "latency_ms", "energy_mj", "area_mm2", "power_w"]

@@ -31,6 +31,8 @@ public enum SearchJob {
         public var outputPath: String
         public var top: [EvaluatedDesign]
         public var table: String
+        /// Wall time spent formatting and writing the CSV rows (part of the search's time).
+        public var writerSeconds: Double
     }
 
     public static func run(specPath: String, options: Options, stderr: (String) -> Void) throws -> Result {
@@ -62,7 +64,7 @@ public enum SearchJob {
         let writer: CSVDesignWriter
         do {
             writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly,
-                                         meta: meta, resume: options.resume)
+                                         meta: meta, resume: options.resume, workers: runner.workers)
             if let after = writer.resumedAfterID { stderr("resuming \(spec.outputPath): \(writer.resumedRows) rows kept (ids up to \(after))\n") }
             else if options.resume { stderr("--resume: no checkpoint \(spec.outputPath).partial with rows; starting from the first design\n") }
             if writer.discardedCheckpoint { stderr("note: the checkpoint \(spec.outputPath).partial of an interrupted run was discarded (use --resume to continue one)\n") }
@@ -137,7 +139,7 @@ public enum SearchJob {
         }
         writer.removeCheckpoint()
         let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
-        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table)
+        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table, writerSeconds: writer.secondsWriting)
         if summary.feasible == 0 {
             var msg = "\(spec.file): constraints: no design of the \(summary.evaluated) evaluated"
             if summary.pruned > 0 { msg += " (and \(summary.pruned) pruned as provably infeasible)" }

@@ -112,28 +112,21 @@ public struct CoExploration: Sendable {
         func increment() { lock.lock(); n += 1; lock.unlock() }
     }
 
+    /// Worker threads for pricing and for the exact method's programs (the results are the same
+    /// for any number).
+    public let workers: Int
+
     /// Prices every architecture of every task on every distinct sub-accelerator of the hardware
-    /// side (each distinct one once).
-    public init(tasks: [Task], hardware: any CoHardwareSpace, constraints: ASICConstraints) throws {
+    /// side (each distinct one once), on `workers` threads.
+    public init(tasks: [Task], hardware: any CoHardwareSpace, constraints: ASICConstraints, workers: Int = Parallel.allCores) throws {
         self.tasks = tasks
         self.hardware = hardware
         self.constraints = constraints
+        self.workers = max(1, workers)
         self.staticPJPerCycle = hardware.staticPicojoulesPerCycle
-        let networks = tasks.map { TaskNetworks(space: $0.space, dataType: $0.dataType) }
-        var distinct: [AnyHashable: Int] = [:]
-        var slotCosts: [[(cycles: [Double], energy: [Double])]] = []
-        var slot: [[Int]] = []
-        for h in 0..<hardware.count {
-            slot.append(try (0..<hardware.slotCount).map { s in
-                let key = hardware.unitKey(h, slot: s)
-                if let i = distinct[key] { return i }
-                distinct[key] = slotCosts.count
-                slotCosts.append(try tasks.indices.map { try hardware.costs(h, slot: s, task: tasks[$0], networks: networks[$0]) })
-                return slotCosts.count - 1
-            })
-        }
-        self.slot = slot
-        self.slotCosts = slotCosts
+        let priced = try Self.price(tasks: tasks, hardware: hardware, workers: self.workers)
+        self.slot = priced.slot
+        self.slotCosts = priced.slotCosts
         let checks = (0..<hardware.count).map { hardware.check($0, constraints: constraints) }
         self.hardwareChecks = checks
         self.hardwareBroken = checks.map { !$0.violations.isEmpty }
@@ -142,8 +135,8 @@ public struct CoExploration: Sendable {
     }
 
     /// NAS-Bench-201 tasks on a heterogeneous ASIC.
-    public init(tasks: [Task], space: ASICSpace, clockMHz: Double, constraints: ASICConstraints) throws {
-        try self.init(tasks: tasks, hardware: ASICHardware(space: space, clockMHz: clockMHz), constraints: constraints)
+    public init(tasks: [Task], space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, workers: Int = Parallel.allCores) throws {
+        try self.init(tasks: tasks, hardware: ASICHardware(space: space, clockMHz: clockMHz), constraints: constraints, workers: workers)
     }
 
     static func undominatedHardware(slot: [[Int]], slotCosts: [[(cycles: [Double], energy: [Double])]], broken: [Bool], keepAll: Bool) -> [Int] {
@@ -242,56 +235,6 @@ public struct CoExploration: Sendable {
     }
 
     // MARK: Strategies
-
-    /// The exact optimum: for every hardware candidate and assignment, each task's cell by the
-    /// multiple-choice program (`ExactSelection`), proven optimal per candidate; the best over all.
-    /// `unproven` counts the candidates whose program ended without a proof (a time limit or a
-    /// numerical failure of the solver, or a solution GLPK did not prove optimal): when it is
-    /// not 0 the best found is not a proven optimum, and the output says so.
-    public func exact() throws -> (best: Outcome?, candidates: Int, seconds: Double, unproven: Int) {
-        if tasks.contains(where: { $0.table == nil }) { throw NoExact() }
-        // Power is energy over latency: neither a constraint of the program nor kept by the
-        // pruning of dominated architectures (a faster, frugal architecture can draw more power).
-        if constraints.maxPowerW != nil { throw NoExactUnderPower() }
-        let start = Date()
-        var best: Outcome?
-        var n = 0, unproven = 0
-        // The non-dominated architectures of a task depend only on the task and its
-        // sub-accelerator.
-        var frontier: [SIMD2<Int>: [ExactSelection.Candidate]] = [:]
-        func candidates(_ unit: Int, _ t: Int) -> [ExactSelection.Candidate] {
-            let key = SIMD2(unit, t)
-            if let f = frontier[key] { return f }
-            let c = slotCosts[unit][t], acc = tasks[t].table!
-            let f = ExactSelection.nonDominated(acc.indices.map { .init(index: $0, accuracy: acc[$0], latency: c.cycles[$0], energy: c.energy[$0]) })
-            frontier[key] = f
-            return f
-        }
-        let maxCycles = (constraints.maxLatencyMs ?? .infinity) * clockMHz * 1e3
-        let maxPJ = (constraints.maxEnergyMJ ?? .infinity) * 1e9
-        for h in 0..<hardware.count where !hardwareBroken[h] {
-            for assignment in assignments {
-                n += 1
-                let selTasks = tasks.enumerated().map { t, task in
-                    ExactSelection.Task(name: task.name, weight: task.weight, subAccelerator: assignment[t], minimumAccuracy: task.minimumAccuracy,
-                                        candidates: candidates(slot[h][assignment[t]], t))
-                }
-                let choice: ExactSelection.Choice
-                do {
-                    choice = try ExactSelection.solve(selTasks, maxLatency: maxCycles, maxEnergy: maxPJ, staticEnergyPerLatency: staticPJPerCycle, prePruned: true)
-                } catch is ExactSelection.Unproven {
-                    unproven += 1
-                    continue
-                } catch {
-                    continue  // infeasible on this candidate: proven
-                }
-                if choice.status != .optimal { unproven += 1 }
-                let o = evaluate(Design(hardware: h, assignment: assignment, cells: choice.architectures))
-                if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy + 1e-9) { best = o }
-            }
-        }
-        return (best, n, Date().timeIntervalSince(start), unproven)
-    }
 
     public struct NoExact: Error, CustomStringConvertible {
         public var description: String { "the exact method and the successive baseline need table oracles (every accuracy known in advance); a task takes its accuracy from a command or has none" }

@@ -157,8 +157,11 @@ public struct NB201Table: Sendable {
         var cells: [NB201Cell] = []
         var acc: [Dataset: [Double]] = [.cifar10: [], .cifar100: [], .imagenet16: []]
         cells.reserveCapacity(15_625)
-        for (n, line) in text.split(whereSeparator: \.isNewline).enumerated() where n > 0 {
-            let f = line.split(separator: ",")
+        // Lines and fields split by bytes (the table is ASCII; splitting by characters was most
+        // of the time a NAS run spends before its first evaluation).
+        let lines = text.utf8.split(whereSeparator: { $0 >= 0x0A && $0 <= 0x0D })  // \n, \v, \f, \r
+        for (n, line) in lines.enumerated() where n > 0 {
+            let f = line.split(separator: 0x2C).map { Substring($0) }
             guard f.count == 5, Int(f[0]) == n - 1, let cell = NB201Cell(String(f[1])),
                   let a = Double(f[2]), let b = Double(f[3]), let c = Double(f[4]) else {
                 throw LoadError(description: "nb201-accuracy.csv line \(n + 1): not 'index,arch,cifar10,cifar100,imagenet16' in index order")

@@ -17,9 +17,10 @@ public final class CSVDesignWriter {
     let constraints: Constraints
     let paretoOnly: Bool
     let partialPath: String
+    let workers: Int
     let metaPath: String
     var handle: FileHandle?
-    var pending = ""
+    var pending: [UInt8] = []
     var lastFlush = Date()
     /// Rows with ids up to this one are already in the partial file (resumed run).
     public private(set) var resumedAfterID: Int?
@@ -30,9 +31,12 @@ public final class CSVDesignWriter {
     }
 
     /// `meta` identifies the run (spec contents and search options); `resume` keeps the rows of an
-    /// interrupted run with the same `meta`.
-    public init(path: String, platform: FPGAPlatform, constraints: Constraints, paretoOnly: Bool, meta: String = "", resume: Bool = false) throws {
+    /// interrupted run with the same `meta`; `workers` threads format the rows (the file is the
+    /// same for any number).
+    public init(path: String, platform: FPGAPlatform, constraints: Constraints, paretoOnly: Bool, meta: String = "", resume: Bool = false,
+                workers: Int = Parallel.allCores) throws {
         self.path = path
+        self.workers = max(1, workers)
         self.platform = platform
         self.constraints = constraints
         self.paretoOnly = paretoOnly
@@ -84,26 +88,44 @@ public final class CSVDesignWriter {
     /// A checkpoint of an earlier interrupted run was there and is replaced (a run without `resume`).
     public private(set) var discardedCheckpoint = false
 
+    /// Formats a batch's rows on `workers` threads (contiguous runs of rows, joined in order) and
+    /// queues them for the partial file.
     public func append(_ batch: [EvaluatedDesign]) throws {
         guard !paretoOnly else { return }
-        for d in batch where resumedAfterID.map({ d.id > $0 }) ?? true {
-            pending += CSV.line(DesignColumns.fields(d, platform, constraints)) + "\n"
+        let started = Date()
+        defer { secondsWriting += Date().timeIntervalSince(started) }
+        let rows = resumedAfterID.map { after in batch.filter { $0.id > after } } ?? batch
+        let (platform, constraints) = (self.platform, self.constraints)
+        // A few runs per worker, so that a slow run does not hold the others up.
+        let runs = min(rows.count, 4 * workers), n = rows.count
+        let texts = Parallel.map(runs, workers: workers) { k in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(256 * ((k + 1) * n / runs - k * n / runs))
+            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] { CSV.appendLine(DesignColumns.fields(d, platform, constraints), to: &bytes) }
+            return bytes
         }
-        if pending.utf8.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }
+        for t in texts { pending.append(contentsOf: t) }
+        if pending.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }
     }
 
     func flush() throws {
         lastFlush = Date()
         guard !pending.isEmpty else { return }
-        try handle?.write(contentsOf: Data(pending.utf8))
-        pending = ""
+        try handle?.write(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
     }
+
+    /// Wall time spent in `append` and `finish` (formatting and writing rows), for reports of
+    /// where a search's time goes.
+    public private(set) var secondsWriting = 0.0
 
     /// Writes the final file to a temporary file beside the destination and returns its path:
     /// the header, then every row (or the front only) with its Pareto mark. The caller renames it
     /// into place (with the files derived from it, see `StagedFiles`), then calls
     /// `removeCheckpoint`; until then an interrupted run can still be resumed.
     public func finish(pareto: [EvaluatedDesign]) throws -> String {
+        let started = Date()
+        defer { secondsWriting += Date().timeIntervalSince(started) }
         try flush()
         try handle?.close()
         handle = nil
@@ -115,14 +137,9 @@ public final class CSVDesignWriter {
         if paretoOnly {
             for d in pareto { buffer += CSV.line(DesignColumns.fields(d, platform, constraints) + ["true"]) + "\n"; rowsWritten += 1 }
         } else {
-            // Second pass over the streamed rows, line by line; the id is the first field.
-            let reader = try LineReader(path: partialPath)
-            while let line = reader.next() {
-                let id = Int(line.prefix { $0 != "," }) ?? -1
-                buffer += line + (front.contains(id) ? ",true\n" : ",false\n")
-                rowsWritten += 1
-                if buffer.utf8.count > 1 << 20 { try out.write(contentsOf: Data(buffer.utf8)); buffer = "" }
-            }
+            try out.write(contentsOf: Data(buffer.utf8))
+            buffer = ""
+            rowsWritten = try ParetoMarks.copy(partialPath, to: out, front: front)
         }
         try out.write(contentsOf: Data(buffer.utf8))
         try out.close()
@@ -141,28 +158,42 @@ public final class CSVDesignWriter {
     deinit { try? handle?.close() }
 }
 
-/// Reads a text file line by line in chunks.
-final class LineReader {
-    let handle: FileHandle
-    var buffer = Data()
-    var eof = false
-    init(path: String) throws { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) }
-    func next() -> String? {
-        while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...nl)
-                return line
-            }
-            if eof {
-                guard !buffer.isEmpty else { return nil }
-                let line = String(decoding: buffer, as: UTF8.self)
-                buffer.removeAll()
-                return line
-            }
-            let chunk = handle.readData(ofLength: 1 << 16)
-            if chunk.isEmpty { eof = true } else { buffer.append(chunk) }
+/// The final file's second pass: the streamed rows copied in chunks of bytes, each line given its
+/// Pareto mark (`,true` or `,false`, by the id in its first field).
+enum ParetoMarks {
+    static func copy(_ path: String, to out: FileHandle, front: Set<Int>) throws -> Int {
+        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? input.close() }
+        var carry: [UInt8] = [], output: [UInt8] = [], rows = 0
+        output.reserveCapacity(1 << 21)
+        let yes = Array(",true\n".utf8), no = Array(",false\n".utf8)
+        func mark(_ line: UnsafeBufferPointer<UInt8>) {
+            var id = 0, digits = 0
+            for b in line { guard b >= 48 && b <= 57 else { break }; id = id &* 10 &+ Int(b - 48); digits += 1 }
+            output.append(contentsOf: line)
+            output.append(contentsOf: digits > 0 && front.contains(id) ? yes : no)
+            rows += 1
         }
+        while true {
+            let chunk = try input.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { break }
+            carry.append(contentsOf: chunk)
+            let consumed = carry.withUnsafeBufferPointer { b -> Int in
+                guard let base = b.baseAddress else { return 0 }
+                var start = 0
+                while start < b.count, let p = memchr(base + start, 0x0A, b.count - start) {
+                    let nl = base.distance(to: UnsafePointer(p.assumingMemoryBound(to: UInt8.self)))
+                    mark(UnsafeBufferPointer(rebasing: b[start..<nl]))
+                    start = nl + 1
+                }
+                return start
+            }
+            carry.removeFirst(consumed)
+            if output.count > 1 << 20 { try out.write(contentsOf: output); output.removeAll(keepingCapacity: true) }
+        }
+        // A last line without its newline (not written by `append`, which ends every row).
+        if !carry.isEmpty { carry.withUnsafeBufferPointer { mark($0) } }
+        try out.write(contentsOf: output)
+        return rows
     }
-    deinit { try? handle.close() }
 }

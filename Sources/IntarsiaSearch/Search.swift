@@ -108,15 +108,26 @@ public struct SearchRunner: Sendable {
             var ids: [Int] = []
             // Indices i < total with i % count == index: no intermediate sum, so any i/N (N up to Int.max) is safe.
             let expected = shard.map { $0.index < total ? (total - 1 - $0.index) / $0.count + 1 : 0 } ?? total
-            for i in 0..<total where mine(i) {
-                let p = space.point(at: i)
-                if provablyInfeasible(p) { state.pruned += 1; continue }
-                batch.append(p)
-                ids.append(i)
-                if batch.count == 4096 {
-                    _ = try consume(batch, ids: ids, expected - state.pruned)
-                    batch.removeAll(keepingCapacity: true)
-                    ids.removeAll(keepingCapacity: true)
+            // Points made and pruned on the workers, a stretch of indices at a time, then taken in
+            // index order.
+            var from = 0
+            while from < total {
+                let end = from + min(16_384, total - from)  // no overflow for a space of Int.max points
+                let stretch = (from..<end).filter(mine)
+                from = end
+                let points = Parallel.map(stretch.count, workers: workers, sequentialBelow: 1024) { k -> DesignPoint? in
+                    let p = space.point(at: stretch[k])
+                    return provablyInfeasible(p) ? nil : p
+                }
+                for (i, p) in zip(stretch, points) {
+                    guard let p else { state.pruned += 1; continue }
+                    batch.append(p)
+                    ids.append(i)
+                    if batch.count == 4096 {
+                        _ = try consume(batch, ids: ids, expected - state.pruned)
+                        batch.removeAll(keepingCapacity: true)
+                        ids.removeAll(keepingCapacity: true)
+                    }
                 }
             }
             if !batch.isEmpty { _ = try consume(batch, ids: ids, expected - state.pruned) }

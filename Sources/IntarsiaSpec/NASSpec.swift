@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 import IntarsiaASIC
 import IntarsiaNAS
 import IntarsiaFPGA
@@ -249,11 +250,14 @@ public struct NASDesignSpec: Sendable {
         return acc.map { $0! }
     }
 
-    public func problem() throws -> CoExploration {
-        if let f = fpga { return try CoExploration(tasks: tasks, hardware: FPGAHardware(space: f), constraints: constraints) }
+    /// The co-exploration, priced on `workers` threads (nil: all cores), which also solve the
+    /// exact method's programs.
+    public func problem(workers: Int? = nil) throws -> CoExploration {
+        let workers = workers ?? Parallel.allCores
+        if let f = fpga { return try CoExploration(tasks: tasks, hardware: FPGAHardware(space: f), constraints: constraints, workers: workers) }
         let hardware = hardware!
         let space = ASICSpace(accelerators: hardware.knobs, networks: [], technology: hardware.technology, peBudget: hardware.peBudget,
                               bandwidthBudgetBytesPerCycle: hardware.bandwidth)
-        return try CoExploration(tasks: tasks, space: space, clockMHz: hardware.clockMHz, constraints: constraints)
+        return try CoExploration(tasks: tasks, space: space, clockMHz: hardware.clockMHz, constraints: constraints, workers: workers)
     }
 }

@@ -33,8 +33,9 @@ struct Search: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try NASJob.refuse(spec, in: "search")
+            if let j = jobs, j < 1 { throw UserError("--jobs \(j): must be at least 1") }
             if ASICJob.isASIC(spec) {
-                print(try ASICJob.search(specPath: spec, output: output, stderr: writeStderr), terminator: "")
+                print(try ASICJob.search(specPath: spec, output: output, workers: jobs, stderr: writeStderr), terminator: "")
                 return
             }
             var o = SearchJob.Options()
@@ -61,7 +62,7 @@ struct Search: ParsableCommand {
             o.progress = !quiet
             let r = try SearchJob.run(specPath: spec, options: o, stderr: writeStderr)
             let s = r.summary
-            writeStderr("\(s.strategy.rawValue): \(s.evaluated) of \(s.spaceSize) designs evaluated (\(s.pruned) pruned), \(s.feasible) feasible, Pareto front \(s.pareto.count), \(String(format: "%.2f", s.seconds)) s; wrote \(r.outputPath)\n")
+            writeStderr("\(s.strategy.rawValue): \(s.evaluated) of \(s.spaceSize) designs evaluated (\(s.pruned) pruned), \(s.feasible) feasible, Pareto front \(s.pareto.count), \(String(format: "%.2f", s.seconds)) s (CSV rows \(String(format: "%.2f", r.writerSeconds)) s); wrote \(r.outputPath)\n")
             print(r.table, terminator: "")
         }
     }
@@ -429,9 +430,11 @@ struct NAS: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output prefix instead of the spec's output.path (e.g. out/seed-3 for one array task)") var output: String?
     @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
     @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
+    @Option(parsing: .unconditional, help: "Worker threads for pricing and the exact method's programs (default: all cores)") var jobs: Int?
 
     func run() throws {
         try reportingErrors {
+            if let j = jobs, j < 1 { throw UserError("--jobs \(j): must be at least 1") }
             guard let data = FileManager.default.contents(atPath: spec) else {
                 throw UserError("\(spec): no such file or not readable; accepted: a NAS spec (YAML), e.g. designs/nas/nb201-three-task-asic.yaml")
             }
@@ -447,6 +450,7 @@ struct NAS: ParsableCommand {
             o.spaceCosts = spaceCosts
             o.cacheFailures = cacheFailures
             o.outputPrefix = output
+            o.workers = jobs
             if spaceCosts {
                 // --space-costs writes every architecture's cost and searches nothing.
                 for (given, name) in [(seeds != nil, "--seeds"), (!strategy.isEmpty, "--strategy"), (budget != nil, "--budget"), (seed != nil, "--seed"), (resume, "--resume")] where given {

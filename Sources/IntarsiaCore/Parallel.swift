@@ -1,0 +1,51 @@
+import Dispatch
+import Foundation
+
+/// Index-ordered parallel maps on a fixed number of worker threads (`DispatchQueue.concurrentPerform`).
+/// Worker `k` of `w` takes indices `k, k + w, k + 2w, …` (interleaved, so uneven costs spread
+/// evenly); every index is computed exactly once and the results come back in index order, so
+/// a caller that reduces them in that order gets the same answer for any number of workers.
+public enum Parallel {
+    /// The default number of workers: every core the process may use.
+    public static var allCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// One slot per index, each written by exactly one worker and read after every worker joined.
+    private final class Slots<T>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<T?>
+        let count: Int
+        init(_ n: Int) {
+            count = n
+            base = .allocate(capacity: max(n, 1))
+            base.initialize(repeating: nil, count: max(n, 1))
+        }
+        deinit {
+            base.deinitialize(count: max(count, 1))
+            base.deallocate()
+        }
+    }
+
+    /// `body(i)` for every `i` in `0..<count`, on `workers` threads (one when `count` is below
+    /// `sequentialBelow`: too little work to share), in index order.
+    public static func map<T: Sendable>(_ count: Int, workers: Int, sequentialBelow: Int = 2, _ body: @Sendable (Int) -> T) -> [T] {
+        let w = min(max(1, workers), count)
+        if w <= 1 || count < sequentialBelow { return (0..<count).map(body) }
+        let slots = Slots<T>(count)
+        DispatchQueue.concurrentPerform(iterations: w) { k in
+            var i = k
+            while i < count {
+                slots.base[i] = body(i)
+                i += w
+            }
+        }
+        return (0..<count).map { slots.base[$0]! }
+    }
+
+    /// The throwing form: every index is computed; when some threw, the error of the lowest such
+    /// index is rethrown (the one a sequential loop would have met first).
+    public static func map<T: Sendable>(_ count: Int, workers: Int, sequentialBelow: Int = 2, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        let results: [Result<T, any Error>] = map(count, workers: workers, sequentialBelow: sequentialBelow) { i in
+            Result { try body(i) }
+        }
+        return try results.map { try $0.get() }
+    }
+}
