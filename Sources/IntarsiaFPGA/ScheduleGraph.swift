@@ -39,6 +39,9 @@ public struct ScheduleGraph: Sendable {
     public var nodes: [TaskSet]
     public var arcs: [Arc]
     public var space: Space
+    /// Interchangeable branches the graph is reduced by: nodes are canonical completed-task sets
+    /// and arcs' tasks are in their start node's frame; `schedule` maps a path to real stages.
+    public var symmetry: BranchSymmetry?
     public var sink: Int { nodes.count - 1 }
 
     /// The arc cap of the general graph before the contiguous one is built instead.
@@ -47,9 +50,10 @@ public struct ScheduleGraph: Sendable {
     /// The graph for a design point: the model's topology for the point's compute units,
     /// weighted with the point's stage costs (each stage at its fastest split whose buffers fit;
     /// stages with none are left out) and boundary spills. `maxArcs` bounds the general graph;
-    /// past it the contiguous one is built.
-    public static func build(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = defaultMaxArcs) -> ScheduleGraph {
-        let (topology, table) = model.reconfigurableCache.lookup(model, p, maxArcs: maxArcs)
+    /// past it the contiguous one is built. `reduceSymmetry: false` builds the general graph
+    /// without the branch-symmetry reduction (a cross-check; the optimum is the same).
+    public static func build(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = defaultMaxArcs, reduceSymmetry: Bool = true) -> ScheduleGraph {
+        let (topology, table) = model.reconfigurableCache.lookup(model, p, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry)
         let weights = ArcWeights(model, p, topology)
         var arcs: [Arc] = []
         var broken = Set<Int32>()
@@ -66,7 +70,7 @@ public struct ScheduleGraph: Sendable {
                             allocation: split.allocation, taskLanes: split.taskLanes, stageCycles: split.cost.cycles,
                             boundaryCycles: boundary.cycles, offChipBytes: split.cost.offChipBytes + boundary.bytes))
         }
-        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space)
+        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space, symmetry: topology.symmetry)
     }
 
     /// The graph over contiguous segments of the topological order only.
@@ -98,9 +102,12 @@ public struct ScheduleGraph: Sendable {
         return path.reversed()
     }
 
-    /// The schedule a path describes.
+    /// The schedule a path describes (through the branch permutations when the graph is reduced).
     public func schedule(_ model: FPGAModel, _ path: [Arc]) -> Schedule {
+        var stages = path.map(\.tasks)
+        var lanes = path.map(\.taskLanes)
+        if let s = symmetry { (stages, lanes) = s.unfold(stages, taskLanes: lanes, tasks: model.compiled.tasks.count) }
         // A path of the graph is valid by construction.
-        try! Schedule(model.compiled, stages: path.map(\.tasks), allocations: path.map(\.allocation), taskLanes: path.map(\.taskLanes))
+        return try! Schedule(model.compiled, stages: stages, allocations: path.map(\.allocation), taskLanes: lanes)
     }
 }

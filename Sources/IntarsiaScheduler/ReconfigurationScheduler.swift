@@ -29,7 +29,10 @@ public enum ReconfigurationScheduler {
         /// Write the integer program here (CPLEX LP format) for `glpsol --lp`.
         public var lpPath: String?
         /// Largest graph the general space is built for (arcs); larger ones use contiguous stages.
-        public var maxArcs: Int = 20_000
+        public var maxArcs: Int = ScheduleGraph.defaultMaxArcs
+        /// Build the general space up to swapping interchangeable branches (`BranchSymmetry`);
+        /// false builds it whole (a cross-check: the optimum is the same).
+        public var reduceSymmetry = true
         /// Also split each pipelined stage's lanes with the stage balancer (a small integer
         /// program per stage of several MAC tasks).
         public var balanceStages = false
@@ -62,7 +65,7 @@ public enum ReconfigurationScheduler {
         var point = p
         point.template = .reconfigurable
         let start = Date()
-        let graph = ScheduleGraph.build(model, point, maxArcs: options.maxArcs)
+        let graph = ScheduleGraph.build(model, point, maxArcs: options.maxArcs, reduceSymmetry: options.reduceSymmetry)
         switch options.solver {
         case .dp:
             if options.maxOffChipBytes != nil {
