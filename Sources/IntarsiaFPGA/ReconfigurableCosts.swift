@@ -102,10 +102,16 @@ struct StageCostTable: Sendable {
 
 /// What a model keeps between evaluations of the reconfigurable template: the stage table and
 /// topologies (per workload) and stage costs (per `StageCostKey`). Shared by copies of the model
-/// and by the threads of a search; a lock guards it. At most `maxCostTables` cost tables are
-/// kept; past that they are dropped and rebuilt on demand (results do not change).
+/// and by the threads of a search; a lock guards it. At most `maxCostTables` cost tables, and
+/// at most `maxCachedSplits` costed splits over all of them, are kept; past either they are
+/// dropped and rebuilt on demand (results do not change).
 final class ReconfigurableCache: @unchecked Sendable {
     static let maxCostTables = 4096
+    /// About 150 bytes a split (`StageCostTable.Split` and `Figures`), so about 1.2 GB: 13 knob
+    /// sets of the largest general graph (`ScheduleGraph.defaultMaxArcs` arcs, up to two splits
+    /// a stage), 4096 of the bundled kernels' small graphs.
+    static let maxCachedSplits = 8_000_000
+    private var cachedSplits = 0
     private let lock = NSLock()
     private var stageTasks: [[Int]] = []
     private var stageIDs: [[Int]: Int32] = [:]
@@ -154,8 +160,14 @@ final class ReconfigurableCache: @unchecked Sendable {
 
     private func store(_ table: StageCostTable, _ key: StageCostKey) {
         lock.lock()
-        if costs.count >= Self.maxCostTables { costs.removeAll(keepingCapacity: true) }
-        if (costs[key]?.count ?? 0) < table.count { costs[key] = table }
+        if costs.count >= Self.maxCostTables || cachedSplits + table.splits.count > Self.maxCachedSplits {
+            costs.removeAll(keepingCapacity: true)
+            cachedSplits = 0
+        }
+        if (costs[key]?.count ?? 0) < table.count {
+            cachedSplits += table.splits.count - (costs[key]?.splits.count ?? 0)
+            costs[key] = table
+        }
         lock.unlock()
     }
 

@@ -44,8 +44,13 @@ public struct ScheduleGraph: Sendable {
     public var symmetry: BranchSymmetry?
     public var sink: Int { nodes.count - 1 }
 
-    /// The arc cap of the general graph before the contiguous one is built instead.
-    public static let defaultMaxArcs = 20_000
+    /// The arc cap of the general graph before the contiguous one is built instead. 300,000
+    /// holds BERT-base with its 12 heads reduced by symmetry at 8 compute units (560 nodes,
+    /// 260,863 arcs). Memory: the topology takes 12 bytes an arc; the stage table (one per
+    /// model) about 150 bytes a distinct stage; each knob set's costs about 150 bytes a split,
+    /// up to two splits a stage, so up to about 90 MB a knob set at the cap
+    /// (`ReconfigurableCache.maxCachedSplits` bounds the sum).
+    public static let defaultMaxArcs = 300_000
 
     /// The graph for a design point: the model's topology for the point's compute units,
     /// weighted with the point's stage costs (each stage at its fastest split whose buffers fit;
