@@ -86,6 +86,11 @@ public struct ScheduleGraph: Sendable {
     /// The shortest path from the empty set to all tasks (arcs are sorted by source node, and
     /// every arc goes to a higher node), or nil when none exists.
     public func shortestPath() -> [Arc]? {
+        shortestPathArcs().map { $0.map { arcs[$0] } }
+    }
+
+    /// The shortest path as indices into `arcs`, or nil when none exists.
+    public func shortestPathArcs() -> [Int]? {
         var dist = [Double](repeating: .infinity, count: nodes.count)
         var via = [Int](repeating: -1, count: nodes.count)
         dist[0] = 0
@@ -97,12 +102,11 @@ public struct ScheduleGraph: Sendable {
             }
         }
         guard dist[sink].isFinite else { return nil }
-        var path: [Arc] = []
+        var path: [Int] = []
         var v = sink
         while v != 0 {
-            let a = arcs[via[v]]
-            path.append(a)
-            v = a.from
+            path.append(via[v])
+            v = arcs[via[v]].from
         }
         return path.reversed()
     }

@@ -26,8 +26,13 @@ public enum GLPK {
             }
         }
         // LP-format names: letters, digits and a few symbols only.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_[].")
         func clean(_ s: String) -> String {
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_[].")
+            // Most names are clean already (a schedule graph's 260,000 arc variables): checked on bytes.
+            if let f = s.utf8.first, s.utf8.count <= 200, (f >= 65 && f <= 90) || (f >= 97 && f <= 122) || f == 95,
+               s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 || $0 == 91 || $0 == 93 || $0 == 46 }) {
+                return s
+            }
             let t = String(s.map { allowed.contains($0) ? $0 : "_" }.prefix(200))
             return t.first.map { $0.isLetter || $0 == "_" } == true ? t : "v" + t
         }

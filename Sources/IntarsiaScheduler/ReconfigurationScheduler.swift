@@ -111,13 +111,11 @@ public enum ReconfigurationScheduler {
         o.timeLimitSeconds = options.timeLimitSeconds
         o.lpPath = options.lpPath
         // The shortest path ignoring the budget is an incumbent whenever it meets the budget.
-        if let path = graph.shortestPath() {
-            let bytes = path.reduce(0) { $0 + $1.offChipBytes }
+        if let path = graph.shortestPathArcs() {
+            let bytes = path.reduce(0) { $0 + graph.arcs[$1].offChipBytes }
             if options.maxOffChipBytes.map({ bytes <= $0 }) ?? true {
                 var x = [Double](repeating: 0, count: graph.arcs.count)
-                var index: [String: Int] = [:]
-                for (k, a) in graph.arcs.enumerated() { index["\(a.from)_\(a.to)_\(a.tasks)"] = k }
-                for a in path { x[index["\(a.from)_\(a.to)_\(a.tasks)"]!] = 1 }
+                for k in path { x[k] = 1 }  // variable k is arc k (`formulate`)
                 o.incumbent = x
             }
         }
