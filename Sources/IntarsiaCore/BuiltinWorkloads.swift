@@ -8,6 +8,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
     case gating = "gating"
     case gpt2Block = "gpt2-medium-block"
     case gpt2Medium = "gpt2-medium"
+    case bertBase = "bert-base"
     case resnet18
     case vgg16
     case resnet20Cifar = "resnet20-cifar"
@@ -22,6 +23,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         switch self {
         case .gpt2Block: return ["sequence_length": 256, "size_divisor": 1]
         case .gpt2Medium: return ["sequence_length": 256, "size_divisor": 1, "unrolled": 0]
+        case .bertBase: return ["sequence_length": 128]
         case .selfAttention, .mlp, .cnn4l, .gating: return ["size_divisor": 1]
         default: return [:]
         }
@@ -43,6 +45,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             // `unrolled: 1`: the 24 blocks as 336 tasks of their own (one repetition), so that a
             // schedule may differ from block to block and stages may span two blocks.
             if p["unrolled"] != 0 { w = try Self.unrolled(w, input: "input", output: "ln2") }
+        case .bertBase: w = try Self.bertBase(sequenceLength: p["sequence_length"]!, activations: dataType ?? .int8)
         case .resnet18: return try Self.resnet18(dataType ?? .int8)
         case .vgg16: return try Self.vgg16(dataType ?? .int8)
         case .resnet20Cifar: return try Self.resnet20(dataType ?? .int8)
@@ -139,51 +142,6 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (Task(name: "add", op: .elementwise(elements: b * h, kind: "add"), dataType: t), [.init("silu", .stream), .init("gate", .stream)]),
             (Task(name: "down", op: .matmul(m: b, k: h, n: d, weightsOffChip: true), dataType: t), [.init("add", .stream)]),
         ])
-    }
-
-    /// One GPT-2 medium transformer block (d_model 1024, 16 heads of 64, FFN 4096), prefill of
-    /// `sequenceLength` tokens, W4A8. The 16 heads are batched into one task per step
-    /// (same MACs and bytes); the causal mask is not exploited (all L×L scores are computed).
-    static func gpt2(sequenceLength l: Int, blocks: Int, activations a: DataType, divisor: Int = 1) throws -> Workload {
-        let heads = 16, dh = reduced(64, divisor), d = heads * dh, ffn = 4 * d
-        func proj(_ n: String, _ k: Int, _ cols: Int) -> Task {
-            Task(name: n, op: .matmul(m: l, k: k, n: cols, weightsOffChip: true), dataType: a, weightDataType: .int4)
-        }
-        return try Workload(name: blocks == 1 ? "gpt2-medium-block-L\(l)" : "gpt2-medium-L\(l)", tasks: [
-            (proj("q_proj", d, d), [.init("input", .stream)]),
-            (proj("k_proj", d, d), [.init("input", .stream)]),
-            (proj("v_proj", d, d), [.init("input", .stream)]),
-            (Task(name: "qk", op: .matmul(m: l, k: dh, n: heads * l, weightsOffChip: false), dataType: a, heads: heads, transposeB: true), [.init("q_proj", .stream), .init("k_proj", .either)]),
-            (Task(name: "softmax", op: .softmax(rows: heads * l, cols: l), dataType: a), [.init("qk", .stream)]),
-            (Task(name: "sv", op: .matmul(m: l, k: l, n: heads * dh, weightsOffChip: false), dataType: a, heads: heads), [.init("softmax", .stream), .init("v_proj", .either)]),
-            (proj("o_proj", d, d), [.init("sv", .stream)]),
-            (Task(name: "residual1", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("o_proj", .stream), .init("input", .stream)]),
-            (Task(name: "ln1", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual1", .stream)]),
-            (proj("ffn1", d, ffn), [.init("ln1", .stream)]),
-            (Task(name: "gelu", op: .activation(elements: l * ffn, kind: "gelu"), dataType: a), [.init("ffn1", .stream)]),
-            (proj("ffn2", ffn, d), [.init("gelu", .stream)]),
-            (Task(name: "residual2", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("ffn2", .stream), .init("ln1", .stream)]),
-            (Task(name: "ln2", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual2", .stream)]),
-        ], repetitions: blocks)
-    }
-
-    /// `w`'s repetitions as tasks of their own, copy `b` named `b<b>.<task>`, each copy's
-    /// `input` the previous copy's `output` task.
-    static func unrolled(_ w: Workload, input: String, output: String) throws -> Workload {
-        var list: [(Task, [Workload.Input])] = []
-        for b in 0..<w.repetitions {
-            for (i, t) in w.tasks.enumerated() {
-                var copy = t
-                copy.name = "b\(b).\(t.name)"
-                let inputs = w.operands[i].map { o -> Workload.Input in
-                    guard o != Workload.graphInput else { return Workload.Input(b == 0 ? input : "b\(b - 1).\(output)", .stream) }
-                    let kind = w.edges.first { $0.producer == o && $0.consumer == i }!.kind
-                    return Workload.Input("b\(b).\(w.tasks[o].name)", kind)
-                }
-                list.append((copy, inputs))
-            }
-        }
-        return try Workload(name: w.name + "-unrolled", tasks: list, repetitions: 1)
     }
 
     // MARK: CNNs for the ASIC templates (batch 1, batch norm folded into the convolutions)

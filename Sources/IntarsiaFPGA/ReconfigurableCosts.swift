@@ -103,7 +103,8 @@ struct StageCostTable: Sendable {
 /// What a model keeps between evaluations of the reconfigurable template: the stage table and
 /// topologies (per workload) and stage costs (per `StageCostKey`). Shared by copies of the model
 /// and by the threads of a search; a lock guards it. The cost tables hold at most
-/// `maxCachedSplits` costed splits (about 150 bytes each: some 150 MB); past that they are
+/// `maxCachedSplits` costed splits (about 150 bytes each: some 150 MB, a little more than one knob set of the largest
+/// general graph, `ScheduleGraph.defaultMaxArcs` arcs); past that they are
 /// dropped and rebuilt on demand (results do not change, only the time).
 final class ReconfigurableCache: @unchecked Sendable {
     static let maxCachedSplits = 1_000_000
@@ -111,15 +112,16 @@ final class ReconfigurableCache: @unchecked Sendable {
     private let lock = NSLock()
     private var stageTasks: [[Int]] = []
     private var stageIDs: [[Int]: Int32] = [:]
-    private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int }
+    private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int; var reduceSymmetry: Bool }
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
 
     /// The topology for the point's compute units and the costs of its stages for the point.
-    func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs) -> (ScheduleTopology, StageCostTable) {
+    func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs,
+                reduceSymmetry: Bool = true) -> (ScheduleTopology, StageCostTable) {
         let key = StageCostKey(p, balancer: model.stageBalancer != nil)
         lock.lock()
-        let topology = topologyLocked(model.compiled, units: p.computeUnits, maxArcs: maxArcs)
+        let topology = topologyLocked(model.compiled, TopologyKey(units: p.computeUnits, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry))
         let stages = stageTasks
         var table = costs[key] ?? StageCostTable()
         lock.unlock()
@@ -129,10 +131,9 @@ final class ReconfigurableCache: @unchecked Sendable {
         return (topology, table)
     }
 
-    private func topologyLocked(_ w: CompiledWorkload, units: Int, maxArcs: Int) -> ScheduleTopology {
-        let key = TopologyKey(units: units, maxArcs: maxArcs)
+    private func topologyLocked(_ w: CompiledWorkload, _ key: TopologyKey) -> ScheduleTopology {
         if let t = topologies[key] { return t }
-        let t = ScheduleTopology.build(w, units: units, maxArcs: maxArcs) { intern($0) }
+        let t = ScheduleTopology.build(w, units: key.units, maxArcs: key.maxArcs, reduceSymmetry: key.reduceSymmetry) { intern($0) }
         topologies[key] = t
         return t
     }

@@ -39,17 +39,26 @@ public struct ScheduleGraph: Sendable {
     public var nodes: [TaskSet]
     public var arcs: [Arc]
     public var space: Space
+    /// Interchangeable branches the graph is reduced by: nodes are canonical completed-task sets
+    /// and arcs' tasks are in their start node's frame; `schedule` maps a path to real stages.
+    public var symmetry: BranchSymmetry?
     public var sink: Int { nodes.count - 1 }
 
-    /// The arc cap of the general graph before the contiguous one is built instead.
-    public static let defaultMaxArcs = 20_000
+    /// The arc cap of the general graph before the contiguous one is built instead. 300,000
+    /// holds BERT-base with its 12 heads reduced by symmetry at 8 compute units (560 nodes,
+    /// 260,863 arcs). Memory: the topology takes 12 bytes an arc; the stage table (one per
+    /// model) about 150 bytes a distinct stage; each knob set's costs about 150 bytes a split,
+    /// up to two splits a stage, so up to about 90 MB a knob set at the cap
+    /// (`ReconfigurableCache.maxCachedSplits` bounds the sum).
+    public static let defaultMaxArcs = 300_000
 
     /// The graph for a design point: the model's topology for the point's compute units,
     /// weighted with the point's stage costs (each stage at its fastest split whose buffers fit;
     /// stages with none are left out) and boundary spills. `maxArcs` bounds the general graph;
-    /// past it the contiguous one is built.
-    public static func build(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = defaultMaxArcs) -> ScheduleGraph {
-        let (topology, table) = model.reconfigurableCache.lookup(model, p, maxArcs: maxArcs)
+    /// past it the contiguous one is built. `reduceSymmetry: false` builds the general graph
+    /// without the branch-symmetry reduction (a cross-check; the optimum is the same).
+    public static func build(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = defaultMaxArcs, reduceSymmetry: Bool = true) -> ScheduleGraph {
+        let (topology, table) = model.reconfigurableCache.lookup(model, p, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry)
         let weights = ArcWeights(model, p, topology)
         var arcs: [Arc] = []
         var broken = Set<Int32>()
@@ -66,7 +75,7 @@ public struct ScheduleGraph: Sendable {
                             allocation: split.allocation, taskLanes: split.taskLanes, stageCycles: split.cost.cycles,
                             boundaryCycles: boundary.cycles, offChipBytes: split.cost.offChipBytes + boundary.bytes))
         }
-        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space)
+        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space, symmetry: topology.symmetry)
     }
 
     /// The graph over contiguous segments of the topological order only.
@@ -77,6 +86,11 @@ public struct ScheduleGraph: Sendable {
     /// The shortest path from the empty set to all tasks (arcs are sorted by source node, and
     /// every arc goes to a higher node), or nil when none exists.
     public func shortestPath() -> [Arc]? {
+        shortestPathArcs().map { $0.map { arcs[$0] } }
+    }
+
+    /// The shortest path as indices into `arcs`, or nil when none exists.
+    public func shortestPathArcs() -> [Int]? {
         var dist = [Double](repeating: .infinity, count: nodes.count)
         var via = [Int](repeating: -1, count: nodes.count)
         dist[0] = 0
@@ -88,19 +102,21 @@ public struct ScheduleGraph: Sendable {
             }
         }
         guard dist[sink].isFinite else { return nil }
-        var path: [Arc] = []
+        var path: [Int] = []
         var v = sink
         while v != 0 {
-            let a = arcs[via[v]]
-            path.append(a)
-            v = a.from
+            path.append(via[v])
+            v = arcs[via[v]].from
         }
         return path.reversed()
     }
 
-    /// The schedule a path describes.
+    /// The schedule a path describes (through the branch permutations when the graph is reduced).
     public func schedule(_ model: FPGAModel, _ path: [Arc]) -> Schedule {
+        var stages = path.map(\.tasks)
+        var lanes = path.map(\.taskLanes)
+        if let s = symmetry { (stages, lanes) = s.unfold(stages, taskLanes: lanes, tasks: model.compiled.tasks.count) }
         // A path of the graph is valid by construction.
-        try! Schedule(model.compiled, stages: path.map(\.tasks), allocations: path.map(\.allocation), taskLanes: path.map(\.taskLanes))
+        return try! Schedule(model.compiled, stages: stages, allocations: path.map(\.allocation), taskLanes: lanes)
     }
 }

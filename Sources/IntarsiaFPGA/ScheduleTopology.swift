@@ -23,29 +23,38 @@ struct ScheduleTopology: Sendable {
     var space: ScheduleGraph.Space
     /// Bytes of tensors alive at each node (produced, still needed by a task not yet run).
     var liveBytes: [Double]
+    /// Interchangeable branches the general topology was reduced by (nil: none, every node is a
+    /// completed-task set as it is). With them, a node is the canonical member of its class and
+    /// an arc's stage is in that node's frame (`BranchSymmetry.unfold` turns a path into stages).
+    var symmetry: BranchSymmetry? = nil
 
     /// Builds the general topology (every predecessor-closed stage of at most `units` MAC tasks)
-    /// when it has at most `maxArcs` arcs, else the contiguous one. `stageIndex` interns a stage
+    /// when it has at most `maxArcs` arcs, else the contiguous one; reduced by interchangeable
+    /// branches (`BranchSymmetry`) unless `reduceSymmetry` is false. `stageIndex` interns a stage
     /// (ascending task indices) in the shared stage table.
-    static func build(_ w: CompiledWorkload, units: Int, maxArcs: Int, stageIndex: (ArraySlice<Int>) -> Int32) -> ScheduleTopology {
-        if let t = general(w, units: units, maxArcs: maxArcs, stageIndex: stageIndex) { return t }
+    static func build(_ w: CompiledWorkload, units: Int, maxArcs: Int, reduceSymmetry: Bool = true,
+                      stageIndex: (ArraySlice<Int>) -> Int32) -> ScheduleTopology {
+        if let t = general(w, units: units, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry, stageIndex: stageIndex) { return t }
         return contiguous(w, units: units, stageIndex: stageIndex)
     }
 
-    static func general(_ w: CompiledWorkload, units: Int, maxArcs: Int, stageIndex: (ArraySlice<Int>) -> Int32) -> ScheduleTopology? {
+    static func general(_ w: CompiledWorkload, units: Int, maxArcs: Int, reduceSymmetry: Bool = true,
+                        stageIndex: (ArraySlice<Int>) -> Int32) -> ScheduleTopology? {
         let n = w.tasks.count
         let preds: [[Int]] = w.tasks.map { t in (t.predecessorStart..<(t.predecessorStart + t.predecessorCount)).map { w.predecessorTask[$0] } }
         var index: [TaskSet: Int] = [TaskSet(count: n): 0]
         var nodes = [TaskSet(count: n)]
         var arcs: [Arc] = []
         var frontier = [0]
-        var steps = StageEnumerator(w, preds: preds, units: units)
+        let symmetry = reduceSymmetry ? BranchSymmetry.detect(w, preds: preds) : nil
+        var steps = StageEnumerator(w, preds: preds, units: units, symmetry: symmetry)
         while let from = frontier.popLast() {
             let done = nodes[from]
             guard steps.enumerate(from: done, budget: maxArcs - arcs.count) else { return nil }
             for stage in steps.stages {
                 var next = done
                 for t in stage { next.insert(t) }
+                if let s = symmetry { next = s.canonical(next) }
                 var to = index[next]
                 if to == nil {
                     to = nodes.count
@@ -73,7 +82,7 @@ struct ScheduleTopology: Sendable {
             for i in 0..<n where done.contains(i) && consumers[i].contains(where: { !done.contains($0) }) { bytes += w.tasks[i].outputBytes }
             return bytes
         }
-        return ScheduleTopology(nodes: sorted, arcs: arcs, space: .general, liveBytes: live)
+        return ScheduleTopology(nodes: sorted, arcs: arcs, space: .general, liveBytes: live, symmetry: symmetry)
     }
 
     /// Stages that are contiguous segments of the topological order, each of at most `units` MAC
@@ -118,17 +127,31 @@ public struct TaskSet: Hashable, Sendable {
             count += 1
         }
     }
+
+    @inline(__always)
+    public mutating func remove(_ i: Int) {
+        if contains(i) {
+            words[i >> 6] &= ~(1 << UInt64(i & 63))
+            count -= 1
+        }
+    }
 }
 
 /// Lists the stages that may run next from a completed-task set: sets of tasks whose
 /// predecessors are done or in the stage, with at most `units` MAC tasks. Only tasks that could
 /// join some such stage are walked (their not-done predecessors could join too, and no chain of
 /// them needs more MAC tasks than units), depth first in topological order, a task in before
-/// out: the stages and their order are those of a walk over every remaining task.
+/// out: the stages and their order are those of a walk over every remaining task. With branch
+/// symmetry, a branch's task joins only if the same position of the previous branch joined when
+/// both are in the same state (advancements non-increasing along same-state branches: one stage
+/// per class of stages equal up to swapping those branches).
 struct StageEnumerator {
     let w: CompiledWorkload
     let preds: [[Int]]
     let units: Int
+    let symmetry: BranchSymmetry?
+    /// Per task, the task that must be in the stage for it to join, or -1 (`BranchSymmetry.guards`).
+    private var guardOf: [Int]
     private(set) var stages: [[Int]] = []
     private var candidates: [Int] = []
     private var macDepth: [Int]
@@ -136,10 +159,12 @@ struct StageEnumerator {
     private var list: [Int] = []
     private var done: TaskSet
 
-    init(_ w: CompiledWorkload, preds: [[Int]], units: Int) {
+    init(_ w: CompiledWorkload, preds: [[Int]], units: Int, symmetry: BranchSymmetry? = nil) {
         self.w = w
         self.preds = preds
         self.units = units
+        self.symmetry = symmetry
+        guardOf = [Int](repeating: -1, count: w.tasks.count)
         macDepth = [Int](repeating: 0, count: w.tasks.count)
         inStage = [Bool](repeating: false, count: w.tasks.count)
         done = TaskSet(count: w.tasks.count)
@@ -148,6 +173,7 @@ struct StageEnumerator {
     /// Fills `stages`; false when there are more than `budget`.
     mutating func enumerate(from done: TaskSet, budget: Int) -> Bool {
         self.done = done
+        symmetry?.guards(done, into: &guardOf)
         stages.removeAll(keepingCapacity: true)
         candidates.removeAll(keepingCapacity: true)
         for t in 0..<w.tasks.count where !done.contains(t) {
@@ -172,7 +198,8 @@ struct StageEnumerator {
         }
         let t = candidates[k]
         let isMAC = w.tasks[t].isMAC
-        if (!isMAC || macs < units) && preds[t].allSatisfy({ inStage[$0] || done.contains($0) }) {
+        let g = guardOf[t]
+        if (!isMAC || macs < units) && (g < 0 || inStage[g]) && preds[t].allSatisfy({ inStage[$0] || done.contains($0) }) {
             inStage[t] = true
             list.append(t)
             let ok = visit(k + 1, macs: macs + (isMAC ? 1 : 0), budget: budget)

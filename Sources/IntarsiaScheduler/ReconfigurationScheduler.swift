@@ -29,7 +29,10 @@ public enum ReconfigurationScheduler {
         /// Write the integer program here (CPLEX LP format) for `glpsol --lp`.
         public var lpPath: String?
         /// Largest graph the general space is built for (arcs); larger ones use contiguous stages.
-        public var maxArcs: Int = 20_000
+        public var maxArcs: Int = ScheduleGraph.defaultMaxArcs
+        /// Build the general space up to swapping interchangeable branches (`BranchSymmetry`);
+        /// false builds it whole (a cross-check: the optimum is the same).
+        public var reduceSymmetry = true
         /// Also split each pipelined stage's lanes with the stage balancer (a small integer
         /// program per stage of several MAC tasks).
         public var balanceStages = false
@@ -62,7 +65,7 @@ public enum ReconfigurationScheduler {
         var point = p
         point.template = .reconfigurable
         let start = Date()
-        let graph = ScheduleGraph.build(model, point, maxArcs: options.maxArcs)
+        let graph = ScheduleGraph.build(model, point, maxArcs: options.maxArcs, reduceSymmetry: options.reduceSymmetry)
         switch options.solver {
         case .dp:
             if options.maxOffChipBytes != nil {
@@ -108,13 +111,11 @@ public enum ReconfigurationScheduler {
         o.timeLimitSeconds = options.timeLimitSeconds
         o.lpPath = options.lpPath
         // The shortest path ignoring the budget is an incumbent whenever it meets the budget.
-        if let path = graph.shortestPath() {
-            let bytes = path.reduce(0) { $0 + $1.offChipBytes }
+        if let path = graph.shortestPathArcs() {
+            let bytes = path.reduce(0) { $0 + graph.arcs[$1].offChipBytes }
             if options.maxOffChipBytes.map({ bytes <= $0 }) ?? true {
                 var x = [Double](repeating: 0, count: graph.arcs.count)
-                var index: [String: Int] = [:]
-                for (k, a) in graph.arcs.enumerated() { index["\(a.from)_\(a.to)_\(a.tasks)"] = k }
-                for a in path { x[index["\(a.from)_\(a.to)_\(a.tasks)"]!] = 1 }
+                for k in path { x[k] = 1 }  // variable k is arc k (`formulate`)
                 o.incumbent = x
             }
         }
