@@ -56,6 +56,9 @@ public struct Evaluation: Hashable, Sendable {
     public var utilization: Double = 0
     public var stages: Int = 0
     public var violations: Violations = []
+    /// `allocation: balanced` only: how the lanes were split (a proven optimum, a split not
+    /// proven optimal, or the proportional split standing in).
+    public var laneSplit: LaneSplitStatus?
 
     public init() {}
 
