@@ -8,7 +8,10 @@ public struct LaneSplitStatus: Hashable, Sendable, CustomStringConvertible {
         case optimal
         /// A split whose optimality is not proven (GLPK stopped at its time limit): see `gap`.
         case feasible
-        /// No balanced split was used: the proportional split stands in (see `detail`).
+        /// Proven: no split meets the budgets; the proportional split stands in (see `detail`).
+        case infeasible
+        /// The solver gave no usable split (time limit before any, an error): the proportional
+        /// split stands in (see `detail`).
         case fallback
     }
     public var state: State
@@ -30,9 +33,14 @@ public struct LaneSplitStatus: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func fallback(_ why: String) -> LaneSplitStatus { LaneSplitStatus(state: .fallback, detail: why) }
+    public static func infeasible(_ why: String) -> LaneSplitStatus { LaneSplitStatus(state: .infeasible, detail: why) }
+
+    /// Whether the split (or the proof that none fits) is exact: optimal or proven infeasible.
+    public var isProven: Bool { state == .optimal || state == .infeasible }
 
     /// "optimal (exact bisection)", "feasible, gap 1.20% (bound 123 cycles; GLPK: time limit
-    /// reached)", or "proportional split instead: WHY".
+    /// reached)", "no balanced split fits, proportional instead: WHY", or "no balanced split
+    /// (solver failed), proportional instead: WHY".
     public var description: String {
         switch state {
         case .optimal: return "optimal (\(method))"
@@ -40,7 +48,8 @@ public struct LaneSplitStatus: Hashable, Sendable, CustomStringConvertible {
             var s = "feasible, gap " + (gap.map { String(format: "%.2f%%", $0 * 100) } ?? "unknown")
             s += " (bound " + (boundCycles.map { String(Int64($0.rounded(.down))) + " cycles" } ?? "unknown")
             return s + "; \(method)" + (detail.isEmpty ? "" : ": \(detail)") + ")"
-        case .fallback: return "proportional split instead: \(detail)"
+        case .infeasible: return "no balanced split fits, proportional instead: \(detail)"
+        case .fallback: return "no balanced split (solver failed), proportional instead: \(detail)"
         }
     }
 }

@@ -72,8 +72,10 @@ public enum StageBalancer {
         }
     }
 
+    /// No split: proven when nothing meets the budgets, not proven when GLPK stopped first.
     public struct Infeasible: Error, CustomStringConvertible {
         public var description: String
+        public var proven = true
     }
 
     /// The least initiation interval: exact bisection when it decides the problem, else GLPK.
@@ -155,11 +157,13 @@ public enum StageBalancer {
     }
 
     /// A balanced split of `members` (MAC task indices, ascending) with its status; a failure
-    /// (no split fits, or GLPK found none) is a fallback that says why.
+    /// (no split fits, or GLPK found none) says why, and whether it is proven.
     static func split(_ model: FPGAModel, _ members: [Int], _ p: Problem) -> BalancedSplit {
         do {
             let s = try solve(p)
             return BalancedSplit(lanes: lanesByTask(model, members, s), status: s.splitStatus)
+        } catch let e as Infeasible {
+            return BalancedSplit(lanes: nil, status: e.proven ? .infeasible(e.description) : .fallback(e.description))
         } catch {
             return BalancedSplit(lanes: nil, status: .fallback("\(error)"))
         }

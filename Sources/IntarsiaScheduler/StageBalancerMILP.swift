@@ -63,7 +63,7 @@ extension StageBalancer {
         let r = try GLPK.solve(m, options: o)
         guard r.hasSolution, let objective = r.objective else {
             if r.status == .noSolution {
-                throw Infeasible(description: "GLPK found no split within \(timeLimitSeconds) s (\(r.note))")
+                throw Infeasible(description: "GLPK found no split within \(timeLimitSeconds) s (\(r.note))", proven: false)
             }
             let least = p.options.reduce(0) { $0 + ($1.map(\.lanes).min() ?? 0) }
             throw Infeasible(description: "no split fits: the tasks need at least \(least) lanes (budget \(p.laneBudget)) or more memory than the budget (GLPK: \(r.status.rawValue))")

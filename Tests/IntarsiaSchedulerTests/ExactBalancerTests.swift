@@ -101,3 +101,44 @@ import IntarsiaGLPK
         #expect(e.latencyCycles.isFinite && e.latencyCycles > 0)
     }
 }
+
+/// Solver status is always true: a GLPK solve stopped by its time limit says "feasible" with
+/// its gap and bound, never "optimal"; a schedule whose stage splits are not proven is not
+/// "optimal" either.
+@Suite struct BalancerStatusTests {
+    /// 150 tasks of 11 options each, lanes and memory both binding (a min-max program of 1,650
+    /// binaries, the kind docs/glpk notes stall): GLPK solves the relaxation but does not close the
+    /// gap in a second, and holds the fewest-lanes incumbent.
+    func hardInstance() -> StageBalancer.Problem {
+        var r = Lcg(s: 42)
+        let menu = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48]
+        let options = (0..<150).map { _ -> [StageBalancer.Option] in
+            let work = Double(10_000 + r.below(90_000))
+            return menu.map { l in
+                StageBalancer.Option(lanes: l, bram18k: Double(l / 4 + r.below(3)), cycles: (work / Double(l)).rounded(.up) + Double(r.below(97)))
+            }
+        }
+        return StageBalancer.Problem(tasks: (0..<150).map { "t\($0)" }, options: options, laneBudget: 150 * 9, bramBudget: 150 * 2.5)
+    }
+
+    @Test func aTimeLimitGivesFeasibleWithItsGap() throws {
+        let p = hardInstance()
+        let s = try StageBalancer.milp(p, timeLimitSeconds: 1)
+        #expect(s.status == .feasible)
+        let gap = try #require(s.gap)
+        let bound = try #require(s.bound)
+        #expect(gap > 0 && bound < s.initiationInterval)
+        let text = s.splitStatus.description
+        #expect(text.hasPrefix("feasible, gap ") && text.contains("bound ") && !text.contains("optimal"), "\(text)")
+        #expect(!s.splitStatus.isProven)
+    }
+
+    @Test func unprovenStageSplitsMakeAScheduleFeasible() {
+        let log = SplitLog()
+        log.add(LaneSplitStatus(state: .optimal, method: "exact bisection"))
+        #expect(log.unprovenSummary() == nil)
+        log.add(LaneSplitStatus(state: .feasible, method: "GLPK", gap: 0.0123, boundCycles: 1000, detail: "time limit reached"))
+        log.add(.infeasible("no split fits"))
+        #expect(log.unprovenSummary() == "1 of 3 stage splits are not proven optimal (largest gap 1.23% of a stage's initiation interval); first: feasible, gap 1.23% (bound 1000 cycles; GLPK: time limit reached)")
+    }
+}
