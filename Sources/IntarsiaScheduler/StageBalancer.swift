@@ -17,18 +17,8 @@ import IntarsiaGLPK
 /// the interval), and hands the rest to GLPK (`milp`, DNNBuilder-style multiple-choice 0-1
 /// program), whose status (optimal, or feasible with its gap and bound) the solution carries.
 public enum StageBalancer {
-    public struct Option: Sendable, Equatable {
-        public var lanes: Int
-        public var bram18k: Double
-        public var uram: Double
-        public var cycles: Double
-        public init(lanes: Int, bram18k: Double = 0, uram: Double = 0, cycles: Double) {
-            self.lanes = lanes
-            self.bram18k = bram18k
-            self.uram = uram
-            self.cycles = cycles
-        }
-    }
+    /// A task's lanes, buffer blocks and cycles (`LaneOption`, worked out by the cost model).
+    public typealias Option = LaneOption
 
     public struct Problem: Sendable {
         public var tasks: [String]
@@ -118,13 +108,7 @@ public enum StageBalancer {
         for i in members {
             names.append(w.names[i])
             let proportional = max(1, Int((Double(point.lanes) * w.tasks[i].macs / macSum).rounded(.down)))
-            var opts: [Option] = []
-            opts.reserveCapacity(lanesList.count + 2)
-            for l in merged(lanesList, uniform, proportional) {
-                let b = costs.bufferBlocks(i, lanes: l)
-                opts.append(Option(lanes: l, bram18k: b.bram18k, uram: b.uram, cycles: costs.cycles(i, lanes: l)))
-            }
-            options.append(opts)
+            options.append(costs.options(i, lanes: merged(lanesList, uniform, proportional)))
         }
         let mem = model.balancerMemoryBudget(point)
         return Problem(tasks: names, options: options, laneBudget: point.lanes, bramBudget: mem.bram18k, uramBudget: mem.uram)

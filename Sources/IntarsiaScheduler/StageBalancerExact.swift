@@ -30,6 +30,108 @@ extension StageBalancer {
         for (t, opts) in p.options.enumerated() where opts.isEmpty {
             return .infeasible("task \(p.tasks[t]) has no lane option")
         }
+        let s = Staircases(p)
+        var choice = [Int](repeating: 0, count: p.options.count)
+        // At the slowest first step every task takes its overall cheapest option.
+        var hi = s.firstStepMax
+        switch s.probe(p, hi, &choice) {
+        case .lanesShort(let lanes):
+            return .infeasible("no split fits: the tasks need at least \(lanes) lanes (budget \(p.laneBudget))")
+        case .memoryShort: return generalBisection(p)
+        case .fits(let used): hi = used
+        }
+        var lo = s.lastStepMax
+        while lo < hi {
+            var mid = lo + (hi - lo) / 2
+            if !(mid < hi) { mid = lo }
+            switch s.probe(p, mid, &choice) {
+            case .fits(let used): hi = used
+            case .lanesShort: lo = min(s.nextAbove(mid), hi)
+            case .memoryShort: return generalBisection(p)
+            }
+        }
+        _ = s.probe(p, hi, &choice)
+        return .optimal(choice: choice, initiationInterval: hi)
+    }
+
+    /// Each task's options in the canonical order (fewest lanes, then BRAM, URAM, cycles), kept
+    /// only where their cycles beat every cheaper option's: at interval T the canonical choice is
+    /// the first step with cycles <= T (found by binary search, cycles fall along the steps).
+    struct Staircases {
+        var option: [Int] = []
+        var cycles: [Double] = []
+        var start: [Int] = []
+        var firstStepMax = -Double.infinity
+        var lastStepMax = -Double.infinity
+
+        init(_ p: Problem) {
+            for opts in p.options {
+                start.append(option.count)
+                var best = Double.infinity
+                func visit(_ j: Int) {
+                    guard opts[j].cycles < best else { return }
+                    option.append(j)
+                    cycles.append(opts[j].cycles)
+                    best = opts[j].cycles
+                }
+                // The cost model's options come sorted by lanes (distinct): no sort needed.
+                if (1..<opts.count).allSatisfy({ !cheaper(opts[$0], opts[$0 - 1]) }) {
+                    for j in opts.indices { visit(j) }
+                } else {
+                    for j in opts.indices.sorted(by: { cheaper(opts[$0], opts[$1]) || (!cheaper(opts[$1], opts[$0]) && $0 < $1) }) { visit(j) }
+                }
+                firstStepMax = max(firstStepMax, cycles[start[start.count - 1]])
+                lastStepMax = max(lastStepMax, best)
+            }
+            start.append(option.count)
+        }
+
+        /// The index of task `k`'s first step with cycles <= t, or its end.
+        @inline(__always)
+        func step(_ k: Int, _ t: Double) -> Int {
+            var lo = start[k], hi = start[k + 1]
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cycles[mid] <= t { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
+
+        enum Outcome { case fits(Double), lanesShort(Int), memoryShort }
+
+        /// The canonical choice at interval t, and whether it fits: `fits` with the slowest
+        /// chosen cycles; `lanesShort` with the fewest lanes t needs (proof it is unreachable).
+        func probe(_ p: Problem, _ t: Double, _ choice: inout [Int]) -> Outcome {
+            var lanes = 0, bram = 0.0, uram = 0.0, used = -Double.infinity
+            for k in 0..<(start.count - 1) {
+                let i = step(k, t)
+                guard i < start[k + 1] else { return .lanesShort(Int.max) }
+                let o = p.options[k][option[i]]
+                choice[k] = option[i]
+                lanes += o.lanes
+                bram += o.bram18k
+                uram += o.uram
+                used = max(used, o.cycles)
+            }
+            if lanes > p.laneBudget { return .lanesShort(lanes) }
+            if bram > p.bramBudget + 1e-9 || uram > p.uramBudget + 1e-9 { return .memoryShort }
+            return .fits(used)
+        }
+
+        /// The least step cycles above t over all tasks (the next candidate interval).
+        func nextAbove(_ t: Double) -> Double {
+            var next = Double.infinity
+            for k in 0..<(start.count - 1) {
+                let i = step(k, t)
+                if i > start[k] { next = min(next, cycles[i - 1]) }
+            }
+            return next
+        }
+    }
+
+    /// The bisection over every option's cycles with the three-way probe below: for budgets
+    /// where memory binds (the staircase walk only knows lanes).
+    static func generalBisection(_ p: Problem) -> ExactOutcome {
         var candidates: [Double] = []
         candidates.reserveCapacity(p.options.reduce(0) { $0 + $1.count })
         for opts in p.options { for o in opts { candidates.append(o.cycles) } }

@@ -18,11 +18,16 @@ import IntarsiaGLPK
         for _ in 0..<tasks {
             let work = Double(500 + r.below(50_000))
             let lanes = Set((0..<options).map { _ in lanesMenu[r.below(lanesMenu.count)] }).sorted()
-            opts.append(lanes.map { l in
+            var task = lanes.map { l in
                 let bram = !memory ? 0 : tradeMemory ? Double(max(0, 8 - l / 8 + r.below(3))) : Double(r.below(4))
                 let uram = memory && r.below(3) == 0 ? Double(r.below(3)) : 0
                 return StageBalancer.Option(lanes: l, bram18k: bram, uram: uram, cycles: (work / Double(l)).rounded(.up) + Double(r.below(40)))
-            })
+            }
+            // Some tasks get a second option at the same lanes, and options out of lane order.
+            if r.below(3) == 0, let o = task.first {
+                task.append(StageBalancer.Option(lanes: o.lanes, bram18k: o.bram18k + Double(r.below(2)), uram: o.uram, cycles: o.cycles - Double(r.below(9))))
+            }
+            opts.append(seed % 2 == 1 ? task.reversed() : task)
         }
         let leastLanes = opts.reduce(0) { $0 + $1.map(\.lanes).min()! }
         return StageBalancer.Problem(tasks: (0..<tasks).map { "t\($0)" }, options: opts, laneBudget: leastLanes + r.below(16 * tasks),
