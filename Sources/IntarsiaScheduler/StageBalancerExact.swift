@@ -65,6 +65,10 @@ extension StageBalancer {
         var lastStepMax = -Double.infinity
 
         init(_ p: Problem) {
+            let total = p.options.reduce(0) { $0 + $1.count }
+            option.reserveCapacity(total)
+            cycles.reserveCapacity(total)
+            start.reserveCapacity(p.options.count + 1)
             for opts in p.options {
                 start.append(option.count)
                 var best = Double.infinity
