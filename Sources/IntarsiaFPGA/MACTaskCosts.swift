@@ -44,6 +44,14 @@ public struct MACTaskCosts: Sendable {
         return (c.bram18k, c.uram)
     }
 
+    /// Whether two tasks have the same options at the same lane counts (the facts the cycles
+    /// and buffer blocks depend on are equal): GPT-2's q, k and v projections, ResNet's repeats.
+    public func sameOptions(_ a: Int, _ b: Int) -> Bool {
+        let x = tasks[a], y = tasks[b]
+        return x.rows == y.rows && x.reduction == y.reduction && x.columns == y.columns && x.weightElementBytes == y.weightElementBytes
+            && x.offChipWeightBytes == y.offChipWeightBytes && x.externalInputBytes == y.externalInputBytes
+    }
+
     /// The task's option at each lane count of `lanes`, in that order (the same figures as
     /// `cycles` and `bufferBlocks`, in one loop over the task's facts).
     public func options(_ task: Int, lanes: [Int]) -> [LaneOption] {
@@ -111,9 +119,12 @@ struct MACCycleModel {
     @inline(__always)
     func cycles(lanes: Double) -> Double {
         let laneK = min(lanes, reduction)
-        let laneM = max(1, (lanes / laneK).rounded(.down))
+        // Lanes within the reduction: lanes / laneK is 1 and rows / 1 is rows, exactly, so the
+        // two divisions are skipped (the same figures: division is the loop's cost).
+        let within = lanes > 0 && lanes <= reduction
+        let laneM = within ? 1 : max(1, (lanes / laneK).rounded(.down))
         let kSteps = (reduction / laneK).rounded(.up)
-        let rowSteps = (rows / laneM).rounded(.up)
+        let rowSteps = within ? rows.rounded(.up) : (rows / laneM).rounded(.up)
         let depth = ModelConstants.macPipelineBaseDepth + Self.ceilLog2(laneK)
         let iterations = columns * rowSteps * kSteps
         // Not pipelined: every iteration waits for the previous one's whole body (depth cycles).

@@ -105,10 +105,18 @@ public enum StageBalancer {
         var options: [[Option]] = []
         names.reserveCapacity(members.count)
         options.reserveCapacity(members.count)
+        var computed: [(task: Int, proportional: Int, options: [Option])] = []
         for i in members {
             names.append(w.names[i])
             let proportional = max(1, Int((Double(point.lanes) * w.tasks[i].macs / macSum).rounded(.down)))
-            options.append(costs.options(i, lanes: merged(lanesList, uniform, proportional)))
+            // A task like one already costed (same facts, same lane counts) shares its options.
+            if let same = computed.first(where: { $0.proportional == proportional && costs.sameOptions($0.task, i) }) {
+                options.append(same.options)
+                continue
+            }
+            let opts = costs.options(i, lanes: merged(lanesList, uniform, proportional))
+            computed.append((i, proportional, opts))
+            options.append(opts)
         }
         let mem = model.balancerMemoryBudget(point)
         return Problem(tasks: names, options: options, laneBudget: point.lanes, bramBudget: mem.bram18k, uramBudget: mem.uram)
