@@ -60,6 +60,9 @@ extension StageBalancer {
     struct Staircases {
         var option: [Int] = []
         var cycles: [Double] = []
+        var lanes: [Int] = []
+        var bram: [Double] = []
+        var uram: [Double] = []
         var start: [Int] = []
         var firstStepMax = -Double.infinity
         var lastStepMax = -Double.infinity
@@ -68,6 +71,9 @@ extension StageBalancer {
             let total = p.options.reduce(0) { $0 + $1.count }
             option.reserveCapacity(total)
             cycles.reserveCapacity(total)
+            lanes.reserveCapacity(total)
+            bram.reserveCapacity(total)
+            uram.reserveCapacity(total)
             start.reserveCapacity(p.options.count + 1)
             for opts in p.options {
                 start.append(option.count)
@@ -76,6 +82,9 @@ extension StageBalancer {
                     guard opts[j].cycles < best else { return }
                     option.append(j)
                     cycles.append(opts[j].cycles)
+                    lanes.append(opts[j].lanes)
+                    bram.append(opts[j].bram18k)
+                    uram.append(opts[j].uram)
                     best = opts[j].cycles
                 }
                 // The cost model's options come sorted by lanes (distinct): no sort needed.
@@ -106,19 +115,18 @@ extension StageBalancer {
         /// The canonical choice at interval t, and whether it fits: `fits` with the slowest
         /// chosen cycles; `lanesShort` with the fewest lanes t needs (proof it is unreachable).
         func probe(_ p: Problem, _ t: Double, _ choice: inout [Int]) -> Outcome {
-            var lanes = 0, bram = 0.0, uram = 0.0, used = -Double.infinity
+            var totalLanes = 0, totalBram = 0.0, totalUram = 0.0, used = -Double.infinity
             for k in 0..<(start.count - 1) {
                 let i = step(k, t)
                 guard i < start[k + 1] else { return .lanesShort(Int.max) }
-                let o = p.options[k][option[i]]
                 choice[k] = option[i]
-                lanes += o.lanes
-                bram += o.bram18k
-                uram += o.uram
-                used = max(used, o.cycles)
+                totalLanes += lanes[i]
+                totalBram += bram[i]
+                totalUram += uram[i]
+                used = max(used, cycles[i])
             }
-            if lanes > p.laneBudget { return .lanesShort(lanes) }
-            if bram > p.bramBudget + 1e-9 || uram > p.uramBudget + 1e-9 { return .memoryShort }
+            if totalLanes > p.laneBudget { return .lanesShort(totalLanes) }
+            if totalBram > p.bramBudget + 1e-9 || totalUram > p.uramBudget + 1e-9 { return .memoryShort }
             return .fits(used)
         }
 
