@@ -223,8 +223,12 @@ public struct FPGAModel: Sendable {
     }
 
     /// BRAM18K and URAM blocks the stage balancer may give to weight buffers.
+    /// A dataflow design has no scratchpad (its `scratchpad_kib` knob is not its own and stays at
+    /// the default, 4 MiB): none is set aside, as `evaluate` sets none aside.
     public func balancerMemoryBudget(_ p: DesignPoint) -> (bram18k: Double, uram: Double) {
-        let c = memoryCaps(p, platformEnvironment.with(p))
+        var q = p
+        if q.template == .dataflow { q.scratchpadKiB = 0 }
+        let c = memoryCaps(q, platformEnvironment.with(q))
         return (c.bram, c.uram)
     }
 

@@ -147,3 +147,21 @@ import IntarsiaGLPK
         #expect(log.unprovenSummary() == "1 of 3 stage splits are not proven optimal (largest gap 1.23% of a stage's initiation interval); first: feasible, gap 1.23% (bound 1000 cycles; GLPK: time limit reached)")
     }
 }
+
+@Suite struct BalancerBudgetTests {
+    /// A dataflow design has no scratchpad, so the balancer's BRAM budget is the constraint's
+    /// share of the part less the shell, whatever the (foreign) scratchpad knob says. On the
+    /// ZCU102 (no URAM) the default 4 MiB scratchpad used to be set aside, leaving a negative
+    /// budget: every balanced design fell back to the proportional split.
+    @Test func dataflowBudgetSetsNoScratchpadAside() throws {
+        var k = Constraints()
+        k.bramFraction = 0.9
+        let zcu = PlatformCatalog.zcu102
+        var model = FPGAModel(workload: try BuiltinWorkload.mlp.make(), platform: zcu, constraints: k)
+        model.laneBalancer = StageBalancer.forModel
+        let point = DesignPoint(template: .dataflow, lanes: 1024, allocation: .balanced, scratchpadKiB: 4096)
+        let budget = model.balancerMemoryBudget(point)
+        #expect(budget.bram18k == (0.9 * Double(zcu.bram18k)).rounded(.down) - Double(zcu.shell.bram18k))
+        #expect(model.evaluate(point).laneSplit?.state == .optimal)
+    }
+}
