@@ -16,6 +16,8 @@ public enum Bench {
     public struct Row: Sendable {
         public var spec: String
         public var template: TemplateKind
+        /// "dataflow-balanced" for the balanced-allocation row; else the template's name.
+        public var label: String
         public var points: Int
         public var seconds: Double
         public var perSecond: Double { Double(points) / seconds }
@@ -91,7 +93,8 @@ public enum Bench {
     }
 
     /// Points per second over passes that each start with empty model caches.
-    static func coldRate(_ model: FPGAModel, _ points: [DesignPoint], seconds: Double, checksum: inout Double) -> Double {
+    static func coldRate(_ model: FPGAModel, _ points: [DesignPoint], seconds: Double) -> Double {
+        var checksum = 0.0
         var done = 0
         var busy = 0.0
         repeat {
@@ -101,6 +104,7 @@ public enum Bench {
             busy += Date().timeIntervalSince(start)
             done += points.count
         } while busy < seconds
+        if checksum.isNaN { print("nan") }  // keeps the work observable
         return Double(done) / busy
     }
 
@@ -111,20 +115,48 @@ public enum Bench {
             let model = spec.solvingModel
             for space in spec.space.templates {
                 let points = (0..<min(space.count, 4096)).map { space.point(at: $0) }
-                var checksum = 0.0
-                var done = 0
-                let start = Date()
-                var elapsed = 0.0
-                repeat {
-                    for p in points { checksum += model.evaluate(p).latencyCycles }
-                    done += points.count
-                    elapsed = Date().timeIntervalSince(start)
-                } while elapsed < secondsPerCase
-                let cold = coldRate(model, points, seconds: secondsPerCase, checksum: &checksum)
-                if checksum.isNaN { print("nan") }  // keeps the work observable
-                rows.append(Row(spec: spec.name, template: space.template, points: done, seconds: elapsed, coldPerSecond: cold))
+                let (done, elapsed) = measure(model, points, secondsPerCase)
+                rows.append(Row(spec: spec.name, template: space.template, label: space.template.rawValue, points: done, seconds: elapsed,
+                                coldPerSecond: coldRate(model, points, seconds: secondsPerCase)))
             }
+            let balanced = balancedPoints(spec)
+            let (done, elapsed) = measure(model, balanced, secondsPerCase)
+            rows.append(Row(spec: spec.name, template: .dataflow, label: "dataflow-balanced", points: done, seconds: elapsed,
+                            coldPerSecond: coldRate(model, balanced, seconds: secondsPerCase)))
         }
         return rows
+    }
+
+    /// Evaluates `points` over and over for `seconds` through `model` (the spec's solving model,
+    /// as a search evaluates): points done and seconds taken.
+    static func measure(_ model: FPGAModel, _ points: [DesignPoint], _ seconds: Double) -> (Int, Double) {
+        var checksum = 0.0
+        var done = 0
+        let start = Date()
+        var elapsed = 0.0
+        repeat {
+            for p in points { checksum += model.evaluate(p).latencyCycles }
+            done += points.count
+            elapsed = Date().timeIntervalSince(start)
+        } while elapsed < seconds
+        if checksum.isNaN { print("nan") }  // keeps the work observable
+        return (done, elapsed)
+    }
+
+    /// The spec's dataflow points (or, without a dataflow template, its other templates' points
+    /// taken as dataflow designs) with `allocation: balanced`, distinct, at most 4,096.
+    static func balancedPoints(_ spec: DesignSpec) -> [DesignPoint] {
+        let spaces = spec.space.templates.filter { $0.template == .dataflow }
+        var seen = Set<DesignPoint>()
+        var points: [DesignPoint] = []
+        for space in spaces.isEmpty ? spec.space.templates : spaces {
+            for i in 0..<min(space.count, 4096) where points.count < 4096 {
+                var p = space.point(at: i)
+                p.template = .dataflow
+                p.allocation = .balanced
+                if seen.insert(p).inserted { points.append(p) }
+            }
+        }
+        return points
     }
 }

@@ -28,6 +28,9 @@ public enum EvaluateJob {
         public var energyMJ: Double
         public var feasible: Bool
         public var violations: String
+        /// `allocation: balanced`: how the lanes were split ("optimal (exact bisection)", "feasible,
+        /// gap ...", or the proportional split standing in and why); absent otherwise.
+        public var laneSplit: String?
         public var repetitions: Int
         public var scheduleSpace: ScheduleSpace
         public var solverStatus: String
@@ -80,8 +83,8 @@ public enum EvaluateJob {
                       macs: e.macs, utilization: e.utilization, offChipBytes: e.offChipBytes, dsp: e.dsp, bram18k: e.bram18k,
                       uram: e.uram, lut: e.lut, ff: e.ff, powerW: e.powerW, energyMJ: e.energyMJ, feasible: e.feasible,
                       violations: e.violationText(platform: spec.platform, constraints: spec.constraints),
-                      repetitions: spec.workload.repetitions, scheduleSpace: e.scheduleSpace, solverStatus: e.solverStatus.text,
-                      stages: rec.stages, tasks: rec.tasks)
+                      laneSplit: e.laneSplit?.description, repetitions: spec.workload.repetitions, scheduleSpace: e.scheduleSpace,
+                      solverStatus: e.solverStatus.text, stages: rec.stages, tasks: rec.tasks)
     }
 
     public static func json(_ r: Report) throws -> String {
@@ -99,6 +102,7 @@ public enum EvaluateJob {
         s += "resources: dsp \(r.dsp), bram18k \(r.bram18k), uram \(r.uram), lut \(r.lut), ff \(r.ff); off-chip \(n(r.offChipBytes)) bytes; power \(String(format: "%.2f", r.powerW)) W; energy \(String(format: "%.4g", r.energyMJ)) mJ\n"
         s += r.feasible ? "feasible\n" : "infeasible: \(r.violations)\n"
         s += "schedule: \(r.stages.count) stages, space \(r.scheduleSpace.rawValue), solver \(r.solverStatus)\n"
+        if let split = r.laneSplit { s += "lane split: \(split)\n" }
         s += "\nstages (one repetition):\n"
         s += TextTable.render(header: ["stage", "pattern", "cycles", "buffer_bytes", "tasks", "scratchpad_before", "live_bytes", "spilled_bytes"],
                               rows: r.stages.map { [String($0.stage), $0.pattern, n($0.cycles), n($0.bufferBytes), $0.tasks.joined(separator: " "),

@@ -50,6 +50,8 @@ public enum ScheduleJob {
         public var solver: String
         public var status: String
         public var gap: Double?
+        /// Why the status is not "optimal" (a time limit, stage splits not proven); the solver's note.
+        public var statusNote: String
         public var space: String
         public var graphNodes: Int
         public var graphArcs: Int
@@ -111,6 +113,7 @@ public enum ScheduleJob {
             workload: spec.workload.name, parameters: spec.builtin?.parameters ?? [:],
             design: Dictionary(uniqueKeysWithValues: Knob.knobs(of: .reconfigurable).map { ($0.rawValue, p.value(of: $0).description) }),
             repetitions: spec.workload.repetitions, solver: solution.solver.rawValue, status: solution.status.rawValue, gap: solution.gap,
+            statusNote: solution.note,
             space: solution.space.rawValue, graphNodes: solution.nodes, graphArcs: solution.arcs, solveSeconds: solution.solveSeconds,
             branchAndBoundNodes: solution.branchAndBoundNodes, cyclesPerRepetition: solution.cycles, latencyCycles: e.latencyCycles,
             latencyMs: e.latencyMs, offChipBytes: e.offChipBytes, dsp: e.dsp, bram18k: e.bram18k, uram: e.uram, feasible: e.feasible,
@@ -161,6 +164,7 @@ public enum ScheduleJob {
             out += "solver \(r.solver): \(r.status)"
             if let g = r.gap, r.status != "optimal" { out += String(format: " (gap %.2f%%)", g * 100) }
             out += String(format: " in %.3f s; schedule space %@ (%d nodes, %d arcs)\n", r.solveSeconds, r.space, r.graphNodes, r.graphArcs)
+            if r.status != "optimal" { out += "not optimal: \(r.statusNote)\n" }
             out += r.repetitions > 1 ? "latency \(n(r.cyclesPerRepetition)) cycles per repetition x \(r.repetitions) = \(n(r.latencyCycles))"
                 : "latency \(n(r.latencyCycles))"
             out += String(format: " cycles, %.4f ms; dsp %d, bram18k %d, uram %d, off-chip %@ bytes\n", r.latencyMs, r.dsp, r.bram18k, r.uram, n(r.offChipBytes))

@@ -80,6 +80,8 @@ public enum SearchJob {
         let first = spec.objectives[0]
         var top: [EvaluatedDesign] = []
         var violationCounts = [String: Int]()
+        // `allocation: balanced` designs whose split is not a proven optimum, by state: count, first.
+        var splitNotes: [LaneSplitStatus.State: (count: Int, first: String)] = [:]
         var closest: EvaluatedDesign?
         var lastReport = Date.distantPast
         let started = Date()
@@ -88,6 +90,10 @@ public enum SearchJob {
         summary = try runner.run(sink: { batch in
             try writer.append(batch)
             for d in batch {
+                if let split = d.evaluation.laneSplit, split.state != .optimal {
+                    if splitNotes[split.state] == nil { splitNotes[split.state] = (0, "design \(d.id): \(split)") }
+                    splitNotes[split.state]!.count += 1
+                }
                 if d.evaluation.feasible {
                     if spec.top > 0, top.count < spec.top || first.cost(d.evaluation) < first.cost(top.last!.evaluation) {
                         let at = top.firstIndex { first.cost(d.evaluation) < first.cost($0.evaluation) } ?? top.count
@@ -115,6 +121,12 @@ public enum SearchJob {
             throw UserError("\(spec.file): search.strategy: \(e.description)")
         }
         if options.progress && isatty(STDERR_FILENO) != 0 { stderr("\n") }
+        for state in [LaneSplitStatus.State.feasible, .fallback, .infeasible] {
+            guard let n = splitNotes[state] else { continue }
+            let what = state == .feasible ? "lane splits not proven optimal" : state == .fallback ? "lane splits the solver failed on (proportional split used)"
+                : "balanced designs where no split fits the budgets (proportional split used)"
+            stderr("note: \(n.count) \(what); first: \(n.first)\n")
+        }
         // The CSV, its run record, the plots and the report replaced together (StagedFiles): the
         // previous run's derived files go first, so a kill never leaves them beside the new CSV.
         var staged = StagedFiles()

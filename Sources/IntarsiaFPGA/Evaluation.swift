@@ -93,6 +93,9 @@ public struct Evaluation: Hashable, Sendable {
     public var scheduleSpace: ScheduleSpace = .template
     public var solverStatus: SolverStatus = .optimal
     public var violations: Violations = []
+    /// `allocation: balanced` only: how the lanes were split (a proven optimum, a split not
+    /// proven optimal, or the proportional split standing in).
+    public var laneSplit: LaneSplitStatus?
 
     public init() {}
 

@@ -84,9 +84,10 @@ public struct FPGAModel: Sendable {
     /// Chooses the reconfigurable template's schedule instead of the built-in shortest path over
     /// the schedule graph (the GLPK scheduler plugs in here); nil result: use the built-in one.
     public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) -> ScheduleChoice?)?
-    /// Lanes per task (by task index) for `allocation: balanced`; nil result or no balancer: the
-    /// proportional split.
-    public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> [Double]?)?
+    /// Lanes per task (by task index) for `allocation: balanced`, with how they were found; no
+    /// lanes or no balancer: the proportional split, and `Evaluation.laneSplit` and
+    /// `solverStatus` say so.
+    public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> BalancedSplit)?
     /// Lanes per task index for one stage of a reconfigurable schedule (the stage balancer for
     /// pipelined stages); when set, every stage of several MAC tasks also tries this split.
     public var stageBalancer: (@Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]?)? {
@@ -246,25 +247,21 @@ public struct FPGAModel: Sendable {
     /// Cycles a MAC task takes alone on `lanes` lanes in a dataflow design of this point (the
     /// memory's channels shared among all MAC tasks): what the stage balancer trades.
     public func dataflowTaskCycles(_ task: Int, lanes: Int, _ p: DesignPoint, sharing units: Int? = nil) -> Double {
-        let env = platformEnvironment.with(p)
-        return StageModel.macCycles(compiled.tasks[task], lanes: Double(lanes), bytesPerCycle: env.unitBytesPerCycle(units: max(units ?? compiled.macTaskCount, 1)), env: env)
+        macTaskCosts(p, sharing: units).cycles(task, lanes: lanes)
     }
 
     /// BRAM18K and URAM blocks of a MAC task's weight buffers on `lanes` lanes.
     public func taskBufferBlocks(_ task: Int, lanes: Int, _ p: DesignPoint) -> (bram18k: Double, uram: Double) {
-        let env = platformEnvironment.with(p)
-        let t = compiled.tasks[task]
-        var c = StageCost()
-        if t.rows > 1 && t.offChipWeightBytes > 0 && env.weightLoad != .blocking {
-            let columnBytes = t.reduction * t.weightElementBytes * (env.weightLoad == .doubleBuffered ? 2 : 1)
-            StageModel.blocks(bytes: columnBytes, parallelBits: min(Double(lanes), t.reduction) * t.weightElementBytes * 8, env: env, into: &c)
-        }
-        return (c.bram18k, c.uram)
+        macTaskCosts(p).bufferBlocks(task, lanes: lanes)
     }
 
     /// BRAM18K and URAM blocks the stage balancer may give to weight buffers.
+    /// A dataflow design has no scratchpad (its `scratchpad_kib` knob is not its own and stays at
+    /// the default, 4 MiB): none is set aside, as `evaluate` sets none aside.
     public func balancerMemoryBudget(_ p: DesignPoint) -> (bram18k: Double, uram: Double) {
-        let c = memoryCaps(p, platformEnvironment.with(p))
+        var q = p
+        if q.template == .dataflow { q.scratchpadKiB = 0 }
+        let c = memoryCaps(q, platformEnvironment.with(q))
         return (c.bram, c.uram)
     }
 
@@ -306,12 +303,16 @@ public struct FPGAModel: Sendable {
         let maxUnits = units(p)
         let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
         var totals = StageTotals()
+        var balanced: BalancedSplit?
+        if p.template == .dataflow && p.allocation == .balanced {
+            balanced = laneBalancer?(self, p) ?? BalancedSplit(lanes: nil, status: .fallback("no stage balancer in this model"))
+        }
         for (k, s) in schedule.stages.enumerated() {
             var spill = (cycles: 0.0, bytes: 0.0)
             if k > 0 {
                 spill = StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
             }
-            let given = s.taskLanes ?? (p.template == .dataflow && p.allocation == .balanced ? laneBalancer?(self, p) : nil)
+            let given = s.taskLanes ?? balanced?.lanes
             guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env,
                                           stageIndex: k, recorder: &recorder, taskLanes: given) else {
                 totals.tooManyTasks = true
@@ -326,7 +327,16 @@ public struct FPGAModel: Sendable {
             }
         }
         totals.stages = schedule.stages.count
-        return finish(p, env: env, totals: totals)
+        var e = finish(p, env: env, totals: totals)
+        if let split = balanced?.status {
+            e.laneSplit = split
+            switch split.state {
+            case .optimal: e.solverStatus = .optimal
+            case .feasible: e.solverStatus = .feasible(gap: split.gap ?? .infinity)
+            case .infeasible, .fallback: e.solverStatus = .fallback
+            }
+        }
+        return e
     }
 
     /// An evaluation from a schedule's stage totals: latency, traffic, resources, energy, power

@@ -141,31 +141,7 @@ enum StageModel {
     /// weights overlap the load with compute and are bound by the port's bandwidth.
     @inline(__always)
     static func macCycles(_ t: CompiledWorkload.TaskFacts, lanes: Double, bytesPerCycle bw: Double, env: CycleEnvironment) -> Double {
-        let laneK = min(lanes, t.reduction)
-        let laneM = max(1, (lanes / laneK).rounded(.down))
-        let kSteps = (t.reduction / laneK).rounded(.up)
-        let rowSteps = (t.rows / laneM).rounded(.up)
-        let depth = ModelConstants.macPipelineBaseDepth + log2(laneK).rounded(.up)
-        let iterations = t.columns * rowSteps * kSteps
-        // Not pipelined: every iteration waits for the previous one's whole body (depth cycles).
-        let compute = !env.pipelined ? iterations * depth
-            : env.flatten ? iterations + depth
-            : t.columns * rowSteps * (kSteps + depth)
-        let inputCycles = t.externalInputBytes / bw
-        guard t.offChipWeightBytes > 0 else { return max(compute, inputCycles) }
-        let wordsPerColumn = (t.reduction * t.weightElementBytes / env.wordBytes).rounded(.up)
-        let cyclesPerWord = max(1, env.wordBytes / bw)
-        switch env.weightLoad {
-        case .doubleBuffered:
-            // First column's burst is exposed; after that loads hide behind compute or bound it.
-            return max(compute, (t.offChipWeightBytes + t.externalInputBytes) / bw)
-                + env.burstLatencyCycles + wordsPerColumn * cyclesPerWord
-        case .buffered:
-            return compute + t.columns * (env.burstLatencyCycles + wordsPerColumn * cyclesPerWord) + inputCycles
-        case .blocking:
-            let inputWords = (t.externalInputBytes / env.wordBytes).rounded(.up)
-            return compute + (t.columns * wordsPerColumn + inputWords) * env.blockingReadCycles
-        }
+        MACCycleModel(t, bytesPerCycle: bw, env: env).cycles(lanes: lanes)
     }
 
     /// BRAM18K and URAM blocks for one buffer read by `parallelElements` lanes of `bits` each.

@@ -59,9 +59,29 @@ public enum ReconfigurationScheduler {
         public var description: String
     }
 
+    /// The optimal schedule. With `balanceStages`, every stage split the graph asks for is
+    /// logged: when one is not proven (GLPK stopped at its time limit), the schedule is only
+    /// "feasible" and the note says which splits and their gaps.
     public static func solve(_ model: FPGAModel, _ p: DesignPoint, options: Options = Options()) throws -> Solution {
         var model = model
-        if options.balanceStages { model.stageBalancer = StageBalancer.forStage }
+        let log = SplitLog()
+        if options.balanceStages {
+            model.stageBalancer = { m, point, stage in
+                let split = StageBalancer.splitForStage(m, point, stage)
+                log.add(split.status)
+                return split.lanes
+            }
+        }
+        var solution = try solveGraph(model, p, options: options)
+        if let unproven = log.unprovenSummary() {
+            solution.status = solution.status == .optimal ? .feasible : solution.status
+            solution.gap = nil
+            solution.note += "; not proven optimal: \(unproven)"
+        }
+        return solution
+    }
+
+    static func solveGraph(_ model: FPGAModel, _ p: DesignPoint, options: Options) throws -> Solution {
         var point = p
         point.template = .reconfigurable
         let start = Date()
@@ -192,5 +212,30 @@ public enum ReconfigurationScheduler {
         return Solution(schedule: b.schedule, cycles: b.cycles, offChipBytes: b.bytes, status: .optimal, gap: 0, solver: .exhaustive,
                         space: .general, nodes: 0, arcs: 0, solveSeconds: Date().timeIntervalSince(start), branchAndBoundNodes: 0,
                         note: "every schedule enumerated")
+    }
+}
+
+/// The stage splits one schedule solve asked for (from any thread), for its status.
+final class SplitLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var solves = 0
+    private var unproven: [LaneSplitStatus] = []
+
+    func add(_ s: LaneSplitStatus) {
+        lock.lock()
+        defer { lock.unlock() }
+        solves += 1
+        if !s.isProven { unproven.append(s) }
+    }
+
+    /// "2 of 9 stage splits: feasible, gap 1.20% (...); ..." or nil when every split is proven.
+    func unprovenSummary() -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let first = unproven.first else { return nil }
+        let worst = unproven.compactMap(\.gap).max()
+        return "\(unproven.count) of \(solves) stage splits are not proven optimal"
+            + (worst.map { String(format: " (largest gap %.2f%% of a stage's initiation interval)", $0 * 100) } ?? "")
+            + "; first: \(first)"
     }
 }

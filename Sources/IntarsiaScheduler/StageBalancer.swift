@@ -4,30 +4,21 @@ import IntarsiaFPGA
 import IntarsiaGLPK
 
 /// Splits a lane budget among the MAC tasks of a pipeline (a dataflow design, or a pipelined
-/// stage): one option per task (its lanes, the DSPs, BRAM18K and URAM they need, the cycles they
-/// take), minimising the initiation interval (the slowest task) under the budgets. A
-/// multiple-choice integer program (DNNBuilder-style):
+/// stage): one option per task (its lanes, the BRAM18K and URAM its weight buffers need, the
+/// cycles it takes), minimising the initiation interval (the slowest task) under the budgets:
 ///
 ///     min z   s.t.  z >= Σ_o cycles[t][o]·x[t][o]   for every task t
 ///                   Σ_o x[t][o] = 1                  for every task t
 ///                   Σ_t,o lanes[t][o]·x[t][o] <= lane budget
 ///                   Σ_t,o bram[t][o]·x[t][o] <= BRAM budget,   likewise URAM
 ///
-/// Options dominated by another of the same task (no fewer cycles for at least as many of every
-/// resource) are dropped before the solver sees them.
+/// `solve` decides it exactly without a general integer program wherever the structure allows
+/// (`exact`: bisection over the candidate intervals, each task at its cheapest option meeting
+/// the interval), and hands the rest to GLPK (`milp`, DNNBuilder-style multiple-choice 0-1
+/// program), whose status (optimal, or feasible with its gap and bound) the solution carries.
 public enum StageBalancer {
-    public struct Option: Sendable, Equatable {
-        public var lanes: Int
-        public var bram18k: Double
-        public var uram: Double
-        public var cycles: Double
-        public init(lanes: Int, bram18k: Double = 0, uram: Double = 0, cycles: Double) {
-            self.lanes = lanes
-            self.bram18k = bram18k
-            self.uram = uram
-            self.cycles = cycles
-        }
-    }
+    /// A task's lanes, buffer blocks and cycles (`LaneOption`, worked out by the cost model).
+    public typealias Option = LaneOption
 
     public struct Problem: Sendable {
         public var tasks: [String]
@@ -44,115 +35,50 @@ public enum StageBalancer {
         }
     }
 
+    public enum Method: String, Sendable {
+        case bisection = "exact bisection"
+        case milp = "GLPK"
+    }
+
     public struct Solution: Sendable {
-        /// Index into each task's (pruned) options.
+        /// Index into each task's options, as given in the problem.
         public var choice: [Int]
         public var lanes: [Int]
         public var initiationInterval: Double
+        /// `.optimal` when proven (always for the bisection); `.feasible` when GLPK stopped early.
         public var status: SolveResult.Status
+        public var method: Method
+        /// Relative gap to `bound` (0 when optimal).
+        public var gap: Double?
+        /// A lower bound on the initiation interval, cycles (equal to it when optimal).
+        public var bound: Double?
         public var seconds: Double
+        public var note: String
+
+        /// The status every output shows.
+        public var splitStatus: LaneSplitStatus {
+            LaneSplitStatus(state: status == .optimal ? .optimal : .feasible, method: method.rawValue, gap: gap,
+                            boundCycles: bound, detail: status == .optimal ? "" : note)
+        }
     }
 
+    /// No split: proven when nothing meets the budgets, not proven when GLPK stopped first.
     public struct Infeasible: Error, CustomStringConvertible {
         public var description: String
+        public var proven = true
     }
 
-    /// Drops dominated options and sorts by lanes.
-    public static func prune(_ options: [Option]) -> [Option] {
-        let sorted = options.sorted { ($0.lanes, $0.cycles) < ($1.lanes, $1.cycles) }
-        return sorted.filter { o in
-            !sorted.contains { q in
-                q != o && q.lanes <= o.lanes && q.bram18k <= o.bram18k && q.uram <= o.uram && q.cycles <= o.cycles
-                    && (q.lanes < o.lanes || q.bram18k < o.bram18k || q.uram < o.uram || q.cycles < o.cycles)
-            }
+    /// The least initiation interval: exact bisection when it decides the problem, else GLPK.
+    public static func solve(_ problem: Problem, timeLimitSeconds: Double = 10) throws -> Solution {
+        switch exact(problem) {
+        case .optimal(let choice, let interval):
+            return Solution(choice: choice, lanes: zip(problem.options, choice).map { $0[$1].lanes }, initiationInterval: interval,
+                            status: .optimal, method: .bisection, gap: 0, bound: interval, seconds: 0, note: "")
+        case .infeasible(let why):
+            throw Infeasible(description: why)
+        case .undecided:
+            return try milp(problem, timeLimitSeconds: timeLimitSeconds)
         }
-    }
-
-    public static func formulate(_ p: Problem) -> (LinearModel, [[Int]], Int) {
-        var m = LinearModel(sense: .minimize)
-        let z = m.addVariable("ii", lower: 0, cost: 1)
-        var vars: [[Int]] = []
-        for (t, opts) in p.options.enumerated() {
-            let xs = opts.indices.map { m.addVariable("x_\(t)_\($0)", kind: .binary) }
-            vars.append(xs)
-            m.addConstraint("one_\(t)", xs.map { ($0, 1.0) }, lower: 1, upper: 1)
-            m.addConstraint("ii_\(t)", [(z, 1.0)] + zip(xs, opts).map { ($0, -$1.cycles) }, lower: 0)
-        }
-        let all = zip(vars, p.options).flatMap { zip($0, $1) }
-        m.addConstraint("lanes", all.map { ($0.0, Double($0.1.lanes)) }, upper: Double(p.laneBudget))
-        if p.bramBudget.isFinite { m.addConstraint("bram18k", all.map { ($0.0, $0.1.bram18k) }, upper: p.bramBudget) }
-        if p.uramBudget.isFinite { m.addConstraint("uram", all.map { ($0.0, $0.1.uram) }, upper: p.uramBudget) }
-        return (m, vars, z)
-    }
-
-    public static func solve(_ problem: Problem, timeLimitSeconds: Double = 10, lpPath: String? = nil) throws -> Solution {
-        var p = problem
-        p.options = problem.options.map(prune)
-        let (m, vars, _) = formulate(p)
-        var o = SolveOptions()
-        o.timeLimitSeconds = timeLimitSeconds
-        o.lpPath = lpPath
-        // Incumbent: every task at its fewest lanes, when that fits.
-        let cheapest = p.options.map { _ in 0 }
-        if fits(p, cheapest) {
-            var x = [Double](repeating: 0, count: m.variables.count)
-            x[0] = zip(p.options, cheapest).map { $0[$1].cycles }.max() ?? 0
-            for (t, c) in cheapest.enumerated() { x[vars[t][c]] = 1 }
-            o.incumbent = x
-        }
-        let r = try GLPK.solve(m, options: o)
-        guard r.hasSolution else {
-            let least = p.options.reduce(0) { $0 + ($1.map(\.lanes).min() ?? 0) }
-            throw Infeasible(description: "no split fits: the tasks need at least \(least) lanes (budget \(p.laneBudget)) or more memory than the budget")
-        }
-        let choice = vars.map { xs in xs.firstIndex { r.values[$0] > 0.5 }! }
-        return Solution(choice: choice, lanes: zip(p.options, choice).map { $0[$1].lanes },
-                        initiationInterval: r.objective!, status: r.status, seconds: r.seconds)
-    }
-
-    static func fits(_ p: Problem, _ choice: [Int]) -> Bool {
-        var lanes = 0, bram = 0.0, uram = 0.0
-        for (opts, c) in zip(p.options, choice) { lanes += opts[c].lanes; bram += opts[c].bram18k; uram += opts[c].uram }
-        return lanes <= p.laneBudget && bram <= p.bramBudget + 1e-9 && uram <= p.uramBudget + 1e-9
-    }
-
-    /// Every combination of options (for checking the program on small problems).
-    public static func exhaustive(_ problem: Problem) -> Double? {
-        var best: Double?
-        var choice = [Int](repeating: 0, count: problem.options.count)
-        func visit(_ t: Int) {
-            if t == problem.options.count {
-                if fits(problem, choice) {
-                    let ii = zip(problem.options, choice).map { $0[$1].cycles }.max() ?? 0
-                    best = min(best ?? .infinity, ii)
-                }
-                return
-            }
-            for o in problem.options[t].indices { choice[t] = o; visit(t + 1) }
-        }
-        visit(0)
-        return best
-    }
-
-    /// With lanes as the only resource: the least initiation interval by bisection over the
-    /// candidate intervals (each task takes the fewest lanes that meet it), another exact check.
-    public static func bisection(_ problem: Problem) -> Double? {
-        let candidates = Set(problem.options.flatMap { $0.map(\.cycles) }).sorted()
-        func lanesNeeded(_ ii: Double) -> Int? {
-            var total = 0
-            for opts in problem.options {
-                guard let l = opts.filter({ $0.cycles <= ii }).map(\.lanes).min() else { return nil }
-                total += l
-            }
-            return total
-        }
-        var lo = 0, hi = candidates.count - 1
-        guard hi >= 0, let n = lanesNeeded(candidates[hi]), n <= problem.laneBudget else { return nil }
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if let n = lanesNeeded(candidates[mid]), n <= problem.laneBudget { hi = mid } else { lo = mid + 1 }
-        }
-        return candidates[lo]
     }
 
     /// The balancing problem of a dataflow design: every MAC task, lane options in steps of
@@ -162,25 +88,49 @@ public enum StageBalancer {
     public static func problem(_ model: FPGAModel, _ point: DesignPoint, granules: Int = 32, only: Set<Int>? = nil) -> Problem {
         let w = model.compiled
         let step = max(1, point.lanes / granules)
-        var candidates = Set((1...granules).map { $0 * step }.filter { $0 <= point.lanes })
+        // Ascending without a set: the powers of two below the step, then the step's multiples.
+        var lanesList: [Int] = []
         var pow2 = 1
-        while pow2 < step { candidates.insert(pow2); pow2 *= 2 }
-        let lanesList = candidates.sorted()
+        while pow2 < step { lanesList.append(pow2); pow2 *= 2 }
+        for k in 1...max(granules, 1) where k * step <= point.lanes { lanesList.append(k * step) }
+        var members: [Int] = []
+        var macSum = 0.0
+        for i in w.tasks.indices where w.tasks[i].isMAC && (only?.contains(i) ?? true) {
+            members.append(i)
+            macSum += w.tasks[i].macs
+        }
+        let costs = model.macTaskCosts(point, sharing: members.count)
+        let uniform = max(1, point.lanes / max(members.count, 1))
         var names: [String] = []
         var options: [[Option]] = []
-        let members = w.tasks.indices.filter { w.tasks[$0].isMAC && (only?.contains($0) ?? true) }
-        let macSum = members.reduce(0.0) { $0 + w.tasks[$1].macs }
+        names.reserveCapacity(members.count)
+        options.reserveCapacity(members.count)
+        var computed: [(task: Int, proportional: Int, options: [Option])] = []
         for i in members {
             names.append(w.names[i])
-            let uniform = max(1, point.lanes / max(members.count, 1))
             let proportional = max(1, Int((Double(point.lanes) * w.tasks[i].macs / macSum).rounded(.down)))
-            options.append(Set(lanesList + [uniform, proportional]).sorted().map { l in
-                let b = model.taskBufferBlocks(i, lanes: l, point)
-                return Option(lanes: l, bram18k: b.bram18k, uram: b.uram, cycles: model.dataflowTaskCycles(i, lanes: l, point, sharing: members.count))
-            })
+            // A task like one already costed (same facts, same lane counts) shares its options.
+            if let same = computed.first(where: { $0.proportional == proportional && costs.sameOptions($0.task, i) }) {
+                options.append(same.options)
+                continue
+            }
+            let opts = costs.options(i, lanes: merged(lanesList, uniform, proportional))
+            computed.append((i, proportional, opts))
+            options.append(opts)
         }
         let mem = model.balancerMemoryBudget(point)
         return Problem(tasks: names, options: options, laneBudget: point.lanes, bramBudget: mem.bram18k, uramBudget: mem.uram)
+    }
+
+    /// `sorted` (ascending, distinct) with `a` and `b` inserted where missing.
+    static func merged(_ sorted: [Int], _ a: Int, _ b: Int) -> [Int] {
+        var out = sorted
+        for x in a == b ? [a] : [a, b] {
+            var lo = 0, hi = out.count
+            while lo < hi { let mid = (lo + hi) / 2; if out[mid] < x { lo = mid + 1 } else { hi = mid } }
+            if lo == out.count || out[lo] != x { out.insert(x, at: lo) }
+        }
+        return out
     }
 
     /// The balancing problem of one pipelined stage of a reconfigurable design: its MAC tasks
@@ -191,29 +141,41 @@ public enum StageBalancer {
         return p
     }
 
-    /// A balancer for `FPGAModel.stageBalancer`: lanes per task index of one stage, from GLPK.
-    public static let forStage: @Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]? = { model, point, stage in
-        let p = problem(model, point, stage: stage)
-        guard let s = try? solve(p) else { return nil }
+    /// Lanes per task index (zero for the tasks outside `members`) from a solution.
+    static func lanesByTask(_ model: FPGAModel, _ members: [Int], _ s: Solution) -> [Double] {
         var lanes = [Double](repeating: 0, count: model.compiled.tasks.count)
-        var k = 0
-        for i in stage.sorted() where model.compiled.tasks[i].isMAC {
-            lanes[i] = Double(s.lanes[k])
-            k += 1
-        }
+        for (k, i) in members.enumerated() { lanes[i] = Double(s.lanes[k]) }
         return lanes
     }
 
-    /// A balancer for `FPGAModel.laneBalancer`: lanes per task index, from GLPK.
-    public static let forModel: @Sendable (FPGAModel, DesignPoint) -> [Double]? = { model, point in
-        let p = problem(model, point)
-        guard let s = try? solve(p) else { return nil }
-        var lanes = [Double](repeating: 0, count: model.compiled.tasks.count)
-        var k = 0
-        for i in model.compiled.tasks.indices where model.compiled.tasks[i].isMAC {
-            lanes[i] = Double(s.lanes[k])
-            k += 1
+    /// A balanced split of `members` (MAC task indices, ascending) with its status; a failure
+    /// (no split fits, or GLPK found none) says why, and whether it is proven.
+    static func split(_ model: FPGAModel, _ members: [Int], _ p: Problem) -> BalancedSplit {
+        do {
+            let s = try solve(p)
+            return BalancedSplit(lanes: lanesByTask(model, members, s), status: s.splitStatus)
+        } catch let e as Infeasible {
+            return BalancedSplit(lanes: nil, status: e.proven ? .infeasible(e.description) : .fallback(e.description))
+        } catch {
+            return BalancedSplit(lanes: nil, status: .fallback("\(error)"))
         }
-        return lanes
+    }
+
+    /// A balancer for `FPGAModel.stageBalancer`: lanes per task index of one stage (nil: no
+    /// balanced split for this stage; `splitForStage` says why).
+    public static let forStage: @Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]? = { model, point, stage in
+        splitForStage(model, point, stage).lanes
+    }
+
+    /// One stage's balanced split with its status.
+    public static func splitForStage(_ model: FPGAModel, _ point: DesignPoint, _ stage: [Int]) -> BalancedSplit {
+        let members = stage.sorted().filter { model.compiled.tasks[$0].isMAC }
+        return split(model, members, problem(model, point, stage: stage))
+    }
+
+    /// A balancer for `FPGAModel.laneBalancer`: lanes per task index, with how they were found.
+    public static let forModel: @Sendable (FPGAModel, DesignPoint) -> BalancedSplit = { model, point in
+        let members = model.compiled.tasks.indices.filter { model.compiled.tasks[$0].isMAC }
+        return split(model, members, problem(model, point))
     }
 }

@@ -226,7 +226,7 @@ struct Bench: ParsableCommand {
             let rows = try IntarsiaDriver.Bench.run(specPaths: specs, secondsPerCase: seconds)
             if !rows.isEmpty {
                 print(TextTable.render(header: ["spec", "template", "points", "seconds", "points_per_s_per_core", "cold_points_per_s_per_core"],
-                                       rows: rows.map { [$0.spec, $0.template.rawValue, String($0.points), String(format: "%.2f", $0.seconds),
+                                       rows: rows.map { [$0.spec, $0.label, String($0.points), String(format: "%.2f", $0.seconds),
                                                          String(format: "%.0f", $0.perSecond), String(format: "%.0f", $0.coldPerSecond)] }),
                       terminator: "")
             }
