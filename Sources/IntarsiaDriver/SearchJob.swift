@@ -31,8 +31,10 @@ public enum SearchJob {
         public var outputPath: String
         public var top: [EvaluatedDesign]
         public var table: String
-        /// Wall time spent formatting and writing the CSV rows (part of the search's time).
+        /// Wall time the search was held up by the CSV rows (waiting for the row queue, and the
+        /// final pass), and the wall time the row queue spent formatting and writing beside it.
         public var writerSeconds: Double
+        public var writerBusySeconds: Double
     }
 
     public static func run(specPath: String, options: Options, stderr: (String) -> Void) throws -> Result {
@@ -151,7 +153,8 @@ public enum SearchJob {
         }
         writer.removeCheckpoint()
         let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
-        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table, writerSeconds: writer.secondsWriting)
+        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table, writerSeconds: writer.secondsWriting,
+                            writerBusySeconds: writer.writerBusySeconds)
         if summary.feasible == 0 {
             var msg = "\(spec.file): constraints: no design of the \(summary.evaluated) evaluated"
             if summary.pruned > 0 { msg += " (and \(summary.pruned) pruned as provably infeasible)" }

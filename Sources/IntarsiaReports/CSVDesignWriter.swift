@@ -20,8 +20,6 @@ public final class CSVDesignWriter {
     let workers: Int
     let metaPath: String
     var handle: FileHandle?
-    var pending: [UInt8] = []
-    var lastFlush = Date()
     /// Rows with ids up to this one are already in the partial file (resumed run).
     public private(set) var resumedAfterID: Int?
     public private(set) var resumedRows = 0
@@ -88,36 +86,22 @@ public final class CSVDesignWriter {
     /// A checkpoint of an earlier interrupted run was there and is replaced (a run without `resume`).
     public private(set) var discardedCheckpoint = false
 
-    /// Formats a batch's rows on `workers` threads (contiguous runs of rows, joined in order) and
-    /// queues them for the partial file.
+    /// Queues a batch's rows for the partial file: formatted and written on `workers` threads
+    /// behind the search (`RowQueue`), in order.
     public func append(_ batch: [EvaluatedDesign]) throws {
-        guard !paretoOnly else { return }
-        let started = Date()
-        defer { secondsWriting += Date().timeIntervalSince(started) }
+        guard !paretoOnly, let handle else { return }
         let rows = resumedAfterID.map { after in batch.filter { $0.id > after } } ?? batch
-        let (platform, constraints) = (self.platform, self.constraints)
-        // A few runs per worker, so that a slow run does not hold the others up.
-        let runs = min(rows.count, 4 * workers), n = rows.count
-        let texts = Parallel.map(runs, workers: workers) { k in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(256 * ((k + 1) * n / runs - k * n / runs))
-            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] { CSV.appendLine(DesignColumns.fields(d, platform, constraints), to: &bytes) }
-            return bytes
-        }
-        for t in texts { pending.append(contentsOf: t) }
-        if pending.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }
+        if queue == nil { queue = RowQueue(handle: handle, workers: workers, platform: platform, constraints: constraints) }
+        try queue!.submit(rows)
     }
 
-    func flush() throws {
-        lastFlush = Date()
-        guard !pending.isEmpty else { return }
-        try handle?.write(contentsOf: pending)
-        pending.removeAll(keepingCapacity: true)
-    }
+    var queue: RowQueue?
 
-    /// Wall time spent in `append` and `finish` (formatting and writing rows), for reports of
-    /// where a search's time goes.
+    /// Where a search's time goes: `secondsWriting` is the wall time the search was held up by
+    /// the CSV (waiting for the row queue, and `finish`); `writerBusySeconds` the wall time the
+    /// row queue spent formatting and writing beside the search.
     public private(set) var secondsWriting = 0.0
+    public private(set) var writerBusySeconds = 0.0
 
     /// Writes the final file to a temporary file beside the destination and returns its path:
     /// the header, then every row (or the front only) with its Pareto mark. The caller renames it
@@ -125,8 +109,11 @@ public final class CSVDesignWriter {
     /// `removeCheckpoint`; until then an interrupted run can still be resumed.
     public func finish(pareto: [EvaluatedDesign]) throws -> String {
         let started = Date()
+        if let q = queue {
+            writerBusySeconds = try q.drain()
+            secondsWriting += q.heldUp
+        }
         defer { secondsWriting += Date().timeIntervalSince(started) }
-        try flush()
         try handle?.close()
         handle = nil
         let front = Set(pareto.map(\.id))
@@ -139,7 +126,7 @@ public final class CSVDesignWriter {
         } else {
             try out.write(contentsOf: Data(buffer.utf8))
             buffer = ""
-            rowsWritten = try ParetoMarks.copy(partialPath, to: out, front: front)
+            rowsWritten = try ParetoMarks.copy(partialPath, to: out, front: front, workers: workers)
         }
         try out.write(contentsOf: Data(buffer.utf8))
         try out.close()
@@ -155,45 +142,66 @@ public final class CSVDesignWriter {
         try? FileManager.default.removeItem(atPath: metaPath)
     }
 
-    deinit { try? handle?.close() }
+    deinit {
+        _ = try? queue?.drain()  // no queued write outlives the handle
+        try? handle?.close()
+    }
 }
 
-/// The final file's second pass: the streamed rows copied in chunks of bytes, each line given its
-/// Pareto mark (`,true` or `,false`, by the id in its first field).
+/// The final file's second pass: the streamed rows copied in blocks of bytes, each line given its
+/// Pareto mark (`,true` or `,false`, by the id in its first field); each block's lines are
+/// marked on `workers` threads (a stretch of whole lines each) and written in order.
 enum ParetoMarks {
-    static func copy(_ path: String, to out: FileHandle, front: Set<Int>) throws -> Int {
+    static func copy(_ path: String, to out: FileHandle, front: Set<Int>, workers: Int) throws -> Int {
         let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? input.close() }
-        var carry: [UInt8] = [], output: [UInt8] = [], rows = 0
-        output.reserveCapacity(1 << 21)
-        let yes = Array(",true\n".utf8), no = Array(",false\n".utf8)
-        func mark(_ line: UnsafeBufferPointer<UInt8>) {
-            var id = 0, digits = 0
-            for b in line { guard b >= 48 && b <= 57 else { break }; id = id &* 10 &+ Int(b - 48); digits += 1 }
-            output.append(contentsOf: line)
-            output.append(contentsOf: digits > 0 && front.contains(id) ? yes : no)
-            rows += 1
-        }
+        var carry: [UInt8] = [], rows = 0
         while true {
-            let chunk = try input.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
+            let chunk = try input.read(upToCount: 4 << 20) ?? Data()
             carry.append(contentsOf: chunk)
-            let consumed = carry.withUnsafeBufferPointer { b -> Int in
-                guard let base = b.baseAddress else { return 0 }
-                var start = 0
-                while start < b.count, let p = memchr(base + start, 0x0A, b.count - start) {
-                    let nl = base.distance(to: UnsafePointer(p.assumingMemoryBound(to: UInt8.self)))
-                    mark(UnsafeBufferPointer(rebasing: b[start..<nl]))
-                    start = nl + 1
+            // Whole lines only, but at the end, where a last line may lack its newline.
+            let end = chunk.isEmpty ? carry.count : (carry.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            if end > 0 {
+                // Stretch boundaries just after a newline, about equal in bytes.
+                var cuts = [0]
+                for k in 1..<max(1, workers) {
+                    var c = max(cuts.last!, end * k / workers)
+                    while c < end && c > 0 && carry[c - 1] != 0x0A { c += 1 }
+                    cuts.append(c)
                 }
-                return start
+                cuts.append(end)
+                let block = carry, bounds = cuts
+                let marked = Parallel.map(bounds.count - 1, workers: workers) { k in mark(block[bounds[k]..<bounds[k + 1]], front: front) }
+                for m in marked {
+                    try out.write(contentsOf: m.bytes)
+                    rows += m.rows
+                }
+                carry.removeFirst(end)
             }
-            carry.removeFirst(consumed)
-            if output.count > 1 << 20 { try out.write(contentsOf: output); output.removeAll(keepingCapacity: true) }
+            if chunk.isEmpty { break }
         }
-        // A last line without its newline (not written by `append`, which ends every row).
-        if !carry.isEmpty { carry.withUnsafeBufferPointer { mark($0) } }
-        try out.write(contentsOf: output)
         return rows
+    }
+
+    /// Lines (each ended by a newline but perhaps the last) with their marks.
+    static func mark(_ text: ArraySlice<UInt8>, front: Set<Int>) -> (bytes: [UInt8], rows: Int) {
+        var output: [UInt8] = [], rows = 0
+        output.reserveCapacity(text.count + text.count / 16)
+        let yes = Array(",true\n".utf8), no = Array(",false\n".utf8)
+        text.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            var start = 0
+            while start < b.count {
+                let nl = memchr(base + start, 0x0A, b.count - start).map { base.distance(to: UnsafePointer($0.assumingMemoryBound(to: UInt8.self))) } ?? b.count
+                let line = UnsafeBufferPointer(rebasing: b[start..<nl])
+                var id = 0, digits = 0
+                for c in line { guard c >= 48 && c <= 57 else { break }; id = id &* 10 &+ Int(c - 48); digits += 1 }
+                output.append(contentsOf: line)
+                output.append(contentsOf: digits > 0 && front.contains(id) ? yes : no)
+                rows += 1
+                start = nl + 1
+            }
+        }
+        return (output, rows)
     }
 }

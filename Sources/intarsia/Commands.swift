@@ -62,7 +62,7 @@ struct Search: ParsableCommand {
             o.progress = !quiet
             let r = try SearchJob.run(specPath: spec, options: o, stderr: writeStderr)
             let s = r.summary
-            writeStderr("\(s.strategy.rawValue): \(s.evaluated) of \(s.spaceSize) designs evaluated (\(s.pruned) pruned), \(s.feasible) feasible, Pareto front \(s.pareto.count), \(String(format: "%.2f", s.seconds)) s (CSV rows \(String(format: "%.2f", r.writerSeconds)) s); wrote \(r.outputPath)\n")
+            writeStderr("\(s.strategy.rawValue): \(s.evaluated) of \(s.spaceSize) designs evaluated (\(s.pruned) pruned), \(s.feasible) feasible, Pareto front \(s.pareto.count), \(String(format: "%.2f", s.seconds)) s (CSV rows: writer busy \(String(format: "%.2f", r.writerBusySeconds)) s beside the search, search held up \(String(format: "%.2f", r.writerSeconds)) s); wrote \(r.outputPath)\n")
             print(r.table, terminator: "")
         }
     }
