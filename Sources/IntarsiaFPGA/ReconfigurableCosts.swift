@@ -103,9 +103,9 @@ struct StageCostTable: Sendable {
 /// What a model keeps between evaluations of the reconfigurable template: the stage table and
 /// topologies (per workload) and stage costs (per `StageCostKey`). Shared by copies of the model
 /// and by the threads of a search; a lock guards it. The cost tables hold at most
-/// `maxCachedSplits` costed splits (about 150 bytes each: some 150 MB, a little more than one knob set of the largest
-/// general graph, `ScheduleGraph.defaultMaxArcs` arcs); past that they are
-/// dropped and rebuilt on demand (results do not change, only the time).
+/// `maxCachedSplits` costed splits (about 150 bytes each: some 150 MB, a little more than one
+/// knob set of the largest general graph, `ScheduleGraph.defaultMaxArcs` arcs); past that they
+/// are dropped and rebuilt on demand (results do not change, only the time).
 final class ReconfigurableCache: @unchecked Sendable {
     static let maxCachedSplits = 1_000_000
     private var cachedSplits = 0
@@ -119,16 +119,9 @@ final class ReconfigurableCache: @unchecked Sendable {
     /// The topology for the point's compute units and the costs of its stages for the point.
     func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs,
                 reduceSymmetry: Bool = true) -> (ScheduleTopology, StageCostTable) {
-        let key = StageCostKey(p, balancer: model.stageBalancer != nil)
-        lock.lock()
-        let topology = topologyLocked(model.compiled, TopologyKey(units: p.computeUnits, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry))
-        let stages = stageTasks
-        var table = costs[key] ?? StageCostTable()
-        lock.unlock()
-        if table.count >= stages.count { return (topology, table) }
-        table.extend(model, p, stages: stages)
-        store(table, key)
-        return (topology, table)
+        costed(model, p) {
+            topologyLocked(model.compiled, TopologyKey(units: p.computeUnits, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry))
+        }
     }
 
     private func topologyLocked(_ w: CompiledWorkload, _ key: TopologyKey) -> ScheduleTopology {
@@ -144,17 +137,27 @@ final class ReconfigurableCache: @unchecked Sendable {
 
     /// The costs of a fixed schedule's stages for the point, and their ids in the stage table.
     func lookup(_ model: FPGAModel, _ p: DesignPoint, fixed schedule: Schedule, of template: TemplateKind) -> ([Int32], StageCostTable) {
+        costed(model, p) {
+            let ids = fixedStages[template] ?? schedule.stages.map { intern($0.tasks[...]) }
+            fixedStages[template] = ids
+            return ids
+        }
+    }
+
+    /// `locked` (which may add stages to the table) under the lock, then the point's cost table
+    /// covering every stage of the table, costing the missing ones outside the lock.
+    private func costed<T>(_ model: FPGAModel, _ p: DesignPoint, _ locked: () -> T) -> (T, StageCostTable) {
         let key = StageCostKey(p, balancer: model.stageBalancer != nil)
         lock.lock()
-        let ids = fixedStages[template] ?? schedule.stages.map { intern($0.tasks[...]) }
-        fixedStages[template] = ids
+        let value = locked()
         let stages = stageTasks
         var table = costs[key] ?? StageCostTable()
         lock.unlock()
-        if table.count >= stages.count { return (ids, table) }
-        table.extend(model, p, stages: stages)
-        store(table, key)
-        return (ids, table)
+        if table.count < stages.count {
+            table.extend(model, p, stages: stages)
+            store(table, key)
+        }
+        return (value, table)
     }
 
     private func store(_ table: StageCostTable, _ key: StageCostKey) {
