@@ -15,15 +15,7 @@ extension BuiltinWorkload {
             (Task(name: "qk", op: .matmul(m: l, k: dh, n: heads * l, weightsOffChip: false), dataType: a, heads: heads, transposeB: true), [.init("q_proj", .stream), .init("k_proj", .either)]),
             (Task(name: "softmax", op: .softmax(rows: heads * l, cols: l), dataType: a), [.init("qk", .stream)]),
             (Task(name: "sv", op: .matmul(m: l, k: l, n: heads * dh, weightsOffChip: false), dataType: a, heads: heads), [.init("softmax", .stream), .init("v_proj", .either)]),
-            (proj("o_proj", d, d), [.init("sv", .stream)]),
-            (Task(name: "residual1", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("o_proj", .stream), .init("input", .stream)]),
-            (Task(name: "ln1", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual1", .stream)]),
-            (proj("ffn1", d, ffn), [.init("ln1", .stream)]),
-            (Task(name: "gelu", op: .activation(elements: l * ffn, kind: "gelu"), dataType: a), [.init("ffn1", .stream)]),
-            (proj("ffn2", ffn, d), [.init("gelu", .stream)]),
-            (Task(name: "residual2", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("ffn2", .stream), .init("ln1", .stream)]),
-            (Task(name: "ln2", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual2", .stream)]),
-        ], repetitions: blocks)
+        ] + encoderTail(attention: [.init("sv", .stream)], tokens: l, width: d, ffn: ffn, a, proj), repetitions: blocks)
     }
 
     /// `w`'s repetitions as tasks of their own, copy `b` named `b<b>.<task>`, each copy's
@@ -67,8 +59,17 @@ extension BuiltinWorkload {
             list.append((Task(name: "sv\(h)", op: .matmul(m: l, k: l, n: dh, weightsOffChip: false), dataType: a, heads: 1),
                          [.init("softmax\(h)", .stream), .init("v_proj", .either)]))
         }
-        list += [
-            (proj("o_proj", d, d), (0..<heads).map { .init("sv\($0)", .stream) }),
+        list += encoderTail(attention: (0..<heads).map { .init("sv\($0)", .stream) }, tokens: l, width: d, ffn: ffn, a, proj)
+        return try Workload(name: "bert-base-L\(l)", tasks: list, repetitions: 12)
+    }
+
+    /// What follows the attention in a transformer block: the output projection of the heads'
+    /// results (`attention`), residual and layer norm, the feed-forward pair with GELU, residual
+    /// and layer norm; `proj` makes a weight-stationary projection.
+    static func encoderTail(attention: [Workload.Input], tokens l: Int, width d: Int, ffn: Int, _ a: DataType,
+                            _ proj: (String, Int, Int) -> Task) -> [(Task, [Workload.Input])] {
+        [
+            (proj("o_proj", d, d), attention),
             (Task(name: "residual1", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("o_proj", .stream), .init("input", .stream)]),
             (Task(name: "ln1", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual1", .stream)]),
             (proj("ffn1", d, ffn), [.init("ln1", .stream)]),
@@ -77,6 +78,5 @@ extension BuiltinWorkload {
             (Task(name: "residual2", op: .elementwise(elements: l * d, kind: "add"), dataType: a), [.init("ffn2", .stream), .init("ln1", .stream)]),
             (Task(name: "ln2", op: .layerNorm(rows: l, cols: d), dataType: a), [.init("residual2", .stream)]),
         ]
-        return try Workload(name: "bert-base-L\(l)", tasks: list, repetitions: 12)
     }
 }
