@@ -21,7 +21,7 @@ extension DesignSpec {
                 // A failed solve returns nil: the model falls back to the shortest path and the
                 // design's solver_status says `fallback`.
                 guard let s = try? ReconfigurationScheduler.solve(m, p, options: o) else { return nil }
-                return ScheduleChoice(schedule: s.schedule, space: s.space == .general ? .general : .contiguous,
+                return ScheduleChoice(schedule: s.schedule, space: s.space,
                                       status: s.status == .optimal ? .optimal : .feasible(gap: s.gap ?? .infinity))
             }
         }

@@ -269,7 +269,7 @@ public struct FPGAModel: Sendable {
     func partition(_ p: DesignPoint) -> ScheduleChoice {
         let g = ScheduleGraph.build(self, p)
         // Every single-task stage is an arc, so a path always exists.
-        return ScheduleChoice(schedule: g.schedule(self, g.shortestPath()!), space: g.space == .general ? .general : .contiguous)
+        return ScheduleChoice(schedule: g.schedule(self, g.shortestPath()!), space: g.space)
     }
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.

@@ -94,7 +94,7 @@ extension FPGAModel {
             }
         }
         var e = finish(p, env: env, totals: totals)
-        e.scheduleSpace = topology.space == .general ? .general : .contiguous
+        e.scheduleSpace = topology.space
         return e
     }
 
@@ -136,7 +136,7 @@ extension FPGAModel {
         let env = platformEnvironment.with(p)
         let scratch = Double(p.scratchpadKiB) * 1024
         var totals = StageTotals()
-        for (k, s) in schedule.stages.enumerated() {
+        for k in schedule.stages.indices {  // indices: no copy of each stage's arrays on this hot path
             let best = table.fastest(Int(ids[k]), bram: .infinity, uram: .infinity)
             let c = table.splits[best].cost
             if c.macTasks > units {
@@ -144,7 +144,7 @@ extension FPGAModel {
                 continue
             }
             let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
-                : StageModel.spill(liveBytes: s.liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
+                : StageModel.spill(liveBytes: schedule.stages[k].liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
             totals.add(c, spill: spill)
         }
         totals.stages = schedule.stages.count

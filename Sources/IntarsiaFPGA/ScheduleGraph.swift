@@ -12,12 +12,9 @@ import IntarsiaCore
 /// When the graph would be too large (many independent tasks), it is built over contiguous
 /// segments of the topological order only, and `space` says so.
 public struct ScheduleGraph: Sendable {
-    public enum Space: String, Sendable, Codable {
-        /// Every schedule: stages are any predecessor-closed steps.
-        case general
-        /// Stages are contiguous segments of the topological order (the fallback for large graphs).
-        case contiguous
-    }
+    /// `general` (every schedule) or `contiguous` (contiguous segments of the topological order,
+    /// the fallback for large graphs): the same values a design's `scheduleSpace` carries.
+    public typealias Space = ScheduleSpace
 
     public struct Arc: Sendable {
         public var from: Int

@@ -93,13 +93,28 @@ import IntarsiaCore
         var model = FPGAModel(workload: try BuiltinWorkload.gpt2Block.make(), platform: u280)
         let points = grid().filter { $0.computeUnits > 1 }
         _ = points.map { model.evaluate($0) }
-        // A balancer that gives every MAC task of a stage the same lanes, less one: a third split.
-        model.stageBalancer = { m, p, stage in
+        // A third split that gives every MAC task of a stage all the lanes: over budget, but always
+        // the fastest, so it is chosen wherever a stage has several MAC tasks.
+        let balancer: @Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]? = { m, p, stage in
             let macs = stage.filter { m.compiled.tasks[$0].isMAC }
             var lanes = [Double](repeating: 0, count: m.compiled.tasks.count)
-            for t in macs { lanes[t] = Double(max(1, p.lanes / macs.count - 1)) }
+            for t in macs { lanes[t] = Double(p.lanes) }
             return lanes
         }
+        model.stageBalancer = balancer
         expectSame(model, points, "balanced stages")
+        // Both paths above read the same cache, so they would agree on stale costs too: the model
+        // whose balancer came after evaluations must equal one that had it from the start, and
+        // the balanced split must be chosen somewhere (else the balancer changed nothing). A
+        // balancer replacing another is what the reset on `stageBalancer` guards (the cost key
+        // already tells a model with a balancer from one without).
+        var fresh = FPGAModel(workload: try BuiltinWorkload.gpt2Block.make(), platform: u280)
+        fresh.stageBalancer = balancer
+        var chosen = 0
+        for p in points {
+            #expect(model.evaluate(p) == fresh.evaluate(p), "\(p)")
+            chosen += fresh.schedule(p).stages.filter { $0.allocation == .balanced }.count
+        }
+        #expect(chosen > 0)
     }
 }
