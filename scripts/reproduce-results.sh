@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates results/ from the bundled specs: one CSV per InTAR kernel and GPT-2 medium, the
 # matched-budget summary, and the validation table.
+# With --check, then compares everything regenerated with the committed files, wall-time figures
+# aside (scripts/compare-results.py), and fails if any result changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+check=false
+if [ "${1:-}" = "--check" ]; then check=true; fi
 swift build -c release
 bin=.build/release/intarsia
 mkdir -p results/nas
@@ -40,3 +44,4 @@ done
 "$bin" schedule designs/intar/gpt2-medium-schedule-u280.yaml --param sequence_length=128,256,512,1024 \
   -o results/gpt2-medium-schedules.csv > results/gpt2-medium-schedules.txt
 echo "results/ regenerated"
+if $check; then scripts/compare-results.py HEAD; fi
