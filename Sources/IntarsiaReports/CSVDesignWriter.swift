@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
+import IntarsiaRows
 import IntarsiaSearch
 
 /// Streams design rows to a temporary file beside the destination while a search runs, then

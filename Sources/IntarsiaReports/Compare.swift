@@ -1,15 +1,14 @@
 import Foundation
 import IntarsiaFPGA
+import IntarsiaRows
 
 /// A design CSV read back: header and rows, with typed access to the columns compare needs.
-public struct DesignTable: Sendable {
+public struct DesignTable: Sendable, ColumnLookup {
     public var file: String
     public var header: [String]
     public var rows: [[String]]
 
-    public struct ReadError: Error, CustomStringConvertible {
-        public var description: String
-    }
+    public typealias ReadError = RowReadError
 
     /// Columns every design CSV has (FPGA and ASIC alike).
     public static let requiredColumns = ["id", "latency_cycles", "latency_ms", "feasible"]
@@ -31,8 +30,6 @@ public struct DesignTable: Sendable {
         return t
     }
 
-    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
-
     /// Columns holding words, not numbers (every other column of a design CSV is a finite number).
     static let textColumns: Set<String> = ["template", "allocation", "weight_load", "flatten_loops", "spill", "pipelined", "matvec",
                                            "feasible", "violations", "pareto", "assignment", "schedule_space", "solver_status"]
@@ -43,11 +40,7 @@ public struct DesignTable: Sendable {
     /// CSV kind it is (FPGA: `DesignColumns.header`; ASIC: the sub-accelerator columns and the rest).
     static func checkHeader(_ fields: [String], _ name: String, expected: [String]?) throws {
         let accepted = "accepted: a CSV written by 'intarsia search' (see docs/CSV.md)"
-        for c in requiredColumns where !fields.contains(c) {
-            throw ReadError(description: "\(name): column '\(c)' missing from the header; \(accepted)")
-        }
-        var seen = Set<String>()
-        for c in fields where !seen.insert(c).inserted { throw ReadError(description: "\(name): column '\(c)' appears twice in the header; \(accepted)") }
+        try RowTable.checkHeader(fields, file: name, required: requiredColumns, accepted: "a CSV written by 'intarsia search' (see docs/CSV.md)")
         let want: [String]? = expected ?? (fields.contains("template") ? DesignColumns.header : nil)
         if let want, fields != want {
             let missing = want.filter { !fields.contains($0) }, extra = fields.filter { !want.contains($0) }
@@ -55,10 +48,10 @@ public struct DesignTable: Sendable {
             if !missing.isEmpty { why.append("missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))") }
             if !extra.isEmpty { why.append("unknown column\(extra.count > 1 ? "s" : "") \(extra.joined(separator: ", "))") }
             if why.isEmpty { why.append("columns in another order") }
-            throw ReadError(description: "\(name): header: \(why.joined(separator: "; ")); \(accepted)")
+            throw ReadError("\(name): header: \(why.joined(separator: "; ")); \(accepted)")
         }
         if expected == nil && fields.contains("acc0_dataflow") {
-            for c in asicColumns where !fields.contains(c) { throw ReadError(description: "\(name): column '\(c)' missing from the ASIC header; \(accepted)") }
+            for c in asicColumns where !fields.contains(c) { throw ReadError("\(name): column '\(c)' missing from the ASIC header; \(accepted)") }
         }
     }
 
@@ -76,10 +69,10 @@ public struct DesignTable: Sendable {
         let name = displayName ?? path
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw ReadError(description: "\(name): is a directory; accepted: a CSV written by 'intarsia search'")
+            throw ReadError("\(name): is a directory; accepted: a CSV written by 'intarsia search'")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReadError(description: "\(name): no such file or not readable; accepted: a CSV written by 'intarsia search'")
+            throw ReadError("\(name): no such file or not readable; accepted: a CSV written by 'intarsia search'")
         }
         defer { try? handle.close() }
         var table: DesignTable?
@@ -93,11 +86,11 @@ public struct DesignTable: Sendable {
         func consume(_ bytes: Data) throws {
             line += 1
             guard !bytes.isEmpty else {
-                if table == nil { throw ReadError(description: "\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
-                throw ReadError(description: "\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
+                if table == nil { throw ReadError("\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
+                throw ReadError("\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
             }
             guard let text = String(data: bytes, encoding: .utf8) else {
-                throw ReadError(description: "\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
+                throw ReadError("\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
             }
             let fields = CSV.parse(text + "\n").first ?? []
             guard let t = table else {
@@ -112,7 +105,7 @@ public struct DesignTable: Sendable {
                 return
             }
             func bad(_ why: String) -> ReadError {
-                ReadError(description: "\(name) line \(line): \(why); accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
+                ReadError("\(name) line \(line): \(why); accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
             }
             guard fields.count == t.header.count else { throw bad("\(fields.count) fields, but the header has \(t.header.count)") }
             guard let id = Int(fields[0]), id >= 0 else { throw bad("id '\(fields[0].prefix(40))' is not a non-negative integer") }
@@ -156,16 +149,12 @@ public struct DesignTable: Sendable {
         }
         if !pending.isEmpty {
             if table == nil { try consume(pending) } else {
-                throw ReadError(description: "\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
+                throw ReadError("\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
             }
         }
-        guard let t = table else { throw ReadError(description: "\(name): empty file; accepted: a CSV written by 'intarsia search'") }
+        guard let t = table else { throw ReadError("\(name): empty file; accepted: a CSV written by 'intarsia search'") }
         return t
     }
-
-    public func value(_ row: [String], _ name: String) -> String { column(name).map { row[$0] } ?? "" }
-
-    public func number(_ row: [String], _ name: String) -> Double { Double(value(row, name)) ?? .nan }
 
     /// The feasible row with the least `metric` per template (first seen wins ties), optionally
     /// only among rows whose `where` column equals a value.
@@ -198,7 +187,7 @@ public enum Comparison {
         var metrics: [Double] = []
         for t in tables {
             guard t.column(metric) != nil else {
-                throw DesignTable.ReadError(description: "--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
+                throw DesignTable.ReadError("--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
             }
             let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, t.isASIC ? "pes" : "lanes") == String(l) } }
             for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {
@@ -208,9 +197,9 @@ public enum Comparison {
                 metrics.append(t.number(r, metric))
             }
         }
-        guard !lined.isEmpty else { throw DesignTable.ReadError(description: "no feasible design in the given files\(lanes.map { " at lanes \($0)" } ?? "")") }
+        guard !lined.isEmpty else { throw DesignTable.ReadError("no feasible design in the given files\(lanes.map { " at lanes \($0)" } ?? "")") }
         guard baseline >= 0 && baseline < lined.count else {
-            throw DesignTable.ReadError(description: "--baseline \(baseline) is out of range; accepted: 0 to \(lined.count - 1) (row of the comparison)")
+            throw DesignTable.ReadError("--baseline \(baseline) is out of range; accepted: 0 to \(lined.count - 1) (row of the comparison)")
         }
         let base = metrics[baseline]
         return zip(lined, metrics).map { row, m in row + [String(format: "%.4f", base / m)] }
