@@ -178,31 +178,47 @@ public struct DesignTable: Sendable, ColumnLookup {
 
 /// Lines up the best design per template of several result files, with ratios against a baseline.
 public enum Comparison {
-    public static let header = ["file", "template", "lanes", "dsp", "bram18k", "uram", "area_mm2", "latency_cycles", "latency_ms", "power_w", "energy_mj", "metric", "ratio_vs_baseline"]
+    /// One line: a file's best design of one template (or ASIC dataflow combination), its metric,
+    /// and the ratio against the baseline line.
+    public struct Line: Sendable {
+        public var table: DesignTable
+        public var template: String
+        public var row: [String]
+        public var metric: String
+        public var ratio = 0.0
+        func value(_ name: String) -> String { table.value(row, name) }
+    }
+
+    public static let columns: Columns<Line> = Columns(
+        [Column("file") { $0.table.file }, Column("template") { $0.template }, Column("lanes") { $0.value($0.table.isASIC ? "pes" : "lanes") }]
+            + ["dsp", "bram18k", "uram", "area_mm2", "latency_cycles", "latency_ms", "power_w", "energy_mj"].map { name in Column(name) { $0.value(name) } }
+            + [Column("metric") { $0.value($0.metric) }, Column("ratio_vs_baseline") { Figures.fixed($0.ratio, 4) }])
+
+    public static var header: [String] { columns.header }
 
     /// `baseline`: an index into the lined-up rows (0 = first); ratio = baseline metric / row metric,
     /// so above 1 means better (faster) than the baseline.
-    public static func rows(tables: [DesignTable], metric: String, baseline: Int, lanes: Int?) throws -> [[String]] {
-        var lined: [[String]] = []
-        var metrics: [Double] = []
+    public static func lines(tables: [DesignTable], metric: String, baseline: Int, lanes: Int?) throws -> [Line] {
+        var lined: [Line] = []
         for t in tables {
             guard t.column(metric) != nil else {
                 throw DesignTable.ReadError("--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
             }
             let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, t.isASIC ? "pes" : "lanes") == String(l) } }
-            for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {
-                lined.append([t.file, template, t.isASIC ? t.value(r, "pes") : t.value(r, "lanes"), t.value(r, "dsp"), t.value(r, "bram18k"), t.value(r, "uram"),
-                              t.value(r, "area_mm2"), t.value(r, "latency_cycles"), t.value(r, "latency_ms"), t.value(r, "power_w"), t.value(r, "energy_mj"),
-                              t.value(r, metric)])
-                metrics.append(t.number(r, metric))
-            }
+            lined += t.bestPerTemplate(metric: metric, filter: filter).map { Line(table: t, template: $0.template, row: $0.row, metric: metric) }
         }
         guard !lined.isEmpty else { throw DesignTable.ReadError("no feasible design in the given files\(lanes.map { " at lanes \($0)" } ?? "")") }
         guard baseline >= 0 && baseline < lined.count else {
             throw DesignTable.ReadError("--baseline \(baseline) is out of range; accepted: 0 to \(lined.count - 1) (row of the comparison)")
         }
-        let base = metrics[baseline]
-        return zip(lined, metrics).map { row, m in row + [String(format: "%.4f", base / m)] }
+        let base = lined[baseline].table.number(lined[baseline].row, metric)
+        for i in lined.indices { lined[i].ratio = base / lined[i].table.number(lined[i].row, metric) }
+        return lined
+    }
+
+    /// The lines' fields, in `columns` order.
+    public static func rows(tables: [DesignTable], metric: String, baseline: Int, lanes: Int?) throws -> [[String]] {
+        try lines(tables: tables, metric: metric, baseline: baseline, lanes: lanes).map(columns.fields)
     }
 }
 
@@ -210,12 +226,37 @@ public enum Comparison {
 /// sequential (well built and, separately, with the published baselines' blocking reads) and
 /// reconfigurable design, with speedups.
 public enum HDVSummary {
-    public static let header = ["kernel", "lanes", "dataflow_dsp", "sequential_dsp", "reconfigurable_dsp",
-                                "dataflow_cycles", "sequential_cycles", "sequential_blocking_cycles", "reconfigurable_cycles",
-                                "reconfigurable_stages", "speedup_vs_dataflow", "speedup_vs_sequential", "speedup_vs_sequential_blocking"]
+    /// One kernel at one lane budget: each template's best row (`sequentialBlocking`: the best
+    /// sequential design with blocking weight reads, if any).
+    public struct Line: Sendable {
+        public var table: DesignTable
+        public var kernel: String
+        public var lanes: Int
+        public var dataflow: [String]
+        public var sequential: [String]
+        public var sequentialBlocking: [String]?
+        public var reconfigurable: [String]
 
-    public static func rows(tables: [DesignTable]) -> [[String]] {
-        var out: [[String]] = []
+        func cycles(_ r: [String]) -> String { table.value(r, "latency_cycles") }
+        /// The other design's cycles over the reconfigurable design's.
+        func speedup(_ r: [String]) -> String { String(format: "%.3f", table.number(r, "latency_cycles") / table.number(reconfigurable, "latency_cycles")) }
+    }
+
+    public static let columns = Columns<Line>([
+        Column("kernel") { $0.kernel }, Column("lanes") { String($0.lanes) },
+        Column("dataflow_dsp") { $0.table.value($0.dataflow, "dsp") }, Column("sequential_dsp") { $0.table.value($0.sequential, "dsp") },
+        Column("reconfigurable_dsp") { $0.table.value($0.reconfigurable, "dsp") },
+        Column("dataflow_cycles") { $0.cycles($0.dataflow) }, Column("sequential_cycles") { $0.cycles($0.sequential) },
+        Column("sequential_blocking_cycles") { l in l.sequentialBlocking.map { l.cycles($0) } ?? "" },
+        Column("reconfigurable_cycles") { $0.cycles($0.reconfigurable) }, Column("reconfigurable_stages") { $0.table.value($0.reconfigurable, "stages") },
+        Column("speedup_vs_dataflow") { $0.speedup($0.dataflow) }, Column("speedup_vs_sequential") { $0.speedup($0.sequential) },
+        Column("speedup_vs_sequential_blocking") { l in l.sequentialBlocking.map { l.speedup($0) } ?? "" },
+    ])
+
+    public static var header: [String] { columns.header }
+
+    public static func lines(tables: [DesignTable]) -> [Line] {
+        var out: [Line] = []
         for t in tables {
             let kernel = URL(fileURLWithPath: t.file).deletingPathExtension().lastPathComponent
             let lanesValues = Set(t.rows.map { t.value($0, "lanes") }).compactMap(Int.init).sorted()
@@ -224,17 +265,12 @@ public enum HDVSummary {
                 let blocking = t.bestPerTemplate(metric: "latency_cycles") { t.value($0, "lanes") == String(l) && t.value($0, "weight_load") == "blocking" }
                 func row(_ name: String, _ list: [(template: String, row: [String])]) -> [String]? { list.first { $0.template == name }?.row }
                 guard let d = row("dataflow", at), let s = row("sequential", at), let r = row("reconfigurable", at) else { continue }
-                let sb = row("sequential", blocking)
-                let rc = t.number(r, "latency_cycles")
-                func speed(_ x: Double) -> String { String(format: "%.3f", x / rc) }
-                out.append([kernel, String(l), t.value(d, "dsp"), t.value(s, "dsp"), t.value(r, "dsp"),
-                            t.value(d, "latency_cycles"), t.value(s, "latency_cycles"), sb.map { t.value($0, "latency_cycles") } ?? "",
-                            t.value(r, "latency_cycles"), t.value(r, "stages"),
-                            speed(t.number(d, "latency_cycles")), speed(t.number(s, "latency_cycles")),
-                            sb.map { speed(t.number($0, "latency_cycles")) } ?? ""])
+                out.append(Line(table: t, kernel: kernel, lanes: l, dataflow: d, sequential: s, sequentialBlocking: row("sequential", blocking), reconfigurable: r))
             }
         }
         return out
     }
-}
 
+    /// The lines' fields, in `columns` order.
+    public static func rows(tables: [DesignTable]) -> [[String]] { lines(tables: tables).map(columns.fields) }
+}

@@ -68,6 +68,9 @@ public struct RowTable: Sendable, ColumnLookup {
         return try RowTable(text: text, file: path, required: required, accepted: accepted)
     }
 
+    /// The table written back: the header, then one line per row.
+    public var csv: String { rows.reduce(CSV.line(header) + "\n") { $0 + CSV.line($1) + "\n" } }
+
     /// The rows with their header, for access by column name.
     public var records: [Record] {
         let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
