@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "IntarsiaONNX", dependencies: ["IntarsiaCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/README.md"], swiftSettings: strict),
         // YAML design specs: schema-checked reading into typed values.
-        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaReports", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaRows", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
         .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
         // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting
@@ -44,14 +44,18 @@ let package = Package(
                 resources: [.copy("Resources/nb201-accuracy.csv")], swiftSettings: strict),
         // Design spaces, search strategies, Pareto fronts.
         .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
-        // Result rows and every format derived from them (CSV, JSON, tables), comparisons.
-        .target(name: "IntarsiaReports", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch"], swiftSettings: strict),
+        // Result rows: typed column lists, one writer for CSV, JSON and text tables, one CSV reader
+        // with required-column checks.
+        .target(name: "IntarsiaRows", dependencies: ["IntarsiaCore"], swiftSettings: strict),
+        // The design rows of FPGA searches (`DesignColumns`) and what is derived from them
+        // (streamed CSV, plots, comparisons, summaries), and the output-file protocol.
+        .target(name: "IntarsiaReports", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaRows"], swiftSettings: strict),
         // HLS C++ emission: bit-exact Swift reference of every operator (golden data), and the
         // Vitis HLS project writer for the three FPGA templates (module library embedded from
         // templates/hls, so an installed binary needs no repository).
         .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
-        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS"], swiftSettings: strict),
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaRows"], swiftSettings: strict),
         .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", "IntarsiaScheduler", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
@@ -63,6 +67,7 @@ let package = Package(
         .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
+        .testTarget(name: "IntarsiaRowsTests", dependencies: ["IntarsiaRows"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],

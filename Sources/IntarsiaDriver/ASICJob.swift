@@ -2,6 +2,7 @@ import Foundation
 import IntarsiaASIC
 import IntarsiaCore
 import IntarsiaReports
+import IntarsiaRows
 import IntarsiaSpec
 
 /// `intarsia search` and `evaluate` for ASIC specs (`platform: {asic: ...}`): every design of
@@ -19,24 +20,55 @@ public enum ASICJob {
         return try ASICDesignSpec.parse(text: text, file: path)
     }
 
-    public static func header(_ accelerators: Int) -> [String] {
-        ["id"] + (0..<accelerators).flatMap { i in ["acc\(i)_dataflow", "acc\(i)_rows", "acc\(i)_columns", "acc\(i)_pes", "acc\(i)_buffer_kib", "acc\(i)_bandwidth",
-                                                  "acc\(i)_noc_elements_per_cycle", "acc\(i)_l1_bytes"] }
-            + ["assignment", "latency_cycles", "latency_ms", "energy_mj", "area_mm2", "power_w", "utilization", "pes", "feasible", "violations", "pareto"]
+    /// One line of an ASIC design CSV: a design and whether it is on the Pareto front.
+    struct Row: Sendable {
+        var design: ASICDesign
+        var pareto: Bool
     }
 
-    static func row(_ d: ASICDesign, _ spec: ASICDesignSpec, front: Set<Int>) -> [String] {
-        func g(_ x: Double) -> String { DesignColumns.significant(x, 6) }
-        var r = [String(d.id)]
-        for a in d.accelerators {
-            r += [a.dataflow.rawValue, String(a.rows), String(a.columns), String(a.processingElements), g(a.bufferKiB), g(a.dramBytesPerCycle),
-                  a.nocElementsPerCycle.isFinite ? g(a.nocElementsPerCycle) : "unbounded", g(a.l1Bytes)]
+    /// The ASIC design CSV's columns (docs/CSV.md): per sub-accelerator its dataflow, shape and
+    /// memories, then the assignment and the design's figures.
+    static func columns(_ spec: ASICDesignSpec) -> Columns<Row> {
+        let g: @Sendable (Double) -> String = { Figures.significant($0, 6) }
+        let networks = spec.space.networks.map(\.name)
+        let accelerators = (0..<spec.space.accelerators.count).flatMap { i -> [Column<Row>] in
+            func acc(_ name: String, _ value: @escaping @Sendable (ASICAccelerator) -> String) -> Column<Row> {
+                Column("acc\(i)_\(name)") { value($0.design.accelerators[i]) }
+            }
+            return [acc("dataflow") { $0.dataflow.rawValue }, acc("rows") { String($0.rows) }, acc("columns") { String($0.columns) },
+                    acc("pes") { String($0.processingElements) }, acc("buffer_kib") { g($0.bufferKiB) }, acc("bandwidth") { g($0.dramBytesPerCycle) },
+                    acc("noc_elements_per_cycle") { $0.nocElementsPerCycle.isFinite ? g($0.nocElementsPerCycle) : "unbounded" }, acc("l1_bytes") { g($0.l1Bytes) }]
         }
-        r.append(zip(spec.space.networks, d.assignment).map { "\($0.name):\($1)" }.joined(separator: " "))
-        r += [String(Int64(d.latencyCycles.rounded())), g(d.latencyMs), g(d.energyMJ), g(d.areaMM2), g(d.powerW), DesignColumns.significant(d.utilization, 4),
-              String(d.accelerators.reduce(0) { $0 + $1.processingElements }), d.feasible ? "true" : "false", d.violations.joined(separator: "; "),
-              front.contains(d.id) ? "true" : "false"]
-        return r
+        let figures: [Column<Row>] = [
+            Column("assignment") { zip(networks, $0.design.assignment).map { "\($0):\($1)" }.joined(separator: " ") },
+            Column("latency_cycles") { String(Int64($0.design.latencyCycles.rounded())) },
+            Column("latency_ms") { g($0.design.latencyMs) },
+            Column("energy_mj") { g($0.design.energyMJ) },
+            Column("area_mm2") { g($0.design.areaMM2) },
+            Column("power_w") { g($0.design.powerW) },
+            Column("utilization") { Figures.significant($0.design.utilization, 4) },
+            Column("pes") { String($0.design.accelerators.reduce(0) { $0 + $1.processingElements }) },
+            Column("feasible") { Figures.flag($0.design.feasible) },
+            Column("violations") { $0.design.violations.joined(separator: "; ") },
+            Column("pareto") { Figures.flag($0.pareto) },
+        ]
+        return Columns([Column("id") { String($0.design.id) }] + accelerators + figures)
+    }
+
+    /// The best designs as the terminal shows them, ranked.
+    static func topColumns(_ spec: ASICDesignSpec) -> Columns<(rank: Int, row: Row)> {
+        let networks = spec.space.networks.map(\.name)
+        return Columns([
+            Column("rank") { String($0.rank) },
+            Column("id") { String($0.row.design.id) },
+            Column("accelerators") { $0.row.design.accelerators.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + ") },
+            Column("assignment") { zip(networks, $0.row.design.assignment).map { "\($0):\($1)" }.joined(separator: " ") },
+            Column("latency_ms") { Figures.fixed($0.row.design.latencyMs, 4) },
+            Column("energy_mj") { String(format: "%.4g", $0.row.design.energyMJ) },
+            Column("area_mm2") { Figures.fixed($0.row.design.areaMM2, 3) },
+            Column("power_w") { Figures.fixed($0.row.design.powerW, 3) },
+            Column("pareto") { $0.row.pareto ? "yes" : "" },
+        ])
     }
 
     /// `workers` threads (nil: all cores) evaluate the designs and format their rows; the CSV is
@@ -53,9 +85,9 @@ public enum ASICJob {
         let start = Date()
         let (designs, front) = ASICExplorer.explore(spec.space, clockMHz: spec.clockMHz, constraints: spec.constraints, objectives: spec.objectives,
                                                     workers: workers)
-        let n = spec.space.accelerators.count
-        let lines = Parallel.map(designs.count, workers: workers, sequentialBelow: 1024) { CSV.line(row(designs[$0], spec, front: front)) + "\n" }
-        let text = CSV.line(header(n)) + "\n" + lines.joined()
+        let columns = columns(spec)
+        let lines = Parallel.map(designs.count, workers: workers, sequentialBelow: 1024) { columns.csvLine(Row(design: designs[$0], pareto: front.contains(designs[$0].id))) }
+        let text = CSV.line(columns.header) + "\n" + lines.joined()
         var staged = StagedFiles()
         try staged.stage(text, to: path)
         let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : "area_mm2"
@@ -75,13 +107,7 @@ public enum ASICJob {
         // The objective looked up once per design, ties in id order (what the stable sort gave).
         let key = feasible.map { ASICExplorer.objective(x, $0) }
         let best = feasible.indices.sorted { (key[$0], $0) < (key[$1], $1) }.prefix(spec.top).map { feasible[$0] }
-        let cols = ["rank", "id", "accelerators", "assignment", "latency_ms", "energy_mj", "area_mm2", "power_w", "pareto"]
-        return TextTable.render(header: cols, rows: best.enumerated().map { k, d in
-            [String(k + 1), String(d.id), d.accelerators.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns)" }.joined(separator: " + "),
-             zip(spec.space.networks, d.assignment).map { "\($0.name):\($1)" }.joined(separator: " "),
-             String(format: "%.4f", d.latencyMs), String(format: "%.4g", d.energyMJ), String(format: "%.3f", d.areaMM2), String(format: "%.3f", d.powerW),
-             front.contains(d.id) ? "yes" : ""]
-        })
+        return topColumns(spec).table(best.enumerated().map { k, d in (k + 1, Row(design: d, pareto: front.contains(d.id))) })
     }
 
     /// One design (the first value of every knob, or design `id`), with every layer's figures.
@@ -118,9 +144,7 @@ public enum ASICJob {
             let r = Report(design: index, accelerators: accs.map { "\($0.dataflow.rawValue) \($0.rows)x\($0.columns) \($0.bufferKiB) KiB \($0.dramBytesPerCycle) B/cycle" },
                            latencyCycles: d.latencyCycles, latencyMs: d.latencyMs, energyMJ: d.energyMJ, areaMM2: d.areaMM2, powerW: d.powerW,
                            feasible: d.feasible, violations: d.violations, layers: rows)
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return String(decoding: try enc.encode(r), as: UTF8.self) + "\n"
+            return try JSONText.pretty(r) + "\n"
         }
         var s = "design \(index): " + accs.enumerated().map { "sub\($0.offset) \($0.element.dataflow.rawValue) \($0.element.rows)x\($0.element.columns)" }.joined(separator: ", ") + "\n"
         s += String(format: "latency %.0f cycles, %.4f ms; energy %.4g mJ; area %.3f mm²; power %.3f W; %@\n", d.latencyCycles, d.latencyMs, d.energyMJ, d.areaMM2, d.powerW,

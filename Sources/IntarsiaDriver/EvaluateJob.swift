@@ -2,6 +2,7 @@ import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
 import IntarsiaReports
+import IntarsiaRows
 import IntarsiaSearch
 import IntarsiaSpec
 
@@ -88,9 +89,7 @@ public enum EvaluateJob {
     }
 
     public static func json(_ r: Report) throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try enc.encode(r), as: UTF8.self)
+        try JSONText.pretty(r)
     }
 
     public static func text(_ r: Report) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaFPGA
 import IntarsiaReports
+import IntarsiaRows
 import IntarsiaSearch
 import IntarsiaSpec
 
@@ -25,8 +26,6 @@ public enum MergeJob {
         let lock: OutputLock
         do { lock = try OutputLock(path: output) } catch let e as OutputError { throw UserError(e.description) }
         defer { lock.release() }
-        let model = spec.solvingModel
-        let header = DesignColumns.header
         var rows: [Int: [String]] = [:]
         var shardOf: [Int: String] = [:]
         var count: Int?
@@ -35,7 +34,7 @@ public enum MergeJob {
         var totals = (evaluated: 0, pruned: 0, feasible: 0, seconds: 0.0)
         for file in inputs {
             let record = try ReportJob.readRecord(csv: file)
-            guard let fp = record.specFingerprint, let opts = record.options, let n = record.rows else {
+            guard let fp = record.specFingerprint, let opts = record.options, record.rows != nil else {
                 throw UserError("\(file): its run record \(ReportJob.recordPath(file)) predates shard checks (no spec fingerprint, options or row count); accepted: shards written by this version of 'intarsia search --shard': rerun them")
             }
             guard fp == fingerprint else {
@@ -61,21 +60,7 @@ public enum MergeJob {
             totals.pruned += record.pruned
             totals.feasible += record.feasible
             totals.seconds += record.seconds
-            var seen = 0
-            do {
-                _ = try DesignTable.scan(file, expectedHeader: header) { _, r in
-                    seen += 1
-                    let id = Int(r[0])!  // the reader checked it
-                    guard id % total == i || record.strategy != "exhaustive" else {
-                        throw UserError("\(file) row id \(id): not in shard \(sh) (ids of shard i/N are i modulo N)")
-                    }
-                    if rows[id] != nil { throw UserError("\(file): id \(id) is also in \(shardOf.values.filter { $0 != file }.joined(separator: ", ")); accepted: disjoint shards of one run") }
-                    rows[id] = Array(r.dropLast())
-                }
-            } catch let e as DesignTable.ReadError { throw UserError(e.description) }
-            guard seen == n else {
-                throw UserError("\(file): \(seen) rows, but its run record says the shard wrote \(n); the CSV was cut or replaced: rerun shard \(sh) (with --resume if it was interrupted)")
-            }
+            try readRows(file, record: record, shard: (i, total), rows: &rows, others: shardOf.values.filter { $0 != file })
         }
         if let c = count {
             let missing = (0..<c).filter { shardOf[$0] == nil }
@@ -84,16 +69,8 @@ public enum MergeJob {
                 throw UserError("merge: \(missing.count) of \(c) shards missing (\(shown)\(missing.count > 10 ? ", ..." : "")); accepted: every shard 0/\(c) to \(c - 1)/\(c) of one run, once each")
             }
         }
-        var archive = ParetoArchive(objectives: spec.objectives)
         let ids = rows.keys.sorted()
-        for id in ids {
-            let r = rows[id]!
-            let p = try point(from: r, header: header)
-            archive.offer(EvaluatedDesign(id: id, point: p, evaluation: model.evaluate(p)))
-        }
-        let front = archive.ids
-        var text = CSV.line(header) + "\n"
-        for id in ids { text += CSV.line(rows[id]! + [front.contains(id) ? "true" : "false"]) + "\n" }
+        let text = try mergedText(rows, ids: ids, spec: spec)
         var staged = StagedFiles()
         do {
             try staged.stage(text, to: output)
@@ -111,6 +88,46 @@ public enum MergeJob {
         return ids.count
     }
 
+    /// The merged CSV: the rows in id order, each given its Pareto mark over all of them (from the
+    /// designs re-evaluated with the spec's model, not from the rounded figures).
+    static func mergedText(_ rows: [Int: [String]], ids: [Int], spec: DesignSpec) throws -> String {
+        let model = spec.solvingModel
+        var archive = ParetoArchive(objectives: spec.objectives)
+        for id in ids {
+            let p = try point(from: rows[id]!, header: DesignColumns.streamed.header)
+            archive.offer(EvaluatedDesign(id: id, point: p, evaluation: model.evaluate(p)))
+        }
+        let front = archive.ids
+        var text = CSV.line(DesignColumns.header) + "\n"
+        for id in ids { text += CSV.line(rows[id]! + [DesignColumns.paretoColumn.value(front.contains(id))]) + "\n" }
+        return text
+    }
+
+    /// A shard's rows into `rows` by id, without their Pareto marks (worked out again over all
+    /// shards): each row read and checked by the design CSV reader, its id in the shard, no id
+    /// twice, and as many rows as the shard's record says it wrote.
+    static func readRows(_ file: String, record: ReportJob.RunRecord, shard: (i: Int, total: Int), rows: inout [Int: [String]], others: [String]) throws {
+        let header = DesignColumns.header
+        // The columns a search streams (every one but the Pareto mark), by position in `header`.
+        let streamed = DesignColumns.streamed.header.map { header.firstIndex(of: $0)! }
+        let sh = "\(shard.i)/\(shard.total)"
+        var seen = 0
+        do {
+            _ = try DesignTable.scan(file, expectedHeader: header) { t, r in
+                seen += 1
+                let id = Int(t.value(r, "id"))!  // the reader checked it
+                guard id % shard.total == shard.i || record.strategy != "exhaustive" else {
+                    throw UserError("\(file) row id \(id): not in shard \(sh) (ids of shard i/N are i modulo N)")
+                }
+                if rows[id] != nil { throw UserError("\(file): id \(id) is also in \(others.joined(separator: ", ")); accepted: disjoint shards of one run") }
+                rows[id] = streamed.map { r[$0] }
+            }
+        } catch let e as DesignTable.ReadError { throw UserError(e.description) }
+        guard seen == record.rows else {
+            throw UserError("\(file): \(seen) rows, but its run record says the shard wrote \(record.rows ?? 0); the CSV was cut or replaced: rerun shard \(sh) (with --resume if it was interrupted)")
+        }
+    }
+
     /// NAS seed sweeps run in parts (`intarsia nas SPEC --seeds S -o PREFIX`, one per array task):
     /// the rows of their PREFIX-seeds.csv in the order one sweep over all their seeds writes them
     /// (strategy by strategy, seeds ascending). Each part's record must name this spec's text and
@@ -126,7 +143,7 @@ public enum MergeJob {
         let lock: OutputLock
         do { lock = try OutputLock(path: output) } catch let e as OutputError { throw UserError(e.description) }
         defer { lock.release() }
-        var rows: [[String]] = []
+        var rows: [RowTable.Record] = []
         var options: String?
         var seedOwner: [UInt64: String] = [:]
         for file in inputs {
@@ -151,30 +168,31 @@ public enum MergeJob {
                 throw UserError("\(file): no such file or not UTF-8 text; accepted: a PREFIX-seeds.csv")
             }
             guard csvText.hasSuffix("\n") else { throw UserError("\(file): the last row has no final newline: the file was cut; rerun that part") }
-            let table = CSV.parse(csvText)
-            guard table.first == NASJob.seedsHeader else { throw UserError("\(file): header is not a seed sweep's (\(NASJob.seedsHeader.joined(separator: ","))); accepted: a PREFIX-seeds.csv") }
-            for (k, r) in table.dropFirst().enumerated() {
-                guard r.count == NASJob.seedsHeader.count, let s = UInt64(r[1]), record.seeds.contains(s) else {
-                    throw UserError("\(file) line \(k + 2): not a row of this sweep (\(r.count) fields, seed '\(r.count > 1 ? r[1] : "")'); accepted: a PREFIX-seeds.csv as written")
+            let table: RowTable
+            do { table = try RowTable(text: csvText, file: file, required: NASJob.seedsHeader, accepted: "a PREFIX-seeds.csv") } catch let e as RowReadError {
+                throw UserError(e.description)
+            }
+            guard table.header == NASJob.seedsHeader else { throw UserError("\(file): header is not a seed sweep's (\(NASJob.seedsHeader.joined(separator: ","))); accepted: a PREFIX-seeds.csv") }
+            for (k, r) in table.records.enumerated() {
+                guard let s = UInt64(r["seed"]), record.seeds.contains(s) else {
+                    throw UserError("\(file) line \(k + 2): not a row of this sweep (seed '\(r["seed"].prefix(40))'); accepted: a PREFIX-seeds.csv as written")
                 }
             }
-            guard table.count - 1 == record.rows else {
-                throw UserError("\(file): \(table.count - 1) rows, but its record says the sweep wrote \(record.rows); the CSV was cut or replaced: rerun that part")
+            guard table.rows.count == record.rows else {
+                throw UserError("\(file): \(table.rows.count) rows, but its record says the sweep wrote \(record.rows); the CSV was cut or replaced: rerun that part")
             }
-            rows += table.dropFirst()
+            rows += table.records
         }
-        // Strategy order: as the sweeps write them (the same plan in every part).
+        // Strategy order: as the sweeps write them (the same plan in every part), then seeds ascending.
         var order: [String: Int] = [:]
-        for r in rows where order[r[0]] == nil { order[r[0]] = order.count }
-        rows.sort { (order[$0[0]]!, UInt64($0[1])!) < (order[$1[0]]!, UInt64($1[1])!) }
+        for r in rows where order[r["strategy"]] == nil { order[r["strategy"]] = order.count }
+        rows.sort { (order[$0["strategy"]]!, UInt64($0["seed"])!) < (order[$1["strategy"]]!, UInt64($1["seed"])!) }
         var staged = StagedFiles()
         do {
-            try staged.stage(([NASJob.seedsHeader] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
+            try staged.stage(RowTable(file: output, header: NASJob.seedsHeader, rows: rows.map(\.fields)).csv, to: output)
             let record = NASJob.SeedsRecord(specPath: specPath, specFingerprint: fingerprint, options: options ?? "",
                                             seeds: seedOwner.keys.sorted(), rows: rows.count)
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try staged.stage(String(decoding: try enc.encode(record), as: UTF8.self) + "\n", to: output + ".run.json")
+            try staged.stage(try JSONText.pretty(record) + "\n", to: output + ".run.json")
             try staged.commit(removingFirst: [])
         } catch let e as OutputError {
             staged.discard()
@@ -198,14 +216,15 @@ public enum MergeJob {
     }
 
     static func point(from row: [String], header: [String]) throws -> DesignPoint {
+        let id = header.firstIndex(of: "id").map { row[$0] } ?? "?"
         guard let tc = header.firstIndex(of: "template"), let t = TemplateKind(rawValue: row[tc]) else {
-            throw UserError("row \(row[0]): no known template; accepted: \(TemplateKind.acceptedNames)")
+            throw UserError("row \(id): no known template; accepted: \(TemplateKind.acceptedNames)")
         }
         var p = DesignPoint(template: t, lanes: 1)
         for k in Knob.knobs(of: t) {
-            guard let c = header.firstIndex(of: k.rawValue) else { throw UserError("row \(row[0]): no '\(k.rawValue)' column; accepted: a CSV written by 'intarsia search' (docs/CSV.md)") }
+            guard let c = header.firstIndex(of: k.rawValue) else { throw UserError("row \(id): no '\(k.rawValue)' column; accepted: a CSV written by 'intarsia search' (docs/CSV.md)") }
             let text = row[c]
-            guard let v = k.parse(text) else { throw UserError("row \(row[0]): \(k.rawValue) '\(text)' is not accepted; accepted: \(k.accepted)") }
+            guard let v = k.parse(text) else { throw UserError("row \(id): \(k.rawValue) '\(text)' is not accepted; accepted: \(k.accepted)") }
             p.set(k, v)
         }
         return p

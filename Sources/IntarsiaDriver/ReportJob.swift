@@ -2,6 +2,7 @@ import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
 import IntarsiaReports
+import IntarsiaRows
 import IntarsiaSearch
 import IntarsiaSpec
 
@@ -42,9 +43,7 @@ public enum ReportJob {
     static func base(_ csv: String) -> String { csv.hasSuffix(".csv") ? String(csv.dropLast(4)) : csv }
 
     public static func recordText(_ r: RunRecord) throws -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try enc.encode(r), as: UTF8.self) + "\n"
+        try JSONText.pretty(r) + "\n"
     }
 
     /// The files a run writes beside its CSV (`CSV.run.json`, the plots, the report).

@@ -2,6 +2,7 @@ import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
 import IntarsiaReports
+import IntarsiaRows
 import IntarsiaScheduler
 import IntarsiaSearch
 import IntarsiaSpec
@@ -191,19 +192,37 @@ public enum ScheduleJob {
         return out
     }
 
-    public static let csvHeader = ["workload", "parameters", "lanes", "compute_units", "scratchpad_kib", "repetitions", "solver", "status", "gap",
-                                   "space", "graph_nodes", "graph_arcs", "solve_seconds", "bnb_nodes", "stages", "cycles_per_repetition",
-                                   "latency_cycles", "latency_ms", "offchip_bytes", "dsp", "bram18k", "uram", "feasible",
-                                   "reference_cycles_per_repetition", "speedup_vs_reference", "schedule"]
+    /// The schedule CSV's columns (one row per workload and parameter setting).
+    public static let csvColumns = Columns<Row>([
+        Column("workload") { $0.workload },
+        Column("parameters") { $0.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") },
+        Column("lanes") { $0.design["lanes"]! },
+        Column("compute_units") { $0.design["compute_units"]! },
+        Column("scratchpad_kib") { $0.design["scratchpad_kib"]! },
+        Column("repetitions") { String($0.repetitions) },
+        Column("solver") { $0.solver },
+        Column("status") { $0.status },
+        Column("gap") { $0.gap.map { Figures.fixed($0, 6) } ?? "" },
+        Column("space") { $0.space },
+        Column("graph_nodes") { String($0.graphNodes) },
+        Column("graph_arcs") { String($0.graphArcs) },
+        Column("solve_seconds") { Figures.fixed($0.solveSeconds, 4) },
+        Column("bnb_nodes") { String($0.branchAndBoundNodes) },
+        Column("stages") { String($0.stages.count) },
+        Column("cycles_per_repetition") { Figures.fixed($0.cyclesPerRepetition, 0) },
+        Column("latency_cycles") { Figures.fixed($0.latencyCycles, 0) },
+        Column("latency_ms") { Figures.fixed($0.latencyMs, 4) },
+        Column("offchip_bytes") { Figures.fixed($0.offChipBytes, 0) },
+        Column("dsp") { String($0.dsp) },
+        Column("bram18k") { String($0.bram18k) },
+        Column("uram") { String($0.uram) },
+        Column("feasible") { Figures.flag($0.feasible) },
+        Column("reference_cycles_per_repetition") { $0.referenceCyclesPerRepetition.map { Figures.fixed($0, 0) } ?? "" },
+        Column("speedup_vs_reference") { $0.speedupVsReference.map { Figures.fixed($0, 4) } ?? "" },
+        Column("schedule") { $0.stages.map { "[" + $0.cells.map(\.task).joined(separator: " ") + "]" }.joined(separator: " ") },
+    ])
 
-    public static func csvRow(_ r: Row) -> [String] {
-        [r.workload, r.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
-         r.design["lanes"]!, r.design["compute_units"]!, r.design["scratchpad_kib"]!, String(r.repetitions), r.solver, r.status,
-         r.gap.map { String(format: "%.6f", $0) } ?? "", r.space, String(r.graphNodes), String(r.graphArcs), String(format: "%.4f", r.solveSeconds),
-         String(r.branchAndBoundNodes), String(r.stages.count), String(format: "%.0f", r.cyclesPerRepetition), String(format: "%.0f", r.latencyCycles),
-         String(format: "%.4f", r.latencyMs), String(format: "%.0f", r.offChipBytes), String(r.dsp), String(r.bram18k), String(r.uram),
-         r.feasible ? "true" : "false", r.referenceCyclesPerRepetition.map { String(format: "%.0f", $0) } ?? "",
-         r.speedupVsReference.map { String(format: "%.4f", $0) } ?? "",
-         r.stages.map { "[" + $0.cells.map(\.task).joined(separator: " ") + "]" }.joined(separator: " ")]
-    }
+    public static var csvHeader: [String] { csvColumns.header }
+
+    public static func csvRow(_ r: Row) -> [String] { csvColumns.fields(r) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
 import IntarsiaReports
+import IntarsiaRows
 import IntarsiaScheduler
 import IntarsiaSearch
 import IntarsiaSpec
@@ -170,17 +171,36 @@ public enum SearchJob {
         return result
     }
 
+    /// One line of the top-N table: the design's rank, the design, and whether it is on the front.
+    struct Ranked: Sendable {
+        var rank: Int
+        var design: EvaluatedDesign
+        var pareto: Bool
+    }
+
+    /// The top-N table's columns (the terminal's summary of a search).
+    static let topColumns = Columns<Ranked>([
+        Column("rank") { String($0.rank) },
+        Column("id") { String($0.design.id) },
+        Column("template") { $0.design.point.template.rawValue },
+        Column("lanes") { String($0.design.point.lanes) },
+        Column("units") { $0.design.point.template == .reconfigurable ? String($0.design.point.computeUnits) : "-" },
+        Column("stages") { String($0.design.evaluation.stages) },
+        Column("schedule") { r in
+            let e = r.design.evaluation
+            return e.scheduleSpace.rawValue + (e.solverStatus == .optimal ? "" : " " + e.solverStatus.text)
+        },
+        Column("latency_cycles") { String(Int64($0.design.evaluation.latencyCycles.rounded(.up))) },
+        Column("latency_ms") { Figures.fixed($0.design.evaluation.latencyMs, 4) },
+        Column("dsp") { String($0.design.evaluation.dsp) },
+        Column("bram18k") { String($0.design.evaluation.bram18k) },
+        Column("uram") { String($0.design.evaluation.uram) },
+        Column("power_w") { Figures.fixed($0.design.evaluation.powerW, 2) },
+        Column("pareto") { $0.pareto ? "yes" : "" },
+    ])
+
     static func renderTop(_ top: [EvaluatedDesign], spec: DesignSpec, front: Set<Int>) -> String {
-        let header = ["rank", "id", "template", "lanes", "units", "stages", "schedule", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "power_w", "pareto"]
-        let rows = top.enumerated().map { i, d -> [String] in
-            let e = d.evaluation
-            return [String(i + 1), String(d.id), d.point.template.rawValue, String(d.point.lanes),
-                    d.point.template == .reconfigurable ? String(d.point.computeUnits) : "-", String(e.stages),
-                    e.scheduleSpace.rawValue + (e.solverStatus == .optimal ? "" : " " + e.solverStatus.text),
-                    String(Int64(e.latencyCycles.rounded(.up))), String(format: "%.4f", e.latencyMs), String(e.dsp), String(e.bram18k), String(e.uram),
-                    String(format: "%.2f", e.powerW), front.contains(d.id) ? "yes" : ""]
-        }
-        return TextTable.render(header: header, rows: rows)
+        topColumns.table(top.enumerated().map { Ranked(rank: $0 + 1, design: $1, pareto: front.contains($1.id)) })
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
+import IntarsiaRows
 import IntarsiaSearch
 
 /// Streams design rows to a temporary file beside the destination while a search runs, then
@@ -54,7 +55,8 @@ public final class CSVDesignWriter {
             // Every kept line must be a row this run would have written: the right number of
             // fields and ids strictly increasing. Anything else is damage, and appending to it
             // would mix rows, so the checkpoint is refused rather than restarted into.
-            let expected = DesignColumns.header.count - 1
+            let expected = DesignColumns.streamed.list.count
+            let idColumn = DesignColumns.streamed.header.firstIndex(of: "id")!
             var lastID: Int?
             var n = 0
             for line in String(decoding: keep, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
@@ -64,7 +66,7 @@ public final class CSVDesignWriter {
                     CannotResume(description: "\(partialPath) line \(n): \(why); the checkpoint is damaged and cannot be resumed: delete \(partialPath) and \(metaPath) to start afresh (or run without --resume)")
                 }
                 guard fields.count == expected else { throw damaged("\(fields.count) fields, expected \(expected)") }
-                guard let id = Int(fields[0]), id >= 0 else { throw damaged("id '\(fields[0].prefix(40))' is not a non-negative integer") }
+                guard let id = Int(fields[idColumn]), id >= 0 else { throw damaged("id '\(fields[idColumn].prefix(40))' is not a non-negative integer") }
                 if let l = lastID, id <= l { throw damaged("id \(id) does not follow id \(l)") }
                 lastID = id
             }

@@ -1,15 +1,14 @@
 import Foundation
 import IntarsiaFPGA
+import IntarsiaRows
 
 /// A design CSV read back: header and rows, with typed access to the columns compare needs.
-public struct DesignTable: Sendable {
+public struct DesignTable: Sendable, ColumnLookup {
     public var file: String
     public var header: [String]
     public var rows: [[String]]
 
-    public struct ReadError: Error, CustomStringConvertible {
-        public var description: String
-    }
+    public typealias ReadError = RowReadError
 
     /// Columns every design CSV has (FPGA and ASIC alike).
     public static let requiredColumns = ["id", "latency_cycles", "latency_ms", "feasible"]
@@ -31,8 +30,6 @@ public struct DesignTable: Sendable {
         return t
     }
 
-    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
-
     /// Columns holding words, not numbers (every other column of a design CSV is a finite number).
     static let textColumns: Set<String> = ["template", "allocation", "weight_load", "flatten_loops", "spill", "pipelined", "matvec",
                                            "feasible", "violations", "pareto", "assignment", "schedule_space", "solver_status"]
@@ -43,11 +40,7 @@ public struct DesignTable: Sendable {
     /// CSV kind it is (FPGA: `DesignColumns.header`; ASIC: the sub-accelerator columns and the rest).
     static func checkHeader(_ fields: [String], _ name: String, expected: [String]?) throws {
         let accepted = "accepted: a CSV written by 'intarsia search' (see docs/CSV.md)"
-        for c in requiredColumns where !fields.contains(c) {
-            throw ReadError(description: "\(name): column '\(c)' missing from the header; \(accepted)")
-        }
-        var seen = Set<String>()
-        for c in fields where !seen.insert(c).inserted { throw ReadError(description: "\(name): column '\(c)' appears twice in the header; \(accepted)") }
+        try RowTable.checkHeader(fields, file: name, required: requiredColumns, accepted: "a CSV written by 'intarsia search' (see docs/CSV.md)")
         let want: [String]? = expected ?? (fields.contains("template") ? DesignColumns.header : nil)
         if let want, fields != want {
             let missing = want.filter { !fields.contains($0) }, extra = fields.filter { !want.contains($0) }
@@ -55,10 +48,10 @@ public struct DesignTable: Sendable {
             if !missing.isEmpty { why.append("missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))") }
             if !extra.isEmpty { why.append("unknown column\(extra.count > 1 ? "s" : "") \(extra.joined(separator: ", "))") }
             if why.isEmpty { why.append("columns in another order") }
-            throw ReadError(description: "\(name): header: \(why.joined(separator: "; ")); \(accepted)")
+            throw ReadError("\(name): header: \(why.joined(separator: "; ")); \(accepted)")
         }
         if expected == nil && fields.contains("acc0_dataflow") {
-            for c in asicColumns where !fields.contains(c) { throw ReadError(description: "\(name): column '\(c)' missing from the ASIC header; \(accepted)") }
+            for c in asicColumns where !fields.contains(c) { throw ReadError("\(name): column '\(c)' missing from the ASIC header; \(accepted)") }
         }
     }
 
@@ -76,10 +69,10 @@ public struct DesignTable: Sendable {
         let name = displayName ?? path
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw ReadError(description: "\(name): is a directory; accepted: a CSV written by 'intarsia search'")
+            throw ReadError("\(name): is a directory; accepted: a CSV written by 'intarsia search'")
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReadError(description: "\(name): no such file or not readable; accepted: a CSV written by 'intarsia search'")
+            throw ReadError("\(name): no such file or not readable; accepted: a CSV written by 'intarsia search'")
         }
         defer { try? handle.close() }
         var table: DesignTable?
@@ -93,11 +86,11 @@ public struct DesignTable: Sendable {
         func consume(_ bytes: Data) throws {
             line += 1
             guard !bytes.isEmpty else {
-                if table == nil { throw ReadError(description: "\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
-                throw ReadError(description: "\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
+                if table == nil { throw ReadError("\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
+                throw ReadError("\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
             }
             guard let text = String(data: bytes, encoding: .utf8) else {
-                throw ReadError(description: "\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
+                throw ReadError("\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
             }
             let fields = CSV.parse(text + "\n").first ?? []
             guard let t = table else {
@@ -112,7 +105,7 @@ public struct DesignTable: Sendable {
                 return
             }
             func bad(_ why: String) -> ReadError {
-                ReadError(description: "\(name) line \(line): \(why); accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
+                ReadError("\(name) line \(line): \(why); accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
             }
             guard fields.count == t.header.count else { throw bad("\(fields.count) fields, but the header has \(t.header.count)") }
             guard let id = Int(fields[0]), id >= 0 else { throw bad("id '\(fields[0].prefix(40))' is not a non-negative integer") }
@@ -156,16 +149,12 @@ public struct DesignTable: Sendable {
         }
         if !pending.isEmpty {
             if table == nil { try consume(pending) } else {
-                throw ReadError(description: "\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
+                throw ReadError("\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
             }
         }
-        guard let t = table else { throw ReadError(description: "\(name): empty file; accepted: a CSV written by 'intarsia search'") }
+        guard let t = table else { throw ReadError("\(name): empty file; accepted: a CSV written by 'intarsia search'") }
         return t
     }
-
-    public func value(_ row: [String], _ name: String) -> String { column(name).map { row[$0] } ?? "" }
-
-    public func number(_ row: [String], _ name: String) -> Double { Double(value(row, name)) ?? .nan }
 
     /// The feasible row with the least `metric` per template (first seen wins ties), optionally
     /// only among rows whose `where` column equals a value.
@@ -189,31 +178,47 @@ public struct DesignTable: Sendable {
 
 /// Lines up the best design per template of several result files, with ratios against a baseline.
 public enum Comparison {
-    public static let header = ["file", "template", "lanes", "dsp", "bram18k", "uram", "area_mm2", "latency_cycles", "latency_ms", "power_w", "energy_mj", "metric", "ratio_vs_baseline"]
+    /// One line: a file's best design of one template (or ASIC dataflow combination), its metric,
+    /// and the ratio against the baseline line.
+    public struct Line: Sendable {
+        public var table: DesignTable
+        public var template: String
+        public var row: [String]
+        public var metric: String
+        public var ratio = 0.0
+        func value(_ name: String) -> String { table.value(row, name) }
+    }
+
+    public static let columns: Columns<Line> = Columns(
+        [Column("file") { $0.table.file }, Column("template") { $0.template }, Column("lanes") { $0.value($0.table.isASIC ? "pes" : "lanes") }]
+            + ["dsp", "bram18k", "uram", "area_mm2", "latency_cycles", "latency_ms", "power_w", "energy_mj"].map { name in Column(name) { $0.value(name) } }
+            + [Column("metric") { $0.value($0.metric) }, Column("ratio_vs_baseline") { Figures.fixed($0.ratio, 4) }])
+
+    public static var header: [String] { columns.header }
 
     /// `baseline`: an index into the lined-up rows (0 = first); ratio = baseline metric / row metric,
     /// so above 1 means better (faster) than the baseline.
-    public static func rows(tables: [DesignTable], metric: String, baseline: Int, lanes: Int?) throws -> [[String]] {
-        var lined: [[String]] = []
-        var metrics: [Double] = []
+    public static func lines(tables: [DesignTable], metric: String, baseline: Int, lanes: Int?) throws -> [Line] {
+        var lined: [Line] = []
         for t in tables {
             guard t.column(metric) != nil else {
-                throw DesignTable.ReadError(description: "--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
+                throw DesignTable.ReadError("--metric '\(metric)': \(t.file) has no such column; accepted: one of \(t.header.joined(separator: ", "))")
             }
             let filter: (([String]) -> Bool)? = lanes.map { l in { r in t.value(r, t.isASIC ? "pes" : "lanes") == String(l) } }
-            for (template, r) in t.bestPerTemplate(metric: metric, filter: filter) {
-                lined.append([t.file, template, t.isASIC ? t.value(r, "pes") : t.value(r, "lanes"), t.value(r, "dsp"), t.value(r, "bram18k"), t.value(r, "uram"),
-                              t.value(r, "area_mm2"), t.value(r, "latency_cycles"), t.value(r, "latency_ms"), t.value(r, "power_w"), t.value(r, "energy_mj"),
-                              t.value(r, metric)])
-                metrics.append(t.number(r, metric))
-            }
+            lined += t.bestPerTemplate(metric: metric, filter: filter).map { Line(table: t, template: $0.template, row: $0.row, metric: metric) }
         }
-        guard !lined.isEmpty else { throw DesignTable.ReadError(description: "no feasible design in the given files\(lanes.map { " at lanes \($0)" } ?? "")") }
+        guard !lined.isEmpty else { throw DesignTable.ReadError("no feasible design in the given files\(lanes.map { " at lanes \($0)" } ?? "")") }
         guard baseline >= 0 && baseline < lined.count else {
-            throw DesignTable.ReadError(description: "--baseline \(baseline) is out of range; accepted: 0 to \(lined.count - 1) (row of the comparison)")
+            throw DesignTable.ReadError("--baseline \(baseline) is out of range; accepted: 0 to \(lined.count - 1) (row of the comparison)")
         }
-        let base = metrics[baseline]
-        return zip(lined, metrics).map { row, m in row + [String(format: "%.4f", base / m)] }
+        let base = lined[baseline].table.number(lined[baseline].row, metric)
+        for i in lined.indices { lined[i].ratio = base / lined[i].table.number(lined[i].row, metric) }
+        return lined
+    }
+
+    /// The lines' fields, in `columns` order.
+    public static func rows(tables: [DesignTable], metric: String, baseline: Int, lanes: Int?) throws -> [[String]] {
+        try lines(tables: tables, metric: metric, baseline: baseline, lanes: lanes).map(columns.fields)
     }
 }
 
@@ -221,12 +226,37 @@ public enum Comparison {
 /// sequential (well built and, separately, with the published baselines' blocking reads) and
 /// reconfigurable design, with speedups.
 public enum HDVSummary {
-    public static let header = ["kernel", "lanes", "dataflow_dsp", "sequential_dsp", "reconfigurable_dsp",
-                                "dataflow_cycles", "sequential_cycles", "sequential_blocking_cycles", "reconfigurable_cycles",
-                                "reconfigurable_stages", "speedup_vs_dataflow", "speedup_vs_sequential", "speedup_vs_sequential_blocking"]
+    /// One kernel at one lane budget: each template's best row (`sequentialBlocking`: the best
+    /// sequential design with blocking weight reads, if any).
+    public struct Line: Sendable {
+        public var table: DesignTable
+        public var kernel: String
+        public var lanes: Int
+        public var dataflow: [String]
+        public var sequential: [String]
+        public var sequentialBlocking: [String]?
+        public var reconfigurable: [String]
 
-    public static func rows(tables: [DesignTable]) -> [[String]] {
-        var out: [[String]] = []
+        func cycles(_ r: [String]) -> String { table.value(r, "latency_cycles") }
+        /// The other design's cycles over the reconfigurable design's.
+        func speedup(_ r: [String]) -> String { String(format: "%.3f", table.number(r, "latency_cycles") / table.number(reconfigurable, "latency_cycles")) }
+    }
+
+    public static let columns = Columns<Line>([
+        Column("kernel") { $0.kernel }, Column("lanes") { String($0.lanes) },
+        Column("dataflow_dsp") { $0.table.value($0.dataflow, "dsp") }, Column("sequential_dsp") { $0.table.value($0.sequential, "dsp") },
+        Column("reconfigurable_dsp") { $0.table.value($0.reconfigurable, "dsp") },
+        Column("dataflow_cycles") { $0.cycles($0.dataflow) }, Column("sequential_cycles") { $0.cycles($0.sequential) },
+        Column("sequential_blocking_cycles") { l in l.sequentialBlocking.map { l.cycles($0) } ?? "" },
+        Column("reconfigurable_cycles") { $0.cycles($0.reconfigurable) }, Column("reconfigurable_stages") { $0.table.value($0.reconfigurable, "stages") },
+        Column("speedup_vs_dataflow") { $0.speedup($0.dataflow) }, Column("speedup_vs_sequential") { $0.speedup($0.sequential) },
+        Column("speedup_vs_sequential_blocking") { l in l.sequentialBlocking.map { l.speedup($0) } ?? "" },
+    ])
+
+    public static var header: [String] { columns.header }
+
+    public static func lines(tables: [DesignTable]) -> [Line] {
+        var out: [Line] = []
         for t in tables {
             let kernel = URL(fileURLWithPath: t.file).deletingPathExtension().lastPathComponent
             let lanesValues = Set(t.rows.map { t.value($0, "lanes") }).compactMap(Int.init).sorted()
@@ -235,17 +265,12 @@ public enum HDVSummary {
                 let blocking = t.bestPerTemplate(metric: "latency_cycles") { t.value($0, "lanes") == String(l) && t.value($0, "weight_load") == "blocking" }
                 func row(_ name: String, _ list: [(template: String, row: [String])]) -> [String]? { list.first { $0.template == name }?.row }
                 guard let d = row("dataflow", at), let s = row("sequential", at), let r = row("reconfigurable", at) else { continue }
-                let sb = row("sequential", blocking)
-                let rc = t.number(r, "latency_cycles")
-                func speed(_ x: Double) -> String { String(format: "%.3f", x / rc) }
-                out.append([kernel, String(l), t.value(d, "dsp"), t.value(s, "dsp"), t.value(r, "dsp"),
-                            t.value(d, "latency_cycles"), t.value(s, "latency_cycles"), sb.map { t.value($0, "latency_cycles") } ?? "",
-                            t.value(r, "latency_cycles"), t.value(r, "stages"),
-                            speed(t.number(d, "latency_cycles")), speed(t.number(s, "latency_cycles")),
-                            sb.map { speed(t.number($0, "latency_cycles")) } ?? ""])
+                out.append(Line(table: t, kernel: kernel, lanes: l, dataflow: d, sequential: s, sequentialBlocking: row("sequential", blocking), reconfigurable: r))
             }
         }
         return out
     }
-}
 
+    /// The lines' fields, in `columns` order.
+    public static func rows(tables: [DesignTable]) -> [[String]] { lines(tables: tables).map(columns.fields) }
+}

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
+import IntarsiaRows
 import IntarsiaSearch
 
 /// The partial file's rows, formatted and written behind the search (`CSVDesignWriter.append`):

@@ -3,7 +3,7 @@ import IntarsiaCore
 import IntarsiaASIC
 import IntarsiaNAS
 import IntarsiaFPGA
-import IntarsiaReports
+import IntarsiaRows
 
 /// A NAS co-exploration spec: tasks (each a search space with an accuracy oracle) on a
 /// heterogeneous ASIC (`platform: {asic: ...}` and `accelerators`, as in an ASIC spec) or on an

@@ -6,19 +6,17 @@ import IntarsiaSearch
 @testable import IntarsiaReports
 
 @Suite struct CSVTests {
-    @Test func quotingRoundTrips() {
-        let rows = [["a", "b,c", "say \"hi\""], ["", "x\ny", "3"]]
-        let text = rows.map(CSV.line).joined(separator: "\n") + "\n"
-        #expect(text.hasPrefix("a,\"b,c\",\"say \"\"hi\"\"\"\n"))
-        #expect(CSV.parse(text) == rows)
-    }
-
     @Test func everyColumnIsDocumented() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let doc = try String(contentsOf: root.appendingPathComponent("docs/CSV.md"), encoding: .utf8)
         for name in DesignColumns.header {
             #expect(doc.contains("| `\(name)` |"), "docs/CSV.md does not document column \(name)")
         }
+        // The table in docs/CSV.md is the column list's, word for word.
+        let lines = doc.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "| column | meaning |"))
+        let table = lines[start...].prefix { $0.hasPrefix("|") }.map { $0 + "\n" }.joined()
+        #expect(table == DesignColumns.markdown)
         for required in ["template", "lanes", "latency_cycles", "latency_ms", "dsp", "bram18k", "uram", "lut", "ff",
                          "offchip_bytes", "power_w", "energy_mj", "feasible", "violations", "pareto"] {
             #expect(DesignColumns.header.contains(required))
@@ -70,5 +68,25 @@ import IntarsiaSearch
         #expect(rows.map(\.last!) == ["4.0000", "1.0000"])  // 400/100 and 400/400
         #expect(throws: DesignTable.ReadError.self) { try Comparison.rows(tables: [a], metric: "latency_cycles", baseline: 5, lanes: nil) }
         #expect(throws: DesignTable.ReadError.self) { try Comparison.rows(tables: [a], metric: "speed", baseline: 0, lanes: nil) }
+    }
+
+    @Test func hdvSummaryLinesUpTheTemplatesAtEachLaneBudget() throws {
+        let header = ["template", "lanes", "weight_load", "latency_cycles", "stages", "dsp", "feasible"]
+        let t = DesignTable(file: "results/mlp-u280.csv", header: header, rows: [
+            ["dataflow", "32", "buffered", "300", "1", "40", "true"],
+            ["sequential", "32", "buffered", "600", "4", "30", "true"],
+            ["sequential", "32", "blocking", "900", "4", "30", "true"],
+            ["reconfigurable", "32", "buffered", "200", "2", "35", "true"],
+            ["dataflow", "64", "buffered", "150", "1", "70", "true"],  // no sequential or reconfigurable design at 64 lanes: no line
+        ])
+        let summary = HDVSummary.lines(tables: [t])
+        #expect(summary.count == 1)
+        let fields = Dictionary(uniqueKeysWithValues: zip(HDVSummary.header, HDVSummary.columns.fields(summary[0])))
+        #expect(fields["kernel"] == "mlp-u280" && fields["lanes"] == "32")
+        #expect(fields["reconfigurable_stages"] == "2" && fields["sequential_dsp"] == "30")
+        // Speedups are the other design's cycles over the reconfigurable design's 200.
+        #expect(fields["speedup_vs_dataflow"] == "1.500")
+        #expect(fields["speedup_vs_sequential"] == "3.000")
+        #expect(fields["sequential_blocking_cycles"] == "900" && fields["speedup_vs_sequential_blocking"] == "4.500")
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaRows
+import IntarsiaSearch
+
+/// What one row of the design CSV is made from: a design with the platform and constraints it
+/// was judged against (for its violation text).
+public struct DesignRow: Sendable {
+    public var design: EvaluatedDesign
+    public var platform: FPGAPlatform
+    public var constraints: Constraints
+
+    public init(_ design: EvaluatedDesign, _ platform: FPGAPlatform, _ constraints: Constraints) {
+        self.design = design
+        self.platform = platform
+        self.constraints = constraints
+    }
+}
+
+/// One column of the design CSV: its name, what it means, and how a design fills it.
+/// docs/CSV.md documents the same list; `DesignColumns.all` is the single source of both.
+public typealias DesignColumn = Column<DesignRow>
+
+public enum DesignColumns {
+    static func knob(_ k: Knob, _ meaning: String) -> DesignColumn {
+        DesignColumn(k.rawValue, meaning) { r in
+            Knob.knobs(of: r.design.point.template).contains(k) ? r.design.point.value(of: k).description : ""
+        }
+    }
+
+    /// A column filled from the design's evaluation.
+    static func figure(_ name: String, _ meaning: String, _ value: @escaping @Sendable (Evaluation) -> String) -> DesignColumn {
+        DesignColumn(name, meaning) { value($0.design.evaluation) }
+    }
+
+    static func number(_ x: Double) -> String { Figures.number(x) }
+
+    /// `x` rounded to `digits` significant digits (`Figures.significant`).
+    public static func significant(_ x: Double, _ digits: Int) -> String { Figures.significant(x, digits) }
+
+    public static let all: [DesignColumn] = [
+        DesignColumn("id", "order of evaluation in the search, from 0") { String($0.design.id) },
+        DesignColumn("template", "dataflow, sequential or reconfigurable") { $0.design.point.template.rawValue },
+        knob(.lanes, "total MAC lanes (multiply-accumulates per cycle) of the design"),
+        knob(.allocation, "dataflow: how lanes are split among tasks (proportional to MACs, or uniform)"),
+        knob(.computeUnits, "reconfigurable: compute units, the most MAC tasks one stage runs at once"),
+        knob(.scratchpadKiB, "sequential/reconfigurable: on-chip scratchpad for intermediates between stages, KiB"),
+        knob(.weightLoad, "double_buffered, buffered or blocking off-chip weight reads"),
+        knob(.flattenLoops, "whether each unit's loop nest is one flattened pipeline"),
+        knob(.wordBits, "width of each unit's off-chip data port, bits"),
+        knob(.spill, "sequential/reconfigurable: overflow (spill what does not fit) or always"),
+        knob(.pipelined, "whether each unit's loops are pipelined (false: every iteration takes the body's latency)"),
+        knob(.matVec, "dataflow/reconfigurable: how matrix-vector products take their input (dot, outer, auto)"),
+        knob(.streamElements, "dataflow/reconfigurable: elements a FIFO between tasks carries per cycle (0: matched to the producer)"),
+        figure("stages", "stages of the schedule (dataflow 1; sequential one per MAC task)") { String($0.stages) },
+        figure("schedule_space", "schedules the design's schedule was chosen among: `template` (dataflow and sequential: the template fixes it), `general` (reconfigurable: every schedule of the task graph), `contiguous` (reconfigurable: only stages that are contiguous segments of the topological order, because the graph of every schedule would have had more than 300,000 arcs; the optimum over all schedules may be missed), `given` (the spec's hand-written schedule)") { $0.scheduleSpace.rawValue },
+        figure("solver_status", "how the solver that chose the schedule or lane split ended: `optimal` (proven over its space: closed form, shortest path, or a solver's proof), `feasible (gap X%)` (a solver stopped at its time limit X% above its bound), `fallback` (a solver failed and a heuristic stood in: the proportional split for `allocation: balanced`, the shortest path for `scheduler: glpk`), `given` (nothing solved: the spec's schedule)") { $0.solverStatus.text },
+        figure("latency_cycles", "kernel cycles for one inference (all repetitions)") { number($0.latencyCycles.rounded(.up)) },
+        figure("latency_ms", "latency at the platform clock, milliseconds") { significant($0.latencyMs, 6) },
+        figure("throughput_per_s", "inferences per second, runs back to back") { significant($0.throughputPerSecond, 6) },
+        figure("macs", "multiply-accumulates of the workload") { number($0.macs) },
+        figure("utilization", "MACs / (cycles x lanes), 0 to 1") { significant($0.utilization, 4) },
+        figure("dsp", "DSP slices, shell included") { String($0.dsp) },
+        figure("bram18k", "BRAM18K blocks, shell included") { String($0.bram18k) },
+        figure("uram", "URAM blocks, shell included") { String($0.uram) },
+        figure("lut", "LUTs, shell included") { String($0.lut) },
+        figure("ff", "flip-flops, shell included") { String($0.ff) },
+        figure("offchip_bytes", "bytes read from and written to off-chip memory per inference") { number($0.offChipBytes.rounded()) },
+        figure("power_w", "average power, watts (static + dynamic, see docs/MODEL.md)") { significant($0.powerW, 4) },
+        figure("energy_mj", "energy per inference, millijoules") { significant($0.energyMJ, 6) },
+        figure("feasible", "true when every constraint of the spec holds") { $0.feasible ? "true" : "false" },
+        DesignColumn("violations", "the broken constraints with value and limit, separated by '; '") { r in
+            r.design.evaluation.violationText(platform: r.platform, constraints: r.constraints)
+        },
+    ]
+
+    /// The last column, filled once the search knows its front.
+    /// Its value is the design's membership of the front.
+    public static let paretoColumn = Column<Bool>("pareto", "true when the design is on the Pareto front of the spec's objectives (feasible designs only)",
+                                                  value: Figures.flag)
+
+    /// The columns written as the search goes (all but `pareto`).
+    public static let streamed = Columns(all)
+
+    public static var header: [String] { streamed.header + [paretoColumn.name] }
+
+    public static func fields(_ d: EvaluatedDesign, _ p: FPGAPlatform, _ k: Constraints) -> [String] {
+        streamed.fields(DesignRow(d, p, k))
+    }
+
+    /// docs/CSV.md's column table: every column with its meaning, `pareto` last.
+    public static var markdown: String {
+        streamed.markdown + "| `\(paretoColumn.name)` | \(paretoColumn.meaning) |\n"
+    }
+}

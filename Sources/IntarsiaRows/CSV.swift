@@ -1,0 +1,59 @@
+import Foundation
+
+/// CSV quoting (RFC 4180): quote fields with commas, quotes or line breaks.
+public enum CSV {
+    public static func field(_ s: String) -> String {
+        // By bytes, not characters: quick, and a comma or line break is found even where it
+        // starts a grapheme cluster ("\r\n", a comma with a combining mark).
+        if s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") }
+
+    /// `line(fields)` and a newline, appended as UTF-8 bytes (no intermediate strings for the
+    /// fields that need no quotes: the CSV writer formats millions of them).
+    public static func appendLine(_ fields: [String], to out: inout [UInt8]) {
+        for (k, f) in fields.enumerated() {
+            if k > 0 { out.append(0x2C) }
+            var f = f
+            let plain = f.withUTF8 { b in
+                guard !b.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+                out.append(contentsOf: b)
+                return true
+            }
+            if !plain { out.append(contentsOf: field(f).utf8) }
+        }
+        out.append(0x0A)
+    }
+
+    /// Parses CSV text into rows of fields (RFC 4180 quoting).
+    public static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var it = Array(text.unicodeScalars)[...]
+        while let c = it.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if it.first == "\"" { field.unicodeScalars.append("\""); it.removeFirst() } else { quoted = false }
+                } else { field.unicodeScalars.append(c) }
+            } else {
+                switch c {
+                case "\"": quoted = true
+                case ",": row.append(field); field = ""
+                case "\n":
+                    row.append(field); field = ""
+                    rows.append(row); row = []
+                case "\r": break
+                default: field.unicodeScalars.append(c)
+                }
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+}

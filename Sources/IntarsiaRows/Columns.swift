@@ -1,0 +1,62 @@
+import Foundation
+
+/// One column of a result file: its name, what it holds (with its unit), and how a row fills it.
+public struct Column<Row>: Sendable {
+    public let name: String
+    /// What the column holds and in which unit: the text of the file's documentation.
+    public let meaning: String
+    public let value: @Sendable (Row) -> String
+
+    public init(_ name: String, _ meaning: String = "", value: @escaping @Sendable (Row) -> String) {
+        self.name = name
+        self.meaning = meaning
+        self.value = value
+    }
+}
+
+/// The ordered columns of one result file: the single description its header, its rows in
+/// every format (CSV, text table, JSON objects) and its documentation are derived from.
+public struct Columns<Row>: Sendable {
+    public let list: [Column<Row>]
+
+    public init(_ list: [Column<Row>]) { self.list = list }
+
+    public var header: [String] { list.map(\.name) }
+
+    public func fields(_ row: Row) -> [String] { list.map { $0.value(row) } }
+
+    /// One CSV line (RFC 4180 quoting) with its newline.
+    public func csvLine(_ row: Row) -> String { CSV.line(fields(row)) + "\n" }
+
+    /// The whole CSV: the header, then one line per row.
+    public func csv(_ rows: some Sequence<Row>) -> String {
+        rows.reduce(CSV.line(header) + "\n") { $0 + csvLine($1) }
+    }
+
+    /// An aligned plain-text table for terminals (`TextTable`).
+    public func table(_ rows: some Sequence<Row>) -> String { TextTable.render(header: header, rows: rows.map(fields)) }
+
+    /// Each row as a JSON object of its fields keyed by column name, in an array (pretty,
+    /// keys sorted).
+    public func json(_ rows: some Sequence<Row>) throws -> String {
+        try JSONText.pretty(rows.map { Dictionary(uniqueKeysWithValues: zip(header, fields($0))) })
+    }
+
+    /// The columns as a Markdown table (`| column | meaning |`), as the docs list them.
+    public var markdown: String {
+        list.reduce("| column | meaning |\n|---|---|\n") { $0 + "| `\($1.name)` | \($1.meaning) |\n" }
+    }
+
+    /// These columns followed by `more`.
+    public func appending(_ more: [Column<Row>]) -> Columns<Row> { Columns(list + more) }
+}
+
+/// The one JSON writer of result files: pretty-printed, keys sorted, so that equal values give
+/// equal bytes.
+public enum JSONText {
+    public static func pretty(_ value: some Encodable) throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try enc.encode(value), as: UTF8.self)
+    }
+}
