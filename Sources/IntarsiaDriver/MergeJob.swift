@@ -84,7 +84,7 @@ public enum MergeJob {
                 throw UserError("merge: \(missing.count) of \(c) shards missing (\(shown)\(missing.count > 10 ? ", ..." : "")); accepted: every shard 0/\(c) to \(c - 1)/\(c) of one run, once each")
             }
         }
-        var archive = ParetoArchive(objectives: spec.objectives)
+        var archive = DesignFront(objectives: spec.objectives)
         let ids = rows.keys.sorted()
         for id in ids {
             let r = rows[id]!
