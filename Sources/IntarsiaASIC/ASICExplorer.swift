@@ -256,6 +256,10 @@ public enum ASICObjective: String, Hashable, Sendable, CaseIterable {
 public struct ScoredASICDesign: Scored, Sendable {
     public var design: ASICDesign
     public var objectives: [ASICObjective]
+    public init(design: ASICDesign, objectives: [ASICObjective]) {
+        self.design = design
+        self.objectives = objectives
+    }
     public var feasible: Bool { design.feasible }
     public var violation: Double { Double(design.violations.count) }
     public var objectiveCount: Int { objectives.count }
