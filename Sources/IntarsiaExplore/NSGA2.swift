@@ -1,5 +1,3 @@
-import IntarsiaCore
-
 /// NSGA-II (Deb, Pratap, Agarwal and Meyarivan, IEEE TEC 6(2), 2002) over any points the
 /// variation hooks can draw, mutate, cross and repair. A first population of distinct random
 /// points (repaired; 1,000 repeats in a row end the attempt); then each generation breeds as
@@ -10,13 +8,10 @@ import IntarsiaCore
 /// and children are sorted into fronts by the constrained `Dominance` and the best fronts
 /// survive, the last one cut by crowding. The budget counts evaluated points.
 public struct NSGA2<Point: Hashable & Sendable>: ExplorationStrategy {
-    var rng: SplitMix64
-    let v: Variation<Point>
+    var b: Breeder<Point>
     let populationSize: Int
     let crossoverRate: Double
-    let acceptRepeats: Bool
     public let planned: Int
-    var seen = Set<Point>()
     var evaluated = 0
     var population: [(point: Point, scores: Scores)] = []
     var rank: [Int] = []
@@ -25,42 +20,30 @@ public struct NSGA2<Point: Hashable & Sendable>: ExplorationStrategy {
     var over = false
 
     public init(_ c: StrategyContext<Point>) {
-        rng = SplitMix64(seed: c.seed)
-        v = c.variation
+        b = Breeder(c)
         populationSize = c.population
         crossoverRate = c.crossoverRate
-        acceptRepeats = c.acceptRepeats
         planned = c.budget
     }
 
-    mutating func child(_ p: Point) -> Point { v.repair(p, &rng) }
-
     public mutating func ask() -> [Proposal<Point>] {
         if over || evaluated >= planned { return [] }
-        var out: [Proposal<Point>] = []
         if !started {
             started = true
-            var misses = 0
-            while evaluated + out.count < min(populationSize, planned) && misses < 1000 {
-                let d = child(v.random(&rng))
-                if seen.contains(d) { misses += 1; continue }
-                misses = 0
-                seen.insert(d)
-                out.append(Proposal(id: evaluated + out.count, point: d))
-            }
-            return out
+            return b.firstPopulation(min(populationSize, planned), firstID: evaluated)
         }
+        var out: [Proposal<Point>] = []
         var repeats = 0
         while out.count < populationSize && evaluated + out.count < planned {
-            let a = population[tournament()].point, b = population[tournament()].point
-            let base = Double(rng.below(1 << 20)) / Double(1 << 20) < crossoverRate ? v.crossover(a, b, &rng) : a
-            let c = child(v.mutate(base, &rng))
-            if seen.contains(c) {
+            let pa = population[tournament()].point, pb = population[tournament()].point
+            let base = Double(b.rng.below(1 << 20)) / Double(1 << 20) < crossoverRate ? b.v.crossover(pa, pb, &b.rng) : pa
+            let c = b.mutant(of: base)
+            if b.seen.contains(c) {
                 if repeats < 50 { repeats += 1; continue }
-                if !acceptRepeats { break }
+                if !b.acceptRepeats { break }
             }
             repeats = 0
-            seen.insert(c)
+            b.seen.insert(c)
             out.append(Proposal(id: evaluated + out.count, point: c))
         }
         if out.isEmpty { over = true }
@@ -68,9 +51,9 @@ public struct NSGA2<Point: Hashable & Sendable>: ExplorationStrategy {
     }
 
     mutating func tournament() -> Int {
-        let a = rng.below(population.count), b = rng.below(population.count)
-        if rank[a] != rank[b] { return rank[a] < rank[b] ? a : b }
-        return crowd[a] >= crowd[b] ? a : b
+        let a = b.rng.below(population.count), c = b.rng.below(population.count)
+        if rank[a] != rank[c] { return rank[a] < rank[c] ? a : c }
+        return crowd[a] >= crowd[c] ? a : c
     }
 
     public mutating func tell<S: Scored>(_ asked: [Proposal<Point>], _ scores: [S]) {

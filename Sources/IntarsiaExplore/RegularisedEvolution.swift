@@ -1,5 +1,3 @@
-import IntarsiaCore
-
 /// Regularised evolution (Real, Aggarwal, Huang and Le, "Regularized evolution for image
 /// classifier architecture search", AAAI 2019): a population of distinct random points (drawn
 /// as NSGA-II draws its first one), aged out oldest first; each step takes the fittest of
@@ -8,13 +6,10 @@ import IntarsiaCore
 /// one, by its violation (fitness -1000 (1 + violation) against -objective 0, as the NAS runs
 /// have always scored it). Repeats as in `NSGA2`. One child per ask: each depends on the last.
 public struct RegularisedEvolution<Point: Hashable & Sendable>: ExplorationStrategy {
-    var rng: SplitMix64
-    let v: Variation<Point>
+    var b: Breeder<Point>
     let populationSize: Int
     let sample: Int
-    let acceptRepeats: Bool
     public let planned: Int
-    var seen = Set<Point>()
     var evaluated = 0
     var population: [(point: Point, fitness: Double)] = []
     var repeats = 0
@@ -22,11 +17,9 @@ public struct RegularisedEvolution<Point: Hashable & Sendable>: ExplorationStrat
     var over = false
 
     public init(_ c: StrategyContext<Point>) {
-        rng = SplitMix64(seed: c.seed)
-        v = c.variation
+        b = Breeder(c)
         populationSize = c.population
         sample = c.sample
-        acceptRepeats = c.acceptRepeats
         planned = c.budget
     }
 
@@ -36,27 +29,18 @@ public struct RegularisedEvolution<Point: Hashable & Sendable>: ExplorationStrat
         if over || evaluated >= planned { return [] }
         if !started {
             started = true
-            var out: [Proposal<Point>] = []
-            var misses = 0
-            while evaluated + out.count < min(populationSize, planned) && misses < 1000 {
-                let d = v.repair(v.random(&rng), &rng)
-                if seen.contains(d) { misses += 1; continue }
-                misses = 0
-                seen.insert(d)
-                out.append(Proposal(id: evaluated + out.count, point: d))
-            }
-            return out
+            return b.firstPopulation(min(populationSize, planned), firstID: evaluated)
         }
         guard !population.isEmpty else { over = true; return [] }
         while true {
-            let parent = (0..<sample).map { _ in population[rng.below(population.count)] }.max { $0.fitness < $1.fitness }!
-            let c = v.repair(v.mutate(parent.point, &rng), &rng)
-            if seen.contains(c) {
+            let parent = (0..<sample).map { _ in population[b.rng.below(population.count)] }.max { $0.fitness < $1.fitness }!
+            let c = b.mutant(of: parent.point)
+            if b.seen.contains(c) {
                 if repeats < 50 { repeats += 1; continue }
-                if !acceptRepeats { over = true; return [] }
+                if !b.acceptRepeats { over = true; return [] }
             }
             repeats = 0
-            seen.insert(c)
+            b.seen.insert(c)
             return [Proposal(id: evaluated, point: c)]
         }
     }
