@@ -23,9 +23,9 @@ let package = Package(
         .target(name: "IntarsiaONNX", dependencies: ["IntarsiaCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 exclude: ["Generated/README.md"], swiftSettings: strict),
         // YAML design specs: schema-checked reading into typed values.
-        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaRows", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "IntarsiaSpec", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaExplore", "IntarsiaONNX", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaRows", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // FPGA templates (dataflow, sequential, reconfigurable) and their analytical cost models.
-        .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore"], swiftSettings: strict),
+        .target(name: "IntarsiaFPGA", dependencies: ["IntarsiaCore", "IntarsiaExplore"], swiftSettings: strict),
         // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting
         // the process, and a value-type model API.
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
@@ -36,14 +36,17 @@ let package = Package(
         .target(name: "IntarsiaScheduler", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaGLPK"], swiftSettings: strict),
         // ASIC dataflow templates (systolic WS/OS/IS, NVDLA-, ShiDianNao-, Eyeriss-like), technology
         // nodes, and heterogeneous multi-accelerators. Not yet wired into specs and search.
-        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaScheduler"], swiftSettings: strict),
+        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaScheduler", "IntarsiaExplore"], swiftSettings: strict),
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network, and
         // user-defined network templates with named choices) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
-        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA"], exclude: ["Resources/NOTICE.md"],
+        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaExplore"], exclude: ["Resources/NOTICE.md"],
                 resources: [.copy("Resources/nb201-accuracy.csv")], swiftSettings: strict),
-        // Design spaces, search strategies, Pareto fronts.
-        .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
+        // The exploration kernel: indexed design spaces, ask/tell strategies built by name,
+        // constrained dominance, the Pareto archive, hypervolume.
+        .target(name: "IntarsiaExplore", dependencies: ["IntarsiaCore"], swiftSettings: strict),
+        // FPGA search over the knob space on the exploration kernel.
+        .target(name: "IntarsiaSearch", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaExplore"], swiftSettings: strict),
         // Result rows: typed column lists, one writer for CSV, JSON and text tables, one CSV reader
         // with required-column checks.
         .target(name: "IntarsiaRows", dependencies: ["IntarsiaCore"], swiftSettings: strict),
@@ -55,13 +58,14 @@ let package = Package(
         // templates/hls, so an installed binary needs no repository).
         .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
-        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaRows"], swiftSettings: strict),
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaExplore", "IntarsiaRows"], swiftSettings: strict),
         .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", "IntarsiaScheduler", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
         .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaCore", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
-        .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
+        .testTarget(name: "IntarsiaExploreTests", dependencies: ["IntarsiaExplore", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaSpec"]),
+        .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch", "IntarsiaExplore", "IntarsiaFPGA", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
         .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC"]),
         .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),

@@ -1,5 +1,6 @@
 import Foundation
 import IntarsiaCore
+import IntarsiaExplore
 import IntarsiaScheduler
 
 /// An ASIC design space: a fixed number of sub-accelerators, each with lists of candidate
@@ -31,12 +32,12 @@ public struct ASICSpace: Sendable {
             self.bandwidthBytesPerCycle = bandwidthBytesPerCycle
             self.memory = memory
         }
-        var count: Int { dataflows.count * rows.count * columns.count * bufferKiB.count * bandwidthBytesPerCycle.count * nocElementsPerCycle.count * l1Bytes.count }
-        /// Candidates per knob, in the order `accelerator` decodes an index.
+        /// Candidates per knob, in the order `accelerator` reads the digits.
         public var radices: [Int] { [dataflows.count, rows.count, columns.count, bufferKiB.count, bandwidthBytesPerCycle.count, nocElementsPerCycle.count, l1Bytes.count] }
-        func accelerator(_ index: Int) -> ASICAccelerator {
-            var i = index
-            func pick<T>(_ xs: [T]) -> T { let v = xs[i % xs.count]; i /= xs.count; return v }
+        /// The sub-accelerator whose knob-value indices are `digits` (one per radix).
+        func accelerator(_ digits: ArraySlice<Int>) -> ASICAccelerator {
+            var i = digits.startIndex
+            func pick<T>(_ xs: [T]) -> T { defer { i += 1 }; return xs[digits[i]] }
             let d = pick(dataflows), r = pick(rows), c = pick(columns), b = pick(bufferKiB), bw = pick(bandwidthBytesPerCycle)
             var a = ASICAccelerator(dataflow: d, rows: r, columns: c, bufferKiB: b, dramBytesPerCycle: bw, memory: memory)
             a.nocElementsPerCycle = pick(nocElementsPerCycle)
@@ -65,14 +66,18 @@ public struct ASICSpace: Sendable {
         self.bandwidthBudgetBytesPerCycle = bandwidthBudgetBytesPerCycle
     }
 
-    public var count: Int { accelerators.reduce(1) { $0 * $1.count } }
+    /// The space's indexing: one part whose digits are each sub-accelerator's knobs in turn
+    /// (sub-accelerator 0's knobs least significant).
+    public var indexed: IndexedSpace { IndexedSpace(radices: accelerators.flatMap(\.radices)) }
+
+    public var count: Int { indexed.count }
 
     public func design(_ index: Int) -> [ASICAccelerator] {
-        var i = index
+        let digits = indexed.digits(at: index)
+        var from = 0
         return accelerators.map { k in
-            let a = k.accelerator(i % k.count)
-            i /= k.count
-            return a
+            defer { from += k.radices.count }
+            return k.accelerator(digits[from..<(from + k.radices.count)])
         }
     }
 }
@@ -194,44 +199,71 @@ public enum ASICExplorer {
         }
     }
 
-    /// Objective values by name (all minimised).
-    public static func objective(_ name: String, _ d: ASICDesign) -> Double {
-        switch name {
-        case "latency_ms": return d.latencyMs
-        case "latency_cycles": return d.latencyCycles
-        case "energy_mj": return d.energyMJ
-        case "area_mm2": return d.areaMM2
-        case "power_w": return d.powerW
-        default: return d.latencyMs
-        }
-    }
-
-    public static let objectiveNames = ["latency_ms", "latency_cycles", "energy_mj", "area_mm2", "power_w"]
-
-    /// Every design of the space, and the ids of the feasible non-dominated ones. Designs are
-    /// evaluated on `workers` threads and come back in id order, so the result does not depend
-    /// on `workers`. A space of fewer designs than eight per worker shares out each design's
-    /// layers instead (what SCALE-Sim's memory style spends its time on).
-    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [String],
+    /// Every design of the space, and the ids of the feasible non-dominated ones (the kernel's
+    /// `ParetoArchive`). Designs are evaluated on `workers` threads and come back in id order, so
+    /// the result does not depend on `workers`. A space of fewer designs than eight per worker
+    /// shares out each design's layers instead (what SCALE-Sim's memory style spends its time on).
+    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [ASICObjective],
                                workers: Int = Parallel.allCores) -> (designs: [ASICDesign], front: Set<Int>) {
         let designs = space.count >= 8 * workers
             ? Parallel.map(space.count, workers: workers) { evaluate(space, space.design($0), id: $0, clockMHz: clockMHz, constraints: constraints) }
             : evaluateByLayers(space, clockMHz: clockMHz, constraints: constraints, workers: workers)
-        var front: [ASICDesign] = []
-        for d in designs where d.feasible {
-            let vd = objectives.map { objective($0, d) }
-            if front.contains(where: { f in
-                let vf = objectives.map { objective($0, f) }
-                return zip(vf, vd).allSatisfy { $0 <= $1 }
-            }) { continue }
-            front.removeAll { f in
-                let vf = objectives.map { objective($0, f) }
-                return zip(vd, vf).allSatisfy { $0 <= $1 } && zip(vd, vf).contains { $0 < $1 }
-            }
-            front.append(d)
-        }
-        return (designs, Set(front.map(\.id)))
+        return (designs, front(designs, objectives))
     }
+
+    /// Designs a kernel strategy asks for (any from `StrategyRegistry`, over the space's flat
+    /// indices), each evaluated once, in the order asked, and the ids of the front among them.
+    public static func explore(_ space: ASICSpace, clockMHz: Double, constraints: ASICConstraints, objectives: [ASICObjective],
+                               strategy: inout some ExplorationStrategy<Int>, workers: Int = Parallel.allCores) -> (designs: [ASICDesign], front: Set<Int>) {
+        var designs: [ASICDesign] = []
+        Explorer.run(&strategy, workers: workers, evaluate: { i in
+            ScoredASICDesign(design: evaluate(space, space.design(i), id: i, clockMHz: clockMHz, constraints: constraints), objectives: objectives)
+        }, sink: { _, scored in designs += scored.map(\.design) })
+        return (designs, front(designs, objectives))
+    }
+
+    /// The ids of the feasible non-dominated designs, the first of equal ones kept.
+    public static func front(_ designs: [ASICDesign], _ objectives: [ASICObjective]) -> Set<Int> {
+        var archive = ParetoArchive<ScoredASICDesign>()
+        for d in designs { archive.offer(ScoredASICDesign(design: d, objectives: objectives)) }
+        return Set(archive.members.map(\.design.id))
+    }
+}
+
+/// An ASIC figure to minimise.
+public enum ASICObjective: String, Hashable, Sendable, CaseIterable {
+    case latencyMs = "latency_ms"
+    case latencyCycles = "latency_cycles"
+    case energyMJ = "energy_mj"
+    case areaMM2 = "area_mm2"
+    case powerW = "power_w"
+
+    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+
+    public func value(_ d: ASICDesign) -> Double {
+        switch self {
+        case .latencyMs: return d.latencyMs
+        case .latencyCycles: return d.latencyCycles
+        case .energyMJ: return d.energyMJ
+        case .areaMM2: return d.areaMM2
+        case .powerW: return d.powerW
+        }
+    }
+}
+
+/// An ASIC design as the exploration kernel sees it; the violation is the number of broken
+/// budgets and limits.
+public struct ScoredASICDesign: Scored, Sendable {
+    public var design: ASICDesign
+    public var objectives: [ASICObjective]
+    public init(design: ASICDesign, objectives: [ASICObjective]) {
+        self.design = design
+        self.objectives = objectives
+    }
+    public var feasible: Bool { design.feasible }
+    public var violation: Double { Double(design.violations.count) }
+    public var objectiveCount: Int { objectives.count }
+    public func objective(_ k: Int) -> Double { objectives[k].value(design) }
 }
 
 extension Double {

@@ -90,10 +90,10 @@ public enum ASICJob {
         let text = CSV.line(columns.header) + "\n" + lines.joined()
         var staged = StagedFiles()
         try staged.stage(text, to: path)
-        let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : "area_mm2"
-        let points = designs.map { (x: ASICExplorer.objective(x, $0), y: ASICExplorer.objective(y, $0), feasible: $0.feasible, front: front.contains($0.id), id: $0.id) }
+        let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : .areaMM2
+        let points = designs.map { (x: x.value($0), y: y.value($0), feasible: $0.feasible, front: front.contains($0.id), id: $0.id) }
         let svgPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".pareto.svg"
-        try staged.stage(SVGPlot.pareto(title: "\(spec.name): \(y) against \(x)", xColumn: x, yColumn: y,
+        try staged.stage(SVGPlot.pareto(title: "\(spec.name): \(y.rawValue) against \(x.rawValue)", xColumn: x.rawValue, yColumn: y.rawValue,
                                         series: [SVGPlot.Series(label: "\(designs.count) designs", color: "#1f77b4", points: points)], chosen: nil), to: svgPath)
         do { try staged.commit(removingFirst: [svgPath]) } catch { staged.discard(); throw error }
         let feasible = designs.filter(\.feasible)
@@ -105,7 +105,7 @@ public enum ASICJob {
             throw UserError("\(spec.file): constraints: no design of the \(designs.count) meets them; the binding one is \(binding). Results are in \(path)")
         }
         // The objective looked up once per design, ties in id order (what the stable sort gave).
-        let key = feasible.map { ASICExplorer.objective(x, $0) }
+        let key = feasible.map { x.value($0) }
         let best = feasible.indices.sorted { (key[$0], $0) < (key[$1], $1) }.prefix(spec.top).map { feasible[$0] }
         return topColumns(spec).table(best.enumerated().map { k, d in (k + 1, Row(design: d, pareto: front.contains(d.id))) })
     }

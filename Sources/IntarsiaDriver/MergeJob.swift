@@ -92,7 +92,7 @@ public enum MergeJob {
     /// designs re-evaluated with the spec's model, not from the rounded figures).
     static func mergedText(_ rows: [Int: [String]], ids: [Int], spec: DesignSpec) throws -> String {
         let model = spec.solvingModel
-        var archive = ParetoArchive(objectives: spec.objectives)
+        var archive = DesignFront(objectives: spec.objectives)
         for id in ids {
             let p = try point(from: rows[id]!, header: DesignColumns.streamed.header)
             archive.offer(EvaluatedDesign(id: id, point: p, evaluation: model.evaluate(p)))

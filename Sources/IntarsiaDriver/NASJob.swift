@@ -1,5 +1,6 @@
 import Foundation
 import IntarsiaCore
+import IntarsiaExplore
 import IntarsiaASIC
 import IntarsiaNAS
 import IntarsiaReports
@@ -82,11 +83,7 @@ public enum NASJob {
     }
 
     /// FNV-1a, 64 bits: identifies the spec and budget a checkpoint belongs to.
-    static func fingerprint(_ text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(format: "%016llx", h)
-    }
+    static func fingerprint(_ text: String) -> String { FNV1a(text).hex16 }
 
     public static func run(specPath: String, budget: Int?, seed: UInt64?, strategies: [String]?, stderr: (String) -> Void) throws -> String {
         var o = Options(specPath: specPath)

@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaCore
 import IntarsiaNAS
+import IntarsiaExplore
 import IntarsiaReports
 import IntarsiaRows
 import IntarsiaSpec

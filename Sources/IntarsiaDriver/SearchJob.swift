@@ -212,8 +212,4 @@ func shellWord(_ s: String) -> String {
 }
 
 /// FNV-1a, 64 bits: identifies a spec's text in a checkpoint (not for security).
-func fnv1a(_ s: String) -> String {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return String(h, radix: 16)
-}
+func fnv1a(_ s: String) -> String { FNV1a(s).hex }

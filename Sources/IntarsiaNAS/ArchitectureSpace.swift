@@ -1,4 +1,5 @@
 import IntarsiaCore
+import IntarsiaExplore
 
 /// A finite neural search space: an architecture is one value per choice (its digits, choice 0
 /// first), numbered 0..<count. The co-exploration prices every architecture of a task's space on
@@ -58,21 +59,13 @@ extension ArchitectureSpace {
     }
 }
 
-/// Mixed-radix numbering of digit vectors, choice 0 least significant.
+/// Numbering of digit vectors, choice 0 least significant: the kernel's `IndexedSpace` of one
+/// part under the names the architecture spaces use.
 public struct MixedRadix: Hashable, Sendable {
-    public let radices: [Int]
-    public let count: Int
-    public init(_ radices: [Int]) {
-        self.radices = radices
-        self.count = radices.reduce(1, *)
-    }
-    public func digits(_ index: Int) -> [Int] {
-        var k = index
-        return radices.map { r in let d = k % r; k /= r; return d }
-    }
-    public func index(_ digits: [Int]) -> Int {
-        var code = 0
-        for (d, r) in zip(digits, radices).reversed() { code = code * r + d }
-        return code
-    }
+    public let numbering: IndexedSpace
+    public var radices: [Int] { numbering.parts[0] }
+    public var count: Int { numbering.count }
+    public init(_ radices: [Int]) { numbering = IndexedSpace(radices: radices) }
+    public func digits(_ index: Int) -> [Int] { numbering.digits(at: index) }
+    public func index(_ digits: [Int]) -> Int { numbering.encode(digits) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaASIC
 import IntarsiaCore
+import IntarsiaExplore
 import IntarsiaFPGA
 
 /// The hardware side of a co-exploration: candidates made of a fixed number of sub-accelerators
@@ -49,15 +50,13 @@ extension CoHardwareSpace {
 
     /// The knob values (as indices) of candidate `h`, per slot.
     public func knobs(_ h: Int) -> [[Int]] {
-        var rest = h
-        return knobRadices.map { r in r.map { n -> Int in let d = rest % n; rest /= n; return d } }
+        let radices = knobRadices
+        let digits = IndexedSpace(radices: Array(radices.joined())).digits(at: h)
+        var from = 0
+        return radices.map { r in defer { from += r.count }; return Array(digits[from..<(from + r.count)]) }
     }
 
-    public func candidate(_ knobs: [[Int]]) -> Int {
-        var index = 0, scale = 1
-        for (r, d) in zip(knobRadices, knobs) { for (n, x) in zip(r, d) { index += x * scale; scale *= n } }
-        return index
-    }
+    public func candidate(_ knobs: [[Int]]) -> Int { IndexedSpace(radices: Array(knobRadices.joined())).encode(Array(knobs.joined())) }
 
     public func description(_ h: Int) -> String { (0..<slotCount).map { unitDescription(h, slot: $0) }.joined(separator: " + ") }
 }

@@ -1,67 +1,26 @@
 import Foundation
 import IntarsiaCore
+import IntarsiaExplore
 
 extension CoExploration {
     /// The objectives of the multi-objective search, all minimised: the weighted accuracy
-    /// (negated), latency, energy and area.
-    static func objectives(_ o: Outcome) -> SIMD4<Double> { SIMD4(-o.weightedAccuracy, o.latencyMs, o.energyMJ, o.areaMM2) }
-
-    /// Constrained domination (Deb, Pratap, Agarwal and Meyarivan, IEEE TEC 2002, the NSGA-II
-    /// paper, section VI): a feasible design beats an infeasible one; of two infeasible designs
-    /// the one that overshoots the specs less wins; of two feasible ones, Pareto dominance on the
-    /// objectives.
-    static func constrainedDominates(_ a: (objectives: SIMD4<Double>, feasible: Bool, overshoot: Double),
-                                     _ b: (objectives: SIMD4<Double>, feasible: Bool, overshoot: Double)) -> Bool {
-        if a.feasible != b.feasible { return a.feasible }
-        if !a.feasible { return a.overshoot < b.overshoot }
-        return all(a.objectives .<= b.objectives) && any(a.objectives .< b.objectives)
+    /// (negated), latency, energy and area; the violation is the overshoot of the specs
+    /// (`overshoot`), 0 when feasible. Fronts and crowding are the kernel's
+    /// (`NonDominatedSorting`: constrained domination, infeasible designs by their overshoot).
+    func scores(_ o: Outcome) -> Scores {
+        Scores(objectives: [-o.weightedAccuracy, o.latencyMs, o.energyMJ, o.areaMM2], feasible: o.feasible, violation: o.feasible ? 0 : overshoot(o))
     }
 
-    /// Non-dominated sorting and crowding distance (NSGA-II): per member its front (0 is the
-    /// best) and its crowding distance within the front (infinite at the ends of an objective's
-    /// range).
-    static func rankAndCrowding(_ m: [(objectives: SIMD4<Double>, feasible: Bool, overshoot: Double)]) -> (rank: [Int], crowding: [Double]) {
-        let n = m.count
-        var dominatedBy = [Int](repeating: 0, count: n)
-        var dominates = [[Int]](repeating: [], count: n)
-        for i in 0..<n {
-            for j in (i + 1)..<max(n, i + 1) {
-                if constrainedDominates(m[i], m[j]) { dominates[i].append(j); dominatedBy[j] += 1 }
-                else if constrainedDominates(m[j], m[i]) { dominates[j].append(i); dominatedBy[i] += 1 }
-            }
-        }
-        var rank = [Int](repeating: 0, count: n)
-        var front = (0..<n).filter { dominatedBy[$0] == 0 }
-        var fronts: [[Int]] = []
-        var r = 0
-        while !front.isEmpty {
-            fronts.append(front)
-            var next: [Int] = []
-            for i in front {
-                rank[i] = r
-                for j in dominates[i] {
-                    dominatedBy[j] -= 1
-                    if dominatedBy[j] == 0 { next.append(j) }
-                }
-            }
-            front = next
-            r += 1
-        }
-        var crowding = [Double](repeating: 0, count: n)
-        for f in fronts {
-            for k in 0..<4 {
-                // Infeasible members are ordered by their overshoot alone.
-                let value: (Int) -> Double = { m[$0].feasible ? m[$0].objectives[k] : m[$0].overshoot }
-                let sorted = f.sorted { (value($0), $0) < (value($1), $1) }
-                guard let first = sorted.first, let last = sorted.last else { continue }
-                crowding[first] = .infinity
-                crowding[last] = .infinity
-                let span = value(last) - value(first)
-                guard span > 0, sorted.count > 2 else { continue }
-                for p in 1..<(sorted.count - 1) { crowding[sorted[p]] += (value(sorted[p + 1]) - value(sorted[p - 1])) / span }
-            }
-        }
-        return (rank, crowding)
+    /// A uniform crossover: per task its sub-accelerator and architecture, per sub-accelerator
+    /// its knobs, from either parent.
+    func crossover(_ x: Design, _ y: Design, _ rng: inout SplitMix64) -> Design {
+        var c = x
+        var hx = hardware.knobs(x.hardware)
+        let hy = hardware.knobs(y.hardware)
+        for s in hx.indices where rng.below(2) == 1 { hx[s] = hy[s] }
+        c.hardware = hardware.candidate(hx)
+        for t in tasks.indices where rng.below(2) == 1 { c.assignment[t] = y.assignment[t]; c.cells[t] = y.cells[t] }
+        return c
     }
 
     /// The multi-objective search's settings; the aids are the ones `evolution` uses.
@@ -88,8 +47,8 @@ extension CoExploration {
     public func multiObjective(budget: Int, seed: UInt64, settings: MultiObjectiveSettings = .init(), evaluate: Evaluator) rethrows -> SearchStats {
         var rng = SplitMix64(seed: seed)
         var progress = Progress(self)
-        typealias Member = (design: Design, objectives: SIMD4<Double>, feasible: Bool, overshoot: Double)
-        func member(_ o: Outcome) -> Member { (o.design, Self.objectives(o), o.feasible, o.feasible ? 0 : overshoot(o)) }
+        typealias Member = (design: Design, scores: Scores)
+        func member(_ o: Outcome) -> Member { (o.design, scores(o)) }
         func child(_ d: Design) -> Design {
             guard settings.aids.repairSteps > 0 else { return d }
             return repair(d, steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
@@ -103,20 +62,11 @@ extension CoExploration {
             misses = 0
             pop.append(member(try progress.evaluate(d, evaluate)))
         }
-        var (rank, crowd) = Self.rankAndCrowding(pop.map { ($0.objectives, $0.feasible, $0.overshoot) })
+        var (rank, crowd) = NonDominatedSorting.rankAndCrowding(pop.map(\.scores))
         func tournament() -> Int {
             let a = rng.below(pop.count), b = rng.below(pop.count)
             if rank[a] != rank[b] { return rank[a] < rank[b] ? a : b }
             return crowd[a] >= crowd[b] ? a : b
-        }
-        func cross(_ x: Design, _ y: Design) -> Design {
-            var c = x
-            var hx = hardware.knobs(x.hardware)
-            let hy = hardware.knobs(y.hardware)
-            for s in hx.indices where rng.below(2) == 1 { hx[s] = hy[s] }
-            c.hardware = hardware.candidate(hx)
-            for t in tasks.indices where rng.below(2) == 1 { c.assignment[t] = y.assignment[t]; c.cells[t] = y.cells[t] }
-            return c
         }
         var aids = AidSchedule(settings.aids, budget: budget, from: progress.evaluations)
         while progress.evaluations < budget {
@@ -125,7 +75,7 @@ extension CoExploration {
             while children.count < settings.population && progress.evaluations < budget {
                 if let o = try aids.turn(&progress, &rng, evaluate) { children.append(member(o)); continue }
                 let a = pop[tournament()].design, b = pop[tournament()].design
-                let base = Double(rng.below(1 << 20)) / Double(1 << 20) < settings.crossover ? cross(a, b) : a
+                let base = Double(rng.below(1 << 20)) / Double(1 << 20) < settings.crossover ? crossover(a, b, &rng) : a
                 let c = child(mutate(base, &rng))
                 // After 50 repeats in a row the step goes on with the repeat.
                 if progress.seen.contains(c) && repeats < 50 { repeats += 1; continue }
@@ -136,7 +86,7 @@ extension CoExploration {
             // Environmental selection: the best fronts of parents and children, the last one cut by
             // crowding.
             let all = pop + children
-            let (r, c) = Self.rankAndCrowding(all.map { ($0.objectives, $0.feasible, $0.overshoot) })
+            let (r, c) = NonDominatedSorting.rankAndCrowding(all.map(\.scores))
             let keep = all.indices.sorted { (r[$0], -c[$0], $0) < (r[$1], -c[$1], $1) }.prefix(settings.population)
             pop = keep.map { all[$0] }
             rank = keep.map { r[$0] }
@@ -148,31 +98,5 @@ extension CoExploration {
     public func multiObjective(budget: Int, seed: UInt64, settings: MultiObjectiveSettings = .init(), visit: (Int, Outcome) -> Void) {
         var n = 0
         multiObjective(budget: budget, seed: seed, settings: settings) { d in let o = evaluate(d); visit(n, o); n += 1; return o }
-    }
-}
-
-/// The hypervolume indicator (Zitzler and Thiele, PPSN 1998): the volume of the objective space
-/// that a set of points dominates, up to a reference point; every objective minimised. Exact, by
-/// slicing the last objective and recursing on the others (fine for the fronts of a NAS run: a few
-/// hundred points in four objectives).
-public enum Hypervolume {
-    public static func of(_ points: [[Double]], reference: [Double]) -> Double {
-        let inside = points.filter { p in zip(p, reference).allSatisfy { $0 < $1 } }
-        return volume(inside, reference, reference.count)
-    }
-
-    static func volume(_ points: [[Double]], _ reference: [Double], _ dims: Int) -> Double {
-        guard !points.isEmpty else { return 0 }
-        if dims == 1 { return reference[0] - points.map { $0[0] }.min()! }
-        let k = dims - 1
-        let sorted = points.sorted { $0[k] < $1[k] }
-        var total = 0.0
-        for i in sorted.indices {
-            let top = i + 1 < sorted.count ? sorted[i + 1][k] : reference[k]
-            let height = top - sorted[i][k]
-            guard height > 0 else { continue }
-            total += height * volume(Array(sorted[0...i]), reference, k)
-        }
-        return total
     }
 }

@@ -1,11 +1,19 @@
 import Foundation
 import IntarsiaCore
+import IntarsiaExplore
 
 extension CoExploration {
-    /// Uniform random designs: the floor.
+    /// Uniform random designs: the floor. The kernel's `RandomSampling`, every draw evaluated
+    /// (repeats included, as the NAS runs have always sampled).
     public func randomSearch(budget: Int, seed: UInt64, evaluate: Evaluator) rethrows {
-        var rng = SplitMix64(seed: seed)
-        for _ in 0..<budget { _ = try evaluate(random(&rng)) }
+        var c = StrategyContext(budget: budget, seed: seed, variation: variation(repairSteps: 0))
+        c.distinct = false
+        var sampling = RandomSampling(c)
+        while true {
+            let asked = sampling.ask()
+            if asked.isEmpty { return }
+            for a in asked { _ = try evaluate(a.point) }
+        }
     }
 
     public func randomSearch(budget: Int, seed: UInt64, visit: (Int, Outcome) -> Void) {

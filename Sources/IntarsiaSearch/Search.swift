@@ -1,40 +1,7 @@
 import IntarsiaCore
 import Foundation
+import IntarsiaExplore
 import IntarsiaFPGA
-
-/// How the design space is explored.
-public enum Strategy: String, Hashable, Sendable, CaseIterable {
-    /// Every point, skipping those a lower bound proves infeasible.
-    case exhaustive
-    /// `budget` distinct points drawn uniformly.
-    case random
-    /// Multi-objective evolutionary search (NSGA-II: Deb et al., IEEE TEC 2002).
-    case nsga2
-    /// Exhaustive when the space fits the budget, NSGA-II otherwise.
-    case auto
-
-    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
-}
-
-public struct SearchSettings: Hashable, Sendable {
-    public var strategy: Strategy = .auto
-    /// Most design points to evaluate.
-    public var budget: Int = 20_000
-    public var seed: UInt64 = 1
-    /// NSGA-II population size.
-    public var population: Int = 64
-    /// How the reconfigurable template's schedule is chosen for each design point.
-    public var scheduler: ReconfigurationSolverChoice = .dp
-    /// Balance each pipelined stage's lanes with the stage balancer (GLPK; slower).
-    public var balanceStages = false
-    public init() {}
-}
-
-/// `dp`: shortest path over the schedule graph (fast); `glpk`: the same graph as a 0-1 program
-/// solved by GLPK, which also honours an off-chip budget (`constraints.offchip_bytes`).
-public enum ReconfigurationSolverChoice: String, Hashable, Sendable, CaseIterable {
-    case dp, glpk
-}
 
 /// What a finished search reports.
 public struct SearchSummary: Sendable {
@@ -47,8 +14,9 @@ public struct SearchSummary: Sendable {
     public var seconds: Double
 }
 
-/// Runs a strategy over a design space, handing every evaluated design to `sink` in a
-/// deterministic order and keeping only the Pareto front in memory.
+/// Runs a strategy of the exploration kernel over a design space's flat indices, handing every
+/// evaluated design to `sink` in a deterministic order and keeping only the Pareto front in
+/// memory.
 public struct SearchRunner: Sendable {
     public let model: FPGAModel
     public let space: DesignSpace
@@ -73,106 +41,77 @@ public struct SearchRunner: Sendable {
     public var shard: (index: Int, count: Int)?
 
     public struct ShardingUnsupported: Error, CustomStringConvertible {
-        public var description: String { "NSGA-II runs cannot be split into shards (each generation depends on the whole previous one); use strategy exhaustive or random, or run separate seeds" }
+        public var description: String { "NSGA-II and evolution runs cannot be split into shards (each generation depends on the whole previous one); use strategy exhaustive or random, or run separate seeds" }
+    }
+
+    /// The strategy the settings name (`auto`: exhaustive when the space fits the budget,
+    /// NSGA-II otherwise).
+    public var resolvedStrategy: Strategy {
+        settings.strategy != .auto ? settings.strategy : (space.count <= settings.budget ? .exhaustive : .nsga2)
+    }
+
+    /// What the kernel's strategies are built from: the space's indices, the budget, the seed,
+    /// the population, the shard and the lower-bound pruning.
+    public var context: StrategyContext<Int> {
+        var c = StrategyContext(space: space.indexed, budget: min(settings.budget, space.count), seed: settings.seed,
+                                population: max(4, min(settings.population, min(settings.budget, space.count))))
+        c.workers = workers
+        c.shard = shard
+        let runner = self
+        c.prune = { runner.provablyInfeasible(runner.space.point(at: $0)) }
+        return c
     }
 
     public func run(sink: Sink, progress: Progress = { _, _, _ in }) throws -> SearchSummary {
+        let strategy = resolvedStrategy
+        if shard != nil && (strategy == .nsga2 || strategy == .evolution) { throw ShardingUnsupported() }
+        var s = try StrategyRegistry<Int>.standard.make(strategy.kernelName, context)
+        return try run(&s, as: strategy, sink: sink, progress: progress)
+    }
+
+    /// Runs any kernel strategy over the space's flat indices (one a caller built or registered);
+    /// `label` is what the summary reports.
+    public func run(_ strategy: inout any ExplorationStrategy<Int>, as label: Strategy, sink: Sink,
+                    progress: Progress = { _, _, _ in }) throws -> SearchSummary {
+        func open(_ s: inout some ExplorationStrategy<Int>) throws -> SearchSummary {
+            try runOpened(&s, as: label, sink: sink, progress: progress)
+        }
+        return try open(&strategy)
+    }
+
+    func runOpened(_ strategy: inout some ExplorationStrategy<Int>, as label: Strategy, sink: Sink,
+                   progress: Progress) throws -> SearchSummary {
         let start = Date()
-        var strategy = settings.strategy
-        if strategy == .auto { strategy = space.count <= settings.budget ? .exhaustive : .nsga2 }
         var state = State(objectives: objectives)
         let evaluator = ParallelEvaluator(model: model, workers: workers)
-        var nextID = 0
-        func consume(_ points: [DesignPoint], ids: [Int]? = nil, _ total: Int) throws -> [Evaluation] {
+        while true {
+            let asked = strategy.ask()
+            if asked.isEmpty { break }
+            let points = asked.map { space.point(at: $0.point) }
             let evals = evaluator.evaluate(points)
+            strategy.tell(asked, evals.map { ScoredEvaluation($0, objectives) })
             var batch: [EvaluatedDesign] = []
             batch.reserveCapacity(points.count)
-            for (k, (p, e)) in zip(points, evals).enumerated() {
-                let id = ids?[k] ?? nextID
-                nextID += 1
-                let d = EvaluatedDesign(id: id, point: p, evaluation: e)
+            for k in asked.indices {
+                let d = EvaluatedDesign(id: asked[k].id, point: points[k], evaluation: evals[k])
                 state.evaluated += 1
-                if e.feasible { state.feasible += 1 }
+                if evals[k].feasible { state.feasible += 1 }
                 state.archive.offer(d)
                 batch.append(d)
             }
             try sink(batch)
-            progress(state.evaluated, total, state.archive.members.count)
-            return evals
+            progress(state.evaluated, strategy.planned, state.archive.count)
         }
-        let mine: (Int) -> Bool = { i in shard.map { i % $0.count == $0.index } ?? true }
-        switch strategy {
-        case .exhaustive, .auto:
-            let total = space.count
-            var batch: [DesignPoint] = []
-            var ids: [Int] = []
-            // Indices i < total with i % count == index: no intermediate sum, so any i/N (N up to Int.max) is safe.
-            let expected = shard.map { $0.index < total ? (total - 1 - $0.index) / $0.count + 1 : 0 } ?? total
-            // Points made and pruned on the workers, a stretch of indices at a time, then taken in
-            // index order.
-            var from = 0
-            while from < total {
-                let end = from + min(16_384, total - from)  // no overflow for a space of Int.max points
-                let stretch = (from..<end).filter(mine)
-                from = end
-                let points = Parallel.map(stretch.count, workers: workers, sequentialBelow: 1024) { k -> DesignPoint? in
-                    let p = space.point(at: stretch[k])
-                    return provablyInfeasible(p) ? nil : p
-                }
-                for (i, p) in zip(stretch, points) {
-                    guard let p else { state.pruned += 1; continue }
-                    batch.append(p)
-                    ids.append(i)
-                    if batch.count == 4096 {
-                        _ = try consume(batch, ids: ids, expected - state.pruned)
-                        batch.removeAll(keepingCapacity: true)
-                        ids.removeAll(keepingCapacity: true)
-                    }
-                }
-            }
-            if !batch.isEmpty { _ = try consume(batch, ids: ids, expected - state.pruned) }
-        case .random:
-            var rng = SplitMix64(seed: settings.seed)
-            let want = min(settings.budget, space.count)
-            var seen = Set<Int>()
-            var batch: [DesignPoint] = []
-            var ids: [Int] = []
-            var attempts = 0
-            var position = 0
-            while seen.count < want && attempts < want * 20 {
-                attempts += 1
-                let i = rng.below(space.count)
-                guard seen.insert(i).inserted else { continue }
-                let p = space.point(at: i)
-                if provablyInfeasible(p) { state.pruned += 1; continue }
-                defer { position += 1 }
-                guard mine(position) else { continue }
-                batch.append(p)
-                ids.append(position)
-                if batch.count == 4096 {
-                    _ = try consume(batch, ids: ids, want)
-                    batch.removeAll(keepingCapacity: true)
-                    ids.removeAll(keepingCapacity: true)
-                }
-            }
-            if !batch.isEmpty { _ = try consume(batch, ids: ids, want) }
-        case .nsga2:
-            if shard != nil { throw ShardingUnsupported() }
-            try NSGA2(space: space, objectives: objectives, settings: settings).run { points in
-                try consume(points, min(settings.budget, space.count))
-            }
-        }
-        return SearchSummary(strategy: strategy, spaceSize: space.count, evaluated: state.evaluated, pruned: state.pruned,
+        return SearchSummary(strategy: label, spaceSize: space.count, evaluated: state.evaluated, pruned: strategy.pruned,
                              feasible: state.feasible, pareto: state.archive.members.sorted { $0.id < $1.id },
                              seconds: Date().timeIntervalSince(start))
     }
 
     struct State {
         var evaluated = 0
-        var pruned = 0
         var feasible = 0
-        var archive: ParetoArchive
-        init(objectives: [Objective]) { archive = ParetoArchive(objectives: objectives) }
+        var archive: DesignFront
+        init(objectives: [Objective]) { archive = DesignFront(objectives: objectives) }
     }
 
     /// Lower bounds that need no evaluation: every lane costs at least the cheapest DSP per MAC

@@ -11,7 +11,7 @@ public struct ASICDesignSpec: Sendable {
     public var space: ASICSpace
     public var clockMHz: Double
     public var constraints: ASICConstraints
-    public var objectives: [String]
+    public var objectives: [ASICObjective]
     public var outputPath: String
     public var top: Int
 
@@ -41,12 +41,12 @@ public struct ASICDesignSpec: Sendable {
         // Workload: one network or several.
         let networks = try readNetworks(try root.required("workload", in: top), outputSize: hw.outputSize, vectorOperators: hw.priceNonMAC)
         let k = try readConstraints(top["constraints"])
-        var objectives = ["latency_ms", "energy_mj"]
+        var objectives: [ASICObjective] = [.latencyMs, .energyMJ]
         if let o = top["objectives"] {
             objectives = try o.scalarOrList().map { c in
                 let v = try c.string()
-                guard ASICExplorer.objectiveNames.contains(v) else { throw c.error("unknown objective", accepted: ASICExplorer.objectiveNames.joined(separator: ", ")) }
-                return v
+                guard let o = ASICObjective(rawValue: v) else { throw c.error("unknown objective", accepted: ASICObjective.acceptedNames) }
+                return o
             }
         }
         var output = "results/\(name).csv", topN = 10

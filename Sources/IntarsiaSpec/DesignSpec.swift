@@ -1,7 +1,6 @@
 import Foundation
 import IntarsiaCore
 import IntarsiaFPGA
-import IntarsiaSearch
 
 /// A design spec read from YAML: what to explore, on what, under which limits, and where to write.
 /// The format is documented in docs/SPEC.md.

@@ -4,51 +4,6 @@ import IntarsiaCore
 @testable import IntarsiaNAS
 
 @Suite struct MultiObjectiveTests {
-    typealias M = (objectives: SIMD4<Double>, feasible: Bool, overshoot: Double)
-
-    /// Fronts and crowding on random members, against definitions applied by brute force: front 0
-    /// is the members nothing dominates; front k the members only earlier fronts dominate; the
-    /// ends of each objective's range in a front of feasible members get infinite crowding.
-    @Test(arguments: [UInt64(1), 2, 3, 4])
-    func frontsMatchTheDefinition(seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
-        let m: [M] = (0..<40).map { _ in
-            let feasible = rng.below(4) != 0
-            return (SIMD4(Double(rng.below(5)), Double(rng.below(5)), Double(rng.below(5)), Double(rng.below(5))), feasible, feasible ? 0 : Double(rng.below(3)))
-        }
-        let (rank, crowding) = CoExploration.rankAndCrowding(m)
-        // By the definition, peeling fronts one by one.
-        var left = Set(m.indices), expected = [Int](repeating: -1, count: m.count), r = 0
-        while !left.isEmpty {
-            let front = left.filter { i in !left.contains { j in j != i && CoExploration.constrainedDominates(m[j], m[i]) } }
-            for i in front { expected[i] = r }
-            left.subtract(front)
-            r += 1
-        }
-        #expect(rank == expected)
-        // Every feasible member beats every infeasible one, so feasible ones rank first.
-        let worstFeasible = m.indices.filter { m[$0].feasible }.map { rank[$0] }.max() ?? -1
-        let bestInfeasible = m.indices.filter { !m[$0].feasible }.map { rank[$0] }.min() ?? Int.max
-        #expect(worstFeasible < bestInfeasible)
-        for f in 0..<r {
-            let members = m.indices.filter { rank[$0] == f && m[$0].feasible }
-            guard members.count > 1 else { continue }
-            for k in 0..<4 {
-                let lo = members.map { m[$0].objectives[k] }.min()!
-                #expect(members.contains { m[$0].objectives[k] == lo && crowding[$0] == .infinity })
-            }
-        }
-    }
-
-    /// A hand-worked case: (accuracy 90, 1 ms) and (80, 0.5 ms) are both on front 0; (80, 1 ms)
-    /// is dominated by both; an infeasible design is behind every feasible one, and of two
-    /// infeasible ones the smaller overshoot is ahead.
-    @Test func handWorkedFronts() {
-        let m: [M] = [(SIMD4(-90, 1, 1, 1), true, 0), (SIMD4(-80, 0.5, 1, 1), true, 0), (SIMD4(-80, 1, 1, 1), true, 0),
-                      (SIMD4(-99, 0.1, 0.1, 0.1), false, 0.5), (SIMD4(-99, 0.1, 0.1, 0.1), false, 0.2)]
-        #expect(CoExploration.rankAndCrowding(m).rank == [0, 0, 1, 3, 2])
-    }
-
     /// The search is deterministic for a seed, spends its whole budget and evaluates no design
     /// twice.
     @Test func deterministicAndNoRepeats() throws {
@@ -62,36 +17,5 @@ import IntarsiaCore
         #expect(a == b)
         #expect(Set(a).count == a.count)
         #expect(a.count == 600)
-    }
-}
-
-@Suite struct HypervolumeTests {
-    /// Hand-worked: two points (1, 3) and (2, 1) against (4, 4) dominate the union of
-    /// [1,4]×[3,4] (area 3) and [2,4]×[1,4] (area 6), which overlap on [2,4]×[3,4] (area 2): 7.
-    @Test func twoDimensionsByHand() {
-        #expect(Hypervolume.of([[1, 3], [2, 1]], reference: [4, 4]) == 7)
-        // A point beyond the reference adds nothing; a dominated point adds nothing.
-        #expect(Hypervolume.of([[1, 3], [2, 1], [5, 0], [3, 3]], reference: [4, 4]) == 7)
-    }
-
-    /// Random integer points in 3 and 4 objectives: the volume equals the count of unit cells of
-    /// the grid that some point dominates (a brute force that is exact for integer coordinates).
-    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
-    func equalsCountingGridCells(seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
-        for dims in [3, 4] {
-            let side = 6
-            let points = (0..<12).map { _ in (0..<dims).map { _ in Double(rng.below(side)) } }
-            let reference = [Double](repeating: Double(side), count: dims)
-            var cells = 0
-            let total = Int(pow(Double(side), Double(dims)))
-            for c in 0..<total {
-                var rest = c
-                let corner = (0..<dims).map { _ -> Double in let v = rest % side; rest /= side; return Double(v) }
-                // The unit cell [corner, corner + 1) is dominated when some point is <= its corner.
-                if points.contains(where: { p in zip(p, corner).allSatisfy { $0 <= $1 } }) { cells += 1 }
-            }
-            #expect(Hypervolume.of(points, reference: reference) == Double(cells), "dims \(dims)")
-        }
     }
 }

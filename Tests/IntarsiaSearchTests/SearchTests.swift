@@ -1,5 +1,6 @@
 import Testing
 import IntarsiaCore
+import IntarsiaExplore
 import IntarsiaFPGA
 @testable import IntarsiaSearch
 
@@ -18,7 +19,7 @@ import IntarsiaFPGA
     /// The non-dominated set by brute force: every pair compared.
     func bruteForceFront(_ all: [EvaluatedDesign], _ objectives: [Objective]) -> Set<[Double]> {
         let feasible = all.filter(\.evaluation.feasible)
-        let front = feasible.filter { d in !feasible.contains { Dominance.dominates($0.evaluation, d.evaluation, objectives) } }
+        let front = feasible.filter { d in !feasible.contains { Dominance.dominates(ScoredEvaluation($0.evaluation, objectives), ScoredEvaluation(d.evaluation, objectives)) } }
         return Set(front.map { d in objectives.map { $0.cost(d.evaluation) } })
     }
 
@@ -109,7 +110,7 @@ import IntarsiaFPGA
     }
 
     @Test func archiveKeepsOnlyNonDominatedFeasibleDesigns() {
-        var a = ParetoArchive(objectives: [.latencyCycles, .dsp])
+        var a = DesignFront(objectives: [.latencyCycles, .dsp])
         func d(_ id: Int, _ lat: Double, _ dsp: Int, feasible: Bool = true) -> EvaluatedDesign {
             var e = Evaluation()
             e.latencyCycles = lat

@@ -87,12 +87,12 @@ public enum ProjectWriter {
 
     /// FNV-1a (64 bits) over the sorted paths and contents: the same design gives the same hash.
     static func contentHash(_ f: [String: String]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = FNV1a()
         for k in f.keys.sorted() {
-            for b in k.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-            for b in f[k]!.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h.add(k)
+            h.add(f[k]!)
         }
-        return String(format: "%016llx", h)
+        return h.hex16
     }
 
     static func knobs(_ d: HLSDesign) -> [(String, String)] {

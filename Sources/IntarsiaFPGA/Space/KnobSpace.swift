@@ -1,4 +1,4 @@
-import IntarsiaFPGA
+import IntarsiaExplore
 
 /// One template's knob ranges: the cartesian product of the value lists.
 public struct TemplateSpace: Hashable, Sendable {
@@ -20,6 +20,9 @@ public struct TemplateSpace: Hashable, Sendable {
 
     public var count: Int { values.reduce(1) { $0 * max($1.count, 1) } }
 
+    /// Candidate values per knob: the space's digits.
+    public var radices: [Int] { values.map(\.count) }
+
     /// The point whose knob-value indices are `genes` (one per knob).
     public func point(genes: [Int]) -> DesignPoint {
         var p = base
@@ -27,34 +30,35 @@ public struct TemplateSpace: Hashable, Sendable {
         return p
     }
 
-    /// Mixed-radix decoding of an index in `0..<count` into knob-value indices.
-    public func genes(at index: Int) -> [Int] {
-        var rest = index
-        return values.map { v in
-            let g = rest % v.count
-            rest /= v.count
-            return g
-        }
-    }
+    /// Knob-value indices of an index in `0..<count` (`IndexedSpace`'s digits).
+    public func genes(at index: Int) -> [Int] { IndexedSpace(radices: radices).digits(at: index) }
 
-    public func point(at index: Int) -> DesignPoint { point(genes: genes(at: index)) }
+    /// The point at an index, decoded without allocating (the exhaustive search's hot path).
+    @inline(__always)
+    public func point(at index: Int) -> DesignPoint {
+        var p = base
+        IndexedSpace.forEachDigit(of: index, radices: values.lazy.map(\.count)) { k, g in p.set(knobs[k], values[k][g]) }
+        return p
+    }
 }
 
-/// The union of the spec's template spaces.
+/// The union of the spec's template spaces: an `IndexedSpace` whose parts are the templates.
 public struct DesignSpace: Hashable, Sendable {
-    public var templates: [TemplateSpace]
-    public init(_ templates: [TemplateSpace]) { self.templates = templates }
+    public let templates: [TemplateSpace]
+    /// The flat indexing over all templates, in spec order.
+    public let indexed: IndexedSpace
+    public init(_ templates: [TemplateSpace]) {
+        self.templates = templates
+        self.indexed = IndexedSpace(parts: templates.map(\.radices))
+    }
 
-    public var count: Int { templates.reduce(0) { $0 + $1.count } }
+    public var count: Int { indexed.count }
 
     /// The design at a flat index over all templates, in spec order.
+    @inline(__always)
     public func point(at index: Int) -> DesignPoint {
-        var i = index
-        for t in templates {
-            if i < t.count { return t.point(at: i) }
-            i -= t.count
-        }
-        preconditionFailure("index \(index) outside a design space of \(count) points")
+        let (t, local) = indexed.locate(index)
+        return templates[t].point(at: local)
     }
 }
 

@@ -1,0 +1,41 @@
+import IntarsiaCore
+
+extension Variation where Point == Int {
+    /// Hooks for the flat indices of an indexed space: a random point takes a part uniformly
+    /// (so a small part is not starved) and each digit uniformly; a mutation redraws each digit
+    /// with probability 1/digits, and with several parts jumps to a random point with
+    /// probability 0.05; a crossover takes each digit from either parent when both are in the
+    /// same part (else the first parent).
+    public static func digits(of space: IndexedSpace) -> Variation<Int> {
+        func random(_ rng: inout SplitMix64) -> Int {
+            let p = rng.below(space.parts.count)
+            return space.encode(part: p, space.parts[p].map { rng.below($0) })
+        }
+        return Variation(
+            random: random,
+            mutate: { i, rng in
+                var (p, d) = space.decode(i)
+                let rate = 1.0 / Double(max(d.count, 1))
+                for k in d.indices where rng.unit() < rate { d[k] = rng.below(space.parts[p][k]) }
+                if space.parts.count > 1 && rng.unit() < 0.05 { return random(&rng) }
+                return space.encode(part: p, d)
+            },
+            crossover: { a, b, rng in
+                let (pa, da) = space.decode(a), (pb, db) = space.decode(b)
+                guard pa == pb else { return a }
+                var d = da
+                for k in d.indices where rng.below(2) == 1 { d[k] = db[k] }
+                return space.encode(part: pa, d)
+            })
+    }
+}
+
+extension StrategyContext where Point == Int {
+    /// A context for an indexed space: its points enumerable, drawn and varied by their digits.
+    public init(space: IndexedSpace, budget: Int, seed: UInt64, population: Int = 64) {
+        self.init(budget: budget, seed: seed, population: population, variation: .digits(of: space))
+        enumerate = { $0 }
+        count = space.count
+        draw = { rng in rng.below(space.count) }
+    }
+}
