@@ -79,7 +79,7 @@ public struct SequentialNetworkPricer {
     /// The network's figures.
     public mutating func price() -> Figures {
         let g = graph
-        let n = g.layerOf.count
+        let n = g.nodes.count
         // The SFU width follows the network's own MAC tasks, as the model's does.
         var env = self.env
         let sfuCached = g.outputsPerLane == env.outputsPerLane
@@ -92,13 +92,13 @@ public struct SequentialNetworkPricer {
         var totals = StageTotals()
         slots.withUnsafeMutableBufferPointer { s in
             var i = 0
-            for k in 0..<g.stageCount {
+            for k in 0..<Int(g.stageCount) {
                 let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
                     : StageModel.spill(liveBytes: live[k], scratchpadBytes: scratchpadBytes, policy: point.spill, env: env)
                 var c = StageCost()
                 var end = 0.0
-                while i < n && g.stageOf[i] == k {
-                    let layer = g.layerOf[i]
+                while i < n && Int(g.nodes[i].stage) == k {
+                    let layer = Int(g.nodes[i].layer)
                     let t = g.layerFacts[layer]
                     let width: Double, busy: Double
                     if t.isMAC {
@@ -116,7 +116,7 @@ public struct SequentialNetworkPricer {
                 totals.add(c, spill: spill)
             }
         }
-        totals.stages = g.stageCount
+        totals.stages = Int(g.stageCount)
         return Figures(cycles: totals.cycles,
                        dynamicEnergyPicojoules: totals.dynamicEnergyPicojoules(repetitions: 1, picojoulesPerOffChipByte: picojoulesPerOffChipByte),
                        stageBram18k: totals.maxBram18k, stageUram: totals.maxUram)
@@ -126,15 +126,16 @@ public struct SequentialNetworkPricer {
     /// later (`Schedule.init`), kept as differences between stages and summed in stage order.
     /// Byte counts are whole (or halves), so the running sum is exact.
     mutating func liveBytesBefore(_ g: NetworkGraph) -> [Double] {
+        let stages = Int(g.stageCount)
         liveDelta.removeAll(keepingCapacity: true)
-        liveDelta.append(contentsOf: repeatElement(0, count: g.stageCount + 1))
-        for i in 0..<g.layerOf.count where g.lastConsumerStage[i] > g.stageOf[i] {
-            let bytes = g.layerFacts[g.layerOf[i]].outputBytes
-            liveDelta[Int(g.stageOf[i]) + 1] += bytes
-            liveDelta[Int(g.lastConsumerStage[i]) + 1] -= bytes
+        liveDelta.append(contentsOf: repeatElement(0, count: stages + 1))
+        for node in g.nodes where node.lastConsumerStage > node.stage {
+            let bytes = g.layerFacts[Int(node.layer)].outputBytes
+            liveDelta[Int(node.stage) + 1] += bytes
+            liveDelta[Int(node.lastConsumerStage) + 1] -= bytes
         }
         var live = 0.0
-        for k in 0..<g.stageCount {
+        for k in 0..<stages {
             live += liveDelta[k]
             liveDelta[k] = live
         }
@@ -144,29 +145,32 @@ public struct SequentialNetworkPricer {
 
 /// The network a `SequentialNetworkPricer` is putting together, as the stage model reads it.
 struct NetworkGraph: StageGraph {
+    struct Node {
+        var layer: Int32
+        var stage: Int32
+        /// The last stage that reads the task's output; -1: none (a sink, written off chip).
+        var lastConsumerStage: Int32
+        /// The task's inputs in `inputs`.
+        var firstInput: Int32
+        var endInput: Int32
+    }
+    struct Input {
+        var producer: Int32
+        var kind: EdgeKind
+    }
+
     let layerFacts: [CompiledWorkload.TaskFacts]
-    var layerOf: [Int] = []
-    var stageOf: [Int32] = []
-    /// The last stage that reads each task's output; -1: none (a sink, written off chip).
-    var lastConsumerStage: [Int32] = []
-    var inputStart: [Int] = []
-    var inputEnd: [Int] = []
-    var producers: [Int] = []
-    var kinds: [EdgeKind] = []
-    var stageCount = 0
+    var nodes: [Node] = []
+    var inputs: [Input] = []
+    var stageCount: Int32 = 0
     /// The largest 1 / reduction over the network's MAC tasks (sets the SFU width).
     var outputsPerLane = 0.0
 
     init(layerFacts: [CompiledWorkload.TaskFacts]) { self.layerFacts = layerFacts }
 
     mutating func removeAll() {
-        layerOf.removeAll(keepingCapacity: true)
-        stageOf.removeAll(keepingCapacity: true)
-        lastConsumerStage.removeAll(keepingCapacity: true)
-        inputStart.removeAll(keepingCapacity: true)
-        inputEnd.removeAll(keepingCapacity: true)
-        producers.removeAll(keepingCapacity: true)
-        kinds.removeAll(keepingCapacity: true)
+        nodes.removeAll(keepingCapacity: true)
+        inputs.removeAll(keepingCapacity: true)
         stageCount = 0
         outputsPerLane = 0
     }
@@ -174,29 +178,25 @@ struct NetworkGraph: StageGraph {
     @inline(__always)
     mutating func append(_ layer: Int) -> Int {
         let t = layerFacts[layer]
-        if StageModel.opensSequentialStage(t, first: layerOf.isEmpty) { stageCount += 1 }
+        if StageModel.opensSequentialStage(t, first: nodes.isEmpty) { stageCount += 1 }
         if t.isMAC { outputsPerLane = max(outputsPerLane, 1 / t.reduction) }
-        layerOf.append(layer)
-        stageOf.append(Int32(stageCount - 1))
-        lastConsumerStage.append(-1)
-        inputStart.append(producers.count)
-        inputEnd.append(producers.count)
-        return layerOf.count - 1
+        let first = Int32(inputs.count)
+        nodes.append(Node(layer: Int32(layer), stage: stageCount - 1, lastConsumerStage: -1, firstInput: first, endInput: first))
+        return nodes.count - 1
     }
 
     @inline(__always)
     mutating func read(_ producer: Int, kind: EdgeKind) {
-        let i = layerOf.count - 1
+        let i = nodes.count - 1
         precondition(producer >= 0 && producer < i, "a task reads an earlier task of its network")
-        producers.append(producer)
-        kinds.append(kind)
-        inputEnd[i] += 1
-        lastConsumerStage[producer] = max(lastConsumerStage[producer], stageOf[i])
+        inputs.append(Input(producer: Int32(producer), kind: kind))
+        nodes[i].endInput += 1
+        nodes[producer].lastConsumerStage = max(nodes[producer].lastConsumerStage, nodes[i].stage)
     }
 
-    @inline(__always) func facts(_ task: Int) -> CompiledWorkload.TaskFacts { layerFacts[layerOf[task]] }
-    @inline(__always) func isSink(_ task: Int) -> Bool { lastConsumerStage[task] < 0 }
-    @inline(__always) func inputs(_ task: Int) -> Range<Int> { inputStart[task]..<inputEnd[task] }
-    @inline(__always) func producer(_ input: Int) -> Int { producers[input] }
-    @inline(__always) func kind(_ input: Int) -> EdgeKind { kinds[input] }
+    @inline(__always) func facts(_ task: Int) -> CompiledWorkload.TaskFacts { layerFacts[Int(nodes[task].layer)] }
+    @inline(__always) func isSink(_ task: Int) -> Bool { nodes[task].lastConsumerStage < 0 }
+    @inline(__always) func inputs(_ task: Int) -> Range<Int> { Int(nodes[task].firstInput)..<Int(nodes[task].endInput) }
+    @inline(__always) func producer(_ input: Int) -> Int { Int(inputs[input].producer) }
+    @inline(__always) func kind(_ input: Int) -> EdgeKind { inputs[input].kind }
 }
