@@ -1,73 +1,6 @@
 import Foundation
 import IntarsiaCore
 
-/// One stage of a schedule: tasks run together (in topological order) and how they split lanes.
-public struct ScheduledStage: Hashable, Sendable {
-    public var tasks: [Int]
-    public var allocation: LaneAllocation
-    /// Tensors produced by earlier stages and still needed by this stage or later ones: what the
-    /// scratchpad holds (or what spills) at the boundary before this stage.
-    public var liveTensorsBefore: [Int]
-    public var liveBytesBefore: Double
-    /// Lanes per task index when the stage's split was balanced by the stage balancer.
-    public var taskLanes: [Double]?
-}
-
-/// A schedule with where it came from: the space it was chosen in and how its solver ended.
-public struct ScheduleChoice: Sendable {
-    public var schedule: Schedule
-    public var space: ScheduleSpace
-    public var status: SolverStatus
-    public init(schedule: Schedule, space: ScheduleSpace = .template, status: SolverStatus = .optimal) {
-        self.schedule = schedule
-        self.space = space
-        self.status = status
-    }
-}
-
-/// A static schedule: stages in execution order.
-public struct Schedule: Hashable, Sendable {
-    public var stages: [ScheduledStage]
-
-    public struct Invalid: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    /// Builds a schedule from stages of task indices, checking that every task runs exactly
-    /// once and no task runs before a producer it needs, and working out what is alive at each
-    /// stage boundary.
-    public init(_ w: CompiledWorkload, stages groups: [[Int]], allocations: [LaneAllocation]? = nil, taskLanes: [[Double]?]? = nil) throws {
-        let n = w.tasks.count
-        var stageOf = [Int](repeating: -1, count: n)
-        for (k, g) in groups.enumerated() {
-            if g.isEmpty { throw Invalid(description: "stage \(k) has no task") }
-            for i in g {
-                guard i >= 0 && i < n else { throw Invalid(description: "stage \(k) names task index \(i), outside 0..<\(n)") }
-                guard stageOf[i] == -1 else { throw Invalid(description: "task '\(w.names[i])' is in stage \(stageOf[i]) and stage \(k); each task runs once") }
-                stageOf[i] = k
-            }
-        }
-        if let missing = stageOf.firstIndex(of: -1) { throw Invalid(description: "task '\(w.names[missing])' is in no stage") }
-        for (c, t) in w.tasks.enumerated() {
-            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) where stageOf[w.predecessorTask[e]] > stageOf[c] {
-                throw Invalid(description: "task '\(w.names[c])' (stage \(stageOf[c])) needs '\(w.names[w.predecessorTask[e]])', which runs later (stage \(stageOf[w.predecessorTask[e]]))")
-            }
-        }
-        var consumersLastStage = [Int](repeating: -1, count: n)
-        for (c, t) in w.tasks.enumerated() {
-            for e in t.predecessorStart..<(t.predecessorStart + t.predecessorCount) {
-                let p = w.predecessorTask[e]
-                consumersLastStage[p] = max(consumersLastStage[p], stageOf[c])
-            }
-        }
-        stages = groups.enumerated().map { k, g in
-            let live = (0..<n).filter { stageOf[$0] < k && consumersLastStage[$0] >= k }
-            return ScheduledStage(tasks: g.sorted(), allocation: allocations?[k] ?? .proportional, liveTensorsBefore: live,
-                                  liveBytesBefore: live.reduce(0) { $0 + w.tasks[$1].outputBytes }, taskLanes: taskLanes?[k])
-        }
-    }
-}
-
 /// The analytical model of the three FPGA templates for one workload on one platform.
 /// `evaluate` is the hot path of every search: dataflow and sequential schedules depend only on
 /// the workload and are built once, so their evaluation allocates nothing.
@@ -114,10 +47,9 @@ public struct FPGAModel: Sendable {
         let all = Array(0..<c.tasks.count)
         proportionalDataflow = try! Schedule(c, stages: [all], allocations: [.proportional])
         uniformDataflow = try! Schedule(c, stages: [all], allocations: [.uniform])
-        // Sequential: a new stage at every MAC task; special-function tasks join the stage before.
         var groups: [[Int]] = []
         for i in all {
-            if c.tasks[i].isMAC || groups.isEmpty { groups.append([i]) } else { groups[groups.count - 1].append(i) }
+            if StageModel.opensSequentialStage(c.tasks[i], first: groups.isEmpty) { groups.append([i]) } else { groups[groups.count - 1].append(i) }
         }
         sequentialSchedule = try! Schedule(c, stages: groups, allocations: groups.map { _ in .uniform })
         fixedReconfigurableSchedule = try reconfigurableSchedule.map { try Schedule(c, stages: $0) }
@@ -337,70 +269,5 @@ public struct FPGAModel: Sendable {
             }
         }
         return e
-    }
-
-    /// An evaluation from a schedule's stage totals: latency, traffic, resources, energy, power
-    /// and the constraints broken.
-    func finish(_ p: DesignPoint, env: CycleEnvironment, totals: StageTotals) -> Evaluation {
-        var e = Evaluation()
-        let reps = compiled.repetitions
-        e.stages = totals.stages
-        e.latencyCycles = totals.cycles * reps
-        e.latencyMs = e.latencyCycles / env.clockHz * 1e3
-        e.throughputPerSecond = e.latencyMs > 0 ? 1e3 / e.latencyMs : 0
-        e.macs = compiled.totalMACs
-        e.offChipBytes = totals.offChipBytes * reps
-        let sh = platform.shell
-        let caps = memoryCaps(p, env)
-        let fabric = fabric(p, env: env, totals: totals)
-        e.dsp = Int(fabric.dsp) + sh.dsp
-        e.lut = Int(fabric.lut.rounded(.up)) + sh.lut
-        e.ff = Int(fabric.ff.rounded(.up)) + sh.ff
-        e.bram18k = Int(totals.maxBram18k + caps.scratchBram) + sh.bram18k
-        e.uram = Int(totals.maxUram + caps.scratchUram) + sh.uram
-        let lanesInUse = Double(p.lanes)
-        e.utilization = e.latencyCycles > 0 && lanesInUse > 0 ? e.macs / (e.latencyCycles * lanesInUse) : 0
-        let seconds = e.latencyMs / 1e3
-        let offChipPJ = e.offChipBytes * picojoulesPerOffChipByte
-        let totalPJ = totals.energyPicojoules * reps + offChipPJ + platform.staticPowerW * seconds * 1e12
-        e.energyMJ = totalPJ * 1e-9
-        e.powerW = seconds > 0 ? totalPJ * 1e-12 / seconds : 0
-        e.violations = violations(of: e)
-        if totals.tooManyTasks { e.violations.insert(.schedule) }
-        return e
-    }
-
-    /// DSP, LUT and FF of the design's MAC lanes, units and special-function units (shell apart).
-    func fabric(_ p: DesignPoint, env: CycleEnvironment, totals: StageTotals) -> (dsp: Double, lut: Double, ff: Double) {
-        let sfu = p.template == .dataflow ? compiled.sfuPerTask : compiled.sfuPerKind
-        let maxSfuDSP = (sfu.dsp * env.sfuWidth).rounded(.up), maxSfuLUT = sfu.lut * env.sfuWidth, maxSfuFF = sfu.ff * env.sfuWidth
-        if p.template == .dataflow {
-            return (totals.dataflowDSP + maxSfuDSP, totals.dataflowLUT + maxSfuLUT, totals.dataflowFF + maxSfuFF)
-        }
-        var dspPerLane = 0.0, lutPerLane = 0.0, ffPerLane = 0.0
-        for t in compiled.tasks where t.isMAC {
-            dspPerLane = max(dspPerLane, t.dspPerMAC)
-            lutPerLane = max(lutPerLane, t.lutPerLane)
-            ffPerLane = max(ffPerLane, t.ffPerLane)
-        }
-        let l = Double(p.lanes)
-        let u = Double(units(p))
-        return ((l * dspPerLane).rounded(.up) + maxSfuDSP, l * lutPerLane + u * ModelConstants.lutPerUnit + maxSfuLUT,
-                l * ffPerLane + u * ModelConstants.ffPerUnit + maxSfuFF)
-    }
-
-    func violations(of e: Evaluation) -> Violations {
-        var v: Violations = []
-        let k = constraints
-        if Double(e.dsp) > k.dspFraction * Double(platform.dsp) { v.insert(.dsp) }
-        if Double(e.bram18k) > k.bramFraction * Double(platform.bram18k) { v.insert(.bram) }
-        if Double(e.uram) > k.uramFraction * Double(platform.uram) { v.insert(.uram) }
-        if Double(e.lut) > k.lutFraction * Double(platform.lut) { v.insert(.lut) }
-        if Double(e.ff) > k.ffFraction * Double(platform.ff) { v.insert(.ff) }
-        if let l = k.maxLatencyMs, e.latencyMs > l { v.insert(.latency) }
-        if let l = k.maxPowerW, e.powerW > l { v.insert(.power) }
-        if let l = k.maxEnergyMJ, e.energyMJ > l { v.insert(.energy) }
-        if let l = k.maxOffChipBytes, e.offChipBytes > l { v.insert(.offChip) }
-        return v
     }
 }

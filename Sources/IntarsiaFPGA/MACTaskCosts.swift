@@ -37,10 +37,7 @@ public struct MACTaskCosts: Sendable {
     public func bufferBlocks(_ task: Int, lanes: Int) -> (bram18k: Double, uram: Double) {
         let t = tasks[task]
         var c = StageCost()
-        if t.rows > 1 && t.offChipWeightBytes > 0 && env.weightLoad != .blocking {
-            let columnBytes = t.reduction * t.weightElementBytes * (env.weightLoad == .doubleBuffered ? 2 : 1)
-            StageModel.blocks(bytes: columnBytes, parallelBits: min(Double(lanes), t.reduction) * t.weightElementBytes * 8, env: env, into: &c)
-        }
+        StageModel.weightBufferBlocks(t, bytes: StageModel.weightBufferBytes(t, env: env), width: Double(lanes), env: env, into: &c)
         return (c.bram18k, c.uram)
     }
 
@@ -57,15 +54,12 @@ public struct MACTaskCosts: Sendable {
     public func options(_ task: Int, lanes: [Int]) -> [LaneOption] {
         let t = tasks[task]
         let model = MACCycleModel(t, bytesPerCycle: bytesPerCycle, env: env)
-        let buffered = t.rows > 1 && t.offChipWeightBytes > 0 && env.weightLoad != .blocking
-        let columnBytes = t.reduction * t.weightElementBytes * (env.weightLoad == .doubleBuffered ? 2 : 1)
+        let bufferBytes = StageModel.weightBufferBytes(t, env: env)
         var out: [LaneOption] = []
         out.reserveCapacity(lanes.count)
         for l in lanes {
             var c = StageCost()
-            if buffered {
-                StageModel.blocks(bytes: columnBytes, parallelBits: min(Double(l), t.reduction) * t.weightElementBytes * 8, env: env, into: &c)
-            }
+            StageModel.weightBufferBlocks(t, bytes: bufferBytes, width: Double(l), env: env, into: &c)
             out.append(LaneOption(lanes: l, bram18k: c.bram18k, uram: c.uram, cycles: model.cycles(lanes: Double(l))))
         }
         return out

@@ -19,33 +19,6 @@ struct ArcWeights {
     }
 }
 
-/// Running totals of a schedule's stages, in stage order (what `FPGAModel.finish` turns into an
-/// evaluation).
-struct StageTotals {
-    var cycles = 0.0
-    var offChipBytes = 0.0
-    var energyPicojoules = 0.0
-    var maxBram18k = 0.0
-    var maxUram = 0.0
-    var dataflowDSP = 0.0
-    var dataflowLUT = 0.0
-    var dataflowFF = 0.0
-    var stages = 0
-    var tooManyTasks = false
-
-    @inline(__always)
-    mutating func add(_ c: StageCost, spill: (cycles: Double, bytes: Double)) {
-        cycles += spill.cycles + c.cycles
-        offChipBytes += spill.bytes + c.offChipBytes
-        energyPicojoules += c.energyPicojoules
-        maxBram18k = max(maxBram18k, c.bram18k)
-        maxUram = max(maxUram, c.uram)
-        dataflowDSP = c.macDSP
-        dataflowLUT = c.macLUT
-        dataflowFF = c.macFF
-    }
-}
-
 extension FPGAModel {
     /// The reconfigurable template's evaluation without building a schedule: the shortest path
     /// over the model's cached topology, weighted with the point's cached stage costs, in time

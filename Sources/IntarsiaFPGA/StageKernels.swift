@@ -1,0 +1,158 @@
+import IntarsiaCore
+
+/// What the stage model keeps of one task while it costs a stage: what the task's consumers in
+/// the same stage read. One slot per task index (the scratch of `StageModel.cost` and of
+/// `SequentialNetworkPricer`).
+struct TaskSlot {
+    /// Cycles from the stage's start to the task's start and finish.
+    var startCycle: Double
+    var finishCycle: Double
+    /// Cycles from the task's start to its first output: one chunk, or its whole run when its
+    /// output appears only at its end (`outputAtEnd`).
+    var fillCycles: Double
+    /// The stage the task runs in; a producer of another stage is complete before this one starts.
+    var stage: Int32
+    /// The task accumulates an outer product: its output appears only at its end.
+    var outputAtEnd: Bool
+}
+
+/// A task graph as the stage model reads it: each task's facts and inputs by task index (tasks
+/// in topological order: a producer's index is below its consumers').
+protocol StageGraph {
+    func facts(_ task: Int) -> CompiledWorkload.TaskFacts
+    /// Whether no task reads the task's output (it is written off chip).
+    func isSink(_ task: Int) -> Bool
+    /// The task's inputs, as indices for `producer` and `kind`.
+    func inputs(_ task: Int) -> Range<Int>
+    func producer(_ input: Int) -> Int
+    func kind(_ input: Int) -> EdgeKind
+}
+
+extension CompiledWorkload: StageGraph {
+    @inline(__always) func facts(_ task: Int) -> TaskFacts { tasks[task] }
+    @inline(__always) func isSink(_ task: Int) -> Bool { tasks[task].isSink }
+    @inline(__always) func inputs(_ task: Int) -> Range<Int> {
+        let t = tasks[task]
+        return t.predecessorStart..<(t.predecessorStart + t.predecessorCount)
+    }
+    @inline(__always) func producer(_ input: Int) -> Int { predecessorTask[input] }
+    @inline(__always) func kind(_ input: Int) -> EdgeKind { predecessorKinds[input] }
+}
+
+/// The per-task rules of a stage's cost, over plain numbers: what every template's stages (in
+/// `StageModel.cost`) and the sequential networks of `SequentialNetworkPricer` are costed with.
+extension StageModel {
+    /// The sequential template's stages: a new stage at every MAC task (and at the first task);
+    /// a special-function task joins the stage before it.
+    @inline(__always)
+    static func opensSequentialStage(_ t: CompiledWorkload.TaskFacts, first: Bool) -> Bool { t.isMAC || first }
+
+    /// Lanes of one of a stage's `macTasks` MAC tasks when the stage splits `lanes` lanes by
+    /// `allocation` (by MACs when proportional, `macs` of the stage's `macSum`).
+    @inline(__always)
+    static func macWidth(lanes: Double, macs: Double, macSum: Double, macTasks: Int, allocation: LaneAllocation) -> Double {
+        let share = allocation == .uniform || macSum == 0 ? 1 / Double(macTasks) : macs / macSum
+        return max(1, (lanes * share).rounded(.down))
+    }
+
+    /// Cycles of a special-function task on `width` element lanes: its passes over its outputs,
+    /// then the unit's pipeline depth.
+    @inline(__always)
+    static func sfuCycles(_ t: CompiledWorkload.TaskFacts, width: Double) -> Double {
+        (t.outputElements * t.sfuPasses / width).rounded(.up) + ModelConstants.sfuDepthCycles
+    }
+
+    /// Bytes of a MAC task's on-chip weight buffer (one column of weights, twice when double
+    /// buffered): none when the weights are read blocking, or the task has one row or no
+    /// off-chip weights.
+    @inline(__always)
+    static func weightBufferBytes(_ t: CompiledWorkload.TaskFacts, env: CycleEnvironment) -> Double {
+        guard t.rows > 1 && t.offChipWeightBytes > 0 && env.weightLoad != .blocking else { return 0 }
+        return t.reduction * t.weightElementBytes * (env.weightLoad == .doubleBuffered ? 2 : 1)
+    }
+
+    /// The blocks of a MAC task's weight buffer of `bytes` read by `width` lanes.
+    @inline(__always)
+    static func weightBufferBlocks(_ t: CompiledWorkload.TaskFacts, bytes: Double, width: Double, env: CycleEnvironment, into c: inout StageCost) {
+        guard bytes > 0 else { return }
+        blocks(bytes: bytes, parallelBits: min(width, t.reduction) * t.weightElementBytes * 8, env: env, into: &c)
+    }
+
+    /// What a MAC task on `width` lanes adds to its stage: its lanes' DSP, LUT and FF with one
+    /// unit's control, its weights' off-chip traffic, its MACs' energy and its weight buffer.
+    @inline(__always)
+    static func chargeMAC(_ t: CompiledWorkload.TaskFacts, width: Double, env: CycleEnvironment, into c: inout StageCost) {
+        c.macDSP += (width * t.dspPerMAC).rounded(.up)
+        c.macLUT += width * t.lutPerLane + ModelConstants.lutPerUnit
+        c.macFF += width * t.ffPerLane + ModelConstants.ffPerUnit
+        c.offChipBytes += t.offChipWeightBytes
+        c.energyPicojoules += t.macs * t.picojoulesPerMAC
+        weightBufferBlocks(t, bytes: weightBufferBytes(t, env: env), width: width, env: env, into: &c)
+    }
+
+    /// Places task `i` (facts `t`, `width` lanes or SFU element lanes, `busy` cycles on its own)
+    /// in `stage` after its producers there, charges its traffic and buffers to `c`, and fills
+    /// its slot. A streamed input lets the task start after its producer's first chunk and
+    /// finish one of its own chunks after the producer; a barrier waits for all of it. Returns
+    /// the task's start, finish and busy cycles (a FIFO's width may slow it).
+    @inline(__always)
+    static func place<G: StageGraph>(_ i: Int, _ t: CompiledWorkload.TaskFacts, in g: G, width: Double, busy alone: Double, stage: Int32,
+                                     slots: UnsafeMutableBufferPointer<TaskSlot>, env: CycleEnvironment,
+                                     into c: inout StageCost) -> (start: Double, finish: Double, busy: Double) {
+        c.offChipBytes += t.externalInputBytes
+        if g.isSink(i) { c.offChipBytes += t.outputBytes }
+        c.onChipBytesAccessed += 2 * t.outputBytes + t.offChipWeightBytes
+        var busy = alone
+        var start = 0.0
+        var streamedFinish = 0.0
+        var atEnd = false
+        for e in g.inputs(i) {
+            let p = g.producer(e)
+            let made = slots[p]
+            guard made.stage == stage else { continue }  // produced in an earlier stage: ready
+            var streamed: Bool
+            switch g.kind(e) {
+            case .stream:
+                streamed = true
+            case .either:
+                // Streams when every other input of the task is complete before the stage.
+                streamed = true
+                for o in g.inputs(i) where o != e && slots[g.producer(o)].stage == stage { streamed = false }
+            case .barrier:
+                // A matrix-vector product may accumulate an outer product instead of dot
+                // products: it then takes its input as it streams (from a producer that emits
+                // progressively, under `auto`) and has its output only at the end.
+                streamed = t.isMAC && t.rows == 1 && (env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd))
+                if streamed {
+                    atEnd = true
+                    blocks(bytes: t.outputBytes * 2, parallelBits: width * 32, env: env, into: &c)  // 32-bit accumulators
+                }
+            }
+            let producer = g.facts(p)
+            if streamed {
+                if made.outputAtEnd { atEnd = true }
+                if env.streamElements > 0 { busy = max(busy, (producer.outputElements / env.streamElements).rounded(.up)) }
+                start = max(start, made.startCycle + made.fillCycles)
+                streamedFinish = max(streamedFinish, made.finishCycle)
+                blocks(bytes: 2 * producer.outputBytes / producer.chunks, parallelBits: width * t.elementBytes * 8, env: env, into: &c)  // a FIFO of two chunks
+            } else {
+                start = max(start, made.finishCycle)
+                blocks(bytes: producer.outputBytes, parallelBits: width * t.elementBytes * 8, env: env, into: &c)
+            }
+        }
+        // After its streamed inputs end a task needs one chunk more; its first output comes one
+        // chunk after it starts, or only at its end for an outer-product accumulation.
+        let chunk = busy / t.chunks
+        let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
+        slots[i] = TaskSlot(startCycle: start, finishCycle: finish, fillCycles: atEnd ? busy : chunk, stage: stage, outputAtEnd: atEnd)
+        return (start, finish, busy)
+    }
+
+    /// Closes a stage whose last task finishes at `end`: the switch to the next stage, and the
+    /// energy of its on-chip accesses.
+    @inline(__always)
+    static func close(_ c: inout StageCost, end: Double, env: CycleEnvironment) {
+        c.cycles = end + env.stageSwitchCycles
+        c.energyPicojoules += c.onChipBytesAccessed * ModelConstants.picojoulesPerOnChipByte
+    }
+}
