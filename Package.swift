@@ -31,12 +31,15 @@ let package = Package(
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
         .target(name: "IntarsiaGLPK", dependencies: ["CGLPKGuard"], swiftSettings: strict),
-        // Schedules and allocations as mixed-integer programs (reconfiguration schedule, stage
-        // balancing, sub-accelerator mapping), with exact cross-checks.
+        // The generic sub-accelerator mapper: jobs (networks or layers) onto heterogeneous
+        // sub-accelerators with a PE and bandwidth budget, as integer programs; costs are inputs.
+        .target(name: "IntarsiaMapping", dependencies: ["IntarsiaGLPK"], swiftSettings: strict),
+        // The FPGA reconfigurable template's schedules and allocations as mixed-integer programs
+        // (reconfiguration schedule, stage balancing), with exact cross-checks.
         .target(name: "IntarsiaScheduler", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaGLPK"], swiftSettings: strict),
         // ASIC dataflow templates (systolic WS/OS/IS, NVDLA-, ShiDianNao-, Eyeriss-like), technology
-        // nodes, and heterogeneous multi-accelerators. Not yet wired into specs and search.
-        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaScheduler"], swiftSettings: strict),
+        // nodes, and heterogeneous multi-accelerators (mapped by IntarsiaMapping).
+        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaMapping"], swiftSettings: strict),
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network, and
         // user-defined network templates with named choices) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
@@ -59,10 +62,11 @@ let package = Package(
         .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
-        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC"]),
+        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC", "IntarsiaMapping"]),
         .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
+        .testTarget(name: "IntarsiaMappingTests", dependencies: ["IntarsiaMapping", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],
