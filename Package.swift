@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
         .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS"], swiftSettings: strict),
-        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", "IntarsiaScheduler", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
         .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaCore", "IntarsiaFPGA"]),
