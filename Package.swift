@@ -67,6 +67,8 @@ let package = Package(
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaMappingTests", dependencies: ["IntarsiaMapping", "IntarsiaCore"]),
+        // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.
+        .testTarget(name: "IntarsiaArchitectureTests"),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],
