@@ -19,17 +19,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             guard format == "text" || format == "json" else { throw UserError("--format '\(format)': accepted: text, json") }
-            try NASJob.refuse(spec, in: "evaluate")
-            if ASICJob.isASIC(spec) {
-                // Options that do not apply are refused, not ignored.
-                if let s = sets.first { throw UserError("--set \(s): \(spec) is an ASIC spec, whose designs are chosen by id; accepted: --design ID (0 to the space size - 1, see the search CSV's id column)") }
-                if let t = template { throw UserError("--template \(t): \(spec) is an ASIC spec, which has no FPGA templates; accepted: --design ID") }
-                print(try ASICJob.evaluate(specPath: spec, id: design, json: format == "json"), terminator: "")
-                return
-            }
-            if let d = design { throw UserError("--design \(d): applies to ASIC specs only; \(spec) is an FPGA spec: choose its design with --template and --set knob=value") }
-            let r = try EvaluateJob.run(specPath: spec, template: template, sets: sets)
-            print(format == "json" ? try EvaluateJob.json(r) : EvaluateJob.text(r), terminator: format == "json" ? "\n" : "")
+            print(try EvaluateJob.report(specPath: spec, template: template, sets: sets, design: design, json: format == "json"), terminator: "")
         }
     }
 }
