@@ -31,12 +31,15 @@ let package = Package(
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
         .target(name: "IntarsiaGLPK", dependencies: ["CGLPKGuard"], swiftSettings: strict),
-        // Schedules and allocations as mixed-integer programs (reconfiguration schedule, stage
-        // balancing, sub-accelerator mapping), with exact cross-checks.
+        // The generic sub-accelerator mapper: jobs (networks or layers) onto heterogeneous
+        // sub-accelerators with a PE and bandwidth budget, as integer programs; costs are inputs.
+        .target(name: "IntarsiaMapping", dependencies: ["IntarsiaGLPK"], swiftSettings: strict),
+        // The FPGA reconfigurable template's schedules and allocations as mixed-integer programs
+        // (reconfiguration schedule, stage balancing), with exact cross-checks.
         .target(name: "IntarsiaScheduler", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaGLPK"], swiftSettings: strict),
         // ASIC dataflow templates (systolic WS/OS/IS, NVDLA-, ShiDianNao-, Eyeriss-like), technology
-        // nodes, and heterogeneous multi-accelerators. Not yet wired into specs and search.
-        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaScheduler", "IntarsiaExplore"], swiftSettings: strict),
+        // nodes, and heterogeneous multi-accelerators (mapped by IntarsiaMapping).
+        .target(name: "IntarsiaASIC", dependencies: ["IntarsiaCore", "IntarsiaMapping", "IntarsiaExplore"], swiftSettings: strict),
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network, and
         // user-defined network templates with named choices) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
@@ -59,7 +62,7 @@ let package = Package(
         .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
         .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaExplore", "IntarsiaRows"], swiftSettings: strict),
-        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", "IntarsiaScheduler", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+        .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
         .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaCore", "IntarsiaFPGA"]),
@@ -67,11 +70,14 @@ let package = Package(
         .testTarget(name: "IntarsiaExploreTests", dependencies: ["IntarsiaExplore", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch", "IntarsiaExplore", "IntarsiaFPGA", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
-        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC"]),
+        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC", "IntarsiaMapping"]),
         .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaRowsTests", dependencies: ["IntarsiaRows"]),
+        .testTarget(name: "IntarsiaMappingTests", dependencies: ["IntarsiaMapping", "IntarsiaCore"]),
+        // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.
+        .testTarget(name: "IntarsiaArchitectureTests"),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],

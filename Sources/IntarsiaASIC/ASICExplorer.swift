@@ -1,7 +1,6 @@
 import Foundation
 import IntarsiaCore
 import IntarsiaExplore
-import IntarsiaScheduler
 
 /// An ASIC design space: a fixed number of sub-accelerators, each with lists of candidate
 /// knob values, on a technology node with PE and off-chip bandwidth budgets; several networks

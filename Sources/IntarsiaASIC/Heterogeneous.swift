@@ -1,6 +1,6 @@
 import Foundation
 import IntarsiaCore
-import IntarsiaScheduler
+import IntarsiaMapping
 
 /// Several sub-accelerators on one chip running several networks at once (NASAIC): each network
 /// runs its layers in order on one sub-accelerator; sub-accelerators run concurrently. Latency is

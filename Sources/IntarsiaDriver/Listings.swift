@@ -1,4 +1,5 @@
 import IntarsiaCore
+import IntarsiaRows
 import IntarsiaFPGA
 import IntarsiaReports
 import IntarsiaSpec

@@ -63,9 +63,8 @@ extension NASJob {
     /// Best feasible weighted accuracy against evaluations, one line per run, the exact optimum
     /// dashed.
     static func convergencePlot(_ name: String, _ runs: [(String, [(x: Double, y: Double)])], optimum: Double?) -> String {
-        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
-        return SVGPlot.lines(title: "\(name): convergence", xLabel: "evaluations", yLabel: "best feasible weighted accuracy",
-                             series: runs.enumerated().map { (label: $1.0, color: colors[$0 % colors.count], points: $1.1) },
+        SVGPlot.lines(title: "\(name): convergence", xLabel: "evaluations", yLabel: "best feasible weighted accuracy",
+                             series: runs.enumerated().map { (label: $1.0, color: PlotPalette.color($0, of: PlotPalette.lines), points: $1.1) },
                              reference: optimum.map { ($0, String(format: "exact optimum %.4f", $0)) })
     }
 

@@ -143,7 +143,7 @@ public enum ReportJob {
         let plotted = SVGPlot.thinned(points, atMost: SVGPlot.plottedPointLimit)
         let label = plotted.count < points.count ? "\(points.count) designs (\(plotted.count) plotted: every Pareto design and an even sample of the rest)" : "\(points.count) designs"
         let paretoSVG = SVGPlot.pareto(title: title, xColumn: xColumn, yColumn: yColumn,
-                                       series: [SVGPlot.Series(label: label, color: "#1f77b4", points: plotted)], chosen: chosen)
+                                       series: [SVGPlot.Series(label: label, color: PlotPalette.series[0], points: plotted)], chosen: chosen)
         let files = Files(pareto: base(csv) + ".pareto.svg", breakdown: chosenRow == nil ? nil : base(csv) + ".breakdown.svg", html: base(csv) + ".html")
         var texts: [(String, String)] = [(files.pareto, paretoSVG)]
         var breakdownSVG = ""

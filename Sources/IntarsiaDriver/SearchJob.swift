@@ -22,7 +22,8 @@ public enum SearchJob {
         /// Continue an interrupted run of the same spec and options from its checkpoint.
         public var resume = false
         /// Run shard `index` of `count` (0-based); `intarsia merge` combines the shards' CSVs.
-        public var shard: (index: Int, count: Int)?
+        /// Set through `setShard(_:)`, the one place the text `i/N` is checked.
+        public internal(set) var shard: (index: Int, count: Int)?
         public init() {}
     }
 
@@ -49,11 +50,6 @@ public enum SearchJob {
         var runner = SearchRunner(model: model, space: spec.space, objectives: spec.objectives, settings: spec.search)
         if let w = options.workers { runner.workers = w }
         runner.shard = options.shard
-        if let sh = options.shard {
-            guard sh.count >= 1, sh.index >= 0, sh.index < sh.count else {
-                throw UserError("--shard \(sh.index)/\(sh.count): accepted: i/N with 0 <= i < N")
-            }
-        }
         let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let shardText = options.shard.map { "\($0.index)/\($0.count)" }
         let meta = "spec \(fnv1a(specText)) strategy \(spec.search.strategy.rawValue) budget \(spec.search.budget) seed \(spec.search.seed) "

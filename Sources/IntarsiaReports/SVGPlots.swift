@@ -219,7 +219,6 @@ public enum SVGPlot {
     public static func breakdown(title: String, unit: String, segments: [(label: String, value: Double)]) -> String {
         let w = 760.0, left = 30.0, right = 30.0, barTop = 60.0, barHeight = 46.0
         let total = max(segments.reduce(0) { $0 + $1.value }, 1e-12)
-        let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#d62728"]
         let legendRows = segments.count
         let h = barTop + barHeight + 40 + Double(legendRows) * 18 + 20
         var s = """
@@ -232,7 +231,7 @@ public enum SVGPlot {
         let scale = (w - left - right) / total
         for (k, seg) in segments.enumerated() {
             let width = max(seg.value * scale, 0.5)
-            s += "<rect x=\"\(f(x))\" y=\"\(f(barTop))\" width=\"\(f(width))\" height=\"\(f(barHeight))\" fill=\"\(palette[k % palette.count])\" stroke=\"#ffffff\"/>\n"
+            s += "<rect x=\"\(f(x))\" y=\"\(f(barTop))\" width=\"\(f(width))\" height=\"\(f(barHeight))\" fill=\"\(PlotPalette.color(k, of: PlotPalette.segments))\" stroke=\"#ffffff\"/>\n"
             if width > 30 { s += "<text x=\"\(f(x + width / 2))\" y=\"\(f(barTop + barHeight / 2 + 4))\" text-anchor=\"middle\" fill=\"#ffffff\">\(k)</text>\n" }
             x += width
         }
@@ -240,7 +239,7 @@ public enum SVGPlot {
         s += "<text x=\"\(f(w - right))\" y=\"\(f(barTop + barHeight + 18))\" text-anchor=\"end\">\(tickText(total)) \(esc(unit))</text>\n"
         var ly = barTop + barHeight + 44
         for (k, seg) in segments.enumerated() {
-            s += "<rect x=\"\(f(left))\" y=\"\(f(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
+            s += "<rect x=\"\(f(left))\" y=\"\(f(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(PlotPalette.color(k, of: PlotPalette.segments))\"/>"
             s += "<text x=\"\(f(left + 18))\" y=\"\(f(ly))\">\(k): \(esc(seg.label)) — \(tickText(seg.value)) \(esc(unit)) (\(String(format: "%.1f", seg.value / total * 100))%)</text>\n"
             ly += 18
         }

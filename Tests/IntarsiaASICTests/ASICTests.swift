@@ -1,6 +1,6 @@
 import Testing
 import IntarsiaCore
-import IntarsiaScheduler
+import IntarsiaMapping
 @testable import IntarsiaASIC
 
 @Suite struct SystolicTests {

@@ -6,7 +6,7 @@ import IntarsiaGLPK
 /// closes and with a list scheduler, reported as such, where it does not.
 ///
 /// The costs are inputs (`latency[job][accelerator][option]`, likewise energy): any cost model
-/// can fill them, the FPGA templates today and the ASIC dataflows when they land.
+/// can fill them (the ASIC dataflows do, in `HeterogeneousASIC`).
 public enum SubAcceleratorMapper {
     public struct Size: Sendable, Equatable {
         public var name: String

@@ -1,0 +1,38 @@
+import ArgumentParser
+import IntarsiaDriver
+
+struct NAS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Search network architectures for several tasks together with a heterogeneous ASIC or an FPGA (NASAIC).",
+        discussion: """
+        Examples:
+          intarsia nas designs/nas/nb201-three-task-asic.yaml
+          intarsia nas designs/nas/nb201-three-task-asic.yaml --strategy evolution --budget 2000 --seed 3
+          intarsia nas designs/nas/nb201-three-task-asic.yaml --resume            (continue an interrupted run)
+          intarsia nas designs/nas/nb201-three-task-asic.yaml --seeds 1-10        (every sampling strategy per seed)
+          intarsia nas designs/nas/nb201-space-costs.yaml --space-costs           (every architecture's cost, no search)
+        Writes PREFIX-designs.csv (every evaluated design), PREFIX-convergence.csv, PREFIX-summary.csv,
+        PREFIX-best.csv and PREFIX-pareto.csv; with --seeds, PREFIX-seeds.csv and PREFIX-seeds-convergence.csv.
+        A run keeps a checkpoint (PREFIX-checkpoint.txt) until it completes.
+        """)
+
+    @Argument(help: "NAS spec (YAML)") var spec: String
+    @Option(help: "exact, successive, random, evolution, reinforce or moea (repeatable; default: the spec's)") var strategy: [String] = []
+    @Option(parsing: .unconditional, help: "Evaluations for random, evolution and reinforce") var budget: Int?
+    @Option(parsing: .unconditional, help: "Random seed") var seed: UInt64?
+    @Flag(help: "Continue an interrupted run of the same spec and budget from its checkpoint (PREFIX-checkpoint.txt)") var resume = false
+    @Option(parsing: .unconditional, help: "Run each sampling strategy once per seed, e.g. 1-10 or 1,4,7 (writes PREFIX-seeds.csv)") var seeds: String?
+    @Flag(help: "Write the cost of every architecture of every task on every distinct sub-accelerator (PREFIX-space-costs.csv) instead of searching") var spaceCosts = false
+    @Option(name: .shortAndLong, help: "Output prefix instead of the spec's output.path (e.g. out/seed-3 for one array task)") var output: String?
+    @Flag(help: "Cache failed accuracy-command calls too (default: failures are retried on the next run)") var cacheFailures = false
+    @Option(parsing: .unconditional, help: .hidden) var stopAfter: Int?
+    @Option(parsing: .unconditional, help: "Worker threads for pricing and the exact method's programs (default: all cores)") var jobs: Int?
+
+    func run() throws {
+        try reportingErrors {
+            let o = try NASJob.Options(specPath: spec, strategies: strategy, budget: budget, seed: seed, resume: resume, seeds: seeds,
+                                       spaceCosts: spaceCosts, outputPrefix: output, cacheFailures: cacheFailures, stopAfter: stopAfter, jobs: jobs)
+            print(try NASJob.run(o, stderr: writeStderr), terminator: "")
+        }
+    }
+}
