@@ -78,9 +78,9 @@ let package = Package(
         .testTarget(name: "IntarsiaMappingTests", dependencies: ["IntarsiaMapping", "IntarsiaCore"]),
         // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.
         .testTarget(name: "IntarsiaArchitectureTests"),
-        .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports"]),
+        .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports", "IntarsiaRows"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
-        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],
+        .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaRows", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],
                     exclude: ["Fuzz"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaRows
 import Testing
 import IntarsiaCore
 import IntarsiaFPGA
