@@ -14,29 +14,21 @@ enum SizeLimits {
     /// Today's offenders, being split (issue 13). The list only shrinks: an entry that no longer
     /// offends fails the test until it is removed, and a new offender is not allowed.
     static let knownLongFiles: Set<String> = [
-        "Sources/IntarsiaDriver/NASJob.swift",
-        "Sources/IntarsiaFPGA/FPGAModel.swift",
-        "Sources/IntarsiaNAS/FPGAUnits.swift",
         "Sources/IntarsiaNAS/NetworkTemplate.swift",
         "Sources/IntarsiaNAS/SearchAids.swift",
     ]
     /// Functions as "path#name" (every function of that name in the file).
     static let knownLongFunctions: Set<String> = [
         "Sources/IntarsiaASIC/ScaleSimMemory.swift#simulate",
-        "Sources/IntarsiaDriver/MergeJob.swift#run",
-        "Sources/IntarsiaDriver/NASJob.swift#run",
         "Sources/IntarsiaDriver/SearchJob.swift#run",
-        "Sources/IntarsiaFPGA/StageModel.swift#cost",
         "Sources/IntarsiaHLS/Emitter/DataflowEmitter.swift#top",
         "Sources/IntarsiaHLS/Emitter/HLSDesign.swift#init",
         "Sources/IntarsiaHLS/Emitter/Testbench.swift#source",
         "Sources/IntarsiaHLS/Reference/HLSProgram.swift#init",
         "Sources/IntarsiaHLS/Reference/Reference.swift#evaluate",
         "Sources/IntarsiaNAS/CommandOracle.swift#run",
-        "Sources/IntarsiaNAS/FPGAUnits.swift#init",
         "Sources/IntarsiaNAS/NetworkTemplate.swift#run",
         "Sources/IntarsiaReports/Compare.swift#scan",
-        "Sources/IntarsiaSearch/Search.swift#run",
         "Sources/IntarsiaSpec/ASICSpec.swift#readHardware",
         "Sources/IntarsiaSpec/NASSpaceSpec.swift#parseSpace",
         "Sources/IntarsiaSpec/NASSpec.swift#parseTask",
