@@ -17,20 +17,20 @@ public enum PlatformListing {
 
     public static func workloads() -> String {
         TextTable.render(header: ["name", "tasks", "macs", "parameters"], rows: BuiltinWorkload.allCases.map { b in
-            let w = try? b.make()
-            return [b.rawValue, String(w?.tasks.count ?? 0), String(w?.totalMACs ?? 0),
-                    b.parameters.map { "\($0.key) (default \($0.value))" }.joined(separator: ", ")]
+            let parameters = b.parameters.map { "\($0.key) (default \($0.value))" }.joined(separator: ", ")
+            do {
+                let w = try b.make()
+                return [b.rawValue, String(w.tasks.count), String(w.totalMACs), parameters]
+            } catch {
+                // Shown, not hidden behind zeros: a built-in that does not build at its defaults.
+                return [b.rawValue, "error: \(error)", "-", parameters]
+            }
         })
     }
 
     public static func templates() -> String {
-        let what: [TemplateKind: String] = [
-            .dataflow: "one compute unit per task, all resident, FIFOs between them; nothing off chip",
-            .sequential: "one unit with every lane runs the tasks one after another; intermediates may spill",
-            .reconfigurable: "a few units whose roles switch per stage from a static, optimal schedule (InTAR style)",
-        ]
-        return TextTable.render(header: ["template", "knobs", "what it is"], rows: TemplateKind.allCases.map {
-            [$0.rawValue, Knob.knobs(of: $0).map(\.rawValue).joined(separator: " "), what[$0]!]
+        TextTable.render(header: ["template", "knobs", "what it is"], rows: TemplateKind.allCases.map {
+            [$0.rawValue, Knob.knobs(of: $0).map(\.rawValue).joined(separator: " "), $0.summary]
         })
     }
 

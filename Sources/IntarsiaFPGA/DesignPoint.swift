@@ -10,6 +10,16 @@ public enum TemplateKind: String, Hashable, Sendable, CaseIterable, Codable {
     case reconfigurable
 
     public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// One line on what the template is (`intarsia list templates`); a switch, so a new template
+    /// without its line does not compile.
+    public var summary: String {
+        switch self {
+        case .dataflow: return "one compute unit per task, all resident, FIFOs between them; nothing off chip"
+        case .sequential: return "one unit with every lane runs the tasks one after another; intermediates may spill"
+        case .reconfigurable: return "a few units whose roles switch per stage from a static, optimal schedule (InTAR style)"
+        }
+    }
 }
 
 /// How a unit gets its off-chip weights.
