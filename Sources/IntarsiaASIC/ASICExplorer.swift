@@ -125,6 +125,7 @@ public enum ASICExplorer {
         let t = space.technology
         let nets = space.networks.count, k = accs.count
         var best: (latency: Double, energy: Double, assignment: [Int])?
+        var mappingFailure: String?
         if Double(k).exponent(n: nets) <= 4096 {
             var assignment = [Int](repeating: 0, count: nets)
             func visit(_ j: Int) {
@@ -143,13 +144,20 @@ public enum ASICExplorer {
             visit(0)
         } else {
             let h = HeterogeneousASIC(candidates: accs.map { [$0] }, technology: t, peBudget: Int.max / 4, bandwidthBudgetBytesPerCycle: .infinity)
-            if let r = try? h.map(space.networks) { best = (r.latencyCycles, r.energyPicojoules, r.assignment) }
+            do {
+                let r = try h.map(space.networks)
+                best = (r.latencyCycles, r.energyPicojoules, r.assignment)
+            } catch {
+                mappingFailure = "mapping failed: \(error)"
+            }
         }
         let b = best ?? (.infinity, .infinity, [Int](repeating: 0, count: nets))
         let area = accs.reduce(0) { $0 + ASICModel.areaSquareMillimetres($1, technology: t) }
         let ms = b.latency / (clockMHz * 1e3)
         let mj = b.energy * 1e-9
-        var v: [String] = []
+        // A design whose networks could not be mapped is infeasible and says why (its figures
+        // are infinite), never a silent row.
+        var v: [String] = mappingFailure.map { [$0] } ?? []
         let pes = accs.reduce(0) { $0 + $1.processingElements }
         let bw = accs.reduce(0) { $0 + $1.dramBytesPerCycle }
         if pes > space.peBudget { v.append("pe_budget \(pes) > \(space.peBudget)") }
