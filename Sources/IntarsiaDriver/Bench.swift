@@ -12,6 +12,33 @@ public enum Bench {
     /// The longest `--seconds` accepted: an hour per spec and template (a bench is a measurement,
     /// not a run; `inf` or 1e12 would never return).
     public static let maxSecondsPerCase = 3600.0
+    /// The most points `--points` accepts per spec and template (about an hour for the slowest
+    /// bundled template, the reconfigurable one on ResNet-18, cold).
+    public static let maxPointsPerCase = 1_000_000_000
+
+    /// How much each case measures: a time (`--seconds`: whole passes over the points until the
+    /// time is up), or a fixed count of evaluations (`--points`: the same work in every build, so
+    /// that instruction counts compare; the last pass partial).
+    public enum Budget: Sendable, Equatable {
+        case seconds(Double)
+        case points(Int)
+
+        /// Points of the next pass over `count` points when `done` are done.
+        func pass(of count: Int, done: Int) -> Int {
+            switch self {
+            case .seconds: return count
+            case .points(let n): return min(count, n - done)
+            }
+        }
+
+        /// Whether a case is measured (with no points to evaluate, a count is never reached: done).
+        func isSpent(points done: Int, of count: Int, seconds elapsed: Double) -> Bool {
+            switch self {
+            case .seconds(let s): return elapsed >= s
+            case .points(let n): return done >= n || count == 0
+            }
+        }
+    }
 
     public struct Row: Sendable {
         public var spec: String
@@ -34,18 +61,22 @@ public enum Bench {
         public var layers: Int
     }
 
-    public static func runASIC(specPath: String, secondsPerCase: Double) throws -> ASICRow {
+    /// With a count of points, `budget` counts designs (each costed over the first network's layers).
+    public static func runASIC(specPath: String, budget: Budget) throws -> ASICRow {
         let spec = try ASICJob.load(specPath)
         let accs = (0..<spec.space.count).map { spec.space.design($0)[0] }
         let layers = spec.space.networks[0].layers
         var checksum = 0.0, done = 0
         let start = Date()
         var elapsed = 0.0
+        var designs = 0
         repeat {
-            for a in accs { for l in layers { checksum += ASICModel.cost(l, on: a, technology: spec.space.technology).totalCycles } }
-            done += accs.count * layers.count
+            let pass = budget.pass(of: accs.count, done: designs)
+            for a in accs[..<pass] { for l in layers { checksum += ASICModel.cost(l, on: a, technology: spec.space.technology).totalCycles } }
+            designs += pass
+            done += pass * layers.count
             elapsed = Date().timeIntervalSince(start)
-        } while elapsed < secondsPerCase
+        } while !budget.isSpent(points: designs, of: accs.count, seconds: elapsed)
         if checksum.isNaN { print("nan") }
         let perLayer = Double(done) / elapsed
         return ASICRow(spec: spec.name, layersPerSecond: perLayer, networkMicroseconds: Double(layers.count) / perLayer * 1e6, layers: layers.count)
@@ -92,53 +123,59 @@ public enum Bench {
         return out
     }
 
-    /// Points per second over passes that each start with empty model caches.
-    static func coldRate(_ model: FPGAModel, _ points: [DesignPoint], seconds: Double) -> Double {
+    /// Points per second over passes that each start with empty model caches (the last pass
+    /// partial when `budget` is a count of points). Never inlined, as `measure`: each case is a
+    /// function a profiler can cut at (`valgrind --tool=callgrind --dump-after='*Bench*coldRate*'`).
+    @inline(never)
+    static func coldRate(_ model: FPGAModel, _ points: [DesignPoint], budget: Budget) -> Double {
         var checksum = 0.0
         var done = 0
         var busy = 0.0
         repeat {
             let fresh = model.withEmptyCaches()
+            let pass = budget.pass(of: points.count, done: done)
             let start = Date()
-            for p in points { checksum += fresh.evaluate(p).latencyCycles }
+            for p in points[..<pass] { checksum += fresh.evaluate(p).latencyCycles }
             busy += Date().timeIntervalSince(start)
-            done += points.count
-        } while busy < seconds
+            done += pass
+        } while !budget.isSpent(points: done, of: points.count, seconds: busy)
         if checksum.isNaN { print("nan") }  // keeps the work observable
         return Double(done) / busy
     }
 
-    public static func run(specPaths: [String], secondsPerCase: Double) throws -> [Row] {
+    public static func run(specPaths: [String], budget: Budget) throws -> [Row] {
         var rows: [Row] = []
         for path in specPaths where !ASICJob.isASIC(path) {
             let spec = try DesignSpec.load(path: path)
             let model = spec.solvingModel
             for space in spec.space.templates {
                 let points = (0..<min(space.count, 4096)).map { space.point(at: $0) }
-                let (done, elapsed) = measure(model, points, secondsPerCase)
+                let (done, elapsed) = measure(model, points, budget)
                 rows.append(Row(spec: spec.name, template: space.template, label: space.template.rawValue, points: done, seconds: elapsed,
-                                coldPerSecond: coldRate(model, points, seconds: secondsPerCase)))
+                                coldPerSecond: coldRate(model, points, budget: budget)))
             }
             let balanced = balancedPoints(spec)
-            let (done, elapsed) = measure(model, balanced, secondsPerCase)
+            let (done, elapsed) = measure(model, balanced, budget)
             rows.append(Row(spec: spec.name, template: .dataflow, label: "dataflow-balanced", points: done, seconds: elapsed,
-                            coldPerSecond: coldRate(model, balanced, seconds: secondsPerCase)))
+                            coldPerSecond: coldRate(model, balanced, budget: budget)))
         }
         return rows
     }
 
-    /// Evaluates `points` over and over for `seconds` through `model` (the spec's solving model,
-    /// as a search evaluates): points done and seconds taken.
-    static func measure(_ model: FPGAModel, _ points: [DesignPoint], _ seconds: Double) -> (Int, Double) {
+    /// Evaluates `points` over and over through `model` (the spec's solving model, as a search
+    /// evaluates) until `budget` is spent: points done and seconds taken.
+    @inline(never)
+    static func measure(_ model: FPGAModel, _ points: [DesignPoint], _ budget: Budget) -> (Int, Double) {
         var checksum = 0.0
         var done = 0
         let start = Date()
         var elapsed = 0.0
         repeat {
-            for p in points { checksum += model.evaluate(p).latencyCycles }
-            done += points.count
+            let pass = budget.pass(of: points.count, done: done)
+            for p in points[..<pass] { checksum += model.evaluate(p).latencyCycles }
+            done += pass
             elapsed = Date().timeIntervalSince(start)
-        } while elapsed < seconds
+        } while !budget.isSpent(points: done, of: points.count, seconds: elapsed)
         if checksum.isNaN { print("nan") }  // keeps the work observable
         return (done, elapsed)
     }

@@ -7,10 +7,17 @@ struct Bench: ParsableCommand {
         discussion: """
         Examples:
           swift run -c release intarsia bench designs/intar/*.yaml --seconds 2
+          intarsia bench designs/intar/mlp-u280.yaml --points 10000
+
+        --points N evaluates exactly N points per spec and template (warm and cold: N each;
+        round-robin over the template's first 4,096 points; ASIC specs: N designs), so that the
+        work is the same in every build: compare builds by instruction counts with it
+        (valgrind --tool=callgrind), which other load on the machine does not disturb.
         """)
 
     @Argument(help: "Design specs to measure") var specs: [String] = []
-    @Option(parsing: .unconditional, help: "Seconds per spec and template") var seconds = 1.0
+    @Option(parsing: .unconditional, help: "Seconds per spec and template (default 1)") var seconds: Double?
+    @Option(parsing: .unconditional, help: "Evaluate exactly this many points per spec and template instead of timing") var points: Int?
     @Flag(help: "Also time the NAS-Bench-201 table and the hardware cost of all its cells") var nb201 = false
 
     func run() throws {
@@ -18,7 +25,8 @@ struct Bench: ParsableCommand {
             #if DEBUG
             writeStderr("warning: this is a debug build; run 'swift run -c release intarsia bench ...' for figures worth recording\n")
             #endif
-            print(try IntarsiaDriver.Bench.report(specPaths: specs, secondsPerCase: seconds, nb201: nb201), terminator: "")
+            let budget = try IntarsiaDriver.Bench.budget(seconds: seconds, points: points)
+            print(try IntarsiaDriver.Bench.report(specPaths: specs, budget: budget, nb201: nb201), terminator: "")
         }
     }
 }
