@@ -231,8 +231,8 @@ struct Reached: Error {}
     /// A run stopped after N evaluations and resumed gives the same evaluations, in the same
     /// order, as an uninterrupted run; the oracle is asked once per evaluation over both parts
     /// together, and never about an evaluation of the first part again.
-    @Test(arguments: ["random", "evolution", "reinforce", "moea"])
-    func resumedRunEqualsUninterruptedRun(strategy: String) throws {
+    @Test(arguments: NASStrategy.sampling)
+    func resumedRunEqualsUninterruptedRun(strategy: NASStrategy) throws {
         let p = try CoExplorationTests().problem()
         let budget = 400, stop = 150
         final class Log { var items: [(Int, CoExploration.Design, Double)] = [] }
@@ -287,7 +287,7 @@ struct Reached: Error {}
         let path = temp("ckpt.txt")
         let a = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-a", resume: false)
         a.stopAfter = 20
-        #expect(throws: NASRun.Interrupted.self) { try a.run(strategy: "evolution", seed: 1, budget: 100) { _, _ in } }
+        #expect(throws: NASRun.Interrupted.self) { try a.run(strategy: .evolution, seed: 1, budget: 100) { _, _ in } }
         // Another spec or budget.
         #expect(throws: NASRun.CheckpointError.self) { _ = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-b", resume: true) }
         // An entry that is not the design the strategy asks for (edited, or other code).
@@ -298,7 +298,7 @@ struct Reached: Error {}
         text = (lines[..<5] + [f.joined(separator: "\t")] + lines[6...]).joined(separator: "\n") + "\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let b = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-a", resume: true)
-        #expect(throws: NASRun.CheckpointError.self) { try b.run(strategy: "evolution", seed: 1, budget: 100) { _, _ in } }
+        #expect(throws: NASRun.CheckpointError.self) { try b.run(strategy: .evolution, seed: 1, budget: 100) { _, _ in } }
         // Without --resume the old checkpoint is discarded.
         _ = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-b", resume: false)
         #expect(!FileManager.default.fileExists(atPath: path))
