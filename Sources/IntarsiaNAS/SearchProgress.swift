@@ -40,17 +40,24 @@ extension CoExploration {
             lastRecombination = start
         }
 
-        /// An aid's evaluation when it is an aid's turn; nil when the strategy's own step is due.
-        mutating func turn(_ progress: inout Progress, _ rng: inout SplitMix64, _ evaluate: Evaluator) rethrows -> Outcome? {
+        /// An aid's design when it is an aid's turn (to be evaluated and recorded before the
+        /// next turn); nil when the strategy's own step is due.
+        mutating func turn(_ progress: inout Progress, _ rng: inout SplitMix64) -> Design? {
             if progress.evaluations >= localFrom && !localSearchDone {
-                if let o = try progress.localSearchStep(&rng, evaluate) { return o }
+                if let d = progress.localSearchStep(&rng) { return d }
                 localSearchDone = true
             }
             if recombineEvery > 0 && progress.evaluations - lastRecombination >= recombineEvery {
                 lastRecombination = progress.evaluations
-                if let o = try progress.recombination(evaluate) { return o }
+                if let d = progress.recombination() { return d }
             }
             return nil
+        }
+
+        /// An aid's evaluation when it is an aid's turn; nil when the strategy's own step is due.
+        mutating func turn(_ progress: inout Progress, _ rng: inout SplitMix64, _ evaluate: Evaluator) rethrows -> Outcome? {
+            guard let d = turn(&progress, &rng) else { return nil }
+            return try progress.evaluate(d, evaluate)
         }
 
         /// After one of the strategy's own evaluations: new answers may open new neighbours.
@@ -75,6 +82,9 @@ extension CoExploration {
         var walkers: [Int?]
         var steps = 0
         var climbTurn = false
+        /// A climber's probe awaiting its answer: the climber moves there when it is more accurate
+        /// than `here`.
+        var pendingClimb: (task: Int, cell: Int, here: Double)?
 
         init(_ p: CoExploration) {
             problem = p
@@ -82,13 +92,13 @@ extension CoExploration {
             walkers = p.tasks.map { _ in nil }
         }
 
-        /// Probes cell c for task t, placed in the best feasible design around it; nil when it
-        /// cannot be placed or that design was seen.
-        mutating func probe(_ t: Int, _ c: Int, _ evaluator: Evaluator) rethrows -> Outcome? {
+        /// Probes cell c for task t: the best feasible design around it, to be evaluated; nil when
+        /// it cannot be placed or that design was seen.
+        mutating func probe(_ t: Int, _ c: Int) -> Design? {
             probed.insert(SIMD2(t, c))
             guard let r = problem.recombine(knowledge, fixed: (t, c), checks: &stats.costModelChecks), !seen.contains(r.design) else { return nil }
             stats.probes += 1
-            return try evaluate(r.design, evaluator)
+            return r.design
         }
 
         func untried(_ t: Int, _ c: Int) -> Bool { !knowledge.knows(t, c) && !probed.contains(SIMD2(t, c)) }
@@ -97,26 +107,26 @@ extension CoExploration {
         /// the task's climber is probed, and the climber moves there when it is more accurate;
         /// a climber whose neighbours have all been tried restarts from a random untried cell (so
         /// that a task's search is not held in the basin the population converged to).
-        mutating func climb(_ rng: inout SplitMix64, _ evaluator: Evaluator) rethrows -> Outcome? {
+        mutating func climb(_ rng: inout SplitMix64) -> Design? {
             let T = problem.tasks.count
             for i in 0..<T {
                 let t = (steps + i) % T
                 if walkers[t] == nil { walkers[t] = best?.design.cells[t] }
                 if let w = walkers[t], let here = knowledge.accuracy[t][w] {
                     for c in problem.oneChoiceNeighbours(t, of: w, from: rng.below(problem.tasks[t].space.neighbourCount)) {
-                        guard untried(t, c), let o = try probe(t, c, evaluator) else { continue }
-                        if let a = knowledge.accuracy[t][c], a > here { walkers[t] = c }
+                        guard untried(t, c), let d = probe(t, c) else { continue }
+                        pendingClimb = (t, c, here)
                         steps += 1
-                        return o
+                        return d
                     }
                 }
                 // A restart: random cells until one can be placed.
                 for _ in 0..<50 {
                     let c = rng.below(problem.tasks[t].space.count)
-                    guard untried(t, c), let o = try probe(t, c, evaluator) else { continue }
+                    guard untried(t, c), let d = probe(t, c) else { continue }
                     walkers[t] = c
                     steps += 1
-                    return o
+                    return d
                 }
             }
             return nil
@@ -124,18 +134,27 @@ extension CoExploration {
 
         mutating func evaluate(_ d: Design, _ evaluator: Evaluator) rethrows -> Outcome {
             let o = try evaluator(d)
-            evaluations += 1
-            seen.insert(d)
-            knowledge.learn(o, problem)
-            if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy) { best = o }
+            record(o)
             return o
         }
 
-        /// The recombination of the known cells, evaluated when it is a design not seen yet.
-        mutating func recombination(_ evaluator: Evaluator) rethrows -> Outcome? {
+        /// An evaluation's answer: counted, learned from, and the pending climber moved.
+        mutating func record(_ o: Outcome) {
+            evaluations += 1
+            seen.insert(o.design)
+            knowledge.learn(o, problem)
+            if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy) { best = o }
+            if let p = pendingClimb {
+                if let a = knowledge.accuracy[p.task][p.cell], a > p.here { walkers[p.task] = p.cell }
+                pendingClimb = nil
+            }
+        }
+
+        /// The recombination of the known cells, to be evaluated, when it is a design not seen yet.
+        mutating func recombination() -> Design? {
             guard let r = problem.recombine(knowledge, checks: &stats.costModelChecks), !seen.contains(r.design) else { return nil }
             stats.recombinations += 1
-            return try evaluate(r.design, evaluator)
+            return r.design
         }
 
         /// One step of local search: the recombination of the known cells when it is new; else,
@@ -145,11 +164,11 @@ extension CoExploration {
         /// first; tasks in turn), placed in the best feasible design around it (hardware,
         /// assignment and the other tasks' known cells by recombination). Nil when no such
         /// neighbour can be placed.
-        mutating func localSearchStep(_ rng: inout SplitMix64, _ evaluator: Evaluator) rethrows -> Outcome? {
-            if let o = try recombination(evaluator) { return o }
+        mutating func localSearchStep(_ rng: inout SplitMix64) -> Design? {
+            if let d = recombination() { return d }
             // Every other step, the hill climbers.
             climbTurn.toggle()
-            if climbTurn, let o = try climb(&rng, evaluator) { return o }
+            if climbTurn, let d = climb(&rng) { return d }
             let T = problem.tasks.count
             // Centres per task: the best design's cell, then the frontier cells by accuracy.
             var centres: [[Int]] = (0..<T).map { t in best.map { [$0.design.cells[t]] } ?? [] }
@@ -165,7 +184,7 @@ extension CoExploration {
                     let t = (first + i) % T
                     guard rank < centres[t].count else { continue }
                     for c in problem.oneChoiceNeighbours(t, of: centres[t][rank], from: rng.below(problem.tasks[t].space.neighbourCount)) {
-                        if untried(t, c), let o = try probe(t, c, evaluator) { return o }
+                        if untried(t, c), let d = probe(t, c) { return d }
                     }
                 }
             }
