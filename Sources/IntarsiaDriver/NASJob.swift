@@ -112,8 +112,10 @@ public enum NASJob {
         if let b = options.budget { spec.budget = b }
         if let s = options.seed { spec.seed = s }
         if let s = options.strategies {
-            for n in s where !NASDesignSpec.strategyNames.contains(n) { throw UserError("--strategy '\(n)': accepted: \(NASDesignSpec.strategyNames.joined(separator: ", "))") }
-            spec.strategies = s
+            spec.strategies = try s.map { n in
+                guard let s = NASStrategy(rawValue: n) else { throw UserError("--strategy '\(n)': accepted: \(NASStrategy.names.joined(separator: ", "))") }
+                return s
+            }
         }
         let sweep = options.seeds
         if let s = sweep, s.isEmpty { throw UserError("--seeds: give at least one seed") }
@@ -128,7 +130,7 @@ public enum NASJob {
         defer { Interruption.shared.onInterrupt(nil) }
         let run = try NASRun(problem: p, checkpointPath: checkpoint, fingerprint: fingerprint(text + "\nbudget \(spec.budget)" + spacesFingerprint(p)), resume: options.resume)
         run.stopAfter = options.stopAfter
-        let plan = sweep == nil ? variants(spec.strategies).filter { samplingStrategies.contains($0.label) } : variants(spec.strategies)
+        let plan = sweep == nil ? variants(spec.strategies).filter { !$0.ablation } : variants(spec.strategies)
         let results = try sample(plan, seeds: sweep ?? [spec.seed], sweep: sweep != nil, run: run, spec: spec, tally: tally, checkpoint: checkpoint, stderr: stderr)
         run.finish()
         if let seeds = sweep {
@@ -144,17 +146,17 @@ public enum NASJob {
         let tableOnly = !spec.tasks.contains { $0.table == nil }
         let powerSpec = p.constraints.maxPowerW != nil
         let oracles = p.tasks.allSatisfy { $0.table != nil || $0.oracle != nil }
-        if spec.strategies.contains("exact") && !tableOnly {
+        if spec.strategies.contains(.exact) && !tableOnly {
             tally.summary.append(.notApplicable("exact", "a task's accuracy is not in a table"))
-        } else if spec.strategies.contains("exact") && powerSpec {
+        } else if spec.strategies.contains(.exact) && powerSpec {
             // Power is energy over latency: not a constraint of the multiple-choice program, and
             // the pruning of dominated architectures does not keep an optimum under it.
             tally.summary.append(.notApplicable("exact", "a power spec (the exact method proves optima under latency and energy specs)"))
         }
-        if spec.strategies.contains("successive") && !oracles {
+        if spec.strategies.contains(.successive) && !oracles {
             tally.summary.append(.notApplicable("successive", "a task has no accuracy oracle"))
         }
-        if spec.strategies.contains("exact") && tableOnly && !powerSpec {
+        if spec.strategies.contains(.exact) && tableOnly && !powerSpec {
             let (best, candidates, seconds, unproven) = try p.exact()
             tally.optimum = best?.weightedAccuracy
             if let b = best {
@@ -171,7 +173,7 @@ public enum NASJob {
             stderr("exact: \(candidates) hardware candidates and assignments in \(String(format: "%.2f", seconds)) s"
                    + (unproven > 0 ? "; \(unproven) solves ended without a proof, so the best found is not a proven optimum" : "") + "\n")
         }
-        if spec.strategies.contains("successive") && oracles {
+        if spec.strategies.contains(.successive) && oracles {
             // With a command oracle, NAS first is a hardware-blind search of half the budget per task.
             let blind = tableOnly ? 0 : max(spec.budget / (2 * p.tasks.count), 1)
             let s = try p.successive(searchBudget: blind, seed: spec.seed)

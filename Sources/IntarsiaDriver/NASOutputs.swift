@@ -97,7 +97,7 @@ extension NASJob {
         try staged.stage(NASColumns.seedsConvergence.csv(results.flatMap(\.convergencePoints)), to: spec.outputPrefix + "-seeds-convergence.csv")
         try staged.stage(convergencePlot(spec.name, meanConvergence(results), optimum: optimum), to: spec.outputPrefix + "-seeds-convergence.svg")
         let record = SeedsRecord(specPath: specPath, specFingerprint: fnv1a(specText),
-                                 options: "budget \(spec.budget) strategies \(spec.strategies.joined(separator: ",")) plan \(plan.map(\.label).joined(separator: ","))",
+                                 options: "budget \(spec.budget) strategies \(spec.strategies.map(\.rawValue).joined(separator: ",")) plan \(plan.map(\.label).joined(separator: ","))",
                                  seeds: seeds, rows: rows.count)
         try staged.stage(try JSONText.pretty(record) + "\n", to: spec.outputPrefix + "-seeds.csv.run.json")
         do { try staged.commit(removingFirst: []) } catch { staged.discard(); throw error }

@@ -9,15 +9,15 @@ extension NASJob {
     /// cost-model aids (repair, recombination, local search) and with the aids alone.
     struct Variant {
         var label: String
-        var strategy: String
+        var strategy: NASStrategy
         var evolution = CoExploration.EvolutionSettings()
         var controller = CoExploration.ControllerSettings()
         var multiObjective = CoExploration.MultiObjectiveSettings()
+        /// An ablation (run in seed sweeps only), not the strategy as shipped.
+        var ablation = false
     }
 
-    static let samplingStrategies = ["random", "evolution", "reinforce", "moea"]
-
-    static func variants(_ strategies: [String]) -> [Variant] {
+    static func variants(_ strategies: [NASStrategy]) -> [Variant] {
         var none = CoExploration.EvolutionSettings()
         none.aids = .none
         var plain = CoExploration.ControllerSettings()
@@ -28,13 +28,13 @@ extension NASJob {
         var moeaPlain = CoExploration.MultiObjectiveSettings()
         moeaPlain.aids = .none
         var out: [Variant] = []
-        for s in samplingStrategies where strategies.contains(s) { out.append(Variant(label: s, strategy: s)) }
-        if strategies.contains("evolution") {
-            out.append(Variant(label: "evolution-no-aids", strategy: "evolution", evolution: none))
-            out.append(Variant(label: "local-search-only", strategy: "evolution", evolution: local))
+        for s in NASStrategy.sampling where strategies.contains(s) { out.append(Variant(label: s.rawValue, strategy: s)) }
+        if strategies.contains(.evolution) {
+            out.append(Variant(label: "evolution-no-aids", strategy: .evolution, evolution: none, ablation: true))
+            out.append(Variant(label: "local-search-only", strategy: .evolution, evolution: local, ablation: true))
         }
-        if strategies.contains("reinforce") { out.append(Variant(label: "reinforce-no-aids", strategy: "reinforce", controller: plain)) }
-        if strategies.contains("moea") { out.append(Variant(label: "moea-no-aids", strategy: "moea", multiObjective: moeaPlain)) }
+        if strategies.contains(.reinforce) { out.append(Variant(label: "reinforce-no-aids", strategy: .reinforce, controller: plain, ablation: true)) }
+        if strategies.contains(.moea) { out.append(Variant(label: "moea-no-aids", strategy: .moea, multiObjective: moeaPlain, ablation: true)) }
         return out
     }
 

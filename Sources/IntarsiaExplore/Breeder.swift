@@ -6,12 +6,21 @@ struct Breeder<Point: Hashable & Sendable> {
     var rng: SplitMix64
     let v: Variation<Point>
     let acceptRepeats: Bool
+    let interject: ((inout SplitMix64) -> Point?)?
     var seen = Set<Point>()
 
     init(_ c: StrategyContext<Point>) {
         rng = SplitMix64(seed: c.seed)
         v = c.variation
         acceptRepeats = c.acceptRepeats
+        interject = c.interject
+    }
+
+    /// The caller's turn (`StrategyContext.interject`): its point, marked seen, or nil.
+    mutating func interjected() -> Point? {
+        guard let turn = interject, let p = turn(&rng) else { return nil }
+        seen.insert(p)
+        return p
     }
 
     /// A random point, repaired.

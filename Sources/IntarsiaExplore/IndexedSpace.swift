@@ -76,13 +76,20 @@ public struct IndexedSpace: Hashable, Sendable {
     public func neighbours(of index: Int) -> [Int] {
         let (p, digits) = decode(index)
         var out: [Int] = []
-        for (k, r) in parts[p].enumerated() {
-            for j in 1..<r {
+        Self.forEachNeighbour(of: digits, radices: parts[p]) { out.append(encode(part: p, $0)) }
+        return out
+    }
+
+    /// The one neighbour definition, on digits: `body` gets each digit vector that differs from
+    /// `digits` in one digit, in `neighbours` order (a radix of 0 counts as 1). Spaces numbered
+    /// their own way (`ArchitectureSpace`) map the digits to their indices.
+    public static func forEachNeighbour(of digits: [Int], radices: [Int], _ body: ([Int]) -> Void) {
+        for (k, r) in radices.enumerated() {
+            for j in 1..<max(r, 1) {
                 var d = digits
                 d[k] = (digits[k] + j) % r
-                out.append(encode(part: p, d))
+                body(d)
             }
         }
-        return out
     }
 }

@@ -37,5 +37,15 @@ extension StrategyContext where Point == Int {
         enumerate = { $0 }
         count = space.count
         draw = { rng in rng.below(space.count) }
+        neighbours = { space.neighbours(of: $0) }
+        // The controller's decisions: the part (when there are several), then every part's
+        // digits (only the chosen part's are read).
+        let multi = space.parts.count > 1
+        decisions = (multi ? [space.parts.count] : []) + space.parts.joined()
+        decode = { a in
+            let p = multi ? a[0] : 0
+            let from = (multi ? 1 : 0) + space.parts[..<p].reduce(0) { $0 + $1.count }
+            return space.encode(part: p, Array(a[from..<(from + space.parts[p].count)]))
+        }
     }
 }

@@ -5,6 +5,8 @@
 /// Fitness: the first objective (minimised); an infeasible point ranks below every feasible
 /// one, by its violation (fitness -1000 (1 + violation) against -objective 0, as the NAS runs
 /// have always scored it). Repeats as in `NSGA2`. One child per ask: each depends on the last.
+/// Before each step the caller's `interject` hook may take the turn; its point joins the
+/// population as a child does (NAS's recombination and local search).
 public struct RegularisedEvolution<Point: Hashable & Sendable>: ExplorationStrategy {
     var b: Breeder<Point>
     let populationSize: Int
@@ -33,6 +35,7 @@ public struct RegularisedEvolution<Point: Hashable & Sendable>: ExplorationStrat
         }
         guard !population.isEmpty else { over = true; return [] }
         while true {
+            if let p = b.interjected() { return [Proposal(id: evaluated, point: p)] }
             let parent = (0..<sample).map { _ in population[b.rng.below(population.count)] }.max { $0.fitness < $1.fitness }!
             let c = b.mutant(of: parent.point)
             if b.seen.contains(c) {

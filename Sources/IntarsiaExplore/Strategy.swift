@@ -82,6 +82,26 @@ public struct StrategyContext<Point: Hashable & Sendable> {
     public var distinct = true
     /// A strategy that runs out of unseen points evaluates a repeat (NAS) instead of stopping.
     public var acceptRepeats = false
+    /// A turn the caller takes before each of the evolutionary strategies' own steps (after the
+    /// first population; again before each retry of a repeated child): a point to evaluate
+    /// instead of the strategy's next child, drawn from the strategy's random stream (the NAS
+    /// recombination of answered cells and its local-search tail). It joins the population as a
+    /// child would; nil: the strategy's own step. With this hook a strategy asks one point at a
+    /// time, since the caller's next turn may depend on the last answer.
+    public var interject: ((inout SplitMix64) -> Point?)?
+    /// The points one step from a point, in a fixed order (local search; an indexed space's
+    /// `neighbours`).
+    public var neighbours: ((Point) -> [Point])?
+    /// The decisions a point is made of (how many values each has), in the order the REINFORCE
+    /// controller emits them, and the point they make (an indexed space's part and digits).
+    public var decisions: [Int]?
+    public var decode: (([Int]) -> Point)?
+    /// The controller's reward for a point's scores (nil: `RegularisedEvolution.fitness`).
+    public var reward: ((Scores) -> Double)?
+    /// The point the controller evaluates instead of one it keeps sampling, given the points
+    /// seen (nil: no unseen variant); nil hook: `Reinforce`'s mutations.
+    public var revisit: ((Point, Set<Point>, inout SplitMix64) -> Point?)?
+    public var controller = ControllerSettings()
 
     public init(budget: Int, seed: UInt64, population: Int = 64, variation: Variation<Point>) {
         self.budget = budget
@@ -117,13 +137,15 @@ public struct StrategyRegistry<Point: Hashable & Sendable> {
         return try b(context)
     }
 
-    /// exhaustive, random, nsga2, evolution.
+    /// exhaustive, random, nsga2, evolution, local, reinforce.
     public static var standard: StrategyRegistry {
         var r = StrategyRegistry()
         r.register(StrategyName.exhaustive) { try Exhaustive($0) }
         r.register(StrategyName.random) { RandomSampling($0) }
         r.register(StrategyName.nsga2) { NSGA2($0) }
         r.register(StrategyName.evolution) { RegularisedEvolution($0) }
+        r.register(StrategyName.local) { try LocalSearch($0) }
+        r.register(StrategyName.reinforce) { try Reinforce($0) }
         return r
     }
 }
@@ -134,4 +156,6 @@ public enum StrategyName {
     public static let random = "random"
     public static let nsga2 = "nsga2"
     public static let evolution = "evolution"
+    public static let local = "local"
+    public static let reinforce = "reinforce"
 }

@@ -31,17 +31,11 @@ public enum ArchitectureSpaceLimits {
 extension ArchitectureSpace {
     /// The architectures one choice away from `index`: choice by choice, each set to each of its
     /// other values counting up from the current one (value + 1, + 2, ... modulo the choice's
-    /// size).
+    /// size); the kernel's neighbours (`IndexedSpace.forEachNeighbour`) under this space's
+    /// numbering.
     public func neighbours(of index: Int) -> [Int] {
-        let d = digits(index)
         var out: [Int] = []
-        for (k, r) in radices.enumerated() {
-            for j in 1..<max(r, 1) {
-                var e = d
-                e[k] = (d[k] + j) % r
-                out.append(self.index(e))
-            }
-        }
+        IndexedSpace.forEachNeighbour(of: digits(index), radices: radices) { out.append(self.index($0)) }
         return out
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaExplore
 import IntarsiaGLPK
 
 /// The exact method of the co-exploration, for one hardware candidate: pick one architecture per
@@ -62,16 +63,15 @@ public enum ExactSelection {
     public struct NoChoice: Error, CustomStringConvertible { public var description: String }
 
     /// The candidates no other candidate dominates (more accurate or equal, no slower, no more
-    /// energy, better in one); the first of equal ones is kept.
+    /// energy, better in one); the first of equal ones is kept. The kernel's `ParetoArchive`
+    /// over (latency, energy, -accuracy), offered in order of latency, then energy, then
+    /// accuracy descending: no candidate dominates one before it in this order, so the archive
+    /// never drops a member and keeps exactly the candidates no earlier one dominates or ties.
     public static func nonDominated(_ c: [Candidate]) -> [Candidate] {
-        // Sort by latency, then energy, then accuracy descending: a candidate is dominated by one
-        // before it in this order that is at least as accurate with no more energy.
         let sorted = c.sorted { ($0.latency, $0.energy, -$0.accuracy, $0.index) < ($1.latency, $1.energy, -$1.accuracy, $1.index) }
-        var kept: [Candidate] = []
-        for x in sorted where !kept.contains(where: { $0.accuracy >= x.accuracy && $0.energy <= x.energy && $0.latency <= x.latency }) {
-            kept.append(x)
-        }
-        return kept
+        var kept = ParetoArchive<Candidate>()
+        for x in sorted { kept.offer(x) }
+        return kept.members
     }
 
     /// `prePruned`: the tasks' candidates are already non-dominated (skips the pruning pass).
@@ -154,5 +154,20 @@ public enum ExactSelection {
         }
         visit(0)
         return best
+    }
+}
+
+/// A candidate as the kernel's dominance sees it: latency, energy and negated accuracy, all
+/// minimised; always feasible (the specs are the program's constraints).
+extension ExactSelection.Candidate: Scored {
+    public var feasible: Bool { true }
+    public var violation: Double { 0 }
+    public var objectiveCount: Int { 3 }
+    public func objective(_ k: Int) -> Double {
+        switch k {
+        case 0: return latency
+        case 1: return energy
+        default: return -accuracy
+        }
     }
 }

@@ -169,20 +169,20 @@ public final class NASRun {
         }
     }
 
-    /// Runs one sampling strategy (`random`, `evolution`, `reinforce` or `moea`) for one seed, resuming
-    /// from the checkpoint when it holds some of its evaluations; `label` (default: the
-    /// strategy) names the run in the checkpoint when one strategy runs with several settings.
+    /// Runs one sampling strategy (`NASStrategy.sampling`) for one seed, resuming from the
+    /// checkpoint when it holds some of its evaluations; `label` (default: the strategy's name)
+    /// names the run in the checkpoint when one strategy runs with several settings.
     @discardableResult
-    public func run(strategy: String, label: String? = nil, seed: UInt64, budget: Int, evolution: CoExploration.EvolutionSettings = .init(),
+    public func run(strategy: NASStrategy, label: String? = nil, seed: UInt64, budget: Int, evolution: CoExploration.EvolutionSettings = .init(),
                     controller: CoExploration.ControllerSettings = .init(), multiObjective: CoExploration.MultiObjectiveSettings = .init(), visit: @escaping (Int, CoExploration.Outcome) -> Void) throws -> CoExploration.SearchStats {
-        let e = evaluator(strategy: label ?? strategy, seed: seed, visit: visit)
+        let e = evaluator(strategy: label ?? strategy.rawValue, seed: seed, visit: visit)
         var stats = CoExploration.SearchStats()
         switch strategy {
-        case "random": try problem.randomSearch(budget: budget, seed: seed, evaluate: e)
-        case "evolution": stats = try problem.evolution(budget: budget, seed: seed, settings: evolution, evaluate: e)
-        case "reinforce": stats = try problem.policyGradient(budget: budget, seed: seed, settings: controller, evaluate: e)
-        case "moea": stats = try problem.multiObjective(budget: budget, seed: seed, settings: multiObjective, evaluate: e)
-        default: throw CheckpointError(description: "unknown sampling strategy '\(strategy)'")
+        case .random: try problem.randomSearch(budget: budget, seed: seed, evaluate: e)
+        case .evolution: stats = try problem.evolution(budget: budget, seed: seed, settings: evolution, evaluate: e)
+        case .reinforce: stats = try problem.policyGradient(budget: budget, seed: seed, settings: controller, evaluate: e)
+        case .moea: stats = try problem.multiObjective(budget: budget, seed: seed, settings: multiObjective, evaluate: e)
+        case .exact, .successive: throw CheckpointError(description: "'\(strategy.rawValue)' is not a sampling strategy (accepted: \(NASStrategy.sampling.map(\.rawValue).joined(separator: ", ")))")
         }
         if unwritten > 0 { try writeCheckpoint() }
         return stats

@@ -30,10 +30,11 @@ extension CoExploration {
         public init() {}
     }
 
-    /// Regularised evolution (Real et al., AAAI 2019) with the co-exploration's structure put to
-    /// use: a population aged out oldest first; each step takes the fittest of a random sample,
-    /// changes one choice (`mutate`), and repairs the child by the cost model when it breaks a
-    /// hardware spec (`repair`). Every `recombineEvery` evaluations the best feasible design made
+    /// Regularised evolution (Real et al., AAAI 2019; the kernel's `RegularisedEvolution`) with
+    /// the co-exploration's structure put to use as its hooks (`runWithAids`): a population aged
+    /// out oldest first; each step takes the fittest of a random sample, changes one choice
+    /// (`mutate`), and repairs the child by the cost model when it breaks a hardware spec
+    /// (`repair`). Every `recombineEvery` evaluations the best feasible design made
     /// of cells already answered per task joins the population (`recombine`), and in the last
     /// part of the budget a local search probes the best design's one-edge neighbours
     /// (`Progress.localSearchStep`). Fitness: the weighted accuracy; infeasible designs rank below
@@ -41,41 +42,11 @@ extension CoExploration {
     /// asked again (the budget counts distinct designs).
     @discardableResult
     public func evolution(budget: Int, seed: UInt64, settings: EvolutionSettings = .init(), evaluate: Evaluator) rethrows -> SearchStats {
-        var rng = SplitMix64(seed: seed)
-        var progress = Progress(self)
-        func fitness(_ o: Outcome) -> Double { o.feasible ? o.weightedAccuracy : -1000 * (1 + overshoot(o)) }
-        var pop: [(design: Design, fitness: Double)] = []
-        func child(_ d: Design) -> Design {
-            guard settings.aids.repairSteps > 0 else { return d }
-            return repair(d, steps: settings.aids.repairSteps, rng: &rng, checks: &progress.stats.costModelChecks) ?? d
-        }
-        // A population of distinct designs (fewer when the space has fewer: 1,000 draws in a row
-        // that were all seen end the attempt).
-        var misses = 0
-        while progress.evaluations < min(settings.population, budget) && misses < 1000 {
-            let d = child(random(&rng))
-            if progress.seen.contains(d) { misses += 1; continue }
-            misses = 0
-            let o = try progress.evaluate(d, evaluate)
-            pop.append((d, fitness(o)))
-        }
-        func join(_ o: Outcome) {
-            pop.append((o.design, fitness(o)))
-            pop.removeFirst()
-        }
-        var repeats = 0
-        var aids = AidSchedule(settings.aids, budget: budget, from: progress.evaluations)
-        while progress.evaluations < budget {
-            if let o = try aids.turn(&progress, &rng, evaluate) { join(o); continue }
-            let parent = (0..<settings.sample).map { _ in pop[rng.below(pop.count)] }.max { $0.fitness < $1.fitness }!
-            let c = child(mutate(parent.design, &rng))
-            // After 50 repeats in a row the step goes on with the repeat.
-            if progress.seen.contains(c) && repeats < 50 { repeats += 1; continue }
-            repeats = 0
-            join(try progress.evaluate(c, evaluate))
-            aids.evaluated(progress)
-        }
-        return progress.stats
+        try runWithAids(budget: budget, seed: seed, population: settings.population, aids: settings.aids, evaluate: evaluate) { c, _ in
+            var c = c
+            c.sample = settings.sample
+            return RegularisedEvolution(c)
+        }.stats
     }
 
     public func evolution(budget: Int, seed: UInt64, settings: EvolutionSettings = .init(), visit: (Int, Outcome) -> Void) {

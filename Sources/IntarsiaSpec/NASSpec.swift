@@ -18,12 +18,11 @@ public struct NASDesignSpec: Sendable {
     public var hardware: ASICDesignSpec.Hardware?
     public var fpga: FPGAUnitSpace?
     public var constraints: ASICConstraints
-    public var strategies: [String]
+    public var strategies: [NASStrategy]
     public var budget: Int
     public var seed: UInt64
     public var outputPrefix: String
 
-    public static let strategyNames = ["exact", "successive", "random", "evolution", "reinforce", "moea"]
     static let topKeys = ["name", "tasks", "platform", "accelerators", "units", "constraints", "search", "output"]
     static let unitKeys = ["lanes", "weight_load", "scratchpad_kib", "word_bits", "spill"]
 
@@ -73,16 +72,18 @@ public struct NASDesignSpec: Sendable {
             if list.isEmpty || list.count > 4 { throw uc.error("give 1 to 4 units", value: false, accepted: "1 to 4 entries") }
             fpga = FPGAUnitSpace(slots: try list.map(readUnit), platform: platform, constraints: k)
         }
-        var strategies = strategyNames, budget = 5000, seed: UInt64 = 1
+        var strategies = NASStrategy.allCases, budget = 5000, seed: UInt64 = 1
         if let s = top["search"] {
             let m = try s.mapping(allowed: ["strategy", "budget", "seed"])
             if let v = m["strategy"] {
-                let names = try v.scalarOrList().map { c -> String in
+                // `all` (a keyword, not a strategy) or names of `NASStrategy`.
+                let names = try v.scalarOrList().map { c -> NASStrategy? in
                     let n = try c.string()
-                    guard n == "all" || strategyNames.contains(n) else { throw c.error("unknown strategy", accepted: "all, " + strategyNames.joined(separator: ", ")) }
-                    return n
+                    if n == "all" { return nil }
+                    guard let s = NASStrategy(rawValue: n) else { throw c.error("unknown strategy", accepted: "all, " + NASStrategy.names.joined(separator: ", ")) }
+                    return s
                 }
-                strategies = names.contains("all") ? strategyNames : names
+                strategies = names.contains(nil) ? NASStrategy.allCases : names.compactMap { $0 }
             }
             if let v = m["budget"] { budget = try v.positiveInt(max: 10_000_000) }
             if let v = m["seed"] { seed = UInt64(try v.int(min: 0)) }

@@ -16,7 +16,7 @@ struct Search: ParsableCommand {
     @Argument(help: "Design spec (YAML), e.g. designs/intar/mlp-u280.yaml") var spec: String
     @Option(name: .shortAndLong, help: "CSV to write (default: the spec's output.path)") var output: String?
     @Flag(help: "Write only the Pareto set") var paretoOnly = false
-    @Option(help: "exhaustive, random, nsga2, evolution or auto") var strategy: String?
+    @Option(help: "exhaustive, random, nsga2, evolution, local, reinforce or auto") var strategy: String?
     @Option(parsing: .unconditional, help: "Most designs to evaluate") var budget: Int?
     @Option(parsing: .unconditional, help: "Random seed") var seed: UInt64?
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores)") var jobs: Int?

@@ -14,8 +14,6 @@ enum SizeLimits {
     /// Today's offenders, being split (issue 13). The list only shrinks: an entry that no longer
     /// offends fails the test until it is removed, and a new offender is not allowed.
     static let knownLongFiles: Set<String> = [
-        "Sources/IntarsiaNAS/NetworkTemplate.swift",
-        "Sources/IntarsiaNAS/SearchAids.swift",
     ]
     /// Functions as "path#name" (every function of that name in the file).
     static let knownLongFunctions: Set<String> = [
@@ -27,7 +25,6 @@ enum SizeLimits {
         "Sources/IntarsiaHLS/Reference/HLSProgram.swift#init",
         "Sources/IntarsiaHLS/Reference/Reference.swift#evaluate",
         "Sources/IntarsiaNAS/CommandOracle.swift#run",
-        "Sources/IntarsiaNAS/NetworkTemplate.swift#run",
         "Sources/IntarsiaReports/Compare.swift#scan",
         "Sources/IntarsiaSpec/ASICSpec.swift#readHardware",
         "Sources/IntarsiaSpec/NASSpaceSpec.swift#parseSpace",

@@ -49,7 +49,7 @@ import IntarsiaExplore
     @Test func unknownStrategyNamesTheAcceptedOnes() {
         let c = StrategyContext(space: IndexedSpace(radices: [2]), budget: 2, seed: 1)
         #expect(throws: StrategyRegistry<Int>.UnknownStrategy.self) { try StrategyRegistry<Int>.standard.make("annealing", c) }
-        #expect(StrategyRegistry<Int>.standard.names == ["exhaustive", "random", "nsga2", "evolution"])
+        #expect(StrategyRegistry<Int>.standard.names == ["exhaustive", "random", "nsga2", "evolution", "local", "reinforce"])
     }
 }
 

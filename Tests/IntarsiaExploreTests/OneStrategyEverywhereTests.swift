@@ -38,12 +38,12 @@ enum Problems {
     }()
 }
 
-/// NSGA-II, regularised evolution and random sampling, each written once in IntarsiaExplore, on
-/// an FPGA, an ASIC and a NAS problem: every run evaluates distinct points within its budget, is
+/// NSGA-II, regularised evolution, random sampling, local search and the REINFORCE controller,
+/// each written once in IntarsiaExplore, on an FPGA, an ASIC and a NAS problem: every run evaluates distinct points within its budget, is
 /// the same for a seed whatever the number of workers, and its front is the brute-force front of
 /// what it evaluated.
 @Suite struct OneStrategyEverywhereTests {
-    static let names = [StrategyName.nsga2, StrategyName.evolution, StrategyName.random]
+    static let names = [StrategyName.nsga2, StrategyName.evolution, StrategyName.random, StrategyName.local, StrategyName.reinforce]
 
     /// The feasible points no other evaluated point dominates, by brute force.
     func bruteForceFront<S: Scored>(_ all: [S]) -> Set<[Double]> {
@@ -98,6 +98,9 @@ enum Problems {
         func run(workers: Int) throws -> [ScoredOutcome] {
             var c = StrategyContext(budget: 120, seed: 3, population: 20, variation: p.variation())
             c.distinct = true
+            c.neighbours = p.neighbours(of:)
+            c.decisions = p.decisionSizes
+            c.decode = p.design(from:)
             var s = try StrategyRegistry<CoExploration.Design>.standard.make(name, c)
             var out: [ScoredOutcome] = []
             Explorer.run(any: &s, workers: workers, evaluate: { p.scored(p.evaluate($0)) }) { _, r in out += r }

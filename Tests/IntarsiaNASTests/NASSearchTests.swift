@@ -188,41 +188,6 @@ struct Reached: Error {}
         let o = p.evaluate(.init(hardware: 14, assignment: [1, 0, 0], cells: [898, 4418, 10699]))
         #expect(o.feasible == p.figures(o.design).feasible)
     }
-
-    /// The policy's update is gradient ascent on log π(actions): checked against finite
-    /// differences of a log-probability computed here, independently of the policy's code.
-    @Test func policyUpdateFollowsTheLogProbabilityGradient() {
-        var rng = SplitMix64(seed: 4)
-        let policy = RecurrentPolicy(choices: [3, 2, 4], hidden: 4, rng: &rng)
-        let ep = policy.sample(&rng)
-        func logProbability(_ q: RecurrentPolicy) -> Double {
-            var h = [Double](repeating: 0, count: 4), total = 0.0
-            for (d, n) in q.choices.enumerated() {
-                let logits = (0..<n).map { k in (0..<4).reduce(q.b[q.offset[d] + k]) { $0 + q.w[(q.offset[d] + k) * 4 + $1] * h[$1] } }
-                let m = logits.max()!
-                let z = logits.reduce(0) { $0 + exp($1 - m) }
-                let a = ep.actions[d]
-                total += logits[a] - m - log(z)
-                h = (0..<4).map { i in tanh((0..<4).reduce(q.c[i] + q.e[(q.offset[d] + a) * 4 + i]) { $0 + q.u[i * 4 + $1] * h[$1] }) }
-            }
-            return total
-        }
-        let lr = 1e-7
-        var stepped = policy
-        stepped.update([(ep, 1)], learningRate: lr, entropy: 0)
-        let eps = 1e-6
-        // Every parameter block: a few entries each.
-        for (name, path) in [("w", \RecurrentPolicy.w), ("b", \RecurrentPolicy.b), ("e", \RecurrentPolicy.e), ("u", \RecurrentPolicy.u), ("c", \RecurrentPolicy.c)] {
-            for i in stride(from: 0, to: policy[keyPath: path].count, by: 3) {
-                var plus = policy, minus = policy
-                plus[keyPath: path][i] += eps
-                minus[keyPath: path][i] -= eps
-                let numeric = (logProbability(plus) - logProbability(minus)) / (2 * eps)
-                let analytic = (stepped[keyPath: path][i] - policy[keyPath: path][i]) / lr
-                #expect(abs(numeric - analytic) < 1e-5 * max(1, abs(numeric)), "\(name)[\(i)]: numeric \(numeric), update \(analytic)")
-            }
-        }
-    }
 }
 
 @Suite struct ResumeTests {
@@ -231,8 +196,8 @@ struct Reached: Error {}
     /// A run stopped after N evaluations and resumed gives the same evaluations, in the same
     /// order, as an uninterrupted run; the oracle is asked once per evaluation over both parts
     /// together, and never about an evaluation of the first part again.
-    @Test(arguments: ["random", "evolution", "reinforce", "moea"])
-    func resumedRunEqualsUninterruptedRun(strategy: String) throws {
+    @Test(arguments: NASStrategy.sampling)
+    func resumedRunEqualsUninterruptedRun(strategy: NASStrategy) throws {
         let p = try CoExplorationTests().problem()
         let budget = 400, stop = 150
         final class Log { var items: [(Int, CoExploration.Design, Double)] = [] }
@@ -263,7 +228,7 @@ struct Reached: Error {}
         // Resumed: the first part is replayed (seen by visit, not evaluated), the rest evaluated.
         let calls2 = p.oracleCalls.value
         let b = try NASRun(problem: p, checkpointPath: path, fingerprint: "f", resume: true)
-        #expect(b.recordedCount(strategy: strategy, seed: 7) == stop)
+        #expect(b.recordedCount(strategy: strategy.rawValue, seed: 7) == stop)
         let second = try collect(b).items
         let secondCalls = p.oracleCalls.value - calls2
         #expect(b.freshEvaluations == budget - stop)
@@ -287,7 +252,7 @@ struct Reached: Error {}
         let path = temp("ckpt.txt")
         let a = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-a", resume: false)
         a.stopAfter = 20
-        #expect(throws: NASRun.Interrupted.self) { try a.run(strategy: "evolution", seed: 1, budget: 100) { _, _ in } }
+        #expect(throws: NASRun.Interrupted.self) { try a.run(strategy: .evolution, seed: 1, budget: 100) { _, _ in } }
         // Another spec or budget.
         #expect(throws: NASRun.CheckpointError.self) { _ = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-b", resume: true) }
         // An entry that is not the design the strategy asks for (edited, or other code).
@@ -298,7 +263,7 @@ struct Reached: Error {}
         text = (lines[..<5] + [f.joined(separator: "\t")] + lines[6...]).joined(separator: "\n") + "\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let b = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-a", resume: true)
-        #expect(throws: NASRun.CheckpointError.self) { try b.run(strategy: "evolution", seed: 1, budget: 100) { _, _ in } }
+        #expect(throws: NASRun.CheckpointError.self) { try b.run(strategy: .evolution, seed: 1, budget: 100) { _, _ in } }
         // Without --resume the old checkpoint is discarded.
         _ = try NASRun(problem: p, checkpointPath: path, fingerprint: "spec-b", resume: false)
         #expect(!FileManager.default.fileExists(atPath: path))

@@ -10,6 +10,10 @@ public enum Strategy: String, Hashable, Sendable, CaseIterable {
     case nsga2
     /// Regularised evolution (Real et al., AAAI 2019) on the first objective.
     case evolution
+    /// Hill climbing over one-knob neighbours with random restarts, on the first objective.
+    case local
+    /// NASAIC's REINFORCE controller over the template and its knobs, on the first objective.
+    case reinforce
     /// Exhaustive when the space fits the budget, NSGA-II otherwise.
     case auto
 
@@ -22,6 +26,8 @@ public enum Strategy: String, Hashable, Sendable, CaseIterable {
         case .random: return StrategyName.random
         case .nsga2: return StrategyName.nsga2
         case .evolution: return StrategyName.evolution
+        case .local: return StrategyName.local
+        case .reinforce: return StrategyName.reinforce
         }
     }
 }

@@ -1,0 +1,42 @@
+import Testing
+import Foundation
+import IntarsiaCore
+@testable import IntarsiaExplore
+
+/// The REINFORCE controller's policy (moved here from the NAS tests with the policy).
+@Suite struct RecurrentPolicyTests {
+    /// The policy's update is gradient ascent on log π(actions): checked against finite
+    /// differences of a log-probability computed here, independently of the policy's code.
+    @Test func policyUpdateFollowsTheLogProbabilityGradient() {
+        var rng = SplitMix64(seed: 4)
+        let policy = RecurrentPolicy(choices: [3, 2, 4], hidden: 4, rng: &rng)
+        let ep = policy.sample(&rng)
+        func logProbability(_ q: RecurrentPolicy) -> Double {
+            var h = [Double](repeating: 0, count: 4), total = 0.0
+            for (d, n) in q.choices.enumerated() {
+                let logits = (0..<n).map { k in (0..<4).reduce(q.b[q.offset[d] + k]) { $0 + q.w[(q.offset[d] + k) * 4 + $1] * h[$1] } }
+                let m = logits.max()!
+                let z = logits.reduce(0) { $0 + exp($1 - m) }
+                let a = ep.actions[d]
+                total += logits[a] - m - log(z)
+                h = (0..<4).map { i in tanh((0..<4).reduce(q.c[i] + q.e[(q.offset[d] + a) * 4 + i]) { $0 + q.u[i * 4 + $1] * h[$1] }) }
+            }
+            return total
+        }
+        let lr = 1e-7
+        var stepped = policy
+        stepped.update([(ep, 1)], learningRate: lr, entropy: 0)
+        let eps = 1e-6
+        // Every parameter block: a few entries each.
+        for (name, path) in [("w", \RecurrentPolicy.w), ("b", \RecurrentPolicy.b), ("e", \RecurrentPolicy.e), ("u", \RecurrentPolicy.u), ("c", \RecurrentPolicy.c)] {
+            for i in stride(from: 0, to: policy[keyPath: path].count, by: 3) {
+                var plus = policy, minus = policy
+                plus[keyPath: path][i] += eps
+                minus[keyPath: path][i] -= eps
+                let numeric = (logProbability(plus) - logProbability(minus)) / (2 * eps)
+                let analytic = (stepped[keyPath: path][i] - policy[keyPath: path][i]) / lr
+                #expect(abs(numeric - analytic) < 1e-5 * max(1, abs(numeric)), "\(name)[\(i)]: numeric \(numeric), update \(analytic)")
+            }
+        }
+    }
+}
