@@ -27,6 +27,9 @@ public struct NASDesignSpec: Sendable {
     static let topKeys = ["name", "tasks", "platform", "accelerators", "units", "constraints", "search", "output"]
     static let unitKeys = ["lanes", "weight_load", "scratchpad_kib", "word_bits", "spill"]
 
+    /// Whether the spec text describes a NAS run (tasks, and accelerators or units). A sniff:
+    /// text that is not YAML is no NAS spec, and the loader that reads it next reports the syntax
+    /// error with its line.
     public static func isNAS(text: String) -> Bool {
         guard let root = try? YAMLDocument.root(text: text, file: ""), case .mapping(let m) = root.node else { return false }
         return m.keys.contains { $0.string == "tasks" } && m.keys.contains { $0.string == "accelerators" || $0.string == "units" }
