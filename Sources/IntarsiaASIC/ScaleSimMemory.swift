@@ -188,130 +188,31 @@ public enum ScaleSimMemory {
     /// SCALE-Sim's total cycles (compute and stalls) for a systolic layer; nil for the other
     /// dataflows.
     public static func simulate(_ l: ConvLayer, on a: ASICAccelerator) -> Result? {
-        let big = Int(a.rows), cols = Int(a.columns)
-        let pixels = l.outputPixels, filter = l.reduction, k = l.filters
-        let (sr, sc, t): (Int, Int, Int)
-        switch a.dataflow {
-        case .systolicWS: (sr, sc, t) = (filter, k, pixels)
-        case .systolicOS: (sr, sc, t) = (pixels, k, filter)
-        case .systolicIS: (sr, sc, t) = (filter, pixels, k)
-        default: return nil
-        }
-        let r = big, c = cols
-        let rowFolds = cdiv(sr, r), colFolds = cdiv(sc, c)
-        let rLast = sr - (rowFolds - 1) * r, cLast = sc - (colFolds - 1) * c
+        guard let f = Folding(l, a) else { return nil }
         let elementBytes = max(l.bytesPerElement, 1e-9)
         let words = max(2, Int((a.bufferKiB * 1024 / 3 / elementBytes).rounded(.down)))
         let bw = max(a.dramBytesPerCycle / 3 / elementBytes, 1e-9)
-        let os = a.dataflow == .systolicOS
-        let foldLength = t + (os ? r : 2 * r) + c - 2
-
-        var ifmap: ReadBuffer, weights: ReadBuffer
-        switch a.dataflow {
-        case .systolicWS:
-            ifmap = ReadBuffer(words: words, bandwidth: bw, elements: t * sr)
-            weights = ReadBuffer(words: words, bandwidth: bw, elements: sr * sc)
-        case .systolicOS:
-            ifmap = ReadBuffer(words: words, bandwidth: bw, elements: t * sr)
-            weights = ReadBuffer(words: words, bandwidth: bw, elements: t * sc)
-        default:
-            ifmap = ReadBuffer(words: words, bandwidth: bw, elements: sr * sc)
-            weights = ReadBuffer(words: words, bandwidth: bw, elements: t * sr)
-        }
-        // Write scratchpad.
-        let total = Double(words), half = Double(words - cdiv(words, 2))
-        let chunk = (half / bw).rounded(.up) * bw
-        var stored = 0.0, drainEnd = 0.0, written = 0.0
-
+        let foldLength = f.t + (f.kind == .os ? f.r : 2 * f.r) + f.c - 2
+        var ifmap = ReadBuffer(words: words, bandwidth: bw, elements: f.ifmapElements)
+        var weights = ReadBuffer(words: words, bandwidth: bw, elements: f.filterElements)
+        var out = WriteBuffer(words: words, bandwidth: bw)
         // Lookup by address where im2col repeats input elements (ScaleSimIm2col.swift).
         let geometry: Im2colGeometry? = Im2colGeometry.repeats(l) ? Im2colGeometry(
-            kind: a.dataflow == .systolicWS ? .ws : (os ? .os : .is), t: t, r: r, c: c, sr: sr,
-            rowFolds: rowFolds, rLast: rLast, colFolds: colFolds, cLast: cLast,
+            kind: f.kind, t: f.t, r: f.r, c: f.c, sr: f.sr,
+            rowFolds: f.rowFolds, rLast: f.rLast, colFolds: f.colFolds, cLast: f.cLast,
             oh: l.outH, ow: l.outW, kh: l.kernelH, kw: l.kernelW, ch: l.channels, stride: l.stride, line: ifmap.line) : nil
-
         var stall = 0.0, base = 0
-        for fc in 0..<colFolds {
-            let cv = fc == colFolds - 1 ? cLast : c
-            for fr in 0..<rowFolds {
-                let rv = fr == rowFolds - 1 ? rLast : r
-                var d0: Demand, d1: Demand
-                let wrRows: Int, wrWords: Int, wrStart: Int
-                switch a.dataflow {
-                case .systolicWS:
-                    let b = diagonalBlock(fr, count: rowFolds, rows: t, width: r, lastWidth: rLast)
-                    d0 = .sweep(ifmap, b.first, b.last, r, t + rv - 1)
-                    d1 = .reversed(weights, sr * c * fc + fr * r * cv, rv, cv, r - rv)
-                    (wrRows, wrWords, wrStart) = (t + cv - 1, t * cv, 2 * r - 1)
-                case .systolicOS:
-                    let b = diagonalBlock(fr, count: rowFolds, rows: t, width: r, lastWidth: rLast)
-                    let f = diagonalBlock(fc, count: colFolds, rows: t, width: c, lastWidth: cLast)
-                    d0 = .sweep(ifmap, b.first, b.last, 0, t + rv - 1)
-                    d1 = .sweep(weights, f.first, f.last, 0, t + cv - 1)
-                    (wrRows, wrWords, wrStart) = (rv + cv - 1, rv * cv, t - 1 + r - rv)
-                default:
-                    let f = diagonalBlock(fr, count: rowFolds, rows: t, width: r, lastWidth: rLast)
-                    d0 = .reversed(ifmap, sr * c * fc + fr * r * cv, rv, cv, r - rv)
-                    d1 = .sweep(weights, f.first, f.last, r, t + rv - 1)
-                    (wrRows, wrWords, wrStart) = (t + cv - 1, t * cv, 2 * r - 1)
-                }
+        for fc in 0..<f.colFolds {
+            let cv = fc == f.colFolds - 1 ? f.cLast : f.c
+            for fr in 0..<f.rowFolds {
+                let rv = fr == f.rowFolds - 1 ? f.rLast : f.r
+                var fold = f.fold(fc, fr, rowWidth: rv, columnWidth: cv, ifmap: ifmap, weights: weights)
                 var copies: CopyDemand? = geometry.map { g in
-                    g.kind == .is ? CopyDemand(g, fold: fc, rowFold: fr, width: cv, height: rv, u0: r - rv)
-                                  : CopyDemand(g, fold: fr, width: rv, u0: g.kind == .ws ? r : 0)
+                    g.kind == .is ? CopyDemand(g, fold: fc, rowFold: fr, width: cv, height: rv, u0: f.r - rv)
+                                  : CopyDemand(g, fold: fr, width: rv, u0: g.kind == .ws ? f.r : 0)
                 }
-                let perRow = Double(wrWords) / Double(wrRows)
-                var w = wrStart
-                let wEnd = wrStart + wrRows
-                written += Double(wrWords)
-                while true {
-                    let u0 = copies != nil ? copies!.next(ifmap) : d0.next(ifmap), u1 = d1.next(weights)
-                    let ur: Int? = u0 == nil ? u1 : (u1 == nil ? u0 : min(u0!, u1!))
-                    let limit = ur.map { min($0, wEnd) } ?? wEnd
-                    // Outputs stored up to `limit`, with drains and full-scratchpad stalls.
-                    while w < limit {
-                        let now = Double(base + w) + stall
-                        var rowsNow: Int
-                        if now >= drainEnd {
-                            if stored > half {
-                                let amount = min(chunk, stored)
-                                drainEnd = now + (amount / bw).rounded(.up)
-                                stored -= amount
-                                continue
-                            }
-                            rowsNow = Int(((half - stored) / perRow).rounded(.down)) + 1
-                        } else {
-                            let toFull = Int(((total - stored) / perRow).rounded(.up))
-                            let toEnd = Int((drainEnd - now).rounded(.up))
-                            if toFull >= 1 && toFull <= toEnd {
-                                let n = min(toFull, limit - w)
-                                stored += perRow * Double(n)
-                                w += n
-                                if n == toFull && stored >= total {
-                                    let at = Double(base + w - 1) + stall
-                                    if at < drainEnd { stall += drainEnd - at }
-                                }
-                                continue
-                            }
-                            rowsNow = toEnd
-                        }
-                        let n = max(1, min(rowsNow, limit - w))
-                        stored += perRow * Double(n)
-                        w += n
-                    }
-                    guard let u = ur else { break }
-                    let cycle = Double(base + u) + stall
-                    var worst = 0.0
-                    var fired = false, tau = cycle + 1
-                    if copies != nil {
-                        while copies!.next(ifmap) == u { tau = copies!.fire(&ifmap, tau); fired = true }
-                    } else {
-                        while d0.next(ifmap) == u { tau = d0.fire(&ifmap, tau); fired = true }
-                    }
-                    if fired { worst = max(worst, tau - cycle - 1) }
-                    fired = false; tau = cycle + 1
-                    while d1.next(weights) == u { tau = d1.fire(&weights, tau); fired = true }
-                    if fired { worst = max(worst, tau - cycle - 1) }
-                    stall += worst
-                }
+                out.written += Double(fold.outputWords)
+                walk(&fold, copies: &copies, ifmap: &ifmap, weights: &weights, out: &out, base: base, stall: &stall)
                 base += foldLength
             }
         }
@@ -319,10 +220,8 @@ public enum ScaleSimMemory {
             let first = min((Double(cdiv(words, 2)) / bw).rounded(.up) * bw, Double(elements))
             return first + Double(b.prefetches) * (Double(words - cdiv(words, 2)) / bw).rounded(.up) * bw
         }
-        let ie = a.dataflow == .systolicIS ? sr * sc : t * sr
-        let fe = a.dataflow == .systolicWS ? sr * sc : t * (a.dataflow == .systolicOS ? sc : sr)
         return Result(totalCycles: Double(base - 1) + stall, ifmapPrefetches: ifmap.prefetches, filterPrefetches: weights.prefetches,
-                      ifmapWords: reads(ifmap, ie), filterWords: reads(weights, fe), ofmapWords: written)
+                      ifmapWords: reads(ifmap, f.ifmapElements), filterWords: reads(weights, f.filterElements), ofmapWords: out.written)
     }
 }
 

@@ -112,7 +112,10 @@ public enum HLSJob {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return }
         guard isDir.boolValue else { throw UserError("-o '\(path)': is a file; accepted: a directory for the project (new, empty, or written by intarsia hls)") }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let entries: [String]
+        do { entries = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+            throw UserError("-o '\(path)': the directory cannot be listed (\(OutputPath.reason(error))); accepted: a readable directory (new, empty, or written by intarsia hls)")
+        }
         if !entries.isEmpty && !entries.contains("design.json") {
             throw UserError("-o '\(path)': an existing directory with other files (\(entries.sorted().prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", ..." : "")) that the project would overwrite; accepted: a new or empty directory, or a project directory intarsia hls wrote (it has design.json)")
         }

@@ -177,9 +177,13 @@ public enum ReportJob {
         let first = spec.objectives[0]
         var validation: [[String]] = []
         for d in PublishedDesign.all {
-            if let c = try? d.check() {
+            do {
+                let c = try d.check()
                 validation.append([d.name, String(Int64(d.measuredCycles)), String(Int64(c.modelCycles.rounded())),
                                    String(format: "%+.1f%%", c.relativeError * 100), d.tolerance == nil ? "reported (mechanism missing)" : (c.withinTolerance ? "within tolerance" : "outside")])
+            } catch {
+                // A published design the model cannot build is shown with why, not left out.
+                validation.append([d.name, String(Int64(d.measuredCycles)), "-", "-", "not modelled: \(error)"])
             }
         }
         return """

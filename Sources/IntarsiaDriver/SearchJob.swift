@@ -40,14 +40,10 @@ public enum SearchJob {
     }
 
     public static func run(specPath: String, options: Options, stderr: (String) -> Void) throws -> Result {
-        var spec = try DesignSpec.load(path: specPath)
-        if let o = options.output { spec.outputPath = o }
-        if let p = options.paretoOnly { spec.paretoOnly = p }
-        if let s = options.strategy { spec.search.strategy = s }
-        if let b = options.budget { spec.search.budget = b }
-        if let s = options.seed { spec.search.seed = s }
-        let model = spec.solvingModel
-        var runner = SearchRunner(model: model, space: spec.space, objectives: spec.objectives, settings: spec.search)
+        let spec = try configuredSpec(specPath, options)
+        let stageSplitFailures = FailureLog()
+        var runner = SearchRunner(model: spec.solvingModel(stageSplitFailures: stageSplitFailures), space: spec.space,
+                                  objectives: spec.objectives, settings: spec.search)
         if let w = options.workers { runner.workers = w }
         runner.shard = options.shard
         let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -60,13 +56,49 @@ public enum SearchJob {
         let lock: OutputLock
         do { lock = try OutputLock(path: spec.outputPath) } catch let e as OutputError { throw UserError(e.description) }
         defer { lock.release() }
-        let writer: CSVDesignWriter
+        let writer = try openWriter(spec, options: options, meta: meta, origin: origin, workers: runner.workers, stderr: stderr)
+        Interruption.shared.onInterrupt("intarsia search interrupted; rows so far are kept in \(spec.outputPath).partial. Continue with:\n  intarsia \(CommandLine.arguments.dropFirst().map(shellWord).joined(separator: " "))\(options.resume ? "" : " --resume")\n")
+        defer { Interruption.shared.onInterrupt(nil) }
+        var tally = SearchTally(spec: spec)
+        let summary = try search(runner, spec: spec, writer: writer, tally: &tally, progress: options.progress, stderr: stderr)
+        for note in tally.notes { stderr(note) }
+        for (reason, n) in stageSplitFailures.distinct {
+            stderr("note: the stage balancer failed on \(n) stage split\(n == 1 ? "" : "s") (proportional or uniform split used): \(reason)\n")
+        }
+        let record = ReportJob.RunRecord(specPath: specPath, specText: specText, strategy: summary.strategy.rawValue,
+                                         spaceSize: summary.spaceSize, evaluated: summary.evaluated, pruned: summary.pruned,
+                                         feasible: summary.feasible, seconds: summary.seconds, specFingerprint: fnv1a(specText),
+                                         options: meta, shard: shardText, rows: nil)
+        try writeOutputs(spec, writer: writer, pareto: summary.pareto, record: record, report: options.report)
+        writer.removeCheckpoint()
+        let table = renderTop(tally.top, spec: spec, front: Set(summary.pareto.map(\.id)))
+        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: tally.top, table: table, writerSeconds: writer.secondsWriting,
+                            writerBusySeconds: writer.writerBusySeconds)
+        if summary.feasible == 0 { throw tally.noFeasibleDesign(summary) }
+        return result
+    }
+
+    /// The spec with the command line's overrides.
+    static func configuredSpec(_ specPath: String, _ options: Options) throws -> DesignSpec {
+        var spec = try DesignSpec.load(path: specPath)
+        if let o = options.output { spec.outputPath = o }
+        if let p = options.paretoOnly { spec.paretoOnly = p }
+        if let s = options.strategy { spec.search.strategy = s }
+        if let b = options.budget { spec.search.budget = b }
+        if let s = options.seed { spec.search.seed = s }
+        return spec
+    }
+
+    /// The checkpointed CSV writer, resumed or started afresh, with what happened said on stderr.
+    static func openWriter(_ spec: DesignSpec, options: Options, meta: String, origin: String, workers: Int,
+                           stderr: (String) -> Void) throws -> CSVDesignWriter {
         do {
-            writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly,
-                                         meta: meta, resume: options.resume, workers: runner.workers)
+            let writer = try CSVDesignWriter(path: spec.outputPath, platform: spec.platform, constraints: spec.constraints, paretoOnly: spec.paretoOnly,
+                                             meta: meta, resume: options.resume, workers: workers)
             if let after = writer.resumedAfterID { stderr("resuming \(spec.outputPath): \(writer.resumedRows) rows kept (ids up to \(after))\n") }
             else if options.resume { stderr("--resume: no checkpoint \(spec.outputPath).partial with rows; starting from the first design\n") }
             if writer.discardedCheckpoint { stderr("note: the checkpoint \(spec.outputPath).partial of an interrupted run was discarded (use --resume to continue one)\n") }
+            return writer
         } catch let e as CSVDesignWriter.CannotResume {
             throw UserError(e.description)
         } catch let e as OutputError {
@@ -74,69 +106,46 @@ public enum SearchJob {
         } catch {
             throw UserError("\(origin): '\(spec.outputPath)': cannot be written (\(OutputPath.reason(error))); accepted: a writable file path")
         }
-        Interruption.shared.onInterrupt("intarsia search interrupted; rows so far are kept in \(spec.outputPath).partial. Continue with:\n  intarsia \(CommandLine.arguments.dropFirst().map(shellWord).joined(separator: " "))\(options.resume ? "" : " --resume")\n")
-        defer { Interruption.shared.onInterrupt(nil) }
-        let first = spec.objectives[0]
-        var top: [EvaluatedDesign] = []
-        var violationCounts = [String: Int]()
-        // `allocation: balanced` designs whose split is not a proven optimum, by state: count, first.
-        var splitNotes: [LaneSplitStatus.State: (count: Int, first: String)] = [:]
-        var closest: EvaluatedDesign?
+    }
+
+    /// Runs the search: rows to the writer and the tally per batch, progress on a terminal.
+    static func search(_ runner: SearchRunner, spec: DesignSpec, writer: CSVDesignWriter, tally: inout SearchTally, progress: Bool,
+                       stderr: (String) -> Void) throws -> SearchSummary {
         var lastReport = Date.distantPast
         let started = Date()
         let summary: SearchSummary
         do {
-        summary = try runner.run(sink: { batch in
-            try writer.append(batch)
-            for d in batch {
-                if let split = d.evaluation.laneSplit, split.state != .optimal {
-                    if splitNotes[split.state] == nil { splitNotes[split.state] = (0, "design \(d.id): \(split)") }
-                    splitNotes[split.state]!.count += 1
+            summary = try runner.run(sink: { batch in
+                try writer.append(batch)
+                tally.take(batch)
+            }, progress: { done, total, front in
+                guard progress, isatty(STDERR_FILENO) != 0 else { return }
+                let now = Date()
+                if now.timeIntervalSince(lastReport) > 0.5 || done >= total {
+                    lastReport = now
+                    let rate = Double(done) / max(now.timeIntervalSince(started), 1e-9)
+                    let eta = rate > 0 ? Double(max(total - done, 0)) / rate : 0
+                    stderr(String(format: "\rsearch %@: %d/%d designs, %.0f/s, ETA %.0f s, Pareto front %d   ", spec.name, done, total, rate, eta, front))
                 }
-                if d.evaluation.feasible {
-                    if spec.top > 0, top.count < spec.top || first.cost(d.evaluation) < first.cost(top.last!.evaluation) {
-                        let at = top.firstIndex { first.cost(d.evaluation) < first.cost($0.evaluation) } ?? top.count
-                        top.insert(d, at: at)
-                        if top.count > spec.top { top.removeLast() }
-                    }
-                } else {
-                    for (flag, name) in Violations.named where d.evaluation.violations.contains(flag) { violationCounts[name, default: 0] += 1 }
-                    if closest == nil || d.evaluation.violations.rawValue.nonzeroBitCount < closest!.evaluation.violations.rawValue.nonzeroBitCount {
-                        closest = d
-                    }
-                }
-            }
-        }, progress: { done, total, front in
-            guard options.progress, isatty(STDERR_FILENO) != 0 else { return }
-            let now = Date()
-            if now.timeIntervalSince(lastReport) > 0.5 || done >= total {
-                lastReport = now
-                let rate = Double(done) / max(now.timeIntervalSince(started), 1e-9)
-                let eta = rate > 0 ? Double(max(total - done, 0)) / rate : 0
-                stderr(String(format: "\rsearch %@: %d/%d designs, %.0f/s, ETA %.0f s, Pareto front %d   ", spec.name, done, total, rate, eta, front))
-            }
-        })
+            })
         } catch let e as SearchRunner.ShardingUnsupported {
             throw UserError("\(spec.file): search.strategy: \(e.description)")
         }
-        if options.progress && isatty(STDERR_FILENO) != 0 { stderr("\n") }
-        for state in [LaneSplitStatus.State.feasible, .fallback, .infeasible] {
-            guard let n = splitNotes[state] else { continue }
-            let what = state == .feasible ? "lane splits not proven optimal" : state == .fallback ? "lane splits the solver failed on (proportional split used)"
-                : "balanced designs where no split fits the budgets (proportional split used)"
-            stderr("note: \(n.count) \(what); first: \(n.first)\n")
-        }
-        // The CSV, its run record, the plots and the report replaced together (StagedFiles): the
-        // previous run's derived files go first, so a kill never leaves them beside the new CSV.
+        if progress && isatty(STDERR_FILENO) != 0 { stderr("\n") }
+        return summary
+    }
+
+    /// The CSV, its run record, the plots and the report replaced together (StagedFiles): the
+    /// previous run's derived files go first, so a kill never leaves them beside the new CSV.
+    /// The record gets the CSV's row count once the final file is written.
+    static func writeOutputs(_ spec: DesignSpec, writer: CSVDesignWriter, pareto: [EvaluatedDesign], record: ReportJob.RunRecord, report: Bool) throws {
         var staged = StagedFiles()
+        var record = record
         do {
-            staged.stage(temp: try writer.finish(pareto: summary.pareto), to: spec.outputPath)
-            let record = ReportJob.RunRecord(specPath: specPath, specText: specText, strategy: summary.strategy.rawValue,
-                                             spaceSize: summary.spaceSize, evaluated: summary.evaluated, pruned: summary.pruned,
-                                             feasible: summary.feasible, seconds: summary.seconds, specFingerprint: fnv1a(specText),
-                                             options: meta, shard: shardText, rows: writer.rowsWritten)
+            staged.stage(temp: try writer.finish(pareto: pareto), to: spec.outputPath)
+            record.rows = writer.rowsWritten
             try staged.stage(try ReportJob.recordText(record), to: ReportJob.recordPath(spec.outputPath))
-            if options.report {
+            if report {
                 let (_, texts) = try ReportJob.render(csvData: staged.staged[0].temp, csv: spec.outputPath, record: record)
                 for (path, text) in texts { try staged.stage(text, to: path) }
             }
@@ -148,23 +157,6 @@ public enum SearchJob {
             staged.discard()
             throw error
         }
-        writer.removeCheckpoint()
-        let table = renderTop(top, spec: spec, front: Set(summary.pareto.map(\.id)))
-        let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: top, table: table, writerSeconds: writer.secondsWriting,
-                            writerBusySeconds: writer.writerBusySeconds)
-        if summary.feasible == 0 {
-            var msg = "\(spec.file): constraints: no design of the \(summary.evaluated) evaluated"
-            if summary.pruned > 0 { msg += " (and \(summary.pruned) pruned as provably infeasible)" }
-            msg += " meets the constraints"
-            if let (name, n) = violationCounts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
-                msg += "; the binding one is \(name) (broken by \(n) designs)"
-            }
-            if let c = closest { msg += "; closest design: \(c.point.template.rawValue) lanes \(c.point.lanes): \(c.evaluation.violationText(platform: spec.platform, constraints: spec.constraints))" }
-            else if summary.evaluated == 0 { msg += "; every design was pruned: its DSP or latency lower bound already breaks a constraint" }
-            msg += ". Results so far are in \(spec.outputPath)"
-            throw UserError(msg)
-        }
-        return result
     }
 
     /// One line of the top-N table: the design's rank, the design, and whether it is on the front.

@@ -57,8 +57,9 @@ public enum SolverStatus: Hashable, Sendable {
     /// A solver stopped at a limit with a solution `gap` (relative, 0.05 = 5%) above its bound.
     case feasible(gap: Double)
     /// The solver failed and a heuristic stood in (e.g. the proportional split for a balanced
-    /// allocation, the shortest path for a GLPK schedule).
-    case fallback
+    /// allocation, the shortest path for a GLPK schedule); `reason` is the solver's error (time
+    /// limit, infeasible, numerical trouble...), so no failure is lost.
+    case fallback(reason: String)
     /// Nothing was solved: the schedule is the spec's.
     case given
 
@@ -66,7 +67,7 @@ public enum SolverStatus: Hashable, Sendable {
         switch self {
         case .optimal: return "optimal"
         case .feasible(let gap): return gap.isFinite ? "feasible (gap \(fmt(gap * 100))%)" : "feasible (no bound)"
-        case .fallback: return "fallback"
+        case .fallback(let reason): return "fallback: \(reason)"
         case .given: return "given"
         }
     }

@@ -15,8 +15,9 @@ public struct FPGAModel: Sendable {
     /// instead of the one it would choose.
     public let fixedReconfigurableSchedule: Schedule?
     /// Chooses the reconfigurable template's schedule instead of the built-in shortest path over
-    /// the schedule graph (the GLPK scheduler plugs in here); nil result: use the built-in one.
-    public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) -> ScheduleChoice?)?
+    /// the schedule graph (the GLPK scheduler plugs in here); when it throws, the built-in one
+    /// stands in and the design's `solverStatus` is `.fallback` with the error as its reason.
+    public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) throws -> ScheduleChoice)?
     /// Lanes per task (by task index) for `allocation: balanced`, with how they were found; no
     /// lanes or no balancer: the proportional split, and `Evaluation.laneSplit` and
     /// `solverStatus` say so.
@@ -77,7 +78,7 @@ public struct FPGAModel: Sendable {
     public func schedule(_ p: DesignPoint) -> Schedule { scheduleChoice(p).schedule }
 
     /// The schedule, the space it was chosen in and how its solver ended. A plugged-in scheduler
-    /// that fails gives way to the shortest path, and the status says `fallback`.
+    /// that fails gives way to the shortest path, and the status says `fallback` and why.
     public func scheduleChoice(_ p: DesignPoint) -> ScheduleChoice {
         switch p.template {
         case .dataflow: return ScheduleChoice(schedule: p.allocation == .uniform ? uniformDataflow : proportionalDataflow)
@@ -85,10 +86,11 @@ public struct FPGAModel: Sendable {
         case .reconfigurable:
             if let f = fixedReconfigurableSchedule { return ScheduleChoice(schedule: bestAllocations(p, f), space: .given, status: .given) }
             if let solver = reconfigurableScheduler {
-                if let s = solver(self, p) { return s }
-                var c = partition(p)
-                c.status = .fallback
-                return c
+                do { return try solver(self, p) } catch {
+                    var c = partition(p)
+                    c.status = .fallback(reason: "\(error)")
+                    return c
+                }
             }
             return partition(p)
         }
@@ -214,7 +216,9 @@ public struct FPGAModel: Sendable {
         let choice = scheduleChoice(p)
         var e = evaluate(p, schedule: choice.schedule, recorder: &recorder)
         e.scheduleSpace = choice.space
-        e.solverStatus = choice.status
+        // A balanced dataflow split has set the status from how its solver ended; the template's
+        // fixed schedule must not overwrite it with `optimal` (a fallback was lost that way).
+        if e.laneSplit == nil { e.solverStatus = choice.status }
         return e
     }
 
@@ -265,7 +269,7 @@ public struct FPGAModel: Sendable {
             switch split.state {
             case .optimal: e.solverStatus = .optimal
             case .feasible: e.solverStatus = .feasible(gap: split.gap ?? .infinity)
-            case .infeasible, .fallback: e.solverStatus = .fallback
+            case .infeasible, .fallback: e.solverStatus = .fallback(reason: split.description)
             }
         }
         return e

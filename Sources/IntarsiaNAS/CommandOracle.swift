@@ -19,6 +19,9 @@ import Glibc
 /// - Answers are cached on disk (one JSON object a line) under a key made of the command text and
 ///   the oracle's inputs, so a changed command is asked again. Failures are cached only with
 ///   `cacheFailures` (`--cache-failures`); by default a failed evaluation is retried next run.
+/// - Nothing about the cache is silent: lines of the cache file that are not entries are skipped
+///   and reported (file, line numbers, count) through `warn`; a cache (or stderr log) that
+///   cannot be written is reported through `warn` once, and the run goes on uncached.
 public final class CommandOracle: @unchecked Sendable {
     public enum Answer: Codable, Equatable, Sendable {
         case accuracy(Double)
@@ -39,20 +42,52 @@ public final class CommandOracle: @unchecked Sendable {
     private var cache: [String: Answer] = [:]
     private let lock = NSLock()
     public private(set) var runs = 0
+    /// Where warnings go (a corrupt cache, a cache that cannot be written); stderr by default.
+    let warn: @Sendable (String) -> Void
+    /// Line numbers (from 1) of the cache file that were not cache entries and were skipped.
+    public private(set) var corruptCacheLines: [Int] = []
+    /// The first failure to write the cache, reported once through `warn`.
+    public private(set) var cacheWriteFailure: CacheError?
 
     struct Line: Codable { var key: String; var answer: Answer }
 
-    public init(command: String, timeoutSeconds: Double, cachePath: String, specDirectory: String = ".") {
+    /// A cache file that cannot be written (or appended to).
+    public struct CacheError: Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var reason: String
+        public var description: String { "'\(path)': cannot be written (\(reason)); accepted: a writable file path (oracle.cache)" }
+    }
+
+    public static let standardError: @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+
+    public init(command: String, timeoutSeconds: Double, cachePath: String, specDirectory: String = ".",
+                warn: @escaping @Sendable (String) -> Void = CommandOracle.standardError) {
         self.command = command
         self.specDirectory = specDirectory
         self.timeoutSeconds = timeoutSeconds
         self.cachePath = cachePath
+        self.warn = warn
         logPath = (cachePath.hasSuffix(".jsonl") ? String(cachePath.dropLast(6)) : cachePath) + "-stderr.log"
-        if let data = FileManager.default.contents(atPath: cachePath) {
-            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-                if let l = try? JSONDecoder().decode(Line.self, from: Data(line.utf8)) { cache[l.key] = l.answer }
+        loadCache()
+    }
+
+    /// Reads the cache file; lines that are not entries are skipped and reported.
+    private func loadCache() {
+        guard let data = FileManager.default.contents(atPath: cachePath) else { return }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for (n, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
+            do {
+                let l = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+                cache[l.key] = l.answer
+            } catch {
+                corruptCacheLines.append(n + 1)
             }
         }
+        guard !corruptCacheLines.isEmpty else { return }
+        let shown = corruptCacheLines.prefix(10).map(String.init).joined(separator: ", ") + (corruptCacheLines.count > 10 ? ", ..." : "")
+        warn("warning: \(cachePath): \(corruptCacheLines.count) line\(corruptCacheLines.count == 1 ? " is" : "s are") not an oracle cache entry "
+             + "(line\(corruptCacheLines.count == 1 ? "" : "s") \(shown)) and skipped; accepted: one JSON object {\"key\", \"answer\"} a line, "
+             + "as intarsia writes them. Their evaluations are asked again.\n")
     }
 
     /// `s` as one shell word (single-quoted).
@@ -99,18 +134,34 @@ public final class CommandOracle: @unchecked Sendable {
         runs += 1
         if case .failed = answer, !cacheFailures { return answer }
         cache[key] = answer
-        if let data = try? JSONEncoder().encode(Line(key: key, answer: answer)) { append(data + Data("\n".utf8), to: cachePath) }
+        store(Line(key: key, answer: answer))
         return answer
     }
 
+    /// Appends one entry to the cache file; the first failure is reported once.
+    private func store(_ line: Line) {
+        do {
+            let data = try JSONEncoder().encode(line)
+            try append(data + Data("\n".utf8), to: cachePath)
+        } catch {
+            guard cacheWriteFailure == nil else { return }
+            let e = error as? CacheError ?? CacheError(path: cachePath, reason: "\(error)")
+            cacheWriteFailure = e
+            warn("warning: oracle cache \(e); this run's answers are not cached and will be asked again next run\n")
+        }
+    }
+
     /// Appends with one write on an O_APPEND descriptor (whole lines, even with other writers).
-    func append(_ data: Data, to path: String) {
+    func append(_ data: Data, to path: String) throws {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw CacheError(path: path, reason: "its folder cannot be created: \(error.localizedDescription)")
+        }
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return }
-        _ = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        guard fd >= 0 else { throw CacheError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if written != data.count { throw CacheError(path: path, reason: written < 0 ? String(cString: strerror(errno)) : "short write") }
     }
 
     /// Only the last line matters: keep this much of the output's tail.
@@ -121,15 +172,47 @@ public final class CommandOracle: @unchecked Sendable {
         let errPath: String
         do { errPath = try Self.temporaryFile() } catch { return .failed("cannot create a file for its stderr: \(error)") }
         defer { unlink(errPath) }
+        let child: Child
+        switch spawn(line, stderrPath: errPath) {
+        case .success(let c): child = c
+        case .failure(let why): return .failed(why.description)
+        }
+        Interruption.shared.track(processGroup: child.pid)
+        defer { Interruption.shared.untrack(processGroup: child.pid) }
+        let output = Output.start(child.readEnd, group: child.pid, cap: maxOutputBytes)
+        let (status, timedOut) = wait(child.pid)
+        // Whatever the shell left running in its group (a background job) goes with it.
+        kill(-child.pid, SIGKILL)
+        _ = output.done.wait(timeout: .now() + 5)
+        // Killed because intarsia is stopping: not a failure of the command, and not to be recorded.
+        Interruption.shared.holdIfStopping()
+        return answer(status: status, timedOut: timedOut, output: output,
+                      failed: { self.logFailure($0, task: task, architecture: architecture, line: line, errPath: errPath) })
+    }
+
+    /// A started command: its process (and process group) id and the read end of its stdout.
+    struct Child {
+        var pid: pid_t
+        var readEnd: Int32
+    }
+
+    /// Why a command could not be started.
+    struct SpawnFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Starts `/bin/sh -c line` in its own process group, stdin from /dev/null, stdout to a pipe,
+    /// stderr to `stderrPath`.
+    func spawn(_ line: String, stderrPath: String) -> Swift.Result<Child, SpawnFailure> {
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { return .failed("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&pipeFDs) == 0 else { return .failure(SpawnFailure(description: "cannot create a pipe: \(String(cString: strerror(errno)))")) }
         let (readEnd, writeEnd) = (pipeFDs[0], pipeFDs[1])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_TRUNC, 0o600)
         posix_spawn_file_actions_addclose(&actions, readEnd)
         posix_spawn_file_actions_addclose(&actions, writeEnd)
         var attr = posix_spawnattr_t()
@@ -153,70 +236,85 @@ public final class CommandOracle: @unchecked Sendable {
         close(writeEnd)
         guard rc == 0 else {
             close(readEnd)
-            return .failed("cannot start /bin/sh: \(String(cString: strerror(rc)))")
+            return .failure(SpawnFailure(description: "cannot start /bin/sh: \(String(cString: strerror(rc)))"))
         }
-        let group = pid
-        Interruption.shared.track(processGroup: group)
-        defer { Interruption.shared.untrack(processGroup: group) }
-        // Output, read on another thread: the tail kept, the total counted against the cap.
-        final class Box: @unchecked Sendable { var tail = Data(); var total = 0 }
-        let box = Box()
-        let cap = maxOutputBytes
+        return .success(Child(pid: pid, readEnd: readEnd))
+    }
+
+    /// A command's stdout, read on another thread: the tail kept, the total counted against the
+    /// cap (over it, the group is killed); `done` is signalled at its end.
+    final class Output: @unchecked Sendable {
+        var tail = Data()
+        var total = 0
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = read(readEnd, &buffer, buffer.count)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                box.total += n
-                if box.total > cap { kill(-group, SIGKILL); break }
-                box.tail.append(contentsOf: buffer[0..<n])
-                if box.tail.count > 2 * Self.keptTail { box.tail = Data(box.tail.suffix(Self.keptTail)) }
+
+        static func start(_ readEnd: Int32, group: pid_t, cap: Int) -> Output {
+            let box = Output()
+            DispatchQueue.global().async {
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                while true {
+                    let n = read(readEnd, &buffer, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    box.total += n
+                    if box.total > cap { kill(-group, SIGKILL); break }
+                    box.tail.append(contentsOf: buffer[0..<n])
+                    if box.tail.count > 2 * CommandOracle.keptTail { box.tail = Data(box.tail.suffix(CommandOracle.keptTail)) }
+                }
+                close(readEnd)
+                box.done.signal()
             }
-            close(readEnd)
-            done.signal()
+            return box
         }
+    }
+
+    /// Waits for the shell, killing its group (SIGTERM, then SIGKILL after a second) at the timeout.
+    func wait(_ pid: pid_t) -> (status: Int32, timedOut: Bool) {
         var status: Int32 = 0
         let deadline = Date().addingTimeInterval(timeoutSeconds)
-        var timedOut = false
         while true {
             let w = waitpid(pid, &status, WNOHANG)
-            if w == pid || (w < 0 && errno != EINTR) { break }
+            if w == pid || (w < 0 && errno != EINTR) { return (status, false) }
             if Date() >= deadline {
-                timedOut = true
                 kill(-pid, SIGTERM)
                 let grace = Date().addingTimeInterval(1)
                 while waitpid(pid, &status, WNOHANG) == 0 && Date() < grace { usleep(10_000) }
                 kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                break
+                return (status, true)
             }
             usleep(5_000)
         }
-        // Whatever the shell left running in its group (a background job) goes with it.
-        kill(-pid, SIGKILL)
-        _ = done.wait(timeout: .now() + 5)
-        // Killed because intarsia is stopping: not a failure of the command, and not to be recorded.
-        Interruption.shared.holdIfStopping()
-        func failed(_ why: String) -> Answer {
-            let err = FileManager.default.contents(atPath: errPath) ?? Data()
-            let header = "== \(ISO8601DateFormatter().string(from: Date())) task \(task) arch \(architecture): \(why)\n$ \(line)\n"
-            append(Data(header.utf8) + Data(err.suffix(Self.keptTail)) + Data((err.last == 0x0A || err.isEmpty ? "" : "\n").utf8), to: logPath)
-            return .failed("\(why) (its stderr is in \(logPath))")
-        }
+    }
+
+    /// The answer from how the command ended and what it printed last.
+    func answer(status: Int32, timedOut: Bool, output: Output, failed: (String) -> Answer) -> Answer {
+        let cap = maxOutputBytes
         if timedOut { return failed("timed out after \(timeoutSeconds) s (its process group was killed)") }
-        if box.total > cap { return failed("printed more than \(cap) bytes (its process group was killed); accepted: the accuracy as the last line") }
+        if output.total > cap { return failed("printed more than \(cap) bytes (its process group was killed); accepted: the accuracy as the last line") }
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
         if exitCode != 0 {
             return failed((status & 0x7f) != 0 ? "killed by signal \(status & 0x7f)" : "exit code \(exitCode)")
         }
-        let text = String(decoding: box.tail, as: UTF8.self)
+        let text = String(decoding: output.tail, as: UTF8.self)
         let last = text.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         guard let v = Self.decimal(last), v >= 0, v <= 100 else {
             return failed("output is not an accuracy in percent: '\(last.prefix(60))'; accepted: a decimal number from 0 to 100 as the last line, e.g. 93.25")
         }
         return .accuracy(v)
+    }
+
+    /// A failed call: its stderr appended to the log with a header, and the reason naming the log
+    /// (or saying why the log could not be written).
+    func logFailure(_ why: String, task: String, architecture: String, line: String, errPath: String) -> Answer {
+        let err = FileManager.default.contents(atPath: errPath) ?? Data()
+        let header = "== \(ISO8601DateFormatter().string(from: Date())) task \(task) arch \(architecture): \(why)\n$ \(line)\n"
+        do {
+            try append(Data(header.utf8) + Data(err.suffix(Self.keptTail)) + Data((err.last == 0x0A || err.isEmpty ? "" : "\n").utf8), to: logPath)
+        } catch {
+            return .failed("\(why) (its stderr could not be kept: \(error))")
+        }
+        return .failed("\(why) (its stderr is in \(logPath))")
     }
 
     /// A plain decimal number (digits, at most one point, an optional sign); nil for anything

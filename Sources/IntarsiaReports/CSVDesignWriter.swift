@@ -140,12 +140,16 @@ public final class CSVDesignWriter {
 
     /// Removes the checkpoint once the final file is in place.
     public func removeCheckpoint() {
+        // Ignored: the final CSV is already in place; a checkpoint left behind is discarded (and
+        // said so on stderr) by the next run, or resumed into the same rows with --resume.
         try? FileManager.default.removeItem(atPath: partialPath)
         try? FileManager.default.removeItem(atPath: metaPath)
     }
 
     deinit {
-        _ = try? queue?.drain()  // no queued write outlives the handle
+        // Ignored: reached after `finish` (which drained and reported) or after a failure that is
+        // already being reported; no queued write outlives the handle.
+        _ = try? queue?.drain()
         try? handle?.close()
     }
 }
@@ -156,7 +160,7 @@ public final class CSVDesignWriter {
 enum ParetoMarks {
     static func copy(_ path: String, to out: FileHandle, front: Set<Int>, workers: Int) throws -> Int {
         let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        defer { try? input.close() }
+        defer { try? input.close() }  // ignored: closing a file only read from loses nothing
         var carry: [UInt8] = [], rows = 0
         while true {
             let chunk = try input.read(upToCount: 4 << 20) ?? Data()

@@ -74,61 +74,47 @@ public struct DesignTable: Sendable, ColumnLookup {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ReadError("\(name): no such file or not readable; accepted: a CSV written by 'intarsia search'")
         }
-        defer { try? handle.close() }
-        var table: DesignTable?
-        var pending = Data()
+        defer { try? handle.close() }  // ignored: closing a file only read from loses nothing
+        var checker: DesignRowCheck?
         var line = 0
-        var lastID: Int?
-        var numeric: [Int] = []
-        var templateColumn: Int?
-        var knobColumns: [(Knob, Int)] = []
-        var boolColumns: [Int] = []
         func consume(_ bytes: Data) throws {
             line += 1
-            guard !bytes.isEmpty else {
-                if table == nil { throw ReadError("\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
-                throw ReadError("\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
-            }
-            guard let text = String(data: bytes, encoding: .utf8) else {
-                throw ReadError("\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
-            }
-            let fields = CSV.parse(text + "\n").first ?? []
-            guard let t = table else {
+            let fields = try fields(of: bytes, name: name, line: line, header: checker == nil)
+            guard checker != nil else {
                 try checkHeader(fields, name, expected: expectedHeader)
-                table = DesignTable(file: name, header: fields, rows: [])
-                for (i, c) in fields.enumerated() {
-                    if c == "feasible" || c == "pareto" { boolColumns.append(i) }
-                    else if c == "template" { templateColumn = i }
-                    else if let k = Knob(rawValue: c), fields.contains("template") { knobColumns.append((k, i)) }
-                    else if !textColumns.contains(c) && !(c.hasPrefix("acc") && (c.hasSuffix("_dataflow") || c.hasSuffix("_noc_elements_per_cycle"))) { numeric.append(i) }
-                }
+                checker = DesignRowCheck(file: name, header: fields)
                 return
             }
-            func bad(_ why: String) -> ReadError {
-                ReadError("\(name) line \(line): \(why); accepted: a CSV written by 'intarsia search' (see docs/CSV.md)")
-            }
-            guard fields.count == t.header.count else { throw bad("\(fields.count) fields, but the header has \(t.header.count)") }
-            guard let id = Int(fields[0]), id >= 0 else { throw bad("id '\(fields[0].prefix(40))' is not a non-negative integer") }
-            if let l = lastID, id <= l { throw bad(id == l ? "id \(id) appears twice" : "id \(id) after id \(l) (ids are written in increasing order)") }
-            lastID = id
-            for i in numeric {
-                guard let v = Double(fields[i]), v.isFinite, !fields[i].hasPrefix("0x"), !fields[i].hasPrefix("-0x") else {
-                    throw bad("\(t.header[i]) '\(fields[i].prefix(40))' is not a finite number")
-                }
-            }
-            for i in boolColumns where fields[i] != "true" && fields[i] != "false" {
-                throw bad("\(t.header[i]) '\(fields[i].prefix(40))' is not true or false")
-            }
-            if let tc = templateColumn {
-                guard let kind = TemplateKind(rawValue: fields[tc]) else { throw bad("template '\(fields[tc].prefix(40))' is unknown; accepted: \(TemplateKind.acceptedNames)") }
-                let used = Knob.knobs(of: kind)
-                for (k, i) in knobColumns where used.contains(k) && k.parse(fields[i]) == nil {
-                    throw bad("\(k.rawValue) '\(fields[i].prefix(40))' is not accepted for \(kind.rawValue); accepted: \(k.accepted)")
-                }
-            }
-            try visit(t, fields)
+            try checker!.check(fields, line: line)
+            try visit(checker!.table, fields)
         }
-        // A newline inside a quoted field does not end a row: split only where the quotes balance.
+        let rest = try splitRows(handle, consume)
+        if !rest.isEmpty {
+            if checker == nil { try consume(rest) } else {
+                throw ReadError("\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
+            }
+        }
+        guard let t = checker?.table else { throw ReadError("\(name): empty file; accepted: a CSV written by 'intarsia search'") }
+        return t
+    }
+
+    /// One line's fields, or why the line is not a row (empty, not UTF-8).
+    static func fields(of bytes: Data, name: String, line: Int, header: Bool) throws -> [String] {
+        guard !bytes.isEmpty else {
+            if header { throw ReadError("\(name) line 1: empty header; accepted: a CSV written by 'intarsia search'") }
+            throw ReadError("\(name) line \(line): an empty line; accepted: one row per line, as 'intarsia search' writes")
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw ReadError("\(name) line \(line): not UTF-8 text; accepted: a CSV written by 'intarsia search'")
+        }
+        return CSV.parse(text + "\n").first ?? []
+    }
+
+    /// Reads the file a megabyte at a time and hands each row's bytes (without its newline) to
+    /// `consume`; a newline inside a quoted field does not end a row: rows split only where the
+    /// quotes balance. Returns what follows the last newline (empty for a complete file).
+    static func splitRows(_ handle: FileHandle, _ consume: (Data) throws -> Void) throws -> Data {
+        var pending = Data()
         var quotes = 0
         while true {
             let chunk = handle.readData(ofLength: 1 << 20)
@@ -147,13 +133,7 @@ public struct DesignTable: Sendable, ColumnLookup {
             }
             pending = Data(pending[start...])
         }
-        if !pending.isEmpty {
-            if table == nil { try consume(pending) } else {
-                throw ReadError("\(name) line \(line + 1): the last row has no final newline: the file was cut (an interrupted copy or write); accepted: a complete CSV written by 'intarsia search'")
-            }
-        }
-        guard let t = table else { throw ReadError("\(name): empty file; accepted: a CSV written by 'intarsia search'") }
-        return t
+        return pending
     }
 
     /// The feasible row with the least `metric` per template (first seen wins ties), optionally

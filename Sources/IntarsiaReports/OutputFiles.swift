@@ -112,6 +112,8 @@ public final class OutputLock: @unchecked Sendable {
     /// Removes temporary files (`.NAME.tmp-PID-XXXXXX`) that runs killed mid-write left in `dir`:
     /// only those whose pid is no longer a process, so no running writer loses its file.
     static func sweepTemporaries(in dir: String) {
+        // Ignored: a housekeeping sweep; a folder that cannot be listed has no temporary this run
+        // could remove, and writing into it is checked (and reported) by the writer itself.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         for name in names where name.hasPrefix(".") {
             guard let r = name.range(of: ".tmp-", options: .backwards) else { continue }

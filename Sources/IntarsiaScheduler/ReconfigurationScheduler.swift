@@ -185,9 +185,11 @@ public enum ReconfigurationScheduler {
         var best: (cycles: Double, schedule: Schedule, bytes: Double)?
         var stages: [[Int]] = []
         var none = NoRecorder()
-        func extend(_ done: Set<Int>) {
+        func extend(_ done: Set<Int>) throws {
             if done.count == n {
-                guard let s = try? Schedule(w, stages: stages), let s2 = model.fittingAllocations(p, s) else { return }
+                // The enumeration groups each task once, after its producers: Schedule accepts
+                // every grouping, and a rejection (a bug) is thrown, not skipped.
+                guard let s2 = model.fittingAllocations(p, try Schedule(w, stages: stages)) else { return }
                 let e = model.evaluate(p, schedule: s2, recorder: &none)
                 let cycles = e.latencyCycles / w.repetitions
                 let bytes = e.offChipBytes / w.repetitions
@@ -203,11 +205,11 @@ public enum ReconfigurationScheduler {
                 guard stage.allSatisfy({ preds[$0].allSatisfy { done.contains($0) || members.contains($0) } }) else { continue }
                 guard stage.filter({ w.tasks[$0].isMAC }).count <= p.computeUnits else { continue }
                 stages.append(stage)
-                extend(done.union(members))
+                try extend(done.union(members))
                 stages.removeLast()
             }
         }
-        extend([])
+        try extend([])
         guard let b = best else { throw NoSchedule(description: "no schedule meets the constraints") }
         return Solution(schedule: b.schedule, cycles: b.cycles, offChipBytes: b.bytes, status: .optimal, gap: 0, solver: .exhaustive,
                         space: .general, nodes: 0, arcs: 0, solveSeconds: Date().timeIntervalSince(start), branchAndBoundNodes: 0,

@@ -122,75 +122,7 @@ enum WorkloadSection {
             guard let t = DataType(name: try d.string()) else { throw d.error("unknown data type", accepted: DataType.acceptedNames) }
             weightType = t
         }
-        func dim(_ k: String, default d: Int? = nil, min lo: Int = 1) throws -> Int {
-            if let v = m[k] { return try v.int(min: lo, max: 1 << 30, what: "a positive integer") }
-            if let d { return d }
-            throw SpecError(file: c.file, key: c.child(k), problem: "missing dimension for op '\(opName)'", accepted: "a positive integer")
-        }
-        let op: Operator
-        switch opName {
-        case "matmul":
-            var off = true
-            if let w = m["weights"] {
-                switch try w.string() {
-                case "off_chip": off = true
-                case "on_chip": off = false
-                default: throw w.error("unknown weight placement", accepted: "off_chip, on_chip")
-                }
-            }
-            op = .matmul(m: try dim("m"), k: try dim("k"), n: try dim("n"), weightsOffChip: off)
-        case "conv2d", "transposed_conv2d":
-            let kernel = try m["kernel"].map { try $0.positiveInt(max: 1 << 10) }
-            let r = try dim("kernel_h", default: kernel), s = try dim("kernel_w", default: kernel)
-            let args = (try dim("batch", default: 1), try dim("channels"), try dim("height"), try dim("width"), try dim("filters"),
-                        r, s, try dim("stride", default: 1), try dim("padding", default: 0, min: 0))
-            if args.8 >= max(r, s) {
-                throw SpecError(file: c.file, key: c.child("padding"), value: String(args.8), problem: "padding must be smaller than the kernel",
-                                accepted: "0 to \(max(r, s) - 1)")
-            }
-            var groups = 1
-            if let g = m["groups"] {
-                if case .scalar(let sc) = g.node, sc.string == "depthwise" {
-                    groups = args.1
-                } else {
-                    groups = try g.int(min: 1, max: 1 << 30, what: "a positive integer dividing channels and filters, or 'depthwise'")
-                }
-                if args.1 % groups != 0 || args.4 % groups != 0 {
-                    throw SpecError(file: c.file, key: c.child("groups"), value: String(groups),
-                                    problem: "groups must divide both channels (\(args.1)) and filters (\(args.4))",
-                                    accepted: "a common divisor of \(args.1) and \(args.4), or 'depthwise' (groups = channels)")
-                }
-            }
-            if opName == "conv2d" {
-                if args.2 + 2 * args.8 < r || args.3 + 2 * args.8 < s {
-                    throw SpecError(file: c.file, key: c.child("kernel"), value: "\(r)x\(s)", problem: "kernel larger than the padded input \(args.2 + 2 * args.8)x\(args.3 + 2 * args.8)")
-                }
-                op = .conv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8, groups: groups)
-            } else {
-                op = .transposedConv2d(batch: args.0, channels: args.1, height: args.2, width: args.3, filters: args.4, kernelH: r, kernelW: s, stride: args.7, padding: args.8, groups: groups)
-            }
-        case "pool":
-            let window = try dim("window", default: 2)
-            let stride = try m["stride"].map { _ in try dim("stride") }, padding = try dim("padding", default: 0, min: 0)
-            if padding >= window {
-                throw SpecError(file: c.file, key: c.child("padding"), value: String(padding), problem: "padding must be smaller than the window", accepted: "0 to \(window - 1)")
-            }
-            op = .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: window, stride: stride, padding: padding)
-        case "upsample":
-            let factor = try dim("factor", default: 2)
-            if factor > 64 { throw SpecError(file: c.file, key: c.child("factor"), value: String(factor), problem: "out of range", accepted: "1 to 64") }
-            op = .upsample(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), factor: factor)
-        case "softmax":
-            op = .softmax(rows: try dim("rows"), cols: try dim("cols"))
-        case "layernorm":
-            op = .layerNorm(rows: try dim("rows"), cols: try dim("cols"))
-        default:
-            if activationOps.contains(opName) {
-                op = .activation(elements: try dim("elements"), kind: opName)
-            } else {
-                op = .elementwise(elements: try dim("elements"), kind: opName)
-            }
-        }
+        let op = try TaskFields(c: c, m: m, opName: opName).operator()
         if op.isTooLarge {
             throw SpecError(file: c.file, key: c.path, value: name, problem: "the task is too large: its dimensions multiply past 2^53",
                             accepted: "dimensions whose product stays below 9.0e15")
@@ -199,25 +131,7 @@ enum WorkloadSection {
             throw SpecError(file: c.file, key: c.path, value: name, problem: "the task's output is empty with these dimensions (a window or kernel larger than its input?)",
                             accepted: "dimensions that give at least one output")
         }
-        var inputs: [Workload.Input] = []
-        if let ic = m["inputs"] {
-            for item in try ic.scalarOrList() {
-                if case .mapping = item.node {
-                    let im = try item.mapping(allowed: ["from", "edge"])
-                    let f = try item.required("from", in: im)
-                    var kind = defaultEdge(op)
-                    if let e = im["edge"] {
-                        guard let k = EdgeKind(rawValue: try e.string()) else { throw e.error("unknown edge kind", accepted: EdgeKind.allCases.map(\.rawValue).joined(separator: ", ")) }
-                        kind = k
-                    }
-                    inputs.append(.init(try f.string(), kind))
-                } else {
-                    inputs.append(.init(try item.string(), defaultEdge(op)))
-                }
-            }
-        } else {
-            inputs = [.init("input", .stream)]
-        }
+        let inputs = try readInputs(m["inputs"], op: op)
         var heads = 1, transposeB = false
         if let h = m["heads"] {
             guard case let .matmul(_, _, n, off) = op, !off else { throw h.error("heads go with a matmul of two activations (weights: false)", value: false) }
@@ -229,6 +143,22 @@ enum WorkloadSection {
             transposeB = try t.bool()
         }
         return (Task(name: name, op: op, dataType: type, weightDataType: weightType, heads: heads, transposeB: transposeB), inputs)
+    }
+
+    /// A task's `inputs`: names or `{from, edge}` mappings (default: the workload input, streamed).
+    static func readInputs(_ ic: Cursor?, op: Operator) throws -> [Workload.Input] {
+        guard let ic else { return [.init("input", .stream)] }
+        return try ic.scalarOrList().map { item in
+            guard case .mapping = item.node else { return .init(try item.string(), defaultEdge(op)) }
+            let im = try item.mapping(allowed: ["from", "edge"])
+            let f = try item.required("from", in: im)
+            var kind = defaultEdge(op)
+            if let e = im["edge"] {
+                guard let k = EdgeKind(rawValue: try e.string()) else { throw e.error("unknown edge kind", accepted: EdgeKind.allCases.map(\.rawValue).joined(separator: ", ")) }
+                kind = k
+            }
+            return .init(try f.string(), kind)
+        }
     }
 
     /// A matrix-vector product needs its whole input vector (barrier); matrix products with

@@ -17,19 +17,11 @@ enum SizeLimits {
     ]
     /// Functions as "path#name" (every function of that name in the file).
     static let knownLongFunctions: Set<String> = [
-        "Sources/IntarsiaASIC/ScaleSimMemory.swift#simulate",
-        "Sources/IntarsiaDriver/SearchJob.swift#run",
         "Sources/IntarsiaHLS/Emitter/DataflowEmitter.swift#top",
         "Sources/IntarsiaHLS/Emitter/HLSDesign.swift#init",
         "Sources/IntarsiaHLS/Emitter/Testbench.swift#source",
         "Sources/IntarsiaHLS/Reference/HLSProgram.swift#init",
         "Sources/IntarsiaHLS/Reference/Reference.swift#evaluate",
-        "Sources/IntarsiaNAS/CommandOracle.swift#run",
-        "Sources/IntarsiaReports/Compare.swift#scan",
-        "Sources/IntarsiaSpec/ASICSpec.swift#readHardware",
-        "Sources/IntarsiaSpec/NASSpaceSpec.swift#parseSpace",
-        "Sources/IntarsiaSpec/NASSpec.swift#parseTask",
-        "Sources/IntarsiaSpec/WorkloadSection.swift#readTask",
     ]
 
     static func exempt(_ path: String, _ text: String) -> Bool {

@@ -127,3 +127,25 @@ struct Rng {
         return Int((z ^ (z >> 31)) % UInt64(n))
     }
 }
+
+/// A plugged-in scheduler that fails is reported, not swallowed: the shortest path stands in and
+/// the design's status carries the failure's text.
+@Suite struct SchedulerFailureTests {
+    struct NumericalTrouble: Error, CustomStringConvertible {
+        var description: String { "no schedule: GLPK reports numerical trouble" }
+    }
+
+    @Test func aFailingSchedulerFallsBackWithItsReason() throws {
+        let w = try BuiltinWorkload.mlp.make()
+        let plain = FPGAModel(workload: w, platform: PlatformCatalog.u280)
+        var failing = plain
+        failing.reconfigurableScheduler = { _, _ in throw NumericalTrouble() }
+        let p = DesignPoint(template: .reconfigurable, lanes: 64, computeUnits: 2, scratchpadKiB: 1024)
+        let e = failing.evaluate(p)
+        #expect(e.solverStatus == .fallback(reason: "no schedule: GLPK reports numerical trouble"))
+        #expect(e.solverStatus.text == "fallback: no schedule: GLPK reports numerical trouble")
+        // The stand-in is the built-in shortest path: the same figures as the model without a scheduler.
+        #expect(e.latencyCycles == plain.evaluate(p).latencyCycles)
+        #expect(plain.evaluate(p).solverStatus == .optimal)
+    }
+}

@@ -274,6 +274,51 @@ import Foundation
         #expect(keptAgain.runs == 0)
     }
 
+    /// Collects what an oracle warns about.
+    final class Warnings: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ s: String) { lock.lock(); lines.append(s); lock.unlock() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    }
+
+    /// A corrupt cache is reported (file, line numbers, count), its good entries kept, and the
+    /// corrupt ones asked again; they were skipped silently.
+    @Test func corruptCacheLinesAreReported() throws {
+        let cache = temp("corrupt.jsonl")
+        let first = CommandOracle(command: "echo 77 # {arch}", timeoutSeconds: 5, cachePath: cache)
+        _ = first.accuracy(architecture: "a", task: "t")
+        let good = try String(contentsOfFile: cache, encoding: .utf8)
+        // Line 1 good, line 2 truncated JSON, line 3 blank (not an entry, not an error), line 4 not JSON.
+        try (good + "{\"key\": \"v2\tx\", \"answ\n\nhello\n").write(toFile: cache, atomically: true, encoding: .utf8)
+        let warnings = Warnings()
+        let o = CommandOracle(command: "echo 77 # {arch}", timeoutSeconds: 5, cachePath: cache, warn: { warnings.add($0) })
+        #expect(o.corruptCacheLines == [2, 4])
+        #expect(warnings.all.count == 1)
+        let w = try #require(warnings.all.first)
+        #expect(w.contains(cache) && w.contains("2 lines are not an oracle cache entry") && w.contains("(lines 2, 4)"))
+        #expect(o.accuracy(architecture: "a", task: "t") == .accuracy(77))
+        #expect(o.runs == 0, "the good line is still read")
+    }
+
+    /// A cache that cannot be written is reported once (it was silent), and the answers still come.
+    @Test func anUnwritableCacheIsReportedOnce() throws {
+        let blocker = temp("file")
+        try "not a folder".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let cache = blocker + "/cache.jsonl"  // its folder is a file: cannot be created
+        let warnings = Warnings()
+        let o = CommandOracle(command: "echo 50 # {arch}", timeoutSeconds: 5, cachePath: cache, warn: { warnings.add($0) })
+        #expect(o.accuracy(architecture: "a", task: "t") == .accuracy(50))
+        #expect(o.accuracy(architecture: "b", task: "t") == .accuracy(50))
+        #expect(o.cacheWriteFailure?.path == cache)
+        #expect(warnings.all.count == 1, "once, not per answer: \(warnings.all)")
+        #expect(warnings.all.first?.contains("'\(cache)': cannot be written") == true)
+        // A failure's reason says its stderr could not be kept, instead of naming a log that is not there.
+        let failing = CommandOracle(command: "exit 5 # {arch}", timeoutSeconds: 5, cachePath: cache, warn: { warnings.add($0) })
+        let why = try #require(failure(failing.accuracy(architecture: "c", task: "t")))
+        #expect(why.hasPrefix("exit code 5 (its stderr could not be kept: '\(failing.logPath)': cannot be written"), "\(why)")
+    }
+
     /// Only plain decimals are accuracies: 0x10 was read as 16.
     @Test func accuraciesAreDecimalNumbersOnly() {
         for (text, value) in [("93.5", 93.5 as Double?), ("0", 0), ("100", 100), ("7.", 7), (".5", 0.5), ("0x10", nil), ("1e1", nil), ("inf", nil),

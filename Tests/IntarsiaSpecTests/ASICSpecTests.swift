@@ -19,6 +19,31 @@ import IntarsiaASIC
         #expect(s.space.design(1)[0].dataflow == .eyeriss && s.space.design(2)[0].rows == 32)
     }
 
+    /// The sniffer does not check keys: an ASIC spec with a misspelled key is still an ASIC spec,
+    /// and the ASIC reader names the key against the ASIC keys (it was taken for an FPGA spec).
+    @Test func aMisspelledKeyIsReportedByTheASICReader() throws {
+        let typo = base + "\nconstraint: {latency_ms: 1}\n"
+        #expect(ASICDesignSpec.isASIC(text: typo))
+        let e = try #require(error(typo))
+        #expect(e.key == "constraint" && e.problem == "unknown key" && e.accepted?.contains("accelerators") == true)
+        // Text that is not YAML is no ASIC spec; the loader that runs next reports its syntax error.
+        #expect(!ASICDesignSpec.isASIC(text: "platform: {asic: [unclosed\n"))
+    }
+
+    /// A node given as a mapping says so (the failure was swallowed into "unknown technology node ''").
+    @Test func aNodeThatIsNotOneValueSaysSo() throws {
+        let e = try #require(error(base.replacingOccurrences(of: "asic: 45nm", with: "asic: {node: 45nm}")))
+        #expect(e.key == "platform.asic" && e.problem.contains("expected a single value"))
+    }
+
+    /// A workload mapping with `networks` and another key is read as a list of networks, and the
+    /// stray key is named against `networks` (it was read as one workload instead).
+    @Test func aStrayKeyBesideNetworksIsNamed() throws {
+        let text = base.replacingOccurrences(of: "workload: {builtin: resnet20-cifar}", with: "workload: {networks: [{builtin: resnet20-cifar}], extra: 1}")
+        let e = try #require(error(text))
+        #expect(e.key == "workload.extra" && e.problem == "unknown key" && e.accepted == "networks")
+    }
+
     func error(_ text: String) -> SpecError? {
         do { _ = try ASICDesignSpec.parse(text: text, file: "bad.yaml"); return nil } catch { return error as? SpecError }
     }
