@@ -195,7 +195,7 @@ public enum ScaleSimMemory {
         case .systolicWS: (sr, sc, t) = (filter, k, pixels)
         case .systolicOS: (sr, sc, t) = (pixels, k, filter)
         case .systolicIS: (sr, sc, t) = (filter, pixels, k)
-        default: return nil
+        case .nvdla, .shidiannao, .eyeriss: return nil
         }
         let r = big, c = cols
         let rowFolds = cdiv(sr, r), colFolds = cdiv(sc, c)
