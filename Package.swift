@@ -66,7 +66,7 @@ let package = Package(
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
         .testTarget(name: "IntarsiaSpecTests", dependencies: ["IntarsiaSpec", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaCore", "IntarsiaFPGA"]),
-        .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec"]),
+        .testTarget(name: "IntarsiaFPGATests", dependencies: ["IntarsiaFPGA", "IntarsiaSpec", "IntarsiaSearch", "IntarsiaHLS", "IntarsiaDriver"]),
         .testTarget(name: "IntarsiaExploreTests", dependencies: ["IntarsiaExplore", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch", "IntarsiaExplore", "IntarsiaFPGA", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),

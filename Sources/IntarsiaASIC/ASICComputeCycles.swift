@@ -64,7 +64,7 @@ public enum ASICModel {
         switch a.dataflow {
         case .nvdla: return log2(Double(a.rows)).rounded(.up)
         case .shidiannao: return Double(a.rows + a.columns)
-        default: return 0
+        case .systolicWS, .systolicOS, .systolicIS, .eyeriss: return 0
         }
     }
 

@@ -21,7 +21,7 @@ extension ASICModel {
             return TensorTraffic(inputReads: g * streamed(im2col, folds.cols), weightReads: g * filters, outputWrites: g * outputs * Double(folds.rows))
         case .systolicOS:
             return TensorTraffic(inputReads: g * streamed(im2col, folds.cols), weightReads: g * streamed(filters, folds.rows), outputWrites: g * outputs)
-        default:
+        case .systolicIS, .nvdla, .shidiannao, .eyeriss:
             return TensorTraffic(inputReads: g * im2col, weightReads: g * streamed(filters, folds.cols), outputWrites: g * outputs * Double(folds.rows))
         }
     }
@@ -85,7 +85,7 @@ extension ASICModel {
     public static func minimumL1Bytes(_ d: ASICDataflow) -> Double {
         switch d {
         case .eyeriss: return Double(3 * 2 + 3 * 2 + 4)
-        default: return 2 + 4
+        case .systolicWS, .systolicOS, .systolicIS, .nvdla, .shidiannao: return 2 + 4
         }
     }
 

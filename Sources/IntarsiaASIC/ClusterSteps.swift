@@ -173,7 +173,7 @@ enum ClusterSteps {
         case .shidiannao:
             r = outputStationary(k: l.filters, channels: l.channels / g, r: l.kernelH, s: l.kernelW, p: l.outH, q: l.outW, stride: l.stride,
                                  clusterSize: a.columns, clusters: a.rows, noc: noc)
-        default:
+        case .systolicWS, .systolicOS, .systolicIS, .eyeriss:
             return nil
         }
         let b = l.batch

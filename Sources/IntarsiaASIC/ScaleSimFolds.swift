@@ -19,7 +19,7 @@ extension ScaleSimMemory {
             case .systolicWS: (kind, sr, sc, t) = (.ws, filter, k, pixels)
             case .systolicOS: (kind, sr, sc, t) = (.os, pixels, k, filter)
             case .systolicIS: (kind, sr, sc, t) = (.is, filter, pixels, k)
-            default: return nil
+            case .nvdla, .shidiannao, .eyeriss: return nil
             }
             r = Int(a.rows)
             c = Int(a.columns)

@@ -49,7 +49,8 @@ public enum EvaluateJob {
             templateName = String(sets.remove(at: i).dropFirst("template=".count))
         }
         if let name = templateName {
-            guard let kind = TemplateKind(rawValue: name) else {
+            // The spec's own templates first (one it registered), then the built-in ones.
+            guard let kind = spec.space.templates.first(where: { $0.template.rawValue == name })?.template ?? TemplateKind(rawValue: name) else {
                 throw UserError("--set template='\(name)': unknown template; accepted: \(TemplateKind.acceptedNames)")
             }
             space = spec.space.templates.first { $0.template == kind }

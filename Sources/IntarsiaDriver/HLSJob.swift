@@ -160,7 +160,7 @@ public enum HLSJob {
                                tasks: recorder.tasks, options: options)
         let streamNames = Set(design.streams.map(\.name))
         for name in o.fifoDepthOverrides.keys.sorted() where !streamNames.contains(name) {
-            let accepted = point.template == .dataflow ? design.streams.map(\.name).joined(separator: ", ") : "none (only the dataflow template has FIFOs)"
+            let accepted = design.streaming ? design.streams.map(\.name).joined(separator: ", ") : "none (only the dataflow template has FIFOs)"
             throw UserError("--fifo-depth '\(name)': no such stream in this design; accepted: \(accepted)")
         }
         let dataElements = program.graphInputElements + program.steps.reduce(0) { $0 + $1.weightElements }

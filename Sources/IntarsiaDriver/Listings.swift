@@ -28,8 +28,9 @@ public enum PlatformListing {
         })
     }
 
-    public static func templates() -> String {
-        TextTable.render(header: ["template", "knobs", "what it is"], rows: TemplateKind.allCases.map {
+    /// `intarsia list templates`: each template's name, knobs and line, from its descriptor.
+    public static func templates(_ registry: FPGATemplates = .builtin) -> String {
+        TextTable.render(header: ["template", "knobs", "what it is"], rows: registry.all.map {
             [$0.rawValue, Knob.knobs(of: $0).map(\.rawValue).joined(separator: " "), $0.summary]
         })
     }

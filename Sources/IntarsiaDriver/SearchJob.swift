@@ -172,7 +172,7 @@ public enum SearchJob {
         Column("id") { String($0.design.id) },
         Column("template") { $0.design.point.template.rawValue },
         Column("lanes") { String($0.design.point.lanes) },
-        Column("units") { $0.design.point.template == .reconfigurable ? String($0.design.point.computeUnits) : "-" },
+        Column("units") { $0.design.point.template.unitRule == .computeUnitsKnob ? String($0.design.point.computeUnits) : "-" },
         Column("stages") { String($0.design.evaluation.stages) },
         Column("schedule") { r in
             let e = r.design.evaluation

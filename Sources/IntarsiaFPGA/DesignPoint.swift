@@ -1,27 +1,5 @@
 import IntarsiaCore
 
-/// The three FPGA accelerator templates.
-public enum TemplateKind: String, Hashable, Sendable, CaseIterable, Codable {
-    /// One compute unit per task, all resident, FIFOs between them; nothing spills off chip.
-    case dataflow
-    /// One unit with every lane runs the tasks one after another; intermediates may spill.
-    case sequential
-    /// A few units whose roles switch per stage from a static schedule (InTAR style).
-    case reconfigurable
-
-    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
-
-    /// One line on what the template is (`intarsia list templates`); a switch, so a new template
-    /// without its line does not compile.
-    public var summary: String {
-        switch self {
-        case .dataflow: return "one compute unit per task, all resident, FIFOs between them; nothing off chip"
-        case .sequential: return "one unit with every lane runs the tasks one after another; intermediates may spill"
-        case .reconfigurable: return "a few units whose roles switch per stage from a static, optimal schedule (InTAR style)"
-        }
-    }
-}
-
 /// How a unit gets its off-chip weights.
 public enum WeightLoad: String, Hashable, Sendable, CaseIterable, Codable {
     /// Bursts into a ping-pong buffer while the previous column computes: bandwidth-bound only.
@@ -124,13 +102,7 @@ public enum Knob: String, CaseIterable, Sendable {
     case matVec = "matvec"
 
     /// Knobs each template reads; others are ignored by it (and rejected in its spec section).
-    public static func knobs(of t: TemplateKind) -> [Knob] {
-        switch t {
-        case .dataflow: return [.lanes, .allocation, .weightLoad, .flattenLoops, .wordBits, .pipelined, .streamElements, .matVec]
-        case .sequential: return [.lanes, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill, .pipelined]
-        case .reconfigurable: return [.lanes, .computeUnits, .scratchpadKiB, .weightLoad, .flattenLoops, .wordBits, .spill, .pipelined, .streamElements, .matVec]
-        }
-    }
+    public static func knobs(of t: TemplateKind) -> [Knob] { t.knobs }
 
     /// What values are accepted, for error messages.
     public var accepted: String {

@@ -69,9 +69,14 @@ extension FPGAModel {
 
     /// DSP, LUT and FF of the design's MAC lanes, units and special-function units (shell apart).
     func fabric(_ p: DesignPoint, env: CycleEnvironment, totals: StageTotals) -> (dsp: Double, lut: Double, ff: Double) {
-        let sfu = p.template == .dataflow ? compiled.sfuPerTask : compiled.sfuPerKind
+        let perTask: Bool
+        switch p.template.resourceRule {
+        case .perTaskUnits: perTask = true
+        case .sharedUnits: perTask = false
+        }
+        let sfu = perTask ? compiled.sfuPerTask : compiled.sfuPerKind
         let maxSfuDSP = (sfu.dsp * env.sfuWidth).rounded(.up), maxSfuLUT = sfu.lut * env.sfuWidth, maxSfuFF = sfu.ff * env.sfuWidth
-        if p.template == .dataflow {
+        if perTask {
             return (totals.dataflowDSP + maxSfuDSP, totals.dataflowLUT + maxSfuLUT, totals.dataflowFF + maxSfuFF)
         }
         var dspPerLane = 0.0, lutPerLane = 0.0, ffPerLane = 0.0

@@ -80,10 +80,10 @@ public struct FPGAModel: Sendable {
     /// The schedule, the space it was chosen in and how its solver ended. A plugged-in scheduler
     /// that fails gives way to the shortest path, and the status says `fallback` and why.
     public func scheduleChoice(_ p: DesignPoint) -> ScheduleChoice {
-        switch p.template {
-        case .dataflow: return ScheduleChoice(schedule: p.allocation == .uniform ? uniformDataflow : proportionalDataflow)
-        case .sequential: return ScheduleChoice(schedule: sequentialSchedule)
-        case .reconfigurable:
+        switch p.template.schedulePolicy {
+        case .allTasksResident: return ScheduleChoice(schedule: p.allocation == .uniform ? uniformDataflow : proportionalDataflow)
+        case .oneMACTaskPerStage: return ScheduleChoice(schedule: sequentialSchedule)
+        case .chosenPerPoint:
             if let f = fixedReconfigurableSchedule { return ScheduleChoice(schedule: bestAllocations(p, f), space: .given, status: .given) }
             if let solver = reconfigurableScheduler {
                 do { return try solver(self, p) } catch {
@@ -96,11 +96,20 @@ public struct FPGAModel: Sendable {
         }
     }
 
+    /// The on-chip scratchpad for intermediates between stages, bytes: none when every task has
+    /// units of its own (nothing is held between stages).
+    func scratchpadBytes(_ p: DesignPoint) -> Double {
+        switch p.template.resourceRule {
+        case .perTaskUnits: return 0
+        case .sharedUnits: return Double(p.scratchpadKiB) * 1024
+        }
+    }
+
     func units(_ p: DesignPoint) -> Int {
-        switch p.template {
-        case .dataflow: return max(1, compiled.macTaskCount)
-        case .sequential: return 1
-        case .reconfigurable: return p.computeUnits
+        switch p.template.unitRule {
+        case .onePerMACTask: return max(1, compiled.macTaskCount)
+        case .one: return 1
+        case .computeUnitsKnob: return p.computeUnits
         }
     }
 
@@ -190,11 +199,11 @@ public struct FPGAModel: Sendable {
     }
 
     /// BRAM18K and URAM blocks the stage balancer may give to weight buffers.
-    /// A dataflow design has no scratchpad (its `scratchpad_kib` knob is not its own and stays at
-    /// the default, 4 MiB): none is set aside, as `evaluate` sets none aside.
+    /// A design of units per task (dataflow) has no scratchpad (its `scratchpad_kib` knob is not
+    /// its own and stays at the default, 4 MiB): none is set aside, as `evaluate` sets none aside.
     public func balancerMemoryBudget(_ p: DesignPoint) -> (bram18k: Double, uram: Double) {
         var q = p
-        if q.template == .dataflow { q.scratchpadKiB = 0 }
+        q.scratchpadKiB = scratchpadBytes(p) == 0 ? 0 : q.scratchpadKiB
         let c = memoryCaps(q, platformEnvironment.with(q))
         return (c.bram, c.uram)
     }
@@ -208,10 +217,14 @@ public struct FPGAModel: Sendable {
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, recorder: inout R) -> Evaluation {
-        if p.template == .sequential && !recorder.isRecording { return evaluateFixedFast(p, sequentialSchedule) }
-        if p.template == .reconfigurable && !recorder.isRecording {
-            if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, fixed) }
-            if reconfigurableScheduler == nil { return evaluateReconfigurableFast(p) }
+        if !recorder.isRecording {
+            switch p.template.schedulePolicy {
+            case .allTasksResident: break
+            case .oneMACTaskPerStage: return evaluateFixedFast(p, sequentialSchedule)
+            case .chosenPerPoint:
+                if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, fixed) }
+                if reconfigurableScheduler == nil { return evaluateReconfigurableFast(p) }
+            }
         }
         let choice = scheduleChoice(p)
         var e = evaluate(p, schedule: choice.schedule, recorder: &recorder)
@@ -237,10 +250,10 @@ public struct FPGAModel: Sendable {
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, schedule: Schedule, recorder: inout R) -> Evaluation {
         let env = platformEnvironment.with(p)
         let maxUnits = units(p)
-        let scratch = p.template == .dataflow ? 0 : Double(p.scratchpadKiB) * 1024
+        let scratch = scratchpadBytes(p)
         var totals = StageTotals()
         var balanced: BalancedSplit?
-        if p.template == .dataflow && p.allocation == .balanced {
+        if p.template.schedulePolicy == .allTasksResident && p.allocation == .balanced {
             balanced = laneBalancer?(self, p) ?? BalancedSplit(lanes: nil, status: .fallback("no stage balancer in this model"))
         }
         for (k, s) in schedule.stages.enumerated() {

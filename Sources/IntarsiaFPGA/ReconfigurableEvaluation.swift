@@ -122,7 +122,7 @@ extension FPGAModel {
         }
         totals.stages = schedule.stages.count
         var e = finish(p, env: env, totals: totals)
-        if p.template == .reconfigurable {
+        if p.template.schedulePolicy == .chosenPerPoint {
             e.scheduleSpace = .given
             e.solverStatus = .given
         }

@@ -122,8 +122,12 @@ public struct SearchRunner: Sendable {
         var minDSP = Double.infinity
         for t in c.tasks where t.isMAC { minDSP = min(minDSP, t.dspPerMAC) }
         // A balanced split may leave lanes unused, so only the other splits bound the DSPs.
-        if minDSP.isFinite && !(p.template == .dataflow && p.allocation == .balanced) {
-            let usable = p.template == .dataflow ? Double(p.lanes - c.macTaskCount) : Double(p.lanes)
+        if minDSP.isFinite && !(p.template.schedulePolicy == .allTasksResident && p.allocation == .balanced) {
+            let usable: Double
+            switch p.template.resourceRule {
+            case .perTaskUnits: usable = Double(p.lanes - c.macTaskCount)
+            case .sharedUnits: usable = Double(p.lanes)
+            }
             let dspFloor = max(0, usable) * minDSP + Double(model.platform.shell.dsp)
             if dspFloor > model.constraints.dspFraction * Double(model.platform.dsp) { return true }
         }

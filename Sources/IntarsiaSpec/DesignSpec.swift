@@ -42,8 +42,9 @@ public struct DesignSpec: Sendable {
 
     static let topKeys = ["name", "workload", "platform", "templates", "constraints", "objectives", "search", "output"]
 
-    /// Reads and validates a spec file. Every problem is a `SpecError`.
-    public static func load(path: String) throws -> DesignSpec {
+    /// Reads and validates a spec file. Every problem is a `SpecError`. `templates` are those its
+    /// `templates` section may name.
+    public static func load(path: String, templates: FPGATemplates = .builtin) throws -> DesignSpec {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
             throw SpecError(file: path, key: "", problem: "no such file", accepted: "the path of a YAML design spec, e.g. designs/intar/mlp-u280.yaml")
@@ -54,10 +55,10 @@ public struct DesignSpec: Sendable {
         guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
             throw SpecError(file: path, key: "", problem: "not valid YAML (not UTF-8 text)", accepted: "a YAML mapping; see docs/SPEC.md")
         }
-        return try parse(text: text, file: path)
+        return try parse(text: text, file: path, templates: templates)
     }
 
-    public static func parse(text: String, file: String) throws -> DesignSpec {
+    public static func parse(text: String, file: String, templates: FPGATemplates = .builtin) throws -> DesignSpec {
         let root = try YAMLDocument.root(text: text, file: file)
         let top = try root.mapping(allowed: topKeys)
         let name = try root.specName(in: top)
@@ -66,7 +67,7 @@ public struct DesignSpec: Sendable {
             throw SpecError(file: file, key: "workload", problem: "the workload's MACs times its repetitions exceed 2^62", accepted: "a smaller workload")
         }
         let platform = try PlatformSection.read(try root.required("platform", in: top))
-        let (space, scheduleNames) = try TemplatesSection.read(try root.required("templates", in: top))
+        let (space, scheduleNames) = try TemplatesSection.read(try root.required("templates", in: top), templates: templates)
         var schedule: [[Int]]?
         if let (cursor, names) = scheduleNames {
             let index = Dictionary(uniqueKeysWithValues: workload.tasks.enumerated().map { ($1.name, $0) })
@@ -187,39 +188,26 @@ enum PlatformSection {
 }
 
 enum TemplatesSection {
-    /// Default candidate values for knobs a template section does not list: well-built designs.
-    static func defaultValues(_ k: Knob) -> [KnobValue] {
-        switch k {
-        case .lanes: return [.int(64)]
-        case .allocation: return [.text("proportional")]
-        case .computeUnits: return [.int(2), .int(3), .int(4)]
-        case .scratchpadKiB: return [.int(4096)]
-        case .weightLoad: return [.text("double_buffered")]
-        case .flattenLoops: return [.bool(true)]
-        case .wordBits: return [.int(512)]
-        case .spill: return [.text("overflow")]
-        case .pipelined: return [.bool(true)]
-        case .streamElements: return [.int(0)]
-        case .matVec: return [.text("auto")]
-        }
-    }
-
-    /// The design space, and the hand-written reconfigurable schedule if one is given.
-    static func read(_ c: Cursor) throws -> (DesignSpace, (Cursor, [[String]])?) {
-        let m = try c.mapping(allowed: TemplateKind.allCases.map(\.rawValue))
+    /// The design space, and the hand-written schedule if one is given (a template whose stages
+    /// are chosen per point may follow one instead).
+    static func read(_ c: Cursor, templates: FPGATemplates) throws -> (DesignSpace, (Cursor, [[String]])?) {
+        let m = try c.mapping(allowed: templates.names)
         var schedule: (Cursor, [[String]])?
-        if m.isEmpty { throw c.error("no template listed", value: false, accepted: TemplateKind.acceptedNames) }
+        if m.isEmpty { throw c.error("no template listed", value: false, accepted: templates.acceptedNames) }
         var spaces: [TemplateSpace] = []
-        for t in TemplateKind.allCases {
+        for t in templates.all {
             guard let section = m[t.rawValue] else { continue }
-            let allowed = Knob.knobs(of: t)
+            let allowed = t.descriptor.knobs
             var knobs: [(Knob, [KnobValue])] = []
             let entries: [String: Cursor]
             if case .scalar(let s) = section.node, s.string.isEmpty || s.string == "~" || s.string == "null" {
                 entries = [:]
             } else {
-                var keys = allowed.map(\.rawValue)
-                if t == .reconfigurable { keys.append("schedule") }
+                var keys = allowed.map(\.knob.rawValue)
+                switch t.schedulePolicy {
+                case .chosenPerPoint: keys.append("schedule")
+                case .allTasksResident, .oneMACTaskPerStage: break
+                }
                 entries = try section.mapping(allowed: keys)
             }
             if let sc = entries["schedule"] {
@@ -227,9 +215,9 @@ enum TemplatesSection {
                 if stages.isEmpty { throw sc.error("the schedule has no stage", value: false, accepted: "a list of stages, each a list of task names") }
                 schedule = (sc, try stages.map { try $0.scalarOrList().map { try $0.string() } })
             }
-            for k in allowed {
+            for (k, defaults) in allowed.map({ ($0.knob, $0.defaults) }) {
                 guard let e = entries[k.rawValue] else {
-                    knobs.append((k, defaultValues(k)))
+                    knobs.append((k, defaults))
                     continue
                 }
                 var values: [KnobValue] = []

@@ -142,7 +142,7 @@ public struct HLSDesign: Sendable {
         var location = [Location](repeating: .onChip, count: n)
         for p in program.sinks { location[p] = .offChip }
         let scratchBytes = Double(point.scratchpadKiB) * 1024
-        if point.template != .dataflow {
+        if !Self.streams(point.template) {
             for boundary in 1..<max(stageCount, 1) {
                 var used = 0.0
                 for p in 0..<n where stage[p] < boundary && lastUse[p] >= boundary && location[p] == .onChip {
@@ -217,7 +217,7 @@ extension HLSDesign {
         let a = program.activationFormat.bits
         var bits = 0
         let columnBits = program.steps.map { KernelCalls.weightTerms($0) * $0.weightFormat.bits }.max() ?? 0
-        if point.template == .dataflow {
+        if streaming {
             for s in program.steps {
                 switch s.kind {
                 case .activation, .add, .multiply: continue
@@ -228,7 +228,7 @@ extension HLSDesign {
                 }
             }
         } else {
-            let units = point.template == .sequential ? 1 : max(1, point.computeUnits)
+            let units = programUnits
             bits = scratchElements * a + units * 2 * columnBits
         }
         return (bits + 7) / 8

@@ -48,7 +48,7 @@ enum ProgramEmitter {
     /// within each stage: MAC tasks first, one per unit, then special functions round-robin.
     static func instructions(_ d: HLSDesign) -> (list: [Instruction], units: Int) {
         let p = d.program
-        let units = d.point.template == .sequential ? 1 : max(1, d.point.computeUnits)
+        let units = d.programUnits
         var list: [Instruction] = []
         for stage in 0..<d.stageCount {
             let members = p.steps.indices.filter { d.stage[$0] == stage }
@@ -86,14 +86,12 @@ enum ProgramEmitter {
         return lanes
     }
 
-    static func top(_ d: HLSDesign) -> String {
+    static func top(_ d: HLSDesign, intro: String) -> String {
         let p = d.program
         let (list, units) = instructions(d)
         let lanes = unitLanes(d, list, units: units)
         let used = Set(list.map(\.opcode))
-        var s = d.point.template == .sequential
-            ? "// Sequential template: one compute unit with every lane runs the tasks one after another;\n// intermediates the scratchpad cannot hold are spilled to the off-chip activation buffer.\n"
-            : "// Reconfigurable template (InTAR style): \(units) compute unit(s) whose roles switch per stage\n// from the static instruction list below (the model's schedule, \(d.stageCount) stage(s)).\n"
+        var s = intro
         s += "#include \"top.h\"\n#include \"modules.h\"\n\n"
         s += "enum opcode { \(Opcode.allCases.enumerated().map { "\($0.element.rawValue) = \($0.offset)" }.joined(separator: ", ")) };\n"
         s += "enum location { LOC_ON_CHIP = 0, LOC_OFF_CHIP = 1 };\n\n"

@@ -30,9 +30,12 @@ public enum ProjectWriter {
     }
 
     /// Every file of the project, by relative path (sorted), without writing anything.
-    public static func files(_ d: HLSDesign, context c: Context) throws -> [(path: String, contents: String)] {
+    /// The template's emitter comes from `emitters`; a template without one is an
+    /// `HLSProgram.Unsupported` error ("template X has no HLS emitter").
+    public static func files(_ d: HLSDesign, context c: Context, emitters: HLSEmitters = .builtin) throws -> [(path: String, contents: String)] {
         let p = d.program
-        if d.point.template != .dataflow {
+        let emitter = try emitters.emitter(for: d.point.template)
+        if !d.streaming {
             let formats = Set(p.steps.filter(\.hasWeights).map(\.weightFormat))
             if formats.count > 1 {
                 throw HLSProgram.Unsupported(description: "the \(d.point.template.rawValue) template keeps one weight buffer of one format; this workload's weights use \(formats.map(\.description).sorted().joined(separator: ", ")) (accepted: one weight format, or the dataflow template)")
@@ -42,7 +45,7 @@ public enum ProjectWriter {
         for lib in EmbeddedLibrary.files { f[lib.destination] = lib.contents + "\n" }
         f["src/params.h"] = params(d, c)
         f["src/top.h"] = topHeader(d)
-        f["src/top.cpp"] = d.point.template == .dataflow ? DataflowEmitter.top(d) : ProgramEmitter.top(d)
+        f["src/top.cpp"] = emitter.top(d)
         f["tb/tb_top.cpp"] = Testbench.source(d)
         if c.goldenData {
             let data = Reference.randomData(p, seed: c.seed)
@@ -63,9 +66,9 @@ public enum ProjectWriter {
     }
 
     /// Writes the project into `directory` (created if needed; files there are replaced).
-    public static func write(_ d: HLSDesign, context c: Context, to directory: URL) throws -> [String] {
+    public static func write(_ d: HLSDesign, context c: Context, to directory: URL, emitters: HLSEmitters = .builtin) throws -> [String] {
         let fm = FileManager.default
-        let all = try files(d, context: c)
+        let all = try files(d, context: c, emitters: emitters)
         for (path, contents) in all {
             let url = directory.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -106,7 +109,7 @@ public enum ProjectWriter {
         s += "#pragma once\n#include <ap_int.h>\n#include <ap_fixed.h>\n\n"
         s += "// Activations: \(p.activationFormat), raw value / 2^\(p.activationFormat.frac).\n"
         s += "typedef \(p.activationFormat.cppType) act_t;\n"
-        if d.point.template != .dataflow {
+        if !d.streaming {
             let wf = p.steps.first(where: \.hasWeights)?.weightFormat ?? p.activationFormat
             s += "// Weights: \(wf), raw value / 2^\(wf.frac).\ntypedef \(wf.cppType) w_t;\n"
             s += "static const int ACC_W = \(max(1, p.steps.map(\.accumulatorBits).max() ?? 1));  // widest MAC accumulator, bits\n"
@@ -128,7 +131,7 @@ public enum ProjectWriter {
 
     static func topHeader(_ d: HLSDesign) -> String {
         var s = "#pragma once\n#include \"params.h\"\n\n"
-        if d.point.template == .dataflow {
+        if d.streaming {
             s += "extern \"C\" void \(d.topName)(\(DataflowEmitter.ports(d).map(\.declaration).joined(separator: ", ")));\n"
         } else {
             s += "// dram: the graph input at 0, spilled intermediates, then the outputs (offsets in top.cpp's PROGRAM).\n"
@@ -314,10 +317,10 @@ public enum ProjectWriter {
             tasks: p.steps.enumerated().map { i, s in
                 TaskEntry(name: s.name, operation: KernelCalls.describe(s), stage: d.stage[i], lanes: d.lanes[i], unroll: d.unroll[i],
                           accumulatorBits: s.accumulatorBits, requantizeShift: s.requantizeShift,
-                          location: d.point.template == .dataflow ? (p.sinks.contains(i) ? "off_chip" : "on_chip") : d.location[i].rawValue,
-                          offset: d.point.template == .dataflow ? 0 : d.offset[i], bufferStorage: d.bufferStorage[i].rawValue)
+                          location: d.streaming ? (p.sinks.contains(i) ? "off_chip" : "on_chip") : d.location[i].rawValue,
+                          offset: d.streaming ? 0 : d.offset[i], bufferStorage: d.bufferStorage[i].rawValue)
             },
-            streams: d.point.template == .dataflow ? d.streams.map { StreamEntry(name: $0.name, depth: $0.depth) } : [],
+            streams: d.streaming ? d.streams.map { StreamEntry(name: $0.name, depth: $0.depth) } : [],
             seed: c.seed, contentHash: hash)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -71,7 +71,7 @@ enum Testbench {
             let n = sanitize(p.steps[o].name)
             s += "    const std::vector<long long> expected_\(n) = load(\"expected_\(n).dat\", \(p.steps[o].outputElements));\n"
         }
-        if d.point.template == .dataflow {
+        if d.streaming {
             var args: [String] = []
             for st in p.steps where st.inputs.contains(.graphInput) {
                 let n = sanitize(st.name)

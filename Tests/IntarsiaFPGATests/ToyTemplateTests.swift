@@ -1,0 +1,122 @@
+import Testing
+import IntarsiaCore
+import IntarsiaFPGA
+import IntarsiaSpec
+import IntarsiaSearch
+import IntarsiaHLS
+@testable import IntarsiaDriver
+
+/// A template written entirely in this file: one unit with every lane running one MAC task per
+/// stage (the sequential template's schedule and resources) that reads only `lanes` and
+/// `word_bits`, with a default of 32 lanes. Adding it touches no other file: it is registered
+/// in a registry of this test's own, which the spec reader, the listing and the HLS project
+/// writer take.
+enum ToyTemplate: FPGATemplate {
+    static let identifier = "toy"
+    static let summary = "a test's toy: one unit runs the MAC tasks one per stage"
+    static let knobs: [TemplateKnob] = [TemplateKnob(.lanes, defaults: [.int(32)]), .standard(.wordBits)]
+    static let schedulePolicy = SchedulePolicy.oneMACTaskPerStage
+    static let unitRule = UnitRule.one
+    static let resourceRule = ResourceRule.sharedUnits
+}
+
+/// The toy's HLS emitter: its own top function, the rest of the project as for shared units.
+enum ToyHLSEmitter: HLSTemplateEmitter {
+    static let templateIdentifier = ToyTemplate.identifier
+    static func top(_ d: HLSDesign) -> String { "// toy top for \(d.program.steps.count) steps\n" }
+}
+
+struct ToyTemplateTests {
+    static let templates = try! FPGATemplates.builtin.adding(ToyTemplate.self)
+    static let toy = TemplateKind(ToyTemplate.self)
+
+    /// MLP at size_divisor 16 (16 → 64 → 128 → 16: three MAC tasks, a ReLU after each); the toy lists two lane
+    /// counts and leaves `word_bits` at its default (512).
+    static let specText = """
+        name: toy-mlp
+        workload:
+          builtin: mlp
+          parameters:
+            size_divisor: 16
+        platform:
+          name: u280
+        templates:
+          toy:
+            lanes: [16, 64]
+        objectives: [latency_ms, dsp]
+        """
+
+    @Test func theSpecReaderAcceptsTheToyOnlyWhenItIsRegistered() throws {
+        let spec = try DesignSpec.parse(text: Self.specText, file: "toy.yaml", templates: Self.templates)
+        let space = try #require(spec.space.templates.first)
+        #expect(spec.space.templates.count == 1 && space.template == Self.toy && space.template.rawValue == "toy")
+        // Its two knobs, in its order; two lane counts × one word width.
+        #expect(space.knobs == [.lanes, .wordBits] && space.values == [[.int(16), .int(64)], [.int(512)]])
+        #expect(spec.space.count == 2)
+        // Without the section's lanes, its own default (32), not the built-in templates' (64).
+        let bare = try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "    lanes: [16, 64]\n", with: "").replacingOccurrences(of: "toy:\n", with: "toy: ~\n"),
+                                        file: "toy.yaml", templates: Self.templates)
+        #expect(bare.space.templates[0].values[0] == [.int(32)])
+        // A knob the toy does not read is rejected in its section.
+        #expect(throws: SpecError.self) {
+            try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "[16, 64]\n", with: "[16, 64]\n    compute_units: [2]\n"), file: "toy.yaml",
+                                 templates: Self.templates)
+        }
+        // The built-in registry does not know it, and says which templates it knows.
+        do {
+            _ = try DesignSpec.parse(text: Self.specText, file: "toy.yaml")
+            Issue.record("the toy template was accepted without being registered")
+        } catch let e as SpecError {
+            #expect(e.key == "templates.toy" && e.accepted == "dataflow, sequential, reconfigurable")
+        }
+    }
+
+    @Test func aSearchRunsOverTheToyAndPricesItAsItsPoliciesSay() throws {
+        let spec = try DesignSpec.parse(text: Self.specText, file: "toy.yaml", templates: Self.templates)
+        var settings = SearchSettings()
+        settings.strategy = .exhaustive
+        var rows: [EvaluatedDesign] = []
+        let summary = try SearchRunner(model: spec.model, space: spec.space, objectives: spec.objectives, settings: settings).run(sink: { rows += $0 })
+        #expect(summary.evaluated == 2 && rows.map(\.point.lanes).sorted() == [16, 64])
+        #expect(rows.allSatisfy { $0.point.template == Self.toy })
+        for r in rows {
+            // The toy runs the sequential template's schedule on its resources: one stage per
+            // MAC task (three), and the same figures as a sequential point of the same knobs.
+            #expect(r.evaluation.stages == 3)
+            var same = r.point
+            same.template = .sequential
+            #expect(r.evaluation == spec.model.evaluate(same))
+        }
+    }
+
+    @Test func theListingShowsItsLineAndKnobs() {
+        let text = PlatformListing.templates(Self.templates)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("toy ") }
+        #expect(line?.contains("lanes word_bits") == true)
+        #expect(line?.contains(ToyTemplate.summary) == true)
+        #expect(!PlatformListing.templates().contains("toy"))
+    }
+
+    @Test func hlsNeedsAnEmitterFoundByTheTemplatesName() throws {
+        let spec = try DesignSpec.parse(text: Self.specText, file: "toy.yaml", templates: Self.templates)
+        let point = spec.space.point(at: 0)
+        var recorder = BreakdownRecorder()
+        let evaluation = spec.model.evaluate(point, recorder: &recorder)
+        let design = HLSDesign(program: try HLSProgram(spec.workload), workload: spec.workload, point: point, platform: spec.platform,
+                               evaluation: evaluation, tasks: recorder.tasks)
+        let context = ProjectWriter.Context(specFile: "toy.yaml", workloadName: "mlp", toolVersion: "test", apTypes: "", violations: "")
+        do {
+            _ = try ProjectWriter.files(design, context: context)
+            Issue.record("a template without an HLS emitter was emitted")
+        } catch let e as HLSProgram.Unsupported {
+            #expect(e.description.hasPrefix("template toy has no HLS emitter"))
+        }
+        let emitters = try HLSEmitters.builtin.adding(ToyHLSEmitter.self)
+        var c = context
+        c.goldenData = false
+        let files = Dictionary(uniqueKeysWithValues: try ProjectWriter.files(design, context: c, emitters: emitters).map { ($0.path, $0.contents) })
+        #expect(files["src/top.cpp"] == "// toy top for 6 steps\n")  // fc1, relu1, fc2, relu2, fc3, relu3
+        // Shared units: the program's single-pointer interface, not one port per stream.
+        #expect(files["src/top.h"]?.contains("act_t* dram, const w_t* weights") == true)
+    }
+}
