@@ -59,7 +59,9 @@ public enum HLSCheckJob {
         let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
         var recorder = BreakdownRecorder()
         let e = spec.solvingModel.evaluate(point, recorder: &recorder)
-        let recorded = d.predicted["latency_cycles"] ?? .nan
+        guard let recorded = d.predicted["latency_cycles"] else {
+            throw UserError("\(o.project)/design.json: no predicted latency_cycles; accepted: a design.json written by intarsia hls")
+        }
         guard abs(e.latencyCycles - recorded) <= 1e-9 * max(1, abs(recorded)) else {
             throw UserError("\(specPath): gives \(String(format: "%.0f", e.latencyCycles)) cycles for this design, \(o.project)/design.json records \(String(format: "%.0f", recorded)): the spec or its parameters changed since the project was written; pass the spec and --param values it was emitted with")
         }
