@@ -79,6 +79,7 @@ let package = Package(
         // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.
         .testTarget(name: "IntarsiaArchitectureTests"),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports", "IntarsiaRows"]),
+        .testTarget(name: "IntarsiaHLSCheckTests", dependencies: ["IntarsiaHLS", "IntarsiaDriver"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaRows", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],
                     exclude: ["Fuzz"]),

@@ -93,3 +93,38 @@ struct HLS: ParsableCommand {
         }
     }
 }
+
+struct HLSCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hls-check",
+        abstract: "Line the model's figures up beside the Vitis HLS reports of a project 'intarsia hls' wrote.",
+        discussion: """
+        Reads DIR/design.json, the csynth.xml of the top and of each task module (dataflow
+        template) under DIR/proj_<top>/solution1/syn/report, and the C/RTL co-simulation report
+        when present; re-evaluates the model from the spec design.json names. Per task and for the
+        top: latency, II, DSP, BRAM18K, URAM, LUT, FF, model beside tool, with tool/model ratios.
+        Examples:
+          intarsia hls designs/hls/mlp-small.yaml --set template=dataflow -o out/mlp-df
+          cd out/mlp-df && vitis_hls -f run_hls.tcl && cd -
+          intarsia hls-check out/mlp-df --format csv
+        A missing, malformed or foreign report is refused (exit 2) with the file named.
+        """)
+
+    @Argument(help: "Project directory written by 'intarsia hls'") var project: String
+    @Option(help: "The spec to re-evaluate (default: the one design.json names)") var spec: String?
+    @Option(name: .customLong("param"), help: "Built-in workload parameter the project was emitted with, key=value (repeatable)") var params: [String] = []
+    @Option(help: "Directory of the csynth.xml reports (default: DIR/proj_<top>/solution1/syn/report)") var reports: String?
+    @Option(help: "text, json or csv") var format = "text"
+
+    func run() throws {
+        try reportingErrors {
+            var o = HLSCheckJob.Options(project: project)
+            guard let f = HLSCheckJob.Format(rawValue: format) else { throw UserError("--format '\(format)': accepted: \(HLSCheckJob.Format.acceptedNames)") }
+            o.format = f
+            o.specPath = spec
+            o.reportDirectory = reports
+            o.parameters = try CommandInputs.singleParameters(params, command: "hls-check")
+            print(try HLSCheckJob.run(o), terminator: "")
+        }
+    }
+}
