@@ -128,6 +128,12 @@ public enum HLSJob {
         var spec = try DesignSpec.load(path: o.specPath)
         if !o.parameters.isEmpty { spec = try spec.withParameters(o.parameters) }
         try checkProjectDirectory(o.output)
+        // The lock file sits beside the project (`out/mlp.lock`): its parent is made first, as
+        // the project directory itself will be (`-o out/mlp` on a fresh clone has no `out/`).
+        let parent = URL(fileURLWithPath: o.output).standardized.deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw UserError("-o '\(o.output)': its parent directory \(parent) cannot be created (\(OutputPath.reason(error))); accepted: a path in a writable directory")
+        }
         let lock: OutputLock
         do { lock = try OutputLock(path: URL(fileURLWithPath: o.output).standardized.path) } catch let e as OutputError { throw UserError(e.description) }
         defer { lock.release() }

@@ -290,6 +290,18 @@ extension CLI {
         #expect(try CLI.run(["compare", csv], within: 120).status == 0)
     }
 
+    /// `hls -o out/mlp` where `out/` does not exist yet (the README's command on a fresh clone):
+    /// the parent is made, the project written. It failed on the lock file beside the project.
+    @Test func hlsMakesTheProjectsParentDirectory() throws {
+        let parent = CLI.temp("hls-parent")
+        let project = parent + "/nested/mlp"
+        defer { try? FileManager.default.removeItem(atPath: parent) }  // test cleanup only
+        let r = try CLI.run(["hls", "designs/hls/mlp-small.yaml", "--set", "template=dataflow", "-o", project], within: 120)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: project + "/design.json"))
+        #expect(FileManager.default.fileExists(atPath: project + "/src/top.cpp"))
+    }
+
     /// A CSV of another spec is refused where the spec matters: its run record's fingerprint.
     @Test func aCSVOfAnotherSpecIsRefused() throws {
         let (csv, _) = try Self.fresh("mlp.csv")
