@@ -38,7 +38,7 @@ public struct Scores: Scored, Hashable, Sendable {
 /// smaller violation dominates (objectives aside); of two feasible ones, no worse in every
 /// objective and better in one.
 public enum Dominance {
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func dominates<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
         if a.feasible != b.feasible { return a.feasible }
         if !a.feasible { return a.violation < b.violation }
@@ -46,7 +46,7 @@ public enum Dominance {
     }
 
     /// Pareto dominance on the objectives alone.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func objectivesDominate<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
         var better = false
         for k in 0..<a.objectiveCount {
@@ -57,8 +57,15 @@ public enum Dominance {
         return better
     }
 
+    /// No worse in every objective (dominates on the objectives, or ties): one pass.
+    @inlinable @inline(__always)
+    public static func weaklyDominates<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
+        for k in 0..<a.objectiveCount where a.objective(k) > b.objective(k) { return false }
+        return true
+    }
+
     /// Equal in every objective.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func ties<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
         for k in 0..<a.objectiveCount where a.objective(k) != b.objective(k) { return false }
         return true
