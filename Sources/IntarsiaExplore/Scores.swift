@@ -63,11 +63,4 @@ public enum Dominance {
         for k in 0..<a.objectiveCount where a.objective(k) > b.objective(k) { return false }
         return true
     }
-
-    /// Equal in every objective.
-    @inlinable @inline(__always)
-    public static func ties<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
-        for k in 0..<a.objectiveCount where a.objective(k) != b.objective(k) { return false }
-        return true
-    }
 }
