@@ -161,7 +161,7 @@ public struct DesignSpec: Sendable {
 }
 
 enum PlatformSection {
-    static let overrideKeys = ["clock_mhz", "dsp", "bram18k", "uram", "lut", "ff", "blocking_read_cycles", "burst_latency_cycles", "static_power_w", "memory_gbps", "memory_channels"]
+    static let overrideKeys = ["clock_mhz", "dsp", "bram18k", "uram", "lut", "ff", "blocking_read_cycles", "burst_latency_cycles", "write_response_cycles", "static_power_w", "memory_gbps", "memory_channels"]
 
     static func read(_ c: Cursor) throws -> FPGAPlatform {
         let m: [String: Cursor]
@@ -180,6 +180,7 @@ enum PlatformSection {
         if let v = m["ff"] { p.ff = try v.positiveInt() }
         if let v = m["blocking_read_cycles"] { p.blockingReadCycles = try v.double(min: 1, max: 10_000) }
         if let v = m["burst_latency_cycles"] { p.burstLatencyCycles = try v.double(min: 0, max: 10_000) }
+        if let v = m["write_response_cycles"] { p.writeResponseCycles = try v.double(min: 0, max: 10_000) }
         if let v = m["static_power_w"] { p.staticPowerW = try v.double(min: 0, max: 10_000) }
         if let v = m["memory_gbps"] { p.memories[p.memories.firstIndex(of: p.mainMemory)!].totalGBps = try v.double(min: 0, max: 1e5, exclusiveMin: true) }
         if let v = m["memory_channels"] { p.memories[p.memories.firstIndex(of: p.mainMemory)!].channels = try v.int(min: 1, max: 1024) }
