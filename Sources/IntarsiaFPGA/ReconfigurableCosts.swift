@@ -49,12 +49,17 @@ struct StageCostTable: Sendable {
         var first: Int32
         var end: Int32
         var multiTask: Bool
+        /// The stage balancer was asked for a split of this stage.
+        var balanced: Bool
     }
 
     /// Per stage of the stage table; its splits in `fastestSplit`'s order.
     var entries: [Entry] = []
     var splits: [Split] = []
     var figures: [Figures] = []
+    /// The stages whose balanced split is not proven (a solver stopped at a limit, or failed and
+    /// left only the proportional and uniform splits), with how the balancer ended, by stage.
+    var unproven: [(stage: Int32, status: LaneSplitStatus)] = []
     var count: Int { entries.count }
 
     /// Costs the stages `count..<tasks.count` of the table and appends them.
@@ -65,7 +70,8 @@ struct StageCostTable: Sendable {
             let stage = tasks[s]
             var macs = 0
             for t in stage where model.compiled.tasks[t].isMAC { macs += 1 }
-            let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : model.stageSplitCandidates(p, stage)
+            let (candidates, balancer) = macs <= 1 ? ([(LaneAllocation.proportional, nil as [Double]?)], nil) : model.stageSplitCandidates(p, stage)
+            if let b = balancer, !b.isProven { unproven.append((Int32(s), b)) }
             for (a, lanes) in candidates {
                 // Units are not a limit here: the topology only holds stages the point's units can run.
                 let c = StageModel.cost(model.compiled, stage, lanes: p.lanes, maxUnits: Int.max, allocation: a,
@@ -73,7 +79,8 @@ struct StageCostTable: Sendable {
                 splits.append(Split(allocation: a, taskLanes: lanes, cost: c))
                 figures.append(Figures(cycles: c.cycles, bram18k: c.bram18k, uram: c.uram))
             }
-            entries.append(Entry(first: Int32(splits.count - candidates.count), end: Int32(splits.count), multiTask: stage.count > 1))
+            entries.append(Entry(first: Int32(splits.count - candidates.count), end: Int32(splits.count), multiTask: stage.count > 1,
+                                 balanced: balancer != nil))
         }
     }
 
