@@ -51,6 +51,9 @@ struct StageCostTable: Sendable {
         var multiTask: Bool
         /// The stage balancer was asked for a split of this stage.
         var balanced: Bool
+        /// The fastest split whatever its buffers (the first of equal ones): the answer of
+        /// `fastest` whenever it fits, worked out once.
+        var quickest: Int32
     }
 
     /// Per stage of the stage table; its splits in `fastestSplit`'s order.
@@ -79,8 +82,11 @@ struct StageCostTable: Sendable {
                 splits.append(Split(allocation: a, taskLanes: lanes, cost: c))
                 figures.append(Figures(cycles: c.cycles, bram18k: c.bram18k, uram: c.uram))
             }
-            entries.append(Entry(first: Int32(splits.count - candidates.count), end: Int32(splits.count), multiTask: stage.count > 1,
-                                 balanced: balancer != nil))
+            let first = splits.count - candidates.count
+            var quickest = first
+            for k in first..<splits.count where figures[k].cycles < figures[quickest].cycles { quickest = k }
+            entries.append(Entry(first: Int32(first), end: Int32(splits.count), multiTask: stage.count > 1,
+                                 balanced: balancer != nil, quickest: Int32(quickest)))
         }
     }
 
@@ -93,6 +99,10 @@ struct StageCostTable: Sendable {
 
     @inline(__always)
     static func fastest(_ e: Entry, _ f: UnsafeBufferPointer<Figures>, bram: Double, uram: Double) -> Int {
+        // The fastest split overall is the fastest that fits whenever it fits (single-task
+        // stages always do); only the others need the walk over the splits.
+        let q = f[Int(e.quickest)]
+        if !e.multiTask || (q.bram18k <= bram && q.uram <= uram) { return Int(e.quickest) }
         var best = -1
         var bestCycles = Double.infinity
         for k in Int(e.first)..<Int(e.end) {
@@ -122,6 +132,10 @@ final class ReconfigurableCache: @unchecked Sendable {
     private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int; var reduceSymmetry: Bool }
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
+    /// The last topology and cost table looked up: consecutive points of a search or bench
+    /// mostly share them, and comparing keys is cheaper than hashing them.
+    private var lastTopology: (key: TopologyKey, topology: ScheduleTopology)?
+    private var lastCosts: (key: StageCostKey, table: StageCostTable)?
 
     /// The topology for the point's compute units and the costs of its stages for the point.
     func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs,
@@ -132,9 +146,13 @@ final class ReconfigurableCache: @unchecked Sendable {
     }
 
     private func topologyLocked(_ w: CompiledWorkload, _ key: TopologyKey) -> ScheduleTopology {
-        if let t = topologies[key] { return t }
-        let t = ScheduleTopology.build(w, units: key.units, maxArcs: key.maxArcs, reduceSymmetry: key.reduceSymmetry) { intern($0) }
-        topologies[key] = t
+        if let last = lastTopology, last.key == key { return last.topology }
+        let t: ScheduleTopology
+        if let known = topologies[key] { t = known } else {
+            t = ScheduleTopology.build(w, units: key.units, maxArcs: key.maxArcs, reduceSymmetry: key.reduceSymmetry) { intern($0) }
+            topologies[key] = t
+        }
+        lastTopology = (key, t)
         return t
     }
 
@@ -157,8 +175,15 @@ final class ReconfigurableCache: @unchecked Sendable {
         let key = StageCostKey(p, balancer: model.stageBalancer != nil)
         lock.lock()
         let value = locked()
+        var table: StageCostTable
+        if let last = lastCosts, last.key == key, last.table.count == stageTasks.count {
+            table = last.table
+            lock.unlock()
+            return (value, table)
+        }
         let stages = stageTasks
-        var table = costs[key] ?? StageCostTable()
+        table = costs[key] ?? StageCostTable()
+        if table.count == stages.count { lastCosts = (key, table) }
         lock.unlock()
         if table.count < stages.count {
             table.extend(model, p, stages: stages)
@@ -173,6 +198,7 @@ final class ReconfigurableCache: @unchecked Sendable {
         if held < table.splits.count {
             if cachedSplits - held + table.splits.count > Self.maxCachedSplits {
                 costs.removeAll()
+                lastCosts = nil
                 cachedSplits = 0
             }
             cachedSplits += table.splits.count - (costs[key]?.splits.count ?? 0)
