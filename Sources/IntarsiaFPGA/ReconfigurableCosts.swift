@@ -132,10 +132,10 @@ final class ReconfigurableCache: @unchecked Sendable {
     private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int; var reduceSymmetry: Bool }
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
-    /// The last topology and cost table looked up: consecutive points of a search or bench
-    /// mostly share them, and comparing keys is cheaper than hashing them.
+    /// The last topology looked up: consecutive points of a search or bench mostly share it
+    /// (compute units vary slower than lanes), and comparing keys is cheaper than hashing them.
+    /// (The same for cost tables cost more than it saved: lanes, in their key, vary fastest.)
     private var lastTopology: (key: TopologyKey, topology: ScheduleTopology)?
-    private var lastCosts: (key: StageCostKey, table: StageCostTable)?
 
     /// The topology for the point's compute units and the costs of its stages for the point.
     func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs,
@@ -175,15 +175,8 @@ final class ReconfigurableCache: @unchecked Sendable {
         let key = StageCostKey(p, balancer: model.stageBalancer != nil)
         lock.lock()
         let value = locked()
-        var table: StageCostTable
-        if let last = lastCosts, last.key == key, last.table.count == stageTasks.count {
-            table = last.table
-            lock.unlock()
-            return (value, table)
-        }
         let stages = stageTasks
-        table = costs[key] ?? StageCostTable()
-        if table.count == stages.count { lastCosts = (key, table) }
+        var table = costs[key] ?? StageCostTable()
         lock.unlock()
         if table.count < stages.count {
             table.extend(model, p, stages: stages)
@@ -198,7 +191,6 @@ final class ReconfigurableCache: @unchecked Sendable {
         if held < table.splits.count {
             if cachedSplits - held + table.splits.count > Self.maxCachedSplits {
                 costs.removeAll()
-                lastCosts = nil
                 cachedSplits = 0
             }
             cachedSplits += table.splits.count - (costs[key]?.splits.count ?? 0)
