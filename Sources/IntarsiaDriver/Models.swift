@@ -18,7 +18,7 @@ extension DesignSpec {
             model.stageBalancer = { m, point, stage in
                 let split = StageBalancer.splitForStage(m, point, stage)
                 if split.status.state == .fallback { stageSplitFailures?.add(split.status.detail) }
-                return split.lanes
+                return split
             }
         }
         if search.scheduler == .glpk {
@@ -31,8 +31,7 @@ extension DesignSpec {
                 // A failed solve throws: the model falls back to the shortest path and the
                 // design's solver_status says `fallback: <the solver's error>`.
                 let s = try ReconfigurationScheduler.solve(m, p, options: o)
-                return ScheduleChoice(schedule: s.schedule, space: s.space,
-                                      status: s.status == .optimal ? .optimal : .feasible(gap: s.gap ?? .infinity))
+                return ScheduleChoice(schedule: s.schedule, space: s.space, status: s.solverStatus)
             }
         }
         return model

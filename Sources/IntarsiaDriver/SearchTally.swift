@@ -60,8 +60,9 @@ struct SearchTally {
             out.append("note: \(n.count) \(what); first: \(n.first)\n")
         }
         for (reason, n) in scheduleFallbacks.sorted(by: { $0.value.first < $1.value.first }) {
-            out.append("note: \(n.count) design\(n.count == 1 ? "" : "s") whose \(spec.search.scheduler.rawValue) schedule failed (the shortest path "
-                       + "over the schedule graph used; solver_status says fallback): \(reason); first: design \(n.first)\n")
+            let what = reason.hasPrefix(SolverStatus.stageSplitFailurePrefix) ? "whose stage splits the balancer failed on"
+                : "whose \(spec.search.scheduler.rawValue) schedule failed (the shortest path over the schedule graph used)"
+            out.append("note: \(n.count) design\(n.count == 1 ? "" : "s") \(what); solver_status says fallback: \(reason); first: design \(n.first)\n")
         }
         return out
     }

@@ -54,8 +54,10 @@ public enum ScheduleSpace: String, Hashable, Sendable, Codable {
 public enum SolverStatus: Hashable, Sendable {
     /// Proven optimal over its space (a closed form, the shortest path, or a solver's proof).
     case optimal
-    /// A solver stopped at a limit with a solution `gap` (relative, 0.05 = 5%) above its bound.
-    case feasible(gap: Double)
+    /// A solver stopped at a limit with a solution `gap` (relative, 0.05 = 5%) above its bound
+    /// (infinite: no bound known); `note` says which solve stopped, when not the schedule's own
+    /// (e.g. stage lane splits not proven optimal under a proven shortest path).
+    case feasible(gap: Double, note: String = "")
     /// The solver failed and a heuristic stood in (e.g. the proportional split for a balanced
     /// allocation, the shortest path for a GLPK schedule); `reason` is the solver's error (time
     /// limit, infeasible, numerical trouble...), so no failure is lost.
@@ -66,7 +68,8 @@ public enum SolverStatus: Hashable, Sendable {
     public var text: String {
         switch self {
         case .optimal: return "optimal"
-        case .feasible(let gap): return gap.isFinite ? "feasible (gap \(fmt(gap * 100))%)" : "feasible (no bound)"
+        case .feasible(let gap, let note):
+            return (gap.isFinite ? "feasible (gap \(fmt(gap * 100))%" : "feasible (no bound") + (note.isEmpty ? ")" : ": \(note))")
         case .fallback(let reason): return "fallback: \(reason)"
         case .given: return "given"
         }

@@ -23,8 +23,10 @@ public struct FPGAModel: Sendable {
     /// `solverStatus` say so.
     public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> BalancedSplit)?
     /// Lanes per task index for one stage of a reconfigurable schedule (the stage balancer for
-    /// pipelined stages); when set, every stage of several MAC tasks also tries this split.
-    public var stageBalancer: (@Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]?)? {
+    /// pipelined stages), with how they were found; when set, every stage of several MAC tasks
+    /// also tries this split. A split not proven (no lanes, or a solver stopped at a limit)
+    /// makes the design's `solverStatus` say so (`StageSplitStatus`).
+    public var stageBalancer: (@Sendable (FPGAModel, DesignPoint, [Int]) -> BalancedSplit)? {
         didSet { reconfigurableCache = ReconfigurableCache() }  // stage costs depend on the balancer
     }
     /// Topologies and stage costs of the reconfigurable template, kept across evaluations.
@@ -84,7 +86,11 @@ public struct FPGAModel: Sendable {
         case .allTasksResident: return ScheduleChoice(schedule: p.allocation == .uniform ? uniformDataflow : proportionalDataflow)
         case .oneMACTaskPerStage: return ScheduleChoice(schedule: sequentialSchedule)
         case .chosenPerPoint:
-            if let f = fixedReconfigurableSchedule { return ScheduleChoice(schedule: bestAllocations(p, f), space: .given, status: .given) }
+            if let f = fixedReconfigurableSchedule {
+                let (ids, table) = reconfigurableCache.lookup(self, p, fixed: f, of: p.template)
+                let split = table.splitStatus(over: ids, names: stageNames)
+                return ScheduleChoice(schedule: bestAllocations(p, f), space: .given, status: split == .optimal ? .given : split)
+            }
             if let solver = reconfigurableScheduler {
                 do { return try solver(self, p) } catch {
                     var c = partition(p)
@@ -176,7 +182,7 @@ public struct FPGAModel: Sendable {
         var none = NoRecorder()
         var macs = 0
         for t in tasks where compiled.tasks[t].isMAC { macs += 1 }
-        let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : stageSplitCandidates(p, tasks)
+        let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : stageSplitCandidates(p, tasks).splits
         var best: (allocation: LaneAllocation, taskLanes: [Double]?, cost: StageCost)?
         for (a, lanes) in candidates {
             guard let c = StageModel.cost(compiled, tasks, lanes: p.lanes, maxUnits: units(p), allocation: a,
@@ -212,7 +218,7 @@ public struct FPGAModel: Sendable {
     func partition(_ p: DesignPoint) -> ScheduleChoice {
         let g = ScheduleGraph.build(self, p)
         // Every single-task stage is an arc, so a path always exists.
-        return ScheduleChoice(schedule: g.schedule(self, g.shortestPath()!), space: g.space)
+        return ScheduleChoice(schedule: g.schedule(self, g.shortestPath()!), space: g.space, status: g.splitStatus)
     }
 
     /// Evaluates a design point, reporting per-task and per-stage figures to `recorder`.
@@ -236,13 +242,14 @@ public struct FPGAModel: Sendable {
     }
 
     /// The lane splits a stage of several MAC tasks may use: proportional, uniform, and the
-    /// stage balancer's when one is plugged in.
-    public func stageSplitCandidates(_ p: DesignPoint, _ tasks: [Int]) -> [(LaneAllocation, [Double]?)] {
+    /// stage balancer's when one is plugged in and found one; `balancer` is how the balancer's
+    /// solve ended (nil: not asked).
+    public func stageSplitCandidates(_ p: DesignPoint, _ tasks: [Int]) -> (splits: [(LaneAllocation, [Double]?)], balancer: LaneSplitStatus?) {
         var out: [(LaneAllocation, [Double]?)] = LaneAllocation.stageSplits.map { ($0, nil) }
-        if let b = stageBalancer, tasks.filter({ compiled.tasks[$0].isMAC }).count > 1, let lanes = b(self, p, tasks) {
-            out.append((.balanced, lanes))
-        }
-        return out
+        guard let b = stageBalancer, tasks.filter({ compiled.tasks[$0].isMAC }).count > 1 else { return (out, nil) }
+        let split = b(self, p, tasks)
+        if let lanes = split.lanes { out.append((.balanced, lanes)) }
+        return (out, split.status)
     }
 
     /// Evaluates a design point under a given schedule (the reconfigurable template's schedules

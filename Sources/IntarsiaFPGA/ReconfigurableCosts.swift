@@ -51,12 +51,20 @@ struct StageCostTable: Sendable {
         var first: Int32
         var end: Int32
         var multiTask: Bool
+        /// The stage balancer was asked for a split of this stage.
+        var balanced: Bool
+        /// The fastest split whatever its buffers (the first of equal ones): the answer of
+        /// `fastest` whenever it fits, worked out once.
+        var quickest: Int32
     }
 
     /// Per stage of the stage table; its splits in `fastestSplit`'s order.
     var entries: [Entry] = []
     var splits: [Split] = []
     var figures: [Figures] = []
+    /// The stages whose balanced split is not proven (a solver stopped at a limit, or failed and
+    /// left only the proportional and uniform splits), with how the balancer ended, by stage.
+    var unproven: [(stage: Int32, status: LaneSplitStatus)] = []
     var count: Int { entries.count }
 
     /// Costs the stages `count..<tasks.count` of the table and appends them.
@@ -67,7 +75,8 @@ struct StageCostTable: Sendable {
             let stage = tasks[s]
             var macs = 0
             for t in stage where model.compiled.tasks[t].isMAC { macs += 1 }
-            let candidates = macs <= 1 ? [(LaneAllocation.proportional, nil as [Double]?)] : model.stageSplitCandidates(p, stage)
+            let (candidates, balancer) = macs <= 1 ? ([(LaneAllocation.proportional, nil as [Double]?)], nil) : model.stageSplitCandidates(p, stage)
+            if let b = balancer, !b.isProven { unproven.append((Int32(s), b)) }
             for (a, lanes) in candidates {
                 // Units are not a limit here: the topology only holds stages the point's units can run.
                 let c = StageModel.cost(model.compiled, stage, lanes: p.lanes, maxUnits: Int.max, allocation: a,
@@ -75,7 +84,11 @@ struct StageCostTable: Sendable {
                 splits.append(Split(allocation: a, taskLanes: lanes, cost: c))
                 figures.append(Figures(cycles: c.cycles, bram18k: c.bram18k, uram: c.uram))
             }
-            entries.append(Entry(first: Int32(splits.count - candidates.count), end: Int32(splits.count), multiTask: stage.count > 1))
+            let first = splits.count - candidates.count
+            var quickest = first
+            for k in first..<splits.count where figures[k].cycles < figures[quickest].cycles { quickest = k }
+            entries.append(Entry(first: Int32(first), end: Int32(splits.count), multiTask: stage.count > 1,
+                                 balanced: balancer != nil, quickest: Int32(quickest)))
         }
     }
 
@@ -88,6 +101,10 @@ struct StageCostTable: Sendable {
 
     @inline(__always)
     static func fastest(_ e: Entry, _ f: UnsafeBufferPointer<Figures>, bram: Double, uram: Double) -> Int {
+        // The fastest split overall is the fastest that fits whenever it fits (single-task
+        // stages always do); only the others need the walk over the splits.
+        let q = f[Int(e.quickest)]
+        if !e.multiTask || (q.bram18k <= bram && q.uram <= uram) { return Int(e.quickest) }
         var best = -1
         var bestCycles = Double.infinity
         for k in Int(e.first)..<Int(e.end) {
@@ -117,6 +134,10 @@ final class ReconfigurableCache: @unchecked Sendable {
     private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int; var reduceSymmetry: Bool }
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
+    /// The last topology looked up: consecutive points of a search or bench mostly share it
+    /// (compute units vary slower than lanes), and comparing keys is cheaper than hashing them.
+    /// (The same for cost tables cost more than it saved: lanes, in their key, vary fastest.)
+    private var lastTopology: (key: TopologyKey, topology: ScheduleTopology)?
 
     /// The topology for the point's compute units and the costs of its stages for the point.
     func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs,
@@ -127,9 +148,13 @@ final class ReconfigurableCache: @unchecked Sendable {
     }
 
     private func topologyLocked(_ w: CompiledWorkload, _ key: TopologyKey) -> ScheduleTopology {
-        if let t = topologies[key] { return t }
-        let t = ScheduleTopology.build(w, units: key.units, maxArcs: key.maxArcs, reduceSymmetry: key.reduceSymmetry) { intern($0) }
-        topologies[key] = t
+        if let last = lastTopology, last.key == key { return last.topology }
+        let t: ScheduleTopology
+        if let known = topologies[key] { t = known } else {
+            t = ScheduleTopology.build(w, units: key.units, maxArcs: key.maxArcs, reduceSymmetry: key.reduceSymmetry) { intern($0) }
+            topologies[key] = t
+        }
+        lastTopology = (key, t)
         return t
     }
 

@@ -68,6 +68,7 @@ extension FPGAModel {
         }
         var e = finish(p, env: env, totals: totals)
         e.scheduleSpace = topology.space
+        if !table.unproven.isEmpty { e.solverStatus = table.splitStatus(over: topology.arcs.lazy.map(\.stage), names: stageNames) }
         return e
     }
 
@@ -124,7 +125,8 @@ extension FPGAModel {
         var e = finish(p, env: env, totals: totals)
         if p.template.schedulePolicy == .chosenPerPoint {
             e.scheduleSpace = .given
-            e.solverStatus = .given
+            let split = table.unproven.isEmpty ? .optimal : table.splitStatus(over: ids, names: stageNames)
+            e.solverStatus = split == .optimal ? .given : split
         }
         return e
     }

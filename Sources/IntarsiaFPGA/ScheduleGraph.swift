@@ -39,6 +39,9 @@ public struct ScheduleGraph: Sendable {
     /// Interchangeable branches the graph is reduced by: nodes are canonical completed-task sets
     /// and arcs' tasks are in their start node's frame; `schedule` maps a path to real stages.
     public var symmetry: BranchSymmetry?
+    /// How the stage balancer's splits of the graph's stages ended (`StageSplitStatus`): not
+    /// `optimal` when one was not proven, so neither is a path over the graph.
+    public var splitStatus: SolverStatus = .optimal
     public var sink: Int { nodes.count - 1 }
 
     /// The arc cap of the general graph before the contiguous one is built instead. 300,000
@@ -72,7 +75,8 @@ public struct ScheduleGraph: Sendable {
                             allocation: split.allocation, taskLanes: split.taskLanes, stageCycles: split.cost.cycles,
                             boundaryCycles: boundary.cycles, offChipBytes: split.cost.offChipBytes + boundary.bytes))
         }
-        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space, symmetry: topology.symmetry)
+        return ScheduleGraph(nodes: topology.nodes, arcs: arcs, space: topology.space, symmetry: topology.symmetry,
+                             splitStatus: table.splitStatus(over: topology.arcs.lazy.map(\.stage), names: model.stageNames))
     }
 
     /// The graph over contiguous segments of the topological order only.

@@ -53,32 +53,34 @@ public enum ReconfigurationScheduler {
         public var solveSeconds: Double
         public var branchAndBoundNodes: Int
         public var note: String
+        /// How the stage balancer's splits of the graph's stages ended (`ScheduleGraph.splitStatus`).
+        public var splitStatus: SolverStatus = .optimal
+
+        /// The status a design's row shows: the failed stage split when one stood in, the
+        /// unproven splits when any, else the solver's own (with its gap).
+        public var solverStatus: SolverStatus {
+            switch splitStatus {
+            case .fallback, .feasible: return splitStatus
+            case .optimal, .given: return status == .optimal ? .optimal : .feasible(gap: gap ?? .infinity)
+            }
+        }
     }
 
     public struct NoSchedule: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// The optimal schedule. With `balanceStages`, every stage split the graph asks for is
-    /// logged: when one is not proven (GLPK stopped at its time limit), the schedule is only
-    /// "feasible" and the note says which splits and their gaps.
+    /// The optimal schedule. With `balanceStages`, each pipelined stage's lanes are also split by
+    /// the stage balancer (the model's own when it has one, else `StageBalancer.forStage`); when a
+    /// split the graph holds is not proven (a GLPK solve stopped at its limit, or failed and left
+    /// the proportional and uniform splits), the schedule is only "feasible", `splitStatus` says
+    /// why and the note repeats it.
     public static func solve(_ model: FPGAModel, _ p: DesignPoint, options: Options = Options()) throws -> Solution {
         var model = model
-        let log = SplitLog()
-        if options.balanceStages {
-            model.stageBalancer = { m, point, stage in
-                let split = StageBalancer.splitForStage(m, point, stage)
-                log.add(split.status)
-                return split.lanes
-            }
+        if options.balanceStages != (model.stageBalancer != nil) {  // setting it empties the model's caches
+            model.stageBalancer = options.balanceStages ? StageBalancer.forStage : nil
         }
-        var solution = try solveGraph(model, p, options: options)
-        if let unproven = log.unprovenSummary() {
-            solution.status = solution.status == .optimal ? .feasible : solution.status
-            solution.gap = nil
-            solution.note += "; not proven optimal: \(unproven)"
-        }
-        return solution
+        return try solveGraph(model, p, options: options)
     }
 
     static func solveGraph(_ model: FPGAModel, _ p: DesignPoint, options: Options) throws -> Solution {
@@ -86,6 +88,19 @@ public enum ReconfigurationScheduler {
         point.template = .reconfigurable
         let start = Date()
         let graph = ScheduleGraph.build(model, point, maxArcs: options.maxArcs, reduceSymmetry: options.reduceSymmetry)
+        var solution = try solve(graph, model, point, options: options, start)
+        solution.splitStatus = graph.splitStatus
+        switch graph.splitStatus {
+        case .optimal, .given: break
+        case .feasible(_, let why), .fallback(let why):
+            solution.status = solution.status == .optimal ? .feasible : solution.status
+            solution.gap = nil
+            solution.note += "; not proven optimal: \(why)"
+        }
+        return solution
+    }
+
+    static func solve(_ graph: ScheduleGraph, _ model: FPGAModel, _ point: DesignPoint, options: Options, _ start: Date) throws -> Solution {
         switch options.solver {
         case .dp:
             if options.maxOffChipBytes != nil {
@@ -99,7 +114,7 @@ public enum ReconfigurationScheduler {
         case .glpk:
             return try milp(model, point, graph, options, start)
         case .exhaustive:
-            return try exhaustive(model, point, options, start, space: graph.space)
+            return try exhaustive(model, point, options, start)
         }
     }
 
@@ -177,7 +192,7 @@ public enum ReconfigurationScheduler {
     /// done or inside it, at most `compute_units` MAC tasks per stage, and multi-task stages only
     /// when their buffers fit (the rule the graph applies). Each is evaluated with
     /// `FPGAModel.evaluate` on its own `Schedule`. Refuses graphs of more than 9 tasks.
-    static func exhaustive(_ model: FPGAModel, _ p: DesignPoint, _ options: Options, _ start: Date, space: ScheduleGraph.Space) throws -> Solution {
+    static func exhaustive(_ model: FPGAModel, _ p: DesignPoint, _ options: Options, _ start: Date) throws -> Solution {
         let w = model.compiled
         let n = w.tasks.count
         guard n <= 9 else { throw NoSchedule(description: "exhaustive enumeration is limited to 9 tasks; this workload has \(n)") }
@@ -214,30 +229,5 @@ public enum ReconfigurationScheduler {
         return Solution(schedule: b.schedule, cycles: b.cycles, offChipBytes: b.bytes, status: .optimal, gap: 0, solver: .exhaustive,
                         space: .general, nodes: 0, arcs: 0, solveSeconds: Date().timeIntervalSince(start), branchAndBoundNodes: 0,
                         note: "every schedule enumerated")
-    }
-}
-
-/// The stage splits one schedule solve asked for (from any thread), for its status.
-final class SplitLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var solves = 0
-    private var unproven: [LaneSplitStatus] = []
-
-    func add(_ s: LaneSplitStatus) {
-        lock.lock()
-        defer { lock.unlock() }
-        solves += 1
-        if !s.isProven { unproven.append(s) }
-    }
-
-    /// "2 of 9 stage splits: feasible, gap 1.20% (...); ..." or nil when every split is proven.
-    func unprovenSummary() -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let first = unproven.first else { return nil }
-        let worst = unproven.compactMap(\.gap).max()
-        return "\(unproven.count) of \(solves) stage splits are not proven optimal"
-            + (worst.map { String(format: " (largest gap %.2f%% of a stage's initiation interval)", $0 * 100) } ?? "")
-            + "; first: \(first)"
     }
 }

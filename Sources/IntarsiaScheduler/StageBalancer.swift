@@ -161,10 +161,10 @@ public enum StageBalancer {
         }
     }
 
-    /// A balancer for `FPGAModel.stageBalancer`: lanes per task index of one stage (nil: no
-    /// balanced split for this stage; `splitForStage` says why).
-    public static let forStage: @Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]? = { model, point, stage in
-        splitForStage(model, point, stage).lanes
+    /// A balancer for `FPGAModel.stageBalancer`: lanes per task index of one stage (none: no
+    /// balanced split for this stage), with how they were found.
+    public static let forStage: @Sendable (FPGAModel, DesignPoint, [Int]) -> BalancedSplit = { model, point, stage in
+        splitForStage(model, point, stage)
     }
 
     /// One stage's balanced split with its status.

@@ -95,11 +95,11 @@ import IntarsiaCore
         _ = points.map { model.evaluate($0) }
         // A third split that gives every MAC task of a stage all the lanes: over budget, but always
         // the fastest, so it is chosen wherever a stage has several MAC tasks.
-        let balancer: @Sendable (FPGAModel, DesignPoint, [Int]) -> [Double]? = { m, p, stage in
+        let balancer: @Sendable (FPGAModel, DesignPoint, [Int]) -> BalancedSplit = { m, p, stage in
             let macs = stage.filter { m.compiled.tasks[$0].isMAC }
             var lanes = [Double](repeating: 0, count: m.compiled.tasks.count)
             for t in macs { lanes[t] = Double(p.lanes) }
-            return lanes
+            return BalancedSplit(lanes: lanes, status: LaneSplitStatus(state: .optimal, method: "test"))
         }
         model.stageBalancer = balancer
         expectSame(model, points, "balanced stages")

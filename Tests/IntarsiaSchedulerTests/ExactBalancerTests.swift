@@ -138,13 +138,30 @@ import IntarsiaGLPK
         #expect(!s.splitStatus.isProven)
     }
 
-    @Test func unprovenStageSplitsMakeAScheduleFeasible() {
-        let log = SplitLog()
-        log.add(LaneSplitStatus(state: .optimal, method: "exact bisection"))
-        #expect(log.unprovenSummary() == nil)
-        log.add(LaneSplitStatus(state: .feasible, method: "GLPK", gap: 0.0123, boundCycles: 1000, detail: "time limit reached"))
-        log.add(.infeasible("no split fits"))
-        #expect(log.unprovenSummary() == "1 of 3 stage splits are not proven optimal (largest gap 1.23% of a stage's initiation interval); first: feasible, gap 1.23% (bound 1000 cycles; GLPK: time limit reached)")
+    /// A stage split the balancer did not prove makes every solver's schedule "feasible", with
+    /// the splits named in the note and in the status a design row shows (stub balancers: one
+    /// that stops at a limit, one that fails).
+    @Test(arguments: ReconfigurationScheduler.Solver.allCases)
+    func unprovenStageSplitsMakeAScheduleFeasible(solver: ReconfigurationScheduler.Solver) throws {
+        var model = FPGAModel(workload: try BuiltinWorkload.mlp.make(), platform: PlatformCatalog.u280)
+        let p = DesignPoint(template: .reconfigurable, lanes: 256, computeUnits: 3, scratchpadKiB: 8192)
+        var o = ReconfigurationScheduler.Options()
+        o.solver = solver
+        o.balanceStages = true
+        let proven = try ReconfigurationScheduler.solve(model, p, options: o)
+        #expect(proven.status == .optimal && proven.solverStatus == .optimal)
+        model.stageBalancer = { _, _, _ in
+            BalancedSplit(lanes: nil, status: LaneSplitStatus(state: .feasible, method: "GLPK", gap: 0.0123, boundCycles: 1000, detail: "time limit reached"))
+        }
+        let unproven = try ReconfigurationScheduler.solve(model, p, options: o)
+        #expect(unproven.status == .feasible)
+        #expect(unproven.note.contains("not proven optimal: ") && unproven.note.contains("(largest gap 1.23% of a stage's initiation interval)"), "\(unproven.note)")
+        #expect(unproven.solverStatus.text.hasPrefix("feasible (no bound: "), "\(unproven.solverStatus.text)")
+        model.stageBalancer = { _, _, _ in BalancedSplit(lanes: nil, status: .fallback("forced failure")) }
+        let failed = try ReconfigurationScheduler.solve(model, p, options: o)
+        #expect(failed.status == .feasible && failed.note.contains("forced failure"))
+        guard case .fallback(let reason) = failed.solverStatus else { Issue.record("\(failed.solverStatus.text)"); return }
+        #expect(reason.contains("the stage balancer failed on") && reason.contains("forced failure"))
     }
 }
 
