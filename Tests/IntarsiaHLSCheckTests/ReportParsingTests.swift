@@ -85,6 +85,22 @@ struct ReportParsingTests {
         #expect(reason("<a b=1/>") == "malformed XML at line 1: attribute b of <a>: a quoted value was expected")
     }
 
+    /// A corrupt file of endlessly nested elements is refused with the line, not a stack overflow
+    /// (the reader recurses per element); 256 levels still read.
+    @Test func deepNestingIsRefusedNotACrash() throws {
+        let deep = String(repeating: "<a>\n", count: 200_000)
+        do {
+            _ = try ReportXML.parse(deep)
+            Issue.record("200,000 nested elements were read")
+        } catch let e as ReportXML.Malformed {
+            #expect(e.line == 257 && e.reason == "elements nested deeper than 256 (a Vitis HLS report nests a few levels)")
+        }
+        let fine = String(repeating: "<a>", count: 256) + "x" + String(repeating: "</a>", count: 256)
+        var e = try ReportXML.parse(fine)
+        for _ in 1..<256 { e = try #require(e.child("a")) }
+        #expect(e.text == "x" && e.children.isEmpty)
+    }
+
     @Test func xmlEntitiesAttributesAndComments() throws {
         let x = try ReportXML.parse("<?xml version=\"1.0\"?>\n<!-- c -->\n<p k='v&amp;w'><n>a &lt; b &#65;&#x42;</n><e/></p>")
         #expect(x.attributes["k"] == "v&w")
