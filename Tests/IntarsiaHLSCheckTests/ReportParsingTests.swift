@@ -115,6 +115,25 @@ struct ReportParsingTests {
         #expect(r == CosimReport(rtl: "Verilog", latencyAvgCycles: 2671, intervalAvgCycles: nil))
     }
 
+    /// Cycles and counts are finite and not negative: "nan", "inf" and "-5" are refused, not
+    /// compared (Double's parser takes all three).
+    @Test func nonFiniteOrNegativeFiguresAreRefused() throws {
+        let rpt = try String(contentsOfFile: Self.path("mlp-small-dataflow/sim/report/intarsia_top_cosim.rpt"), encoding: .utf8)
+        for bad in ["nan", "inf", "-5"] {
+            let text = rpt.replacingOccurrences(of: "|      Pass|           2671|           2671|", with: "|      Pass|           2671|\(bad)|")
+            #expect(throws: CSynthReport.ReadError(file: "r.rpt", reason: "the Verilog row's average latency is '\(bad)'; cycles were expected")) { try CosimReport.parse(text, file: "r.rpt") }
+        }
+        let xml = try String(contentsOfFile: Self.path("mlp-small-dataflow/syn/report/task_fc1_csynth.xml"), encoding: .utf8)
+        for bad in ["inf", "nan", "-1104"] {
+            let text = xml.replacingOccurrences(of: "<Worst-caseLatency>1104</Worst-caseLatency>", with: "<Worst-caseLatency>\(bad)</Worst-caseLatency>")
+            #expect(throws: CSynthReport.ReadError(file: "x.xml", reason: "field PerformanceEstimates/SummaryOfOverallLatency/Worst-caseLatency is '\(bad)'; a whole number of cycles or 'undef' was expected")) {
+                try CSynthReport.parse(text, file: "x.xml")
+            }
+        }
+        let lut = xml.replacingOccurrences(of: "<LUT>1210</LUT>", with: "<LUT>inf</LUT>")
+        #expect(throws: CSynthReport.ReadError(file: "y.xml", reason: "field AreaEstimates/Resources/LUT is 'inf'; a count was expected")) { try CSynthReport.parse(lut, file: "y.xml") }
+    }
+
     @Test func cosimReportWithoutAPass() throws {
         let text = try String(contentsOfFile: Self.path("mlp-small-dataflow/sim/report/intarsia_top_cosim.rpt"), encoding: .utf8)
             .replacingOccurrences(of: "|      Pass|", with: "|      Fail|")
