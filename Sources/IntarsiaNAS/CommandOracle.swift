@@ -141,7 +141,11 @@ public final class CommandOracle: @unchecked Sendable {
     /// Appends one entry to the cache file; the first failure is reported once.
     private func store(_ line: Line) {
         do {
-            let data = try JSONEncoder().encode(line)
+            // Sorted keys: the same answer writes the same line in every run (unsorted, the
+            // order followed the process's hash seed).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let data = try encoder.encode(line)
             try append(data + Data("\n".utf8), to: cachePath)
         } catch {
             guard cacheWriteFailure == nil else { return }

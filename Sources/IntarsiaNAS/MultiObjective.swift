@@ -41,8 +41,9 @@ extension CoExploration {
     /// and children are sorted into fronts and the best fronts survive, the last one cut by
     /// crowding. With the aids of `evolution`: a recombination of the known cells every
     /// `recombineEvery` evaluations and the local search for the last part of the budget (their
-    /// designs join the population). A design already evaluated is not asked again. The Pareto
-    /// set of every feasible design seen is what the caller gathers.
+    /// designs join the population). A child already evaluated is drawn again, up to 50 times in
+    /// a row, then evaluated anyway (as `evolution`). The Pareto set of every feasible design seen
+    /// is what the caller gathers.
     @discardableResult
     public func multiObjective(budget: Int, seed: UInt64, settings: MultiObjectiveSettings = .init(), evaluate: Evaluator) rethrows -> SearchStats {
         try runWithAids(budget: budget, seed: seed, population: settings.population, aids: settings.aids, evaluate: evaluate) { c, _ in

@@ -9,13 +9,10 @@ extension CoExploration {
 
     /// The joint design the controller's decisions make.
     public func design(from actions: [Int]) -> Design {
-        var k = 0
-        var hardware = 0, scale = 1
-        for n in self.hardware.knobRadices.joined() {
-            hardware += actions[k] * scale
-            scale *= n
-            k += 1
-        }
+        // The hardware candidate: its knobs' digits in the kernel's numbering (`CoHardwareSpace.candidate`).
+        let radices = Array(self.hardware.knobRadices.joined())
+        let hardware = IndexedSpace(radices: radices).encode(Array(actions[..<radices.count]))
+        var k = radices.count
         let assignment = tasks.indices.map { t in actions[k + t] }
         k += tasks.count
         var cells: [Int] = []

@@ -1,4 +1,5 @@
 import IntarsiaCore
+import IntarsiaExplore
 
 /// Recombination by the cost model: what the oracle has answered per task and cell, and the
 /// most accurate feasible design made of answered cells.
@@ -6,11 +7,23 @@ extension CoExploration {
     // MARK: What the oracle has answered
 
     /// A cell whose accuracy on a task is known, with its cost on one sub-accelerator.
-    struct Known {
+    /// As the kernel's `Dominance` sees it: cycles, energy and negated accuracy, all minimised.
+    struct Known: Scored {
         var cell: Int
         var accuracy: Double
         var cycles: Double
         var energy: Double
+
+        var feasible: Bool { true }
+        var violation: Double { 0 }
+        var objectiveCount: Int { 3 }
+        func objective(_ k: Int) -> Double {
+            switch k {
+            case 0: return cycles
+            case 1: return energy
+            default: return -accuracy
+            }
+        }
     }
 
     /// The accuracies answered so far, per task and cell (a cell's accuracy on a task does not
@@ -40,8 +53,8 @@ extension CoExploration {
                 for i in p.slotCosts.indices {
                     let k = Known(cell: c, accuracy: a, cycles: p.slotCosts[i][t].cycles[c], energy: p.slotCosts[i][t].energy[c])
                     var f = frontier[i][t]
-                    if f.contains(where: { $0.accuracy >= k.accuracy && $0.cycles <= k.cycles && $0.energy <= k.energy }) { continue }
-                    f.removeAll { k.accuracy >= $0.accuracy && k.cycles <= $0.cycles && k.energy <= $0.energy }
+                    if f.contains(where: { Dominance.weaklyDominates($0, k) }) { continue }
+                    f.removeAll { Dominance.weaklyDominates(k, $0) }
                     let at = f.firstIndex { $0.accuracy < k.accuracy } ?? f.count
                     f.insert(k, at: at)
                     frontier[i][t] = f

@@ -68,8 +68,9 @@ extension CoExploration {
 
     // MARK: Shared search state
 
-    /// What a sampling search has done so far: the designs evaluated (none is evaluated twice),
-    /// what the oracle answered, the best feasible design, and the local search's probes.
+    /// What a sampling search has done so far: the designs evaluated (a repeat only when a
+    /// strategy is stuck, docs/NAS.md), what the oracle answered, the best feasible design, and
+    /// the local search's probes.
     struct Progress {
         let problem: CoExploration
         var evaluations = 0

@@ -38,8 +38,9 @@ extension CoExploration {
     /// of cells already answered per task joins the population (`recombine`), and in the last
     /// part of the budget a local search probes the best design's one-edge neighbours
     /// (`Progress.localSearchStep`). Fitness: the weighted accuracy; infeasible designs rank below
-    /// every feasible one, by how far they overshoot the specs. A design already evaluated is not
-    /// asked again (the budget counts distinct designs).
+    /// every feasible one, by how far they overshoot the specs. A child already evaluated is drawn
+    /// again, up to 50 times in a row; then the repeat is evaluated (`acceptRepeats`; the oracle's
+    /// cache answers it), so the budget counts distinct designs unless the search is stuck.
     @discardableResult
     public func evolution(budget: Int, seed: UInt64, settings: EvolutionSettings = .init(), evaluate: Evaluator) rethrows -> SearchStats {
         try runWithAids(budget: budget, seed: seed, population: settings.population, aids: settings.aids, evaluate: evaluate) { c, _ in

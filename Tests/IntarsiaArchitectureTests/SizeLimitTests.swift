@@ -17,11 +17,6 @@ enum SizeLimits {
     ]
     /// Functions as "path#name" (every function of that name in the file).
     static let knownLongFunctions: Set<String> = [
-        "Sources/IntarsiaHLS/Emitter/DataflowEmitter.swift#top",
-        "Sources/IntarsiaHLS/Emitter/HLSDesign.swift#init",
-        "Sources/IntarsiaHLS/Emitter/Testbench.swift#source",
-        "Sources/IntarsiaHLS/Reference/HLSProgram.swift#init",
-        "Sources/IntarsiaHLS/Reference/Reference.swift#evaluate",
     ]
 
     static func exempt(_ path: String, _ text: String) -> Bool {

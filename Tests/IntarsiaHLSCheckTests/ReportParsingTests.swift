@@ -85,6 +85,22 @@ struct ReportParsingTests {
         #expect(reason("<a b=1/>") == "malformed XML at line 1: attribute b of <a>: a quoted value was expected")
     }
 
+    /// A corrupt file of endlessly nested elements is refused with the line, not a stack overflow
+    /// (the reader recurses per element); 256 levels still read.
+    @Test func deepNestingIsRefusedNotACrash() throws {
+        let deep = String(repeating: "<a>\n", count: 200_000)
+        do {
+            _ = try ReportXML.parse(deep)
+            Issue.record("200,000 nested elements were read")
+        } catch let e as ReportXML.Malformed {
+            #expect(e.line == 257 && e.reason == "elements nested deeper than 256 (a Vitis HLS report nests a few levels)")
+        }
+        let fine = String(repeating: "<a>", count: 256) + "x" + String(repeating: "</a>", count: 256)
+        var e = try ReportXML.parse(fine)
+        for _ in 1..<256 { e = try #require(e.child("a")) }
+        #expect(e.text == "x" && e.children.isEmpty)
+    }
+
     @Test func xmlEntitiesAttributesAndComments() throws {
         let x = try ReportXML.parse("<?xml version=\"1.0\"?>\n<!-- c -->\n<p k='v&amp;w'><n>a &lt; b &#65;&#x42;</n><e/></p>")
         #expect(x.attributes["k"] == "v&w")
@@ -97,6 +113,25 @@ struct ReportParsingTests {
         // 2671 / 2671 / 2671, interval NA (one transaction).
         let r = try CosimReport.read(path: Self.path("mlp-small-dataflow/sim/report/intarsia_top_cosim.rpt"))
         #expect(r == CosimReport(rtl: "Verilog", latencyAvgCycles: 2671, intervalAvgCycles: nil))
+    }
+
+    /// Cycles and counts are finite and not negative: "nan", "inf" and "-5" are refused, not
+    /// compared (Double's parser takes all three).
+    @Test func nonFiniteOrNegativeFiguresAreRefused() throws {
+        let rpt = try String(contentsOfFile: Self.path("mlp-small-dataflow/sim/report/intarsia_top_cosim.rpt"), encoding: .utf8)
+        for bad in ["nan", "inf", "-5"] {
+            let text = rpt.replacingOccurrences(of: "|      Pass|           2671|           2671|", with: "|      Pass|           2671|\(bad)|")
+            #expect(throws: CSynthReport.ReadError(file: "r.rpt", reason: "the Verilog row's average latency is '\(bad)'; cycles were expected")) { try CosimReport.parse(text, file: "r.rpt") }
+        }
+        let xml = try String(contentsOfFile: Self.path("mlp-small-dataflow/syn/report/task_fc1_csynth.xml"), encoding: .utf8)
+        for bad in ["inf", "nan", "-1104"] {
+            let text = xml.replacingOccurrences(of: "<Worst-caseLatency>1104</Worst-caseLatency>", with: "<Worst-caseLatency>\(bad)</Worst-caseLatency>")
+            #expect(throws: CSynthReport.ReadError(file: "x.xml", reason: "field PerformanceEstimates/SummaryOfOverallLatency/Worst-caseLatency is '\(bad)'; a whole number of cycles or 'undef' was expected")) {
+                try CSynthReport.parse(text, file: "x.xml")
+            }
+        }
+        let lut = xml.replacingOccurrences(of: "<LUT>1210</LUT>", with: "<LUT>inf</LUT>")
+        #expect(throws: CSynthReport.ReadError(file: "y.xml", reason: "field AreaEstimates/Resources/LUT is 'inf'; a count was expected")) { try CSynthReport.parse(lut, file: "y.xml") }
     }
 
     @Test func cosimReportWithoutAPass() throws {

@@ -282,6 +282,17 @@ import Foundation
         var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
     }
 
+    /// A cache line is the same text in every run: keys sorted at every level (they followed the
+    /// process's hash seed, so a fresh bundled cache differed from run to run).
+    @Test func cacheLinesHaveSortedKeys() throws {
+        let cache = temp("sorted.jsonl")
+        let o = CommandOracle(command: "echo 77 # {arch}", timeoutSeconds: 5, cachePath: cache)
+        _ = o.accuracy(architecture: "a", task: "t")
+        let line = try String(contentsOfFile: cache, encoding: .utf8)
+        #expect(line.hasPrefix(#"{"answer":{"accuracy":{"_0":77}},"key":"v2\t"#), "\(line)")
+        #expect(line.hasSuffix("\\tt\\ta\"}\n"), "\(line)")
+    }
+
     /// A corrupt cache is reported (file, line numbers, count), its good entries kept, and the
     /// corrupt ones asked again; they were skipped silently.
     @Test func corruptCacheLinesAreReported() throws {

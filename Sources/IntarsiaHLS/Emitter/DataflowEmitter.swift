@@ -27,19 +27,46 @@ enum DataflowEmitter {
         return ports
     }
 
-    static func top(_ d: HLSDesign) -> String {
-        let p = d.program
-        let ports = ports(d)
+    /// The top function's pieces as they are built: the process definitions before it, its
+    /// stream declarations and its process calls.
+    struct TopParts {
         var processes = ""
         var declarations = ""
         var calls = ""
-        func stream(_ name: String, _ depth: Int, _ why: String) {
+
+        mutating func stream(_ name: String, _ depth: Int, _ why: String) {
             declarations += "    hls::stream<act_t, \(depth)> \(name)(\"\(name)\");  // \(why)\n"
             declarations += "#pragma HLS STREAM variable=\(name) depth=\(depth)\n"
         }
-        // Input streams of each task, in operand order, and its output stream.
+    }
+
+    static func top(_ d: HLSDesign) -> String {
+        let ports = ports(d)
+        var parts = TopParts()
+        let inputStreams = inputStreams(d, &parts)
+        for e in d.streams {
+            let why = d.forks.contains(e.producer) && e.depth >= d.program.steps[e.producer].outputElements
+                ? "fork whose branches meet again: the whole tensor" : "the model's FIFO: two output pieces"
+            parts.stream(e.name, e.depth, why)
+        }
+        let outputStream = outputStreams(d, &parts)
+        taskProcesses(d, inputStreams: inputStreams, outputStream: outputStream, &parts)
+        var s = "// Dataflow template: one process per task, FIFOs between them, nothing spills off chip.\n"
+        s += "#include \"top.h\"\n#include \"modules.h\"\n\n"
+        s += parts.processes
+        s += "extern \"C\" void \(d.topName)(\(ports.map(\.declaration).joined(separator: ", "))) {\n"
+        for port in ports { s += port.pragma + "\n" }
+        s += "#pragma HLS INTERFACE s_axilite port=return\n#pragma HLS DATAFLOW\n"
+        s += parts.declarations
+        s += "    INTARSIA_DATAFLOW_BEGIN\n" + parts.calls + "    INTARSIA_DATAFLOW_END\n}\n"
+        return s
+    }
+
+    /// Each task's input streams, in operand order: graph-input streams (declared here, with
+    /// their load process) and the edges' FIFOs.
+    static func inputStreams(_ d: HLSDesign, _ parts: inout TopParts) -> [[String]] {
+        let p = d.program
         var inputStreams = [[String]](repeating: [], count: p.steps.count)
-        var outputStream = [String](repeating: "", count: p.steps.count)
         for (i, s) in p.steps.enumerated() {
             let n = sanitize(s.name)
             for (j, src) in s.inputs.enumerated() {
@@ -49,16 +76,16 @@ enum DataflowEmitter {
                     // per operand, each deep enough for the whole tensor (it may read one whole first).
                     let uses = s.inputs.filter { $0 == .graphInput }.count
                     let sn = uses > 1 ? "input_to_\(n)_in\(j)" : "input_to_\(n)"
-                    stream(sn, uses > 1 ? max(2, p.graphInputElements) : 2, "graph input, loaded from in_\(n)")
+                    parts.stream(sn, uses > 1 ? max(2, p.graphInputElements) : 2, "graph input, loaded from in_\(n)")
                     inputStreams[i].append(sn)
                     if j == s.inputs.lastIndex(of: .graphInput) {
                         let names = inputStreams[i].enumerated().filter { s.inputs[$0.offset] == .graphInput }.map(\.element)
                         if names.count == 1 {
-                            calls += "    INTARSIA_PROCESS(intarsia::load_stream<act_t>(in_\(n), \(sn), \(p.graphInputElements)));\n"
+                            parts.calls += "    INTARSIA_PROCESS(intarsia::load_stream<act_t>(in_\(n), \(sn), \(p.graphInputElements)));\n"
                         } else {
-                            processes += fanOut("load_\(n)", comment: "Loads the graph input once for each of \(s.name)'s \(names.count) operands that read it.",
-                                                source: "const act_t* src", read: "src[i]", outputs: names.count, elements: p.graphInputElements)
-                            calls += "    INTARSIA_PROCESS(load_\(n)(in_\(n), \(names.joined(separator: ", "))));\n"
+                            parts.processes += fanOut("load_\(n)", comment: "Loads the graph input once for each of \(s.name)'s \(names.count) operands that read it.",
+                                                      source: "const act_t* src", read: "src[i]", outputs: names.count, elements: p.graphInputElements)
+                            parts.calls += "    INTARSIA_PROCESS(load_\(n)(in_\(n), \(names.joined(separator: ", "))));\n"
                         }
                     }
                 case .task(let q):
@@ -68,23 +95,32 @@ enum DataflowEmitter {
                 }
             }
         }
-        for e in d.streams {
-            let why = d.forks.contains(e.producer) && e.depth >= p.steps[e.producer].outputElements
-                ? "fork whose branches meet again: the whole tensor" : "the model's FIFO: two output pieces"
-            stream(e.name, e.depth, why)
-        }
+        return inputStreams
+    }
+
+    /// Each task's output stream: to the store process (sinks, declared here), into the fork
+    /// (declared here), or its one edge's FIFO.
+    static func outputStreams(_ d: HLSDesign, _ parts: inout TopParts) -> [String] {
+        let p = d.program
+        var outputStream = [String](repeating: "", count: p.steps.count)
         for (i, s) in p.steps.enumerated() {
             let n = sanitize(s.name)
             if p.sinks.contains(i) {
                 outputStream[i] = "\(n)_to_output"
-                stream(outputStream[i], 2, "to the store process")
+                parts.stream(outputStream[i], 2, "to the store process")
             } else if d.forks.contains(i) {
                 outputStream[i] = "\(n)_out"
-                stream(outputStream[i], 2, "into the fork")
+                parts.stream(outputStream[i], 2, "into the fork")
             } else {
                 outputStream[i] = d.streams.first { $0.producer == i }!.name
             }
         }
+        return outputStream
+    }
+
+    /// Each task's process and its call, then its store process or fork.
+    static func taskProcesses(_ d: HLSDesign, inputStreams: [[String]], outputStream: [String], _ parts: inout TopParts) {
+        let p = d.program
         for (i, s) in p.steps.enumerated() {
             let n = sanitize(s.name)
             var params = inputStreams[i].enumerated().map { "hls::stream<act_t>& in\($0.offset)" }
@@ -95,29 +131,20 @@ enum DataflowEmitter {
             }
             params.append("hls::stream<act_t>& out")
             args.append(outputStream[i])
-            processes += "// \(KernelCalls.describe(s)); stage \(d.stage[i]), \(d.lanes[i]) lane(s)\n"
-            processes += "static void task_\(n)(\(params.joined(separator: ", "))) {\n"
-            processes += body(d, i)
-            processes += "}\n\n"
-            calls += "    INTARSIA_PROCESS(task_\(n)(\(args.joined(separator: ", "))));\n"
+            parts.processes += "// \(KernelCalls.describe(s)); stage \(d.stage[i]), \(d.lanes[i]) lane(s)\n"
+            parts.processes += "static void task_\(n)(\(params.joined(separator: ", "))) {\n"
+            parts.processes += body(d, i)
+            parts.processes += "}\n\n"
+            parts.calls += "    INTARSIA_PROCESS(task_\(n)(\(args.joined(separator: ", "))));\n"
             if p.sinks.contains(i) {
-                calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
+                parts.calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
             } else if d.forks.contains(i) {
                 let outs = d.streams.filter { $0.producer == i }
-                processes += fanOut("fork_\(n)", comment: "Fork: \(s.name)'s output to \(outs.count) consumers.",
-                                    source: "hls::stream<act_t>& in", read: "in.read()", outputs: outs.count, elements: s.outputElements)
-                calls += "    INTARSIA_PROCESS(fork_\(n)(\(outputStream[i]), \(outs.map(\.name).joined(separator: ", "))));\n"
+                parts.processes += fanOut("fork_\(n)", comment: "Fork: \(s.name)'s output to \(outs.count) consumers.",
+                                          source: "hls::stream<act_t>& in", read: "in.read()", outputs: outs.count, elements: s.outputElements)
+                parts.calls += "    INTARSIA_PROCESS(fork_\(n)(\(outputStream[i]), \(outs.map(\.name).joined(separator: ", "))));\n"
             }
         }
-        var s = "// Dataflow template: one process per task, FIFOs between them, nothing spills off chip.\n"
-        s += "#include \"top.h\"\n#include \"modules.h\"\n\n"
-        s += processes
-        s += "extern \"C\" void \(d.topName)(\(ports.map(\.declaration).joined(separator: ", "))) {\n"
-        for port in ports { s += port.pragma + "\n" }
-        s += "#pragma HLS INTERFACE s_axilite port=return\n#pragma HLS DATAFLOW\n"
-        s += declarations
-        s += "    INTARSIA_DATAFLOW_BEGIN\n" + calls + "    INTARSIA_DATAFLOW_END\n}\n"
-        return s
     }
 
     /// A process that reads each element once (`read`, from `source`) and writes it to `outputs` streams.

@@ -98,112 +98,15 @@ public struct HLSProgram: Sendable {
     /// Resolves `w` (one repetition of it: the graph is emitted once and run `repetitions` times
     /// by the host). Throws `Unsupported` naming the task and what is accepted.
     public init(_ w: Workload) throws {
-        func fail(_ s: String) -> Unsupported { Unsupported(description: s) }
         name = w.name
         guard let act = NumberFormat(w.tasks[0].dataType) else {
-            throw fail("task '\(w.tasks[0].name)': data type \(w.tasks[0].dataType) is not emitted; accepted: \(NumberFormat.emittedNames)")
+            throw Unsupported(description: "task '\(w.tasks[0].name)': data type \(w.tasks[0].dataType) is not emitted; accepted: \(NumberFormat.emittedNames)")
         }
         activationFormat = act
         var steps: [Step] = []
         var inputElems: Int?
-        for (i, t) in w.tasks.enumerated() {
-            guard let a = NumberFormat(t.dataType), a == act else {
-                throw fail("task '\(t.name)': data type \(t.dataType) differs from the first task's \(w.tasks[0].dataType) or is not emitted; the emitted code keeps one activation format (accepted: \(NumberFormat.emittedNames))")
-            }
-            let wt = t.weightDataType ?? t.dataType
-            guard let wf = NumberFormat(wt) else {
-                throw fail("task '\(t.name)': weight type \(wt) is not emitted; accepted: \(NumberFormat.emittedNames)")
-            }
-            if wf.isFixedPoint != a.isFixedPoint {
-                throw fail("task '\(t.name)': weights \(wt) and activations \(t.dataType) mix integer and fixed-point formats; accepted: both intN or both fixed<W,F>")
-            }
-            let inputs: [Source] = w.operands[i].map { $0 == Workload.graphInput ? .graphInput : .task($0) }
-            var kind: Kind
-            var hasWeights = false
-            var reduction = 0
-            var weightElements = 0
-            var need: [Int]
-            switch t.op {
-            case let .matmul(m, k, n, off):
-                let heads = t.heads
-                guard n % heads == 0 else { throw fail("task '\(t.name)': n = \(n) is not a multiple of heads = \(heads)") }
-                if off {
-                    guard heads == 1, !t.transposeB else { throw fail("task '\(t.name)': heads and transpose_b go with products of two activations, not off-chip weights") }
-                    hasWeights = true
-                    weightElements = k * n
-                    need = [m * heads * k]
-                } else {
-                    need = [m * heads * k, heads * k * (n / heads)]
-                }
-                kind = .gemm(m: m, k: k, n: n, heads: heads, transposeB: t.transposeB)
-                reduction = k
-            case let .conv2d(b, c, h, wd, kf, r, s, st, p, g):
-                guard g == 1 else { throw fail(Self.groupedRefusal(t.name, g)) }
-                kind = .conv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p)
-                hasWeights = true
-                weightElements = kf * c * r * s
-                reduction = c * r * s
-                need = [b * c * h * wd]
-            case let .transposedConv2d(b, c, h, wd, kf, r, s, st, p, g):
-                guard g == 1 else { throw fail(Self.groupedRefusal(t.name, g)) }
-                kind = .transposedConv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p)
-                hasWeights = true
-                weightElements = kf * c * r * s
-                reduction = c * ((r + st - 1) / st) * ((s + st - 1) / st)
-                need = [b * c * h * wd]
-            case let .pool(c, h, wd, win, st, p):
-                guard (st ?? win) == win, p == 0 else {
-                    throw fail("task '\(t.name)': pooling with stride \(st ?? win) and padding \(p) over a \(win)×\(win) window is not emitted yet (accepted: stride equal to the window, no padding)")
-                }
-                kind = .maxPool(channels: c, height: h, width: wd, window: win)
-                need = [c * h * wd]
-            case let .upsample(c, h, wd, f):
-                kind = .upsample(channels: c, height: h, width: wd, factor: f)
-                need = [c * h * wd]
-            case let .softmax(r, c):
-                kind = .softmax(rows: r, cols: c)
-                need = [r * c]
-            case let .layerNorm(r, c):
-                kind = .layerNorm(rows: r, cols: c)
-                need = [r * c]
-            case let .elementwise(e, k):
-                switch k {
-                case "add": kind = .add(elements: e); need = [e, e]
-                case "mul", "multiply": kind = .multiply(elements: e); need = [e, e]
-                case "reparameterise", "reparameterize": kind = .reparameterise(elements: e); need = [2 * e]
-                default: throw fail("task '\(t.name)': element-wise '\(k)' has no HLS module; accepted: add, mul, reparameterise")
-                }
-            case let .activation(e, k):
-                guard let f = Activation(rawValue: k) else {
-                    throw fail("task '\(t.name)': activation '\(k)' has no HLS module; accepted: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                kind = .activation(elements: e, function: f)
-                need = [e]
-            }
-            guard inputs.count == need.count else {
-                throw fail("task '\(t.name)': \(t.op.kindName) takes \(need.count) input(s) here, the workload gives it \(inputs.count)")
-            }
-            for (s, n) in zip(inputs, need) {
-                if case .task(let p) = s {
-                    let e = w.tasks[p].op.outputElements
-                    guard e == n else { throw fail("task '\(t.name)': its input from '\(w.tasks[p].name)' has \(e) elements, the operation reads \(n)") }
-                } else {
-                    if let g = inputElems, g != n {
-                        throw fail("task '\(t.name)': reads the graph input as \(n) elements, another task as \(g); the emitted graph has one input tensor")
-                    }
-                    inputElems = n
-                }
-            }
-            var accBits = 0, shift = 0
-            if reduction > 0 {
-                let bOperand = hasWeights ? wf : a
-                accBits = a.bits + bOperand.bits + ceilLog2(reduction)
-                guard accBits <= 62 else { throw fail("task '\(t.name)': a \(accBits)-bit accumulator is wider than the 62 bits the reference holds") }
-                shift = bOperand.frac
-            }
-            steps.append(Step(name: t.name, kind: kind, inputs: inputs, hasWeights: hasWeights, activationFormat: a, weightFormat: wf,
-                              reduction: reduction, accumulatorBits: accBits, requantizeShift: shift, inputElements: need, weightElements: weightElements,
-                              outputElements: t.op.outputElements))
+        for i in w.tasks.indices {
+            steps.append(try Self.step(i, of: w, activationFormat: act, graphInputElements: &inputElems))
         }
         self.steps = steps
         graphInputElements = inputElems ?? 0

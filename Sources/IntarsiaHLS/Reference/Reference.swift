@@ -51,111 +51,22 @@ public enum Reference {
 
     /// One step on its operands.
     public static func evaluate(_ s: HLSProgram.Step, inputs x: [[Int64]], weights w: [Int64]) -> [Int64] {
-        let fmt = s.activationFormat
-        let bits = fmt.bits, frac = fmt.frac
-        func narrow(_ acc: Int64) -> Int64 { FixedPointMath.saturate(FixedPointMath.roundShift(acc, s.requantizeShift), bits: bits) }
+        let bits = s.activationFormat.bits, frac = s.activationFormat.frac
         switch s.kind {
         case let .gemm(m, k, n, heads, transposeB):
-            let a = x[0], b = s.hasWeights ? w : x[1]
-            let nh = n / heads
-            var c = [Int64](repeating: 0, count: m * n)
-            for h in 0..<heads {
-                for i in 0..<m {
-                    let aRow = i * heads * k + h * k
-                    for j in 0..<nh {
-                        var acc: Int64 = 0
-                        for t in 0..<k {
-                            let bv = transposeB ? b[j * heads * k + h * k + t] : b[t * n + h * nh + j]
-                            acc += a[aRow + t] * bv
-                        }
-                        c[i * n + h * nh + j] = narrow(acc)
-                    }
-                }
-            }
-            return c
+            return gemm(s, a: x[0], b: s.hasWeights ? w : x[1], m: m, k: k, n: n, heads: heads, transposeB: transposeB)
         case let .conv2d(batch, ch, hh, ww, kf, r, q, st, pad):
-            let oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - q) / st + 1
-            var o = [Int64](repeating: 0, count: batch * kf * oh * ow)
-            for b in 0..<batch {
-                for f in 0..<kf {
-                    for y in 0..<oh {
-                        for xx in 0..<ow {
-                            var acc: Int64 = 0
-                            for c in 0..<ch {
-                                for dy in 0..<r {
-                                    let iy = y * st - pad + dy
-                                    if iy < 0 || iy >= hh { continue }
-                                    for dx in 0..<q {
-                                        let ix = xx * st - pad + dx
-                                        if ix < 0 || ix >= ww { continue }
-                                        acc += x[0][((b * ch + c) * hh + iy) * ww + ix] * w[((f * ch + c) * r + dy) * q + dx]
-                                    }
-                                }
-                            }
-                            o[((b * kf + f) * oh + y) * ow + xx] = narrow(acc)
-                        }
-                    }
-                }
-            }
-            return o
+            return conv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad))
         case let .transposedConv2d(batch, ch, hh, ww, kf, r, q, st, pad):
-            let oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + q
-            var acc = [Int64](repeating: 0, count: batch * kf * oh * ow)
-            for b in 0..<batch {
-                for c in 0..<ch {
-                    for iy in 0..<hh {
-                        for ix in 0..<ww {
-                            let v = x[0][((b * ch + c) * hh + iy) * ww + ix]
-                            for f in 0..<kf {
-                                for dy in 0..<r {
-                                    let y = iy * st - pad + dy
-                                    if y < 0 || y >= oh { continue }
-                                    for dx in 0..<q {
-                                        let xx = ix * st - pad + dx
-                                        if xx < 0 || xx >= ow { continue }
-                                        acc[((b * kf + f) * oh + y) * ow + xx] += v * w[((c * kf + f) * r + dy) * q + dx]
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            return acc.map(narrow)
+            return transposedConv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad))
         case let .maxPool(ch, hh, ww, win):
-            let oh = hh / win, ow = ww / win
-            var o = [Int64](repeating: 0, count: ch * oh * ow)
-            for c in 0..<ch {
-                for y in 0..<oh {
-                    for xx in 0..<ow {
-                        var best = Int64.min
-                        for dy in 0..<win {
-                            for dx in 0..<win { best = max(best, x[0][(c * hh + y * win + dy) * ww + xx * win + dx]) }
-                        }
-                        o[(c * oh + y) * ow + xx] = best
-                    }
-                }
-            }
-            return o
+            return maxPool(x[0], channels: ch, height: hh, width: ww, window: win)
         case let .upsample(ch, hh, ww, f):
-            let oh = hh * f, ow = ww * f
-            var o = [Int64](repeating: 0, count: ch * oh * ow)
-            for c in 0..<ch {
-                for y in 0..<oh {
-                    for xx in 0..<ow { o[(c * oh + y) * ow + xx] = x[0][(c * hh + y / f) * ww + xx / f] }
-                }
-            }
-            return o
+            return upsample(x[0], channels: ch, height: hh, width: ww, factor: f)
         case let .softmax(rows, cols):
-            var o: [Int64] = []
-            o.reserveCapacity(rows * cols)
-            for r in 0..<rows { o += FixedPointMath.softmaxRow(Array(x[0][(r * cols)..<((r + 1) * cols)]), frac: frac, bits: bits) }
-            return o
+            return byRow(x[0], rows: rows, cols: cols) { FixedPointMath.softmaxRow($0, frac: frac, bits: bits) }
         case let .layerNorm(rows, cols):
-            var o: [Int64] = []
-            o.reserveCapacity(rows * cols)
-            for r in 0..<rows { o += FixedPointMath.layerNormRow(Array(x[0][(r * cols)..<((r + 1) * cols)]), frac: frac, bits: bits) }
-            return o
+            return byRow(x[0], rows: rows, cols: cols) { FixedPointMath.layerNormRow($0, frac: frac, bits: bits) }
         case let .add(e):
             return (0..<e).map { FixedPointMath.saturate(x[0][$0] + x[1][$0], bits: bits) }
         case let .multiply(e):

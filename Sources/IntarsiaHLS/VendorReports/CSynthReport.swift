@@ -59,7 +59,7 @@ public struct CSynthReport: Sendable, Equatable {
         func cycles(_ path: [String]) throws -> Double? {
             let v = try field(path)
             if v == "undef" { return nil }
-            guard let n = Double(v), n >= 0, n == n.rounded() else {
+            guard let n = Double(v), n.isFinite, n >= 0, n == n.rounded() else {
                 throw ReadError(file: file, reason: "field \(path.joined(separator: "/")) is '\(v)'; a whole number of cycles or 'undef' was expected")
             }
             return n
@@ -70,7 +70,7 @@ public struct CSynthReport: Sendable, Equatable {
             if root.at(resources + [name]) == nil, let alt = alternative, root.at(resources + [alt]) != nil { chosen = alt }
             if optional && root.at(resources + [chosen]) == nil { return 0 }
             let v = try field(resources + [chosen])
-            guard let n = Double(v), n >= 0, n == n.rounded() else {
+            guard let n = Double(v), n.isFinite, n >= 0, n == n.rounded() else {
                 throw ReadError(file: file, reason: "field \((resources + [chosen]).joined(separator: "/")) is '\(v)'; a count was expected")
             }
             return n

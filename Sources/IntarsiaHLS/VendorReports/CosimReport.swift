@@ -26,6 +26,12 @@ public struct CosimReport: Sendable, Equatable {
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
 
+    /// A cell's cycles: a finite number, not negative (Double alone took "nan", "inf" and "-5").
+    static func cycles(_ cell: String) -> Double? {
+        guard let v = Double(cell), v.isFinite, v >= 0 else { return nil }
+        return v
+    }
+
     public static func parse(_ text: String, file: String) throws -> CosimReport {
         var statuses: [String] = []
         for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("|") {
@@ -36,11 +42,11 @@ public struct CosimReport: Sendable, Equatable {
             }
             statuses.append("\(rtl) \(cells[1])")
             guard cells[1] == "Pass" else { continue }
-            guard let latency = Double(cells[3]) else {
+            guard let latency = Self.cycles(cells[3]) else {
                 throw CSynthReport.ReadError(file: file, reason: "the \(rtl) row's average latency is '\(cells[3])'; cycles were expected")
             }
             if cells[6] == "NA" { return CosimReport(rtl: rtl, latencyAvgCycles: latency, intervalAvgCycles: nil) }
-            guard let interval = Double(cells[6]) else {
+            guard let interval = Self.cycles(cells[6]) else {
                 throw CSynthReport.ReadError(file: file, reason: "the \(rtl) row's average interval is '\(cells[6])'; cycles or NA were expected")
             }
             return CosimReport(rtl: rtl, latencyAvgCycles: latency, intervalAvgCycles: interval)

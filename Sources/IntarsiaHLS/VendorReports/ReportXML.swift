@@ -46,6 +46,11 @@ private struct Parser {
     let bytes: [UInt8]
     var i = 0
     var line = 1
+    /// Elements open at the current position. Elements are read recursively, so the nesting is
+    /// bounded: the csynth.xml files in Tests/IntarsiaHLSCheckTests/Fixtures nest four deep; a
+    /// file nested deeper than `maxDepth` is refused as malformed rather than overflowing the stack.
+    var depth = 0
+    static let maxDepth = 256
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -111,6 +116,9 @@ private struct Parser {
     }
 
     mutating func element() throws -> ReportXML {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw fail("elements nested deeper than \(Self.maxDepth) (a Vitis HLS report nests a few levels)") }
         advance()  // <
         var e = ReportXML(name: try name())
         while true {
