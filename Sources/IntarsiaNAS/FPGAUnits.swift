@@ -1,5 +1,6 @@
 import Foundation
 import IntarsiaCore
+import IntarsiaExplore
 import IntarsiaFPGA
 
 /// One FPGA sub-accelerator for the co-exploration: a compute unit of IntarsiaFPGA's sequential
@@ -60,16 +61,14 @@ public struct FPGAUnitOptions: Hashable, Sendable {
     public var radices: [Int] { [lanes.count, weightLoads.count, scratchpadKiB.count, wordBits.count, spill.count] }
     public var count: Int { radices.reduce(1, *) }
 
-    /// The knob digits of a unit index (least significant first).
-    public func digits(_ index: Int) -> [Int] {
-        var i = index
-        return radices.map { r in let d = i % r; i /= r; return d }
-    }
+    /// The knob digits of a unit index (least significant first), by the kernel's one
+    /// mixed-radix numbering.
+    public func digits(_ index: Int) -> [Int] { IndexedSpace(radices: radices).digits(at: index) }
 
     /// The unit index of knob digits.
     public func index(_ knobDigits: [Int]) -> Int {
         precondition(knobDigits.count == radices.count, "an FPGA unit has \(radices.count) knob digits")
-        return zip(knobDigits, radices).reversed().reduce(0) { $0 * $1.1 + $1.0 }
+        return IndexedSpace(radices: radices).encode(knobDigits)
     }
 
     public func unit(_ knobDigits: [Int]) -> FPGAUnit {
@@ -99,8 +98,8 @@ public struct FPGAUnitSpace: Hashable, Sendable {
     public var count: Int { slots.reduce(1) { $0 * $1.count } }
 
     public func design(_ index: Int) -> [FPGAUnit] {
-        var i = index
-        return slots.map { s in let u = s.unit(index: i % s.count); i /= s.count; return u }
+        let unitIndices = IndexedSpace(radices: slots.map(\.count)).digits(at: index)
+        return zip(slots, unitIndices).map { $0.unit(index: $1) }
     }
 
     /// Every unit any slot can hold, once each, in first-seen order (what to price up front).
