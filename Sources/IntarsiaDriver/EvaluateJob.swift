@@ -41,7 +41,8 @@ public enum EvaluateJob {
 
     /// The design: the spec's first template (or `template`), each knob at its first listed
     /// value, then the `--set knob=value` overrides.
-    public static func point(spec: DesignSpec, template: String?, sets: [String]) throws -> DesignPoint {
+    /// `templates`: the registry a `template=` override may name beside the spec's own.
+    public static func point(spec: DesignSpec, template: String?, sets: [String], templates: FPGATemplates = .builtin) throws -> DesignPoint {
         var space = spec.space.templates[0]
         var sets = sets
         var templateName = template
@@ -49,9 +50,9 @@ public enum EvaluateJob {
             templateName = String(sets.remove(at: i).dropFirst("template=".count))
         }
         if let name = templateName {
-            // The spec's own templates first (one it registered), then the built-in ones.
-            guard let kind = spec.space.templates.first(where: { $0.template.rawValue == name })?.template ?? TemplateKind(rawValue: name) else {
-                throw UserError("--set template='\(name)': unknown template; accepted: \(TemplateKind.acceptedNames)")
+            // The spec's own templates first, then the registry's.
+            guard let kind = spec.space.templates.first(where: { $0.template.rawValue == name })?.template ?? templates.named(name) else {
+                throw UserError("--set template='\(name)': unknown template; accepted: \(templates.acceptedNames)")
             }
             space = spec.space.templates.first { $0.template == kind }
                 ?? TemplateSpace(template: kind, knobs: Knob.knobs(of: kind).map { ($0, [spec.space.templates[0].base.value(of: $0)]) })
