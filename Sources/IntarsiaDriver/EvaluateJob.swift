@@ -64,10 +64,12 @@ public enum EvaluateJob {
             guard let knob = Knob(rawValue: parts[0]) else {
                 throw UserError("--set '\(s)': unknown knob '\(parts[0])'; accepted: template, \(Knob.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard Knob.knobs(of: p.template).contains(knob) else {
+            guard let tk = p.template.knob(knob) else {
                 throw UserError("--set '\(s)': the \(p.template.rawValue) template has no knob '\(knob.rawValue)'; accepted: \(Knob.knobs(of: p.template).map(\.rawValue).joined(separator: ", "))")
             }
-            guard let v = knob.parse(parts[1]) else { throw UserError("--set '\(s)': '\(parts[1])' is not a valid \(knob.rawValue); accepted: \(knob.accepted)") }
+            guard let v = tk.parse(parts[1]) else {
+                throw UserError("--set '\(s)': '\(parts[1])' is not a valid \(knob.rawValue) of the \(p.template.rawValue) template; accepted: \(tk.accepted)")
+            }
             p.set(knob, v)
         }
         return p

@@ -56,7 +56,7 @@ public enum PlatformListing {
     }
 
     public static func knobs(_ t: TemplateKind) -> String {
-        TextTable.render(header: ["knob", "accepted values"], rows: Knob.knobs(of: t).map { [$0.rawValue, $0.accepted] })
+        TextTable.render(header: ["knob", "accepted values"], rows: t.descriptor.knobs.map { [$0.knob.rawValue, $0.accepted] })
     }
 
     /// An ASIC dataflow's knobs (the keys of a sub-accelerator entry) and the values it accepts.

@@ -223,10 +223,11 @@ public enum MergeJob {
             throw UserError("row \(id): no known template; accepted: \(templates.acceptedNames)")
         }
         var p = DesignPoint(template: t, lanes: 1)
-        for k in Knob.knobs(of: t) {
+        for tk in t.descriptor.knobs {
+            let k = tk.knob
             guard let c = header.firstIndex(of: k.rawValue) else { throw UserError("row \(id): no '\(k.rawValue)' column; accepted: a CSV written by 'intarsia search' (docs/CSV.md)") }
             let text = row[c]
-            guard let v = k.parse(text) else { throw UserError("row \(id): \(k.rawValue) '\(text)' is not accepted; accepted: \(k.accepted)") }
+            guard let v = tk.parse(text) else { throw UserError("row \(id): \(k.rawValue) '\(text)' is not accepted for \(t.rawValue); accepted: \(tk.accepted)") }
             p.set(k, v)
         }
         return p

@@ -47,9 +47,9 @@ struct DesignRowCheck {
         }
         if let tc = templateColumn {
             guard let kind = templates.named(fields[tc]) else { throw bad("template '\(fields[tc].prefix(40))' is unknown; accepted: \(templates.acceptedNames)") }
-            let used = Knob.knobs(of: kind)
-            for (k, i) in knobColumns where used.contains(k) && k.parse(fields[i]) == nil {
-                throw bad("\(k.rawValue) '\(fields[i].prefix(40))' is not accepted for \(kind.rawValue); accepted: \(k.accepted)")
+            for (k, i) in knobColumns {
+                guard let tk = kind.knob(k), tk.parse(fields[i]) == nil else { continue }
+                throw bad("\(k.rawValue) '\(fields[i].prefix(40))' is not accepted for \(kind.rawValue); accepted: \(tk.accepted)")
             }
         }
     }

@@ -9,14 +9,14 @@ import IntarsiaReports
 @testable import IntarsiaDriver
 
 /// A template written entirely in this file: one unit with every lane running one MAC task per
-/// stage (the sequential template's schedule and resources) that reads only `lanes` and
-/// `word_bits`, with a default of 32 lanes. Adding it touches no other file: it is registered
+/// stage (the sequential template's schedule and resources) that reads only `lanes` (1 to 128,
+/// where the built-in templates take up to 1048576) and `word_bits`, with a default of 32 lanes. Adding it touches no other file: it is registered
 /// in a registry of this test's own, which the spec reader, the listing and the HLS project
 /// writer take.
 enum ToyTemplate: FPGATemplate {
     static let identifier = "toy"
     static let summary = "a test's toy: one unit runs the MAC tasks one per stage"
-    static let knobs: [TemplateKnob] = [TemplateKnob(.lanes, defaults: [.int(32)]), .standard(.wordBits)]
+    static let knobs: [TemplateKnob] = [TemplateKnob(.lanes, defaults: [.int(32)], accepts: .integers(1...128)), .standard(.wordBits)]
     static let schedulePolicy = SchedulePolicy.oneMACTaskPerStage
     static let unitRule = UnitRule.one
     static let resourceRule = ResourceRule.sharedUnits
@@ -64,6 +64,15 @@ struct ToyTemplateTests {
             try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "[16, 64]\n", with: "[16, 64]\n    compute_units: [2]\n"), file: "toy.yaml",
                                  templates: Self.templates)
         }
+        // Its own range: 256 lanes are fine for the built-in templates, not for the toy.
+        do {
+            _ = try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "[16, 64]", with: "[16, 256]"), file: "toy.yaml", templates: Self.templates)
+            Issue.record("256 lanes were accepted by a template that takes at most 128")
+        } catch let e as SpecError {
+            #expect(e.file == "toy.yaml" && e.key == "templates.toy.lanes[1]" && e.value == "256" && e.accepted == "an integer from 1 to 128")
+        }
+        #expect(try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "toy:", with: "sequential:").replacingOccurrences(of: "[16, 64]", with: "[16, 256]"),
+                                     file: "toy.yaml").space.count == 2)
         // The built-in registry does not know it, and says which templates it knows.
         do {
             _ = try DesignSpec.parse(text: Self.specText, file: "toy.yaml")
@@ -167,7 +176,7 @@ struct ToyTemplateTests {
         #expect(result.summary.contains("toy template, lanes=64 word_bits=512"))  // the faster row: 64 lanes
         #expect(try String(contentsOfFile: path("hls/src/top.cpp"), encoding: .utf8) == "// toy top for 6 steps\n")
         let knobs = try PlatformListing.listing("knobs", template: "toy", templates: Self.templates)
-        #expect(knobs.contains("lanes") && knobs.contains("word_bits") && !knobs.contains("compute_units"))
+        #expect(knobs.contains("lanes") && knobs.contains("an integer from 1 to 128") && knobs.contains("word_bits") && !knobs.contains("compute_units"))
         #expect(throws: UserError.self) { try PlatformListing.listing("knobs", template: "toy") }
     }
 }
