@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "IntarsiaExploreTests", dependencies: ["IntarsiaExplore", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaSearchTests", dependencies: ["IntarsiaSearch", "IntarsiaExplore", "IntarsiaFPGA", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaGLPKTests", dependencies: ["IntarsiaGLPK"]),
-        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC", "IntarsiaMapping"]),
+        .testTarget(name: "IntarsiaASICTests", dependencies: ["IntarsiaASIC", "IntarsiaMapping", "IntarsiaCore", "IntarsiaSpec", "IntarsiaDriver"]),
         .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),

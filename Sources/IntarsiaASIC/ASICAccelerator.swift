@@ -1,34 +1,6 @@
 import Foundation
 import IntarsiaCore
 
-/// The ASIC dataflow templates. Systolic forms (an R×C array, as SCALE-Sim models them) and the
-/// three dataflows NASAIC composes: NVDLA-style weight-stationary, ShiDianNao-style
-/// output-stationary, Eyeriss-style row-stationary.
-public enum ASICDataflow: String, Hashable, Sendable, CaseIterable, Codable {
-    /// Systolic weight-stationary: filters stay in the array, pixels stream.
-    case systolicWS = "systolic_ws"
-    /// Systolic output-stationary: each PE accumulates one output.
-    case systolicOS = "systolic_os"
-    /// Systolic input-stationary: input windows stay, filters stream.
-    case systolicIS = "systolic_is"
-    /// NVDLA-like: parallel over output channels K, and input channels C within a cluster.
-    case nvdla
-    /// ShiDianNao-like: parallel over output rows and columns.
-    case shidiannao
-    /// Eyeriss-like row-stationary: a PE per (filter row, output row), 1-D convolutions.
-    case eyeriss
-
-    public static let acceptedNames = allCases.map(\.rawValue).joined(separator: ", ")
-
-    /// Systolic forms pass operands between neighbouring PEs instead of reading register files.
-    public var isSystolic: Bool {
-        switch self {
-        case .systolicWS, .systolicOS, .systolicIS: return true
-        case .nvdla, .shidiannao, .eyeriss: return false
-        }
-    }
-}
-
 /// How a sub-accelerator's off-chip transfers meet its compute.
 public enum ASICMemory: String, Hashable, Sendable, CaseIterable, Codable {
     /// Double-buffered global buffer: transfers overlap compute; only what compute cannot hide

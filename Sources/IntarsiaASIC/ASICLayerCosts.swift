@@ -20,11 +20,11 @@ extension ASICModel {
         let macs = Double(l.macs)
         let bytes = l.bytesPerElement
         let w = l.weightBytes, i = l.inputBytes, o = l.outputBytes
-        // NVDLA- and ShiDianNao-like arrays: the step walk of `ClusterSteps` gives the buffer
-        // traffic and the time the NoC adds (operand windows delivered to the PEs each step).
+        // Dataflows with a step walk (NVDLA- and ShiDianNao-like arrays): the walk of
+        // `ClusterSteps` gives the buffer traffic and the time the NoC adds (operand windows delivered to the PEs each step).
         var traffic: TensorTraffic
         var nocSteps = 0.0
-        if l.isVector || (a.dataflow != .nvdla && a.dataflow != .shidiannao) {
+        if l.isVector || a.dataflow.stepWalk == .none {
             traffic = bufferTraffic(l, on: a, folds: folds)
         } else {
             let steps = ClusterSteps.layer(l, on: a)!
@@ -158,7 +158,7 @@ extension ASICModel {
         // K fold makes, and a group's weights come from DRAM in whole words.
         func words(_ b: Double) -> Double { (b / x.minimumAccessBytes).rounded(.up) * x.minimumAccessBytes }
         let inputReads: Double, outputWrites: Double
-        if a.dataflow == .nvdla {
+        if a.dataflow.sramAccess == .im2colPerTap {
             let cg = l.channels / l.groups, kg = l.filters / l.groups
             let perRead = words(Double(ceilDiv(cg, folds.rows)) * bytes), perWrite = words(Double(ceilDiv(kg, folds.cols)) * bytes)
             inputReads = g * Double(folds.rows * folds.cols * l.kernelH * l.kernelW * l.outputPixels) * perRead

@@ -16,78 +16,38 @@ extension ASICModel {
         let im2col = pixels * red, filters = red * kg, outputs = pixels * kg
         let half = a.bufferKiB * 1024 / 3 / 2 / l.bytesPerElement
         func streamed(_ size: Double, _ times: Int) -> Double { size <= half ? size : size * Double(times) }
-        switch a.dataflow {
-        case .systolicWS:
+        switch a.dataflow.systolicForm {
+        case .weightStationary?:
             return TensorTraffic(inputReads: g * streamed(im2col, folds.cols), weightReads: g * filters, outputWrites: g * outputs * Double(folds.rows))
-        case .systolicOS:
+        case .outputStationary?:
             return TensorTraffic(inputReads: g * streamed(im2col, folds.cols), weightReads: g * streamed(filters, folds.rows), outputWrites: g * outputs)
-        case .systolicIS, .nvdla, .shidiannao, .eyeriss:
+        case .inputStationary?, nil:  // the spec reader allows `memory: scalesim` with systolic forms only
             return TensorTraffic(inputReads: g * im2col, weightReads: g * streamed(filters, folds.cols), outputWrites: g * outputs * Double(folds.rows))
         }
     }
 
     /// Elements each tensor moves between the global buffer and the PEs: every operand read once
-    /// per fold of the array dimension that does not keep it (weight-stationary forms re-read
-    /// inputs per column fold and partial sums per row fold; output-stationary re-read weights
-    /// per pixel fold and inputs per filter fold; input-stationary re-read weights per pixel
-    /// fold and partial sums per row fold), per group where groups run one after another.
+    /// per fold of the array dimension that does not keep it (the dataflow's `bufferRereads`),
+    /// per group where groups run one after another.
     @inline(__always)
     static func bufferTraffic(_ l: ConvLayer, on a: ASICAccelerator, folds: (rows: Int, cols: Int)) -> TensorTraffic {
         let bytes = l.bytesPerElement
         let wElems = l.weightBytes / bytes, iElems = l.inputBytes / bytes, oElems = Double(l.outputElements)
         if l.isVector { return TensorTraffic(inputReads: iElems, weightReads: 0, outputWrites: oElems, partialSumReads: 0) }
-        var wReads = 1.0, iReads = 1.0, pReads = 0.0
-        switch a.dataflow {
-        case .systolicWS, .nvdla:
-            iReads = Double(folds.cols); pReads = Double(max(folds.rows - 1, 0))
-        case .systolicOS, .shidiannao:
-            wReads = Double(folds.rows); iReads = Double(folds.cols)
-        case .systolicIS:
-            wReads = Double(folds.cols); pReads = Double(max(folds.rows - 1, 0))
-        case .eyeriss:
-            // Row stationary keeps filter rows and input rows in the PEs' register files; weights
-            // come once per pass over the output rows, inputs once per filter pass.
-            wReads = Double(max(1, ceilDiv(l.outH * l.batch, max(1, a.processingElements / max(l.kernelH, 1)))))
-            iReads = Double(max(1, ceilDiv(l.filters, max(1, a.processingElements / max(l.kernelH * l.outH, 1)))))
-        }
+        let reads = a.dataflow.descriptor.bufferRereads(l, on: a, folds: folds)
+        let wReads = reads.weights, iReads = reads.inputs, pReads = reads.partialSums
         return TensorTraffic(inputReads: iElems * iReads, weightReads: wElems * wReads, outputWrites: oElems * (1 + pReads), partialSumReads: oElems * pReads)
     }
 
-    /// Whether a PE's share of a layer's weights fits its L1: on the NVDLA-like array a PE holds
-    /// one weight per kernel tap of every (C fold, K fold) of every group it serves; elsewhere the
-    /// weights spread evenly over the PEs.
+    /// Whether a PE's share of a layer's weights (its dataflow's `weightBytesPerPE`) fits its L1.
     @inline(__always)
-    static func weightsFitL1(_ l: ConvLayer, on a: ASICAccelerator) -> Bool {
-        let perPE: Double
-        if a.dataflow == .nvdla {
-            let g = l.groups
-            perPE = Double(g * ceilDiv(l.channels / g, a.rows) * ceilDiv(l.filters / g, a.columns) * l.kernelH * l.kernelW) * l.bytesPerElement
-        } else {
-            perPE = l.weightBytes / Double(a.processingElements)
-        }
-        return perPE <= a.l1Bytes
-    }
+    static func weightsFitL1(_ l: ConvLayer, on a: ASICAccelerator) -> Bool { a.dataflow.descriptor.weightBytesPerPE(l, on: a) <= a.l1Bytes }
 
-    /// Bytes the buffer must hold for one fold of the array: the stationary operand of every PE
-    /// and a row of the streaming ones (int16 operands, 32-bit partial sums).
-    public static func minimumTileBytes(_ d: ASICDataflow, rows r: Int, columns c: Int) -> Double {
-        let pes = Double(r * c)
-        switch d {
-        case .systolicWS, .systolicIS, .nvdla: return pes * 2 + Double(r + c) * 2
-        case .systolicOS, .shidiannao: return pes * 4 + Double(r + c) * 2
-        case .eyeriss: return pes * 3 * 2
-        }
-    }
+    /// Bytes the buffer must hold for one fold of the array (the dataflow's `minimumTileBytes`).
+    public static func minimumTileBytes(_ d: ASICDataflow, rows r: Int, columns c: Int) -> Double { d.descriptor.minimumTileBytes(rows: r, columns: c) }
 
-    /// Bytes a PE's L1 must hold: the stationary operand and the partial sum (32-bit) for the
-    /// weight-, output- and input-stationary forms; a filter row, an input row window and a
-    /// partial sum of a 3×3 kernel for the row-stationary one (int16 operands).
-    public static func minimumL1Bytes(_ d: ASICDataflow) -> Double {
-        switch d {
-        case .eyeriss: return Double(3 * 2 + 3 * 2 + 4)
-        case .systolicWS, .systolicOS, .systolicIS, .nvdla, .shidiannao: return 2 + 4
-        }
-    }
+    /// Bytes a PE's L1 must hold (the dataflow's `minimumL1Bytes`).
+    public static func minimumL1Bytes(_ d: ASICDataflow) -> Double { d.descriptor.minimumL1Bytes }
 
     /// Area of one accelerator: its PEs (each with Eyeriss's 512-byte register file; a larger
     /// L1 adds SRAM area for the rest), its buffer, and its vector unit (a lane costs a tenth

@@ -156,24 +156,25 @@ enum ClusterSteps {
 
     /// Whether a dataflow's layers are walked step by step here (the others bound their NoC time
     /// by the layer's traffic).
-    static func walks(_ d: ASICDataflow) -> Bool { d == .nvdla || d == .shidiannao }
+    static func walks(_ d: ASICDataflow) -> Bool { d.stepWalk != .none }
 
-    /// A layer on an NVDLA-like or ShiDianNao-like accelerator: the step walk at the
-    /// accelerator's NoC bandwidth, per image of the batch, and for NVDLA per group (the groups
-    /// run one after another; docs/ASIC.md).
+    /// A layer on an accelerator whose dataflow walks (`stepWalk`: NVDLA-like channel clusters,
+    /// ShiDianNao-like output-tile clusters): the step walk at the accelerator's NoC bandwidth,
+    /// per image of the batch, and for channel clusters per group (the groups run one after
+    /// another; docs/ASIC.md). Nil for a dataflow that does not walk.
     static func layer(_ l: ConvLayer, on a: ASICAccelerator) -> Result? {
         let noc = NoC(a)
         let g = l.groups
         var r: Result
-        switch a.dataflow {
-        case .nvdla:
+        switch a.dataflow.stepWalk {
+        case .channelClusters:
             r = weightStationary(k: l.filters / g, c: l.channels / g, r: l.kernelH, s: l.kernelW, p: l.outH, q: l.outW, stride: l.stride,
                                  clusterSize: a.rows, clusters: a.columns, noc: noc)
             r = Result(cycles: r.cycles * g, inputReads: r.inputReads * g, weightReads: r.weightReads * g, outputWrites: r.outputWrites * g)
-        case .shidiannao:
+        case .outputTileClusters:
             r = outputStationary(k: l.filters, channels: l.channels / g, r: l.kernelH, s: l.kernelW, p: l.outH, q: l.outW, stride: l.stride,
                                  clusterSize: a.columns, clusters: a.rows, noc: noc)
-        case .systolicWS, .systolicOS, .systolicIS, .eyeriss:
+        case .none:
             return nil
         }
         let b = l.batch

@@ -15,11 +15,11 @@ extension ScaleSimMemory {
         /// Nil for a dataflow other than the three systolic ones.
         init?(_ l: ConvLayer, _ a: ASICAccelerator) {
             let pixels = l.outputPixels, filter = l.reduction, k = l.filters
-            switch a.dataflow {
-            case .systolicWS: (kind, sr, sc, t) = (.ws, filter, k, pixels)
-            case .systolicOS: (kind, sr, sc, t) = (.os, pixels, k, filter)
-            case .systolicIS: (kind, sr, sc, t) = (.is, filter, pixels, k)
-            case .nvdla, .shidiannao, .eyeriss: return nil
+            switch a.dataflow.systolicForm {
+            case .weightStationary?: (kind, sr, sc, t) = (.ws, filter, k, pixels)
+            case .outputStationary?: (kind, sr, sc, t) = (.os, pixels, k, filter)
+            case .inputStationary?: (kind, sr, sc, t) = (.is, filter, pixels, k)
+            case nil: return nil
             }
             r = Int(a.rows)
             c = Int(a.columns)

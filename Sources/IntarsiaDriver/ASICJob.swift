@@ -13,11 +13,11 @@ public enum ASICJob {
         return ASICDesignSpec.isASIC(text: text)
     }
 
-    public static func load(_ path: String) throws -> ASICDesignSpec {
+    public static func load(_ path: String, dataflows: ASICDataflows = .builtin) throws -> ASICDesignSpec {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw UserError("\(path): cannot be read")
         }
-        return try ASICDesignSpec.parse(text: text, file: path)
+        return try ASICDesignSpec.parse(text: text, file: path, dataflows: dataflows)
     }
 
     /// One line of an ASIC design CSV: a design and whether it is on the Pareto front.
@@ -73,9 +73,10 @@ public enum ASICJob {
 
     /// `workers` threads (nil: all cores) evaluate the designs and format their rows; the CSV is
     /// the same for any number.
-    public static func search(specPath: String, output: String?, workers: Int? = nil, stderr: (String) -> Void) throws -> String {
+    public static func search(specPath: String, output: String?, workers: Int? = nil, dataflows: ASICDataflows = .builtin,
+                              stderr: (String) -> Void) throws -> String {
         let workers = workers ?? Parallel.allCores
-        let spec = try load(specPath)
+        let spec = try load(specPath, dataflows: dataflows)
         let path = output ?? spec.outputPath
         // The output protocol: checked and locked before any work, CSV and plot replaced together.
         do { try OutputPath.check(path, option: output != nil ? "-o" : "\(spec.file): output.path") } catch let e as OutputError { throw UserError(e.description) }

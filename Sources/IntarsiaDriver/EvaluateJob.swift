@@ -41,7 +41,8 @@ public enum EvaluateJob {
 
     /// The design: the spec's first template (or `template`), each knob at its first listed
     /// value, then the `--set knob=value` overrides.
-    public static func point(spec: DesignSpec, template: String?, sets: [String]) throws -> DesignPoint {
+    /// `templates`: the registry a `template=` override may name beside the spec's own.
+    public static func point(spec: DesignSpec, template: String?, sets: [String], templates: FPGATemplates = .builtin) throws -> DesignPoint {
         var space = spec.space.templates[0]
         var sets = sets
         var templateName = template
@@ -49,9 +50,9 @@ public enum EvaluateJob {
             templateName = String(sets.remove(at: i).dropFirst("template=".count))
         }
         if let name = templateName {
-            // The spec's own templates first (one it registered), then the built-in ones.
-            guard let kind = spec.space.templates.first(where: { $0.template.rawValue == name })?.template ?? TemplateKind(rawValue: name) else {
-                throw UserError("--set template='\(name)': unknown template; accepted: \(TemplateKind.acceptedNames)")
+            // The spec's own templates first, then the registry's.
+            guard let kind = spec.space.templates.first(where: { $0.template.rawValue == name })?.template ?? templates.named(name) else {
+                throw UserError("--set template='\(name)': unknown template; accepted: \(templates.acceptedNames)")
             }
             space = spec.space.templates.first { $0.template == kind }
                 ?? TemplateSpace(template: kind, knobs: Knob.knobs(of: kind).map { ($0, [spec.space.templates[0].base.value(of: $0)]) })
@@ -63,10 +64,19 @@ public enum EvaluateJob {
             guard let knob = Knob(rawValue: parts[0]) else {
                 throw UserError("--set '\(s)': unknown knob '\(parts[0])'; accepted: template, \(Knob.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard Knob.knobs(of: p.template).contains(knob) || Knob.asBuilt.contains(knob) else {
-                throw UserError("--set '\(s)': the \(p.template.rawValue) template has no knob '\(knob.rawValue)'; accepted: \((Knob.knobs(of: p.template) + Knob.asBuilt).map(\.rawValue).joined(separator: ", "))")
+            let accepted = (Knob.knobs(of: p.template) + Knob.asBuilt).map(\.rawValue).joined(separator: ", ")
+            if Knob.asBuilt.contains(knob) {
+                // An as-built knob (docs/MODEL.md) is read by every template and has no per-template range.
+                guard let v = knob.parse(parts[1]) else { throw UserError("--set '\(s)': '\(parts[1])' is not a valid \(knob.rawValue); accepted: \(knob.accepted)") }
+                p.set(knob, v)
+                continue
             }
-            guard let v = knob.parse(parts[1]) else { throw UserError("--set '\(s)': '\(parts[1])' is not a valid \(knob.rawValue); accepted: \(knob.accepted)") }
+            guard let tk = p.template.knob(knob) else {
+                throw UserError("--set '\(s)': the \(p.template.rawValue) template has no knob '\(knob.rawValue)'; accepted: \(accepted)")
+            }
+            guard let v = tk.parse(parts[1]) else {
+                throw UserError("--set '\(s)': '\(parts[1])' is not a valid \(knob.rawValue) of the \(p.template.rawValue) template; accepted: \(tk.accepted)")
+            }
             p.set(knob, v)
         }
         return p

@@ -24,6 +24,9 @@ public enum HLSJob {
         /// Built-in workload parameters to change (`size_divisor`, `sequence_length`).
         public var parameters: [String: Int] = [:]
         public var golden: Golden = .auto
+        /// The FPGA templates the spec and a `--from` CSV may name, and their emitters.
+        public var templates = FPGATemplates.builtin
+        public var emitters = HLSEmitters.builtin
         public init(specPath: String, output: String) {
             self.specPath = specPath
             self.output = output
@@ -47,9 +50,9 @@ public enum HLSJob {
 
     /// The knob settings of a results CSV row (the `rank`-th best feasible by `metric`, or the row
     /// with `id`), as `--set` strings; the row is read back by MergeJob's parser.
-    static func sets(fromCSV path: String, rank: Int?, id: Int?, metric: String) throws -> [String] {
+    static func sets(fromCSV path: String, rank: Int?, id: Int?, metric: String, templates: FPGATemplates = .builtin) throws -> [String] {
         let table: DesignTable
-        do { table = try DesignTable.read(path) } catch let e as DesignTable.ReadError { throw UserError(e.description) }
+        do { table = try DesignTable.read(path, templates: templates) } catch let e as DesignTable.ReadError { throw UserError(e.description) }
         guard table.column("template") != nil else {
             throw UserError("\(path): not a design CSV of an FPGA search (no template column); accepted: docs/CSV.md")
         }
@@ -73,7 +76,7 @@ public enum HLSJob {
             guard k <= ranked.count else { throw UserError("--rank \(k): \(path) has \(ranked.count) feasible design(s)") }
             row = ranked[k - 1].row
         }
-        let p = try MergeJob.point(from: row, header: table.header)
+        let p = try MergeJob.point(from: row, header: table.header, templates: templates)
         return ["template=\(p.template.rawValue)"] + Knob.knobs(of: p.template).map { "\($0.rawValue)=\(p.value(of: $0))" }
     }
 
@@ -123,9 +126,9 @@ public enum HLSJob {
 
     public static func run(_ o: Options) throws -> Result {
         if ASICJob.isASIC(o.specPath) {
-            throw UserError("\(o.specPath): an ASIC spec; intarsia hls emits FPGA designs (specs with templates: dataflow, sequential or reconfigurable)")
+            throw UserError("\(o.specPath): an ASIC spec; intarsia hls emits FPGA designs (specs with templates: \(o.templates.acceptedNames))")
         }
-        var spec = try DesignSpec.load(path: o.specPath)
+        var spec = try DesignSpec.load(path: o.specPath, templates: o.templates)
         if !o.parameters.isEmpty { spec = try spec.withParameters(o.parameters) }
         try checkProjectDirectory(o.output)
         // The lock file sits beside the project (`out/mlp.lock`): its parent is made first, as
@@ -148,9 +151,9 @@ public enum HLSJob {
                     throw UserError("--from \(csv): written from another spec (\(record.specPath)) than \(o.specPath) (its run record's spec fingerprint differs); accepted: a results CSV of \(o.specPath)")
                 }
             }
-            sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric) + sets
+            sets = try Self.sets(fromCSV: csv, rank: o.rank, id: o.id, metric: o.metric, templates: o.templates) + sets
         }
-        let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets)
+        let point = try EvaluateJob.point(spec: spec, template: nil, sets: sets, templates: o.templates)
         var recorder = BreakdownRecorder()
         let evaluation = spec.solvingModel.evaluate(point, recorder: &recorder)
         if !evaluation.feasible && !o.force {
@@ -180,7 +183,7 @@ public enum HLSJob {
         context.repetitions = spec.workload.repetitions
         let dir = URL(fileURLWithPath: o.output)
         let files: [String]
-        do { files = try ProjectWriter.write(design, context: context, to: dir) } catch let e as HLSProgram.Unsupported {
+        do { files = try ProjectWriter.write(design, context: context, to: dir, emitters: o.emitters) } catch let e as HLSProgram.Unsupported {
             throw UserError("\(o.specPath): cannot emit \(spec.workload.name): \(e.description)")
         } catch let e as CocoaError {
             throw UserError("-o \(o.output): cannot write the project there (\(Self.whyUnwritable(dir) ?? "error \(e.code.rawValue)")); accepted: a directory that can be created and written")

@@ -1,6 +1,7 @@
 import IntarsiaCore
 import IntarsiaRows
 import IntarsiaFPGA
+import IntarsiaASIC
 import IntarsiaReports
 import IntarsiaSpec
 import IntarsiaNAS
@@ -35,6 +36,13 @@ public enum PlatformListing {
         })
     }
 
+    /// `intarsia list dataflows`: each ASIC dataflow's name, knobs and line, from its descriptor.
+    public static func dataflows(_ registry: ASICDataflows = .builtin) -> String {
+        TextTable.render(header: ["dataflow", "knobs", "what it is"], rows: registry.all.map {
+            [$0.rawValue, $0.knobs.map(\.knob.rawValue).joined(separator: " "), $0.summary]
+        })
+    }
+
     /// The NAS search spaces a task can name (`space:` in a NAS spec, docs/NAS.md).
     public static func spaces() throws -> String {
         var rows = [["nb201", "15625", "edge0..edge5: none, skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3",
@@ -48,6 +56,11 @@ public enum PlatformListing {
     }
 
     public static func knobs(_ t: TemplateKind) -> String {
-        TextTable.render(header: ["knob", "accepted values"], rows: Knob.knobs(of: t).map { [$0.rawValue, $0.accepted] })
+        TextTable.render(header: ["knob", "accepted values"], rows: t.descriptor.knobs.map { [$0.knob.rawValue, $0.accepted] })
+    }
+
+    /// An ASIC dataflow's knobs (the keys of a sub-accelerator entry) and the values it accepts.
+    public static func knobs(_ d: ASICDataflow) -> String {
+        TextTable.render(header: ["knob", "accepted values"], rows: d.knobs.map { [$0.knob.rawValue, $0.values.description] })
     }
 }

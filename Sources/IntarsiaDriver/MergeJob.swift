@@ -14,9 +14,10 @@ public enum MergeJob {
     /// run record (written by the search beside it) names the spec's fingerprint, the options
     /// and the shard i/N, and counts its rows. Every shard 0..N-1 must be given once, all with
     /// the same N and options; the merged CSV gets a run record of its own, so `report` works on it.
-    public static func run(specPath: String, inputs: [String], output: String) throws -> Int {
+    /// `templates`: the registry the spec and the CSVs' `template` column may name.
+    public static func run(specPath: String, inputs: [String], output: String, templates: FPGATemplates = .builtin) throws -> Int {
         if NASJob.isNAS(specPath) { return try mergeSeeds(specPath: specPath, inputs: inputs, output: output) }
-        let spec = try DesignSpec.load(path: specPath)
+        let spec = try DesignSpec.load(path: specPath, templates: templates)
         let specText = FileManager.default.contents(atPath: specPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let fingerprint = fnv1a(specText)
         do { try OutputPath.check(output, option: "-o") } catch let e as OutputError { throw UserError(e.description) }
@@ -60,7 +61,7 @@ public enum MergeJob {
             totals.pruned += record.pruned
             totals.feasible += record.feasible
             totals.seconds += record.seconds
-            try readRows(file, record: record, shard: (i, total), rows: &rows, others: shardOf.values.filter { $0 != file })
+            try readRows(file, record: record, shard: (i, total), rows: &rows, others: shardOf.values.filter { $0 != file }, templates: templates)
         }
         if let c = count {
             let missing = (0..<c).filter { shardOf[$0] == nil }
@@ -70,7 +71,7 @@ public enum MergeJob {
             }
         }
         let ids = rows.keys.sorted()
-        let text = try mergedText(rows, ids: ids, spec: spec)
+        let text = try mergedText(rows, ids: ids, spec: spec, templates: templates)
         var staged = StagedFiles()
         do {
             try staged.stage(text, to: output)
@@ -90,11 +91,11 @@ public enum MergeJob {
 
     /// The merged CSV: the rows in id order, each given its Pareto mark over all of them (from the
     /// designs re-evaluated with the spec's model, not from the rounded figures).
-    static func mergedText(_ rows: [Int: [String]], ids: [Int], spec: DesignSpec) throws -> String {
+    static func mergedText(_ rows: [Int: [String]], ids: [Int], spec: DesignSpec, templates: FPGATemplates) throws -> String {
         let model = spec.solvingModel
         var archive = DesignFront(objectives: spec.objectives)
         for id in ids {
-            let p = try point(from: rows[id]!, header: DesignColumns.streamed.header)
+            let p = try point(from: rows[id]!, header: DesignColumns.streamed.header, templates: templates)
             archive.offer(EvaluatedDesign(id: id, point: p, evaluation: model.evaluate(p)))
         }
         let front = archive.ids
@@ -106,14 +107,15 @@ public enum MergeJob {
     /// A shard's rows into `rows` by id, without their Pareto marks (worked out again over all
     /// shards): each row read and checked by the design CSV reader, its id in the shard, no id
     /// twice, and as many rows as the shard's record says it wrote.
-    static func readRows(_ file: String, record: ReportJob.RunRecord, shard: (i: Int, total: Int), rows: inout [Int: [String]], others: [String]) throws {
+    static func readRows(_ file: String, record: ReportJob.RunRecord, shard: (i: Int, total: Int), rows: inout [Int: [String]], others: [String],
+                         templates: FPGATemplates) throws {
         let header = DesignColumns.header
         // The columns a search streams (every one but the Pareto mark), by position in `header`.
         let streamed = DesignColumns.streamed.header.map { header.firstIndex(of: $0)! }
         let sh = "\(shard.i)/\(shard.total)"
         var seen = 0
         do {
-            _ = try DesignTable.scan(file, expectedHeader: header) { t, r in
+            _ = try DesignTable.scan(file, expectedHeader: header, templates: templates) { t, r in
                 seen += 1
                 let id = Int(t.value(r, "id"))!  // the reader checked it
                 guard id % shard.total == shard.i || record.strategy != "exhaustive" else {
@@ -215,16 +217,17 @@ public enum MergeJob {
         return words.joined(separator: " ")
     }
 
-    static func point(from row: [String], header: [String]) throws -> DesignPoint {
+    static func point(from row: [String], header: [String], templates: FPGATemplates) throws -> DesignPoint {
         let id = header.firstIndex(of: "id").map { row[$0] } ?? "?"
-        guard let tc = header.firstIndex(of: "template"), let t = TemplateKind(rawValue: row[tc]) else {
-            throw UserError("row \(id): no known template; accepted: \(TemplateKind.acceptedNames)")
+        guard let tc = header.firstIndex(of: "template"), let t = templates.named(row[tc]) else {
+            throw UserError("row \(id): no known template; accepted: \(templates.acceptedNames)")
         }
         var p = DesignPoint(template: t, lanes: 1)
-        for k in Knob.knobs(of: t) {
+        for tk in t.descriptor.knobs {
+            let k = tk.knob
             guard let c = header.firstIndex(of: k.rawValue) else { throw UserError("row \(id): no '\(k.rawValue)' column; accepted: a CSV written by 'intarsia search' (docs/CSV.md)") }
             let text = row[c]
-            guard let v = k.parse(text) else { throw UserError("row \(id): \(k.rawValue) '\(text)' is not accepted; accepted: \(k.accepted)") }
+            guard let v = tk.parse(text) else { throw UserError("row \(id): \(k.rawValue) '\(text)' is not accepted for \(t.rawValue); accepted: \(tk.accepted)") }
             p.set(k, v)
         }
         return p

@@ -71,11 +71,11 @@ public enum ReportJob {
 
     /// `intarsia report`: regenerates the plots and HTML of a CSV, locked against a run writing
     /// the same CSV, and replaced together.
-    public static func run(csv: String, design: Int? = nil) throws -> Files {
+    public static func run(csv: String, design: Int? = nil, templates: FPGATemplates = .builtin) throws -> Files {
         let record = try readRecord(csv: csv)
         let lock = try OutputLock(path: csv)
         defer { lock.release() }
-        let (files, texts) = try render(csvData: csv, csv: csv, record: record, design: design)
+        let (files, texts) = try render(csvData: csv, csv: csv, record: record, design: design, templates: templates)
         var staged = StagedFiles()
         do {
             for (path, text) in texts { try staged.stage(text, to: path) }
@@ -85,9 +85,10 @@ public enum ReportJob {
     }
 
     /// The plots and HTML of the CSV at `csvData`, named after `csv` (where it will live).
-    static func render(csvData: String, csv: String, record: RunRecord, design: Int? = nil) throws -> (Files, [(String, String)]) {
+    static func render(csvData: String, csv: String, record: RunRecord, design: Int? = nil,
+                       templates: FPGATemplates = .builtin) throws -> (Files, [(String, String)]) {
         let spec: DesignSpec
-        do { spec = try DesignSpec.parse(text: record.specText, file: record.specPath) } catch {
+        do { spec = try DesignSpec.parse(text: record.specText, file: record.specPath, templates: templates) } catch {
             throw UserError("\(recordPath(csv)): the spec it records does not read (\(userFacing(error).description)); accepted: a record written by 'intarsia search' with this version")
         }
         if let f = record.specFingerprint, f != fnv1a(record.specText) {
@@ -108,7 +109,7 @@ public enum ReportJob {
         var rows = 0
         let table: DesignTable
         do {
-            table = try DesignTable.scan(csvData, displayName: csv, expectedHeader: DesignColumns.header) { t, r in
+            table = try DesignTable.scan(csvData, displayName: csv, expectedHeader: DesignColumns.header, templates: templates) { t, r in
                 rows += 1
                 func cost(_ r: [String]) -> Double {
                     let v = t.number(r, first == .throughput ? "throughput_per_s" : first.rawValue)
@@ -149,7 +150,7 @@ public enum ReportJob {
         var breakdownSVG = ""
         var taskRows: [[String]] = []
         if let r = chosenRow, let path = files.breakdown {
-            let p = try MergeJob.point(from: r, header: table.header)
+            let p = try MergeJob.point(from: r, header: table.header, templates: templates)
             var rec = BreakdownRecorder()
             _ = spec.solvingModel.evaluate(p, recorder: &rec)  // the breakdown is in the recorder
             let reps = spec.workload.repetitions

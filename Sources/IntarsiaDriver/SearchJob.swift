@@ -24,6 +24,8 @@ public enum SearchJob {
         /// Run shard `index` of `count` (0-based); `intarsia merge` combines the shards' CSVs.
         /// Set through `setShard(_:)`, the one place the text `i/N` is checked.
         public internal(set) var shard: (index: Int, count: Int)?
+        /// The FPGA templates the spec may name (its report reads the CSV back with them).
+        public var templates = FPGATemplates.builtin
         public init() {}
     }
 
@@ -69,7 +71,7 @@ public enum SearchJob {
                                          spaceSize: summary.spaceSize, evaluated: summary.evaluated, pruned: summary.pruned,
                                          feasible: summary.feasible, seconds: summary.seconds, specFingerprint: fnv1a(specText),
                                          options: meta, shard: shardText, rows: nil)
-        try writeOutputs(spec, writer: writer, pareto: summary.pareto, record: record, report: options.report)
+        try writeOutputs(spec, writer: writer, pareto: summary.pareto, record: record, report: options.report, templates: options.templates)
         writer.removeCheckpoint()
         let table = renderTop(tally.top, spec: spec, front: Set(summary.pareto.map(\.id)))
         let result = Result(spec: spec, summary: summary, outputPath: spec.outputPath, top: tally.top, table: table, writerSeconds: writer.secondsWriting,
@@ -80,7 +82,7 @@ public enum SearchJob {
 
     /// The spec with the command line's overrides.
     static func configuredSpec(_ specPath: String, _ options: Options) throws -> DesignSpec {
-        var spec = try DesignSpec.load(path: specPath)
+        var spec = try DesignSpec.load(path: specPath, templates: options.templates)
         if let o = options.output { spec.outputPath = o }
         if let p = options.paretoOnly { spec.paretoOnly = p }
         if let s = options.strategy { spec.search.strategy = s }
@@ -138,7 +140,8 @@ public enum SearchJob {
     /// The CSV, its run record, the plots and the report replaced together (StagedFiles): the
     /// previous run's derived files go first, so a kill never leaves them beside the new CSV.
     /// The record gets the CSV's row count once the final file is written.
-    static func writeOutputs(_ spec: DesignSpec, writer: CSVDesignWriter, pareto: [EvaluatedDesign], record: ReportJob.RunRecord, report: Bool) throws {
+    static func writeOutputs(_ spec: DesignSpec, writer: CSVDesignWriter, pareto: [EvaluatedDesign], record: ReportJob.RunRecord, report: Bool,
+                             templates: FPGATemplates = .builtin) throws {
         var staged = StagedFiles()
         var record = record
         do {
@@ -146,7 +149,7 @@ public enum SearchJob {
             record.rows = writer.rowsWritten
             try staged.stage(try ReportJob.recordText(record), to: ReportJob.recordPath(spec.outputPath))
             if report {
-                let (_, texts) = try ReportJob.render(csvData: staged.staged[0].temp, csv: spec.outputPath, record: record)
+                let (_, texts) = try ReportJob.render(csvData: staged.staged[0].temp, csv: spec.outputPath, record: record, templates: templates)
                 for (path, text) in texts { try staged.stage(text, to: path) }
             }
             try staged.commit(removingFirst: ReportJob.derivedFiles(spec.outputPath))

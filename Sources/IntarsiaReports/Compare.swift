@@ -23,9 +23,9 @@ public struct DesignTable: Sendable, ColumnLookup {
     }
 
     /// Reads a whole design CSV, validated row by row (see `scan`).
-    public static func read(_ path: String) throws -> DesignTable {
+    public static func read(_ path: String, templates: FPGATemplates = .builtin) throws -> DesignTable {
         var rows: [[String]] = []
-        var t = try scan(path) { _, r in rows.append(r) }
+        var t = try scan(path, templates: templates) { _, r in rows.append(r) }
         t.rows = rows
         return t
     }
@@ -61,10 +61,10 @@ public struct DesignTable: Sendable, ColumnLookup {
     /// Every row is validated, and the first bad one is an error naming the file, the line, the
     /// column and the value: as many fields as the header, ids non-negative integers in strictly
     /// increasing order (so unique; every Intarsia CSV is written in id order), numeric columns
-    /// finite numbers, `feasible` and `pareto` true or false, and on FPGA CSVs a known template
-    /// with every one of its knobs readable. A file cut mid-row (no final newline) is refused.
+    /// finite numbers, `feasible` and `pareto` true or false, and on FPGA CSVs a template of
+    /// `templates` with every one of its knobs readable. A file cut mid-row (no final newline) is refused.
     /// `displayName` names the file in messages (the path it will have, for a temporary file).
-    public static func scan(_ path: String, displayName: String? = nil, expectedHeader: [String]? = nil,
+    public static func scan(_ path: String, displayName: String? = nil, expectedHeader: [String]? = nil, templates: FPGATemplates = .builtin,
                             visit: (DesignTable, [String]) throws -> Void) throws -> DesignTable {
         let name = displayName ?? path
         var isDir: ObjCBool = false
@@ -82,7 +82,7 @@ public struct DesignTable: Sendable, ColumnLookup {
             let fields = try fields(of: bytes, name: name, line: line, header: checker == nil)
             guard checker != nil else {
                 try checkHeader(fields, name, expected: expectedHeader)
-                checker = DesignRowCheck(file: name, header: fields)
+                checker = DesignRowCheck(file: name, header: fields, templates: templates)
                 return
             }
             try checker!.check(fields, line: line)

@@ -4,18 +4,20 @@ import IntarsiaRows
 
 /// The checks `DesignTable.scan` makes on each row of a design CSV, set up from its header:
 /// as many fields as the header, ids non-negative integers in strictly increasing order, numeric
-/// columns finite numbers, `feasible` and `pareto` true or false, and on FPGA CSVs a known
-/// template with every one of its knobs readable.
+/// columns finite numbers, `feasible` and `pareto` true or false, and on FPGA CSVs a template of
+/// the registry given with every one of its knobs readable.
 struct DesignRowCheck {
     let table: DesignTable
+    let templates: FPGATemplates
     private var numeric: [Int] = []
     private var templateColumn: Int?
     private var knobColumns: [(Knob, Int)] = []
     private var boolColumns: [Int] = []
     private var lastID: Int?
 
-    init(file: String, header: [String]) {
+    init(file: String, header: [String], templates: FPGATemplates) {
         table = DesignTable(file: file, header: header, rows: [])
+        self.templates = templates
         for (i, c) in header.enumerated() {
             if c == "feasible" || c == "pareto" { boolColumns.append(i) }
             else if c == "template" { templateColumn = i }
@@ -44,10 +46,10 @@ struct DesignRowCheck {
             throw bad("\(header[i]) '\(fields[i].prefix(40))' is not true or false")
         }
         if let tc = templateColumn {
-            guard let kind = TemplateKind(rawValue: fields[tc]) else { throw bad("template '\(fields[tc].prefix(40))' is unknown; accepted: \(TemplateKind.acceptedNames)") }
-            let used = Knob.knobs(of: kind)
-            for (k, i) in knobColumns where used.contains(k) && k.parse(fields[i]) == nil {
-                throw bad("\(k.rawValue) '\(fields[i].prefix(40))' is not accepted for \(kind.rawValue); accepted: \(k.accepted)")
+            guard let kind = templates.named(fields[tc]) else { throw bad("template '\(fields[tc].prefix(40))' is unknown; accepted: \(templates.acceptedNames)") }
+            for (k, i) in knobColumns {
+                guard let tk = kind.knob(k), tk.parse(fields[i]) == nil else { continue }
+                throw bad("\(k.rawValue) '\(fields[i].prefix(40))' is not accepted for \(kind.rawValue); accepted: \(tk.accepted)")
             }
         }
     }

@@ -16,9 +16,9 @@ public struct ASICDesignSpec: Sendable {
     public var top: Int
 
     static let topKeys = ["name", "workload", "platform", "accelerators", "constraints", "objectives", "output"]
-    static let acceleratorKeys = ["dataflow", "rows", "columns", "buffer_kib", "bandwidth_bytes_per_cycle", "memory",
-                                  "noc_elements_per_cycle", "noc_input_elements_per_cycle", "noc_weight_elements_per_cycle", "noc_output_elements_per_cycle",
-                                  "l1_bytes", "vector_lanes", "scalesim_bandwidth"]
+    /// A sub-accelerator entry's keys: its dataflows, and the knobs any dataflow may declare
+    /// (which of them an entry may set is its dataflows' business: `ASICDataflowTemplate.knobs`).
+    static let acceleratorKeys = ["dataflow"] + ASICKnob.allCases.map(\.rawValue)
     static let platformKeys = ["asic", "clock_mhz", "pe_budget", "bandwidth_bytes_per_cycle", "output_size", "non_mac_operators"]
     /// How a network's non-MAC operators (pooling, element-wise, activations, softmax, layer norm,
     /// up-sampling) are treated: priced on the sub-accelerators (`price`, the default) or left
@@ -35,11 +35,13 @@ public struct ASICDesignSpec: Sendable {
         return m.keys.contains { $0.string == "asic" }
     }
 
-    public static func parse(text: String, file: String) throws -> ASICDesignSpec {
+    /// Reads a spec whose entries name dataflows of `dataflows` (the built-in ones unless a
+    /// test or a tool registers its own).
+    public static func parse(text: String, file: String, dataflows: ASICDataflows = .builtin) throws -> ASICDesignSpec {
         let root = try YAMLDocument.root(text: text, file: file)
         let top = try root.mapping(allowed: topKeys)
         let name = try root.specName(in: top)
-        let hw = try readHardware(top, of: root)
+        let hw = try readHardware(top, of: root, dataflows: dataflows)
         let (tech, clock, peBudget, bandwidth, knobs) = (hw.technology, hw.clockMHz, hw.peBudget, hw.bandwidth, hw.knobs)
         // Workload: one network or several.
         let networks = try readNetworks(try root.required("workload", in: top), outputSize: hw.outputSize, vectorOperators: hw.priceNonMAC)
@@ -80,14 +82,14 @@ public struct ASICDesignSpec: Sendable {
         public var priceNonMAC = true
     }
 
-    static func readHardware(_ top: [String: Cursor], of root: Cursor) throws -> Hardware {
+    static func readHardware(_ top: [String: Cursor], of root: Cursor, dataflows: ASICDataflows = .builtin) throws -> Hardware {
         let file = root.file
         var hw = try readPlatform(try root.required("platform", in: top))
         // Sub-accelerators.
         let list = try root.required("accelerators", in: top).list()
         if list.isEmpty { throw SpecError(file: file, key: "accelerators", problem: "no sub-accelerator listed", accepted: "a list of sub-accelerators") }
         if list.count > 4 { throw SpecError(file: file, key: "accelerators", problem: "at most 4 sub-accelerators", accepted: "1 to 4 entries") }
-        hw.knobs = try list.map { try readAccelerator($0, platformBandwidth: hw.bandwidth, count: list.count) }
+        hw.knobs = try list.map { try readAccelerator($0, platformBandwidth: hw.bandwidth, count: list.count, dataflows: dataflows) }
         return hw
     }
 
@@ -147,6 +149,4 @@ public struct ASICDesignSpec: Sendable {
     }
 }
 
-enum ASICHardwareNumber {
-    static func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
-}
+

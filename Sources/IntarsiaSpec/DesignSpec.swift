@@ -216,15 +216,16 @@ enum TemplatesSection {
                 if stages.isEmpty { throw sc.error("the schedule has no stage", value: false, accepted: "a list of stages, each a list of task names") }
                 schedule = (sc, try stages.map { try $0.scalarOrList().map { try $0.string() } })
             }
-            for (k, defaults) in allowed.map({ ($0.knob, $0.defaults) }) {
+            for tk in allowed {
+                let k = tk.knob
                 guard let e = entries[k.rawValue] else {
-                    knobs.append((k, defaults))
+                    knobs.append((k, tk.defaults))
                     continue
                 }
                 var values: [KnobValue] = []
                 for item in try e.scalarOrList() {
                     let text = try item.string()
-                    guard let v = k.parse(text) else { throw item.error("not a valid value for \(k.rawValue)", accepted: k.accepted) }
+                    guard let v = tk.parse(text) else { throw item.error("not a valid value for \(k.rawValue) of \(t.rawValue)", accepted: tk.accepted) }
                     if !values.contains(v) { values.append(v) }
                 }
                 knobs.append((k, values))

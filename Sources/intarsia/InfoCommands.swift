@@ -33,7 +33,7 @@ struct Bench: ParsableCommand {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List what exists: platforms, templates, workloads, NAS search spaces, or a template's knobs.",
+        abstract: "List what exists: platforms, templates, ASIC dataflows, workloads, NAS search spaces, or a template's or dataflow's knobs.",
         discussion: """
         Examples:
           intarsia list platforms
@@ -41,10 +41,12 @@ struct List: ParsableCommand {
           intarsia list spaces
           intarsia list templates
           intarsia list knobs reconfigurable
+          intarsia list dataflows
+          intarsia list knobs eyeriss
         """)
 
-    @Argument(help: "platforms, templates, workloads, spaces or knobs") var what: String
-    @Argument(help: "The template, for knobs") var template: String?
+    @Argument(help: "platforms, templates, dataflows, workloads, spaces or knobs") var what: String
+    @Argument(help: "The FPGA template or ASIC dataflow, for knobs") var template: String?
 
     func run() throws {
         try reportingErrors {

@@ -1,20 +1,22 @@
+import Foundation
 import Testing
 import IntarsiaCore
 import IntarsiaFPGA
 import IntarsiaSpec
 import IntarsiaSearch
 import IntarsiaHLS
+import IntarsiaReports
 @testable import IntarsiaDriver
 
 /// A template written entirely in this file: one unit with every lane running one MAC task per
-/// stage (the sequential template's schedule and resources) that reads only `lanes` and
-/// `word_bits`, with a default of 32 lanes. Adding it touches no other file: it is registered
+/// stage (the sequential template's schedule and resources) that reads only `lanes` (1 to 128,
+/// where the built-in templates take up to 1048576) and `word_bits`, with a default of 32 lanes. Adding it touches no other file: it is registered
 /// in a registry of this test's own, which the spec reader, the listing and the HLS project
 /// writer take.
 enum ToyTemplate: FPGATemplate {
     static let identifier = "toy"
     static let summary = "a test's toy: one unit runs the MAC tasks one per stage"
-    static let knobs: [TemplateKnob] = [TemplateKnob(.lanes, defaults: [.int(32)]), .standard(.wordBits)]
+    static let knobs: [TemplateKnob] = [TemplateKnob(.lanes, defaults: [.int(32)], accepts: .integers(1...128)), .standard(.wordBits)]
     static let schedulePolicy = SchedulePolicy.oneMACTaskPerStage
     static let unitRule = UnitRule.one
     static let resourceRule = ResourceRule.sharedUnits
@@ -62,6 +64,15 @@ struct ToyTemplateTests {
             try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "[16, 64]\n", with: "[16, 64]\n    compute_units: [2]\n"), file: "toy.yaml",
                                  templates: Self.templates)
         }
+        // Its own range: 256 lanes are fine for the built-in templates, not for the toy.
+        do {
+            _ = try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "[16, 64]", with: "[16, 256]"), file: "toy.yaml", templates: Self.templates)
+            Issue.record("256 lanes were accepted by a template that takes at most 128")
+        } catch let e as SpecError {
+            #expect(e.file == "toy.yaml" && e.key == "templates.toy.lanes[1]" && e.value == "256" && e.accepted == "an integer from 1 to 128")
+        }
+        #expect(try DesignSpec.parse(text: Self.specText.replacingOccurrences(of: "toy:", with: "sequential:").replacingOccurrences(of: "[16, 64]", with: "[16, 256]"),
+                                     file: "toy.yaml").space.count == 2)
         // The built-in registry does not know it, and says which templates it knows.
         do {
             _ = try DesignSpec.parse(text: Self.specText, file: "toy.yaml")
@@ -118,5 +129,54 @@ struct ToyTemplateTests {
         #expect(files["src/top.cpp"] == "// toy top for 6 steps\n")  // fc1, relu1, fc2, relu2, fc3, relu3
         // Shared units: the program's single-pointer interface, not one port per stream.
         #expect(files["src/top.h"]?.contains("act_t* dram, const w_t* weights") == true)
+    }
+
+    /// The commands that read template names back take the registry: a search in two shards
+    /// merged, the merged CSV read and compared, its best row emitted as an HLS project, and `list
+    /// knobs toy`. Without the registry each refuses the toy by name.
+    @Test func mergeCompareHLSAndListKnobsTakeTheRegistry() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("toy-fpga-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        try Self.specText.write(toFile: path("toy.yaml"), atomically: true, encoding: .utf8)
+        var options = SearchJob.Options()
+        options.templates = Self.templates
+        options.strategy = .exhaustive
+        options.progress = false
+        options.workers = 1
+        for i in 0..<2 {
+            var o = options
+            try o.setShard("\(i)/2")
+            o.output = path("shard\(i).csv")
+            _ = try SearchJob.run(specPath: path("toy.yaml"), options: o, stderr: { _ in })
+        }
+        let shards = [path("shard0.csv"), path("shard1.csv")]
+        #expect(try MergeJob.run(specPath: path("toy.yaml"), inputs: shards, output: path("merged.csv"), templates: Self.templates) == 2)
+        #expect(throws: (any Error).self) { try MergeJob.run(specPath: path("toy.yaml"), inputs: shards, output: path("again.csv")) }
+        let table = try DesignTable.read(path("merged.csv"), templates: Self.templates)
+        #expect(table.rows.map { table.value($0, "template") } == ["toy", "toy"] && table.rows.map { table.value($0, "lanes") } == ["16", "64"])
+        do {
+            _ = try DesignTable.read(path("merged.csv"))
+            Issue.record("the built-in registry read a toy row")
+        } catch let e as DesignTable.ReadError {
+            #expect(e.description.contains("template 'toy' is unknown; accepted: dataflow, sequential, reconfigurable"))
+        }
+        var compare = CompareJob.Options(files: [path("merged.csv")])
+        compare.templates = Self.templates
+        #expect(try CompareJob.run(compare, stderr: { _ in }).contains("toy"))
+        var hls = HLSJob.Options(specPath: path("toy.yaml"), output: path("hls"))
+        hls.csv = path("merged.csv")
+        hls.rank = 1
+        hls.golden = .never
+        hls.force = true
+        hls.templates = Self.templates
+        hls.emitters = try HLSEmitters.builtin.adding(ToyHLSEmitter.self)
+        let result = try HLSJob.run(hls)
+        #expect(result.summary.contains("toy template, lanes=64 word_bits=512"))  // the faster row: 64 lanes
+        #expect(try String(contentsOfFile: path("hls/src/top.cpp"), encoding: .utf8) == "// toy top for 6 steps\n")
+        let knobs = try PlatformListing.listing("knobs", template: "toy", templates: Self.templates)
+        #expect(knobs.contains("lanes") && knobs.contains("an integer from 1 to 128") && knobs.contains("word_bits") && !knobs.contains("compute_units"))
+        #expect(throws: UserError.self) { try PlatformListing.listing("knobs", template: "toy") }
     }
 }

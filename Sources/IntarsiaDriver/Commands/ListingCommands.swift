@@ -1,20 +1,23 @@
 import IntarsiaFPGA
+import IntarsiaASIC
 import IntarsiaReports
 
 extension PlatformListing {
-    /// `intarsia list WHAT [TEMPLATE]`.
-    public static func listing(_ what: String, template: String?) throws -> String {
+    /// `intarsia list WHAT [TEMPLATE]`: `knobs` takes an FPGA template or an ASIC dataflow of the
+    /// registries given.
+    public static func listing(_ what: String, template: String?, templates registry: FPGATemplates = .builtin,
+                               dataflows: ASICDataflows = .builtin) throws -> String {
         switch what {
         case "platforms": return text()
         case "workloads": return workloads()
-        case "templates": return templates()
+        case "templates": return templates(registry)
+        case "dataflows": return self.dataflows(dataflows)
         case "spaces": return try spaces()
         case "knobs":
-            guard let t = template.flatMap(TemplateKind.init(rawValue:)) else {
-                throw UserError("list knobs '\(template ?? "")': name a template; accepted: \(TemplateKind.acceptedNames)")
-            }
-            return knobs(t)
-        default: throw UserError("list '\(what)': accepted: platforms, templates, workloads, spaces, knobs TEMPLATE")
+            if let t = template.flatMap(registry.named) { return knobs(t) }
+            if let d = template.flatMap(dataflows.named) { return knobs(d) }
+            throw UserError("list knobs '\(template ?? "")': name a template or an ASIC dataflow; accepted: \(registry.acceptedNames), \(dataflows.acceptedNames)")
+        default: throw UserError("list '\(what)': accepted: platforms, templates, dataflows, workloads, spaces, knobs TEMPLATE")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IntarsiaRows
 import IntarsiaReports
+import IntarsiaFPGA
 
 /// `intarsia compare`: the best design per template of result CSVs side by side, with ratios
 /// against a baseline, optionally written as CSV and plotted on one SVG chart.
@@ -14,6 +15,8 @@ public enum CompareJob {
         public var plot: String?
         public var x = "latency_ms"
         public var y = "dsp"
+        /// The FPGA templates the CSVs' `template` column may name.
+        public var templates = FPGATemplates.builtin
         public init(files: [String]) { self.files = files }
     }
 
@@ -24,7 +27,7 @@ public enum CompareJob {
         if let plot = o.plot { try OutputPath.check(plot, option: "--plot") }
         let locks = try [o.output, o.plot].compactMap { $0 }.map(OutputLock.init(path:))
         defer { locks.forEach { $0.release() } }
-        let tables = try o.files.map(DesignTable.read)
+        let tables = try o.files.map { try DesignTable.read($0, templates: o.templates) }
         if let plot = o.plot {
             try writeAtomically(try svg(tables, x: o.x, y: o.y), to: plot)
             stderr("wrote \(plot)\n")
@@ -59,7 +62,7 @@ public enum SummaryJob {
         try OutputPath.check(output, option: "-o")
         let lock = try OutputLock(path: output)
         defer { lock.release() }
-        let rows = HDVSummary.rows(tables: try files.map(DesignTable.read))
+        let rows = HDVSummary.rows(tables: try files.map { try DesignTable.read($0) })
         guard !rows.isEmpty else { throw UserError("no lane budget at which all three templates have a feasible design in the given files") }
         try writeAtomically(([HDVSummary.header] + rows).map(CSV.line).joined(separator: "\n") + "\n", to: output)
         stderr("wrote \(output)\n")

@@ -26,13 +26,15 @@ public protocol FPGATemplate: Sendable {
 }
 
 /// A knob a template reads, with the candidate values its spec section gets when it does not
-/// list the knob.
+/// list the knob, and the values it accepts (within the knob's own: `TemplateKnobValues`).
 public struct TemplateKnob: Sendable {
     public let knob: Knob
     public let defaults: [KnobValue]
-    public init(_ knob: Knob, defaults: [KnobValue]) {
+    public let accepts: TemplateKnobValues
+    public init(_ knob: Knob, defaults: [KnobValue], accepts: TemplateKnobValues = .all) {
         self.knob = knob
         self.defaults = defaults
+        self.accepts = accepts
     }
     /// The knob with the well-built designs' defaults (`Knob.wellBuiltDefaults`).
     public static func standard(_ knob: Knob) -> TemplateKnob { TemplateKnob(knob, defaults: knob.wellBuiltDefaults) }
