@@ -47,6 +47,12 @@ public struct FPGAPlatform: Hashable, Sendable {
     public var burstLatencyCycles: Double
     /// Static (leakage + shell) power, watts.
     public var staticPowerW: Double
+    /// Cycles from a single-beat write request to its response (B channel), when the design waits
+    /// for it before the next write. Taken equal to the U280's burst latency (64 cycles: a write's
+    /// response crosses the same AXI interconnect and memory controller as a read's first beat);
+    /// not measured on its own yet (docs/MODEL.md lists it with the assumptions). Used only by
+    /// the `write_wait` knob.
+    public var writeResponseCycles: Double = 64
     /// Pipeline depth of a MAC lane before the adder tree: DSP48E2 with A/B, M and P registers
     /// (UG579, "DSP48E2 slice", fully pipelined multiply-add: 4 register stages) plus a BRAM read
     /// with its output register (UG573: 2 cycles). The adder tree adds ceil(log2(lanes along the

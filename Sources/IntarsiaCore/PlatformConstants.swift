@@ -33,6 +33,8 @@ public enum PlatformConstants {
                          lowerBound: 1, upperBound: 200, boundsSource: "at least one AXI4 data beat per cycle (AMBA AXI4, IHI 0022); at most about 4x the HBM2/DDR4 read latency of 100-150 ns measured on the U280 (Shuhai, Wang et al., FCCM 2020) at 300 MHz", keyPath: \.blockingReadCycles),
         PlatformConstant(name: "burst_latency_cycles", unit: "cycles", meaning: "burst request to its first data beat", moves: .cycles,
                          lowerBound: 0, upperBound: 200, boundsSource: "0 (hidden) to the same 4x of the measured read latency as blocking_read_cycles (Shuhai, FCCM 2020)", keyPath: \.burstLatencyCycles),
+        PlatformConstant(name: "write_response_cycles", unit: "cycles", meaning: "single-beat write request to its response, waited for under write_wait", moves: .cycles,
+                         lowerBound: 1, upperBound: 200, boundsSource: "at least one cycle; at most the same 4x of the measured HBM2/DDR4 latency as blocking_read_cycles (Shuhai, FCCM 2020)", keyPath: \.writeResponseCycles),
         PlatformConstant(name: "mac_pipeline_base_depth_cycles", unit: "cycles", meaning: "MAC lane depth before the adder tree (DSP plus BRAM read registers)", moves: .cycles,
                          lowerBound: 2, upperBound: 20, boundsSource: "at least the DSP48E2's M and P registers (UG579); at most the 6 of UG579/UG573 plus 14 registers Vitis HLS may add at 300 MHz (assumption)", keyPath: \.macPipelineBaseDepthCycles),
         PlatformConstant(name: "sfu_depth_cycles", unit: "cycles", meaning: "pipeline depth of a special-function unit (exp, division, compare)", moves: .cycles,

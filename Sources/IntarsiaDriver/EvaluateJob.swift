@@ -63,8 +63,8 @@ public enum EvaluateJob {
             guard let knob = Knob(rawValue: parts[0]) else {
                 throw UserError("--set '\(s)': unknown knob '\(parts[0])'; accepted: template, \(Knob.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard Knob.knobs(of: p.template).contains(knob) else {
-                throw UserError("--set '\(s)': the \(p.template.rawValue) template has no knob '\(knob.rawValue)'; accepted: \(Knob.knobs(of: p.template).map(\.rawValue).joined(separator: ", "))")
+            guard Knob.knobs(of: p.template).contains(knob) || Knob.asBuilt.contains(knob) else {
+                throw UserError("--set '\(s)': the \(p.template.rawValue) template has no knob '\(knob.rawValue)'; accepted: \((Knob.knobs(of: p.template) + Knob.asBuilt).map(\.rawValue).joined(separator: ", "))")
             }
             guard let v = knob.parse(parts[1]) else { throw UserError("--set '\(s)': '\(parts[1])' is not a valid \(knob.rawValue); accepted: \(knob.accepted)") }
             p.set(knob, v)
@@ -80,6 +80,7 @@ public enum EvaluateJob {
         let e = model.evaluate(p, recorder: &rec)
         var design = ["template": p.template.rawValue]
         for k in Knob.knobs(of: p.template) { design[k.rawValue] = p.value(of: k).description }
+        for k in Knob.asBuilt where p.value(of: k) != DesignPoint(template: p.template, lanes: 1).value(of: k) { design[k.rawValue] = p.value(of: k).description }
         return Report(spec: spec.file, workload: spec.workload.name, platform: spec.platform.name, clockMHz: spec.platform.clockMHz,
                       design: design, latencyCycles: e.latencyCycles, latencyMs: e.latencyMs, throughputPerSecond: e.throughputPerSecond,
                       macs: e.macs, utilization: e.utilization, offChipBytes: e.offChipBytes, dsp: e.dsp, bram18k: e.bram18k,

@@ -24,6 +24,9 @@ struct CycleEnvironment {
     var matVec: MatVecMode
     /// Elements a FIFO between tasks carries per cycle (0: as many as the producer makes).
     var streamElements: Double
+    /// Whether each word a stage writes off chip waits `writeResponseCycles` for its response.
+    var writeWait: Bool
+    var writeResponseCycles: Double
 
     init(platform: FPGAPlatform, point: DesignPoint) {
         clockHz = platform.clockMHz * 1e6
@@ -44,6 +47,8 @@ struct CycleEnvironment {
         pipelined = point.pipelined
         matVec = point.matVec
         streamElements = Double(point.streamElements)
+        writeWait = point.writeWait
+        writeResponseCycles = platform.writeResponseCycles
     }
 
     /// The same platform with another design point's knobs (cheap: no platform look-ups).
@@ -57,6 +62,7 @@ struct CycleEnvironment {
         e.pipelined = point.pipelined
         e.matVec = point.matVec
         e.streamElements = Double(point.streamElements)
+        e.writeWait = point.writeWait
         return e
     }
 

@@ -68,11 +68,15 @@ public struct DesignPoint: Hashable, Sendable {
     /// (vector FIFOs matched to the units), 1 a scalar FIFO.
     public var streamElements: Int
     public var matVec: MatVecMode
+    /// Whether each word a stage writes off chip waits for its write response inside the
+    /// compute loop (one request outstanding: `FPGAPlatform.writeResponseCycles` per word), as
+    /// InTAR's CNN-4L sequential baseline writes. A built design's property, read from its HLS.
+    public var writeWait: Bool
 
     public init(template: TemplateKind, lanes: Int, allocation: LaneAllocation = .proportional, computeUnits: Int = 1,
                 scratchpadKiB: Int = 4096, weightLoad: WeightLoad = .doubleBuffered, flattenLoops: Bool = true,
                 wordBits: Int = 512, spill: SpillPolicy = .overflow, pipelined: Bool = true, streamElements: Int = 0,
-                matVec: MatVecMode = .auto) {
+                matVec: MatVecMode = .auto, writeWait: Bool = false) {
         self.template = template
         self.lanes = lanes
         self.allocation = allocation
@@ -85,6 +89,7 @@ public struct DesignPoint: Hashable, Sendable {
         self.pipelined = pipelined
         self.streamElements = streamElements
         self.matVec = matVec
+        self.writeWait = writeWait
     }
 }
 
@@ -100,9 +105,16 @@ public enum Knob: String, CaseIterable, Sendable {
     case pipelined
     case streamElements = "stream_elements"
     case matVec = "matvec"
+    case writeWait = "write_wait"
 
     /// Knobs each template reads; others are ignored by it (and rejected in its spec section).
     public static func knobs(of t: TemplateKind) -> [Knob] { t.knobs }
+
+    /// Knobs that describe how a built design was written (read from its HLS), not a search
+    /// axis: every template reads them, `intarsia evaluate --set` and `PublishedDesign` set them,
+    /// and they are not CSV columns (a search keeps them at their defaults, which reproduce a
+    /// well-built design).
+    public static let asBuilt: [Knob] = [.writeWait]
 
     /// What values are accepted, for error messages.
     public var accepted: String {
@@ -112,7 +124,7 @@ public enum Knob: String, CaseIterable, Sendable {
         case .computeUnits: return "an integer from 1 to 64"
         case .scratchpadKiB: return "an integer from 0 to 1048576"
         case .weightLoad: return WeightLoad.allCases.map(\.rawValue).joined(separator: ", ")
-        case .flattenLoops, .pipelined: return "true or false"
+        case .flattenLoops, .pipelined, .writeWait: return "true or false"
         case .streamElements: return "an integer from 0 (matched to the producer) to 65536"
         case .wordBits: return "32, 64, 128, 256, 512 or 1024"
         case .spill: return SpillPolicy.allCases.map(\.rawValue).joined(separator: ", ")
@@ -133,7 +145,7 @@ public enum Knob: String, CaseIterable, Sendable {
         case .spill: return SpillPolicy(rawValue: s).map { _ in .text(s) }
         case .matVec: return MatVecMode(rawValue: s).map { _ in .text(s) }
         case .streamElements: return Int(s).flatMap { (0...65536).contains($0) ? .int($0) : nil }
-        case .flattenLoops, .pipelined:
+        case .flattenLoops, .pipelined, .writeWait:
             switch s.lowercased() {
             case "true", "yes", "1": return .bool(true)
             case "false", "no", "0": return .bool(false)
@@ -170,6 +182,7 @@ extension DesignPoint {
         case (.flattenLoops, .bool(let b)): flattenLoops = b
         case (.pipelined, .bool(let b)): pipelined = b
         case (.streamElements, .int(let v)): streamElements = v
+        case (.writeWait, .bool(let b)): writeWait = b
         default: break
         }
     }
@@ -187,6 +200,7 @@ extension DesignPoint {
         case .flattenLoops: return .bool(flattenLoops)
         case .pipelined: return .bool(pipelined)
         case .streamElements: return .int(streamElements)
+        case .writeWait: return .bool(writeWait)
         }
     }
 }

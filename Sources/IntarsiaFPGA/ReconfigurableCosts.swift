@@ -14,6 +14,7 @@ struct StageCostKey: Hashable, Sendable {
     var matVec: MatVecMode
     var streamElements: Int
     var scratchpadKiB: Int
+    var writeWait: Bool
 
     init(_ p: DesignPoint, balancer: Bool) {
         lanes = p.lanes
@@ -24,6 +25,7 @@ struct StageCostKey: Hashable, Sendable {
         matVec = p.matVec
         streamElements = p.streamElements
         scratchpadKiB = balancer ? p.scratchpadKiB : -1
+        writeWait = p.writeWait
     }
 }
 

@@ -7,10 +7,12 @@ import IntarsiaCore
 /// per-task rules (`StageModel.chargeMAC`, `sfuCycles`, `place`, `close`), the spills before
 /// each stage by `StageModel.spill`, the totals and dynamic energy by `StageTotals`, so they
 /// equal `FPGAModel.evaluate` on the network's workload (tests). Worked out once per layer and
-/// point: the layer's facts (`CompiledWorkload`) and a MAC layer's cycles on the unit.
+/// point: the layer's facts (`CompiledWorkload`), a MAC layer's cycles on the unit and what it
+/// charges its stage (`chargeMAC`: a MAC task opens its sequential stage, so the stage's cost
+/// starts from that charge).
 ///
-/// Use: `begin()`, then `append` each task in topological order with the tasks it reads, then
-/// `price()`.
+/// Use: `begin()`, then `append` each task in topological order with the tasks it reads (or a
+/// `Block` of tasks at once), then `price()`.
 public struct SequentialNetworkPricer {
     /// A network's figures on the point.
     public struct Figures: Sendable, Equatable {
@@ -33,7 +35,11 @@ public struct SequentialNetworkPricer {
     /// Per layer: a MAC layer's cycles on `macWidth` lanes; a special-function layer's at the
     /// SFU width of `env`.
     let layerCycles: [Double]
+    /// Per layer: a MAC layer's `StageModel.chargeMAC` on `macWidth` lanes into an empty stage
+    /// cost (a special-function layer's: empty).
+    let macCharge: [StageCost]
     var graph: NetworkGraph
+    // Scratch reused between networks: per task, per stage.
     var slots: [TaskSlot] = []
     var liveDelta: [Double] = []
 
@@ -56,6 +62,11 @@ public struct SequentialNetworkPricer {
         layerCycles = facts.map { t in
             t.isMAC ? StageModel.macCycles(t, lanes: width, bytesPerCycle: bytesPerCycle, env: env) : StageModel.sfuCycles(t, width: env.sfuWidth, env: env)
         }
+        macCharge = facts.map { t in
+            var c = StageCost()
+            if t.isMAC { StageModel.chargeMAC(t, width: width, env: env, into: &c) }
+            return c
+        }
         graph = NetworkGraph(layerFacts: facts)
     }
 
@@ -76,127 +87,96 @@ public struct SequentialNetworkPricer {
     /// Adds an input to the task appended last (for tasks of more than three inputs).
     public mutating func read(_ producer: Int, kind: EdgeKind = .stream) { graph.read(producer, kind: kind) }
 
+    /// Appends `block`'s tasks, its `Block.input` being task `x`; returns the task that is the
+    /// block's output (`x` when the block's output is its input).
+    @discardableResult
+    public mutating func append(_ block: Block, reading x: Int) -> Int { graph.append(block, reading: x) }
+
     /// The network's figures.
     public mutating func price() -> Figures {
-        let g = graph
-        let n = g.nodes.count
         // The SFU width follows the network's own MAC tasks, as the model's does.
         var env = self.env
-        let sfuCached = g.outputsPerLane == env.outputsPerLane
+        let sfuCached = graph.outputsPerLane == env.outputsPerLane
         if !sfuCached {
-            env.outputsPerLane = g.outputsPerLane
+            env.outputsPerLane = graph.outputsPerLane
             env = env.with(point)
         }
+        let n = graph.count
+        let stages = Int(graph.stageCount)
+        // The scratch is moved out while it is written through unsafe buffers, and back.
+        var slots: [TaskSlot] = []
+        var delta: [Double] = []
+        swap(&slots, &self.slots)
+        swap(&delta, &liveDelta)
         if slots.count < n { slots = [TaskSlot](repeating: TaskSlot(startCycle: 0, finishCycle: 0, fillCycles: 0, stage: -1, outputAtEnd: false), count: n) }
-        let live = liveBytesBefore(g)
+        delta.removeAll(keepingCapacity: true)
+        delta.append(contentsOf: repeatElement(0, count: stages + 1))
         var totals = StageTotals()
-        slots.withUnsafeMutableBufferPointer { s in
-            var i = 0
-            for k in 0..<Int(g.stageCount) {
-                let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
-                    : StageModel.spill(liveBytes: live[k], scratchpadBytes: scratchpadBytes, policy: point.spill, env: env)
-                var c = StageCost()
-                var end = 0.0
-                while i < n && Int(g.nodes[i].stage) == k {
-                    let layer = Int(g.nodes[i].layer)
-                    let t = g.layerFacts[layer]
-                    let width: Double, busy: Double
-                    if t.isMAC {
-                        width = macWidth
-                        busy = layerCycles[layer]
-                        StageModel.chargeMAC(t, width: width, env: env, into: &c)
-                    } else {
-                        width = env.sfuWidth
-                        busy = sfuCached ? layerCycles[layer] : StageModel.sfuCycles(t, width: width, env: env)
+        graph.withView { g in
+            slots.withUnsafeMutableBufferPointer { s in
+                delta.withUnsafeMutableBufferPointer { d in
+                    layerCycles.withUnsafeBufferPointer { cycles in
+                        macCharge.withUnsafeBufferPointer { charge in
+                            totals = costStages(g, env: env, sfuCached: sfuCached, layerCycles: cycles, macCharge: charge, slots: s, liveDelta: d)
+                        }
                     }
-                    end = max(end, StageModel.place(i, t, in: g, width: width, busy: busy, stage: Int32(k), slots: s, env: env, into: &c).finish)
-                    i += 1
                 }
-                StageModel.close(&c, end: end, env: env)
-                totals.add(c, spill: spill)
             }
         }
-        totals.stages = Int(g.stageCount)
+        swap(&slots, &self.slots)
+        swap(&delta, &liveDelta)
         return Figures(cycles: totals.cycles,
                        dynamicEnergyPicojoules: totals.dynamicEnergyPicojoules(repetitions: 1, picojoulesPerOffChipByte: picojoulesPerOffChipByte),
                        stageBram18k: totals.maxBram18k, stageUram: totals.maxUram)
     }
 
-    /// Bytes alive before each stage: tensors made in an earlier stage and read in that one or
-    /// later (`Schedule.init`), kept as differences between stages and summed in stage order.
-    /// Byte counts are whole (or halves), so the running sum is exact.
-    mutating func liveBytesBefore(_ g: NetworkGraph) -> [Double] {
-        let stages = Int(g.stageCount)
-        liveDelta.removeAll(keepingCapacity: true)
-        liveDelta.append(contentsOf: repeatElement(0, count: stages + 1))
-        for node in g.nodes where node.lastConsumerStage > node.stage {
-            let bytes = g.layerFacts[Int(node.layer)].outputBytes
-            liveDelta[Int(node.stage) + 1] += bytes
-            liveDelta[Int(node.lastConsumerStage) + 1] -= bytes
-        }
+    /// The stages of network `g` in order, each task costed by the stage model's rules. Bytes
+    /// alive before each stage: tensors made in an earlier stage and read in that one or later
+    /// (`Schedule.init`), kept as differences between stages (`liveDelta`, zeros on entry) and
+    /// summed in stage order; every difference for stage k comes from a task of an earlier
+    /// stage, so it is complete when stage k starts. Byte counts are whole (or halves), so the
+    /// running sum is exact.
+    @inline(__always)
+    func costStages(_ g: NetworkGraphView, env: CycleEnvironment, sfuCached: Bool, layerCycles: UnsafeBufferPointer<Double>,
+                    macCharge: UnsafeBufferPointer<StageCost>, slots s: UnsafeMutableBufferPointer<TaskSlot>,
+                    liveDelta d: UnsafeMutableBufferPointer<Double>) -> StageTotals {
+        let n = g.nodes.count
+        let stages = d.count - 1
+        var totals = StageTotals()
         var live = 0.0
+        var i = 0
         for k in 0..<stages {
-            live += liveDelta[k]
-            liveDelta[k] = live
+            live += d[k]
+            let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
+                : StageModel.spill(liveBytes: live, scratchpadBytes: scratchpadBytes, policy: point.spill, env: env)
+            var c = StageCost()
+            var end = 0.0
+            while i < n && Int(g.nodes[i].stage) == k {
+                let node = g.nodes[i]
+                let layer = Int(node.layer)
+                let t = g.layerFacts[layer]
+                let width: Double, busy: Double
+                if t.isMAC {
+                    // A MAC task opens its stage (`opensSequentialStage`): the stage's cost so far
+                    // is its charge.
+                    width = macWidth
+                    busy = layerCycles[layer]
+                    c = macCharge[layer]
+                } else {
+                    width = env.sfuWidth
+                    busy = sfuCached ? layerCycles[layer] : StageModel.sfuCycles(t, width: width, env: env)
+                }
+                end = max(end, StageModel.place(i, t, in: g, width: width, busy: busy, stage: Int32(k), slots: s, env: env, into: &c).finish)
+                if node.lastConsumerStage > node.stage {
+                    d[k + 1] += t.outputBytes
+                    d[Int(node.lastConsumerStage) + 1] -= t.outputBytes
+                }
+                i += 1
+            }
+            StageModel.close(&c, end: end, env: env)
+            totals.add(c, spill: spill)
         }
-        return liveDelta
+        totals.stages = stages
+        return totals
     }
-}
-
-/// The network a `SequentialNetworkPricer` is putting together, as the stage model reads it.
-struct NetworkGraph: StageGraph {
-    struct Node {
-        var layer: Int32
-        var stage: Int32
-        /// The last stage that reads the task's output; -1: none (a sink, written off chip).
-        var lastConsumerStage: Int32
-        /// The task's inputs in `inputs`.
-        var firstInput: Int32
-        var endInput: Int32
-    }
-    struct Input {
-        var producer: Int32
-        var kind: EdgeKind
-    }
-
-    let layerFacts: [CompiledWorkload.TaskFacts]
-    var nodes: [Node] = []
-    var inputs: [Input] = []
-    var stageCount: Int32 = 0
-    /// The largest 1 / reduction over the network's MAC tasks (sets the SFU width).
-    var outputsPerLane = 0.0
-
-    init(layerFacts: [CompiledWorkload.TaskFacts]) { self.layerFacts = layerFacts }
-
-    mutating func removeAll() {
-        nodes.removeAll(keepingCapacity: true)
-        inputs.removeAll(keepingCapacity: true)
-        stageCount = 0
-        outputsPerLane = 0
-    }
-
-    @inline(__always)
-    mutating func append(_ layer: Int) -> Int {
-        let t = layerFacts[layer]
-        if StageModel.opensSequentialStage(t, first: nodes.isEmpty) { stageCount += 1 }
-        if t.isMAC { outputsPerLane = max(outputsPerLane, 1 / t.reduction) }
-        let first = Int32(inputs.count)
-        nodes.append(Node(layer: Int32(layer), stage: stageCount - 1, lastConsumerStage: -1, firstInput: first, endInput: first))
-        return nodes.count - 1
-    }
-
-    @inline(__always)
-    mutating func read(_ producer: Int, kind: EdgeKind) {
-        let i = nodes.count - 1
-        precondition(producer >= 0 && producer < i, "a task reads an earlier task of its network")
-        inputs.append(Input(producer: Int32(producer), kind: kind))
-        nodes[i].endInput += 1
-        nodes[producer].lastConsumerStage = max(nodes[producer].lastConsumerStage, nodes[i].stage)
-    }
-
-    @inline(__always) func facts(_ task: Int) -> CompiledWorkload.TaskFacts { layerFacts[Int(nodes[task].layer)] }
-    @inline(__always) func isSink(_ task: Int) -> Bool { nodes[task].lastConsumerStage < 0 }
-    @inline(__always) func inputs(_ task: Int) -> Range<Int> { Int(nodes[task].firstInput)..<Int(nodes[task].endInput) }
-    @inline(__always) func producer(_ input: Int) -> Int { Int(inputs[input].producer) }
-    @inline(__always) func kind(_ input: Int) -> EdgeKind { inputs[input].kind }
 }

@@ -125,7 +125,7 @@ extension StageModel {
                 streamed = t.isMAC && t.rows == 1 && (env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd))
                 if streamed {
                     atEnd = true
-                    blocks(bytes: t.outputBytes * 2, parallelBits: width * 32, env: env, into: &c)  // 32-bit accumulators
+                    accumulatorBlocks(t, width: width, env: env, into: &c)
                 }
             }
             let producer = g.facts(p)
@@ -146,6 +146,14 @@ extension StageModel {
         let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
         slots[i] = TaskSlot(startCycle: start, finishCycle: finish, fillCycles: atEnd ? busy : chunk, stage: stage, outputAtEnd: atEnd)
         return (start, finish, busy)
+    }
+
+    /// The 32-bit accumulators of an outer-product accumulation on `width` lanes. Out of line:
+    /// inlined, the compiler computes its roundings for every task placed, before the input
+    /// loop, though few tasks accumulate (about 80 instructions a task).
+    @inline(never)
+    static func accumulatorBlocks(_ t: CompiledWorkload.TaskFacts, width: Double, env: CycleEnvironment, into c: inout StageCost) {
+        blocks(bytes: t.outputBytes * 2, parallelBits: width * 32, env: env, into: &c)
     }
 
     /// Closes a stage whose last task finishes at `end`: the switch to the next stage, and the

@@ -62,8 +62,10 @@ enum StageModel {
             for k in 0..<slots.count { slots[k].stage = -1 }
             for i in tasks { slots[i].stage = 0 }
             var end = 0.0
+            var written = Double.infinity  // `writeWaitCycles`: the smallest output from the last MAC task on
             for i in tasks {
                 let t = w.tasks[i]
+                if env.writeWait { written = t.isMAC ? t.outputBytes : min(written, t.outputBytes) }
                 var width: Double
                 var busy: Double
                 if t.isMAC {
@@ -88,9 +90,21 @@ enum StageModel {
                         offChipBytes: t.offChipWeightBytes + t.externalInputBytes + (t.isSink ? t.outputBytes : 0)))
                 }
             }
+            if env.writeWait { end += writeWaitCycles(writtenBytes: written, env: env) }
             close(&c, end: end, env: env)
             return c
         }
+    }
+
+    /// Cycles a stage spends waiting for write responses (`write_wait`): one
+    /// `writeResponseCycles` round trip per word of what it writes off chip, in series with its
+    /// compute loop. What a stage writes is its smallest tensor from its last MAC task on: the
+    /// built designs pool before they write and up-sample as they read back (InTAR CNN-4L
+    /// sequential: `cnn-4L-sequential-kernel.cpp` lines 164-169, 228-233, 297-304, 371-378).
+    @inline(__always)
+    static func writeWaitCycles(writtenBytes: Double, env: CycleEnvironment) -> Double {
+        guard writtenBytes.isFinite && writtenBytes > 0 else { return 0 }
+        return (writtenBytes / env.wordBytes).rounded(.up) * env.writeResponseCycles
     }
 
     /// Cycles and bytes to move the tensors alive at a stage boundary that do not stay on chip:

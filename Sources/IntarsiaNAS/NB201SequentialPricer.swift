@@ -19,6 +19,8 @@ import IntarsiaFPGA
 /// O(1) per task, with each layer's facts and a MAC layer's cycles worked out once per unit.
 struct NB201SequentialPricer {
     var pricer: SequentialNetworkPricer
+    /// One cell of the stage being put together (reused).
+    var block = SequentialNetworkPricer.Block()
     // Layer ids (task indices of the layers' workload).
     var stem = 0, gap = 0, classifier = 0
     var relu: [Int] = [], conv1: [Int] = [], conv3: [Int] = [], avgPool: [Int] = [], sum: [Int] = []
@@ -64,7 +66,8 @@ struct NB201SequentialPricer {
         pricer = SequentialNetworkPricer(layers: workload, platform: platform, point: unit.designPoint)
     }
 
-    /// Puts together the tasks of `NB201Network.workload(cell)`: same tasks, same order, same edges.
+    /// Puts together the tasks of `NB201Network.workload(cell)`: same tasks, same order, same
+    /// edges. A stage's five cells are one block (`cellBlock`), put together once per stage.
     mutating func build(_ cell: NB201Cell) {
         pricer.begin()
         var x = pricer.append(stem)
@@ -76,17 +79,21 @@ struct NB201SequentialPricer {
                 let shortcut = pricer.append(reduceShortcut[s - 1], reading: pool)
                 x = pricer.append(reduceAdd[s - 1], reading: b, shortcut)
             }
-            for _ in 0..<5 { x = appendCell(cell, stage: s, input: x) }
+            fillCellBlock(cell, stage: s)
+            for _ in 0..<5 { x = pricer.append(block, reading: x) }
         }
         let g = pricer.append(gap, reading: x)
         pricer.append(classifier, reading: g, kind: .barrier)
     }
 
-    /// Appends one cell of stage `s` reading task `x`; returns the task its output node is (`x`
-    /// when the output node receives nothing: the next cell reads nothing computed, so the
-    /// stage continues from the cell's input, as `NB201Network.workload` costs it).
-    mutating func appendCell(_ cell: NB201Cell, stage s: Int, input x: Int) -> Int {
-        var nodes = (x, -1, -1, -1)
+    /// Puts one cell of stage `s` into `block`, reading the block's input; its output is the
+    /// cell's output node, or the input when that node receives nothing (the next cell reads
+    /// nothing computed, so the stage continues from the cell's input, as
+    /// `NB201Network.workload` costs it).
+    mutating func fillCellBlock(_ cell: NB201Cell, stage s: Int) {
+        block.removeAll()
+        let input = SequentialNetworkPricer.Block.input
+        var nodes = (input, -1, -1, -1)
         func node(_ k: Int) -> Int { k == 0 ? nodes.0 : k == 1 ? nodes.1 : k == 2 ? nodes.2 : nodes.3 }
         for to in 1...3 {
             var incoming = (-1, -1, -1), count = 0
@@ -98,9 +105,9 @@ struct NB201SequentialPricer {
                 switch cell.edges[e] {
                 case .none: continue
                 case .skipConnect: value = from
-                case .conv1x1: value = pricer.append(conv1[s], reading: pricer.append(relu[s], reading: from))
-                case .conv3x3: value = pricer.append(conv3[s], reading: pricer.append(relu[s], reading: from))
-                case .avgPool3x3: value = pricer.append(avgPool[s], reading: from)
+                case .conv1x1: value = block.append(conv1[s], reading: block.append(relu[s], reading: from))
+                case .conv3x3: value = block.append(conv3[s], reading: block.append(relu[s], reading: from))
+                case .avgPool3x3: value = block.append(avgPool[s], reading: from)
                 }
                 switch count { case 0: incoming.0 = value; case 1: incoming.1 = value; default: incoming.2 = value }
                 count += 1
@@ -112,11 +119,11 @@ struct NB201SequentialPricer {
                 let a = incoming.0
                 let b = incoming.1 == a ? -1 : incoming.1
                 let c = count < 3 || incoming.2 == a || incoming.2 == incoming.1 ? -1 : incoming.2
-                out = pricer.append(sum[s], reading: a, b, c)
+                out = block.append(sum[s], reading: a, b, c)
             }
             switch to { case 1: nodes.1 = out; case 2: nodes.2 = out; default: nodes.3 = out }
         }
-        return nodes.3 >= 0 ? nodes.3 : x
+        block.output = nodes.3 >= 0 ? nodes.3 : input
     }
 
     mutating func price(_ cell: NB201Cell) -> SequentialNetworkPricer.Figures {

@@ -50,15 +50,15 @@ enum Published {
         // slower than the model can explain (a mechanism it lacks).
         var truePlatform = PlatformCatalog.u280
         truePlatform.blockingReadCycles = 9
-        let names = ["MLP, sequential", "Gating net, sequential", "Gating net, sequential (scaled down)", "Self-attention, sequential", "CNN-4L, sequential"]
+        let names = ["MLP, sequential", "Gating net, sequential", "Gating net, sequential (scaled down)", "Self-attention, sequential", "VAE, sequential"]
         let cases = try PublishedDesign.all.filter { names.contains($0.name) }.map { d in
             let e = try Published.kase(d, measuredCycles: 1).evaluate(truePlatform)
-            return try Published.kase(d, measuredCycles: e.cycles * (d.name == "CNN-4L, sequential" ? 3 : 1))
+            return try Published.kase(d, measuredCycles: e.cycles * (d.name == "MLP, sequential" ? 3 : 1))
         }
         let k = Published.constants(["blocking_read_cycles"])
         let squares = try Calibration(base: PlatformCatalog.u280, constants: k, cases: cases).fit()
         let cauchy = try Calibration(base: PlatformCatalog.u280, constants: k, cases: cases, loss: .cauchy).fit()
-        #expect(squares.values[0] > 10, "least squares moves toward the outlier: \(squares.values[0])")
+        #expect(squares.values[0] > 9 * 1.1, "least squares moves toward the outlier: \(squares.values[0])")
         #expect(abs(cauchy.values[0] / 9 - 1) < 0.05, "cauchy: \(cauchy.values[0])")
     }
 

@@ -111,6 +111,14 @@ import IntarsiaSearch
         #expect(nested.description.contains("bad.yaml: templates.sequential.lanez: unknown key; accepted: lanes, scratchpad_kib"))
     }
 
+    @Test func writeResponseCyclesOverride() throws {
+        let s = try DesignSpec.parse(text: "workload: {builtin: mlp}\nplatform: {name: u280, write_response_cycles: 40}\ntemplates: {sequential: {lanes: 16}}\n", file: "w.yaml")
+        #expect(s.platform.writeResponseCycles == 40)
+        #expect(try DesignSpec.parse(text: base, file: "w.yaml").platform.writeResponseCycles == 64)
+        let e = try #require(error("workload: {builtin: mlp}\nplatform: {name: u280, write_response_cycles: -1}\ntemplates: {sequential: {lanes: 16}}\n"))
+        #expect(e.key == "platform.write_response_cycles" && e.value == "-1")
+    }
+
     @Test func wrongType() throws {
         let e = try #require(error("workload: {builtin: mlp}\nplatform: u280\ntemplates: {sequential: {lanes: many}}\n"))
         #expect(e.key == "templates.sequential.lanes" && e.value == "many")

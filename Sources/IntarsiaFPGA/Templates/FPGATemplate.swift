@@ -86,6 +86,7 @@ extension Knob {
         case .pipelined: return [.bool(true)]
         case .streamElements: return [.int(0)]
         case .matVec: return [.text("auto")]
+        case .writeWait: return [.bool(false)]
         }
     }
 }
