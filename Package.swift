@@ -60,8 +60,11 @@ let package = Package(
         // Vitis HLS project writer for the three FPGA templates (module library embedded from
         // templates/hls, so an installed binary needs no repository).
         .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
+        // Platform constants fitted to measured designs: bounded nonlinear least squares on log
+        // cycle errors, standard errors, leave-one-out, the measurements CSV and override output.
+        .target(name: "IntarsiaCalibrate", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaRows"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
-        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaExplore", "IntarsiaRows"], swiftSettings: strict),
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaCalibrate", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaExplore", "IntarsiaRows"], swiftSettings: strict),
         .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
@@ -76,6 +79,7 @@ let package = Package(
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
         .testTarget(name: "IntarsiaRowsTests", dependencies: ["IntarsiaRows"]),
         .testTarget(name: "IntarsiaMappingTests", dependencies: ["IntarsiaMapping", "IntarsiaCore"]),
+        .testTarget(name: "IntarsiaCalibrateTests", dependencies: ["IntarsiaCalibrate", "IntarsiaDriver", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaCore"]),
         // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.
         .testTarget(name: "IntarsiaArchitectureTests"),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports", "IntarsiaRows"]),

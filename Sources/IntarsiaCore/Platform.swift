@@ -1,6 +1,13 @@
 /// An off-chip memory system of an FPGA card or board.
 public struct OffChipMemory: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable { case hbm2 = "HBM2", ddr4 = "DDR4", lpddr4 = "LPDDR4" }
+    public enum Kind: String, Hashable, Sendable {
+        case hbm2 = "HBM2", ddr4 = "DDR4", lpddr4 = "LPDDR4"
+
+        /// Off-chip access energy per byte: HBM2 about 3.9 pJ/bit (O'Connor et al., "Fine-Grained
+        /// DRAM", MICRO 2017), DDR4 about 15 pJ/bit including the PHY (same source, DDR4
+        /// baseline); LPDDR4 is taken as DDR4.
+        public var picojoulesPerByte: Double { self == .hbm2 ? 31.2 : 120 }
+    }
     public var kind: Kind
     public var channels: Int
     /// Peak bandwidth of all channels together.
@@ -46,6 +53,27 @@ public struct FPGAPlatform: Hashable, Sendable {
     /// not measured on its own yet (docs/MODEL.md lists it with the assumptions). Used only by
     /// the `write_wait` knob.
     public var writeResponseCycles: Double = 64
+    /// Pipeline depth of a MAC lane before the adder tree: DSP48E2 with A/B, M and P registers
+    /// (UG579, "DSP48E2 slice", fully pipelined multiply-add: 4 register stages) plus a BRAM read
+    /// with its output register (UG573: 2 cycles). The adder tree adds ceil(log2(lanes along the
+    /// reduction)) levels. For 32 lanes this is 4 + 2 + 5 = 11 cycles per pipeline start.
+    public var macPipelineBaseDepthCycles: Double = 6
+    /// Reconfiguration cost of one stage: an instruction read plus the muxes, 10 to 20 ns
+    /// (InTAR, FCCM 2025). The upper end is used.
+    public var stageSwitchNanoseconds: Double = 20
+    /// Pipeline depth of a special-function unit (exp, division, compare). Assumption.
+    public var sfuDepthCycles: Double = 8
+    /// On-chip SRAM access energy per byte (BRAM/URAM). Horowitz (ISSCC 2014): 8 KB SRAM, 64-bit
+    /// read 10 pJ, i.e. about 1.25 pJ/B.
+    public var onChipPicojoulesPerByte: Double = 1.25
+    /// Off-chip access energy per byte set by a spec or an override; nil: the main memory's kind's.
+    public var offChipPicojoulesPerByteSet: Double?
+    /// Off-chip access energy per byte of the main memory (`OffChipMemory.Kind.picojoulesPerByte`
+    /// unless set).
+    public var offChipPicojoulesPerByte: Double {
+        get { offChipPicojoulesPerByteSet ?? mainMemory.kind.picojoulesPerByte }
+        set { offChipPicojoulesPerByteSet = newValue }
+    }
 
     /// Kernel clock in MHz (a spec may override it).
     public var clockMHz: Double

@@ -10,6 +10,9 @@ struct CycleEnvironment {
     var blockingReadCycles: Double
     var burstLatencyCycles: Double
     var stageSwitchCycles: Double
+    var macPipelineBaseDepthCycles: Double
+    var sfuDepthCycles: Double
+    var onChipPicojoulesPerByte: Double
     var weightLoad: WeightLoad
     var flatten: Bool
     var uramAvailable: Bool
@@ -33,7 +36,10 @@ struct CycleEnvironment {
         channelBytesPerCycle = mem.channelGBps * 1e9 / clockHz
         blockingReadCycles = platform.blockingReadCycles
         burstLatencyCycles = platform.burstLatencyCycles
-        stageSwitchCycles = (ModelConstants.stageSwitchNanoseconds * 1e-9 * clockHz).rounded(.up)
+        stageSwitchCycles = (platform.stageSwitchNanoseconds * 1e-9 * clockHz).rounded(.up)
+        macPipelineBaseDepthCycles = platform.macPipelineBaseDepthCycles
+        sfuDepthCycles = platform.sfuDepthCycles
+        onChipPicojoulesPerByte = platform.onChipPicojoulesPerByte
         weightLoad = point.weightLoad
         flatten = point.flattenLoops
         uramAvailable = platform.uram > platform.shell.uram

@@ -56,7 +56,7 @@ public struct FPGAModel: Sendable {
         }
         sequentialSchedule = try! Schedule(c, stages: groups, allocations: groups.map { _ in .uniform })
         fixedReconfigurableSchedule = try reconfigurableSchedule.map { try Schedule(c, stages: $0) }
-        picojoulesPerOffChipByte = ModelConstants.picojoulesPerOffChipByte(platform.mainMemory.kind.rawValue)
+        picojoulesPerOffChipByte = platform.offChipPicojoulesPerByte
         var env = CycleEnvironment(platform: platform, point: DesignPoint(template: .dataflow, lanes: 1))
         env.outputsPerLane = c.tasks.filter(\.isMAC).map { 1 / $0.reduction }.max() ?? 0
         platformEnvironment = env

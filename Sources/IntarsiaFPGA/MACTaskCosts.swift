@@ -73,6 +73,7 @@ struct MACCycleModel {
     enum Traffic { case none, doubleBuffered, buffered, blocking }
     let reduction: Double, rows: Double, columns: Double
     let pipelined: Bool, flatten: Bool
+    let baseDepth: Double
     let traffic: Traffic
     /// none: input cycles; double-buffered: the port-bound floor; else unused.
     let floor: Double
@@ -83,7 +84,7 @@ struct MACCycleModel {
     @inline(__always)
     init(_ t: CompiledWorkload.TaskFacts, bytesPerCycle bw: Double, env: CycleEnvironment) {
         reduction = t.reduction; rows = t.rows; columns = t.columns
-        pipelined = env.pipelined; flatten = env.flatten
+        pipelined = env.pipelined; flatten = env.flatten; baseDepth = env.macPipelineBaseDepthCycles
         let inputCycles = t.externalInputBytes / bw
         guard t.offChipWeightBytes > 0 else {
             traffic = .none; floor = inputCycles; add1 = 0; add2 = 0
@@ -119,7 +120,7 @@ struct MACCycleModel {
         let laneM = within ? 1 : max(1, (lanes / laneK).rounded(.down))
         let kSteps = (reduction / laneK).rounded(.up)
         let rowSteps = within ? rows.rounded(.up) : (rows / laneM).rounded(.up)
-        let depth = ModelConstants.macPipelineBaseDepth + Self.ceilLog2(laneK)
+        let depth = baseDepth + Self.ceilLog2(laneK)
         let iterations = columns * rowSteps * kSteps
         // Not pipelined: every iteration waits for the previous one's whole body (depth cycles).
         let compute = !pipelined ? iterations * depth

@@ -1,18 +1,8 @@
 /// Figures the FPGA cost models use, each with its source. "Assumption" marks a figure not yet
 /// measured; docs/MODEL.md lists them and how to replace them with measurements.
 public enum ModelConstants {
-    /// Pipeline depth of a MAC lane before the adder tree: DSP48E2 with A/B, M and P registers
-    /// (UG579, "DSP48E2 slice", fully pipelined multiply-add: 4 register stages) plus a BRAM read
-    /// with its output register (UG573: 2 cycles). The adder tree adds ceil(log2(lanes along the
-    /// reduction)) levels. For 32 lanes this is 4 + 2 + 5 = 11 cycles per pipeline start.
-    public static let macPipelineBaseDepth = 6.0
-
-    /// Reconfiguration cost of one stage: an instruction read plus the muxes, 10 to 20 ns
-    /// (InTAR, FCCM 2025). The upper end is used.
-    public static let stageSwitchNanoseconds = 20.0
-
-    /// Pipeline depth of a special-function unit (exp, division, compare). Assumption.
-    public static let sfuDepthCycles = 8.0
+    // The MAC pipeline's base depth, the stage switch and the special-function unit's depth are
+    // the platform's (FPGAPlatform: a platform override may change them).
 
     /// Fabric cost of one MAC lane beyond its DSP (operand and accumulator registers, adder-tree
     /// share), by operand width. Assumption, of the order Vitis HLS reports for II=1 MAC loops.
@@ -48,10 +38,5 @@ public enum ModelConstants {
         if float { return bits > 16 ? 23 : 8 }
         return bits <= 8 ? 1.2 : 2.5
     }
-    /// On-chip SRAM access energy per byte (BRAM/URAM). Horowitz 2014: 8 KB SRAM, 64-bit read
-    /// 10 pJ, i.e. about 1.25 pJ/B.
-    public static let picojoulesPerOnChipByte = 1.25
-    /// Off-chip access energy per byte: HBM2 about 3.9 pJ/bit (O'Connor et al., "Fine-Grained
-    /// DRAM", MICRO 2017), DDR4 about 15 pJ/bit including the PHY (same source, DDR4 baseline).
-    public static func picojoulesPerOffChipByte(_ kind: String) -> Double { kind == "HBM2" ? 31.2 : 120 }
+    // On-chip and off-chip access energy per byte are the platform's too.
 }

@@ -60,7 +60,7 @@ public struct SequentialNetworkPricer {
         let bytesPerCycle = env.unitBytesPerCycle(units: 1)
         macWidth = width
         layerCycles = facts.map { t in
-            t.isMAC ? StageModel.macCycles(t, lanes: width, bytesPerCycle: bytesPerCycle, env: env) : StageModel.sfuCycles(t, width: env.sfuWidth)
+            t.isMAC ? StageModel.macCycles(t, lanes: width, bytesPerCycle: bytesPerCycle, env: env) : StageModel.sfuCycles(t, width: env.sfuWidth, env: env)
         }
         macCharge = facts.map { t in
             var c = StageCost()
@@ -164,7 +164,7 @@ public struct SequentialNetworkPricer {
                     c = macCharge[layer]
                 } else {
                     width = env.sfuWidth
-                    busy = sfuCached ? layerCycles[layer] : StageModel.sfuCycles(t, width: width)
+                    busy = sfuCached ? layerCycles[layer] : StageModel.sfuCycles(t, width: width, env: env)
                 }
                 end = max(end, StageModel.place(i, t, in: g, width: width, busy: busy, stage: Int32(k), slots: s, env: env, into: &c).finish)
                 if node.lastConsumerStage > node.stage {

@@ -58,8 +58,8 @@ extension StageModel {
     /// Cycles of a special-function task on `width` element lanes: its passes over its outputs,
     /// then the unit's pipeline depth.
     @inline(__always)
-    static func sfuCycles(_ t: CompiledWorkload.TaskFacts, width: Double) -> Double {
-        (t.outputElements * t.sfuPasses / width).rounded(.up) + ModelConstants.sfuDepthCycles
+    static func sfuCycles(_ t: CompiledWorkload.TaskFacts, width: Double, env: CycleEnvironment) -> Double {
+        (t.outputElements * t.sfuPasses / width).rounded(.up) + env.sfuDepthCycles
     }
 
     /// Bytes of a MAC task's on-chip weight buffer (one column of weights, twice when double
@@ -161,6 +161,6 @@ extension StageModel {
     @inline(__always)
     static func close(_ c: inout StageCost, end: Double, env: CycleEnvironment) {
         c.cycles = end + env.stageSwitchCycles
-        c.energyPicojoules += c.onChipBytesAccessed * ModelConstants.picojoulesPerOnChipByte
+        c.energyPicojoules += c.onChipBytesAccessed * env.onChipPicojoulesPerByte
     }
 }

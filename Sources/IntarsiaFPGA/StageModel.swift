@@ -78,7 +78,7 @@ enum StageModel {
                     chargeMAC(t, width: width, env: env, into: &c)
                 } else {
                     width = env.sfuWidth
-                    busy = sfuCycles(t, width: width)
+                    busy = sfuCycles(t, width: width, env: env)
                 }
                 let placed = place(i, t, in: w, width: width, busy: busy, stage: 0, slots: slots, env: env, into: &c)
                 end = max(end, placed.finish)

@@ -160,34 +160,6 @@ public struct DesignSpec: Sendable {
     }
 }
 
-enum PlatformSection {
-    static let overrideKeys = ["clock_mhz", "dsp", "bram18k", "uram", "lut", "ff", "blocking_read_cycles", "burst_latency_cycles", "write_response_cycles", "static_power_w", "memory_gbps", "memory_channels"]
-
-    static func read(_ c: Cursor) throws -> FPGAPlatform {
-        let m: [String: Cursor]
-        if case .scalar = c.node {
-            m = ["name": Cursor(file: c.file, path: c.child("name"), node: c.node)]
-        } else {
-            m = try c.mapping(allowed: ["name"] + overrideKeys)
-        }
-        let n = try c.required("name", in: m, accepted: PlatformCatalog.acceptedNames)
-        guard var p = PlatformCatalog.named(try n.string()) else { throw n.error("unknown platform", accepted: PlatformCatalog.acceptedNames) }
-        if let v = m["clock_mhz"] { p.clockMHz = try v.double(min: 1, max: 2000) }
-        if let v = m["dsp"] { p.dsp = try v.positiveInt() }
-        if let v = m["bram18k"] { p.bram18k = try v.int(min: 0) }
-        if let v = m["uram"] { p.uram = try v.int(min: 0) }
-        if let v = m["lut"] { p.lut = try v.positiveInt() }
-        if let v = m["ff"] { p.ff = try v.positiveInt() }
-        if let v = m["blocking_read_cycles"] { p.blockingReadCycles = try v.double(min: 1, max: 10_000) }
-        if let v = m["burst_latency_cycles"] { p.burstLatencyCycles = try v.double(min: 0, max: 10_000) }
-        if let v = m["write_response_cycles"] { p.writeResponseCycles = try v.double(min: 0, max: 10_000) }
-        if let v = m["static_power_w"] { p.staticPowerW = try v.double(min: 0, max: 10_000) }
-        if let v = m["memory_gbps"] { p.memories[p.memories.firstIndex(of: p.mainMemory)!].totalGBps = try v.double(min: 0, max: 1e5, exclusiveMin: true) }
-        if let v = m["memory_channels"] { p.memories[p.memories.firstIndex(of: p.mainMemory)!].channels = try v.int(min: 1, max: 1024) }
-        return p
-    }
-}
-
 enum TemplatesSection {
     /// The design space, and the hand-written schedule if one is given (a template whose stages
     /// are chosen per point may follow one instead).

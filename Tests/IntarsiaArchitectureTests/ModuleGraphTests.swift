@@ -25,6 +25,7 @@ enum ModuleGraph {
             "IntarsiaSpec": models.union(["Yams"]),
             "IntarsiaReports": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaRows"],
             "IntarsiaHLS": ["IntarsiaCore", "IntarsiaFPGA"],
+            "IntarsiaCalibrate": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaRows"],
             "intarsia": ["IntarsiaDriver", "ArgumentParser"],
         ]
         // The driver may use every library module above (not the executable).
