@@ -29,6 +29,19 @@ struct HLSCheckTests {
         return rows.first { $0.task == task && $0.figure == figure }.map { Array(c.fields($0).suffix(3)) }
     }
 
+    /// The model column is the model's own figures for the emitted design, as `intarsia evaluate`
+    /// works them out from the spec (a path that never reads the emitted project's design.json).
+    @Test func modelColumnIsWhatEvaluateGives() throws {
+        let rows = try HLSCheckJob.rows(HLSCheckJob.Options(project: try Self.project()))
+        let spec = Self.root.appendingPathComponent("designs/hls/mlp-small.yaml").path
+        let e = try EvaluateJob.run(specPath: spec, template: nil, sets: ["template=dataflow"])
+        let expected = ["latency_cycles": String(Int(e.latencyCycles.rounded())), "dsp": String(e.dsp),
+                        "bram18k": String(e.bram18k), "uram": String(e.uram), "lut": String(e.lut), "ff": String(e.ff)]
+        for (figure, value) in expected {
+            #expect(Self.cells(rows, "intarsia_top", figure)?.first == value, "\(figure)")
+        }
+    }
+
     @Test func sideBySideTable() throws {
         let rows = try HLSCheckJob.rows(HLSCheckJob.Options(project: try Self.project()))
         // Top: the model's figures are design.json's (2235.59375 cycles, 18 DSP, 400 BRAM18K,
