@@ -83,52 +83,79 @@ struct RecurrentPolicy {
     }
 
     /// One ascent step on Σ_episodes [advantage·Σ_d log π(a_d) + β·Σ_d H(π_d)], divided by the
-    /// batch size.
+    /// batch size. The gradient of the whole batch is taken at the current weights and applied
+    /// once at the end: every episode and every step back-propagates through the weights it was
+    /// sampled with.
     mutating func update(_ batch: [(Episode, Double)], learningRate lr: Double, entropy beta: Double) {
-        let scale = lr / Double(batch.count)
-        let H = hidden, D = choices.count
-        var dh = [Double](repeating: 0, count: H), dPrev = [Double](repeating: 0, count: H), dpre = [Double](repeating: 0, count: H)
-        var g = [Double](repeating: 0, count: choices.max() ?? 0)
-        for (ep, advantage) in batch {
-            for j in 0..<H { dh[j] = 0 }
-            w.withUnsafeMutableBufferPointer { w in e.withUnsafeMutableBufferPointer { e in u.withUnsafeMutableBufferPointer { u in
-            b.withUnsafeMutableBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
-            ep.states.withUnsafeBufferPointer { s in ep.probabilities.withUnsafeBufferPointer { p in
-                for d in stride(from: D - 1, through: 0, by: -1) {
-                    let a = ep.actions[d], n = choices[d], o = offset[d]
-                    let prev = d * H, next = (d + 1) * H
-                    // Through the recurrence h_{d+1} = tanh(U h_d + E_d[a] + c).
-                    for i in 0..<H { dpre[i] = dh[i] * (1 - s[next + i] * s[next + i]); dPrev[i] = 0 }
-                    let erow = (o + a) * H
-                    for i in 0..<H where dpre[i] != 0 {
-                        let gi = dpre[i]
-                        for j in 0..<H {
-                            dPrev[j] += u[i * H + j] * gi
-                            u[i * H + j] += scale * gi * s[prev + j]
-                        }
-                        e[erow + i] += scale * gi
-                        c[i] += scale * gi
-                    }
-                    // The choice's log-probability: d/dlogits = onehot − p; the entropy's:
-                    // −p_k (log p_k + H).
-                    var entropy = 0.0
-                    if beta != 0 { for k in 0..<n where p[o + k] > 0 { entropy -= p[o + k] * log(p[o + k]) } }
-                    for k in 0..<n {
-                        var gk = advantage * ((k == a ? 1 : 0) - p[o + k])
-                        if beta != 0 && p[o + k] > 0 { gk -= beta * p[o + k] * (log(p[o + k]) + entropy) }
-                        g[k] = gk
-                    }
-                    for k in 0..<n {
-                        let row = (o + k) * H, gk = g[k]
-                        for j in 0..<H {
-                            dPrev[j] += w[row + j] * gk
-                            w[row + j] += scale * gk * s[prev + j]
-                        }
-                        b[o + k] += scale * gk
-                    }
-                    swap(&dh, &dPrev)
-                }
-            } } } } } } }
+        var gradient = Gradient(zeroLike: self)
+        for (episode, advantage) in batch {
+            accumulate(episode, advantage: advantage, entropy: beta, into: &gradient)
         }
+        let scale = lr / Double(batch.count)
+        for i in w.indices { w[i] += scale * gradient.w[i] }
+        for i in b.indices { b[i] += scale * gradient.b[i] }
+        for i in e.indices { e[i] += scale * gradient.e[i] }
+        for i in u.indices { u[i] += scale * gradient.u[i] }
+        for i in c.indices { c[i] += scale * gradient.c[i] }
+    }
+
+    /// Gradients of the objective with respect to each weight block, laid out like the blocks.
+    struct Gradient {
+        var w, b, e, u, c: [Double]
+        init(zeroLike p: RecurrentPolicy) {
+            w = [Double](repeating: 0, count: p.w.count)
+            b = [Double](repeating: 0, count: p.b.count)
+            e = [Double](repeating: 0, count: p.e.count)
+            u = [Double](repeating: 0, count: p.u.count)
+            c = [Double](repeating: 0, count: p.c.count)
+        }
+    }
+
+    /// Adds one episode's gradient (back-propagation through the steps, at the current weights).
+    func accumulate(_ ep: Episode, advantage: Double, entropy beta: Double, into grad: inout Gradient) {
+        let H = hidden, D = choices.count
+        var dh = [Double](repeating: 0, count: H), dPrev = [Double](repeating: 0, count: H)
+        var dpre = [Double](repeating: 0, count: H)
+        var g = [Double](repeating: 0, count: choices.max() ?? 0)
+        w.withUnsafeBufferPointer { w in u.withUnsafeBufferPointer { u in
+        grad.w.withUnsafeMutableBufferPointer { gw in grad.e.withUnsafeMutableBufferPointer { ge in
+        grad.u.withUnsafeMutableBufferPointer { gu in grad.b.withUnsafeMutableBufferPointer { gb in
+        grad.c.withUnsafeMutableBufferPointer { gc in
+        ep.states.withUnsafeBufferPointer { s in ep.probabilities.withUnsafeBufferPointer { p in
+            for d in stride(from: D - 1, through: 0, by: -1) {
+                let a = ep.actions[d], n = choices[d], o = offset[d]
+                let prev = d * H, next = (d + 1) * H
+                // Through the recurrence h_{d+1} = tanh(U h_d + E_d[a] + c).
+                for i in 0..<H { dpre[i] = dh[i] * (1 - s[next + i] * s[next + i]); dPrev[i] = 0 }
+                let erow = (o + a) * H
+                for i in 0..<H where dpre[i] != 0 {
+                    let gi = dpre[i]
+                    for j in 0..<H {
+                        dPrev[j] += u[i * H + j] * gi
+                        gu[i * H + j] += gi * s[prev + j]
+                    }
+                    ge[erow + i] += gi
+                    gc[i] += gi
+                }
+                // The choice's log-probability: d/dlogits = onehot − p; the entropy's:
+                // −p_k (log p_k + H).
+                var entropy = 0.0
+                if beta != 0 { for k in 0..<n where p[o + k] > 0 { entropy -= p[o + k] * log(p[o + k]) } }
+                for k in 0..<n {
+                    var gk = advantage * ((k == a ? 1 : 0) - p[o + k])
+                    if beta != 0 && p[o + k] > 0 { gk -= beta * p[o + k] * (log(p[o + k]) + entropy) }
+                    g[k] = gk
+                }
+                for k in 0..<n {
+                    let row = (o + k) * H, gk = g[k]
+                    for j in 0..<H {
+                        dPrev[j] += w[row + j] * gk
+                        gw[row + j] += gk * s[prev + j]
+                    }
+                    gb[o + k] += gk
+                }
+                swap(&dh, &dPrev)
+            }
+        } } } } } } } } }
     }
 }
