@@ -20,7 +20,7 @@ public struct ControllerSettings: Sendable {
 /// evaluated again: its reward is remembered and learned from. After 20 such repeats in a row
 /// the `revisit` hook's variant of the repeated point (default: mutations, repaired, until one
 /// not seen, at most 100) is evaluated instead, not learned from. Before each batch the caller's
-/// `interject` hook may take the turn. A policy that has sampled 2,000 times without a new
+/// `interject` hook may take the turn; its point's reward is remembered like a variant's. A policy that has sampled 2,000 times without a new
 /// evaluation has exhausted what it reaches: the run ends. One point per ask.
 public struct Reinforce<Point: Hashable & Sendable>: ExplorationStrategy {
     var b: Breeder<Point>
@@ -40,7 +40,7 @@ public struct Reinforce<Point: Hashable & Sendable>: ExplorationStrategy {
     public private(set) var samples = 0
     public private(set) var duplicates = 0
     var evaluationsSeen = 0, samplesThen = 0
-    enum Pending { case aid, variant(Point), own(RecurrentPolicy.Episode, Point) }
+    enum Pending { case aid(Point), variant(Point), own(RecurrentPolicy.Episode, Point) }
     var pending: Pending?
     var over = false
 
@@ -76,7 +76,7 @@ public struct Reinforce<Point: Hashable & Sendable>: ExplorationStrategy {
                 if evaluated >= planned { over = true; break }
                 if evaluated > evaluationsSeen { evaluationsSeen = evaluated; samplesThen = samples }
                 if samples - samplesThen > 2_000 { over = true; break }
-                if let p = b.interjected() { pending = .aid; return [Proposal(id: evaluated, point: p)] }
+                if let p = b.interjected() { pending = .aid(p); return [Proposal(id: evaluated, point: p)] }
                 inBatch = true
                 batch = []
             }
@@ -121,12 +121,14 @@ public struct Reinforce<Point: Hashable & Sendable>: ExplorationStrategy {
         for s in scores {
             evaluated += 1
             switch pending {
-            case .variant(let x): remembered[x] = reward(Scores(s))
+            // A caller's point (aid) and a variant are remembered, not learned from: the policy
+            // that samples one later learns from its reward without evaluating it again.
+            case .variant(let x), .aid(let x): remembered[x] = reward(Scores(s))
             case .own(let ep, let d):
                 let r = reward(Scores(s))
                 remembered[d] = r
                 batch.append((ep, r))
-            case .aid, nil: break
+            case nil: break
             }
             pending = nil
         }

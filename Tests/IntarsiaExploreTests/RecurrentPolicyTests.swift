@@ -80,3 +80,25 @@ import IntarsiaCore
         }
     }
 }
+
+/// The controller evaluates each point at most once, the caller's interjected points included:
+/// on a space of three points, with the caller's turn giving point 1 first, no seed asks a point
+/// twice (the policy samples point 1 again in most seeds; its reward is remembered).
+@Suite struct ReinforceAidTests {
+    @Test func anInterjectedPointIsNotEvaluatedAgain() throws {
+        for seed in UInt64(1)...20 {
+            var c = StrategyContext(space: IndexedSpace(radices: [3]), budget: 3, seed: seed)
+            var given = false
+            c.interject = { _ in
+                if given { return nil }
+                given = true
+                return 1
+            }
+            var s = try Reinforce(c)
+            var asked: [Int] = []
+            Explorer.run(&s, evaluate: { i in Scores(objectives: [Double(i)]) }) { a, _ in asked += a.map(\.point) }
+            #expect(asked.first == 1, "seed \(seed)")
+            #expect(Set(asked).count == asked.count, "seed \(seed): asked \(asked)")
+        }
+    }
+}
