@@ -45,22 +45,32 @@ public enum Dominance {
         return objectivesDominate(a, b)
     }
 
-    /// Pareto dominance on the objectives alone.
+    /// Pareto dominance on the objectives alone. A NaN objective (a figure the model could not
+    /// work out) is worse than any number and ties only with another NaN, so such a point never
+    /// dominates a point with a number there.
     @inlinable @inline(__always)
     public static func objectivesDominate<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
         var better = false
         for k in 0..<a.objectiveCount {
             let x = a.objective(k), y = b.objective(k)
-            if x > y { return false }
-            if x < y { better = true }
+            if x < y { better = true; continue }
+            if x <= y { continue }
+            // x > y, or a NaN on one side or both.
+            if x.isNaN { if y.isNaN { continue }; return false }
+            if y.isNaN { better = true; continue }
+            return false
         }
         return better
     }
 
-    /// No worse in every objective (dominates on the objectives, or ties): one pass.
+    /// No worse in every objective (dominates on the objectives, or ties): one pass. NaN as in
+    /// `objectivesDominate`.
     @inlinable @inline(__always)
     public static func weaklyDominates<A: Scored, B: Scored>(_ a: A, _ b: B) -> Bool {
-        for k in 0..<a.objectiveCount where a.objective(k) > b.objective(k) { return false }
+        for k in 0..<a.objectiveCount {
+            let x = a.objective(k), y = b.objective(k)
+            if !(x <= y) && !y.isNaN { return false }
+        }
         return true
     }
 }

@@ -46,6 +46,25 @@ import IntarsiaExplore
         #expect(a.members == [s([4, 9])])
     }
 
+    /// NaN is worse than any number: (NaN, 1) does not dominate (5, 2) although it is better in
+    /// the second objective, (5, 2) dominates (NaN, 2), and two NaNs tie.
+    @Test func aNaNObjectiveIsWorseThanAnyNumber() {
+        let nan = Double.nan
+        #expect(!Dominance.dominates(s([nan, 1]), s([5, 2])))
+        #expect(Dominance.dominates(s([5, 2]), s([nan, 2])))
+        #expect(Dominance.dominates(s([nan, 1]), s([nan, 2])))
+        #expect(!Dominance.dominates(s([nan, 2]), s([nan, 2])))
+        #expect(!Dominance.weaklyDominates(s([nan, 1]), s([5, 2])))
+        #expect(Dominance.weaklyDominates(s([5, 2]), s([nan, 2])))
+        #expect(Dominance.weaklyDominates(s([nan, 2]), s([nan, 2])))
+        var a = ParetoArchive<Scores>()
+        _ = a.offer(s([nan, 1]))
+        _ = a.offer(s([5, 2]))
+        #expect(a.members.count == 2)
+        _ = a.offer(s([4, 1]))
+        #expect(a.members == [s([4, 1])])
+    }
+
     @Test func unknownStrategyNamesTheAcceptedOnes() {
         let c = StrategyContext(space: IndexedSpace(radices: [2]), budget: 2, seed: 1)
         #expect(throws: StrategyRegistry<Int>.UnknownStrategy.self) { try StrategyRegistry<Int>.standard.make("annealing", c) }
