@@ -38,8 +38,9 @@ public enum HLSCheckJob {
 
     static func readDesign(_ project: String) throws -> DesignFile {
         let path = (project as NSString).appendingPathComponent("design.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UserError("\(path): no such file; accepted: a project directory written by intarsia hls (it has design.json)")
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch {
+            throw UserError("\(error); accepted: a project directory written by intarsia hls (it has design.json)")
         }
         do { return try JSONDecoder().decode(DesignFile.self, from: data) } catch {
             throw UserError("\(path): not a design.json written by intarsia hls (\(error))")

@@ -95,8 +95,9 @@ public enum NASJob {
 
     public static func run(_ options: Options, stderr: (String) -> Void) throws -> String {
         let specPath = options.specPath
-        guard let data = FileManager.default.contents(atPath: specPath) else {
-            throw UserError("\(specPath): no such file or not readable; accepted: a NAS spec (YAML)")
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(specPath) } catch {
+            throw UserError("\(error); accepted: a NAS spec (YAML)")
         }
         guard let text = String(data: data, encoding: .utf8) else { throw UserError("\(specPath): not UTF-8 text; accepted: a NAS spec (YAML)") }
         var spec = try NASDesignSpec.parse(text: text, file: specPath)

@@ -59,8 +59,11 @@ public enum ReportJob {
             throw UserError("\(csv): no such file; accepted: a CSV written by 'intarsia search'")
         }
         if isDir.boolValue { throw UserError("\(csv): is a directory; accepted: a CSV written by 'intarsia search'") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch where error.reason == "no such file" {
             throw UserError("\(csv): no run record \(path) beside it; accepted: a CSV written by 'intarsia search' (which writes the record); 'intarsia merge' writes one for merged shards")
+        } catch {
+            throw UserError("\(error); accepted: the run record a search writes beside its CSV")
         }
         do {
             return try JSONDecoder().decode(RunRecord.self, from: data)

@@ -19,7 +19,8 @@ public enum ONNXImporter {
                                    "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Cast", "Concat", "Constant"]
 
     public static func load(path: String, dataType: DataType = .int16, name: String? = nil) throws -> Workload {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ImportError(description: "\(path): no such file") }
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch { throw ImportError(description: error.description) }
         let model: Onnx_ModelProto
         do {
             model = try Onnx_ModelProto(serializedBytes: data)

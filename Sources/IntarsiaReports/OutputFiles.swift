@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import IntarsiaCore
 #endif
 
 /// One protocol for every command that writes files:
@@ -49,21 +50,7 @@ public enum OutputPath {
     }
 
     /// A short reason for a Foundation error, without its domain and code.
-    public static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(u.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        switch CocoaError.Code(rawValue: ns.code) {
-        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
-        case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
-        case .fileWriteOutOfSpace: return "no space left on the device"
-        case .fileWriteFileExists: return "a file exists there"
-        case .fileReadCorruptFile: return "not readable as expected"
-        default: return ns.localizedFailureReason ?? "error \(ns.code)"
-        }
-    }
+    public static func reason(_ error: any Error) -> String { InputFile.reason(error) }
 }
 
 /// An exclusive lock on an output path, held while a run writes it (`PATH.lock`, which records

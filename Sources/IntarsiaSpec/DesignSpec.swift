@@ -45,12 +45,9 @@ public struct DesignSpec: Sendable {
     /// Reads and validates a spec file. Every problem is a `SpecError`. `templates` are those its
     /// `templates` section may name.
     public static func load(path: String, templates: FPGATemplates = .builtin) throws -> DesignSpec {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
-            throw SpecError(file: path, key: "", problem: "no such file", accepted: "the path of a YAML design spec, e.g. designs/intar/mlp-u280.yaml")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(file: path, key: "", problem: "cannot be read")
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch {
+            throw SpecError(file: path, key: "", problem: error.reason, accepted: "the path of a YAML design spec, e.g. designs/intar/mlp-u280.yaml")
         }
         guard let text = String(data: data, encoding: .utf8), !data.contains(0) else {
             throw SpecError(file: path, key: "", problem: "not valid YAML (not UTF-8 text)", accepted: "a YAML mapping; see docs/SPEC.md")

@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 extension NASJob.Options {
     /// `intarsia nas`'s options as the command line gives them, checked: the spec must be a
@@ -7,8 +8,9 @@ extension NASJob.Options {
     public init(specPath: String, strategies: [String], budget: Int?, seed: UInt64?, resume: Bool, seeds: String?, spaceCosts: Bool,
                 outputPrefix: String?, cacheFailures: Bool, stopAfter: Int?, jobs: Int?) throws {
         try CommandInputs.checkWorkers(jobs)
-        guard let data = FileManager.default.contents(atPath: specPath) else {
-            throw UserError("\(specPath): no such file or not readable; accepted: a NAS spec (YAML), e.g. designs/nas/nb201-three-task-asic.yaml")
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(specPath) } catch {
+            throw UserError("\(error); accepted: a NAS spec (YAML), e.g. designs/nas/nb201-three-task-asic.yaml")
         }
         guard String(data: data, encoding: .utf8) != nil else { throw UserError("\(specPath): not UTF-8 text; accepted: a NAS spec (YAML)") }
         guard NASJob.isNAS(specPath) else { throw UserError("\(specPath): not a NAS spec (it needs 'tasks', and 'accelerators' for an ASIC or 'units' for an FPGA); see docs/NAS.md") }

@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// The figures `intarsia hls-check` reads from one Vitis HLS synthesis report (`csynth.xml` of
 /// the top or `<module>_csynth.xml` of a module, under `<project>/<solution>/syn/report/`).
@@ -36,8 +37,10 @@ public struct CSynthReport: Sendable, Equatable {
 
     /// Reads the report at `path`.
     public static func read(path: String) throws -> CSynthReport {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReadError(file: path, reason: "no such file (Vitis HLS writes it with csynth_design; run the vendor flow first)")
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch {
+            let hint = error.reason == "no such file" ? " (Vitis HLS writes it with csynth_design; run the vendor flow first)" : ""
+            throw ReadError(file: path, reason: error.reason + hint)
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }

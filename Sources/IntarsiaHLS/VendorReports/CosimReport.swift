@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// The figures read from a Vitis HLS C/RTL co-simulation report
 /// (`<project>/<solution>/sim/report/<top>_cosim.rpt`): a text table with one row per RTL
@@ -20,8 +21,9 @@ public struct CosimReport: Sendable, Equatable {
     }
 
     public static func read(path: String) throws -> CosimReport {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CSynthReport.ReadError(file: path, reason: "no such file")
+        let data: Data
+        do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch {
+            throw CSynthReport.ReadError(file: path, reason: error.reason)
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path)
     }
