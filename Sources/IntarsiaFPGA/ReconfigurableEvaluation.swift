@@ -45,11 +45,15 @@ extension FPGAModel {
                 topology.arcs.withUnsafeBufferPointer { arcs in
                     topology.firstArc.withUnsafeBufferPointer { first in
                         if caps.bram >= table.quickestMemory.bram18k && caps.uram >= table.quickestMemory.uram {
-                            table.quickestCycles.withUnsafeBufferPointer { q in Self.relaxQuickest(arcs, first, q, d, v, n: n) }
+                            // Every stage's quickest split fits: one number per arc, nothing to check.
+                            table.quickestCycles.withUnsafeBufferPointer { q in Self.relax(arcs, first, d, v, n: n, contiguous: false) { q[$0] } }
                         } else {
                             table.entries.withUnsafeBufferPointer { e in
                                 table.figures.withUnsafeBufferPointer { f in
-                                    Self.relax(arcs, first, e, f, d, v, n: n, contiguous: topology.space == .contiguous, bram: caps.bram, uram: caps.uram)
+                                    Self.relax(arcs, first, d, v, n: n, contiguous: topology.space == .contiguous) { s in
+                                        let k = StageCostTable.fastest(e[s], f, bram: caps.bram, uram: caps.uram)
+                                        return k < 0 ? -1 : f[k].cycles
+                                    }
                                 }
                             }
                         }
@@ -81,48 +85,26 @@ extension FPGAModel {
 
     /// The shortest-path pass over arcs sorted by source (node k's arcs from `first[k]` to
     /// `first[k + 1]`): `d[0..<n]` distances (from 0 at the empty set), `d[n..<2n]` boundary
-    /// cycles; records each node's arc in `v[0..<n]`. Each arc runs its stage's fastest split
-    /// whose buffers fit; contiguous segments stop growing at the first that does not fit.
+    /// cycles; records each node's arc in `v[0..<n]`. `stageCycles` gives a stage's cycles at its
+    /// fastest split whose buffers fit, or a negative number when none fits; contiguous segments
+    /// stop growing at the first that does not fit.
     @inline(__always)
     static func relax(_ arcs: UnsafeBufferPointer<ScheduleTopology.Arc>, _ first: UnsafeBufferPointer<Int32>,
-                      _ e: UnsafeBufferPointer<StageCostTable.Entry>, _ f: UnsafeBufferPointer<StageCostTable.Figures>,
                       _ d: UnsafeMutableBufferPointer<Double>, _ v: UnsafeMutableBufferPointer<Int32>,
-                      n: Int, contiguous: Bool, bram: Double, uram: Double) {
+                      n: Int, contiguous: Bool, stageCycles: (Int) -> Double) {
         for from in 0..<n {
             let base = d[from]
             guard base.isFinite else { continue }
             let boundary = d[n + from]
             for k in Int(first[from])..<Int(first[from + 1]) {
                 let a = arcs[k]
-                let s = StageCostTable.fastest(e[Int(a.stage)], f, bram: bram, uram: uram)
-                guard s >= 0 else {
+                let cycles = stageCycles(Int(a.stage))
+                guard cycles >= 0 else {
                     if contiguous { break }
                     continue
                 }
                 // The same sum, in the same order, as an arc's cost added to its source's distance.
-                let dist = base + (f[s].cycles + boundary)
-                let to = Int(a.to)
-                if dist < d[to] {
-                    d[to] = dist
-                    v[to] = Int32(k)
-                }
-            }
-        }
-    }
-
-    /// `relax` when every stage's quickest split fits (`StageCostTable.quickestMemory`): the
-    /// same distances and arcs from the quickest cycles `q` by stage, with nothing to check.
-    @inline(__always)
-    static func relaxQuickest(_ arcs: UnsafeBufferPointer<ScheduleTopology.Arc>, _ first: UnsafeBufferPointer<Int32>,
-                              _ q: UnsafeBufferPointer<Double>, _ d: UnsafeMutableBufferPointer<Double>,
-                              _ v: UnsafeMutableBufferPointer<Int32>, n: Int) {
-        for from in 0..<n {
-            let base = d[from]
-            guard base.isFinite else { continue }
-            let boundary = d[n + from]
-            for k in Int(first[from])..<Int(first[from + 1]) {
-                let a = arcs[k]
-                let dist = base + (q[Int(a.stage)] + boundary)
+                let dist = base + (cycles + boundary)
                 let to = Int(a.to)
                 if dist < d[to] {
                     d[to] = dist
