@@ -47,6 +47,9 @@ public struct CompiledWorkload: Sendable {
     /// one shared unit per kind of operation (sequential, reconfigurable).
     public var sfuPerTask: (lut: Double, ff: Double, dsp: Double)
     public var sfuPerKind: (lut: Double, ff: Double, dsp: Double)
+    /// The largest DSP per MAC, LUT and FF per lane over the MAC tasks (0 without any): what a
+    /// lane of the shared units (sequential, reconfigurable) costs, whichever task it runs.
+    public var sharedLane: (dsp: Double, lut: Double, ff: Double)
 
     public init(_ w: Workload, platform: FPGAPlatform) {
         workload = w
@@ -103,6 +106,9 @@ public struct CompiledWorkload: Sendable {
         }
         sfuPerTask = perTask
         sfuPerKind = perKind
+        var lane = (dsp: 0.0, lut: 0.0, ff: 0.0)
+        for t in facts where t.isMAC { lane = (max(lane.dsp, t.dspPerMAC), max(lane.lut, t.lutPerLane), max(lane.ff, t.ffPerLane)) }
+        sharedLane = lane
     }
 
     /// The loop bounds of a MAC task's unit on `lanes` lanes: columns (i), row steps (j) and

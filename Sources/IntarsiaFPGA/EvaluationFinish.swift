@@ -79,16 +79,11 @@ extension FPGAModel {
         if perTask {
             return (totals.dataflowDSP + maxSfuDSP, totals.dataflowLUT + maxSfuLUT, totals.dataflowFF + maxSfuFF)
         }
-        var dspPerLane = 0.0, lutPerLane = 0.0, ffPerLane = 0.0
-        for t in compiled.tasks where t.isMAC {
-            dspPerLane = max(dspPerLane, t.dspPerMAC)
-            lutPerLane = max(lutPerLane, t.lutPerLane)
-            ffPerLane = max(ffPerLane, t.ffPerLane)
-        }
+        let lane = compiled.sharedLane
         let l = Double(p.lanes)
         let u = Double(units(p))
-        return ((l * dspPerLane).rounded(.up) + maxSfuDSP, l * lutPerLane + u * ModelConstants.lutPerUnit + maxSfuLUT,
-                l * ffPerLane + u * ModelConstants.ffPerUnit + maxSfuFF)
+        return ((l * lane.dsp).rounded(.up) + maxSfuDSP, l * lane.lut + u * ModelConstants.lutPerUnit + maxSfuLUT,
+                l * lane.ff + u * ModelConstants.ffPerUnit + maxSfuFF)
     }
 
     func violations(of e: Evaluation) -> Violations {

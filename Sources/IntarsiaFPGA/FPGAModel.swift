@@ -87,7 +87,7 @@ public struct FPGAModel: Sendable {
         case .oneMACTaskPerStage: return ScheduleChoice(schedule: sequentialSchedule)
         case .chosenPerPoint:
             if let f = fixedReconfigurableSchedule {
-                let (ids, table) = reconfigurableCache.lookup(self, p, fixed: f, of: p.template)
+                let (ids, table) = reconfigurableCache.lookup(self, p, fixed: .given, f)
                 let split = table.splitStatus(over: ids, names: stageNames)
                 return ScheduleChoice(schedule: bestAllocations(p, f), space: .given, status: split == .optimal ? .given : split)
             }
@@ -226,9 +226,9 @@ public struct FPGAModel: Sendable {
         if !recorder.isRecording {
             switch p.template.schedulePolicy {
             case .allTasksResident: break
-            case .oneMACTaskPerStage: return evaluateFixedFast(p, sequentialSchedule)
+            case .oneMACTaskPerStage: return evaluateFixedFast(p, .sequential, sequentialSchedule)
             case .chosenPerPoint:
-                if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, fixed) }
+                if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, .given, fixed) }
                 if reconfigurableScheduler == nil { return evaluateReconfigurableFast(p) }
             }
         }

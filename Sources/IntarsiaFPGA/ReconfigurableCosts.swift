@@ -1,32 +1,52 @@
 import Foundation
 import IntarsiaCore
 
-/// The knobs a stage's cost reads: everything of a design point but the compute units (which
-/// only decide which stages exist), the scratchpad and the spill policy (which price the
-/// boundaries between stages and decide which splits fit). With a stage balancer plugged in the
-/// scratchpad joins the key: the balancer's memory budget depends on it.
+/// What a stage's cost depends on, derived from the whole design point: the point with the knobs
+/// a stage's cost does not read set to fixed values. Those are the compute units (which only
+/// decide which stages exist), the scratchpad and the spill policy (which price the boundaries
+/// between stages and decide which splits fit), the point's own `allocation` (every stage tries
+/// each split) and the template (stage costs are the same in every template that shares this
+/// cache). With a stage balancer plugged in the scratchpad and the template stay in the key: the
+/// balancer's memory budget depends on them. A knob added to `DesignPoint` is in the key until it
+/// is shown not to change a stage's cost (`ReconfigurableCacheTests.costKeyCoversEveryKnob`).
 struct StageCostKey: Hashable, Sendable {
-    var lanes: Int
-    var wordBits: Int
-    var weightLoad: WeightLoad
-    var flattenLoops: Bool
-    var pipelined: Bool
-    var matVec: MatVecMode
-    var streamElements: Int
-    var scratchpadKiB: Int
-    var writeWait: Bool
+    private(set) var point: DesignPoint
 
     init(_ p: DesignPoint, balancer: Bool) {
-        lanes = p.lanes
-        wordBits = p.wordBits
-        weightLoad = p.weightLoad
-        flattenLoops = p.flattenLoops
-        pipelined = p.pipelined
-        matVec = p.matVec
-        streamElements = p.streamElements
-        scratchpadKiB = balancer ? p.scratchpadKiB : -1
-        writeWait = p.writeWait
+        var q = p
+        q.computeUnits = 0
+        q.spill = .overflow
+        q.allocation = .proportional
+        if !balancer {
+            q.scratchpadKiB = -1
+            q.template = .reconfigurable
+        }
+        point = q
     }
+
+    /// Equal keys are equal points, so a hash of some of their fields is consistent; these vary
+    /// most between knob sets, and one combined word keeps the hash to one round of the hasher
+    /// (hashing every field cost about 850 instructions a look-up, 7% of a warm evaluation).
+    func hash(into h: inout Hasher) {
+        // 0x9E3779B97F4A7C15: 2^64 / golden ratio, Fibonacci hashing's multiplier (Knuth, TAOCP
+        // vol. 3, section 6.4): spreads each field over the word before the next is mixed in.
+        let q = point
+        var word = UInt64(truncatingIfNeeded: q.lanes)
+        word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: q.wordBits)
+        word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: q.streamElements)
+        word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: q.scratchpadKiB)
+        word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(q.weightLoad.hashBits | q.matVec.hashBits << 2)
+        word = word &* 0x9E37_79B9_7F4A_7C15 ^ (q.flattenLoops ? 1 : 0) ^ (q.pipelined ? 2 : 0) ^ (q.writeWait ? 4 : 0)
+        h.combine(word)
+    }
+}
+
+private extension WeightLoad {
+    var hashBits: UInt64 { self == .doubleBuffered ? 0 : self == .buffered ? 1 : 2 }
+}
+
+private extension MatVecMode {
+    var hashBits: UInt64 { self == .dot ? 0 : self == .outer ? 1 : 2 }
 }
 
 /// Every stage of the stage table costed under each lane split it may use, for one
@@ -60,6 +80,12 @@ struct StageCostTable: Sendable {
 
     /// Per stage of the stage table; its splits in `fastestSplit`'s order.
     var entries: [Entry] = []
+    /// Per stage, the cycles of its quickest split (`Entry.quickest`).
+    var quickestCycles: [Double] = []
+    /// The most BRAM18K and URAM blocks a stage of several tasks needs at its quickest split: a
+    /// point whose memory left holds these takes every stage's quickest split (`fastest`), and
+    /// its shortest path reads `quickestCycles` alone.
+    var quickestMemory = (bram18k: 0.0, uram: 0.0)
     var splits: [Split] = []
     var figures: [Figures] = []
     /// The stages whose balanced split is not proven (a solver stopped at a limit, or failed and
@@ -77,10 +103,12 @@ struct StageCostTable: Sendable {
             for t in stage where model.compiled.tasks[t].isMAC { macs += 1 }
             let (candidates, balancer) = macs <= 1 ? ([(LaneAllocation.proportional, nil as [Double]?)], nil) : model.stageSplitCandidates(p, stage)
             if let b = balancer, !b.isProven { unproven.append((Int32(s), b)) }
-            for (a, lanes) in candidates {
+            let coincide = macs > 1 && Self.splitsCoincide(model.compiled, stage, lanes: p.lanes)
+            for (k, (a, lanes)) in candidates.enumerated() {
                 // Units are not a limit here: the topology only holds stages the point's units can run.
-                let c = StageModel.cost(model.compiled, stage, lanes: p.lanes, maxUnits: Int.max, allocation: a,
-                                        env: env, stageIndex: 0, recorder: &none, taskLanes: lanes)!
+                let c = k == 1 && coincide && a == .uniform && lanes == nil ? splits[splits.count - 1].cost
+                    : StageModel.cost(model.compiled, stage, lanes: p.lanes, maxUnits: Int.max, allocation: a,
+                                      env: env, stageIndex: 0, recorder: &none, taskLanes: lanes)!
                 splits.append(Split(allocation: a, taskLanes: lanes, cost: c))
                 figures.append(Figures(cycles: c.cycles, bram18k: c.bram18k, uram: c.uram))
             }
@@ -89,7 +117,31 @@ struct StageCostTable: Sendable {
             for k in first..<splits.count where figures[k].cycles < figures[quickest].cycles { quickest = k }
             entries.append(Entry(first: Int32(first), end: Int32(splits.count), multiTask: stage.count > 1,
                                  balanced: balancer != nil, quickest: Int32(quickest)))
+            quickestCycles.append(figures[quickest].cycles)
+            if stage.count > 1 {
+                quickestMemory = (max(quickestMemory.bram18k, figures[quickest].bram18k), max(quickestMemory.uram, figures[quickest].uram))
+            }
         }
+    }
+
+    /// Whether the proportional and uniform splits give every MAC task of `stage` the same lanes
+    /// (tasks of equal MACs, or lanes that round alike): a stage's cost reads its allocation only
+    /// through the lanes it gives each task (`StageModel.macWidth`), so the two costs are then
+    /// the same to the bit and the second need not be worked out.
+    static func splitsCoincide(_ w: CompiledWorkload, _ stage: [Int], lanes: Int) -> Bool {
+        var macTasks = 0
+        var macSum = 0.0
+        for i in stage where w.tasks[i].isMAC {  // the sum in `StageModel.cost`'s order
+            macTasks += 1
+            macSum += w.tasks[i].macs
+        }
+        for i in stage where w.tasks[i].isMAC {
+            let m = w.tasks[i].macs
+            let total = Double(lanes)
+            if StageModel.macWidth(lanes: total, macs: m, macSum: macSum, macTasks: macTasks, allocation: .proportional)
+                != StageModel.macWidth(lanes: total, macs: m, macSum: macSum, macTasks: macTasks, allocation: .uniform) { return false }
+        }
+        return true
     }
 
     /// The fastest split of stage `s` whose buffers fit (`FPGAModel.fastestSplit`), or -1.
@@ -142,9 +194,13 @@ final class ReconfigurableCache: @unchecked Sendable {
     /// The topology for the point's compute units and the costs of its stages for the point.
     func lookup(_ model: FPGAModel, _ p: DesignPoint, maxArcs: Int = ScheduleGraph.defaultMaxArcs,
                 reduceSymmetry: Bool = true) -> (ScheduleTopology, StageCostTable) {
-        costed(model, p) {
-            topologyLocked(model.compiled, TopologyKey(units: p.computeUnits, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry))
-        }
+        let key = StageCostKey(p, balancer: model.stageBalancer != nil)
+        let topologyKey = TopologyKey(units: p.computeUnits, maxArcs: maxArcs, reduceSymmetry: reduceSymmetry)
+        lock.lock()
+        let topology = topologyLocked(model.compiled, topologyKey)
+        let (table, stages) = tableLocked(key)
+        lock.unlock()
+        return (topology, complete(table, stages, model, p, key))
     }
 
     private func topologyLocked(_ w: CompiledWorkload, _ key: TopologyKey) -> ScheduleTopology {
@@ -158,33 +214,48 @@ final class ReconfigurableCache: @unchecked Sendable {
         return t
     }
 
-    /// Stage ids of the fixed schedules (the reconfigurable template's hand-written one, the
-    /// sequential template's), by template.
-    private var fixedStages: [TemplateKind: [Int32]] = [:]
+    /// The schedules `evaluateFixedFast` follows: the sequential template's, or the model's
+    /// given one (hand-written, for the reconfigurable template).
+    enum FixedSchedule { case sequential, given }
+
+    /// Stage ids of the fixed schedules in the stage table, once interned.
+    private var sequentialIDs: [Int32]?
+    private var givenIDs: [Int32]?
 
     /// The costs of a fixed schedule's stages for the point, and their ids in the stage table.
-    func lookup(_ model: FPGAModel, _ p: DesignPoint, fixed schedule: Schedule, of template: TemplateKind) -> ([Int32], StageCostTable) {
-        costed(model, p) {
-            let ids = fixedStages[template] ?? schedule.stages.map { intern($0.tasks[...]) }
-            fixedStages[template] = ids
-            return ids
-        }
-    }
-
-    /// `locked` (which may add stages to the table) under the lock, then the point's cost table
-    /// covering every stage of the table, costing the missing ones outside the lock.
-    private func costed<T>(_ model: FPGAModel, _ p: DesignPoint, _ locked: () -> T) -> (T, StageCostTable) {
+    func lookup(_ model: FPGAModel, _ p: DesignPoint, fixed which: FixedSchedule, _ schedule: Schedule) -> ([Int32], StageCostTable) {
         let key = StageCostKey(p, balancer: model.stageBalancer != nil)
         lock.lock()
-        let value = locked()
-        let stages = stageTasks
-        var table = costs[key] ?? StageCostTable()
-        lock.unlock()
-        if table.count < stages.count {
-            table.extend(model, p, stages: stages)
-            store(table, key)
+        let ids: [Int32]
+        switch which {
+        case .sequential:
+            ids = sequentialIDs ?? schedule.stages.map { intern($0.tasks[...]) }
+            sequentialIDs = ids
+        case .given:
+            ids = givenIDs ?? schedule.stages.map { intern($0.tasks[...]) }
+            givenIDs = ids
         }
-        return (value, table)
+        let (table, stages) = tableLocked(key)
+        lock.unlock()
+        return (ids, complete(table, stages, model, p, key))
+    }
+
+    /// The cost table held for `key` (empty when none) and, when it misses stages of the stage
+    /// table, the stage table to cost them from (the lock held).
+    private func tableLocked(_ key: StageCostKey) -> (StageCostTable, [[Int]]?) {
+        let table = costs[key] ?? StageCostTable()
+        return (table, table.count < stageTasks.count ? stageTasks : nil)
+    }
+
+    /// `table` covering every stage of `stages` (costing the missing ones outside the lock, and
+    /// keeping the result), or `table` as it is when nothing is missing.
+    private func complete(_ table: StageCostTable, _ stages: [[Int]]?, _ model: FPGAModel, _ p: DesignPoint,
+                          _ key: StageCostKey) -> StageCostTable {
+        guard let stages else { return table }
+        var t = table
+        t.extend(model, p, stages: stages)
+        store(t, key)
+        return t
     }
 
     private func store(_ table: StageCostTable, _ key: StageCostKey) {

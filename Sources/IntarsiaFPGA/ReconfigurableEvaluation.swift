@@ -32,8 +32,8 @@ extension FPGAModel {
         let n = topology.nodes.count
         var totals = StageTotals()
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { d in
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * n) { v in
-                // d: distance, then boundary cycles and bytes per node; v: arc in, split in, path.
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * n) { v in
+                // d: distance, then boundary cycles and bytes per node; v: arc in per node, then the path.
                 for k in 0..<n {
                     d[k] = k == 0 ? 0 : .infinity
                     let s = k == 0 ? (cycles: 0.0, bytes: 0.0)
@@ -43,24 +43,35 @@ extension FPGAModel {
                     v[k] = -1
                 }
                 topology.arcs.withUnsafeBufferPointer { arcs in
-                    table.entries.withUnsafeBufferPointer { e in
-                        table.figures.withUnsafeBufferPointer { f in
-                            Self.relax(arcs, e, f, d, v, n: n, contiguous: topology.space == .contiguous, bram: caps.bram, uram: caps.uram)
+                    topology.firstArc.withUnsafeBufferPointer { first in
+                        if caps.bram >= table.quickestMemory.bram18k && caps.uram >= table.quickestMemory.uram {
+                            // Every stage's quickest split fits: one number per arc, nothing to check.
+                            table.quickestCycles.withUnsafeBufferPointer { q in Self.relax(arcs, first, d, v, n: n, contiguous: false) { q[$0] } }
+                        } else {
+                            table.entries.withUnsafeBufferPointer { e in
+                                table.figures.withUnsafeBufferPointer { f in
+                                    Self.relax(arcs, first, d, v, n: n, contiguous: topology.space == .contiguous) { s in
+                                        let k = StageCostTable.fastest(e[s], f, bram: caps.bram, uram: caps.uram)
+                                        return k < 0 ? -1 : f[k].cycles
+                                    }
+                                }
+                            }
                         }
                     }
                     // Walk back from the sink, then sum the stages in order as `evaluate` does.
                     var length = 0
                     var node = n - 1
                     while node != 0 {
-                        v[2 * n + length] = Int32(node)
+                        v[n + length] = Int32(node)
                         length += 1
                         node = Int(arcs[Int(v[node])].from)
                     }
                     for step in stride(from: length - 1, through: 0, by: -1) {
-                        let to = Int(v[2 * n + step])
+                        let to = Int(v[n + step])
                         let from = Int(arcs[Int(v[to])].from)
                         let spill = step == length - 1 ? (cycles: 0.0, bytes: 0.0) : (cycles: d[n + from], bytes: d[2 * n + from])
-                        totals.add(table.splits[Int(v[n + to])].cost, spill: spill)
+                        let split = table.fastest(Int(arcs[Int(v[to])].stage), bram: caps.bram, uram: caps.uram)  // as the pass chose it
+                        totals.add(table.splits[split].cost, spill: spill)
                     }
                     totals.stages = length
                 }
@@ -72,29 +83,33 @@ extension FPGAModel {
         return e
     }
 
-    /// The shortest-path pass over arcs sorted by source: `d[0..<n]` distances (from 0 at the
-    /// empty set), `d[n..<2n]` boundary cycles; records each node's arc in `v[0..<n]` and its
-    /// split in `v[n..<2n]`. Contiguous segments stop growing at the first that does not fit.
+    /// The shortest-path pass over arcs sorted by source (node k's arcs from `first[k]` to
+    /// `first[k + 1]`): `d[0..<n]` distances (from 0 at the empty set), `d[n..<2n]` boundary
+    /// cycles; records each node's arc in `v[0..<n]`. `stageCycles` gives a stage's cycles at its
+    /// fastest split whose buffers fit, or a negative number when none fits; contiguous segments
+    /// stop growing at the first that does not fit.
     @inline(__always)
-    static func relax(_ arcs: UnsafeBufferPointer<ScheduleTopology.Arc>, _ e: UnsafeBufferPointer<StageCostTable.Entry>,
-                      _ f: UnsafeBufferPointer<StageCostTable.Figures>, _ d: UnsafeMutableBufferPointer<Double>,
-                      _ v: UnsafeMutableBufferPointer<Int32>, n: Int, contiguous: Bool, bram: Double, uram: Double) {
-        var broken: Int32 = -1
-        for k in 0..<arcs.count {
-            let a = arcs[k]
-            let from = Int(a.from)
-            guard d[from].isFinite, a.from != broken else { continue }
-            let s = StageCostTable.fastest(e[Int(a.stage)], f, bram: bram, uram: uram)
-            guard s >= 0 else {
-                if contiguous { broken = a.from }
-                continue
-            }
-            let dist = d[from] + (f[s].cycles + d[n + from])
-            let to = Int(a.to)
-            if dist < d[to] {
-                d[to] = dist
-                v[to] = Int32(k)
-                v[n + to] = Int32(s)
+    static func relax(_ arcs: UnsafeBufferPointer<ScheduleTopology.Arc>, _ first: UnsafeBufferPointer<Int32>,
+                      _ d: UnsafeMutableBufferPointer<Double>, _ v: UnsafeMutableBufferPointer<Int32>,
+                      n: Int, contiguous: Bool, stageCycles: (Int) -> Double) {
+        for from in 0..<n {
+            let base = d[from]
+            guard base.isFinite else { continue }
+            let boundary = d[n + from]
+            for k in Int(first[from])..<Int(first[from + 1]) {
+                let a = arcs[k]
+                let cycles = stageCycles(Int(a.stage))
+                guard cycles >= 0 else {
+                    if contiguous { break }
+                    continue
+                }
+                // The same sum, in the same order, as an arc's cost added to its source's distance.
+                let dist = base + (cycles + boundary)
+                let to = Int(a.to)
+                if dist < d[to] {
+                    d[to] = dist
+                    v[to] = Int32(k)
+                }
             }
         }
     }
@@ -104,15 +119,14 @@ extension FPGAModel {
     /// and flagged. The same figures as `evaluate(p, schedule: bestAllocations(p, fixed))`; for
     /// the sequential template's schedule (one MAC task a stage, where every split is the same)
     /// the same as `evaluate(p, schedule: sequentialSchedule)`.
-    func evaluateFixedFast(_ p: DesignPoint, _ schedule: Schedule) -> Evaluation {
-        let (ids, table) = reconfigurableCache.lookup(self, p, fixed: schedule, of: p.template)
+    func evaluateFixedFast(_ p: DesignPoint, _ which: ReconfigurableCache.FixedSchedule, _ schedule: Schedule) -> Evaluation {
+        let (ids, table) = reconfigurableCache.lookup(self, p, fixed: which, schedule)
         let units = units(p)
         let env = platformEnvironment.with(p)
         let scratch = Double(p.scratchpadKiB) * 1024
         var totals = StageTotals()
         for k in schedule.stages.indices {  // indices: no copy of each stage's arrays on this hot path
-            let best = table.fastest(Int(ids[k]), bram: .infinity, uram: .infinity)
-            let c = table.splits[best].cost
+            let c = table.splits[Int(table.entries[Int(ids[k])].quickest)].cost  // `fastest` with unlimited memory
             if c.macTasks > units {
                 totals.tooManyTasks = true
                 continue

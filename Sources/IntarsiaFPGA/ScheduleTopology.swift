@@ -7,8 +7,8 @@ import IntarsiaCore
 /// builds it once per `compute_units` value and re-weights it for every point
 /// (`ReconfigurableCosts`). Node and arc order are those `ScheduleGraph` has always used (nodes
 /// by size, then by discovery; arcs by source, then target), so ties between equally fast
-/// schedules break as before.
-struct ScheduleTopology: Sendable {
+/// schedules break as before. A class: a look-up hands out one reference, not six arrays to retain.
+final class ScheduleTopology: Sendable {
     struct Arc: Sendable {
         var from: Int32
         var to: Int32
@@ -18,15 +18,30 @@ struct ScheduleTopology: Sendable {
     }
 
     /// Completed-task sets by node index; node 0 is the empty set, the last all tasks.
-    var nodes: [TaskSet]
-    var arcs: [Arc]
-    var space: ScheduleGraph.Space
+    let nodes: [TaskSet]
+    let arcs: [Arc]
+    let space: ScheduleGraph.Space
     /// Bytes of tensors alive at each node (produced, still needed by a task not yet run).
-    var liveBytes: [Double]
+    let liveBytes: [Double]
     /// Interchangeable branches the general topology was reduced by (nil: none, every node is a
     /// completed-task set as it is). With them, a node is the canonical member of its class and
     /// an arc's stage is in that node's frame (`BranchSymmetry.unfold` turns a path into stages).
-    var symmetry: BranchSymmetry? = nil
+    let symmetry: BranchSymmetry?
+    /// The arcs leaving node k are `arcs[firstArc[k]..<firstArc[k + 1]]` (arcs are sorted by
+    /// source): the shortest path reads a node's distance and boundary once for all its arcs.
+    let firstArc: [Int32]
+
+    init(nodes: [TaskSet], arcs: [Arc], space: ScheduleGraph.Space, liveBytes: [Double], symmetry: BranchSymmetry? = nil) {
+        self.nodes = nodes
+        self.arcs = arcs
+        self.space = space
+        self.liveBytes = liveBytes
+        self.symmetry = symmetry
+        var first = [Int32](repeating: 0, count: nodes.count + 1)
+        for a in arcs { first[Int(a.from) + 1] += 1 }
+        for k in 0..<nodes.count { first[k + 1] += first[k] }
+        firstArc = first
+    }
 
     /// Builds the general topology (every predecessor-closed stage of at most `units` MAC tasks)
     /// when it has at most `maxArcs` arcs, else the contiguous one; reduced by interchangeable

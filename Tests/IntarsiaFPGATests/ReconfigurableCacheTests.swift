@@ -60,6 +60,27 @@ import IntarsiaCore
         expectSame(model, grid().filter { $0.lanes != 16 }, "mobilenetv2")
     }
 
+    /// With little memory left some stages' quickest split does not fit: those points take the
+    /// pass that checks every split (`relax`), the others the one that reads the quickest cycles
+    /// only (`relaxQuickest`); both must give the schedule-building path's figures, and the grid
+    /// must reach both.
+    @Test func tightMemoryTakesTheCheckingPassAndAgrees() throws {
+        var k = Constraints()
+        k.bramFraction = 0.12
+        k.uramFraction = 0.1
+        var checking = 0, quickest = 0
+        for b in [BuiltinWorkload.gpt2Block, .cnn4l, .selfAttention] {
+            let model = FPGAModel(workload: try b.make(), platform: u280, constraints: k)
+            expectSame(model, grid(), "tight \(b.rawValue)")
+            for p in grid() {
+                let (_, table) = model.reconfigurableCache.lookup(model, p)
+                let caps = model.stageMemoryLimits(p)
+                if caps.bram >= table.quickestMemory.bram18k && caps.uram >= table.quickestMemory.uram { quickest += 1 } else { checking += 1 }
+            }
+        }
+        #expect(checking > 0 && quickest > 0, "checking \(checking), quickest \(quickest)")
+    }
+
     @Test func fixedScheduleFastEqualsBestAllocations() throws {
         let w = try BuiltinWorkload.gpt2Block.make()
         let stages = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11, 12, 13]]
@@ -116,5 +137,81 @@ import IntarsiaCore
             chosen += fresh.schedule(p).stages.filter { $0.allocation == .balanced }.count
         }
         #expect(chosen > 0)
+    }
+}
+
+/// The stage-cost cache's key: derived from the whole point, so that a knob nobody listed cannot
+/// go stale in it.
+@Suite struct StageCostKeyTests {
+    /// Every knob but the four a stage's cost does not read (compute units, scratchpad and spill
+    /// without a balancer; the point's own allocation) changes the key, and so does any knob
+    /// added later, until it is added to the exempt list here and in `StageCostKey`.
+    @Test func costKeyCoversEveryKnob() {
+        let base = DesignPoint(template: .reconfigurable, lanes: 512, computeUnits: 2, scratchpadKiB: 1024)
+        let exempt: Set<Knob> = [.computeUnits, .scratchpadKiB, .spill, .allocation]
+        for knob in Knob.allCases {
+            // Another accepted value of the knob: the first of a few candidates that parses and differs.
+            let other = ["1", "7", "64", "0", "true", "false", "blocking", "buffered", "outer", "dot", "always", "uniform", "1024"]
+                .compactMap { knob.parse($0) }.first { $0 != base.value(of: knob) }
+            guard let value = other else {
+                Issue.record("no second value for \(knob.rawValue)")
+                continue
+            }
+            var p = base
+            p.set(knob, value)
+            let differs = StageCostKey(p, balancer: false) != StageCostKey(base, balancer: false)
+            #expect(differs != exempt.contains(knob), "\(knob.rawValue): key \(differs ? "changes" : "does not change")")
+            // With a balancer the scratchpad prices the balanced split: it joins the key.
+            let differsBalanced = StageCostKey(p, balancer: true) != StageCostKey(base, balancer: true)
+            #expect(differsBalanced == (differs || knob == .scratchpadKiB), "\(knob.rawValue) with a balancer")
+        }
+        // The template joins the key only with a balancer (its memory budget reads the template's resources).
+        var q = base
+        q.template = .sequential
+        #expect(StageCostKey(q, balancer: false) == StageCostKey(base, balancer: false))
+        #expect(StageCostKey(q, balancer: true) != StageCostKey(base, balancer: true))
+    }
+
+    /// Stored fields of `DesignPoint` beyond the knobs (the template) are covered too: the key
+    /// holds the whole point, so a field added to it is compared without being listed.
+    @Test func keyHoldsEveryFieldOfThePoint() {
+        let fields = Mirror(reflecting: DesignPoint(template: .reconfigurable, lanes: 1)).children.count
+        // The knobs plus the template; a new field fails this count until the test above covers it.
+        #expect(fields == Knob.allCases.count + 1)
+    }
+}
+
+/// The uniform split is not costed when it gives every task the proportional split's lanes.
+@Suite struct CoincidingSplitTests {
+    /// Brute force over every pair and triple of GPT-2 block MAC tasks and a range of lanes: where
+    /// `splitsCoincide` says so, both splits cost the same in every figure; it says so somewhere
+    /// (the q, k and v projections have equal MACs) and not everywhere.
+    @Test func coincidingSplitsCostTheSame() throws {
+        let model = FPGAModel(workload: try BuiltinWorkload.gpt2Block.make(), platform: PlatformCatalog.u280)
+        let w = model.compiled
+        let macs = w.tasks.indices.filter { w.tasks[$0].isMAC }
+        var stages: [[Int]] = []
+        for a in macs { for b in macs where b > a { stages.append([a, b]); for c in macs where c > b { stages.append([a, b, c]) } } }
+        var same = 0, differ = 0
+        var none = NoRecorder()
+        for stage in stages {
+            for lanes in [7, 64, 96, 512, 1000, 4096] {
+                let p = DesignPoint(template: .reconfigurable, lanes: lanes, computeUnits: 8)
+                let env = model.platformEnvironment.with(p)
+                let cost = { (a: LaneAllocation) in
+                    StageModel.cost(w, stage, lanes: lanes, maxUnits: 8, allocation: a, env: env, stageIndex: 0, recorder: &none)!
+                }
+                let x = cost(.proportional), y = cost(.uniform)
+                let equal = x.cycles == y.cycles && x.offChipBytes == y.offChipBytes && x.bram18k == y.bram18k && x.uram == y.uram
+                    && x.energyPicojoules == y.energyPicojoules && x.macDSP == y.macDSP && x.macLUT == y.macLUT && x.bufferBytes == y.bufferBytes
+                if StageCostTable.splitsCoincide(w, stage, lanes: lanes) {
+                    #expect(equal, "\(stage) at \(lanes) lanes")
+                    same += 1
+                } else {
+                    differ += 1
+                }
+            }
+        }
+        #expect(same > 0 && differ > 0, "coinciding \(same), differing \(differ)")
     }
 }
