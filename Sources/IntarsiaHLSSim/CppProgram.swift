@@ -124,6 +124,7 @@ struct CppProgram {
             while !(depth == 0 && ps.isP(")")) {
                 guard !ps.atEnd else { throw SimulationError("\(at.where_): unclosed parameter list of \(name)") }
                 let x = ps.cur.text
+                guard x != "{" && x != ";" else { throw SimulationError("\(ps.cur.where_): '\(x)' in the parameter list of \(name)") }
                 if x == "<" { depth += 1 } else if x == ">" { depth -= 1 }
                 if x == "," && depth == 0 { params.append(Self.parameter(words)); words = [] } else { words.append(x) }
                 ps.p += 1

@@ -87,10 +87,12 @@ public enum HLSSimulator {
         return NetworkSimulation(streams: streams, processes: processes)
     }
 
-    /// `task_fc1` → `fc1`; a library process by its function and first argument (`load_stream(in_fc1)`).
+    /// `task_fc1` → `fc1`, `fork_ln1` as it is; a library process by its function and first
+    /// argument (`load_stream(in_fc1)`).
     static func processName(_ callee: String, _ args: [CExpr]) -> String {
         let bare = TraceBuilder.bare(callee)
         if bare.hasPrefix("task_") { return String(bare.dropFirst(5)) }
+        if bare == callee { return bare }
         if case .name(let n)? = args.first { return "\(bare)(\(n))" }
         return bare
     }

@@ -81,7 +81,9 @@ final class TraceBuilder {
             return .normal
         case .ifStmt(let c, let a, let b):
             guard let v = try Evaluator(program: program, locals: env).value(c).int else {
-                throw SimulationError("\(Self.position(a)): an if whose condition the simulator cannot work out from constants and loop bounds")
+                // A data-dependent branch with no loop, call or stream access in it takes no time of its own.
+                if !Self.hasWork([a] + (b.map { [$0] } ?? []), program) { return .normal }
+                throw SimulationError("\(Self.position(a)): an if whose condition the simulator cannot work out from constants and loop bounds, around a loop, call or stream access")
             }
             if v != 0 { return try exec(a, &env) }
             return try b.map { try exec($0, &env) } ?? .normal
