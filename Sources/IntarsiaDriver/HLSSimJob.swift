@@ -62,6 +62,14 @@ public enum HLSSimJob {
     }
 }
 
+extension HLSCheckJob.Format {
+    /// The `--format` value of hls-check and hls-sim, refused naming what is accepted.
+    public static func option(_ text: String) throws -> Self {
+        guard let f = Self(rawValue: text) else { throw UserError("--format '\(text)': accepted: \(acceptedNames)") }
+        return f
+    }
+}
+
 /// One row of `intarsia hls-sim`: the design, a task or a FIFO.
 public struct HLSSimRow: Sendable, Equatable {
     /// `design`, `task` or `fifo`.

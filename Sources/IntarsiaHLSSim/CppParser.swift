@@ -115,7 +115,7 @@ struct CppParser {
     mutating func declaration() throws -> CStmt? {
         let start = p
         var words: [String] = []
-        while isWord("const") || isWord("static") { words.append(cur.text); p += 1 }
+        while isWord("const") || isWord("static") || isWord("constexpr") { words.append(cur.text); p += 1 }
         guard !atEnd, t[p].kind == .ident else { p = start; return nil }
         words.append(t[p].text); p += 1
         while isWord("long") || isWord("int") || isWord("char") { words.append(cur.text); p += 1 }

@@ -19,6 +19,11 @@ struct CppLexer {
     var macros: [String: [CppToken]] = [:]
     /// The text of each line's trailing `//` comment, by file and line (PROGRAM rows name their task so).
     var comments: [String: [Int: String]] = [:]
+    /// Names `#ifdef` sees as defined: every `#define`d name, and `__SYNTHESIS__` (the code is
+    /// timed as Vitis HLS synthesises it).
+    var defined: Set<String> = ["__SYNTHESIS__"]
+    /// Whether each open `#if`/`#ifdef`/`#ifndef` branch is kept (an `#if` on an expression is kept).
+    private var branches: [Bool] = []
 
     mutating func tokens(_ text: String, file: String) throws -> [CppToken] {
         var out: [CppToken] = []
@@ -33,12 +38,29 @@ struct CppLexer {
             }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") {
+                if conditional(trimmed) { continue }
+                if branches.contains(false) { continue }
                 try directive(trimmed, file: file, line: n, into: &out)
                 continue
             }
+            if branches.contains(false) { continue }
             try scan(line, file: file, line: n, into: &out, inBlock: &inBlock)
         }
         return out
+    }
+
+    /// `#ifdef`, `#ifndef`, `#if`, `#else`, `#endif`: whether the line was one.
+    private mutating func conditional(_ text: String) -> Bool {
+        let words = text.dropFirst().split(separator: " ").map(String.init)
+        switch words.first {
+        case "ifdef": branches.append(words.count > 1 && defined.contains(words[1]))
+        case "ifndef": branches.append(!(words.count > 1 && defined.contains(words[1])))
+        case "if": branches.append(words.dropFirst().joined(separator: " ") != "0")
+        case "else": if !branches.isEmpty { branches[branches.count - 1].toggle() }
+        case "endif": _ = branches.popLast()
+        default: return false
+        }
+        return true
     }
 
     private mutating func directive(_ text: String, file: String, line: Int, into out: inout [CppToken]) throws {
@@ -47,10 +69,13 @@ struct CppLexer {
         if head == "pragma", words.count > 1, words[1] == "HLS" {
             out.append(CppToken(kind: .pragma, text: words.count > 2 ? words[2] : "", file: file, line: line))
         } else if head == "define", words.count > 1, !words[1].contains("(") {
+            defined.insert(words[1])
             var body: [CppToken] = []
             var block = false
             try scan(Substring(words.count > 2 ? words[2] : ""), file: file, line: line, into: &body, inBlock: &block)
             if macros[words[1]] == nil { macros[words[1]] = body }
+        } else if head == "define", words.count > 1 {
+            defined.insert(String(words[1].prefix { $0 != "(" }))
         }
     }
 

@@ -27,8 +27,7 @@ struct HLSSim: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var o = HLSSimJob.Options(project: project)
-            guard let f = HLSSimJob.Format(rawValue: format) else { throw UserError("--format '\(format)': accepted: \(HLSSimJob.Format.acceptedNames)") }
-            o.format = f
+            o.format = try HLSCheckJob.Format.option(format)
             o.specPath = spec
             o.parameters = try CommandInputs.singleParameters(params, command: "hls-sim")
             print(try HLSSimJob.run(o), terminator: "")

@@ -75,19 +75,9 @@ import Testing
     }
 
     static func make(_ args: [String], in dir: String, path: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["make", "-s"] + args
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = path
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try InstalledHLSTests().run(URL(fileURLWithPath: "/usr/bin/env"), ["make", "-s"] + args, in: URL(fileURLWithPath: dir), environment: env)
+        return (r.0, r.1)
     }
 }

@@ -141,3 +141,24 @@ import IntarsiaCore
         }
     }
 }
+
+extension NetworkSimulationTests {
+    /// Code under `#ifndef __SYNTHESIS__` is C simulation's only: the synthesis branch is timed
+    /// (a 10-trip loop at one cycle an iteration, under the automatic-pipelining threshold: 10).
+    @Test func synthesisBranchOfConditionalCodeIsTimed() throws {
+        let top = """
+        #ifndef __SYNTHESIS__
+        static void work(act_t* m) { for (int i = 0; i < 1000; ++i) m[i] = m[i]; }
+        #else
+        static void work(act_t* m) { for (int i = 0; i < 10; ++i) m[i] = m[i]; }
+        #endif
+        extern "C" void intarsia_top(act_t* dst) {
+        #pragma HLS INTERFACE s_axilite port=return
+            static act_t buf[1000];
+            work(buf);
+        }
+        """
+        let r = try HLSSimulator.simulate(project: try Self.project(top), timing: Self.u280)
+        #expect(r.latencyCycles == 10)
+    }
+}
