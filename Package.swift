@@ -60,11 +60,13 @@ let package = Package(
         // Vitis HLS project writer for the three FPGA templates (module library embedded from
         // templates/hls, so an installed binary needs no repository).
         .target(name: "IntarsiaHLS", dependencies: ["IntarsiaCore", "IntarsiaFPGA"], swiftSettings: strict),
+        // Timing simulation of an emitted project's process network, read from its C++.
+        .target(name: "IntarsiaHLSSim", dependencies: ["IntarsiaCore"], swiftSettings: strict),
         // Platform constants fitted to measured designs: bounded nonlinear least squares on log
         // cycle errors, standard errors, leave-one-out, the measurements CSV and override output.
         .target(name: "IntarsiaCalibrate", dependencies: ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaRows"], swiftSettings: strict),
         // What each command does, as a library the thin executable and the tests call.
-        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaCalibrate", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaExplore", "IntarsiaRows"], swiftSettings: strict),
+        .target(name: "IntarsiaDriver", dependencies: ["IntarsiaCore", "IntarsiaSpec", "IntarsiaCalibrate", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaReports", "IntarsiaScheduler", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaHLS", "IntarsiaHLSSim", "IntarsiaExplore", "IntarsiaRows"], swiftSettings: strict),
         .executableTarget(name: "intarsia", dependencies: ["IntarsiaDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
 
         .testTarget(name: "IntarsiaCoreTests", dependencies: ["IntarsiaCore"]),
@@ -83,6 +85,7 @@ let package = Package(
         // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.
         .testTarget(name: "IntarsiaArchitectureTests"),
         .testTarget(name: "IntarsiaReportsTests", dependencies: ["IntarsiaReports", "IntarsiaRows"]),
+        .testTarget(name: "IntarsiaHLSSimTests", dependencies: ["IntarsiaHLSSim", "IntarsiaDriver", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaHLSCheckTests", dependencies: ["IntarsiaHLS", "IntarsiaDriver"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaHLSTests", dependencies: ["IntarsiaHLS", "IntarsiaCore", "IntarsiaFPGA", "IntarsiaDriver", "IntarsiaSpec"]),
         .testTarget(name: "IntarsiaCLITests", dependencies: ["intarsia", "IntarsiaDriver", "IntarsiaReports", "IntarsiaRows", "IntarsiaFPGA", "IntarsiaCore", "IntarsiaSpec"],

@@ -22,7 +22,7 @@ struct Intarsia: ParsableCommand {
         Shell completion: scripts/install-completions.sh (or --generate-completion-script bash|zsh|fish)
         """,
         version: IntarsiaVersion.current,
-        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, HLS.self, HLSCheck.self, Compare.self, Summary.self, Validate.self, Calibrate.self, Bench.self, ScheduleCommand.self, NAS.self, List.self, Columns.self])
+        subcommands: [Search.self, Merge.self, Report.self, Evaluate.self, HLS.self, HLSCheck.self, HLSSim.self, Compare.self, Summary.self, Validate.self, Calibrate.self, Bench.self, ScheduleCommand.self, NAS.self, List.self, Columns.self])
 }
 
 extension Intarsia {

@@ -119,8 +119,7 @@ struct HLSCheck: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var o = HLSCheckJob.Options(project: project)
-            guard let f = HLSCheckJob.Format(rawValue: format) else { throw UserError("--format '\(format)': accepted: \(HLSCheckJob.Format.acceptedNames)") }
-            o.format = f
+            o.format = try HLSCheckJob.Format.option(format)
             o.specPath = spec
             o.reportDirectory = reports
             o.parameters = try CommandInputs.singleParameters(params, command: "hls-check")

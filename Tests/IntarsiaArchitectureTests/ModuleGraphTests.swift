@@ -25,6 +25,7 @@ enum ModuleGraph {
             "IntarsiaSpec": models.union(["Yams"]),
             "IntarsiaReports": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaRows"],
             "IntarsiaHLS": ["IntarsiaCore", "IntarsiaFPGA"],
+            "IntarsiaHLSSim": ["IntarsiaCore"],
             "IntarsiaCalibrate": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaRows"],
             "intarsia": ["IntarsiaDriver", "ArgumentParser"],
         ]

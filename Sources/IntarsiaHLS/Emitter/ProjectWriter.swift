@@ -175,14 +175,18 @@ public enum ProjectWriter {
         #   make csim-threaded  one thread per dataflow process, depth-bounded FIFOs (finds FIFO deadlocks)
         #   make lint           synthesizability lint of the kernel sources
         #   make ap_types       fetch the open ap_int/ap_fixed headers (Apache-2.0) into AP_TYPES
+        #   make synth          vitis_hls -f run_hls.tcl (where vitis_hls is on PATH), then intarsia hls-check on its reports
         AP_TYPES ?= \(c.apTypes)
+        VITIS_HLS ?= vitis_hls
+        INTARSIA ?= intarsia
+        HLS_CHECK_FLAGS ?= --spec \(URL(fileURLWithPath: c.specFile).standardizedFileURL.path)
         CXX ?= g++
         CXXFLAGS ?= -std=c++17 -O2 -Wall -Wextra -Wno-unknown-pragmas -Wno-unused-label -Wno-uninitialized -Wno-maybe-uninitialized
         INCLUDES = -isystem $(AP_TYPES) -Isim -Isrc
         SOURCES = src/top.cpp tb/tb_top.cpp
         HEADERS = $(wildcard src/*.h) sim/hls_stream.h
 
-        .PHONY: csim csim-threaded lint ap_types clean
+        .PHONY: csim csim-threaded lint ap_types synth clean
 
         csim: build/csim
         \t./build/csim
@@ -206,6 +210,11 @@ public enum ProjectWriter {
 
         ap_types:
         \tbash sim/fetch-ap-types.sh $(AP_TYPES)
+
+        synth:
+        \t@command -v $(VITIS_HLS) >/dev/null 2>&1 || { echo "make synth: $(VITIS_HLS) is not on PATH; synthesis needs AMD Vitis HLS (make csim needs no vendor tool)" >&2; exit 2; }
+        \t$(VITIS_HLS) -f run_hls.tcl
+        \t$(INTARSIA) hls-check . $(HLS_CHECK_FLAGS)
 
         clean:
         \trm -rf build

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import IntarsiaFPGA
+import IntarsiaHLSSim
+@testable import IntarsiaDriver
+
+/// The simulator on projects `intarsia hls` emits: every bundled kernel (designs/hls, reduced
+/// sizes) in each template, a figure worked out by hand from the emitted code, and FIFOs made
+/// too shallow on purpose.
+@Suite struct EmittedProjectSimTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Output elements of each kernel at its designs/hls size, worked out from the shapes (as
+    /// CSimTests states them): MLP 256/16; self-attention (256/16) × (1024/16); CNN-4L pool4 of
+    /// 2·(224/16) → 14 × 14; VAE 2 × 28 × 28; gating (32/32) × (4096/32); GPT-2 block 32 × 64.
+    static let outputElements = ["mlp": 16, "self-attention": 1024, "cnn-4l": 196, "vae": 1568, "gating": 128, "gpt2-medium-block": 2048]
+
+    static func emit(_ kernel: String, _ template: TemplateKind) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hlssim-\(kernel)-\(template.rawValue)-\(UUID().uuidString)").path
+        var o = HLSJob.Options(specPath: root.appendingPathComponent("designs/hls/\(kernel)-small.yaml").path, output: dir)
+        o.sets = ["template=\(template.rawValue)"]
+        o.golden = .never
+        _ = try HLSJob.run(o)
+        return dir
+    }
+
+    static func setDepth(_ project: String, stream: String, from old: Int, to new: Int) throws {
+        let path = project + "/src/top.cpp"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "hls::stream<act_t, \(old)> \(stream)(", with: "hls::stream<act_t, \(new)> \(stream)(")
+            .replacingOccurrences(of: "STREAM variable=\(stream) depth=\(old)\n", with: "STREAM variable=\(stream) depth=\(new)\n")
+        #expect(edited != text, "no stream \(stream) of depth \(old) in \(path)")
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Every kernel in every template: the network runs to the end with no deadlock, every task
+    /// of design.json is timed, and the output stream (dataflow) carries the output's elements.
+    @Test(arguments: TemplateKind.allCases)
+    func everyKernelSimulates(_ template: TemplateKind) throws {
+        for (kernel, outputs) in Self.outputElements.sorted(by: { $0.key < $1.key }) {
+            let dir = try Self.emit(kernel, template)
+            let out = try HLSSimJob.outcome(HLSSimJob.Options(project: dir))
+            let sim = out.simulation
+            #expect(sim.deadlock.isEmpty, "\(kernel) \(template): \(sim.deadlock)")
+            #expect((sim.latencyCycles ?? 0) > 0, "\(kernel) \(template)")
+            let timed = Set(sim.tasks.map(\.name))
+            for task in out.modelTaskCycles.keys { #expect(timed.contains(task), "\(kernel) \(template): task \(task) not timed") }
+            if template == .dataflow {
+                let stored = sim.fifos.filter { $0.name.hasSuffix("_to_output") }.map(\.elements).reduce(0, +)
+                #expect(stored == outputs, "\(kernel): \(stored) elements stored")
+            }
+        }
+    }
+
+    /// mlp-small, sequential: fc1 is gemm 1×16×64 on 16 lanes with double-buffered weights, its
+    /// input read off chip (`LOC_OFF_CHIP`) from the dram port. From the emitted code: the first
+    /// load_column is a pipelined loop of 16 reads from the weights port, 64 (burst latency,
+    /// U280) + 15 + 1 = 80 cycles; each of the 64 columns then runs load_column of the next
+    /// column (80, for 63 of them) and gemm_column: one row, one step of 16 lanes (a MAC pipeline
+    /// of 6 + log2 16 = 10 cycles) reading 16 × 2 bytes of input from the dram port in its
+    /// pipelined loop (a burst: 64 + 10 = 74). 80 + 63 × 80 + 64 × 74 = 9,856 cycles. relu1 is
+    /// `activation`'s loop of 64 elements (PIPELINE II=1) from and to the scratchpad, calling
+    /// `activate` (the special-function depth, 8): 63 + 8 = 71.
+    @Test func sequentialMLPFiguresWorkedOutFromTheCode() throws {
+        let out = try HLSSimJob.outcome(HLSSimJob.Options(project: try Self.emit("mlp", .sequential)))
+        let tasks = Dictionary(uniqueKeysWithValues: out.simulation.tasks.map { ($0.name, $0.busyCycles) })
+        #expect(tasks["fc1"] == 9856)
+        #expect(tasks["relu1"] == 71)
+    }
+
+    /// A FIFO made too shallow: mlp-small's relu1_to_fc2 (depth 64) cut to 1. A write must wait
+    /// for the read of the element before it a cycle earlier, so relu1 stalls full and fc2's
+    /// operand arrives later: stalls appear on that FIFO and the latency rises.
+    @Test func tooShallowFIFOStallsAndRaisesTheLatency() throws {
+        let dir = try Self.emit("mlp", .dataflow)
+        let before = try HLSSimJob.outcome(HLSSimJob.Options(project: dir)).simulation
+        try Self.setDepth(dir, stream: "relu1_to_fc2", from: 64, to: 1)
+        let after = try HLSSimJob.outcome(HLSSimJob.Options(project: dir)).simulation
+        let fifo = { (r: SimulationResult) in r.fifos.first { $0.name == "relu1_to_fc2" } }
+        #expect(fifo(before)?.fullStallCycles == 0)
+        #expect(fifo(after)?.depth == 1)
+        #expect((fifo(after)?.fullStallCycles ?? 0) > 0)
+        #expect((after.latencyCycles ?? 0) > (before.latencyCycles ?? .infinity))
+    }
+
+    /// GPT-2's ln1 fork whose branches meet again: its residual branch must hold the whole tensor
+    /// while ffn1 reads its operand whole (docs/HLS.md, "FIFO depths"); at depth 1 the network
+    /// deadlocks and the job names the fork and the stream.
+    @Test func reconvergingForkTooShallowDeadlocks() throws {
+        let dir = try Self.emit("gpt2-medium-block", .dataflow)
+        try Self.setDepth(dir, stream: "ln1_to_residual2", from: 2048, to: 1)
+        let sim = try HLSSimJob.outcome(HLSSimJob.Options(project: dir)).simulation
+        #expect(sim.latencyCycles == nil)
+        #expect(sim.deadlock.contains("fork_ln1 waits on ln1_to_residual2 (full)"), "\(sim.deadlock)")
+        #expect(throws: UserError.self) { try HLSSimJob.run(HLSSimJob.Options(project: dir)) }
+    }
+}
+
+struct HLSSimDocsTests {
+    @Test func docsListTheColumnsWordForWord() throws {
+        let doc = try String(contentsOf: EmittedProjectSimTests.root.appendingPathComponent("docs/HLS.md"), encoding: .utf8)
+        #expect(doc.contains(HLSSimColumns.columns.markdown))
+        #expect(doc.contains("It is not a substitute for C/RTL\nco-simulation") || doc.contains("**It is not a substitute for C/RTL\nco-simulation**"))
+    }
+}
