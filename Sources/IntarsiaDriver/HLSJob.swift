@@ -99,6 +99,9 @@ public enum HLSJob {
         public var directory: String
         public var files: [String]
         public var summary: String
+        /// Bytes of on-chip buffers the emitted code declares, and that the model counts.
+        public var emittedBufferBytes = 0
+        public var modelBufferBytes = 0
     }
 
     /// The project directory must be new, empty, or a project `intarsia hls` wrote before (it has
@@ -167,6 +170,9 @@ public enum HLSJob {
         options.fifoDepthOverrides = o.fifoDepthOverrides
         let design = HLSDesign(program: program, workload: spec.workload, point: point, platform: spec.platform, evaluation: evaluation,
                                tasks: recorder.tasks, options: options)
+        if let overflow = design.bufferOverflow, !o.force {
+            throw UserError("\(o.specPath): the emitted design's on-chip buffers do not fit \(spec.platform.part) (\(overflow)); pass --force to emit it anyway")
+        }
         let streamNames = Set(design.streams.map(\.name))
         for name in o.fifoDepthOverrides.keys.sorted() where !streamNames.contains(name) {
             let accepted = design.streaming ? design.streams.map(\.name).joined(separator: ", ") : "none (only the dataflow template has FIFOs)"
@@ -197,6 +203,8 @@ public enum HLSJob {
         } else {
             s += "no testbench data (\(macs) MACs, \(dataElements) data elements: a full-size design for synthesis); emit at reduced sizes (size_divisor) for C simulation, or pass --golden always\n"
         }
-        return Result(directory: o.output, files: files, summary: s)
+        s += "on-chip buffers: \(design.emittedBufferBytes) bytes declared, \(design.modelBufferBytes) counted by the model (README.md lists both)\n"
+        return Result(directory: o.output, files: files, summary: s, emittedBufferBytes: design.emittedBufferBytes,
+                      modelBufferBytes: design.modelBufferBytes)
     }
 }

@@ -26,6 +26,8 @@ public struct CompiledWorkload: Sendable {
         public var ffPerLane: Double
         public var picojoulesPerMAC: Double
         public var isSink: Bool
+        /// Width of one accumulator of an outer-product accumulation (`OnChipBuffers.accumulatorBits`).
+        public var accumulatorBits: Double
         /// Into `predecessorTask` / `predecessorKinds`.
         public var predecessorStart: Int
         public var predecessorCount: Int
@@ -79,7 +81,9 @@ public struct CompiledWorkload: Sendable {
                 lutPerLane: ModelConstants.lutPerLane(bits: t.dataType.bits, float: float),
                 ffPerLane: ModelConstants.ffPerLane(bits: t.dataType.bits, float: float),
                 picojoulesPerMAC: ModelConstants.picojoulesPerMAC(bits: t.dataType.bits, float: float),
-                isSink: sinks.contains(i), predecessorStart: start, predecessorCount: preds.count - start))
+                isSink: sinks.contains(i),
+                accumulatorBits: OnChipBuffers.accumulatorBits(t),
+                predecessorStart: start, predecessorCount: preds.count - start))
         }
         tasks = facts
         names = w.tasks.map(\.name)

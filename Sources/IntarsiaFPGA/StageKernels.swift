@@ -148,12 +148,13 @@ extension StageModel {
         return (start, finish, busy)
     }
 
-    /// The 32-bit accumulators of an outer-product accumulation on `width` lanes. Out of line:
+    /// The accumulators of an outer-product accumulation on `width` lanes, each as wide as the
+    /// exact sum (`OnChipBuffers.accumulatorBits`). Out of line:
     /// inlined, the compiler computes its roundings for every task placed, before the input
     /// loop, though few tasks accumulate (about 80 instructions a task).
     @inline(never)
     static func accumulatorBlocks(_ t: CompiledWorkload.TaskFacts, width: Double, env: CycleEnvironment, into c: inout StageCost) {
-        blocks(bytes: t.outputBytes * 2, parallelBits: width * 32, env: env, into: &c)
+        blocks(bytes: t.outputElements * t.accumulatorBits / 8, parallelBits: width * t.accumulatorBits, env: env, into: &c)
     }
 
     /// Closes a stage whose last task finishes at `end`: the switch to the next stage, and the

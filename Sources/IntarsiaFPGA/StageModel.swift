@@ -30,13 +30,13 @@ enum StageModel {
     /// BRAM18K and URAM blocks for one buffer read by `parallelElements` lanes of `bits` each.
     @inline(__always)
     static func blocks(bytes: Double, parallelBits: Double, env: CycleEnvironment, into c: inout StageCost) {
-        guard bytes >= 1024 else { return }  // small FIFOs live in LUTRAM / SRLs
+        // The storage rule and block counts are `OnChipBuffers`' (the HLS emitter's too).
+        let storage = OnChipBuffers.storage(bytes: bytes, uramAvailable: env.uramAvailable)
+        guard storage != .lutram else { return }
         c.bufferBytes += bytes
-        if env.uramAvailable && bytes >= ModelConstants.uramThresholdBytes {
-            c.uram += max((bytes / FPGAPlatform.uramBytes).rounded(.up), (parallelBits / 72).rounded(.up))
-        } else {
-            c.bram18k += max((bytes / FPGAPlatform.bram18kBytes).rounded(.up), (parallelBits / 36).rounded(.up))
-        }
+        let b = OnChipBuffers.blocks(bytes: bytes, parallelBits: parallelBits, uram: storage == .uram)
+        c.uram += b.uram
+        c.bram18k += b.bram18k
     }
 
     /// Costs `tasks` (indices in topological order, ascending) run as one stage on `lanes`

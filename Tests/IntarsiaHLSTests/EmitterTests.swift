@@ -47,7 +47,9 @@ struct EmitterTests {
         #expect(params.contains("static const int ACC_W = 39;"))
         #expect(params.contains("static const int SHIFT = 8;"))
         // Each MAC task's lanes in the model (its allocation) become its reduction unroll,
-        // min(lanes, K), and the cyclic partition factor of its operand buffer.
+        // min(lanes, K), and the cyclic partition factor of the input it holds (x); fc2, which
+        // the model accumulates as an outer product over relu1 (matvec auto after fc1's dot
+        // products), partitions its accumulators by min(lanes, N = 128) instead.
         let spec = try DesignSpec.load(path: Self.spec("mlp"))
         let point = try EvaluateJob.point(spec: spec, template: nil, sets: ["template=dataflow"])
         var rec = BreakdownRecorder()
@@ -57,7 +59,14 @@ struct EmitterTests {
             let unroll = min(lanes, k)
             #expect(params.contains("struct cfg_\(task) {") && params.components(separatedBy: "struct cfg_\(task) {")[1].contains("static const int LANES = \(unroll);"))
             let body = top.components(separatedBy: "static void task_\(task)(")[1].components(separatedBy: "\n}\n")[0]
-            if unroll > 1 { #expect(body.contains("#pragma HLS ARRAY_PARTITION variable=in0_buf cyclic factor=\(unroll) dim=1"), "\(task): \(body)") }
+            if task == "fc2" {
+                let across = min(lanes, 128)
+                if across > 1 { #expect(body.contains("#pragma HLS ARRAY_PARTITION variable=acc cyclic factor=\(across) dim=1"), "\(task): \(body)") }
+                #expect(body.contains("intarsia::gemv_outer_stream<\(across), cfg_fc2::ACC_W>(in0, acc, w, out,"), "\(task): \(body)")
+            } else {
+                if unroll > 1 { #expect(body.contains("#pragma HLS ARRAY_PARTITION variable=x cyclic factor=\(unroll) dim=1"), "\(task): \(body)") }
+                #expect(body.contains("intarsia::gemv_dot_stream<cfg_\(task)::LANES, cfg_\(task)::ACC_W>(in0, x, w, out,"), "\(task): \(body)")
+            }
         }
         #expect(f["src/modules.h"]!.contains("#pragma HLS UNROLL"))
         #expect(params.contains("#define INTARSIA_MAC_LOOP _Pragma(\"HLS PIPELINE II=1\") _Pragma(\"HLS LOOP_FLATTEN\")"))

@@ -65,8 +65,29 @@ template <class O, int ACC_W> inline O narrow(const ap_int<ACC_W>& acc, int shif
 }
 
 // ---- MAC operators --------------------------------------------------------------------------
-// C = A·B per head (see HLSProgram.Kind.gemm): InTAR's loop nest, output columns outside,
-// rows inside, the reduction unrolled over LANES lanes.
+// One element of C = A·B per head (see HLSProgram.Kind.gemm): head h, column j, from A's row
+// `a_row` (heads·k elements), the reduction unrolled over LANES lanes.
+template <int LANES, int ACC_W, class A, class B>
+ap_int<ACC_W> gemm_dot(const A* a_row, const B* b, int k, int n, int heads, bool transpose_b, int h, int j) {
+    const int nh = n / heads;
+    ap_int<ACC_W> acc = 0;
+gemm_k:
+    for (int t0 = 0; t0 < k; t0 += LANES) {
+        INTARSIA_MAC_LOOP
+    gemm_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int t = t0 + l;
+            if (t < k) {
+                const long long bv = transpose_b ? raw(b[j * heads * k + h * k + t]) : raw(b[t * n + h * nh + j]);
+                acc += ap_int<ACC_W>(raw(a_row[h * k + t])) * ap_int<ACC_W>(bv);
+            }
+        }
+    }
+    return acc;
+}
+
+// C = A·B per head: InTAR's loop nest, output columns outside, rows inside.
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemm(const A* a, const B* b, O* c, int m, int k, int n, int heads, bool transpose_b, int shift) {
     const int nh = n / heads;
@@ -75,30 +96,14 @@ gemm_heads:
     gemm_cols:
         for (int j = 0; j < nh; ++j) {
         gemm_rows:
-            for (int i = 0; i < m; ++i) {
-                ap_int<ACC_W> acc = 0;
-            gemm_k:
-                for (int t0 = 0; t0 < k; t0 += LANES) {
-            INTARSIA_MAC_LOOP
-                gemm_lanes:
-                    for (int l = 0; l < LANES; ++l) {
-#pragma HLS UNROLL
-                        const int t = t0 + l;
-                        if (t < k) {
-                            const long long bv = transpose_b ? raw(b[j * heads * k + h * k + t]) : raw(b[t * n + h * nh + j]);
-                            acc += ap_int<ACC_W>(raw(a[i * heads * k + h * k + t])) * ap_int<ACC_W>(bv);
-                        }
-                    }
-                }
-                c[i * n + h * nh + j] = narrow<O>(acc, shift);
-            }
+            for (int i = 0; i < m; ++i)
+                c[i * n + h * nh + j] = narrow<O>(gemm_dot<LANES, ACC_W>(a + i * heads * k, b, k, n, heads, transpose_b, h, j), shift);
         }
     }
 }
 
 // How a MAC module reads its off-chip weights (the design's weight_load knob).
 enum weight_load { WL_DOUBLE_BUFFERED = 0, WL_BUFFERED = 1, WL_BLOCKING = 2 };
-
 // One output column of C = A·W over the weight column `col` (k terms, LANES at a time).
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemm_column(const A* a, const B* col, O* c, int m, int k, int n, int j, int shift) {
@@ -348,13 +353,6 @@ write_loop:
         out.write(buf[i]);
     }
 }
-template <class T> void copy(const T* src, T* dst, int n) {
-copy_loop:
-    for (int i = 0; i < n; ++i) {
-#pragma HLS PIPELINE II=1
-        dst[i] = src[i];
-    }
-}
 // Element-streaming special functions: one element in, one out, no buffering.
 template <class T> void activation_stream(hls::stream<T>& in, hls::stream<T>& out, int n, int kind) {
 act_stream_loop:
@@ -398,3 +396,4 @@ layernorm_stream_rows:
 }
 
 } // namespace intarsia
+#include "stream_modules.h"  // the dataflow template's streaming task bodies

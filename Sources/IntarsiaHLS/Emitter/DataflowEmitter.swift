@@ -33,23 +33,39 @@ enum DataflowEmitter {
         var processes = ""
         var declarations = ""
         var calls = ""
+        /// Every stream declared, with its depth (elements).
+        var streams: [(name: String, depth: Int)] = []
 
         mutating func stream(_ name: String, _ depth: Int, _ why: String) {
+            streams.append((name, depth))
             declarations += "    hls::stream<act_t, \(depth)> \(name)(\"\(name)\");  // \(why)\n"
             declarations += "#pragma HLS STREAM variable=\(name) depth=\(depth)\n"
         }
     }
 
-    static func top(_ d: HLSDesign) -> String {
-        let ports = ports(d)
-        var parts = TopParts()
+    /// The declared streams: graph-input streams, the edges' FIFOs, streams to the store
+    /// processes and into the forks, in declaration order.
+    static func declareStreams(_ d: HLSDesign, _ parts: inout TopParts) -> (inputs: [[String]], outputs: [String]) {
         let inputStreams = inputStreams(d, &parts)
         for e in d.streams {
             let why = d.forks.contains(e.producer) && e.depth >= d.program.steps[e.producer].outputElements
                 ? "fork whose branches meet again: the whole tensor" : "the model's FIFO: two output pieces"
             parts.stream(e.name, e.depth, why)
         }
-        let outputStream = outputStreams(d, &parts)
+        return (inputStreams, outputStreams(d, &parts))
+    }
+
+    /// Every stream of the design with its depth (elements).
+    static func allStreams(_ d: HLSDesign) -> [(name: String, depth: Int)] {
+        var parts = TopParts()
+        _ = declareStreams(d, &parts)
+        return parts.streams
+    }
+
+    static func top(_ d: HLSDesign) -> String {
+        let ports = ports(d)
+        var parts = TopParts()
+        let (inputStreams, outputStream) = declareStreams(d, &parts)
         taskProcesses(d, inputStreams: inputStreams, outputStream: outputStream, &parts)
         var s = "// Dataflow template: one process per task, FIFOs between them, nothing spills off chip.\n"
         s += "#include \"top.h\"\n#include \"modules.h\"\n\n"
@@ -156,34 +172,5 @@ enum DataflowEmitter {
         return f + "    }\n}\n\n"
     }
 
-    /// A task process: special functions stream (element by element, or row by row); MAC tasks,
-    /// pooling, up-sampling and reparameterisation read their activation operands whole into
-    /// local buffers (placed as the model places them), read weights column by column from their
-    /// m_axi port, compute, and write their output.
-    static func body(_ d: HLSDesign, _ i: Int) -> String {
-        let s = d.program.steps[i]
-        let c = "cfg_\(sanitize(s.name))"
-        switch s.kind {
-        case .activation: return "    intarsia::activation_stream<act_t>(in0, out, \(c)::ELEMENTS, \(c)::FUNCTION);\n"
-        case .add: return "    intarsia::add_stream<act_t>(in0, in1, out, \(c)::ELEMENTS);\n"
-        case .multiply: return "    intarsia::mul_stream<act_t>(in0, in1, out, \(c)::ELEMENTS);\n"
-        case .softmax: return "    intarsia::softmax_stream<\(c)::COLS, act_t>(in0, out, \(c)::ROWS, \(c)::COLS);\n"
-        case .layerNorm: return "    intarsia::layernorm_stream<\(c)::COLS, act_t>(in0, out, \(c)::ROWS, \(c)::COLS);\n"
-        default: break
-        }
-        var b = ""
-        var ins: [String] = []
-        for k in s.inputElements.indices {
-            b += "    static act_t in\(k)_buf[\(c)::IN\(k)_ELEMS];\n"
-            b += KernelCalls.bufferPragmas("in\(k)_buf", partition: d.unroll[i], storage: d.bufferStorage[i], indent: "")
-            ins.append("in\(k)_buf")
-        }
-        b += "    static act_t out_buf[\(c)::OUT_ELEMS];\n"
-        b += KernelCalls.bufferPragmas("out_buf", partition: 1, storage: d.bufferStorage[i], indent: "")
-        for k in s.inputElements.indices { b += "    intarsia::read_whole<act_t>(in\(k), in\(k)_buf, \(c)::IN\(k)_ELEMS);\n" }
-        // Weights stay off chip: the module reads one column (or filter) at a time in a burst.
-        b += "    " + KernelCalls.call(d, i, ins: ins, w: "w", out: "out_buf") + "\n"
-        b += "    intarsia::write_whole<act_t>(out_buf, out, \(c)::OUT_ELEMS);\n"
-        return b
-    }
+    static func body(_ d: HLSDesign, _ i: Int) -> String { DataflowTasks.plan(d, i).code }
 }

@@ -5,17 +5,8 @@ import IntarsiaFPGA
 /// unroll factors per task, stages, FIFO depths, where each tensor lives, memory bundles and
 /// buffer storage.
 public struct HLSDesign: Sendable {
-    public enum Storage: String, Sendable {
-        case uram, bram, lutram
-        /// The model's rule (StageModel.blocks): under 1 KiB in LUTRAM, from
-        /// `ModelConstants.uramThresholdBytes` in URAM when the part has URAM, else BRAM.
-        static func of(bytes: Double, uramAvailable: Bool) -> Storage {
-            if bytes < 1024 { return .lutram }
-            if uramAvailable && bytes >= ModelConstants.uramThresholdBytes { return .uram }
-            return .bram
-        }
-        public var pragmaImpl: String { self == .lutram ? "lutram" : rawValue }
-    }
+    /// Storage of a buffer: the model's rule (`OnChipBuffers.storage`).
+    public typealias Storage = BufferStorage
 
     /// Where a tensor lives in the sequential and reconfigurable templates.
     public enum Location: String, Sendable { case onChip = "on_chip", offChip = "off_chip" }
@@ -61,6 +52,9 @@ public struct HLSDesign: Sendable {
     public var inputBundle: [Int: String]
     public var weightBundle: [Int: String]
     public var outputBundle: [Int: String]
+    /// The model's on-chip buffers (`FPGAModel.onChipBuffers`), stage by stage, and by step.
+    public var modelBuffers: [[OnChipBuffer]]
+    public var modelTaskBuffers: [[OnChipBuffer]]
 
     public struct Options: Sendable {
         /// FIFO depths forced by edge name (`producer_to_consumer`), for experiments and tests.
@@ -84,7 +78,17 @@ public struct HLSDesign: Sendable {
         self.stage = stage
         stageCount = (stage.max() ?? 0) + 1
         let uramAvailable = platform.uram > platform.shell.uram
-        let fifos = Self.dataflowStreams(program, ops: workload.tasks.map(\.op), overrides: options.fifoDepthOverrides)
+        let model = FPGAModel(workload: workload, platform: platform).onChipBuffers(point, tasks: tasks)
+        modelBuffers = model
+        let index = Dictionary(workload.tasks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let all = Array(model.joined())
+        let taskBuffers = program.steps.map { s in index[s.name].map { t in all.filter { $0.task == t } } ?? [] }
+        modelTaskBuffers = taskBuffers
+        // Edges whose consumer holds the producer's whole output (the model counts no FIFO).
+        let held = Set(program.steps.indices.flatMap { c in
+            taskBuffers[c].filter { $0.role == .operand }.compactMap { b in program.steps.firstIndex { index[$0.name] == b.producer }.map { [$0, c] } }
+        })
+        let fifos = Self.dataflowStreams(program, ops: workload.tasks.map(\.op), overrides: options.fifoDepthOverrides, held: held)
         streams = fifos.streams
         forks = fifos.forks
         let lastUse = Self.lastUseStage(program, stage: stage)
@@ -98,39 +102,13 @@ public struct HLSDesign: Sendable {
         weightOffset = weights.offset
         weightElements = weights.elements
         bufferStorage = program.steps.map { s in
-            Storage.of(bytes: program.tensorBytes(max(s.inputElements.max() ?? 0, s.outputElements)), uramAvailable: uramAvailable)
+            OnChipBuffers.storage(bytes: program.tensorBytes(max(s.inputElements.max() ?? 0, s.outputElements)), uramAvailable: uramAvailable)
         }
-        scratchStorage = Storage.of(bytes: program.tensorBytes(layout.scratchElements), uramAvailable: uramAvailable)
+        scratchStorage = OnChipBuffers.storage(bytes: program.tensorBytes(layout.scratchElements), uramAvailable: uramAvailable)
         let bundles = Self.bundles(program, channels: platform.mainMemory.channels)
         inputBundle = bundles.input
         weightBundle = bundles.weight
         outputBundle = bundles.output
-    }
-}
-
-extension HLSDesign {
-    /// Bytes of on-chip buffers the emitted code declares: dataflow, each whole-operand task's
-    /// operand and output buffers and its weight column buffer; sequential and reconfigurable,
-    /// the scratchpad and each unit's double column buffer. FIFOs are not counted.
-    public var emittedBufferBytes: Int {
-        let a = program.activationFormat.bits
-        var bits = 0
-        let columnBits = program.steps.map { KernelCalls.weightTerms($0) * $0.weightFormat.bits }.max() ?? 0
-        if streaming {
-            for s in program.steps {
-                switch s.kind {
-                case .activation, .add, .multiply: continue
-                case let .softmax(_, c), let .layerNorm(_, c): bits += c * a
-                default:
-                    bits += (s.inputElements.reduce(0, +) + s.outputElements) * a
-                    bits += 2 * KernelCalls.weightTerms(s) * s.weightFormat.bits
-                }
-            }
-        } else {
-            let units = programUnits
-            bits = scratchElements * a + units * 2 * columnBits
-        }
-        return (bits + 7) / 8
     }
 }
 

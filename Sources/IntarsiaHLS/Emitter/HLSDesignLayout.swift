@@ -20,10 +20,13 @@ extension HLSDesign {
         }
     }
 
-    /// Dataflow streams: the model's FIFO (two output pieces, StageModel) per edge; a fork
-    /// whose branches meet again holds the whole tensor (the emitted MAC modules read their
-    /// operands whole before writing, so the branches' delays differ by up to a tensor).
-    static func dataflowStreams(_ program: HLSProgram, ops: [Operator], overrides: [String: Int]) -> (streams: [Stream], forks: [Int]) {
+    /// Dataflow streams: the model's FIFO (two output pieces, StageModel) per edge, or two
+    /// elements where the consumer holds the whole tensor (`held`: [producer, consumer]; the model
+    /// counts the consumer's buffer, no FIFO); a fork whose branches meet again holds the whole
+    /// tensor (a module on one branch may read its operand whole before writing, so the
+    /// branches' delays differ by up to a tensor).
+    static func dataflowStreams(_ program: HLSProgram, ops: [Operator], overrides: [String: Int], held: Set<[Int]> = [])
+        -> (streams: [Stream], forks: [Int]) {
         let n = program.steps.count
         var streams: [Stream] = []
         var forks: [Int] = []
@@ -53,7 +56,8 @@ extension HLSDesign {
                 var name = "\(program.steps[p].name)_to_\(program.steps[u.consumer].name)"
                 if uses[p].filter({ $0.consumer == u.consumer }).count > 1 { name += "_in\(u.operand)" }
                 name = sanitize(name)
-                let depth = overrides[name] ?? (reconverges ? max(2, elements) : min(modelDepth, max(2, elements)))
+                let fifo = held.contains([p, u.consumer]) ? 2 : min(modelDepth, max(2, elements))
+                let depth = overrides[name] ?? (reconverges ? max(2, elements) : fifo)
                 streams.append(Stream(producer: p, consumer: u.consumer, operand: u.operand, name: name, depth: depth))
             }
         }

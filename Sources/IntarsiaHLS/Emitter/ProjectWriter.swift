@@ -237,7 +237,7 @@ public enum ProjectWriter {
         ]
         s += rows.map { "| \($0.0) | \($0.1) |" }.joined(separator: "\n") + "\n\n"
         s += "Part `\(d.platform.part)`, clock \(d.platform.clockMHz) MHz. Activations \(d.program.activationFormat).\n\n"
-        s += "The emitted code declares \(d.emittedBufferBytes) bytes of on-chip buffers (FIFOs aside); the model counts \(e.bram18k) BRAM18K and \(e.uram) URAM blocks for the design, shell included (docs/HLS.md says where the two differ).\n\n"
+        s += d.bufferSection()
         if c.repetitions > 1 {
             s += "The workload runs its graph \(c.repetitions) times back to back, each time with its own weights (e.g. GPT-2's blocks); the kernel computes one repetition and the host calls it \(c.repetitions) times. The predicted figures are for all of them.\n\n"
         }
@@ -288,6 +288,7 @@ public enum ProjectWriter {
         var violations: String
         var stages: Int
         var emittedBufferBytes: Int
+        var modelBufferBytes: Int
         var tasks: [TaskEntry]
         var streams: [StreamEntry]
         var seed: UInt64
@@ -323,6 +324,7 @@ public enum ProjectWriter {
                         "uram": Double(e.uram), "lut": Double(e.lut), "ff": Double(e.ff), "power_w": e.powerW, "energy_mj": e.energyMJ,
                         "offchip_bytes": e.offChipBytes],
             feasible: e.feasible, violations: c.violations, stages: d.stageCount, emittedBufferBytes: d.emittedBufferBytes,
+            modelBufferBytes: d.modelBufferBytes,
             tasks: p.steps.enumerated().map { i, s in
                 TaskEntry(name: s.name, operation: KernelCalls.describe(s), stage: d.stage[i], lanes: d.lanes[i], unroll: d.unroll[i],
                           accumulatorBits: s.accumulatorBits, requantizeShift: s.requantizeShift,

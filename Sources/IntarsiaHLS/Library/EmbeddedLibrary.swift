@@ -70,8 +70,29 @@ template <class O, int ACC_W> inline O narrow(const ap_int<ACC_W>& acc, int shif
 }
 
 // ---- MAC operators --------------------------------------------------------------------------
-// C = A·B per head (see HLSProgram.Kind.gemm): InTAR's loop nest, output columns outside,
-// rows inside, the reduction unrolled over LANES lanes.
+// One element of C = A·B per head (see HLSProgram.Kind.gemm): head h, column j, from A's row
+// `a_row` (heads·k elements), the reduction unrolled over LANES lanes.
+template <int LANES, int ACC_W, class A, class B>
+ap_int<ACC_W> gemm_dot(const A* a_row, const B* b, int k, int n, int heads, bool transpose_b, int h, int j) {
+    const int nh = n / heads;
+    ap_int<ACC_W> acc = 0;
+gemm_k:
+    for (int t0 = 0; t0 < k; t0 += LANES) {
+        INTARSIA_MAC_LOOP
+    gemm_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int t = t0 + l;
+            if (t < k) {
+                const long long bv = transpose_b ? raw(b[j * heads * k + h * k + t]) : raw(b[t * n + h * nh + j]);
+                acc += ap_int<ACC_W>(raw(a_row[h * k + t])) * ap_int<ACC_W>(bv);
+            }
+        }
+    }
+    return acc;
+}
+
+// C = A·B per head: InTAR's loop nest, output columns outside, rows inside.
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemm(const A* a, const B* b, O* c, int m, int k, int n, int heads, bool transpose_b, int shift) {
     const int nh = n / heads;
@@ -80,30 +101,14 @@ gemm_heads:
     gemm_cols:
         for (int j = 0; j < nh; ++j) {
         gemm_rows:
-            for (int i = 0; i < m; ++i) {
-                ap_int<ACC_W> acc = 0;
-            gemm_k:
-                for (int t0 = 0; t0 < k; t0 += LANES) {
-            INTARSIA_MAC_LOOP
-                gemm_lanes:
-                    for (int l = 0; l < LANES; ++l) {
-#pragma HLS UNROLL
-                        const int t = t0 + l;
-                        if (t < k) {
-                            const long long bv = transpose_b ? raw(b[j * heads * k + h * k + t]) : raw(b[t * n + h * nh + j]);
-                            acc += ap_int<ACC_W>(raw(a[i * heads * k + h * k + t])) * ap_int<ACC_W>(bv);
-                        }
-                    }
-                }
-                c[i * n + h * nh + j] = narrow<O>(acc, shift);
-            }
+            for (int i = 0; i < m; ++i)
+                c[i * n + h * nh + j] = narrow<O>(gemm_dot<LANES, ACC_W>(a + i * heads * k, b, k, n, heads, transpose_b, h, j), shift);
         }
     }
 }
 
 // How a MAC module reads its off-chip weights (the design's weight_load knob).
 enum weight_load { WL_DOUBLE_BUFFERED = 0, WL_BUFFERED = 1, WL_BLOCKING = 2 };
-
 // One output column of C = A·W over the weight column `col` (k terms, LANES at a time).
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemm_column(const A* a, const B* col, O* c, int m, int k, int n, int j, int shift) {
@@ -353,13 +358,6 @@ write_loop:
         out.write(buf[i]);
     }
 }
-template <class T> void copy(const T* src, T* dst, int n) {
-copy_loop:
-    for (int i = 0; i < n; ++i) {
-#pragma HLS PIPELINE II=1
-        dst[i] = src[i];
-    }
-}
 // Element-streaming special functions: one element in, one out, no buffering.
 template <class T> void activation_stream(hls::stream<T>& in, hls::stream<T>& out, int n, int kind) {
 act_stream_loop:
@@ -399,6 +397,179 @@ layernorm_stream_rows:
         read_whole<T>(in, row, cols);
         layernorm<MAX_COLS, T>(row, row, 1, cols);
         write_whole<T>(row, out, cols);
+    }
+}
+
+} // namespace intarsia
+#include "stream_modules.h"  // the dataflow template's streaming task bodies
+"""####),
+        ("templates/hls/stream_modules.h", "src/stream_modules.h", ####"""
+// Intarsia HLS module library, streaming part: the dataflow template's task bodies that consume
+// and produce their tensors in stream order, holding only the buffers the model counts
+// (IntarsiaFPGA.OnChipBuffers; docs/HLS.md, "Streaming orders"). The caller declares every
+// buffer (with its BIND_STORAGE and ARRAY_PARTITION pragmas) and passes it in, so that each
+// buffer the emitted code holds is declared once, in top.cpp, beside its storage.
+// Exact integer sums do not depend on the order of their terms, so every order here gives the
+// bits the Swift reference computes.
+#pragma once
+
+namespace intarsia {
+
+// Matrix-vector product by dot products (matvec: dot): x arrives whole into `x` (k elements);
+// each output column j reduces x against the weight column j, read off chip one element per
+// term (a one-row MAC task has no weight buffer in the model: each weight is used once), and
+// is written as soon as it completes.
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemv_dot_stream(hls::stream<A>& in, A* x, const B* w, hls::stream<O>& out, int k, int n, int shift) {
+    read_whole<A>(in, x, k);
+gemv_dot_cols:
+    for (int j = 0; j < n; ++j) {
+        O y;
+        gemm_column<LANES, ACC_W>(x, w + j * k, &y, 1, k, 1, 0, shift);  // one row: the output's one element
+        out.write(y);
+    }
+}
+
+// Matrix-vector product by outer-product accumulation (matvec: outer, or auto from a producer
+// that streams): each x[t] is used as it arrives, adding x[t]·W[t][j] to every output's
+// accumulator (`acc`, n of ACC_W bits, lanes across the outputs); the outputs exist only at
+// the end. The weights of row t are W's column-major elements j·k + t.
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemv_outer_stream(hls::stream<A>& in, ap_int<ACC_W>* acc, const B* w, hls::stream<O>& out, int k, int n, int shift) {
+gemv_outer_clear:
+    for (int j = 0; j < n; ++j) {
+#pragma HLS PIPELINE II=1
+        acc[j] = 0;
+    }
+gemv_outer_terms:
+    for (int t = 0; t < k; ++t) {
+        const ap_int<ACC_W> xv = ap_int<ACC_W>(raw(in.read()));
+    gemv_outer_cols:
+        for (int j0 = 0; j0 < n; j0 += LANES) {
+            INTARSIA_MAC_LOOP
+        gemv_outer_lanes:
+            for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                const int j = j0 + l;
+                if (j < n) acc[j] += xv * ap_int<ACC_W>(raw(w[j * k + t]));
+            }
+        }
+    }
+gemv_outer_out:
+    for (int j = 0; j < n; ++j) {
+#pragma HLS PIPELINE II=1
+        out.write(narrow<O>(acc[j], shift));
+    }
+}
+
+// C = A·B with B an activation held whole (`b`, read first) and A streamed row by row through
+// `row` (heads·k elements): each row of C is computed from its row of A and written as it
+// completes, in C's row order (see gemm for the head and transpose_b conventions).
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm_rows_stream(hls::stream<A>& in_a, hls::stream<B>& in_b, A* row, B* b, hls::stream<O>& out, int m, int k, int n,
+                      int heads, bool transpose_b, int shift) {
+    const int nh = n / heads;
+    read_whole<B>(in_b, b, transpose_b ? n * k : k * n);
+gemm_rows:
+    for (int i = 0; i < m; ++i) {
+        read_whole<A>(in_a, row, heads * k);
+    gemm_rows_heads:
+        for (int h = 0; h < heads; ++h) {
+        gemm_rows_cols:
+            for (int j = 0; j < nh; ++j) out.write(narrow<O>(gemm_dot<LANES, ACC_W>(row, b, k, n, heads, transpose_b, h, j), shift));
+        }
+    }
+}
+
+// A direct convolution of one input channel into one filter through a line buffer: `lines`
+// holds the last r input rows (r·w elements, row y in lines[y % r]); each output row is
+// computed once the input rows its window needs have arrived, and written as it completes.
+// The filter's r·s weights are read once into `filt`. Input rows below the last window are
+// read and dropped.
+template <int LANES, int ACC_W, class A, class B, class O>
+void conv2d_line_stream(hls::stream<A>& in, A* lines, const B* w, B* filt, hls::stream<O>& out, int batch, int hh, int ww,
+                        int r, int s, int st, int pad, int shift) {
+    const int oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - s) / st + 1, terms = r * s;
+conv_line_load:
+    for (int t = 0; t < terms; ++t) {
+#pragma HLS PIPELINE II=1
+        filt[t] = w[t];
+    }
+conv_line_batch:
+    for (int b = 0; b < batch; ++b) {
+        int rows_in = 0;
+    conv_line_out_rows:
+        for (int oy = 0; oy < oh; ++oy) {
+            const int last = oy * st - pad + r;
+            const int need = last < hh ? last : hh;
+        conv_line_fill:
+            for (; rows_in < need; ++rows_in) {
+            conv_line_fill_row:
+                for (int x = 0; x < ww; ++x) {
+#pragma HLS PIPELINE II=1
+                    lines[(rows_in % r) * ww + x] = in.read();
+                }
+            }
+        conv_line_out_cols:
+            for (int ox = 0; ox < ow; ++ox) {
+                ap_int<ACC_W> acc = 0;
+            conv_line_terms:
+                for (int t0 = 0; t0 < terms; t0 += LANES) {
+                    INTARSIA_MAC_LOOP
+                conv_line_lanes:
+                    for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+                        const int t = t0 + l;
+                        if (t >= terms) continue;
+                        const int iy = oy * st - pad + t / s, ix = ox * st - pad + t % s;
+                        if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
+                            acc += ap_int<ACC_W>(raw(lines[(iy % r) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
+                    }
+                }
+                out.write(narrow<O>(acc, shift));
+            }
+        }
+    conv_line_drop:
+        for (; rows_in < hh; ++rows_in) {
+        conv_line_drop_row:
+            for (int x = 0; x < ww; ++x) {
+#pragma HLS PIPELINE II=1
+                (void)in.read();
+            }
+        }
+    }
+}
+
+// Max pooling (window win, stride win) over a row-major stream through a line buffer of one
+// output row (`best`, w / win elements): the running maximum of each window over its rows,
+// written when the window's last element arrives. Rows and columns beyond the last whole
+// window are read and dropped.
+template <class T> void max_pool_stream(hls::stream<T>& in, T* best, hls::stream<T>& out, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win;
+pool_line_in:
+    for (int i = 0; i < ch * hh * ww; ++i) {
+#pragma HLS PIPELINE II=1
+        const T v = in.read();
+        const int x = i % ww, y = (i / ww) % hh;
+        if (y < oh * win && x < ow * win) {
+            const int ox = x / win;
+            if ((y % win == 0 && x % win == 0) || raw(v) > raw(best[ox])) best[ox] = v;
+            if (y % win == win - 1 && x % win == win - 1) out.write(best[ox]);
+        }
+    }
+}
+
+// Nearest up-sampling by f over a row-major stream through one input row (`row`, w elements):
+// each input row is written f times, each element f times.
+template <class T> void upsample_stream(hls::stream<T>& in, T* row, hls::stream<T>& out, int ch, int hh, int ww, int f) {
+up_line_rows:
+    for (int y = 0; y < ch * hh; ++y) {
+        read_whole<T>(in, row, ww);
+    up_line_copies:
+        for (int i = 0; i < f * ww * f; ++i) {
+#pragma HLS PIPELINE II=1
+            out.write(row[(i % (ww * f)) / f]);
+        }
     }
 }
 
