@@ -233,7 +233,10 @@ extension ASICModel {
     public static func network(_ layers: [ConvLayer], on a: ASICAccelerator, technology t: ASICTechnology, workers: Int) -> (cycles: Double, energyPicojoules: Double) {
         guard workers > 1, a.memory == .scaleSim, a.scaleSimBandwidth == .user else { return network(layers, on: a, technology: t) }
         var cycles = 0.0, energy = 0.0
-        for c in Parallel.map(layers.count, workers: workers, { cost(layers[$0], on: a, technology: t) }) {
+        // The walk takes time in proportion to a layer's MACs: the costliest go first, each to
+        // the next free worker.
+        let order = layers.indices.sorted { (-layers[$0].macs, $0) < (-layers[$1].macs, $1) }
+        for c in Parallel.map(layers.count, workers: workers, claiming: order, { cost(layers[$0], on: a, technology: t) }) {
             cycles += c.totalCycles
             energy += c.energyPicojoules
         }

@@ -40,6 +40,37 @@ public enum Parallel {
         return (0..<count).map { slots.base[$0]! }
     }
 
+    /// `body(i)` for every `i` in `0..<count` on `workers` threads that each take the next index
+    /// of `order` (a permutation of `0..<count`, for example the costliest items first) when
+    /// they are free, so that items of very unequal cost keep every worker busy to the end; the
+    /// results come back in index order, so the answer is the same for any number of workers.
+    public static func map<T: Sendable>(_ count: Int, workers: Int, claiming order: [Int], _ body: @Sendable (Int) -> T) -> [T] {
+        precondition(order.count == count, "claiming order must list every index once")
+        let w = min(max(1, workers), count)
+        let slots = Slots<T>(count), next = Claims()
+        if w <= 1 {
+            for i in order { slots.base[i] = body(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: w) { _ in
+                while let k = next.claim(below: count) { slots.base[order[k]] = body(order[k]) }
+            }
+        }
+        return (0..<count).map { slots.base[$0]! }
+    }
+
+    /// The next unclaimed position of a claiming order, handed out once each under a lock.
+    private final class Claims: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        func claim(below count: Int) -> Int? {
+            lock.withLock {
+                guard next < count else { return nil }
+                next += 1
+                return next - 1
+            }
+        }
+    }
+
     /// The throwing form: every index is computed; when some threw, the error of the lowest such
     /// index is rethrown (the one a sequential loop would have met first).
     public static func map<T: Sendable>(_ count: Int, workers: Int, sequentialBelow: Int = 2, _ body: @Sendable (Int) throws -> T) throws -> [T] {

@@ -7,14 +7,17 @@ import IntarsiaSearch
 /// What one row of the design CSV is made from: a design with the platform and constraints it
 /// was judged against (for its violation text).
 public struct DesignRow: Sendable {
-    public var design: EvaluatedDesign
+    public var design: EvaluatedDesign { didSet { templateKnobs = Knob.knobs(of: design.point.template) } }
     public var platform: FPGAPlatform
     public var constraints: Constraints
+    /// The knobs of the design's template, read once per row for its eleven knob columns.
+    public private(set) var templateKnobs: [Knob]
 
     public init(_ design: EvaluatedDesign, _ platform: FPGAPlatform, _ constraints: Constraints) {
         self.design = design
         self.platform = platform
         self.constraints = constraints
+        templateKnobs = Knob.knobs(of: design.point.template)
     }
 }
 
@@ -25,7 +28,7 @@ public typealias DesignColumn = Column<DesignRow>
 public enum DesignColumns {
     static func knob(_ k: Knob, _ meaning: String) -> DesignColumn {
         DesignColumn(k.rawValue, meaning) { r in
-            Knob.knobs(of: r.design.point.template).contains(k) ? r.design.point.value(of: k).description : ""
+            r.templateKnobs.contains(k) ? r.design.point.value(of: k).description : ""
         }
     }
 

@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import IntarsiaCore
+import IntarsiaExplore
 import IntarsiaFPGA
 
 /// Evaluates batches of design points on every core. Results come back in input order, so a
@@ -37,5 +39,16 @@ public struct ParallelEvaluator: Sendable {
             }
         }
         return Array(UnsafeBufferPointer(start: slots.base, count: n))
+    }
+
+    /// The proposals' design points made from `space` and evaluated on the workers, in the order
+    /// given: the point of each index is built on the worker that evaluates it, so a search's
+    /// only serial step per point is taking the result.
+    public func evaluate(_ asked: [Proposal<Int>], in space: PointDecoder) -> [EvaluatedDesign] {
+        let model = self.model
+        return Parallel.map(asked.count, workers: workers, sequentialBelow: 64) { k in
+            let p = space.point(at: asked[k].point)
+            return EvaluatedDesign(id: asked[k].id, point: p, evaluation: model.evaluate(p))
+        }
     }
 }

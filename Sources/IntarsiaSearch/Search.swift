@@ -57,8 +57,8 @@ public struct SearchRunner: Sendable {
                                 population: max(4, min(settings.population, min(settings.budget, space.count))))
         c.workers = workers
         c.shard = shard
-        let runner = self
-        c.prune = { runner.provablyInfeasible(runner.space.point(at: $0)) }
+        let decoder = PointDecoder(space), bound = LowerBound(model)
+        c.prune = { bound.provablyInfeasible(decoder.point(at: $0)) }
         return c
     }
 
@@ -83,21 +83,16 @@ public struct SearchRunner: Sendable {
                    progress: Progress) throws -> SearchSummary {
         let start = Date()
         var state = State(objectives: objectives)
-        let evaluator = ParallelEvaluator(model: model, workers: workers)
+        let evaluator = ParallelEvaluator(model: model, workers: workers), decoder = PointDecoder(space)
         while true {
             let asked = strategy.ask()
             if asked.isEmpty { break }
-            let points = asked.map { space.point(at: $0.point) }
-            let evals = evaluator.evaluate(points)
-            strategy.tell(asked, evals.map { ScoredEvaluation($0, objectives) })
-            var batch: [EvaluatedDesign] = []
-            batch.reserveCapacity(points.count)
-            for k in asked.indices {
-                let d = EvaluatedDesign(id: asked[k].id, point: points[k], evaluation: evals[k])
+            let batch = evaluator.evaluate(asked, in: decoder)
+            strategy.tell(asked, batch.map { ScoredEvaluation($0.evaluation, objectives) })
+            for d in batch {
                 state.evaluated += 1
-                if evals[k].feasible { state.feasible += 1 }
+                if d.evaluation.feasible { state.feasible += 1 }
                 state.archive.offer(d)
-                batch.append(d)
             }
             try sink(batch)
             progress(state.evaluated, strategy.planned, state.archive.count)
@@ -114,13 +109,25 @@ public struct SearchRunner: Sendable {
         init(objectives: [Objective]) { archive = DesignFront(objectives: objectives) }
     }
 
-    /// Lower bounds that need no evaluation: every lane costs at least the cheapest DSP per MAC
-    /// (dataflow may lose up to one lane per task to rounding), and no design beats all its
-    /// lanes busy every cycle.
+}
+
+/// Lower bounds that need no evaluation: every lane costs at least the cheapest DSP per MAC
+/// (dataflow may lose up to one lane per task to rounding), and no design beats all its lanes
+/// busy every cycle. The model's figures they need are read once, not per point.
+struct LowerBound: Sendable {
+    let model: FPGAModel
+    /// The cheapest DSP per MAC over the MAC tasks (infinite when there are none).
+    let minDSP: Double
+
+    init(_ model: FPGAModel) {
+        self.model = model
+        var m = Double.infinity
+        for t in model.compiled.tasks where t.isMAC { m = min(m, t.dspPerMAC) }
+        minDSP = m
+    }
+
     func provablyInfeasible(_ p: DesignPoint) -> Bool {
         let c = model.compiled
-        var minDSP = Double.infinity
-        for t in c.tasks where t.isMAC { minDSP = min(minDSP, t.dspPerMAC) }
         // A balanced split may leave lanes unused, so only the other splits bound the DSPs.
         if minDSP.isFinite && !(p.template.schedulePolicy == .allTasksResident && p.allocation == .balanced) {
             let usable: Double

@@ -16,6 +16,30 @@ import Testing
         #expect(Parallel.map(1, workers: 4) { $0 + 7 } == [7])
     }
 
+    @Test func aClaimingOrderRunsEveryIndexOnceAndGivesResultsInIndexOrder() {
+        final class Claimed: @unchecked Sendable {
+            let lock = NSLock()
+            var order: [Int] = []
+            func note(_ i: Int) { lock.lock(); order.append(i); lock.unlock() }
+        }
+        // Index i costs about i squared steps; handed out costliest first.
+        @Sendable func work(_ i: Int) -> Int { (0..<(i * i)).reduce(i) { ($0 &* 31) &+ $1 } }
+        let expected = (0..<300).map(work)
+        let costliestFirst = Array((0..<300).reversed())
+        for (workers, order) in [(1, costliestFirst), (2, costliestFirst), (3, Array(0..<300)), (8, (0..<300).map { ($0 * 7) % 300 })] {
+            let claimed = Claimed()
+            let got = Parallel.map(300, workers: workers, claiming: order) { i -> Int in
+                claimed.note(i)
+                return work(i)
+            }
+            #expect(got == expected, "workers \(workers)")
+            #expect(claimed.order.sorted() == Array(0..<300), "workers \(workers): every index once")
+            // One worker takes them exactly in the claiming order.
+            if workers == 1 { #expect(claimed.order == order) }
+        }
+        #expect(Parallel.map(0, workers: 2, claiming: []) { $0 }.isEmpty)
+    }
+
     @Test func everyIndexRunsOnceAndTheLowestFailureIsThrown() {
         final class Count: @unchecked Sendable {
             let lock = NSLock()

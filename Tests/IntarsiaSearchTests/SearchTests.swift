@@ -56,6 +56,29 @@ import IntarsiaFPGA
         #expect(ParallelEvaluator(model: model, workers: 3).evaluate(points + points + points) == serial + serial + serial)
     }
 
+    @Test func pointDecoderGivesTheSpacesPointAtEveryIndex() {
+        // Three templates of different knob lists and a template with a single-value knob.
+        let fixed = DesignSpace(space.templates + [TemplateSpace(template: .sequential, knobs: [(.lanes, [.int(48)]), (.spill, [.text("always"), .text("overflow")])])])
+        for s in [space, fixed] {
+            let decoder = PointDecoder(s)
+            #expect((0..<s.count).map(decoder.point(at:)) == (0..<s.count).map(s.point(at:)))
+        }
+    }
+
+    @Test func proposalsAreMadeIntoPointsAndEvaluatedOnTheWorkersInOrder() {
+        // Ids apart from indices (as a random run's are), indices repeated and out of order, more
+        // than the 64 below which the evaluator stays on one thread.
+        let indices = (0..<(3 * space.count)).map { ($0 * 17) % space.count }
+        let asked = indices.enumerated().map { Proposal(id: 1000 + $0.offset, point: $0.element) }
+        let serial = asked.map { a in (a.id, space.point(at: a.point), model.evaluate(space.point(at: a.point))) }
+        for workers in [1, 2, 3] {
+            let got = ParallelEvaluator(model: model, workers: workers).evaluate(asked, in: PointDecoder(space))
+            #expect(got.map(\.id) == serial.map(\.0))
+            #expect(got.map(\.point) == serial.map(\.1))
+            #expect(got.map(\.evaluation) == serial.map(\.2))
+        }
+    }
+
     @Test func randomSearchIsDeterministicForASeedAndKeepsItsBudget() throws {
         var s = SearchSettings()
         s.strategy = .random

@@ -1,0 +1,31 @@
+import IntarsiaExplore
+import IntarsiaFPGA
+
+/// `DesignSpace.point(at:)` with each template's radices, knobs and values read once: the same
+/// point for every index (tests), without the per-call generic map over the value lists that
+/// made point generation cost as much as evaluation in a large exhaustive search.
+public struct PointDecoder: Sendable {
+    struct Part: Sendable {
+        let base: DesignPoint
+        let knobs: [Knob]
+        let values: [[KnobValue]]
+        let radices: [Int]
+    }
+
+    let parts: [Part]
+    let indexed: IndexedSpace
+
+    public init(_ space: DesignSpace) {
+        parts = space.templates.map { Part(base: $0.base, knobs: $0.knobs, values: $0.values, radices: $0.radices) }
+        indexed = space.indexed
+    }
+
+    /// The design at a flat index over all templates, in spec order.
+    public func point(at index: Int) -> DesignPoint {
+        let (t, local) = indexed.locate(index)
+        let part = parts[t]
+        var p = part.base
+        IndexedSpace.forEachDigit(of: local, radices: part.radices) { k, g in p.set(part.knobs[k], part.values[k][g]) }
+        return p
+    }
+}
