@@ -85,7 +85,7 @@ public struct PublishedDesign: Sendable {
             schedule: [["conv1", "relu1", "up1", "conv2", "relu2", "up2", "conv3", "pool3", "relu3"], ["conv4", "relu4", "pool4"]],
             measuredCycles: 118_729, measuredDSP: 439, source: readme, tolerance: nil,
             configuration: "3 units of 16 columns x 9 taps; conv1 → conv2 → conv3 as a line-buffered pipeline into a 392 KB buffer, then conv4 split by rows over the 3 units",
-            gap: "the model keeps every unit busy in the pipeline; the built design's conv3 unit (16 lanes at II=1 over 896 x 896) and the element-wise up-sampling FIFOs bound it, which needs per-task lane counts (not a knob yet)",
+            gap: "with each core's 144 lanes (task_lanes) conv3 takes 50,251 cycles; each core also fetches its next input row before computing it in the same row loop (not overlapped) and the pooling task reads two packets per output: no knob for a row fetch in series with compute yet",
             taskLanes: ["conv1": 144, "conv2": 144, "conv3": 144, "conv4": 432]),
         PublishedDesign(
             name: "Self-attention, dataflow", workload: .selfAttention,
@@ -126,7 +126,7 @@ public struct PublishedDesign: Sendable {
             point: DesignPoint(template: .reconfigurable, lanes: 192, computeUnits: 2, scratchpadKiB: 64, weightLoad: .doubleBuffered, flattenLoops: true, wordBits: 512),
             measuredCycles: 10_295, measuredDSP: 239, source: readme, tolerance: nil,
             configuration: "2 units of 64 and 32 MACs for the encoder, then the decoder convolutions",
-            gap: "the 64-MAC unit runs encoder conv1 (882 outputs) and decoder conv3 (2,500 outputs, a gather with the full window) at two II=1 iterations per output: 6,764 cycles; its sampling loop is pipelined",
+            gap: "the gather loops of CC0 (6,764 cycles) are in (task_loops); what does not overlap CC0 (loads, sampling, CC1's conv4, the write) is about 3,500 measured cycles the model does not see",
             taskLoops: ["enc1": BuiltLoop(outer: 2 * 21 * 21, inner: 2), "dec1": BuiltLoop(outer: 2 * 2 * 25 * 25, inner: 2)]),
     ]
 
