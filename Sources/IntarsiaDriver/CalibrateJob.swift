@@ -27,16 +27,20 @@ public enum CalibrateJob {
             guard spec.platform.name == base.name else {
                 throw UserError("\(m.origin): spec '\(m.spec)' is for \(spec.platform.name), not \(base.name); accepted: specs on the platform being calibrated (--platform \(base.name))")
             }
+            // Per-task lanes and loop nests as built (docs/MODEL.md, "Tasks as built").
+            let (tasks, knobs) = try AsBuiltTasks.parse(m.knobs, owner: "\(m.origin): knobs")
             let point: DesignPoint
             do {
-                point = try EvaluateJob.point(spec: spec, template: nil, sets: m.knobs)
+                point = try EvaluateJob.point(spec: spec, template: nil, sets: knobs)
             } catch {
                 throw UserError("\(m.origin): knobs: \(userFacing(error).description.replacingOccurrences(of: "--set ", with: ""))")
             }
+            let asBuilt = tasks.isEmpty ? nil : try tasks.resolve(spec.solvingModel.compiled, owner: "\(m.origin): knobs")
             return CalibrationCase(measurement: m) { candidate in
                 var s = spec
                 for c in constants { c.set(c.value(in: candidate), in: &s.platform) }
-                let e = s.solvingModel.evaluate(point)
+                var none = NoRecorder()
+                let e = asBuilt?.evaluate(s.solvingModel, point, recorder: &none) ?? s.solvingModel.evaluate(point)
                 return (e.latencyCycles, e.powerW)
             }
         }

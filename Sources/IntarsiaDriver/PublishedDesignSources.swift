@@ -88,6 +88,7 @@ extension PublishedDesign {
             "compute_units": "\(cnnInTAR):96, 184, 295: CC0, CC1, CC2",
             "scratchpad_kib": "\(cnnInTAR):405-412: central_mem in URAM",
             "schedule": "\(cnnInTAR):96-101, 184-189, 295-300: conv1 → conv2 → conv3 pipelined over the cores, then conv4 split over all three",
+            "task_lanes": "\(cnnInTAR):154-171, 262-281, 370-392: CC0, CC1 and CC2 each unroll 16 columns x 9 taps (144 lanes) for conv1, conv2 and conv3; conv4 is split by rows over all three (432)",
         ],
         "Self-attention, dataflow": [
             "template": "\(attentionDataflow):135, 214, 295, 362, 414-438: projection, S, softmax and output tasks joined by tapa streams",
@@ -107,6 +108,8 @@ extension PublishedDesign {
             "flatten_loops": "\(attentionSequential):84-99, 216-244: loops without pipeline pragmas",
             "word_bits": "\(attentionSequential):10, 14: vec_t of 16 int16, 256 bits",
             "spill": "\(attentionSequential):218-243, 273-282: Q, K, V read back from off chip",
+            "task_lanes": "\(attentionSequential):33-38, 240, 288: vector_mac of VEC_LEN 16 lanes for the projections and Q·Kᵀ; S·V multiplies one scalar pair per iteration (1 lane)",
+            "task_loops": "\(attentionSequential):270-292: the outer j loop (D / VEC_LEN = 64) encloses i (256) x an inner j that shadows it (64) x k (256); k, with no pragma, is pipelined by Vitis HLS's default (UG1399 config_compile -pipeline_loops 64) and restarts per (i, j)",
         ],
         "CNN-4L, sequential": [
             "template": "\(cnnSequential):52-390: one top function runs the four layers",
@@ -123,6 +126,8 @@ extension PublishedDesign {
             "allocation": "\(vaeDataflow):154-160, 229-234: the first model's uniform split; the units differ (64, 16, 64)",
             "stream_elements": "\(vaeDataflow):112, 172, 196, 308, 351: ap_int<16> FIFOs, one element per cycle",
             "matvec": "\(vaeDataflow):152-160: convolutions by dot products over the kernel window",
+            "task_lanes": "\(vaeDataflow):152-160, 226-234, 327-336, 385-390: encoder conv1 unrolls its 8x8 window (64 lanes), encoder conv2 its 4x4 window (16), decoder conv3 its 8x8 window (64), decoder conv4 loops over an 8x8 window too (kernel_size1; 64)",
+            "task_loops": "\(vaeDataflow):327-345, 370-392: decoder conv3 is a gather, rep 2 x f 2 x 25 x 25 outputs each a pipelined loop over 2 input channels of the full 8x8 window (zeros included); decoder conv4 a 28 x 28 loop at II=1 for each f 2 x c 2",
         ],
         "VAE, sequential": [
             "template": "\(vaeSequential):47-57: one top function",
@@ -137,6 +142,7 @@ extension PublishedDesign {
             "lanes": "\(vaeInTAR):27-33, 111, 356: CC0 and CC1 (int16_v64 and int16_v32 operands); the first model's 192",
             "compute_units": "\(vaeInTAR):111, 356: CC0_Encoder_Decoder_Conv1 and CC1_Encoder_Decoder_Conv2",
             "scratchpad_kib": "\(vaeInTAR):257-293: central_mem_cache on chip",
+            "task_loops": "\(vaeInTAR):129, 170-203: CC0 runs encoder conv1 (st 0: f 2 x 21 x 21 outputs, each bound_c = 2 iterations of the pipelined c loop over the same window) and decoder conv3 (st 2: rep 2 x f 2 x 25 x 25 outputs, 2 iterations each, a gather over the full 8x8 window)",
         ],
     ]
 }

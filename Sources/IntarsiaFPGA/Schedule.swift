@@ -10,6 +10,9 @@ public struct ScheduledStage: Hashable, Sendable {
     public var liveBytesBefore: Double
     /// Lanes per task index when the stage's split was balanced by the stage balancer.
     public var taskLanes: [Double]?
+    /// Loop nests as built per task index (`BuiltLoop`), for a design whose tasks' loops do not
+    /// follow the workload's arithmetic; nil for every design the model builds itself.
+    public var builtLoops: [BuiltLoop?]? = nil
 }
 
 /// A schedule with where it came from: the space it was chosen in and how its solver ended.

@@ -44,7 +44,8 @@ enum StageModel {
     /// than units. Inputs produced by earlier stages are ready at the stage start.
     static func cost<S: Collection<Int>, R: CostRecorder>(_ w: CompiledWorkload, _ tasks: S, lanes: Int, maxUnits: Int,
                                                           allocation: LaneAllocation, env: CycleEnvironment,
-                                                          stageIndex: Int, recorder: inout R, taskLanes: [Double]? = nil) -> StageCost? {
+                                                          stageIndex: Int, recorder: inout R, taskLanes: [Double]? = nil,
+                                                          builtLoops: [BuiltLoop?]? = nil) -> StageCost? {
         var macTasks = 0
         var macSum = 0.0
         for i in tasks where w.tasks[i].isMAC {
@@ -74,7 +75,11 @@ enum StageModel {
                     } else {
                         width = macWidth(lanes: totalLanes, macs: t.macs, macSum: macSum, macTasks: macTasks, allocation: allocation)
                     }
-                    busy = macCycles(t, lanes: width, bytesPerCycle: bw, env: env)
+                    if let loop = builtLoops?[i] {
+                        busy = MACCycleModel(t, bytesPerCycle: bw, env: env).cycles(lanes: width, built: loop)
+                    } else {
+                        busy = macCycles(t, lanes: width, bytesPerCycle: bw, env: env)
+                    }
                     chargeMAC(t, width: width, env: env, into: &c)
                 } else {
                     width = env.sfuWidth

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import IntarsiaCore
 import IntarsiaFPGA
 @testable import IntarsiaDriver
 
@@ -14,6 +15,8 @@ import IntarsiaFPGA
             set.append(k.rawValue)
         }
         if d.schedule != nil { set.append("schedule") }
+        if d.taskLanes != nil { set.append("task_lanes") }
+        if d.taskLoops != nil { set.append("task_loops") }
         return set
     }
 
@@ -30,7 +33,7 @@ import IntarsiaFPGA
 
     @Test func sourcesNameOnlyPublishedDesignsAndKnobs() {
         let names = Set(PublishedDesign.all.map(\.name))
-        let keys = Set(Knob.allCases.map(\.rawValue) + ["template", "schedule"])
+        let keys = Set(Knob.allCases.map(\.rawValue) + ["template", "schedule", "task_lanes", "task_loops"])
         for (design, sources) in PublishedDesign.knobSources {
             #expect(names.contains(design), "knobSources names \(design), which is not a published design")
             for k in sources.keys { #expect(keys.contains(k), "\(design): \(k) is not a knob") }
@@ -48,5 +51,56 @@ import IntarsiaFPGA
         let waits = try d.check().modelCycles - without.check().modelCycles
         #expect(waits == Double(224 * 224 + 448 * 448 + 448 * 448 + 224 * 224) / 16 * 64)
         #expect(abs(try d.check().relativeError) <= 0.10)
+    }
+}
+
+/// Per-task lanes (`PublishedDesign.taskLanes`): each MAC task runs on the lanes its unit was
+/// built with, not on its share of the design's lanes.
+@Suite struct PublishedDesignTaskLaneTests {
+    /// CNN-4L InTAR's CC2 runs conv3 on 16 columns x 9 taps: 896 x 896 outputs of 9 MACs on 144
+    /// lanes are 896 * 896 / 16 = 50,176 cycles at II=1, plus the pipeline depth (6 + ceil(log2
+    /// 9) = 10) and the double-buffered weights' exposed prologue (a 64-cycle burst latency and
+    /// one 512-bit word): 50,251. conv4, 448 x 448 outputs on the three cores' 432 lanes (48 rows
+    /// of 9 taps), ceil(448 * 448 / 48) = 4,182 + 75 = 4,257.
+    @Test func cnnInTARConv3RunsOnItsOwnUnit() throws {
+        let d = PublishedDesign.all.first { $0.name == "CNN-4L, InTAR" }!
+        let w = try d.workload.make()
+        let index = Dictionary(uniqueKeysWithValues: w.tasks.enumerated().map { ($1.name, $0) })
+        let model = try FPGAModel(workload: w, platform: PlatformCatalog.u280, reconfigurableSchedule: d.schedule!.map { $0.map { index[$0]! } })
+        var r = BreakdownRecorder()
+        let e = try d.evaluateAsBuilt(model, recorder: &r)
+        let conv3 = r.tasks.first { $0.task == "conv3" }!
+        #expect(conv3.lanes == 144)
+        #expect(conv3.busyCycles == 50_176 + 10 + 64 + 1)
+        let conv4 = r.tasks.first { $0.task == "conv4" }!
+        #expect(conv4.lanes == 432)
+        #expect(conv4.busyCycles == 4_182 + 10 + 64 + 1)
+        // Without its own lanes conv3 gets most of the 432 in the pipelined stage: far faster.
+        #expect(model.evaluate(d.point).latencyCycles < e.latencyCycles / 1.5)
+    }
+
+    /// Self-attention sequential's S·V (self-attn-sequential-kernel.cpp lines 270-292): 64 x 256
+    /// x 64 entries of the 256-iteration k loop, one scalar MAC each, a drain of 6 + log2 1 = 6
+    /// per entry: 1,048,576 x 262 = 274,726,912 cycles, within 10% of the whole measured 348.6 M
+    /// together with the rest of the kernel.
+    @Test func attentionSequentialRepeatsItsSVNest() throws {
+        let d = PublishedDesign.all.first { $0.name == "Self-attention, sequential" }!
+        let model = try FPGAModel(workload: try d.workload.make(), platform: PlatformCatalog.u280)
+        var r = BreakdownRecorder()
+        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        let sv = r.tasks.first { $0.task == "sv" }!
+        #expect(sv.lanes == 1)
+        #expect(sv.busyCycles == 1_048_576 * 262)
+        #expect(abs(try d.check().relativeError) <= 0.10)
+    }
+
+    @Test func aTaskLaneNamingNoMACTaskIsRefused() throws {
+        var d = PublishedDesign.all.first { $0.name == "VAE, dataflow" }!
+        d.taskLanes = ["enc1": 64, "enc2": 16, "dec1": 64, "reparam": 64]
+        #expect(throws: UserError.self) { try d.check() }
+        d.taskLanes = ["enc1": 64, "enc2": 16, "dec1": 64]
+        do { _ = try d.check(); Issue.record("a MAC task without lanes must be refused") } catch {
+            #expect("\(error)".contains("dec2"))
+        }
     }
 }

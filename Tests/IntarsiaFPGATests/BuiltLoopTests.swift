@@ -1,0 +1,43 @@
+import Testing
+import IntarsiaCore
+@testable import IntarsiaFPGA
+
+/// Loop nests as built (`BuiltLoop`, docs/MODEL.md "Tasks as built") on a product whose figures
+/// are worked out by hand: 4×32 by 32×8 int16 on 16 lanes along k, sequential, U280 (stage switch
+/// 20 ns at 300 MHz = 6 cycles; pipeline depth 6 + ceil(log2 16) = 10): 8 × 4 × 2 + 10 + 6 = 80.
+@Suite struct BuiltLoopTests {
+    let model = FPGAModel(workload: try! Workload(name: "one", tasks: [
+        (Task(name: "a", op: .matmul(m: 4, k: 32, n: 8, weightsOffChip: false), dataType: .int16), [.init("input", .stream)]),
+    ]), platform: PlatformCatalog.u280)
+
+    func cycles(_ p: DesignPoint, loop: BuiltLoop?, lanes: Double? = nil) -> Double {
+        var s = model.schedule(p)
+        s.stages[0].builtLoops = loop.map { [$0] }
+        if let lanes { s.stages[0].taskLanes = [lanes] }
+        var none = NoRecorder()
+        return model.evaluate(p, schedule: s, recorder: &none).latencyCycles
+    }
+
+    @Test func noBuiltLoopLeavesTheModelAsItIs() {
+        let p = DesignPoint(template: .sequential, lanes: 16)
+        #expect(cycles(p, loop: nil) == 80)
+        #expect(model.evaluate(p).latencyCycles == 80)
+    }
+
+    /// 10 entries of a 7-iteration pipelined loop replace the 64 iterations of the product.
+    @Test func theNestReplacesTheComputeCyclesUnderEachLoopKnob() {
+        var p = DesignPoint(template: .sequential, lanes: 16)
+        let loop = BuiltLoop(outer: 10, inner: 7)
+        #expect(cycles(p, loop: loop) == 70 + 10 + 6)  // flattened: one fill
+        p.flattenLoops = false
+        #expect(cycles(p, loop: loop) == 10 * (7 + 10) + 6)  // a drain per entry
+        p.pipelined = false
+        #expect(cycles(p, loop: loop) == 70 * 10 + 6)  // every iteration the body's latency
+    }
+
+    /// The lanes one iteration uses set the depth: 4 lanes along k, 6 + 2 = 8.
+    @Test func theTaskLanesSetTheDepth() {
+        let p = DesignPoint(template: .sequential, lanes: 16)
+        #expect(cycles(p, loop: BuiltLoop(outer: 10, inner: 7), lanes: 4) == 70 + 8 + 6)
+    }
+}
