@@ -60,6 +60,12 @@ public enum StageBalancer {
             LaneSplitStatus(state: status == .optimal ? .optimal : .feasible, method: method.rawValue, gap: gap,
                             boundCycles: bound, detail: status == .optimal ? "" : note)
         }
+
+        /// The exact bisection's solution at `interval`.
+        static func bisected(choice: [Int], lanes: [Int], interval: Double) -> Solution {
+            Solution(choice: choice, lanes: lanes, initiationInterval: interval, status: .optimal, method: .bisection,
+                     gap: 0, bound: interval, seconds: 0, note: "")
+        }
     }
 
     /// No split: proven when nothing meets the budgets, not proven when GLPK stopped first.
@@ -72,8 +78,7 @@ public enum StageBalancer {
     public static func solve(_ problem: Problem, timeLimitSeconds: Double = 10) throws -> Solution {
         switch exact(problem) {
         case .optimal(let choice, let interval):
-            return Solution(choice: choice, lanes: zip(problem.options, choice).map { $0[$1].lanes }, initiationInterval: interval,
-                            status: .optimal, method: .bisection, gap: 0, bound: interval, seconds: 0, note: "")
+            return .bisected(choice: choice, lanes: zip(problem.options, choice).map { $0[$1].lanes }, interval: interval)
         case .infeasible(let why):
             throw Infeasible(description: why)
         case .undecided:
@@ -87,12 +92,7 @@ public enum StageBalancer {
     /// cycles and buffers from the cost model.
     public static func problem(_ model: FPGAModel, _ point: DesignPoint, granules: Int = 32, only: Set<Int>? = nil) -> Problem {
         let w = model.compiled
-        let step = max(1, point.lanes / granules)
-        // Ascending without a set: the powers of two below the step, then the step's multiples.
-        var lanesList: [Int] = []
-        var pow2 = 1
-        while pow2 < step { lanesList.append(pow2); pow2 *= 2 }
-        for k in 1...max(granules, 1) where k * step <= point.lanes { lanesList.append(k * step) }
+        let lanesList = laneCounts(lanes: point.lanes, granules: granules)
         var members: [Int] = []
         var macSum = 0.0
         for i in w.tasks.indices where w.tasks[i].isMAC && (only?.contains(i) ?? true) {
@@ -108,7 +108,7 @@ public enum StageBalancer {
         var computed: [(task: Int, proportional: Int, options: [Option])] = []
         for i in members {
             names.append(w.names[i])
-            let proportional = max(1, Int((Double(point.lanes) * w.tasks[i].macs / macSum).rounded(.down)))
+            let proportional = proportionalLanes(point.lanes, macs: w.tasks[i].macs, macSum: macSum)
             // A task like one already costed (same facts, same lane counts) shares its options.
             if let same = computed.first(where: { $0.proportional == proportional && costs.sameOptions($0.task, i) }) {
                 options.append(same.options)
@@ -120,6 +120,25 @@ public enum StageBalancer {
         }
         let mem = model.balancerMemoryBudget(point)
         return Problem(tasks: names, options: options, laneBudget: point.lanes, bramBudget: mem.bram18k, uramBudget: mem.uram)
+    }
+
+    /// The lane counts every task may take (before its uniform and proportional lanes are
+    /// added), ascending without a set: the powers of two below the step `lanes / granules`,
+    /// then the step's multiples up to `lanes`.
+    static func laneCounts(lanes: Int, granules: Int) -> [Int] {
+        let step = max(1, lanes / granules)
+        var out: [Int] = []
+        out.reserveCapacity(granules + 12)
+        var pow2 = 1
+        while pow2 < step { out.append(pow2); pow2 *= 2 }
+        for k in 1...max(granules, 1) where k * step <= lanes { out.append(k * step) }
+        return out
+    }
+
+    /// The proportional split's lanes of a task of `macs` among tasks of `macSum` MACs.
+    @inline(__always)
+    static func proportionalLanes(_ lanes: Int, macs: Double, macSum: Double) -> Int {
+        max(1, Int((Double(lanes) * macs / macSum).rounded(.down)))
     }
 
     /// `sorted` (ascending, distinct) with `a` and `b` inserted where missing.
@@ -170,12 +189,12 @@ public enum StageBalancer {
     /// One stage's balanced split with its status.
     public static func splitForStage(_ model: FPGAModel, _ point: DesignPoint, _ stage: [Int]) -> BalancedSplit {
         let members = stage.sorted().filter { model.compiled.tasks[$0].isMAC }
-        return split(model, members, problem(model, point, stage: stage))
+        return directSplit(model, point, members) { split(model, members, problem(model, point, stage: stage)) }
     }
 
     /// A balancer for `FPGAModel.laneBalancer`: lanes per task index, with how they were found.
     public static let forModel: @Sendable (FPGAModel, DesignPoint) -> BalancedSplit = { model, point in
         let members = model.compiled.tasks.indices.filter { model.compiled.tasks[$0].isMAC }
-        return split(model, members, problem(model, point))
+        return directSplit(model, point, members) { split(model, members, problem(model, point)) }
     }
 }

@@ -1,3 +1,4 @@
+import IntarsiaFPGA
 import IntarsiaGLPK
 
 /// The exact min-max split without a general integer program.
@@ -31,60 +32,66 @@ extension StageBalancer {
             return .infeasible("task \(p.tasks[t]) has no lane option")
         }
         let s = Staircases(p)
-        var choice = [Int](repeating: 0, count: p.options.count)
-        // At the slowest first step every task takes its overall cheapest option.
-        var hi = s.firstStepMax
-        switch s.probe(p, hi, &choice) {
-        case .lanesShort(let lanes):
-            return .infeasible("no split fits: the tasks need at least \(lanes) lanes (budget \(p.laneBudget))")
+        switch s.bisect(laneBudget: p.laneBudget, bramBudget: p.bramBudget, uramBudget: p.uramBudget) {
+        case .optimal(let steps, let interval): return .optimal(choice: steps.map { s.steps.option[$0] }, initiationInterval: interval)
+        case .lanesShort(let lanes): return .infeasible(lanesShortText(lanes, budget: p.laneBudget))
         case .memoryShort: return generalBisection(p)
-        case .fits(let used): hi = used
         }
-        var lo = s.lastStepMax
-        while lo < hi {
-            var mid = lo + (hi - lo) / 2
-            if !(mid < hi) { mid = lo }
-            switch s.probe(p, mid, &choice) {
-            case .fits(let used): hi = used
-            case .lanesShort: lo = min(s.nextAbove(mid), hi)
-            case .memoryShort: return generalBisection(p)
-            }
-        }
-        _ = s.probe(p, hi, &choice)
-        return .optimal(choice: choice, initiationInterval: hi)
+    }
+
+    static func lanesShortText(_ lanes: Int, budget: Int) -> String {
+        "no split fits: the tasks need at least \(lanes) lanes (budget \(budget))"
     }
 
     /// Each task's options in the canonical order (fewest lanes, then BRAM, URAM, cycles), kept
     /// only where their cycles beat every cheaper option's: at interval T the canonical choice is
     /// the first step with cycles <= T (found by binary search, cycles fall along the steps).
+    /// Staircase e is `steps[lo[e]..<hi[e]]`, taken by `count[e]` tasks with the same options;
+    /// task k takes staircase `entry[k]`. The sums over tasks are of whole numbers (lanes, and
+    /// buffer blocks rounded up) wherever a staircase is shared, so `count ×` adds them exactly.
     struct Staircases {
-        var option: [Int] = []
-        var cycles: [Double] = []
-        var lanes: [Int] = []
-        var bram: [Double] = []
-        var uram: [Double] = []
-        var start: [Int] = []
+        var steps: LaneSteps
+        var lo: [Int] = []
+        var hi: [Int] = []
+        var count: [Int] = []
+        var entry: [Int] = []
         var firstStepMax = -Double.infinity
         var lastStepMax = -Double.infinity
 
+        init(steps: LaneSteps, tasks: Int) {
+            self.steps = steps
+            lo.reserveCapacity(tasks)
+            hi.reserveCapacity(tasks)
+            count.reserveCapacity(tasks)
+            entry.reserveCapacity(tasks)
+        }
+
+        /// Adds a task whose steps are `steps[from..<to]`, the last with `fastest` cycles.
+        @inline(__always)
+        mutating func addTask(from: Int, to: Int, fastest: Double) {
+            entry.append(lo.count)
+            lo.append(from)
+            hi.append(to)
+            count.append(1)
+            firstStepMax = max(firstStepMax, from < to ? steps.steps[from].cycles : .infinity)
+            lastStepMax = max(lastStepMax, fastest)
+        }
+
+        /// Adds a task taking staircase `e` (already added for another task).
+        @inline(__always)
+        mutating func addTask(sharing e: Int) {
+            entry.append(e)
+            count[e] += 1
+        }
+
         init(_ p: Problem) {
-            let total = p.options.reduce(0) { $0 + $1.count }
-            option.reserveCapacity(total)
-            cycles.reserveCapacity(total)
-            lanes.reserveCapacity(total)
-            bram.reserveCapacity(total)
-            uram.reserveCapacity(total)
-            start.reserveCapacity(p.options.count + 1)
+            self.init(steps: LaneSteps(capacity: p.options.reduce(0) { $0 + $1.count }), tasks: p.options.count)
             for opts in p.options {
-                start.append(option.count)
+                let from = steps.count
                 var best = Double.infinity
                 func visit(_ j: Int) {
                     guard opts[j].cycles < best else { return }
-                    option.append(j)
-                    cycles.append(opts[j].cycles)
-                    lanes.append(opts[j].lanes)
-                    bram.append(opts[j].bram18k)
-                    uram.append(opts[j].uram)
+                    steps.append(option: j, opts[j])
                     best = opts[j].cycles
                 }
                 // The cost model's options come sorted by lanes (distinct): no sort needed.
@@ -93,51 +100,91 @@ extension StageBalancer {
                 } else {
                     for j in opts.indices.sorted(by: { cheaper(opts[$0], opts[$1]) || (!cheaper(opts[$1], opts[$0]) && $0 < $1) }) { visit(j) }
                 }
-                firstStepMax = max(firstStepMax, cycles[start[start.count - 1]])
-                lastStepMax = max(lastStepMax, best)
+                addTask(from: from, to: steps.count, fastest: best)
             }
-            start.append(option.count)
         }
 
-        /// The index of task `k`'s first step with cycles <= t, or its end.
+        /// Distinct staircases.
+        var entries: Int { lo.count }
+
+        /// The index of staircase `e`'s first step with cycles <= t, or its end.
         @inline(__always)
-        func step(_ k: Int, _ t: Double) -> Int {
-            var lo = start[k], hi = start[k + 1]
+        func step(_ e: Int, _ t: Double, _ s: UnsafeBufferPointer<LaneOption>) -> Int {
+            var lo = self.lo[e], hi = self.hi[e]
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if cycles[mid] <= t { hi = mid } else { lo = mid + 1 }
+                if s[mid].cycles <= t { hi = mid } else { lo = mid + 1 }
             }
             return lo
         }
 
         enum Outcome { case fits(Double), lanesShort(Int), memoryShort }
 
-        /// The canonical choice at interval t, and whether it fits: `fits` with the slowest
-        /// chosen cycles; `lanesShort` with the fewest lanes t needs (proof it is unreachable).
-        func probe(_ p: Problem, _ t: Double, _ choice: inout [Int]) -> Outcome {
-            var totalLanes = 0, totalBram = 0.0, totalUram = 0.0, used = -Double.infinity
-            for k in 0..<(start.count - 1) {
-                let i = step(k, t)
-                guard i < start[k + 1] else { return .lanesShort(Int.max) }
-                choice[k] = option[i]
-                totalLanes += lanes[i]
-                totalBram += bram[i]
-                totalUram += uram[i]
-                used = max(used, cycles[i])
+        /// The canonical choice at interval t (a step index per staircase), and whether it fits:
+        /// `fits` with the slowest chosen cycles; `lanesShort` with the fewest lanes t needs
+        /// (proof it is unreachable).
+        func probe(_ laneBudget: Int, _ bramBudget: Double, _ uramBudget: Double, _ t: Double, _ choice: inout [Int]) -> Outcome {
+            steps.steps.withUnsafeBufferPointer { s in
+                var totalLanes = 0, totalBram = 0.0, totalUram = 0.0, used = -Double.infinity
+                for e in 0..<entries {
+                    let i = step(e, t, s)
+                    guard i < hi[e] else { return .lanesShort(Int.max) }
+                    choice[e] = i
+                    let o = s[i], n = count[e]
+                    if n == 1 {
+                        totalLanes += o.lanes
+                        totalBram += o.bram18k
+                        totalUram += o.uram
+                    } else {
+                        totalLanes += n * o.lanes
+                        totalBram += Double(n) * o.bram18k
+                        totalUram += Double(n) * o.uram
+                    }
+                    used = max(used, o.cycles)
+                }
+                if totalLanes > laneBudget { return .lanesShort(totalLanes) }
+                if totalBram > bramBudget + 1e-9 || totalUram > uramBudget + 1e-9 { return .memoryShort }
+                return .fits(used)
             }
-            if totalLanes > p.laneBudget { return .lanesShort(totalLanes) }
-            if totalBram > p.bramBudget + 1e-9 || totalUram > p.uramBudget + 1e-9 { return .memoryShort }
-            return .fits(used)
         }
 
         /// The least step cycles above t over all tasks (the next candidate interval).
         func nextAbove(_ t: Double) -> Double {
-            var next = Double.infinity
-            for k in 0..<(start.count - 1) {
-                let i = step(k, t)
-                if i > start[k] { next = min(next, cycles[i - 1]) }
+            steps.steps.withUnsafeBufferPointer { s in
+                var next = Double.infinity
+                for e in 0..<entries {
+                    let i = step(e, t, s)
+                    if i > lo[e] { next = min(next, s[i - 1].cycles) }
+                }
+                return next
             }
-            return next
+        }
+
+        enum Bisection { case optimal(steps: [Int], interval: Double), lanesShort(Int), memoryShort }
+
+        /// The least interval by bisection over the steps' cycles (every task has a step): the
+        /// chosen step per task, or why none fits (`memoryShort`: the walk cannot decide it).
+        func bisect(laneBudget: Int, bramBudget: Double, uramBudget: Double) -> Bisection {
+            var choice = [Int](repeating: 0, count: entries)
+            // At the slowest first step every task takes its overall cheapest option.
+            var upper = firstStepMax
+            switch probe(laneBudget, bramBudget, uramBudget, upper, &choice) {
+            case .lanesShort(let lanes): return .lanesShort(lanes)
+            case .memoryShort: return .memoryShort
+            case .fits(let used): upper = used
+            }
+            var lower = lastStepMax
+            while lower < upper {
+                var mid = lower + (upper - lower) / 2
+                if !(mid < upper) { mid = lower }
+                switch probe(laneBudget, bramBudget, uramBudget, mid, &choice) {
+                case .fits(let used): upper = used
+                case .lanesShort: lower = min(nextAbove(mid), upper)
+                case .memoryShort: return .memoryShort
+                }
+            }
+            _ = probe(laneBudget, bramBudget, uramBudget, upper, &choice)
+            return .optimal(steps: entry.map { choice[$0] }, interval: upper)
         }
     }
 
@@ -192,9 +239,7 @@ extension StageBalancer {
             leastUram += minUram
         }
         let tolerance = 1e-9
-        if lanes > p.laneBudget {
-            return .infeasible("no split fits: the tasks need at least \(lanes) lanes (budget \(p.laneBudget))")
-        }
+        if lanes > p.laneBudget { return .infeasible(lanesShortText(lanes, budget: p.laneBudget)) }
         if leastBram > p.bramBudget + tolerance || leastUram > p.uramBudget + tolerance {
             return .infeasible("no split fits: the tasks' weight buffers need at least \(Int(leastBram)) BRAM18K and \(Int(leastUram)) URAM (budget \(Int(p.bramBudget.rounded(.down))) and \(Int(p.uramBudget.rounded(.down))))")
         }
