@@ -43,7 +43,7 @@ let package = Package(
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network, and
         // user-defined network templates with named choices) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
-        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaExplore"], exclude: ["Resources/NOTICE.md"],
+        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaExplore", "IntarsiaRows"], exclude: ["Resources/NOTICE.md"],
                 resources: [.copy("Resources/nb201-accuracy.csv")], swiftSettings: strict),
         // The exploration kernel: indexed design spaces, ask/tell strategies built by name,
         // constrained dominance, the Pareto archive, hypervolume.
