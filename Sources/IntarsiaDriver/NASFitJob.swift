@@ -24,6 +24,29 @@ public enum NASFitJob {
         return head + reports.map { $0.line + "\n" }.joined() + "wrote \(output)" + tail + "\n"
     }
 
+    /// Trains a predictor: with `train` N on N cells drawn by `seed`, validated on the rest, that
+    /// model written; without, validated on a seeded 80/20 split and retrained on every cell.
+    public static func trainPredictor(measurements path: String, output: String, train: Int?, seed: UInt64) throws -> String {
+        let m = try readMeasurements(path)
+        let cells = try CostFitting.cells(m)
+        let (fit, held) = try CostFitting.split(count: cells.count, train: train, seed: seed)
+        let start = Date()
+        let predictor = try CostPredictor.train(m, cells: cells, rows: fit, seed: seed)
+        let trained = Date().timeIntervalSince(start)
+        let predicted = try predictor.predict(held.map { cells[$0] })
+        let reports = OperatorTable.targets(m).map { f, v in
+            CostFitting.Report(figure: f, predicted: predicted[f]!, measured: held.map { v[$0] }, fitted: fit.count)
+        }
+        let written = train == nil ? try CostPredictor.train(m, cells: cells, rows: Array(cells.indices), seed: seed) : predictor
+        do { try written.json().write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+            throw UserError("\(output): cannot be written (\(error.localizedDescription)); accepted: a writable file path (-o)")
+        }
+        let head = "predictor (XGBoost gradient-boosted trees) of \(cells.count) measured cells, seed \(seed), trained in \(String(format: "%.2f", trained)) s\n"
+        let tail: String = train == nil ? " (retrained on all \(cells.count) cells)" : " (trained on \(fit.count) cells)"
+        return head + reports.map { $0.line.replacingOccurrences(of: "fitted on", with: "trained on").replacingOccurrences(of: "held out", with: "validated on") + "\n" }.joined()
+            + "wrote \(output)" + tail + "\n"
+    }
+
     static func readMeasurements(_ path: String) throws -> MeasurementsTable {
         do { return try MeasurementsTable.read(path) } catch let e as HardwareCostError { throw UserError(e.description) }
     }

@@ -5,13 +5,13 @@ import IntarsiaASIC
 /// The measured side of a NAS spec (docs/NAS.md, "Hardware-cost sources"): a task's own
 /// `hardware_cost`, and `devices`, a hardware side of measured devices.
 extension NASDesignSpec {
-    static let sourceKeys = ["table", "missing", "operator_table"]
-    static let sourceAccepted = "{table: CSV, missing: error|failed} or {operator_table: CSV}"
+    static let sourceKeys = ["table", "missing", "operator_table", "predictor"]
+    static let sourceAccepted = "{table: CSV, missing: error|failed}, {operator_table: CSV} or {predictor: MODEL}"
 
     /// One hardware-cost source, read into figures for `space`.
     static func readHardwareCost(_ c: Cursor, space: any ArchitectureSpace, base: String) throws -> MeasuredFigures {
         let m = try c.mapping(allowed: sourceKeys)
-        let given = ["table", "operator_table"].filter { m[$0] != nil }
+        let given = ["table", "operator_table", "predictor"].filter { m[$0] != nil }
         guard given.count == 1 else { throw c.error("give exactly one source", accepted: sourceAccepted) }
         func path(_ k: String) throws -> String {
             let p = try m[k]!.string()
@@ -32,7 +32,8 @@ extension NASDesignSpec {
         }
         switch given[0] {
         case "table": return try wrap("table") { try MeasurementsTable.read(try path("table")).figures(space: space, missing: missing) }
-        default: return try wrap("operator_table") { try OperatorTable.read(try path("operator_table")).figures(space: space, source: try path("operator_table")) }
+        case "operator_table": return try wrap("operator_table") { try OperatorTable.read(try path("operator_table")).figures(space: space, source: try path("operator_table")) }
+        default: return try wrap("predictor") { try CostPredictor.load(try path("predictor")).figures(space: space, source: try path("predictor")) }
         }
     }
 
@@ -62,7 +63,8 @@ extension NASDesignSpec {
                 if let hc = dm["hardware_cost"] {
                     let hm = try hc.mapping(allowed: sourceKeys + tasks.map(\.name))
                     if hm.keys.contains(where: { sourceKeys.contains($0) }) {
-                        for t in tasks { figures[t.name] = try readHardwareCost(hc, space: t.space, base: base) }
+                        // A task with its own hardware_cost never reads the device's.
+                        for t in tasks where t.hardwareCost == nil { figures[t.name] = try readHardwareCost(hc, space: t.space, base: base) }
                     } else {
                         for t in tasks { if let tc = hm[t.name] { figures[t.name] = try readHardwareCost(tc, space: t.space, base: base) } }
                     }
@@ -93,7 +95,8 @@ extension NASDesignSpec {
     static func checkMeasuredSpecs(_ tasks: [CoExploration.Task], devices: [[MeasuredDevice]]?, constraints: ASICConstraints, memoryKB: Double?,
                                    cursor: Cursor) throws {
         var all: [(String, MeasuredFigures)] = tasks.compactMap { t in t.hardwareCost.map { (t.name, $0) } }
-        for d in (devices ?? []).joined() { all += d.figures.map { ($0.key, $0.value) } }
+        let own = Set(tasks.filter { $0.hardwareCost != nil }.map(\.name))
+        for d in (devices ?? []).joined() { all += d.figures.filter { !own.contains($0.key) }.map { ($0.key, $0.value) } }
         for (task, f) in all {
             if (constraints.maxEnergyMJ != nil || constraints.maxPowerW != nil) && f.energyMJ == nil {
                 throw cursor.error("an energy or power spec, but \(f.source) gives task \(task) no energy (nor power)", value: false,

@@ -7,7 +7,7 @@ struct NAS: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: NASRun.configuration.abstract,
         discussion: NASRun.configuration.discussion,
-        subcommands: [NASRun.self, FitOperators.self], defaultSubcommand: NASRun.self)
+        subcommands: [NASRun.self, FitOperators.self, TrainPredictor.self], defaultSubcommand: NASRun.self)
 }
 
 struct NASRun: ParsableCommand {
@@ -70,5 +70,30 @@ struct FitOperators: ParsableCommand {
 
     func run() throws {
         try reportingErrors { print(try NASFitJob.fitOperators(measurements: measurements, output: output, train: train, seed: seed), terminator: "") }
+    }
+}
+
+/// `intarsia nas train-predictor`: gradient-boosted trees learned from measured NAS-Bench-201 cells.
+struct TrainPredictor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-predictor",
+        abstract: "Train a hardware-cost predictor (XGBoost gradient-boosted trees) on measured NAS-Bench-201 cells.",
+        discussion: """
+        Features: the cell's graph encoding, operator counts by kind and position, MACs, parameters,
+        depth (docs/NAS.md). Reports each figure's Spearman rank correlation on the validation cells
+        of a seeded split.
+        Examples:
+          intarsia nas train-predictor validation/nas-hw/nats-bench-mcu-nrf5340-all.csv -o mcu.predictor.json
+          intarsia nas train-predictor MEASUREMENTS.csv -o model.json --train 100 --seed 3   (train on 100 cells, validate on the rest)
+        A spec uses the model as hardware_cost: {predictor: model.json}.
+        """)
+
+    @Argument(help: "Measurements CSV: architecture text and measured figures per row") var measurements: String
+    @Option(name: .shortAndLong, help: "Model file to write (JSON)") var output: String
+    @Option(parsing: .unconditional, help: "Train on this many cells drawn by --seed and validate on the rest (default: validate on a 20% split, write the model trained on all)") var train: Int?
+    @Option(parsing: .unconditional, help: "Seed of the split and of the trees") var seed: UInt64 = 1
+
+    func run() throws {
+        try reportingErrors { print(try NASFitJob.trainPredictor(measurements: measurements, output: output, train: train, seed: seed), terminator: "") }
     }
 }
