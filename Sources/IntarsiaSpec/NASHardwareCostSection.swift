@@ -80,6 +80,17 @@ extension NASDesignSpec {
         }
     }
 
+    /// `devices` and their constraints when the spec has them (nil devices and no constraints
+    /// otherwise: the ASIC or FPGA reader takes over).
+    static func readDeviceSide(_ top: [String: Cursor], tasks: [CoExploration.Task], base: String) throws -> ([[MeasuredDevice]]?, ASICConstraints, Double?) {
+        guard let dc = top["devices"] else { return (nil, ASICConstraints(), nil) }
+        if let o = ["platform", "accelerators", "units"].compactMap({ top[$0] }).first {
+            throw o.error("measured devices are the whole hardware side", value: false, accepted: "devices without platform, accelerators or units")
+        }
+        let (k, memory) = try readDeviceConstraints(top["constraints"])
+        return (try readDevices(dc, tasks: tasks, base: base), k, memory)
+    }
+
     /// A devices spec's constraints: latency, energy, power and memory (kB, each task's network).
     static func readDeviceConstraints(_ c: Cursor?) throws -> (ASICConstraints, Double?) {
         guard let c else { return (ASICConstraints(), nil) }

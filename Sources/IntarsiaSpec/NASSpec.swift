@@ -53,16 +53,7 @@ public struct NASDesignSpec: Sendable {
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
         var hw: ASICDesignSpec.Hardware?
         var fpga: FPGAUnitSpace?
-        var constraints = ASICConstraints()
-        var devices: [[MeasuredDevice]]?
-        var memory: Double?
-        if let dc = top["devices"] {
-            if let o = ["platform", "accelerators", "units"].compactMap({ top[$0] }).first {
-                throw o.error("measured devices are the whole hardware side", value: false, accepted: "devices without platform, accelerators or units")
-            }
-            devices = try readDevices(dc, tasks: tasks, base: base)
-            (constraints, memory) = try readDeviceConstraints(top["constraints"])
-        }
+        var (devices, constraints, memory) = try readDeviceSide(top, tasks: tasks, base: base)
         try checkMeasuredSpecs(tasks, devices: devices, constraints: constraints, memoryKB: memory, cursor: top["constraints"] ?? root)
         let pc = devices != nil ? root : try root.required("platform", in: top)
         // An ASIC: the platform names a technology node, or sub-accelerators are listed.
