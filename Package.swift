@@ -29,6 +29,8 @@ let package = Package(
         // GLPK: Debian's libglpk-dev as a system library, a C guard that keeps GLPK from aborting
         // the process, and a value-type model API.
         .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // XGBoost's C API (Debian's libxgboost-dev) for the NAS's learned hardware-cost predictors.
+        .systemLibrary(name: "CXGBoost", providers: [.apt(["libxgboost-dev"])]),
         .target(name: "CGLPKGuard", dependencies: ["CGLPK"], linkerSettings: [.linkedLibrary("glpk")]),
         .target(name: "IntarsiaGLPK", dependencies: ["CGLPKGuard"], swiftSettings: strict),
         // The generic sub-accelerator mapper: jobs (networks or layers) onto heterogeneous
@@ -43,7 +45,7 @@ let package = Package(
         // Neural architecture search spaces (NAS-Bench-201 cells on its macro network, and
         // user-defined network templates with named choices) and
         // accuracy oracles (the NAS-Bench-201 table, shipped as data with its attribution).
-        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaExplore"], exclude: ["Resources/NOTICE.md"],
+        .target(name: "IntarsiaNAS", dependencies: ["IntarsiaCore", "IntarsiaGLPK", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaExplore", "IntarsiaRows", "CXGBoost"], exclude: ["Resources/NOTICE.md"],
                 resources: [.copy("Resources/nb201-accuracy.csv")], swiftSettings: strict),
         // The exploration kernel: indexed design spaces, ask/tell strategies built by name,
         // constrained dominance, the Pareto archive, hypervolume.

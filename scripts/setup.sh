@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Intarsia builds against, when they are missing:
-# libglpk-dev (the GLPK solver library and header); and for the tests: glpk-utils (glpsol
+# libglpk-dev (the GLPK solver library and header), libxgboost-dev (XGBoost's C API, the NAS's
+# learned hardware-cost predictors); and for the tests: glpk-utils (glpsol
 # re-solves emitted LP files independently), librsvg2-bin and netpbm (render the SVG plots to
 # pixels to check they show something); g++ and make (C simulation of emitted HLS projects);
 # slurmctld, slurmd, slurm-client and munge (a real single-node Slurm for scripts/slurm-test.sh).
@@ -9,6 +10,7 @@
 set -euo pipefail
 need=()
 [ -f /usr/include/glpk.h ] || need+=(libglpk-dev)
+[ -f /usr/include/xgboost/c_api.h ] || need+=(libxgboost-dev)
 command -v glpsol > /dev/null 2>&1 || need+=(glpk-utils)
 command -v rsvg-convert > /dev/null 2>&1 || need+=(librsvg2-bin)
 command -v pngtopnm > /dev/null 2>&1 || need+=(netpbm)

@@ -105,12 +105,24 @@ extension NASColumns {
             status("area_spec", k.maxAreaMM2, "area_mm2"), status("power_spec", k.maxPowerW, "power_w"),
             Column("accuracy_specs") { d in accuracySpecs ? (d.outcome.violations.contains { $0.hasPrefix("accuracy[") } ? "violated" : "holds") : "-" },
             Column("hardware_budgets") { d in
-                let budgets = d.outcome.violations.filter { v in !["latency_ms", "energy_mj", "area_mm2", "power_w", "accuracy[", "oracle["].contains { v.hasPrefix($0) } }
+                let budgets = d.outcome.violations.filter { v in
+                    !["latency_ms", "energy_mj", "area_mm2", "power_w", "accuracy[", "oracle[", "memory_kb[", "hardware_cost["].contains { v.hasPrefix($0) }
+                }
                 return budgets.isEmpty ? "hold" : budgets.joined(separator: "; ")
             },
             Column("all_specs_hold") { $0.outcome.feasible ? "yes" : "no" },
         ]
+        // Measured hardware costs (docs/NAS.md): the memory spec, failed hardware evaluations and
+        // which kind priced each task's figures; absent when models price everything.
+        let measured: [Column<Design>] = !p.hasMeasuredCosts ? [] : [
+            status("memory_spec", p.memoryLimitKB, "memory_kb["),
+            Column("hardware_cost_failures") { d in
+                let f = d.outcome.violations.filter { $0.hasPrefix("hardware_cost[") }
+                return f.isEmpty ? "none" : f.joined(separator: "; ")
+            },
+            Column("hardware_cost") { p.costProvenance($0.outcome.design) },
+        ]
         return Columns([Column("strategy") { $0.strategy }] + accuracies + [Column("weighted_accuracy") { accuracy($0.outcome.weightedAccuracy) }]
-            + hardwareFigures(\.outcome) + specs)
+            + hardwareFigures(\.outcome) + specs + measured)
     }
 }

@@ -23,6 +23,9 @@ public struct CoExploration: Sendable {
         /// search is hardware-only (every accuracy 0).
         public var oracle: CommandOracle?
         public var dataType: DataType
+        /// Measured hardware figures that price this task on every sub-accelerator instead of the
+        /// model (`hardware_cost` of the task); nil: the hardware side prices it.
+        public var hardwareCost: MeasuredFigures?
 
         public init(name: String, space: any ArchitectureSpace, weight: Double = 1, minimumAccuracy: Double? = nil, table: [Double]? = nil,
                     oracle: CommandOracle? = nil, dataType: DataType = .int8) {
@@ -88,6 +91,11 @@ public struct CoExploration: Sendable {
     /// cycles and picojoules per architecture on it.
     let slot: [[Int]]
     let slotCosts: [[(cycles: [Double], energy: [Double])]]
+    /// `measured[i][t]`: the measured figures that price task t on distinct sub-accelerator i (nil
+    /// where a model prices it): their failures and memory are checked per design.
+    let measured: [[MeasuredFigures?]]
+    /// The memory spec (kB): every task's network on a measured device within it.
+    public let memoryLimitKB: Double?
     /// Per hardware candidate: its area and the hardware-only budgets it breaks.
     let hardwareChecks: [HardwareCheck]
     /// Per hardware candidate: whether it breaks a hardware-only budget whatever the networks.
@@ -118,8 +126,11 @@ public struct CoExploration: Sendable {
 
     /// Prices every architecture of every task on every distinct sub-accelerator of the hardware
     /// side (each distinct one once), on `workers` threads.
-    public init(tasks: [Task], hardware: any CoHardwareSpace, constraints: ASICConstraints, workers: Int = Parallel.allCores) throws {
+    public init(tasks: [Task], hardware: any CoHardwareSpace, constraints: ASICConstraints, memoryLimitKB: Double? = nil,
+                workers: Int = Parallel.allCores) throws {
+        let hardware = TaskMeasuredHardware.wrapping(hardware, tasks: tasks)
         self.tasks = tasks
+        self.memoryLimitKB = memoryLimitKB
         self.hardware = hardware
         self.constraints = constraints
         self.workers = max(1, workers)
@@ -127,6 +138,7 @@ public struct CoExploration: Sendable {
         let priced = try Self.price(tasks: tasks, hardware: hardware, workers: self.workers)
         self.slot = priced.slot
         self.slotCosts = priced.slotCosts
+        self.measured = Self.measuredFigures(tasks: tasks, hardware: hardware, slot: priced.slot)
         let checks = (0..<hardware.count).map { hardware.check($0, constraints: constraints) }
         self.hardwareChecks = checks
         self.hardwareBroken = checks.map { !$0.violations.isEmpty }
@@ -180,7 +192,8 @@ public struct CoExploration: Sendable {
     /// Latency in milliseconds and energy in millijoules of per-sub-accelerator cycle loads and a
     /// dynamic energy in picojoules (the static energy over the latency added).
     func figures(loads maxLoad: Double, dynamicPJ: Double) -> (ms: Double, mj: Double) {
-        (maxLoad / (clockMHz * 1e3), (dynamicPJ + staticPJPerCycle * maxLoad) * 1e-9)
+        // No static energy adds 0 even to a failed evaluation's infinite latency (not 0 · ∞).
+        (maxLoad / (clockMHz * 1e3), (dynamicPJ + (staticPJPerCycle > 0 ? staticPJPerCycle * maxLoad : 0)) * 1e-9)
     }
 
     public func evaluate(_ d: Design) -> Outcome { evaluate(d, answers: nil) }
@@ -196,6 +209,7 @@ public struct CoExploration: Sendable {
         if f.latencyOver { v.append("latency_ms \(String(format: "%.4g", ms)) > \(constraints.maxLatencyMs!)") }
         if f.energyOver { v.append("energy_mj \(String(format: "%.4g", mj)) > \(constraints.maxEnergyMJ!)") }
         if f.powerOver { v.append("power_w \(String(format: "%.4g", power)) > \(constraints.maxPowerW!)") }
+        v += measuredViolations(d)
         // Early pruning: a design that breaks a hardware spec is not sent to the accuracy oracle.
         guard v.isEmpty else {
             return Outcome(design: d, latencyMs: ms, energyMJ: mj, areaMM2: area, powerW: power, accuracies: [], weightedAccuracy: 0, violations: v, accuracyAsked: false)

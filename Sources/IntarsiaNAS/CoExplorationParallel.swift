@@ -85,8 +85,7 @@ extension CoExploration {
     func frontiers(units: [Int]) -> [SIMD2<Int>: [ExactSelection.Candidate]] {
         let n = tasks.count
         let fronts = Parallel.map(units.count * n, workers: workers) { k -> [ExactSelection.Candidate] in
-            let c = slotCosts[units[k / n]][k % n], acc = tasks[k % n].table!
-            return ExactSelection.nonDominated(acc.indices.map { .init(index: $0, accuracy: acc[$0], latency: c.cycles[$0], energy: c.energy[$0]) })
+            ExactSelection.nonDominated(exactCandidates(unit: units[k / n], task: k % n))
         }
         var out: [SIMD2<Int>: [ExactSelection.Candidate]] = [:]
         for (k, f) in fronts.enumerated() { out[SIMD2(units[k / n], k % n)] = f }

@@ -29,6 +29,9 @@ public protocol CoHardwareSpace: Sendable {
     /// Cycles and picojoules (dynamic) of every architecture of `task`'s space on the
     /// sub-accelerator in `slot` of candidate `h`, by architecture number.
     func costs(_ h: Int, slot: Int, task: CoExploration.Task, networks: TaskNetworks) throws -> (cycles: [Double], energy: [Double])
+    /// The measured figures that price `task` there instead of a model (a measured device, or a
+    /// task with its own `hardware_cost`); nil where the model prices it (the default).
+    func measuredFigures(_ h: Int, slot: Int, task: CoExploration.Task) -> MeasuredFigures?
 }
 
 /// What the hardware alone gives: area (0 where it does not apply), the budgets it breaks, and by

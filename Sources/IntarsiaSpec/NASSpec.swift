@@ -17,13 +17,17 @@ public struct NASDesignSpec: Sendable {
     /// An ASIC's hardware keys, or nil for an FPGA (`fpga`).
     public var hardware: ASICDesignSpec.Hardware?
     public var fpga: FPGAUnitSpace?
+    /// Measured devices as the hardware side (`devices`), per slot its candidates.
+    public var devices: [[MeasuredDevice]]?
+    /// The memory spec in kB (devices only).
+    public var memoryLimitKB: Double?
     public var constraints: ASICConstraints
     public var strategies: [NASStrategy]
     public var budget: Int
     public var seed: UInt64
     public var outputPrefix: String
 
-    static let topKeys = ["name", "tasks", "platform", "accelerators", "units", "constraints", "search", "output"]
+    static let topKeys = ["name", "tasks", "platform", "accelerators", "units", "devices", "constraints", "search", "output"]
     static let unitKeys = ["lanes", "weight_load", "scratchpad_kib", "word_bits", "spill"]
 
     /// Whether the spec text describes a NAS run (tasks, and accelerators or units). A sniff:
@@ -31,7 +35,7 @@ public struct NASDesignSpec: Sendable {
     /// error with its line.
     public static func isNAS(text: String) -> Bool {
         guard let root = try? YAMLDocument.root(text: text, file: ""), case .mapping(let m) = root.node else { return false }
-        return m.keys.contains { $0.string == "tasks" } && m.keys.contains { $0.string == "accelerators" || $0.string == "units" }
+        return m.keys.contains { $0.string == "tasks" } && m.keys.contains { ["accelerators", "units", "devices"].contains($0.string) }
     }
 
     public static func parse(text: String, file: String) throws -> NASDesignSpec {
@@ -41,19 +45,22 @@ public struct NASDesignSpec: Sendable {
         let tc = try root.required("tasks", in: top)
         let table = try NB201Table.load()
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
-        let tasks = try tc.list().map { try parseTask($0, table: table, specName: name, specDirectory: base) }
+        var tasks = try tc.list().map { try parseTask($0, table: table, specName: name, specDirectory: base) }
+        try readTaskHardwareCosts(try tc.list(), tasks: &tasks, base: base)
         for (i, t) in tasks.enumerated() where tasks[..<i].contains(where: { $0.name == t.name }) {
             throw SpecError(file: file, key: "tasks[\(i)].name", value: t.name, problem: "two tasks have the same name", accepted: "a distinct name per task (key 'name')")
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
         var hw: ASICDesignSpec.Hardware?
         var fpga: FPGAUnitSpace?
-        var constraints = ASICConstraints()
-        let pc = try root.required("platform", in: top)
+        var (devices, constraints, memory) = try readDeviceSide(top, tasks: tasks, base: base)
+        try checkMeasuredSpecs(tasks, devices: devices, constraints: constraints, memoryKB: memory, cursor: top["constraints"] ?? root)
+        let pc = devices != nil ? root : try root.required("platform", in: top)
         // An ASIC: the platform names a technology node, or sub-accelerators are listed.
         var isASIC = top["accelerators"] != nil
         if case .mapping(let pm) = pc.node, pm.keys.contains(where: { $0.string == "asic" }) { isASIC = true }
-        if isASIC {
+        if devices != nil {
+        } else if isASIC {
             if let u = top["units"] { throw u.error("units belong to an FPGA platform; an ASIC takes 'accelerators'", value: false, accepted: "accelerators") }
             hw = try ASICDesignSpec.readHardware(top, of: root)
             constraints = try ASICDesignSpec.readConstraints(top["constraints"])
@@ -96,13 +103,13 @@ public struct NASDesignSpec: Sendable {
             let m = try o.mapping(allowed: ["path"])
             if let p = m["path"] { prefix = try p.string() }
         }
-        let count = hw.map { $0.knobs.reduce(1) { $0 * $1.dataflows.count * $1.rows.count * $1.columns.count * $1.bufferKiB.count * $1.bandwidthBytesPerCycle.count } }
-            ?? fpga!.count
+        let count = devices.map { $0.reduce(1) { $0 * $1.count } } ?? hw.map { $0.knobs.reduce(1) { $0 * $1.dataflows.count * $1.rows.count * $1.columns.count * $1.bufferKiB.count * $1.bandwidthBytesPerCycle.count } }
+            ?? fpga?.count ?? 1
         if count > 2000 {
             throw SpecError(file: file, key: hw == nil ? "units" : "accelerators", value: String(count), problem: "too many hardware candidates for the exact method", accepted: "at most 2000")
         }
-        return NASDesignSpec(file: file, name: name, tasks: tasks, hardware: hw, fpga: fpga, constraints: constraints, strategies: strategies, budget: budget,
-                             seed: seed, outputPrefix: prefix)
+        return NASDesignSpec(file: file, name: name, tasks: tasks, hardware: hw, fpga: fpga, devices: devices, memoryLimitKB: memory, constraints: constraints,
+                             strategies: strategies, budget: budget, seed: seed, outputPrefix: prefix)
     }
 
     /// One FPGA unit's knob lists (a value or a list each).
@@ -164,6 +171,7 @@ public struct NASDesignSpec: Sendable {
     /// exact method's programs.
     public func problem(workers: Int? = nil) throws -> CoExploration {
         let workers = workers ?? Parallel.allCores
+        if let d = devices { return try CoExploration(tasks: tasks, hardware: DeviceHardware(slots: d), constraints: constraints, memoryLimitKB: memoryLimitKB, workers: workers) }
         if let f = fpga { return try CoExploration(tasks: tasks, hardware: FPGAHardware(space: f), constraints: constraints, workers: workers) }
         let hardware = hardware!
         let space = ASICSpace(accelerators: hardware.knobs, networks: [], technology: hardware.technology, peBudget: hardware.peBudget,

@@ -4,7 +4,7 @@ import IntarsiaNAS
 /// One entry of a NAS spec's `tasks`: its space (NAS-Bench-201 by dataset, a built-in space, a
 /// space file or an inline template), its weight and minimum accuracy, and its accuracy oracle.
 extension NASDesignSpec {
-    static let taskKeys = ["name", "dataset", "space", "weight", "min_accuracy", "oracle", "dead_operations"]
+    static let taskKeys = ["name", "dataset", "space", "weight", "min_accuracy", "oracle", "dead_operations", "hardware_cost"]
 
     /// One task: a NAS-Bench-201 dataset (`dataset`, the space `nb201` implied, the table's
     /// accuracies unless another oracle is given), or a space (`space`: a built-in name, `{file:

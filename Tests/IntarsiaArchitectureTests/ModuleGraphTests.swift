@@ -10,6 +10,7 @@ enum ModuleGraph {
         let models: Set<String> = ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaASIC", "IntarsiaNAS", "IntarsiaONNX", "IntarsiaExplore", "IntarsiaRows"]
         var t: [String: Set<String>] = [
             "CGLPK": [],
+            "CXGBoost": [],
             "CGLPKGuard": ["CGLPK"],
             "IntarsiaCore": [],
             "IntarsiaGLPK": ["CGLPKGuard"],
@@ -20,7 +21,7 @@ enum ModuleGraph {
             "IntarsiaFPGA": ["IntarsiaCore", "IntarsiaExplore"],
             "IntarsiaScheduler": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaGLPK"],
             "IntarsiaASIC": ["IntarsiaCore", "IntarsiaMapping", "IntarsiaExplore"],
-            "IntarsiaNAS": ["IntarsiaCore", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaGLPK", "IntarsiaExplore", "IntarsiaRows"],
+            "IntarsiaNAS": ["IntarsiaCore", "IntarsiaASIC", "IntarsiaFPGA", "IntarsiaGLPK", "IntarsiaExplore", "IntarsiaRows", "CXGBoost"],
             "IntarsiaSearch": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaExplore"],
             "IntarsiaSpec": models.union(["Yams"]),
             "IntarsiaReports": ["IntarsiaCore", "IntarsiaFPGA", "IntarsiaSearch", "IntarsiaRows"],

@@ -174,3 +174,68 @@ import IntarsiaFPGA
         }
     }
 }
+
+/// `hardware_cost` and `devices` (docs/NAS.md, "Hardware-cost sources"): every error names the
+/// file, the key, the value and what is accepted.
+@Suite struct NASHardwareCostSpecTests {
+    static let dir: URL = {
+        let d = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("nashw-spec-\(getpid())")
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        let cells = (try? NB201Table.load().cells) ?? []  // the space's numbering
+        // Three cells of the space measured: latency (s), energy (mJ) and memory (kB).
+        let rows = (0..<3).map { "\(cells[$0 * 1000]),\(Double($0 + 1) * 0.5),\(Double($0 + 1) * 2),\(100 * ($0 + 1))\n" }.joined()
+        try? ("architecture,latency_s,energy_mJ,int8_kb\n" + rows).write(to: d.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        try? "architecture,latency_s\n".write(to: d.appendingPathComponent("lat.csv"), atomically: true, encoding: .utf8)
+        return d
+    }()
+
+    func spec(_ cost: String, constraints: String = "{latency_ms: 5000, memory_kb: 250}") -> String {
+        """
+        tasks:
+          - {dataset: cifar10}
+          - {dataset: cifar100, hardware_cost: {table: m.csv, missing: failed}}
+        devices:
+          - [{name: mcu, hardware_cost: \(cost)}, {name: mcu2, hardware_cost: {cifar10: {table: m.csv, missing: failed}}}]
+        constraints: \(constraints)
+        """
+    }
+
+    func parse(_ text: String) throws -> NASDesignSpec { try NASDesignSpec.parse(text: text, file: Self.dir.appendingPathComponent("s.yaml").path) }
+    func error(_ text: String) -> SpecError? {
+        do { _ = try parse(text); return nil } catch { return error as? SpecError }
+    }
+
+    @Test func devicesWithMeasuredTables() throws {
+        let s = try parse(spec("{table: m.csv, missing: failed}"))
+        #expect(s.devices?.count == 1 && s.devices?[0].map(\.name) == ["mcu", "mcu2"] && s.memoryLimitKB == 250)
+        let f = try #require(s.devices?[0][0].figures["cifar10"])
+        #expect(f.latencyMs[0] == 500 && f.latencyMs[1000] == 1000 && f.energyMJ?[2000] == 6 && f.memoryKB?[1000] == 200)
+        #expect(f.failed.count == 15_625 - 3 && f.failed[1] != nil)
+        #expect(s.tasks[1].hardwareCost?.kind == .table)
+        let p = try s.problem(workers: 1)
+        let best = try #require(try p.exact().best)
+        // Memory 250 kB admits cells 0 and 1000 only; the more accurate one per task.
+        #expect(best.design.cells.allSatisfy { [0, 1000].contains($0) })
+        #expect(p.costProvenance(best.design).contains("cifar100:latency+energy+memory=table"))
+    }
+
+    @Test func badHardwareCostsAreNamed() {
+        let missing = error(spec("{table: m.csv}"))
+        #expect(missing?.key == "devices[0][0].hardware_cost.table" && missing?.problem.contains("15622 of the space's 15625 architectures have no row, the first") == true)
+        #expect(missing?.problem.contains("m.csv") == true)
+        let none = error(spec("{table: nowhere.csv}"))
+        #expect(none?.key == "devices[0][0].hardware_cost.table" && none?.problem.contains("nowhere.csv: no such file") == true)
+        let two = error(spec("{table: m.csv, predictor: p.json}"))
+        #expect(two?.problem == "give exactly one source")
+        let noEnergy = error(spec("{table: lat.csv, missing: failed}", constraints: "{energy_mj: 5}"))
+        #expect(noEnergy?.problem.contains("gives task cifar10 no energy") == true)
+        let bad = error(spec("{table: m.csv, missing: skip}"))
+        #expect(bad?.key == "devices[0][0].hardware_cost.missing" && bad?.accepted == "error, failed")
+        let noCost = error(spec("{cifar100: {table: m.csv, missing: failed}}").replacingOccurrences(of: "mcu2, hardware_cost: {cifar10: {table: m.csv, missing: failed}}", with: "mcu2"))
+        #expect(noCost?.key == "devices[0][0]" && noCost?.problem.contains("device mcu has no hardware cost for task cifar10") == true)
+        let platform = error(spec("{table: m.csv, missing: failed}") + "\nplatform: u280\n")
+        #expect(platform?.problem.contains("measured devices are the whole hardware side") == true)
+        let notAModel = error(spec("{predictor: m.csv}"))
+        #expect(notAModel?.key == "devices[0][0].hardware_cost.predictor" && notAModel?.problem.contains("not a predictor model") == true)
+    }
+}

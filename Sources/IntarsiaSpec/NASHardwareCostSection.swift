@@ -1,0 +1,121 @@
+import Foundation
+import IntarsiaNAS
+import IntarsiaASIC
+
+/// The measured side of a NAS spec (docs/NAS.md, "Hardware-cost sources"): a task's own
+/// `hardware_cost`, and `devices`, a hardware side of measured devices.
+extension NASDesignSpec {
+    static let sourceKeys = ["table", "missing", "operator_table", "predictor"]
+    static let sourceAccepted = "{table: CSV, missing: error|failed}, {operator_table: CSV} or {predictor: MODEL}"
+
+    /// One hardware-cost source, read into figures for `space`.
+    static func readHardwareCost(_ c: Cursor, space: any ArchitectureSpace, base: String) throws -> MeasuredFigures {
+        let m = try c.mapping(allowed: sourceKeys)
+        let given = ["table", "operator_table", "predictor"].filter { m[$0] != nil }
+        guard given.count == 1 else { throw c.error("give exactly one source", accepted: sourceAccepted) }
+        func path(_ k: String) throws -> String {
+            let p = try m[k]!.string()
+            return URL(fileURLWithPath: p.hasPrefix("/") ? p : base + "/" + p).standardizedFileURL.path
+        }
+        func wrap<T>(_ k: String, _ body: () throws -> T) throws -> T {
+            do { return try body() } catch let e as HardwareCostError {
+                throw m[k]!.error("\(e.description)", value: true, accepted: nil)
+            }
+        }
+        var missing = MeasurementsTable.Missing.error
+        if let mc = m["missing"] {
+            guard given == ["table"] else { throw mc.error("applies to a table only", accepted: "missing with table") }
+            guard let v = MeasurementsTable.Missing(rawValue: try mc.string()) else {
+                throw mc.error("unknown treatment of architectures without a row", accepted: MeasurementsTable.Missing.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            missing = v
+        }
+        switch given[0] {
+        case "table": return try wrap("table") { try MeasurementsTable.read(try path("table")).figures(space: space, missing: missing) }
+        case "operator_table": return try wrap("operator_table") { try OperatorTable.read(try path("operator_table")).figures(space: space, source: try path("operator_table")) }
+        default: return try wrap("predictor") { try CostPredictor.load(try path("predictor")).figures(space: space, source: try path("predictor")) }
+        }
+    }
+
+    /// Every task entry's `hardware_cost`, set on the parsed tasks.
+    static func readTaskHardwareCosts(_ entries: [Cursor], tasks: inout [CoExploration.Task], base: String) throws {
+        for (i, e) in entries.enumerated() {
+            guard case .mapping(let mm) = e.node, mm.keys.contains(where: { $0.string == "hardware_cost" }) else { continue }
+            tasks[i].hardwareCost = try readHardwareCost(try e.required("hardware_cost", in: e.mapping(allowed: taskKeys)), space: tasks[i].space, base: base)
+        }
+    }
+
+    /// `devices`: 1 to 4 slots, each a device or a list of candidate devices `{name,
+    /// hardware_cost}`; a device's `hardware_cost` is one source for every task, or one per task
+    /// name. A task without its own hardware_cost needs one on every device.
+    static func readDevices(_ c: Cursor, tasks: [CoExploration.Task], base: String) throws -> [[MeasuredDevice]] {
+        let slots = try c.list()
+        if slots.isEmpty || slots.count > 4 { throw c.error("give 1 to 4 slots", value: false, accepted: "a list of 1 to 4 devices (or lists of candidate devices)") }
+        var names = Set<String>()
+        return try slots.map { s in
+            let entries: [Cursor]
+            if case .sequence = s.node { entries = try s.list() } else { entries = [s] }
+            if entries.isEmpty { throw s.error("an empty list of devices", value: false, accepted: "one or more devices {name, hardware_cost}") }
+            return try entries.map { d in
+                let dm = try d.mapping(allowed: ["name", "hardware_cost"])
+                let name = try d.required("name", in: dm).string()
+                var figures: [String: MeasuredFigures] = [:]
+                if let hc = dm["hardware_cost"] {
+                    let hm = try hc.mapping(allowed: sourceKeys + tasks.map(\.name))
+                    if hm.keys.contains(where: { sourceKeys.contains($0) }) {
+                        // A task with its own hardware_cost never reads the device's.
+                        for t in tasks where t.hardwareCost == nil { figures[t.name] = try readHardwareCost(hc, space: t.space, base: base) }
+                    } else {
+                        for t in tasks { if let tc = hm[t.name] { figures[t.name] = try readHardwareCost(tc, space: t.space, base: base) } }
+                    }
+                }
+                for t in tasks where t.hardwareCost == nil && figures[t.name] == nil {
+                    throw d.error("device \(name) has no hardware cost for task \(t.name)", value: false,
+                                  accepted: "hardware_cost: a source for every task, {\(t.name): source, ...}, or a hardware_cost on the task")
+                }
+                let (inserted, _) = names.insert(name)
+                if !inserted { throw d.error("two devices are named \(name)", value: false, accepted: "a distinct name per device") }
+                return MeasuredDevice(name: name, figures: figures)
+            }
+        }
+    }
+
+    /// `devices` and their constraints when the spec has them (nil devices and no constraints
+    /// otherwise: the ASIC or FPGA reader takes over).
+    static func readDeviceSide(_ top: [String: Cursor], tasks: [CoExploration.Task], base: String) throws -> ([[MeasuredDevice]]?, ASICConstraints, Double?) {
+        guard let dc = top["devices"] else { return (nil, ASICConstraints(), nil) }
+        if let o = ["platform", "accelerators", "units"].compactMap({ top[$0] }).first {
+            throw o.error("measured devices are the whole hardware side", value: false, accepted: "devices without platform, accelerators or units")
+        }
+        let (k, memory) = try readDeviceConstraints(top["constraints"])
+        return (try readDevices(dc, tasks: tasks, base: base), k, memory)
+    }
+
+    /// A devices spec's constraints: latency, energy, power and memory (kB, each task's network).
+    static func readDeviceConstraints(_ c: Cursor?) throws -> (ASICConstraints, Double?) {
+        guard let c else { return (ASICConstraints(), nil) }
+        let m = try c.mapping(allowed: ["latency_ms", "energy_mj", "power_w", "memory_kb"])
+        var k = ASICConstraints()
+        k.maxLatencyMs = try m["latency_ms"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        k.maxEnergyMJ = try m["energy_mj"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        k.maxPowerW = try m["power_w"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) }
+        return (k, try m["memory_kb"].map { try $0.double(min: 0, max: .infinity, exclusiveMin: true) })
+    }
+
+    /// Specs on figures the measured sources do not give are refused, naming the task.
+    static func checkMeasuredSpecs(_ tasks: [CoExploration.Task], devices: [[MeasuredDevice]]?, constraints: ASICConstraints, memoryKB: Double?,
+                                   cursor: Cursor) throws {
+        var all: [(String, MeasuredFigures)] = tasks.compactMap { t in t.hardwareCost.map { (t.name, $0) } }
+        let own = Set(tasks.filter { $0.hardwareCost != nil }.map(\.name))
+        for d in (devices ?? []).joined() { all += d.figures.filter { !own.contains($0.key) }.map { ($0.key, $0.value) } }
+        for (task, f) in all {
+            if (constraints.maxEnergyMJ != nil || constraints.maxPowerW != nil) && f.energyMJ == nil {
+                throw cursor.error("an energy or power spec, but \(f.source) gives task \(task) no energy (nor power)", value: false,
+                                   accepted: "an energy_* or power_* column, or no energy_mj/power_w spec")
+            }
+            if memoryKB != nil && f.memoryKB == nil {
+                throw cursor.error("a memory spec, but \(f.source) gives task \(task) no memory", value: false, accepted: "a memory_* or *_kb column, or no memory_kb spec")
+            }
+        }
+    }
+}
