@@ -1,15 +1,17 @@
 import Foundation
 
-/// Reads an emitted project's C++ (src/params.h, src/intarsia_math.h, src/modules.h,
+/// Reads an emitted project's C++ (src/params.h, src/intarsia_math.h, src/modules.h, src/stream_modules.h,
 /// src/top.cpp) into its process network and simulates it (docs/HLS.md, "Timing simulation").
 public enum HLSSimulator {
-    static let sources = ["src/params.h", "src/intarsia_math.h", "src/modules.h", "src/top.cpp"]
+    static let sources = ["src/params.h", "src/intarsia_math.h", "src/modules.h", "src/stream_modules.h", "src/top.cpp"]
 
     public static func simulate(project: String, timing: SimTiming) throws -> SimulationResult {
         var lexer = CppLexer()
         var tokens: [CppToken] = []
         for s in sources {
             let path = (project as NSString).appendingPathComponent(s)
+            // The streaming task bodies come with projects emitted since they were added.
+            if s == "src/stream_modules.h" && !FileManager.default.fileExists(atPath: path) { continue }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw SimulationError("\(path): no such file; accepted: a project directory written by intarsia hls (it has \(sources.joined(separator: ", ")))")
             }

@@ -25,7 +25,10 @@ struct BufferAccountTests {
         for k in Self.kernels {
             let spec = try DesignSpec.load(path: Toolchain.root.appendingPathComponent("designs/intar/\(k)-u280.yaml").path)
             for t in TemplateKind.allCases {
-                for extra in [[], ["matvec=outer", "weight_load=blocking"], ["matvec=dot", "lanes=384"]] {
+                // `matvec` is the dataflow template's knob only.
+                let extras = t == .dataflow ? [[], ["matvec=outer", "weight_load=blocking"], ["matvec=dot", "lanes=384"]]
+                    : [[], ["weight_load=blocking"], ["lanes=384"]]
+                for extra in extras {
                     let sets = ["template=\(t.rawValue)"] + extra
                     let (p, e, tasks) = try Self.evaluated(spec, sets)
                     let stages = spec.model.onChipBuffers(p, tasks: tasks)

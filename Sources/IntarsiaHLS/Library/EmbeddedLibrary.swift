@@ -503,13 +503,14 @@ conv_line_batch:
             const int last = oy * st - pad + r;
             const int need = last < hh ? last : hh;
         conv_line_fill:
-            for (; rows_in < need; ++rows_in) {
+            for (int f = rows_in; f < need; ++f) {
             conv_line_fill_row:
                 for (int x = 0; x < ww; ++x) {
 #pragma HLS PIPELINE II=1
-                    lines[(rows_in % r) * ww + x] = in.read();
+                    lines[(f % r) * ww + x] = in.read();
                 }
             }
+            if (need > rows_in) rows_in = need;
         conv_line_out_cols:
             for (int ox = 0; ox < ow; ++ox) {
                 ap_int<ACC_W> acc = 0;
@@ -530,7 +531,7 @@ conv_line_batch:
             }
         }
     conv_line_drop:
-        for (; rows_in < hh; ++rows_in) {
+        for (int f = rows_in; f < hh; ++f) {
         conv_line_drop_row:
             for (int x = 0; x < ww; ++x) {
 #pragma HLS PIPELINE II=1
