@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// Reads an emitted project's C++ (src/params.h, src/intarsia_math.h, src/modules.h, src/stream_modules.h,
 /// src/top.cpp) into its process network and simulates it (docs/HLS.md, "Timing simulation").
@@ -12,8 +13,9 @@ public enum HLSSimulator {
             let path = (project as NSString).appendingPathComponent(s)
             // The streaming task bodies come with projects emitted since they were added.
             if s == "src/stream_modules.h" && !FileManager.default.fileExists(atPath: path) { continue }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw SimulationError("\(path): no such file; accepted: a project directory written by intarsia hls (it has \(sources.joined(separator: ", ")))")
+            let data: Data
+            do throws(InputFile.Unreadable) { data = try InputFile.read(path) } catch {
+                throw SimulationError("\(error); accepted: a project directory written by intarsia hls (it has \(sources.joined(separator: ", ")))")
             }
             guard let text = String(data: data, encoding: .utf8) else { throw SimulationError("\(path): not UTF-8 text") }
             tokens += try lexer.tokens(text, file: path)
