@@ -41,6 +41,8 @@ public struct FPGAModel: Sendable {
     /// Platform figures per cycle, worked out once.
     let platformEnvironment: CycleEnvironment
     let picojoulesPerOffChipByte: Double
+    /// The dataflow template's stage as plain numbers (`evaluateDataflowFast`).
+    let dataflowPlan: DataflowPlan
 
     public init(workload: Workload, platform: FPGAPlatform, constraints: Constraints = Constraints(), reconfigurableSchedule: [[Int]]? = nil) throws {
         let c = CompiledWorkload(workload, platform: platform)
@@ -60,6 +62,7 @@ public struct FPGAModel: Sendable {
         var env = CycleEnvironment(platform: platform, point: DesignPoint(template: .dataflow, lanes: 1))
         env.outputsPerLane = c.tasks.filter(\.isMAC).map { 1 / $0.reduction }.max() ?? 0
         platformEnvironment = env
+        dataflowPlan = DataflowPlan(c, env: env)
     }
 
     /// A model without a fixed schedule (cannot fail).
@@ -225,7 +228,7 @@ public struct FPGAModel: Sendable {
     public func evaluate<R: CostRecorder>(_ p: DesignPoint, recorder: inout R) -> Evaluation {
         if !recorder.isRecording {
             switch p.template.schedulePolicy {
-            case .allTasksResident: break
+            case .allTasksResident: if dataflowClosedFormApplies(p) { return evaluateDataflowFast(p) }
             case .oneMACTaskPerStage: return evaluateFixedFast(p, .sequential, sequentialSchedule)
             case .chosenPerPoint:
                 if let fixed = fixedReconfigurableSchedule { return evaluateFixedFast(p, .given, fixed) }

@@ -1,0 +1,112 @@
+import IntarsiaCore
+
+/// What the dataflow closed form keeps of a task while it places the stage (`TaskSlot` without
+/// the stage: every task is in the one stage).
+private struct DataflowSlot {
+    var startCycle: Double
+    var finishCycle: Double
+    var fillCycles: Double
+    var outputAtEnd: Bool
+}
+
+extension FPGAModel {
+    /// Whether `evaluateDataflowFast` costs this point: a dataflow point whose lanes split by a
+    /// rule (a balanced split is solved per point) and whose units run every MAC task at once.
+    @inline(__always)
+    func dataflowClosedFormApplies(_ p: DesignPoint) -> Bool {
+        p.allocation != .balanced && units(p) >= dataflowPlan.macTasks
+    }
+
+    /// A dataflow point's evaluation from `dataflowPlan`: the figures of
+    /// `evaluate(p, schedule:)` on the template's one-stage schedule, bit for bit, without the
+    /// schedule, the per-task look-ups of the graph or the recorder.
+    func evaluateDataflowFast(_ p: DesignPoint) -> Evaluation {
+        let env = platformEnvironment.with(p)
+        var totals = StageTotals()
+        totals.add(dataflowStageCost(p, env: env), spill: (0, 0))
+        totals.stages = 1
+        return finish(p, env: env, totals: totals)
+    }
+
+    /// `StageModel.cost` of the one stage of every task: the same terms in the same order; what
+    /// no knob changes comes from the plan, and the stage's buffer bytes (read only by a
+    /// recorder) are not summed.
+    func dataflowStageCost(_ p: DesignPoint, env: CycleEnvironment) -> StageCost {
+        let plan = dataflowPlan
+        var c = StageCost()
+        c.macTasks = plan.macTasks
+        c.offChipBytes = plan.offChipBytes
+        c.onChipBytesAccessed = plan.onChipBytesAccessed
+        c.energyPicojoules = plan.energyPicojoules
+        let lanes = Double(p.lanes)
+        let uniform = p.allocation == .uniform
+        let bw = env.unitBytesPerCycle(units: max(plan.macTasks, 1))
+        var end = 0.0
+        plan.tasks.withUnsafeBufferPointer { tasks in
+            plan.inputs.withUnsafeBufferPointer { inputs in
+                compiled.tasks.withUnsafeBufferPointer { facts in
+                    withUnsafeTemporaryAllocation(of: DataflowSlot.self, capacity: tasks.count) { slots in
+                        for i in 0..<tasks.count {
+                            let t = tasks[i]
+                            let width: Double
+                            var busy: Double
+                            if t.isMAC {
+                                width = max(1, (lanes * (uniform ? t.uniformShare : t.proportionalShare)).rounded(.down))
+                                busy = MACCycleModel(facts[i], bytesPerCycle: bw, env: env).cycles(lanes: width)
+                                c.macDSP += (width * t.dspPerMAC).rounded(.up)
+                                c.macLUT += width * t.lutPerLane + ModelConstants.lutPerUnit
+                                c.macFF += width * t.ffPerLane + ModelConstants.ffPerUnit
+                                let weightBits = min(width, t.reduction) * t.weightBits
+                                switch env.weightLoad {
+                                case .doubleBuffered: t.doubleBufferedWeights.charge(parallelBits: weightBits, bram18k: &c.bram18k, uram: &c.uram)
+                                case .buffered: t.bufferedWeights.charge(parallelBits: weightBits, bram18k: &c.bram18k, uram: &c.uram)
+                                case .blocking: break
+                                }
+                            } else {
+                                width = env.sfuWidth
+                                busy = (t.sfuElements / width).rounded(.up) + env.sfuDepthCycles
+                            }
+                            var start = 0.0
+                            var streamedFinish = 0.0
+                            var atEnd = false
+                            let readBits = width * t.elementBits
+                            for e in t.inputs {
+                                let input = inputs[e]
+                                let made = slots[input.producer]
+                                var streamed: Bool
+                                switch input.mode {
+                                case .streams: streamed = true
+                                case .waits: streamed = false
+                                case .matVec:
+                                    streamed = env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd)
+                                    if streamed {
+                                        atEnd = true
+                                        t.accumulators.charge(parallelBits: width * t.accumulatorBits, bram18k: &c.bram18k, uram: &c.uram)
+                                    }
+                                }
+                                if streamed {
+                                    if made.outputAtEnd { atEnd = true }
+                                    if env.streamElements > 0 { busy = max(busy, (input.producerElements / env.streamElements).rounded(.up)) }
+                                    start = max(start, made.startCycle + made.fillCycles)
+                                    streamedFinish = max(streamedFinish, made.finishCycle)
+                                    input.fifo.charge(parallelBits: readBits, bram18k: &c.bram18k, uram: &c.uram)
+                                } else {
+                                    start = max(start, made.finishCycle)
+                                    input.operand.charge(parallelBits: readBits, bram18k: &c.bram18k, uram: &c.uram)
+                                }
+                            }
+                            // `StageModel.place`'s finish and first output.
+                            let chunk = busy / t.chunks
+                            let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
+                            slots[i] = DataflowSlot(startCycle: start, finishCycle: finish, fillCycles: atEnd ? busy : chunk, outputAtEnd: atEnd)
+                            end = max(end, finish)
+                        }
+                    }
+                }
+            }
+        }
+        if env.writeWait { end += StageModel.writeWaitCycles(writtenBytes: plan.writtenBytes, env: env) }
+        c.cycles = end + env.stageSwitchCycles
+        return c
+    }
+}
