@@ -27,7 +27,10 @@ struct StageCostKey: Hashable, Sendable {
     /// Equal keys are equal points, so a hash of some of their fields is consistent; these vary
     /// most between knob sets, and one combined word keeps the hash to one round of the hasher
     /// (hashing every field cost about 850 instructions a look-up, 7% of a warm evaluation).
-    func hash(into h: inout Hasher) {
+    func hash(into h: inout Hasher) { h.combine(mixedWord) }
+
+    /// The key's varying fields mixed into one word (also `FixedCostIndex`'s probe start).
+    var mixedWord: UInt64 {
         // 0x9E3779B97F4A7C15: 2^64 / golden ratio, Fibonacci hashing's multiplier (Knuth, TAOCP
         // vol. 3, section 6.4): spreads each field over the word before the next is mixed in.
         let q = point
@@ -36,8 +39,7 @@ struct StageCostKey: Hashable, Sendable {
         word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: q.streamElements)
         word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: q.scratchpadKiB)
         word = word &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(q.weightLoad.hashBits | q.matVec.hashBits << 2)
-        word = word &* 0x9E37_79B9_7F4A_7C15 ^ (q.flattenLoops ? 1 : 0) ^ (q.pipelined ? 2 : 0) ^ (q.writeWait ? 4 : 0)
-        h.combine(word)
+        return word &* 0x9E37_79B9_7F4A_7C15 ^ (q.flattenLoops ? 1 : 0) ^ (q.pipelined ? 2 : 0) ^ (q.writeWait ? 4 : 0)
     }
 }
 
@@ -186,6 +188,8 @@ final class ReconfigurableCache: @unchecked Sendable {
     private struct TopologyKey: Hashable { var units: Int; var maxArcs: Int; var reduceSymmetry: Bool }
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
+    /// Fixed schedules' stages per key (`FPGAModel.fixedStageCosts`), dropped with `costs`.
+    private var fixedIndex = FixedCostIndex()
     /// The last topology looked up: consecutive points of a search or bench mostly share it
     /// (compute units vary slower than lanes), and comparing keys is cheaper than hashing them.
     /// (The same for cost tables cost more than it saved: lanes, in their key, vary fastest.)
@@ -264,11 +268,29 @@ final class ReconfigurableCache: @unchecked Sendable {
         if held < table.splits.count {
             if cachedSplits - held + table.splits.count > Self.maxCachedSplits {
                 costs.removeAll()
+                fixedIndex.removeAll()
                 cachedSplits = 0
             }
             cachedSplits += table.splits.count - (costs[key]?.splits.count ?? 0)
             costs[key] = table
         }
+        lock.unlock()
+    }
+
+    /// The fixed schedule's stages held for `key`, if any.
+    @inline(__always)
+    func fixedCosts(_ key: StageCostKey, _ which: FixedSchedule) -> FixedStageCosts? {
+        let word = key.mixedWord
+        lock.lock()
+        let hit = fixedIndex.find(key, which, word: word)
+        lock.unlock()
+        return hit
+    }
+
+    /// Keeps a fixed schedule's stages (the first kept for a key stays).
+    func keep(_ entry: FixedStageCosts) {
+        lock.lock()
+        fixedIndex.insert(entry)
         lock.unlock()
     }
 

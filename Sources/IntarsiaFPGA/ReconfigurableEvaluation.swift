@@ -120,27 +120,28 @@ extension FPGAModel {
     /// the sequential template's schedule (one MAC task a stage, where every split is the same)
     /// the same as `evaluate(p, schedule: sequentialSchedule)`.
     func evaluateFixedFast(_ p: DesignPoint, _ which: ReconfigurableCache.FixedSchedule, _ schedule: Schedule) -> Evaluation {
-        let (ids, table) = reconfigurableCache.lookup(self, p, fixed: which, schedule)
+        let fixed = fixedStageCosts(p, which, schedule)
         let units = units(p)
         let env = platformEnvironment.with(p)
         let scratch = Double(p.scratchpadKiB) * 1024
         var totals = StageTotals()
-        for k in schedule.stages.indices {  // indices: no copy of each stage's arrays on this hot path
-            let c = table.splits[Int(table.entries[Int(ids[k])].quickest)].cost  // `fastest` with unlimited memory
-            if c.macTasks > units {
-                totals.tooManyTasks = true
-                continue
+        fixed.stages.withUnsafeBufferPointer { stages in
+            for k in stages.indices {
+                let c = stages[k].cost
+                if c.macTasks > units {
+                    totals.tooManyTasks = true
+                    continue
+                }
+                let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
+                    : StageModel.spill(liveBytes: stages[k].liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
+                totals.add(c, spill: spill)
             }
-            let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
-                : StageModel.spill(liveBytes: schedule.stages[k].liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
-            totals.add(c, spill: spill)
+            totals.stages = stages.count
         }
-        totals.stages = schedule.stages.count
         var e = finish(p, env: env, totals: totals)
         if p.template.schedulePolicy == .chosenPerPoint {
             e.scheduleSpace = .given
-            let split = table.unproven.isEmpty ? .optimal : table.splitStatus(over: ids, names: stageNames)
-            e.solverStatus = split == .optimal ? .given : split
+            e.solverStatus = fixed.status
         }
         return e
     }
