@@ -17,6 +17,7 @@ import IntarsiaFPGA
         if d.schedule != nil { set.append("schedule") }
         if d.taskLanes != nil { set.append("task_lanes") }
         if d.taskLoops != nil { set.append("task_loops") }
+        if d.taskFIFOs != nil { set.append("task_fifos") }
         return set
     }
 
@@ -33,7 +34,7 @@ import IntarsiaFPGA
 
     @Test func sourcesNameOnlyPublishedDesignsAndKnobs() {
         let names = Set(PublishedDesign.all.map(\.name))
-        let keys = Set(Knob.allCases.map(\.rawValue) + ["template", "schedule", "task_lanes", "task_loops"])
+        let keys = Set(Knob.allCases.map(\.rawValue) + ["template", "schedule", "task_lanes", "task_loops", "task_fifos"])
         for (design, sources) in PublishedDesign.knobSources {
             #expect(names.contains(design), "knobSources names \(design), which is not a published design")
             for k in sources.keys { #expect(keys.contains(k), "\(design): \(k) is not a knob") }
@@ -58,10 +59,11 @@ import IntarsiaFPGA
 /// built with, not on its share of the design's lanes.
 @Suite struct PublishedDesignTaskLaneTests {
     /// CNN-4L InTAR's CC2 runs conv3 on 16 columns x 9 taps: 896 x 896 outputs of 9 MACs on 144
-    /// lanes are 896 * 896 / 16 = 50,176 cycles at II=1, plus the pipeline depth (6 + ceil(log2
-    /// 9) = 10) and the double-buffered weights' exposed prologue (a 64-cycle burst latency and
-    /// one 512-bit word): 50,251. conv4, 448 x 448 outputs on the three cores' 432 lanes (48 rows
-    /// of 9 taps), ceil(448 * 448 / 48) = 4,182 + 75 = 4,257.
+    /// lanes are 448 row iterations of 2 x 56 cycles at II=1 (50,176), each after its 28-cycle
+    /// row fetch in series (cnn-4L-intrra-kernel.cpp lines 334-398; 448 x 28 = 12,544), plus the
+    /// pipeline depth (6 + ceil(log2 9) = 10) and the double-buffered weights' exposed prologue
+    /// (a 64-cycle burst latency and one 512-bit word): 62,795. conv4 on the three cores' 432
+    /// lanes: 150 rows per core of 28 cycles after a 28-cycle fetch, 8,400 + 75 = 8,475.
     @Test func cnnInTARConv3RunsOnItsOwnUnit() throws {
         let d = PublishedDesign.all.first { $0.name == "CNN-4L, InTAR" }!
         let w = try d.workload.make()
@@ -71,10 +73,10 @@ import IntarsiaFPGA
         let e = try d.evaluateAsBuilt(model, recorder: &r)
         let conv3 = r.tasks.first { $0.task == "conv3" }!
         #expect(conv3.lanes == 144)
-        #expect(conv3.busyCycles == 50_176 + 10 + 64 + 1)
+        #expect(conv3.busyCycles == 448 * (112 + 28) + 10 + 64 + 1)
         let conv4 = r.tasks.first { $0.task == "conv4" }!
         #expect(conv4.lanes == 432)
-        #expect(conv4.busyCycles == 4_182 + 10 + 64 + 1)
+        #expect(conv4.busyCycles == 150 * (28 + 28) + 10 + 64 + 1)
         // Without its own lanes conv3 gets most of the 432 in the pipelined stage: far faster.
         #expect(model.evaluate(d.point).latencyCycles < e.latencyCycles / 1.5)
     }
