@@ -96,6 +96,35 @@ import IntarsiaFPGA
         #expect(abs(try d.check().relativeError) <= 0.10)
     }
 
+    /// Self-attention dataflow (self-attn-spatial-kernel.cpp): each projection is 1,024 weight
+    /// columns x 256 rows x (128 k steps of 8 lanes + a drain of 6 + log2 8 = 9) = 35,913,728
+    /// cycles plus its weight reads. V's FIFO holds 8 words (64 elements, line 434) and S·V
+    /// caches all of S before reading V (lines 304-332): the V projection runs after the
+    /// softmax, not beside the other two, and S·V ends one of its chunks after it.
+    @Test func attentionDataflowHoldsTheVProjectionBehindItsFIFO() throws {
+        let d = PublishedDesign.all.first { $0.name == "Self-attention, dataflow" }!
+        let model = try FPGAModel(workload: try d.workload.make(), platform: PlatformCatalog.u280)
+        var r = BreakdownRecorder()
+        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        let v = r.tasks.first { $0.task == "v_proj" }!, softmax = r.tasks.first { $0.task == "softmax" }!
+        let sv = r.tasks.first { $0.task == "sv" }!
+        #expect(v.busyCycles >= 35_913_728 && v.busyCycles < 35_913_728 * 1.02)
+        let held = softmax.finishCycle + v.busyCycles * (1 - 64.0 / (256 * 1024))
+        #expect(sv.finishCycle >= held && sv.finishCycle < held + sv.busyCycles / 8)
+        var unbounded = d
+        unbounded.taskFIFOs = nil
+        #expect(try unbounded.check().modelCycles < d.check().modelCycles - 30_000_000)
+        #expect(abs(try d.check().relativeError) <= 0.25)
+    }
+
+    @Test func aFIFONamingNoEdgeIsRefused() throws {
+        var d = PublishedDesign.all.first { $0.name == "Self-attention, dataflow" }!
+        d.taskFIFOs = ["q_proj>sv": 64]
+        do { _ = try d.check(); Issue.record("an edge the workload lacks must be refused") } catch {
+            #expect("\(error)".contains("'q_proj>sv'") && "\(error)".contains("PRODUCER>CONSUMER"))
+        }
+    }
+
     @Test func aTaskLaneNamingNoMACTaskIsRefused() throws {
         var d = PublishedDesign.all.first { $0.name == "VAE, dataflow" }!
         d.taskLanes = ["enc1": 64, "enc2": 16, "dec1": 64, "reparam": 64]
