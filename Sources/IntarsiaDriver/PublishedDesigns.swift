@@ -26,6 +26,9 @@ public struct PublishedDesign: Sendable {
     /// Loop nests as built (task name to `BuiltLoop`), for tasks whose HLS loops do not follow
     /// the workload's arithmetic (a gather over full kernel windows, a repeated nest).
     public var taskLoops: [String: BuiltLoop]?
+    /// FIFO depths as built (`producer>consumer` to elements), for edges whose FIFO holds less
+    /// than the producer's output (docs/MODEL.md, "Tasks as built").
+    public var taskFIFOs: [String: Int]?
 
     static let readme = "InTAR benchmark/README.md"
 
@@ -76,23 +79,26 @@ public struct PublishedDesign: Sendable {
             configuration: "2 units of 16 int16 lanes; Q split over both; K on one unit streamed into Q·Kᵀ on the other into the softmax units; V split; S·V split; loop bounds per stage, drain per output row"),
         PublishedDesign(
             name: "CNN-4L, dataflow", workload: .cnn4l,
-            point: DesignPoint(template: .dataflow, lanes: 864, allocation: .uniform, weightLoad: .doubleBuffered, flattenLoops: true, wordBits: 512, streamElements: 1),
+            point: DesignPoint(template: .dataflow, lanes: 576, allocation: .uniform, weightLoad: .doubleBuffered, flattenLoops: true, wordBits: 512, streamElements: 1),
             measuredCycles: 713_144, measuredDSP: 583, source: "benchmark/cnn-4L/spatial/README.md", tolerance: 0.25,
-            configuration: "four convolution units (16 or 32 columns x 9 taps), line buffers, one element per cycle on the FIFOs between tasks"),
+            configuration: "four convolution units of 16 columns x 9 taps (576, uniform), line buffers, one element per cycle on the FIFOs between tasks"),
         PublishedDesign(
             name: "CNN-4L, InTAR", workload: .cnn4l,
             point: DesignPoint(template: .reconfigurable, lanes: 432, computeUnits: 3, scratchpadKiB: 512, weightLoad: .doubleBuffered, flattenLoops: true, wordBits: 512),
             schedule: [["conv1", "relu1", "up1", "conv2", "relu2", "up2", "conv3", "pool3", "relu3"], ["conv4", "relu4", "pool4"]],
             measuredCycles: 118_729, measuredDSP: 439, source: readme, tolerance: nil,
             configuration: "3 units of 16 columns x 9 taps; conv1 → conv2 → conv3 as a line-buffered pipeline into a 392 KB buffer, then conv4 split by rows over the 3 units",
-            gap: "with each core's 144 lanes (task_lanes) conv3 takes 50,251 cycles; each core also fetches its next input row before computing it in the same row loop (not overlapped) and the pooling task reads two packets per output: no knob for a row fetch in series with compute yet",
-            taskLanes: ["conv1": 144, "conv2": 144, "conv3": 144, "conv4": 432]),
+            gap: "each core's row fetch in series with its compute is in (task_loops: conv3 448 rows x (112 + 28) cycles); the pooling task after conv3 reads two packets per output packet in a pipelined loop inside an unpipelined one, and the central memory's receive loop is not pipelined: no knob for an SFU task's loop nest yet",
+            taskLanes: ["conv1": 144, "conv2": 144, "conv3": 144, "conv4": 432],
+            taskLoops: ["conv1": BuiltLoop(outer: 224, inner: 14, serial: 14), "conv2": BuiltLoop(outer: 224, inner: 2 * 28, serial: 14),
+                        "conv3": BuiltLoop(outer: 448, inner: 2 * 56, serial: 28), "conv4": BuiltLoop(outer: 150, inner: 28, serial: 28)]),
         PublishedDesign(
             name: "Self-attention, dataflow", workload: .selfAttention,
-            point: DesignPoint(template: .dataflow, lanes: 160, allocation: .uniform, weightLoad: .buffered, flattenLoops: false, wordBits: 512, pipelined: false, streamElements: 1, matVec: .dot),
-            measuredCycles: 73_143_507, measuredDSP: 51, source: readme, tolerance: nil,
-            configuration: "Q, K, V projections, Q·Kᵀ, softmax and S·V units of 32 lanes, pipeline pragmas commented out, scalar FIFOs",
-            gap: "no stored source matches the measured 51-DSP build; with loops unpipelined the model overestimates, pipelined it underestimates"),
+            point: DesignPoint(template: .dataflow, lanes: 40, allocation: .uniform, weightLoad: .buffered, flattenLoops: false, wordBits: 128, streamElements: 8, matVec: .dot),
+            measuredCycles: 73_143_507, measuredDSP: 51, source: readme, tolerance: 0.25,
+            configuration: "Q, K, V projections, Q·Kᵀ and S·V units of 8 lanes (VEC_LEN), inner loops pipelined under row loops, 8-element FIFOs; V's FIFO holds 8 words, so the V projection stalls until S·V has cached all of S",
+            taskLanes: ["q_proj": 8, "k_proj": 8, "v_proj": 8, "qk": 8, "sv": 8],
+            taskFIFOs: ["v_proj>sv": 64]),
         PublishedDesign(
             name: "Self-attention, sequential", workload: .selfAttention,
             point: DesignPoint(template: .sequential, lanes: 16, scratchpadKiB: 0, weightLoad: .blocking, flattenLoops: false, wordBits: 256, spill: .always),
@@ -149,7 +155,7 @@ public struct PublishedDesign: Sendable {
     }
 
     /// The design's per-task lanes and loop nests.
-    public var asBuilt: AsBuiltTasks { AsBuiltTasks(lanes: taskLanes, loops: taskLoops) }
+    public var asBuilt: AsBuiltTasks { AsBuiltTasks(lanes: taskLanes, loops: taskLoops, fifos: taskFIFOs) }
 
     /// Evaluates the design with its tasks as built (`AsBuiltTasks`).
     func evaluateAsBuilt<R: CostRecorder>(_ model: FPGAModel, recorder: inout R) throws -> Evaluation {

@@ -4,18 +4,23 @@ import IntarsiaFPGA
 /// A built design's tasks one by one (docs/MODEL.md, "Tasks as built"): per-task lanes and loop
 /// nests read from its HLS. `PublishedDesign` sets them; a measurements CSV gives them in its
 /// knobs column as `task_lanes=conv1:144,conv2:144` and `task_loops=sv:1048576x256`
-/// (outer x inner trip counts).
+/// (outer x inner trip counts), `task_loops=conv3:448x112+28` with cycles in series per entry,
+/// and `task_fifos=v_proj>sv:64` (a FIFO's depth as built, in elements, on the edge from a task
+/// to its consumer).
 public struct AsBuiltTasks: Sendable {
     public var lanes: [String: Int]?
     public var loops: [String: BuiltLoop]?
-    public init(lanes: [String: Int]? = nil, loops: [String: BuiltLoop]? = nil) {
+    /// FIFO depths in elements, keyed `producer>consumer`.
+    public var fifos: [String: Int]?
+    public init(lanes: [String: Int]? = nil, loops: [String: BuiltLoop]? = nil, fifos: [String: Int]? = nil) {
         self.lanes = lanes
         self.loops = loops
+        self.fifos = fifos
     }
 
-    public var isEmpty: Bool { lanes == nil && loops == nil }
-    public static let knobNames = ["task_lanes", "task_loops"]
-    public static let accepted = "task_lanes=TASK:LANES,... (every MAC task) or task_loops=TASK:OUTERxINNER,... (positive trip counts)"
+    public var isEmpty: Bool { lanes == nil && loops == nil && fifos == nil }
+    public static let knobNames = ["task_lanes", "task_loops", "task_fifos"]
+    public static let accepted = "task_lanes=TASK:LANES,... (every MAC task), task_loops=TASK:OUTERxINNER[+SERIAL],... (positive trip counts; SERIAL cycles in series per entry, 0 or more) or task_fifos=PRODUCER>CONSUMER:ELEMENTS,... (an edge of the workload, a positive depth)"
 
     /// The same, per task index of a compiled workload; throws naming `owner` when a name is not
     /// a MAC task, or `task_lanes` leaves a MAC task without lanes.
@@ -41,13 +46,32 @@ public struct AsBuiltTasks: Sendable {
             for (task, l) in given { perTask[try index(task, "task_loops")] = l }
             out.loops = perTask
         }
+        if let given = fifos { out.fifoElements = try Self.edgeDepths(given, c, owner: owner) }
         return out
+    }
+
+    /// Per input edge of `c` (its predecessor index), the given FIFO depths; `.infinity` elsewhere.
+    static func edgeDepths(_ given: [String: Int], _ c: CompiledWorkload, owner: String) throws -> [Double] {
+        var depths = [Double](repeating: .infinity, count: c.predecessorTask.count)
+        for (edge, depth) in given {
+            let ends = edge.split(separator: ">").map(String.init)
+            let consumer = ends.count == 2 ? c.names.firstIndex(of: ends[1]) : nil
+            let input = consumer.flatMap { i in
+                (c.tasks[i].predecessorStart..<(c.tasks[i].predecessorStart + c.tasks[i].predecessorCount)).first { c.names[c.predecessorTask[$0]] == ends[0] }
+            }
+            guard let input else {
+                throw UserError("\(owner): task_fifos names '\(edge)', which is not an edge between two tasks of the workload; accepted: PRODUCER>CONSUMER")
+            }
+            depths[input] = Double(depth)
+        }
+        return depths
     }
 
     /// Per task index: what the stage model takes.
     public struct Resolved: Sendable {
         var lanes: [Double]?
         var loops: [BuiltLoop?]?
+        var fifoElements: [Double]?
 
         /// Evaluates `p` with the template's stages (the given schedule's, all tasks in one for
         /// dataflow, one MAC task per stage for sequential), each task on its own lanes and loops.
@@ -56,6 +80,7 @@ public struct AsBuiltTasks: Sendable {
             for k in s.stages.indices {
                 if let lanes { s.stages[k].taskLanes = lanes }
                 s.stages[k].builtLoops = loops
+                s.stages[k].fifoElements = fifoElements
             }
             return model.evaluate(p, schedule: s, recorder: &recorder)
         }
@@ -68,19 +93,28 @@ public struct AsBuiltTasks: Sendable {
         for entry in knobs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, knobNames.contains(parts[0]) else { rest.append(entry); continue }
-            var lanes: [String: Int] = [:], loops: [String: BuiltLoop] = [:]
+            var lanes: [String: Int] = [:], loops: [String: BuiltLoop] = [:], fifos: [String: Int] = [:]
             for item in parts[1].split(separator: ",") {
                 let kv = item.split(separator: ":").map(String.init)
-                let trips = kv.count == 2 ? kv[1].split(separator: "x").compactMap { Double($0) } : []
+                let nest = kv.count == 2 ? kv[1].split(separator: "+", omittingEmptySubsequences: false) : []
+                let trips = nest.first.map { $0.split(separator: "x").compactMap { Double($0) } } ?? []
+                let serial = nest.count == 2 ? Double(nest[1]) : nest.count == 1 ? 0 : nil
                 if kv.count == 2, parts[0] == "task_lanes", let l = Int(kv[1]), l > 0 {
                     lanes[kv[0]] = l
-                } else if kv.count == 2, parts[0] == "task_loops", trips.count == 2, trips.allSatisfy({ $0 > 0 && $0 == $0.rounded() }) {
-                    loops[kv[0]] = BuiltLoop(outer: trips[0], inner: trips[1])
+                } else if kv.count == 2, parts[0] == "task_loops", trips.count == 2, trips.allSatisfy({ $0 > 0 && $0 == $0.rounded() }),
+                          let serial, serial >= 0, serial == serial.rounded() {
+                    loops[kv[0]] = BuiltLoop(outer: trips[0], inner: trips[1], serial: serial)
+                } else if kv.count == 2, parts[0] == "task_fifos", kv[0].contains(">"), let d = Int(kv[1]), d > 0 {
+                    fifos[kv[0]] = d
                 } else {
                     throw UserError("\(owner): \(parts[0]) entry '\(item)' is not accepted; accepted: \(accepted)")
                 }
             }
-            if parts[0] == "task_lanes" { out.lanes = lanes } else { out.loops = loops }
+            switch parts[0] {
+            case "task_lanes": out.lanes = lanes
+            case "task_loops": out.loops = loops
+            default: out.fifos = fifos
+            }
         }
         return (out, rest)
     }

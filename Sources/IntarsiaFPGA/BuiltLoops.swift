@@ -4,21 +4,29 @@
 /// `inner` iterations of the pipelined loop (II=1) per entry, `outer` entries (the product of
 /// the enclosing loops' trip counts). It replaces the task's compute cycles, not its off-chip
 /// traffic; the MACs one iteration issues are the task's lanes (`ScheduledStage.taskLanes`).
+/// `serial` is what each entry spends in series with the pipelined loop, also read from the HLS
+/// as a trip count: a line buffer's row fetch (a pipelined II=1 loop of `serial` iterations) run
+/// before the row's compute loop in the same row loop body, not overlapped with it (InTAR CNN-4L
+/// InTAR, `cnn-4L-intrra-kernel.cpp` lines 334-367 and 368-398 for conv3). Zero: nothing in series.
 public struct BuiltLoop: Hashable, Sendable {
     public var outer: Double
     public var inner: Double
-    public init(outer: Double, inner: Double) {
+    public var serial: Double
+    public init(outer: Double, inner: Double, serial: Double = 0) {
         self.outer = outer
         self.inner = inner
+        self.serial = serial
     }
 
     /// Compute cycles of the nest with the unit's pipeline `depth`, by the loop knobs as
     /// `MACCycleModel` applies them: not pipelined, every iteration takes the body's latency;
-    /// flattened, one pipeline fill; else a drain per entry of the inner loop.
+    /// flattened, one pipeline fill; else a drain per entry of the inner loop. The `serial`
+    /// cycles of every entry add to each (they do not overlap the pipelined loop).
     @inline(__always)
     func computeCycles(depth: Double, pipelined: Bool, flatten: Bool) -> Double {
         let iterations = outer * inner
-        return !pipelined ? iterations * depth : flatten ? iterations + depth : outer * (inner + depth)
+        let nest = !pipelined ? iterations * depth : flatten ? iterations + depth : outer * (inner + depth)
+        return nest + outer * serial
     }
 }
 

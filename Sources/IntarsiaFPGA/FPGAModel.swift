@@ -273,7 +273,8 @@ public struct FPGAModel: Sendable {
             }
             let given = s.taskLanes ?? balanced?.lanes
             guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env,
-                                          stageIndex: k, recorder: &recorder, taskLanes: given, builtLoops: s.builtLoops) else {
+                                          stageIndex: k, recorder: &recorder, taskLanes: given, builtLoops: s.builtLoops,
+                                          fifoElements: s.fifoElements) else {
                 totals.tooManyTasks = true
                 continue
             }

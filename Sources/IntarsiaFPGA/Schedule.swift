@@ -13,6 +13,11 @@ public struct ScheduledStage: Hashable, Sendable {
     /// Loop nests as built per task index (`BuiltLoop`), for a design whose tasks' loops do not
     /// follow the workload's arithmetic; nil for every design the model builds itself.
     public var builtLoops: [BuiltLoop?]? = nil
+    /// FIFO depths as built, in elements, per input edge (`CompiledWorkload`'s predecessor
+    /// index; `.infinity` where the model's own buffering applies), for a design whose FIFO
+    /// holds less than its producer's output: the producer runs no further ahead of its consumer
+    /// than the FIFO holds (`StageModel.place`). Nil for every design the model builds itself.
+    public var fifoElements: [Double]? = nil
 }
 
 /// A schedule with where it came from: the space it was chosen in and how its solver ended.

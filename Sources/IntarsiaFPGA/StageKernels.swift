@@ -94,11 +94,16 @@ extension StageModel {
     /// in `stage` after its producers there, charges its traffic and buffers to `c`, and fills
     /// its slot. A streamed input lets the task start after its producer's first chunk and
     /// finish one of its own chunks after the producer; a barrier waits for all of it. Returns
-    /// the task's start, finish and busy cycles (a FIFO's width may slow it).
+    /// the task's start, finish and busy cycles (a FIFO's width may slow it). An input the task
+    /// takes whole (not streamed) through a FIFO as built (`fifoElements`, per input edge) that
+    /// holds less than its producer's output is `held`: the task reads it after its other inputs
+    /// are complete, and the producer, stalled by the full FIFO, runs no further ahead than the
+    /// FIFO holds (InTAR self-attention dataflow: V's 8-word FIFO into S·V, which caches all of
+    /// S first, `self-attn-spatial-kernel.cpp` lines 304-332, 434).
     @inline(__always)
     static func place<G: StageGraph>(_ i: Int, _ t: CompiledWorkload.TaskFacts, in g: G, width: Double, busy alone: Double, stage: Int32,
                                      slots: UnsafeMutableBufferPointer<TaskSlot>, env: CycleEnvironment,
-                                     into c: inout StageCost) -> (start: Double, finish: Double, busy: Double) {
+                                     into c: inout StageCost, fifoElements: [Double]? = nil) -> (start: Double, finish: Double, busy: Double) {
         c.offChipBytes += t.externalInputBytes
         if g.isSink(i) { c.offChipBytes += t.outputBytes }
         c.onChipBytesAccessed += 2 * t.outputBytes + t.offChipWeightBytes
@@ -106,6 +111,7 @@ extension StageModel {
         var start = 0.0
         var streamedFinish = 0.0
         var atEnd = false
+        var held = Held()
         for e in g.inputs(i) {
             let p = g.producer(e)
             let made = slots[p]
@@ -129,6 +135,11 @@ extension StageModel {
                 }
             }
             let producer = g.facts(p)
+            if !streamed, let depth = fifoElements?[e], depth < producer.outputElements {
+                held.add(made, runAhead: depth / producer.outputElements)
+                continue
+            }
+            held.othersDone = max(held.othersDone, made.finishCycle)
             if streamed {
                 if made.outputAtEnd { atEnd = true }
                 if env.streamElements > 0 { busy = max(busy, (producer.outputElements / env.streamElements).rounded(.up)) }
@@ -143,9 +154,28 @@ extension StageModel {
         // After its streamed inputs end a task needs one chunk more; its first output comes one
         // chunk after it starts, or only at its end for an outer-product accumulation.
         let chunk = busy / t.chunks
+        if held.busy > 0 { streamedFinish = max(streamedFinish, held.finish(start: start)) }
         let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
         slots[i] = TaskSlot(startCycle: start, finishCycle: finish, fillCycles: atEnd ? busy : chunk, stage: stage, outputAtEnd: atEnd)
         return (start, finish, busy)
+    }
+
+    /// A task's held inputs (`place`): their producers' busy cycles left after the FIFO fills,
+    /// the latest of their own finishes, and when the task's other inputs are complete.
+    struct Held {
+        var busy = 0.0
+        var ownFinish = 0.0
+        var othersDone = 0.0
+
+        @inline(__always)
+        mutating func add(_ made: TaskSlot, runAhead fraction: Double) {
+            busy = max(busy, (made.finishCycle - made.startCycle) * (1 - fraction))
+            ownFinish = max(ownFinish, made.finishCycle)
+        }
+
+        /// The held producers resume when the task starts taking them, after its other inputs.
+        @inline(__always)
+        func finish(start: Double) -> Double { max(ownFinish, max(start, othersDone) + busy) }
     }
 
     /// The accumulators of an outer-product accumulation on `width` lanes, each as wide as the

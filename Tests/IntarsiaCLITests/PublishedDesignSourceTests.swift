@@ -17,6 +17,7 @@ import IntarsiaFPGA
         if d.schedule != nil { set.append("schedule") }
         if d.taskLanes != nil { set.append("task_lanes") }
         if d.taskLoops != nil { set.append("task_loops") }
+        if d.taskFIFOs != nil { set.append("task_fifos") }
         return set
     }
 
@@ -33,7 +34,7 @@ import IntarsiaFPGA
 
     @Test func sourcesNameOnlyPublishedDesignsAndKnobs() {
         let names = Set(PublishedDesign.all.map(\.name))
-        let keys = Set(Knob.allCases.map(\.rawValue) + ["template", "schedule", "task_lanes", "task_loops"])
+        let keys = Set(Knob.allCases.map(\.rawValue) + ["template", "schedule", "task_lanes", "task_loops", "task_fifos"])
         for (design, sources) in PublishedDesign.knobSources {
             #expect(names.contains(design), "knobSources names \(design), which is not a published design")
             for k in sources.keys { #expect(keys.contains(k), "\(design): \(k) is not a knob") }
@@ -58,10 +59,11 @@ import IntarsiaFPGA
 /// built with, not on its share of the design's lanes.
 @Suite struct PublishedDesignTaskLaneTests {
     /// CNN-4L InTAR's CC2 runs conv3 on 16 columns x 9 taps: 896 x 896 outputs of 9 MACs on 144
-    /// lanes are 896 * 896 / 16 = 50,176 cycles at II=1, plus the pipeline depth (6 + ceil(log2
-    /// 9) = 10) and the double-buffered weights' exposed prologue (a 64-cycle burst latency and
-    /// one 512-bit word): 50,251. conv4, 448 x 448 outputs on the three cores' 432 lanes (48 rows
-    /// of 9 taps), ceil(448 * 448 / 48) = 4,182 + 75 = 4,257.
+    /// lanes are 448 row iterations of 2 x 56 cycles at II=1 (50,176), each after its 28-cycle
+    /// row fetch in series (cnn-4L-intrra-kernel.cpp lines 334-398; 448 x 28 = 12,544), plus the
+    /// pipeline depth (6 + ceil(log2 9) = 10) and the double-buffered weights' exposed prologue
+    /// (a 64-cycle burst latency and one 512-bit word): 62,795. conv4 on the three cores' 432
+    /// lanes: 150 rows per core of 28 cycles after a 28-cycle fetch, 8,400 + 75 = 8,475.
     @Test func cnnInTARConv3RunsOnItsOwnUnit() throws {
         let d = PublishedDesign.all.first { $0.name == "CNN-4L, InTAR" }!
         let w = try d.workload.make()
@@ -71,10 +73,10 @@ import IntarsiaFPGA
         let e = try d.evaluateAsBuilt(model, recorder: &r)
         let conv3 = r.tasks.first { $0.task == "conv3" }!
         #expect(conv3.lanes == 144)
-        #expect(conv3.busyCycles == 50_176 + 10 + 64 + 1)
+        #expect(conv3.busyCycles == 448 * (112 + 28) + 10 + 64 + 1)
         let conv4 = r.tasks.first { $0.task == "conv4" }!
         #expect(conv4.lanes == 432)
-        #expect(conv4.busyCycles == 4_182 + 10 + 64 + 1)
+        #expect(conv4.busyCycles == 150 * (28 + 28) + 10 + 64 + 1)
         // Without its own lanes conv3 gets most of the 432 in the pipelined stage: far faster.
         #expect(model.evaluate(d.point).latencyCycles < e.latencyCycles / 1.5)
     }
@@ -92,6 +94,35 @@ import IntarsiaFPGA
         #expect(sv.lanes == 1)
         #expect(sv.busyCycles == 1_048_576 * 262)
         #expect(abs(try d.check().relativeError) <= 0.10)
+    }
+
+    /// Self-attention dataflow (self-attn-spatial-kernel.cpp): each projection is 1,024 weight
+    /// columns x 256 rows x (128 k steps of 8 lanes + a drain of 6 + log2 8 = 9) = 35,913,728
+    /// cycles plus its weight reads. V's FIFO holds 8 words (64 elements, line 434) and S·V
+    /// caches all of S before reading V (lines 304-332): the V projection runs after the
+    /// softmax, not beside the other two, and S·V ends one of its chunks after it.
+    @Test func attentionDataflowHoldsTheVProjectionBehindItsFIFO() throws {
+        let d = PublishedDesign.all.first { $0.name == "Self-attention, dataflow" }!
+        let model = try FPGAModel(workload: try d.workload.make(), platform: PlatformCatalog.u280)
+        var r = BreakdownRecorder()
+        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        let v = r.tasks.first { $0.task == "v_proj" }!, softmax = r.tasks.first { $0.task == "softmax" }!
+        let sv = r.tasks.first { $0.task == "sv" }!
+        #expect(v.busyCycles >= 35_913_728 && v.busyCycles < 35_913_728 * 1.02)
+        let held = softmax.finishCycle + v.busyCycles * (1 - 64.0 / (256 * 1024))
+        #expect(sv.finishCycle >= held && sv.finishCycle < held + sv.busyCycles / 8)
+        var unbounded = d
+        unbounded.taskFIFOs = nil
+        #expect(try unbounded.check().modelCycles < d.check().modelCycles - 30_000_000)
+        #expect(abs(try d.check().relativeError) <= 0.25)
+    }
+
+    @Test func aFIFONamingNoEdgeIsRefused() throws {
+        var d = PublishedDesign.all.first { $0.name == "Self-attention, dataflow" }!
+        d.taskFIFOs = ["q_proj>sv": 64]
+        do { _ = try d.check(); Issue.record("an edge the workload lacks must be refused") } catch {
+            #expect("\(error)".contains("'q_proj>sv'") && "\(error)".contains("PRODUCER>CONSUMER"))
+        }
     }
 
     @Test func aTaskLaneNamingNoMACTaskIsRefused() throws {

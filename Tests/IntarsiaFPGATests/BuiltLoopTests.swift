@@ -40,4 +40,16 @@ import IntarsiaCore
         let p = DesignPoint(template: .sequential, lanes: 16)
         #expect(cycles(p, loop: BuiltLoop(outer: 10, inner: 7), lanes: 4) == 70 + 8 + 6)
     }
+
+    /// A row fetch of 3 cycles in series with each of the 10 entries adds 30 cycles under every
+    /// loop knob: 70 + 10 + 30 + 6; 10 × (7 + 10) + 30 + 6; 70 × 10 + 30 + 6.
+    @Test func cyclesInSeriesAddOncePerEntry() {
+        var p = DesignPoint(template: .sequential, lanes: 16)
+        let loop = BuiltLoop(outer: 10, inner: 7, serial: 3)
+        #expect(cycles(p, loop: loop) == 116)
+        p.flattenLoops = false
+        #expect(cycles(p, loop: loop) == 206)
+        p.pipelined = false
+        #expect(cycles(p, loop: loop) == 736)
+    }
 }
