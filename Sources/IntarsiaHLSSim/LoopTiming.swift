@@ -9,6 +9,8 @@ struct LoopAccess {
     var unrollFactor = 1
     var hasUnrolledLoop = false
     var callsFunction = false
+    /// A stream access under a condition that depends on the iteration (see `collect`).
+    var conditionalStreams = false
 
     /// Functions that only move raw bits (no arithmetic pipeline of their own).
     static let plain: Set<String> = ["raw", "from_raw"]
@@ -44,38 +46,63 @@ struct LoopAccess {
             try collect(a, env: env, builder: builder, multiplier: multiplier)
             try collect(b, env: env, builder: builder, multiplier: multiplier)
         case .ternary(let a, let b, let c):
-            for x in [a, b, c] { try collect(x, env: env, builder: builder, multiplier: multiplier) }
+            try collect(a, env: env, builder: builder, multiplier: multiplier)
+            if let v = try ev.value(a).int { return try collect(v != 0 ? b : c, env: env, builder: builder, multiplier: multiplier) }
+            for x in [b, c] { try collect(x, env: env, builder: builder, multiplier: multiplier) }
         case .list(let xs): for x in xs { try collect(x, env: env, builder: builder, multiplier: multiplier) }
         case .num, .name, .opaque: return
         }
     }
 
     /// Every statement of a pipelined body, inner loops fully unrolled (as Vitis HLS does inside
-    /// a pipelined loop), both branches of an if counted (the pipeline holds both).
-    mutating func collect(_ stmts: [CStmt], env: [String: SimValue], builder: TraceBuilder, multiplier: Int) throws {
+    /// a pipelined loop). An if whose condition is known from constants and indices counts its
+    /// taken branch (a `continue` or `break` there ends the body); one the simulator cannot work
+    /// out counts both (the pipeline holds both), and marks `conditionalStreams` when a branch
+    /// touches a stream: the caller then works the loop out iteration by iteration.
+    @discardableResult
+    mutating func collect(_ stmts: [CStmt], env: [String: SimValue], builder: TraceBuilder, multiplier: Int) throws -> TraceBuilder.Flow {
         var env = env
         for s in stmts {
-            switch s {
-            case .expr(let e, _): try collect(e, env: env, builder: builder, multiplier: multiplier)
-            case .decl(_, let ds, _):
-                for d in ds { if let i = d.initial { try collect(i, env: env, builder: builder, multiplier: multiplier) }; env[d.name] = .unknown }
-            case .block(let b): try collect(b, env: env, builder: builder, multiplier: multiplier)
-            case .ifStmt(let c, let a, let b):
-                try collect(c, env: env, builder: builder, multiplier: multiplier)
-                try collect([a] + (b.map { [$0] } ?? []), env: env, builder: builder, multiplier: multiplier)
-            case .switchStmt(let d, let cs):
-                try collect(d, env: env, builder: builder, multiplier: multiplier)
-                for c in cs { try collect(c.body, env: env, builder: builder, multiplier: multiplier) }
-            case .forLoop(let l):
-                let (_, _, n) = try builder.tripCount(l, env)
-                hasUnrolledLoop = true
-                unrollFactor *= max(n, 1)
-                var inner = env
-                inner[l.variable] = .unknown
-                try collect(l.body, env: inner, builder: builder, multiplier: multiplier * n)
-            default: continue
-            }
+            let flow = try collect(s, env: &env, builder: builder, multiplier: multiplier)
+            if flow != .normal { return flow }
         }
+        return .normal
+    }
+
+    mutating func collect(_ s: CStmt, env: inout [String: SimValue], builder: TraceBuilder, multiplier: Int) throws -> TraceBuilder.Flow {
+        let ev = Evaluator(program: builder.program, locals: env)
+        switch s {
+        case .expr(let e, _): try collect(e, env: env, builder: builder, multiplier: multiplier)
+        case .decl(_, let ds, _):
+            for d in ds {
+                if let i = d.initial { try collect(i, env: env, builder: builder, multiplier: multiplier) }
+                env[d.name] = d.dims.isEmpty ? try d.initial.map { try Evaluator(program: builder.program, locals: env).value($0) } ?? .unknown : .pointer(port: nil)
+            }
+        case .block(let b): return try collect(b, env: env, builder: builder, multiplier: multiplier)
+        case .breakStmt: return .breakLoop
+        case .continueStmt: return .continueLoop
+        case .ifStmt(let c, let a, let b):
+            try collect(c, env: env, builder: builder, multiplier: multiplier)
+            if let v = try ev.value(c).int {
+                if v != 0 { return try collect([a], env: env, builder: builder, multiplier: multiplier) }
+                return try b.map { try collect([$0], env: env, builder: builder, multiplier: multiplier) } ?? .normal
+            }
+            let branches = [a] + (b.map { [$0] } ?? [])
+            if branches.contains(where: { TraceBuilder.hasWork([$0], builder.program) }) { conditionalStreams = true }
+            try collect(branches, env: env, builder: builder, multiplier: multiplier)
+        case .switchStmt(let d, let cs):
+            try collect(d, env: env, builder: builder, multiplier: multiplier)
+            for c in cs { try collect(c.body, env: env, builder: builder, multiplier: multiplier) }
+        case .forLoop(let l):
+            let (_, _, n) = try builder.tripCount(l, env)
+            hasUnrolledLoop = true
+            unrollFactor *= max(n, 1)
+            var inner = env
+            inner[l.variable] = .unknown
+            try collect(l.body, env: inner, builder: builder, multiplier: multiplier * n)
+        default: break
+        }
+        return .normal
     }
 }
 
@@ -104,9 +131,8 @@ extension TraceBuilder {
             case .block(let b): return !isLeaf(b)
             case .ifStmt(_, let a, let b): return !isLeaf([a] + (b.map { [$0] } ?? []))
             case .switchStmt(_, let cs): return cs.contains { !isLeaf($0.body) }
-            case .expr(let e, _):
-                if case .call(let n, _, _) = e, let f = program.functions[Self.bare(n)] { return Self.hasWork(f.body, program) }
-                return false
+            case .expr(let e, _): return Self.callsWork(e, program)
+            case .decl(_, let ds, _): return ds.contains { d in d.initial.map { Self.callsWork($0, program) } ?? false }
             default: return false
             }
         }
@@ -135,7 +161,9 @@ extension TraceBuilder {
             if a.reads.isEmpty && a.writes.isEmpty {
                 emit(.delay(Double(n - 1) * interval + latency))
             } else {
-                emit(.loop(trips: n, ii: interval, depth: latency, reads: a.reads, writes: a.writes))
+                let runs = a.conditionalStreams ? try iterationRuns(l, env, start: start, step: step, trips: n)
+                    : [Segment.Run(trips: n, reads: a.reads, writes: a.writes)]
+                emit(.loop(ii: interval, depth: latency, runs: runs))
             }
             return .normal
         }
@@ -146,6 +174,25 @@ extension TraceBuilder {
             if f == .returned { return .returned }
         }
         return .normal
+    }
+
+    /// The streams each iteration of a pipelined loop touches, worked out with its index bound
+    /// (a stream access under a condition on the index), as runs of equal iterations. A condition
+    /// around a stream access that the index does not decide either is refused with its place.
+    func iterationRuns(_ l: CForLoop, _ env: [String: SimValue], start: Int, step: Int, trips: Int) throws -> [Segment.Run] {
+        var runs: [Segment.Run] = []
+        var inner = env
+        for i in 0..<trips {
+            inner[l.variable] = .int(start + i * step)
+            var a = LoopAccess()
+            try a.collect(l.body, env: inner, builder: self, multiplier: 1)
+            guard !a.conditionalStreams else {
+                throw SimulationError("\(l.at.where_): a stream access under a condition the simulator cannot work out from constants and loop indices")
+            }
+            if let last = runs.last, last.reads == a.reads, last.writes == a.writes { runs[runs.count - 1].trips += 1 }
+            else { runs.append(.init(trips: 1, reads: a.reads, writes: a.writes)) }
+        }
+        return runs
     }
 
     static func initiationInterval(_ pragma: String) -> Int {

@@ -12,6 +12,8 @@ struct NetworkSimulation {
 
     private struct State {
         var seg = 0, iter = 0
+        /// The run of the current loop segment and the first iteration of that run.
+        var run = 0, runStart = 0
         var t = 0.0, segStart = 0.0, lastIssue = 0.0
         var stall = 0.0
         var waiting: String? = nil
@@ -37,8 +39,11 @@ struct NetworkSimulation {
                     switch segment.kind {
                     case .delay(let c):
                         s.t += c
-                    case .loop(let n, let ii, let depth, let reads, let writes):
+                    case .loop(let ii, let depth, let runs):
+                        let n = runs.reduce(0) { $0 + $1.trips }
                         while s.iter < n {
+                            while s.iter - s.runStart >= runs[s.run].trips { s.runStart += runs[s.run].trips; s.run += 1 }
+                            let reads = runs[s.run].reads, writes = runs[s.run].writes
                             let base = s.iter == 0 ? s.t : s.lastIssue + ii
                             var issue = base
                             var binding: (stream: Int, full: Bool)? = nil
@@ -72,7 +77,7 @@ struct NetworkSimulation {
                     }
                     if tagCycles[segment.tag] == nil { tagOrder.append(segment.tag) }
                     tagCycles[segment.tag, default: 0] += s.t - s.segStart
-                    s.seg += 1; s.iter = 0; s.waiting = nil
+                    s.seg += 1; s.iter = 0; s.run = 0; s.runStart = 0; s.waiting = nil
                     progress = true
                 }
                 states[p] = s

@@ -37,11 +37,18 @@ public struct SimTiming: Sendable {
 }
 
 /// One step of a process's timeline: a stretch of cycles with no stream access, or a pipelined
-/// loop whose every iteration reads and writes the listed streams.
+/// loop whose iterations read and write the listed streams, in runs of iterations that touch the
+/// same streams (one run when every iteration does the same; several when an access sits under a
+/// condition on the loop's index, as in a pooling window's last element).
 struct Segment: Sendable {
+    struct Run: Sendable, Equatable {
+        var trips: Int
+        var reads: [Int]
+        var writes: [Int]
+    }
     enum Kind: Sendable {
         case delay(Double)
-        case loop(trips: Int, ii: Double, depth: Double, reads: [Int], writes: [Int])
+        case loop(ii: Double, depth: Double, runs: [Run])
     }
     var tag: String
     var kind: Kind

@@ -68,12 +68,15 @@ final class TraceBuilder {
         case .breakStmt: return .breakLoop
         case .continueStmt: return .continueLoop
         case .returnStmt: return .returned
-        case .decl(let type, let ds, _):
-            let ev = Evaluator(program: program, locals: env)
+        case .decl(let type, let ds, let at):
             for d in ds {
                 if type.contains(where: { $0.hasSuffix("stream") }) { env[d.name] = streams[d.name].map(SimValue.stream) ?? .unknown }
                 else if !d.dims.isEmpty { env[d.name] = .pointer(port: nil) }
-                else { env[d.name] = try d.initial.map { try ev.value($0) } ?? .unknown }
+                else if let initial = d.initial {
+                    // An initialiser runs like an expression statement (`const x = in.read();`).
+                    try expression(initial, &env, at: at.where_)
+                    env[d.name] = try Evaluator(program: program, locals: env).value(initial)
+                } else { env[d.name] = .unknown }
             }
             return .normal
         case .expr(let e, let at):
@@ -113,24 +116,67 @@ final class TraceBuilder {
         }
     }
 
-    /// An expression statement outside a pipelined loop: calls into defined functions run;
-    /// stream accesses are one-iteration loops; assignments to locals forget their value.
+    /// An expression statement outside a pipelined loop: calls into defined functions with work
+    /// run where they stand (after their arguments, as C++ evaluates them: `out.write(narrow(
+    /// gemm_dot(...)))` runs gemm_dot's loop, then writes); the stream accesses between them are
+    /// one-iteration loops; assignments to locals forget their value.
     func expression(_ e: CExpr, _ env: inout [String: SimValue], at: String) throws {
-        if case .binary(let op, let lhs, let rhs) = e, CppParser.assignments.contains(op) {
-            try expression(rhs, &env, at: at)
-            if case .name(let n) = lhs, env[n] != nil {
-                env[n] = op == "=" ? try Evaluator(program: program, locals: env).value(rhs) : .unknown
-            }
-            return
+        var pending = LoopAccess()
+        try run(e, env, &pending, at: at)
+        flush(&pending)
+        if case .binary(let op, let lhs, let rhs) = e, CppParser.assignments.contains(op), case .name(let n) = lhs, env[n] != nil {
+            env[n] = op == "=" ? try Evaluator(program: program, locals: env).value(rhs) : .unknown
         }
-        if case .call(let name, let targs, let args) = e, program.functions[Self.bare(name)].map({ Self.hasWork($0.body, program) }) ?? false {
+    }
+
+    func flush(_ pending: inout LoopAccess) {
+        if !pending.reads.isEmpty || !pending.writes.isEmpty {
+            emit(.loop(ii: 1, depth: 1, runs: [.init(trips: 1, reads: pending.reads, writes: pending.writes)]))
+        }
+        pending = LoopAccess()
+    }
+
+    /// Walks an expression in evaluation order: accesses gather in `pending` until a call with
+    /// work, which first takes them as their own step.
+    func run(_ e: CExpr, _ env: [String: SimValue], _ pending: inout LoopAccess, at: String) throws {
+        switch e {
+        case .call(let name, let targs, let args):
+            for a in args { try run(a, env, &pending, at: at) }
+            guard Self.callsWork(e, program, depth: 0, argumentsToo: false) else { return }
+            flush(&pending)
             try call(name, targs: targs, args: args, env: env, at: at)
-            return
+        case .method(let r, let m, let args):
+            for a in args { try run(a, env, &pending, at: at) }
+            try pending.collect(.method(r, m, []), env: env, builder: self, multiplier: 1)
+        case .unary(_, let x), .member(let x, _): try run(x, env, &pending, at: at)
+        case .binary(_, let a, let b), .index(let a, let b):
+            try run(a, env, &pending, at: at); try run(b, env, &pending, at: at)
+        case .ternary(let c, let a, let b):
+            try run(c, env, &pending, at: at)
+            guard let v = try Evaluator(program: program, locals: env).value(c).int else {
+                if Self.callsWork(a, program) || Self.callsWork(b, program) || LoopAccess.mentionsStream(a) || LoopAccess.mentionsStream(b) {
+                    throw SimulationError("\(at): a ?: whose condition the simulator cannot work out, around a call or stream access")
+                }
+                return
+            }
+            try run(v != 0 ? a : b, env, &pending, at: at)
+        case .list(let xs): for x in xs { try run(x, env, &pending, at: at) }
+        case .num, .name, .opaque: return
         }
-        var access = LoopAccess()
-        try access.collect(e, env: env, builder: self, multiplier: 1)
-        if !access.reads.isEmpty || !access.writes.isEmpty {
-            emit(.loop(trips: 1, ii: 1, depth: 1, reads: access.reads, writes: access.writes))
+    }
+
+    /// Whether an expression calls a defined function that holds a loop or a stream access.
+    static func callsWork(_ e: CExpr, _ program: CppProgram, depth: Int = 0, argumentsToo: Bool = true) -> Bool {
+        switch e {
+        case .call(let n, _, let args):
+            if let f = program.functions[bare(n)], hasWork(f.body, program, depth: depth + 1) { return true }
+            return argumentsToo && args.contains { callsWork($0, program, depth: depth) }
+        case .method(let r, _, let a): return callsWork(r, program, depth: depth) || a.contains { callsWork($0, program, depth: depth) }
+        case .unary(_, let x), .member(let x, _): return callsWork(x, program, depth: depth)
+        case .binary(_, let a, let b), .index(let a, let b): return callsWork(a, program, depth: depth) || callsWork(b, program, depth: depth)
+        case .ternary(let a, let b, let c): return [a, b, c].contains { callsWork($0, program, depth: depth) }
+        case .list(let a): return a.contains { callsWork($0, program, depth: depth) }
+        case .num, .name, .opaque: return false
         }
     }
 
@@ -143,9 +189,9 @@ final class TraceBuilder {
             case .block(let b): return hasWork(b, program, depth: depth)
             case .ifStmt(_, let a, let b): return hasWork([a], program, depth: depth) || b.map { hasWork([$0], program, depth: depth) } ?? false
             case .switchStmt(_, let cs): return cs.contains { hasWork($0.body, program, depth: depth) }
-            case .expr(let e, _):
-                if case .call(let n, _, _) = e, let f = program.functions[bare(n)], hasWork(f.body, program, depth: depth + 1) { return true }
-                return LoopAccess.mentionsStream(e)
+            case .expr(let e, _): return callsWork(e, program, depth: depth) || LoopAccess.mentionsStream(e)
+            case .decl(_, let ds, _):
+                return ds.contains { d in d.initial.map { callsWork($0, program, depth: depth) || LoopAccess.mentionsStream($0) } ?? false }
             default: return false
             }
         }

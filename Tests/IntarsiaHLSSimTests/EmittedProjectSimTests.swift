@@ -37,15 +37,7 @@ import IntarsiaHLSSim
     /// of design.json is timed, and the output stream (dataflow) carries the output's elements.
     @Test(arguments: TemplateKind.allCases)
     func everyKernelSimulates(_ template: TemplateKind) throws {
-        guard template == .dataflow else { return try simulatesEveryKernel(template) }
-        // Known defect (session 10): the dataflow task bodies of stream_modules.h (line-buffer
-        // convolutions, row-streamed products) are not yet read correctly by the simulator's
-        // C++ reader, so some dataflow projects deadlock in the simulation although their C
-        // simulation is bit-exact (docs/HLS.md, "Timing simulation"). This flips to a failure
-        // when the reader is fixed.
-        try withKnownIssue("the simulator misreads stream_modules.h's streaming task bodies") {
-            try simulatesEveryKernel(template)
-        }
+        try simulatesEveryKernel(template)
     }
 
     func simulatesEveryKernel(_ template: TemplateKind) throws {
@@ -80,26 +72,28 @@ import IntarsiaHLSSim
         #expect(tasks["relu1"] == 71)
     }
 
-    /// A FIFO made too shallow: mlp-small's relu1_to_fc2 (depth 64) cut to 1. A write must wait
-    /// for the read of the element before it a cycle earlier, so relu1 stalls full and fc2's
-    /// operand arrives later: stalls appear on that FIFO and the latency rises.
+    /// A FIFO made too shallow: mlp-small's fc2_to_relu2 (depth 2) cut to 1. fc2 writes its 128
+    /// outputs at II 1 through `narrow` (the special-function depth 8, so a write lands 7 cycles
+    /// after its issue) and relu2 reads each a cycle after it lands; at depth 1 a write must wait
+    /// until the element before it was read a cycle earlier, so every write after the first
+    /// stands one cycle full: 127 stall cycles, and the latency rises. relu1_to_fc2 cut from 64 to
+    /// 1 is not too shallow: its producer (fc1, one output per 16 cycles on one lane) is slower
+    /// than fc2 takes them (one term per ceil(128/11) = 12 cycles), so nothing stalls full.
     @Test func tooShallowFIFOStallsAndRaisesTheLatency() throws {
-        // Known defect (session 10): with fc2 now a streaming task body (stream_modules.h) the
-        // simulator reads fc2's loop wrongly and reports a deadlock instead of the stalls.
-        try withKnownIssue("the simulator misreads stream_modules.h's streaming task bodies") {
-            try tooShallowFIFOCheck()
-        }
-    }
-
-    func tooShallowFIFOCheck() throws {
         let dir = try Self.emit("mlp", .dataflow)
         let before = try HLSSimJob.outcome(HLSSimJob.Options(project: dir)).simulation
+        let fifo = { (r: SimulationResult, name: String) in r.fifos.first { $0.name == name } }
         try Self.setDepth(dir, stream: "relu1_to_fc2", from: 64, to: 1)
+        let slowProducer = try HLSSimJob.outcome(HLSSimJob.Options(project: dir)).simulation
+        #expect(slowProducer.deadlock.isEmpty, "\(slowProducer.deadlock)")
+        #expect(fifo(slowProducer, "relu1_to_fc2")?.fullStallCycles == 0)
+        #expect(slowProducer.latencyCycles == before.latencyCycles)
+        try Self.setDepth(dir, stream: "fc2_to_relu2", from: 2, to: 1)
         let after = try HLSSimJob.outcome(HLSSimJob.Options(project: dir)).simulation
-        let fifo = { (r: SimulationResult) in r.fifos.first { $0.name == "relu1_to_fc2" } }
-        #expect(fifo(before)?.fullStallCycles == 0)
-        #expect(fifo(after)?.depth == 1)
-        #expect((fifo(after)?.fullStallCycles ?? 0) > 0)
+        #expect(after.deadlock.isEmpty, "\(after.deadlock)")
+        #expect(fifo(before, "fc2_to_relu2")?.fullStallCycles == 0)
+        #expect(fifo(after, "fc2_to_relu2")?.depth == 1)
+        #expect(fifo(after, "fc2_to_relu2")?.fullStallCycles == 127)
         #expect((after.latencyCycles ?? 0) > (before.latencyCycles ?? .infinity))
     }
 

@@ -418,41 +418,48 @@ namespace intarsia {
 // Matrix-vector product by dot products (matvec: dot): x arrives whole into `x` (k elements);
 // each output column j reduces x against the weight column j, read off chip one element per
 // term (a one-row MAC task has no weight buffer in the model: each weight is used once), and
-// is written as soon as it completes.
+// is written as soon as it completes. The column and term loops are one flattened loop (the
+// model's one pipeline over n·ceil(k/LANES) steps, its weights one burst in storage order).
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemv_dot_stream(hls::stream<A>& in, A* x, const B* w, hls::stream<O>& out, int k, int n, int shift) {
     read_whole<A>(in, x, k);
-gemv_dot_cols:
-    for (int j = 0; j < n; ++j) {
-        O y;
-        gemm_column<LANES, ACC_W>(x, w + j * k, &y, 1, k, 1, 0, shift);  // one row: the output's one element
-        out.write(y);
+    const int steps = (k + LANES - 1) / LANES;
+    ap_int<ACC_W> acc = 0;
+gemv_dot_steps:
+    for (int st = 0; st < n * steps; ++st) {
+        INTARSIA_MAC_LOOP
+        const int j = st / steps, t0 = (st % steps) * LANES;
+        if (t0 == 0) acc = 0;
+    gemv_dot_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int t = t0 + l;
+            if (t < k) acc += ap_int<ACC_W>(raw(x[t])) * ap_int<ACC_W>(raw(w[j * k + t]));
+        }
+        if (t0 + LANES >= k) out.write(narrow<O>(acc, shift));
     }
 }
 
 // Matrix-vector product by outer-product accumulation (matvec: outer, or auto from a producer
 // that streams): each x[t] is used as it arrives, adding x[t]·W[t][j] to every output's
-// accumulator (`acc`, n of ACC_W bits, lanes across the outputs); the outputs exist only at
-// the end. The weights of row t are W's column-major elements j·k + t.
+// accumulator (`acc`, n of ACC_W bits, lanes across the outputs; the first term sets it); the
+// outputs exist only at the end. The weights of row t are W's column-major elements j·k + t.
+// The term and output-group loops are one flattened loop (the model's one pipeline over
+// k·ceil(n/LANES) steps), reading x[t] at the first group of each term.
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemv_outer_stream(hls::stream<A>& in, ap_int<ACC_W>* acc, const B* w, hls::stream<O>& out, int k, int n, int shift) {
-gemv_outer_clear:
-    for (int j = 0; j < n; ++j) {
-#pragma HLS PIPELINE II=1
-        acc[j] = 0;
-    }
-gemv_outer_terms:
-    for (int t = 0; t < k; ++t) {
-        const ap_int<ACC_W> xv = ap_int<ACC_W>(raw(in.read()));
-    gemv_outer_cols:
-        for (int j0 = 0; j0 < n; j0 += LANES) {
-            INTARSIA_MAC_LOOP
-        gemv_outer_lanes:
-            for (int l = 0; l < LANES; ++l) {
+    const int groups = (n + LANES - 1) / LANES;
+    ap_int<ACC_W> xv = 0;
+gemv_outer_steps:
+    for (int st = 0; st < k * groups; ++st) {
+        INTARSIA_MAC_LOOP
+        const int t = st / groups, j0 = (st % groups) * LANES;
+        if (j0 == 0) xv = ap_int<ACC_W>(raw(in.read()));
+    gemv_outer_lanes:
+        for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
-                const int j = j0 + l;
-                if (j < n) acc[j] += xv * ap_int<ACC_W>(raw(w[j * k + t]));
-            }
+            const int j = j0 + l;
+            if (j < n) acc[j] = (t == 0 ? ap_int<ACC_W>(0) : acc[j]) + xv * ap_int<ACC_W>(raw(w[j * k + t]));
         }
     }
 gemv_outer_out:
@@ -490,6 +497,7 @@ template <int LANES, int ACC_W, class A, class B, class O>
 void conv2d_line_stream(hls::stream<A>& in, A* lines, const B* w, B* filt, hls::stream<O>& out, int batch, int hh, int ww,
                         int r, int s, int st, int pad, int shift) {
     const int oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - s) / st + 1, terms = r * s;
+    const int steps = (terms + LANES - 1) / LANES;
 conv_line_load:
     for (int t = 0; t < terms; ++t) {
 #pragma HLS PIPELINE II=1
@@ -511,23 +519,24 @@ conv_line_batch:
                 }
             }
             if (need > rows_in) rows_in = need;
-        conv_line_out_cols:
-            for (int ox = 0; ox < ow; ++ox) {
-                ap_int<ACC_W> acc = 0;
-            conv_line_terms:
-                for (int t0 = 0; t0 < terms; t0 += LANES) {
-                    INTARSIA_MAC_LOOP
-                conv_line_lanes:
-                    for (int l = 0; l < LANES; ++l) {
+            // The output columns and their terms are one flattened loop per output row (one
+            // pipeline over ow·ceil(terms/LANES) steps, as the model's loop nest is flattened).
+            ap_int<ACC_W> acc = 0;
+        conv_line_out_steps:
+            for (int q = 0; q < ow * steps; ++q) {
+                INTARSIA_MAC_LOOP
+                const int ox = q / steps, t0 = (q % steps) * LANES;
+                if (t0 == 0) acc = 0;
+            conv_line_lanes:
+                for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
-                        const int t = t0 + l;
-                        if (t >= terms) continue;
-                        const int iy = oy * st - pad + t / s, ix = ox * st - pad + t % s;
-                        if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
-                            acc += ap_int<ACC_W>(raw(lines[(iy % r) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
-                    }
+                    const int t = t0 + l;
+                    if (t >= terms) continue;
+                    const int iy = oy * st - pad + t / s, ix = ox * st - pad + t % s;
+                    if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
+                        acc += ap_int<ACC_W>(raw(lines[(iy % r) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
                 }
-                out.write(narrow<O>(acc, shift));
+                if (t0 + LANES >= terms) out.write(narrow<O>(acc, shift));
             }
         }
     conv_line_drop:
