@@ -229,6 +229,9 @@ public struct CoExploration: Sendable {
                 // A failed evaluation is recorded with its reason, and the search goes on.
                 acc.append(0)
                 v.append("oracle[\(task.name)] failed: \(why)")
+            case .measured:
+                acc.append(0)
+                v.append("oracle[\(task.name)] failed: figures instead of an accuracy")
             }
         }
         for (t, task) in tasks.enumerated() {
@@ -264,7 +267,9 @@ public struct CoExploration: Sendable {
         if tasks.contains(where: { $0.table == nil && $0.oracle == nil }) { throw NoExact() }
         if searchBudget < 1 && tasks.contains(where: { $0.table == nil }) { throw NoExact() }
         let cells = tasks.indices.map { t -> Int in
-            if let table = tasks[t].table { return table.indices.max { table[$0] < table[$1] }! }
+            // A cell no sub-accelerator can price (a failed hardware evaluation everywhere) is
+            // never the NAS step's pick: the most accurate cell that can run somewhere.
+            if let table = tasks[t].table { return table.indices.filter { pricedSomewhere($0, task: t) }.max { table[$0] < table[$1] } ?? 0 }
             return blindSearch(t, budget: searchBudget, seed: seed &+ UInt64(t))
         }
         var best: (design: Design, cycles: Double)?

@@ -26,6 +26,9 @@ public final class CommandOracle: @unchecked Sendable {
     public enum Answer: Codable, Equatable, Sendable {
         case accuracy(Double)
         case failed(String)
+        /// Named hardware figures of a measurement command (`measure`), in the internal units
+        /// of `MeasuredFigureColumn` (ms, mJ, W, kB) by figure name.
+        case measured([String: Double])
     }
 
     /// The command as written, with its placeholders.
@@ -124,13 +127,18 @@ public final class CommandOracle: @unchecked Sendable {
     }
 
     public func accuracy(architecture: String, task: String) -> Answer {
-        let key = key(architecture: architecture, task: task)
+        ask(architecture: architecture, task: task, key: key(architecture: architecture, task: task), parse: Self.accuracyLine)
+    }
+
+    /// The answer for an architecture: the cache's, or the command's (cached unless it failed and
+    /// failures are not cached); `parse` reads the command's last line.
+    func ask(architecture: String, task: String, key: String, parse: @escaping (String) -> Answer) -> Answer {
         lock.lock()
         defer { lock.unlock() }
         if let a = cache[key] {
             if case .failed = a, !cacheFailures {} else { return a }
         }
-        let answer = run(architecture: architecture, task: task)
+        let answer = run(architecture: architecture, task: task, parse: parse)
         runs += 1
         if case .failed = answer, !cacheFailures { return answer }
         cache[key] = answer
@@ -171,7 +179,7 @@ public final class CommandOracle: @unchecked Sendable {
     /// Only the last line matters: keep this much of the output's tail.
     static let keptTail = 64 << 10
 
-    func run(architecture: String, task: String) -> Answer {
+    func run(architecture: String, task: String, parse: (String) -> Answer) -> Answer {
         let line = commandLine(architecture: architecture, task: task)
         let errPath: String
         do { errPath = try Self.temporaryFile() } catch { return .failed("cannot create a file for its stderr: \(error)") }
@@ -190,7 +198,7 @@ public final class CommandOracle: @unchecked Sendable {
         _ = output.done.wait(timeout: .now() + 5)
         // Killed because intarsia is stopping: not a failure of the command, and not to be recorded.
         Interruption.shared.holdIfStopping()
-        return answer(status: status, timedOut: timedOut, output: output,
+        return answer(status: status, timedOut: timedOut, output: output, parse: parse,
                       failed: { self.logFailure($0, task: task, architecture: architecture, line: line, errPath: errPath) })
     }
 
@@ -292,18 +300,24 @@ public final class CommandOracle: @unchecked Sendable {
     }
 
     /// The answer from how the command ended and what it printed last.
-    func answer(status: Int32, timedOut: Bool, output: Output, failed: (String) -> Answer) -> Answer {
+    func answer(status: Int32, timedOut: Bool, output: Output, parse: (String) -> Answer, failed: (String) -> Answer) -> Answer {
         let cap = maxOutputBytes
         if timedOut { return failed("timed out after \(timeoutSeconds) s (its process group was killed)") }
-        if output.total > cap { return failed("printed more than \(cap) bytes (its process group was killed); accepted: the accuracy as the last line") }
+        if output.total > cap { return failed("printed more than \(cap) bytes (its process group was killed); accepted: its answer as the last line") }
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
         if exitCode != 0 {
             return failed((status & 0x7f) != 0 ? "killed by signal \(status & 0x7f)" : "exit code \(exitCode)")
         }
         let text = String(decoding: output.tail, as: UTF8.self)
         let last = text.split(whereSeparator: \.isNewline).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-        guard let v = Self.decimal(last), v >= 0, v <= 100 else {
-            return failed("output is not an accuracy in percent: '\(last.prefix(60))'; accepted: a decimal number from 0 to 100 as the last line, e.g. 93.25")
+        if case .failed(let why) = parse(last) { return failed(why) }
+        return parse(last)
+    }
+
+    /// An accuracy oracle's last line: a decimal number from 0 to 100.
+    static func accuracyLine(_ last: String) -> Answer {
+        guard let v = decimal(last), v >= 0, v <= 100 else {
+            return .failed("output is not an accuracy in percent: '\(last.prefix(60))'; accepted: a decimal number from 0 to 100 as the last line, e.g. 93.25")
         }
         return .accuracy(v)
     }

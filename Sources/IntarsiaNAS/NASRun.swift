@@ -90,6 +90,8 @@ public final class NASRun {
             switch a {
             case .accuracy(let x): return x.description
             case .failed(let why): return "!" + escape(why)
+            // Only measurement commands answer figures, never an accuracy oracle.
+            case .measured: return "!" + escape("figures instead of an accuracy")
             }
         }.joined(separator: ",") : "-"
         return ["E", strategy, String(seed), String(o.design.hardware), o.design.assignment.map(String.init).joined(separator: ","),

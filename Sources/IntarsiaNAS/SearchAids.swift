@@ -64,7 +64,7 @@ extension CoExploration {
         over(o.energyMJ, constraints.maxEnergyMJ)
         over(o.areaMM2, constraints.maxAreaMM2)
         over(o.powerW, constraints.maxPowerW)
-        x += hardwareChecks[o.design.hardware].overshoot
+        x += hardwareChecks[o.design.hardware].overshoot + measuredOvershoot(o.design)
         for (t, task) in tasks.enumerated() where !o.accuracies.isEmpty {
             if let m = task.minimumAccuracy, o.accuracies[t] < m { x += (m - o.accuracies[t]) / m }
         }

@@ -5,13 +5,20 @@ import IntarsiaASIC
 /// The measured side of a NAS spec (docs/NAS.md, "Hardware-cost sources"): a task's own
 /// `hardware_cost`, and `devices`, a hardware side of measured devices.
 extension NASDesignSpec {
-    static let sourceKeys = ["table", "missing", "operator_table", "predictor"]
-    static let sourceAccepted = "{table: CSV, missing: error|failed}, {operator_table: CSV} or {predictor: MODEL}"
+    static let sourceKeys = ["table", "missing", "operator_table", "predictor", "command", "timeout_s", "cache"]
+    static let sourceAccepted = "{table: CSV, missing: error|failed}, {operator_table: CSV}, {predictor: MODEL} or {command: CMD, timeout_s: S, cache: PATH}"
 
-    /// One hardware-cost source, read into figures for `space`.
-    static func readHardwareCost(_ c: Cursor, space: any ArchitectureSpace, base: String) throws -> MeasuredFigures {
+    /// Where sources are read from: the spec's folder and name (a measurement cache's default).
+    struct SourceContext {
+        var base: String
+        var specName: String
+    }
+
+    /// One hardware-cost source, read into figures for `space` (task `task`'s).
+    static func readHardwareCost(_ c: Cursor, space: any ArchitectureSpace, task: String, in context: SourceContext) throws -> MeasuredFigures {
+        let base = context.base
         let m = try c.mapping(allowed: sourceKeys)
-        let given = ["table", "operator_table", "predictor"].filter { m[$0] != nil }
+        let given = ["table", "operator_table", "predictor", "command"].filter { m[$0] != nil }
         guard given.count == 1 else { throw c.error("give exactly one source", accepted: sourceAccepted) }
         func path(_ k: String) throws -> String {
             let p = try m[k]!.string()
@@ -30,7 +37,11 @@ extension NASDesignSpec {
             }
             missing = v
         }
+        if given != ["command"], let k = ["timeout_s", "cache"].first(where: { m[$0] != nil }) {
+            throw m[k]!.error("applies to a measurement command only", accepted: "\(k) with command")
+        }
         switch given[0] {
+        case "command": return try measurementFigures(m, space: space, task: task, in: context)
         case "table": return try wrap("table") { try MeasurementsTable.read(try path("table")).figures(space: space, missing: missing) }
         case "operator_table": return try wrap("operator_table") { try OperatorTable.read(try path("operator_table")).figures(space: space, source: try path("operator_table")) }
         default: return try wrap("predictor") { try CostPredictor.load(try path("predictor")).figures(space: space, source: try path("predictor")) }
@@ -38,17 +49,18 @@ extension NASDesignSpec {
     }
 
     /// Every task entry's `hardware_cost`, set on the parsed tasks.
-    static func readTaskHardwareCosts(_ entries: [Cursor], tasks: inout [CoExploration.Task], base: String) throws {
+    static func readTaskHardwareCosts(_ entries: [Cursor], tasks: inout [CoExploration.Task], base: String, specName: String) throws {
         for (i, e) in entries.enumerated() {
             guard case .mapping(let mm) = e.node, mm.keys.contains(where: { $0.string == "hardware_cost" }) else { continue }
-            tasks[i].hardwareCost = try readHardwareCost(try e.required("hardware_cost", in: e.mapping(allowed: taskKeys)), space: tasks[i].space, base: base)
+            tasks[i].hardwareCost = try readHardwareCost(try e.required("hardware_cost", in: e.mapping(allowed: taskKeys)), space: tasks[i].space, task: tasks[i].name,
+                                                         in: SourceContext(base: base, specName: specName))
         }
     }
 
     /// `devices`: 1 to 4 slots, each a device or a list of candidate devices `{name,
     /// hardware_cost}`; a device's `hardware_cost` is one source for every task, or one per task
     /// name. A task without its own hardware_cost needs one on every device.
-    static func readDevices(_ c: Cursor, tasks: [CoExploration.Task], base: String) throws -> [[MeasuredDevice]] {
+    static func readDevices(_ c: Cursor, tasks: [CoExploration.Task], in context: SourceContext) throws -> [[MeasuredDevice]] {
         let slots = try c.list()
         if slots.isEmpty || slots.count > 4 { throw c.error("give 1 to 4 slots", value: false, accepted: "a list of 1 to 4 devices (or lists of candidate devices)") }
         var names = Set<String>()
@@ -64,9 +76,9 @@ extension NASDesignSpec {
                     let hm = try hc.mapping(allowed: sourceKeys + tasks.map(\.name))
                     if hm.keys.contains(where: { sourceKeys.contains($0) }) {
                         // A task with its own hardware_cost never reads the device's.
-                        for t in tasks where t.hardwareCost == nil { figures[t.name] = try readHardwareCost(hc, space: t.space, base: base) }
+                        for t in tasks where t.hardwareCost == nil { figures[t.name] = try readHardwareCost(hc, space: t.space, task: t.name, in: context) }
                     } else {
-                        for t in tasks { if let tc = hm[t.name] { figures[t.name] = try readHardwareCost(tc, space: t.space, base: base) } }
+                        for t in tasks { if let tc = hm[t.name] { figures[t.name] = try readHardwareCost(tc, space: t.space, task: t.name, in: context) } }
                     }
                 }
                 for t in tasks where t.hardwareCost == nil && figures[t.name] == nil {
@@ -82,13 +94,13 @@ extension NASDesignSpec {
 
     /// `devices` and their constraints when the spec has them (nil devices and no constraints
     /// otherwise: the ASIC or FPGA reader takes over).
-    static func readDeviceSide(_ top: [String: Cursor], tasks: [CoExploration.Task], base: String) throws -> ([[MeasuredDevice]]?, ASICConstraints, Double?) {
+    static func readDeviceSide(_ top: [String: Cursor], tasks: [CoExploration.Task], base: String, specName: String) throws -> ([[MeasuredDevice]]?, ASICConstraints, Double?) {
         guard let dc = top["devices"] else { return (nil, ASICConstraints(), nil) }
         if let o = ["platform", "accelerators", "units"].compactMap({ top[$0] }).first {
             throw o.error("measured devices are the whole hardware side", value: false, accepted: "devices without platform, accelerators or units")
         }
         let (k, memory) = try readDeviceConstraints(top["constraints"])
-        return (try readDevices(dc, tasks: tasks, base: base), k, memory)
+        return (try readDevices(dc, tasks: tasks, in: SourceContext(base: base, specName: specName)), k, memory)
     }
 
     /// A devices spec's constraints: latency, energy, power and memory (kB, each task's network).
@@ -117,5 +129,21 @@ extension NASDesignSpec {
                 throw cursor.error("a memory spec, but \(f.source) gives task \(task) no memory", value: false, accepted: "a memory_* or *_kb column, or no memory_kb spec")
             }
         }
+    }
+}
+
+extension NASDesignSpec {
+    /// `{command: CMD, timeout_s: S, cache: PATH}`: every architecture of the space measured by
+    /// the command (`CommandMeasurement`; the cache answers what was measured before); failures
+    /// are failed evaluations, not errors. Default timeout 60 s, cache
+    /// `results/nas/NAME-hardware-cost-cache.jsonl` (relative to the working directory).
+    static func measurementFigures(_ m: [String: Cursor], space: any ArchitectureSpace, task: String, in context: SourceContext) throws -> MeasuredFigures {
+        let cmd = m["command"]!
+        let text = try cmd.string()
+        if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
+        let cache = try m["cache"]?.string() ?? "results/nas/\(context.specName)-hardware-cost-cache.jsonl"
+        let oracle = CommandOracle(command: text, timeoutSeconds: try m["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60,
+                                   cachePath: cache, specDirectory: context.base)
+        return CommandMeasurement.figures(oracle, space: space, task: task)
     }
 }

@@ -46,14 +46,14 @@ public struct NASDesignSpec: Sendable {
         let table = try NB201Table.load()
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         var tasks = try tc.list().map { try parseTask($0, table: table, specName: name, specDirectory: base) }
-        try readTaskHardwareCosts(try tc.list(), tasks: &tasks, base: base)
+        try readTaskHardwareCosts(try tc.list(), tasks: &tasks, base: base, specName: name)
         for (i, t) in tasks.enumerated() where tasks[..<i].contains(where: { $0.name == t.name }) {
             throw SpecError(file: file, key: "tasks[\(i)].name", value: t.name, problem: "two tasks have the same name", accepted: "a distinct name per task (key 'name')")
         }
         if tasks.isEmpty || tasks.count > 4 { throw tc.error("give 1 to 4 tasks", value: false) }
         var hw: ASICDesignSpec.Hardware?
         var fpga: FPGAUnitSpace?
-        var (devices, constraints, memory) = try readDeviceSide(top, tasks: tasks, base: base)
+        var (devices, constraints, memory) = try readDeviceSide(top, tasks: tasks, base: base, specName: name)
         try checkMeasuredSpecs(tasks, devices: devices, constraints: constraints, memoryKB: memory, cursor: top["constraints"] ?? root)
         let pc = devices != nil ? root : try root.required("platform", in: top)
         // An ASIC: the platform names a technology node, or sub-accelerators are listed.

@@ -85,6 +85,7 @@ struct TrainPredictor: ParsableCommand {
         Examples:
           intarsia nas train-predictor validation/nas-hw/nats-bench-mcu-nrf5340-all.csv -o mcu.predictor.json
           intarsia nas train-predictor MEASUREMENTS.csv -o model.json --train 100 --seed 3   (train on 100 cells, validate on the rest)
+          intarsia nas train-predictor MEASUREMENTS.csv -o model.json --active 20   (and the 20 cells to measure next: model-active.csv)
         A spec uses the model as hardware_cost: {predictor: model.json}.
         """)
 
@@ -92,8 +93,14 @@ struct TrainPredictor: ParsableCommand {
     @Option(name: .shortAndLong, help: "Model file to write (JSON)") var output: String
     @Option(parsing: .unconditional, help: "Train on this many cells drawn by --seed and validate on the rest (default: validate on a 20% split, write the model trained on all)") var train: Int?
     @Option(parsing: .unconditional, help: "Seed of the split and of the trees") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Also pick the next N architectures to measure (largest spread over a bootstrap ensemble of predictors)") var active: Int?
+    @Option(help: "With --active: pick from the architectures of this CSV (column architecture or arch) instead of every NAS-Bench-201 cell") var pool: String?
+    @Option(help: "With --active: the picks' CSV (default: the model's path with -active.csv)") var activeOutput: String?
 
     func run() throws {
-        try reportingErrors { print(try NASFitJob.trainPredictor(measurements: measurements, output: output, train: train, seed: seed), terminator: "") }
+        try reportingErrors {
+            let a = active.map { NASFitJob.ActiveRequest(count: $0, pool: pool, output: activeOutput) }
+            print(try NASFitJob.trainPredictor(measurements: measurements, output: output, train: train, seed: seed, active: a), terminator: "")
+        }
     }
 }

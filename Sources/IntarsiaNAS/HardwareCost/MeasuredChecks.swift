@@ -31,6 +31,25 @@ extension CoExploration {
         return v
     }
 
+    /// Whether some sub-accelerator prices architecture a of task t (a model, or measured
+    /// figures that did not fail on it).
+    func pricedSomewhere(_ a: Int, task t: Int) -> Bool {
+        measured.contains { row in t >= row.count || row[t] == nil || row[t]!.failed[a] == nil }
+    }
+
+    /// How far a design's measured figures overshoot: each failed hardware evaluation counts as
+    /// far beyond every spec (1e6), a memory excess by its relative size; so a failed evaluation
+    /// ranks below every design the sources priced.
+    func measuredOvershoot(_ d: Design) -> Double {
+        var x = 0.0
+        for t in tasks.indices {
+            guard let f = measuredFigures(d, task: t) else { continue }
+            if f.failed[d.cells[t]] != nil { x += 1e6 }
+            if let limit = memoryLimitKB, let m = f.memoryKB?[d.cells[t]], m > limit { x += m / limit - 1 }
+        }
+        return x
+    }
+
     /// The architectures of task t on distinct sub-accelerator `unit` the exact method may choose:
     /// all of them, less those their source could not price and those over the memory spec.
     func exactCandidates(unit: Int, task t: Int) -> [ExactSelection.Candidate] {

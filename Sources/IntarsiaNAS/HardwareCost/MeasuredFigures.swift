@@ -5,11 +5,12 @@ import Foundation
 /// predictor (docs/NAS.md, "Hardware-cost sources"). Figures are by architecture number of one
 /// task's space; an architecture the source cannot price is a failed evaluation with its reason.
 public struct MeasuredFigures: Sendable, Equatable {
-    /// Which kind of source priced the figures: `table`, `operator_table` or `predictor`.
+    /// Which kind of source priced the figures: `table`, `operator_table`, `predictor` or `command`.
     public enum Kind: String, Sendable, CaseIterable {
         case table
         case operatorTable = "operator_table"
         case predictor
+        case command
     }
 
     public var kind: Kind

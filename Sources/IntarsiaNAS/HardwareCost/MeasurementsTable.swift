@@ -23,14 +23,23 @@ public struct MeasurementsTable: Sendable {
         return try parse(text, file: path)
     }
 
-    public static func parse(_ text: String, file: String) throws -> MeasurementsTable {
+    /// A list of architectures (a column `architecture` or `arch`; other columns ignored), as a
+    /// table without figures.
+    public static func readArchitectures(_ path: String) throws -> MeasurementsTable {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw HardwareCostError("\(path): no such file, not readable or not UTF-8 text; accepted: a CSV with a column 'architecture' (or 'arch')")
+        }
+        return try parse(text, file: path, figures: false)
+    }
+
+    public static func parse(_ text: String, file: String, figures: Bool = true) throws -> MeasurementsTable {
         let lines = CSV.parse(text).filter { !($0.count == 1 && $0[0].isEmpty) && !($0.first?.hasPrefix("#") ?? false) }
         guard let header = lines.first else { throw HardwareCostError("\(file): empty file; accepted: \(accepted)") }
         guard let key = header.firstIndex(of: "architecture") ?? header.firstIndex(of: "arch") else {
             throw HardwareCostError("\(file): the header has no column 'architecture' (or 'arch'); accepted: \(accepted)")
         }
         let recognised = header.indices.compactMap { i in MeasuredFigureColumn.recognise(header[i]).map { (i, $0.figure, $0.scale) } }
-        guard !recognised.isEmpty else {
+        guard !recognised.isEmpty || !figures else {
             throw HardwareCostError("\(file): no figure column among \(header.joined(separator: ", ")); accepted: \(accepted)")
         }
         for f in MeasuredFigureColumn.allCases where recognised.filter({ $0.1 == f }).count > 1 {
