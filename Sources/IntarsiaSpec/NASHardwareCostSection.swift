@@ -144,6 +144,10 @@ extension NASDesignSpec {
         let cache = try m["cache"]?.string() ?? "results/nas/\(context.specName)-hardware-cost-cache.jsonl"
         let oracle = CommandOracle(command: text, timeoutSeconds: try m["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60,
                                    cachePath: cache, specDirectory: context.base)
-        return CommandMeasurement.figures(oracle, space: space, task: task)
+        // Progress on stderr: every architecture is measured before the search starts.
+        return CommandMeasurement.figures(oracle, space: space, task: task) { done, total in
+            guard done == total || done % 100 == 0 else { return }
+            CommandOracle.standardError("hardware_cost command, task \(task): \(done) of \(total) architectures measured or read from the cache\n")
+        }
     }
 }
