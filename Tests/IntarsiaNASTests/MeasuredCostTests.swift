@@ -8,6 +8,21 @@ import IntarsiaCore
 /// of three NAS-Bench-201 tasks on measured devices, its exact method against brute force over
 /// the tables' own numbers, and failed evaluations for architectures a table lacks.
 @Suite struct MeasuredCostTests {
+    /// A hardware-cost file that cannot be read says why (InputFile's reason), not "no such file"
+    /// for every failure: a directory is named as one, for the table, the operator table and the
+    /// predictor model alike.
+    @Test func unreadableSourceFilesSayWhy() throws {
+        let dir = FileManager.default.temporaryDirectory.path
+        for read in [{ _ = try MeasurementsTable.read(dir) }, { _ = try OperatorTable.read(dir) }, { _ = try CostPredictor.load(dir) }] as [() throws -> Void] {
+            let error = #expect(throws: HardwareCostError.self) { try read() }
+            #expect(error?.description.contains("is a directory") == true, "\(String(describing: error))")
+            #expect(error?.description.contains("accepted") == true)
+        }
+        let missing = dir + "/no-such-measurements.csv"
+        let error = #expect(throws: HardwareCostError.self) { try MeasurementsTable.read(missing) }
+        #expect(error?.description.contains("no such file") == true)
+    }
+
     static let mcuPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../validation/nas-hw/nats-bench-mcu-nrf5340-all.csv").standardizedFileURL.path
     static let mcu = try! MeasurementsTable.read(mcuPath)
     static let nb201 = try! NB201Table.load()

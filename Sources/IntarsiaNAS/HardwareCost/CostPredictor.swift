@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// A learned hardware-cost predictor for NAS-Bench-201 cells: per figure, gradient-boosted trees
 /// (`GradientBoostedTrees`) on the cell's features (`NB201PredictorFeatures`) predicting the
@@ -64,7 +65,8 @@ public struct CostPredictor: Sendable {
     /// Reads a model file, refusing one of another format, space or feature set.
     public static func load(_ path: String) throws -> CostPredictor {
         let accepted = "accepted: a model written by 'intarsia nas train-predictor' for NAS-Bench-201 cells"
-        guard let data = FileManager.default.contents(atPath: path) else { throw HardwareCostError("\(path): no such file or not readable; \(accepted)") }
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw HardwareCostError("\(error); \(accepted)") }
         let model: Model
         do { model = try JSONDecoder().decode(Model.self, from: data) } catch { throw HardwareCostError("\(path): not a predictor model (\(error)); \(accepted)") }
         guard model.format == "intarsia-cost-predictor", model.version == 1 else { throw HardwareCostError("\(path): format \(model.format) version \(model.version); \(accepted)") }

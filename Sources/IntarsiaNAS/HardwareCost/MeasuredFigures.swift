@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// Per-architecture hardware figures that come from measurements rather than an analytical model:
 /// a table of measured networks, an operator table summed over a network's operators, or a learned
@@ -83,4 +84,13 @@ public enum MeasuredFigureColumn: String, Sendable, CaseIterable {
 public struct HardwareCostError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// A source file's text, read through `InputFile` so the message says what is wrong (no such
+    /// file, a directory, permission denied, not UTF-8) and what is accepted.
+    static func text(_ path: String, accepted: String) throws -> String {
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw HardwareCostError("\(error); accepted: \(accepted)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw HardwareCostError("\(path): not UTF-8 text; accepted: \(accepted)") }
+        return text
+    }
 }

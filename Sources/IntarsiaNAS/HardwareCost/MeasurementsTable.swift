@@ -17,19 +17,13 @@ public struct MeasurementsTable: Sendable {
     static let accepted = "a CSV with a column 'architecture' (or 'arch') and figure columns (\(MeasuredFigureColumn.accepted))"
 
     public static func read(_ path: String) throws -> MeasurementsTable {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw HardwareCostError("\(path): no such file, not readable or not UTF-8 text; accepted: \(accepted)")
-        }
-        return try parse(text, file: path)
+        try parse(try HardwareCostError.text(path, accepted: accepted), file: path)
     }
 
     /// A list of architectures (a column `architecture` or `arch`; other columns ignored), as a
     /// table without figures.
     public static func readArchitectures(_ path: String) throws -> MeasurementsTable {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw HardwareCostError("\(path): no such file, not readable or not UTF-8 text; accepted: a CSV with a column 'architecture' (or 'arch')")
-        }
-        return try parse(text, file: path, figures: false)
+        try parse(try HardwareCostError.text(path, accepted: "a CSV with a column 'architecture' (or 'arch')"), file: path, figures: false)
     }
 
     public static func parse(_ text: String, file: String, figures: Bool = true) throws -> MeasurementsTable {

@@ -84,10 +84,7 @@ public struct OperatorTable: Sendable, Equatable {
     }
 
     public static func read(_ path: String) throws -> OperatorTable {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw HardwareCostError("\(path): no such file, not readable or not UTF-8 text; accepted: an operator table written by 'intarsia nas fit-operators'")
-        }
-        return try parse(text, file: path)
+        try parse(try HardwareCostError.text(path, accepted: "an operator table written by 'intarsia nas fit-operators'"), file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> OperatorTable {
