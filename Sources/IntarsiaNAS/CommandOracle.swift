@@ -191,11 +191,7 @@ public final class CommandOracle: @unchecked Sendable {
         }
         Interruption.shared.track(processGroup: child.pid)
         defer { Interruption.shared.untrack(processGroup: child.pid) }
-        let output = Output.start(child.readEnd, group: child.pid, cap: maxOutputBytes)
-        let (status, timedOut) = wait(child.pid)
-        // Whatever the shell left running in its group (a background job) goes with it.
-        kill(-child.pid, SIGKILL)
-        _ = output.done.wait(timeout: .now() + 5)
+        let (status, timedOut, output) = collect(child)
         // Killed because intarsia is stopping: not a failure of the command, and not to be recorded.
         Interruption.shared.holdIfStopping()
         return answer(status: status, timedOut: timedOut, output: output, parse: parse,
@@ -253,50 +249,73 @@ public final class CommandOracle: @unchecked Sendable {
         return .success(Child(pid: pid, readEnd: readEnd))
     }
 
-    /// A command's stdout, read on another thread: the tail kept, the total counted against the
-    /// cap (over it, the group is killed); `done` is signalled at its end.
-    final class Output: @unchecked Sendable {
+    /// A command's stdout as read: the tail kept (only the last line matters) and the total
+    /// counted against the cap.
+    struct Output {
         var tail = Data()
         var total = 0
-        let done = DispatchSemaphore(value: 0)
-
-        static func start(_ readEnd: Int32, group: pid_t, cap: Int) -> Output {
-            let box = Output()
-            DispatchQueue.global().async {
-                var buffer = [UInt8](repeating: 0, count: 1 << 16)
-                while true {
-                    let n = read(readEnd, &buffer, buffer.count)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    box.total += n
-                    if box.total > cap { kill(-group, SIGKILL); break }
-                    box.tail.append(contentsOf: buffer[0..<n])
-                    if box.tail.count > 2 * CommandOracle.keptTail { box.tail = Data(box.tail.suffix(CommandOracle.keptTail)) }
-                }
-                close(readEnd)
-                box.done.signal()
-            }
-            return box
-        }
     }
 
-    /// Waits for the shell, killing its group (SIGTERM, then SIGKILL after a second) at the timeout.
-    func wait(_ pid: pid_t) -> (status: Int32, timedOut: Bool) {
+    /// Reads the command's stdout and waits for its shell, both on the calling thread (poll on the
+    /// pipe, a non-blocking waitpid between reads), so no answer depends on another thread being
+    /// scheduled in time: under a loaded machine a reader thread that had not yet run used to
+    /// leave the output empty and the answer failed. Over the cap, the group is killed; at the
+    /// timeout, the group gets SIGTERM, then SIGKILL after a second. When the shell has ended, its
+    /// whole group is killed (a background job it left) and the pipe is drained to its end, for at
+    /// most five seconds (a process that left the group may hold the pipe open).
+    func collect(_ child: Child) -> (status: Int32, timedOut: Bool, output: Output) {
+        var output = Output()
         var status: Int32 = 0
+        var exited = false, timedOut = false, pipeOpen = true
         let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while true {
-            let w = waitpid(pid, &status, WNOHANG)
-            if w == pid || (w < 0 && errno != EINTR) { return (status, false) }
-            if Date() >= deadline {
-                kill(-pid, SIGTERM)
-                let grace = Date().addingTimeInterval(1)
-                while waitpid(pid, &status, WNOHANG) == 0 && Date() < grace { usleep(10_000) }
-                kill(-pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                return (status, true)
+        var drainDeadline = Date.distantFuture
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        defer { close(child.readEnd) }
+        while pipeOpen || !exited {
+            if pipeOpen {
+                var fd = pollfd(fd: child.readEnd, events: Int16(POLLIN), revents: 0)
+                if poll(&fd, 1, exited ? 50 : 5) > 0 {
+                    let n = read(child.readEnd, &buffer, buffer.count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 {
+                        pipeOpen = false
+                    } else {
+                        output.total += n
+                        if output.total > maxOutputBytes {
+                            kill(-child.pid, SIGKILL)
+                            pipeOpen = false
+                        } else {
+                            output.tail.append(contentsOf: buffer[0..<n])
+                            if output.tail.count > 2 * Self.keptTail { output.tail = Data(output.tail.suffix(Self.keptTail)) }
+                        }
+                    }
+                }
+            } else if !exited {
+                usleep(5_000)
             }
-            usleep(5_000)
+            if !exited {
+                let w = waitpid(child.pid, &status, WNOHANG)
+                if w == child.pid || (w < 0 && errno != EINTR) {
+                    exited = true
+                } else if Date() >= deadline {
+                    kill(-child.pid, SIGTERM)
+                    let grace = Date().addingTimeInterval(1)
+                    while waitpid(child.pid, &status, WNOHANG) == 0 && Date() < grace { usleep(10_000) }
+                    kill(-child.pid, SIGKILL)
+                    _ = waitpid(child.pid, &status, 0)
+                    exited = true
+                    timedOut = true
+                }
+                if exited {
+                    // Whatever the shell left running in its group (a background job) goes with it.
+                    kill(-child.pid, SIGKILL)
+                    drainDeadline = Date().addingTimeInterval(5)
+                }
+            } else if Date() >= drainDeadline {
+                break
+            }
         }
+        return (status, timedOut, output)
     }
 
     /// The answer from how the command ended and what it printed last.
