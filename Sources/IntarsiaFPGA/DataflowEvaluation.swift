@@ -10,28 +10,38 @@ private struct DataflowSlot {
 }
 
 extension FPGAModel {
-    /// Whether `evaluateDataflowFast` costs this point: a dataflow point whose lanes split by a
-    /// rule (a balanced split is solved per point) and whose units run every MAC task at once.
+    /// Whether `evaluateDataflowFast` costs this point: a dataflow point whose units run every
+    /// MAC task at once.
     @inline(__always)
     func dataflowClosedFormApplies(_ p: DesignPoint) -> Bool {
-        p.allocation != .balanced && units(p) >= dataflowPlan.macTasks
+        units(p) >= dataflowPlan.macTasks
     }
 
     /// A dataflow point's evaluation from `dataflowPlan`: the figures of
     /// `evaluate(p, schedule:)` on the template's one-stage schedule, bit for bit, without the
-    /// schedule, the per-task look-ups of the graph or the recorder.
+    /// schedule, the per-task look-ups of the graph or the recorder. A balanced point's lanes
+    /// per task are the lane balancer's split (`balancedSplit`, solved once per key), and its
+    /// evaluation says how that split was found.
     func evaluateDataflowFast(_ p: DesignPoint) -> Evaluation {
         let env = platformEnvironment.with(p)
         var totals = StageTotals()
-        totals.add(dataflowStageCost(p, env: env), spill: (0, 0))
         totals.stages = 1
-        return finish(p, env: env, totals: totals)
+        guard p.allocation == .balanced else {
+            totals.add(dataflowStageCost(p, env: env, taskLanes: nil), spill: (0, 0))
+            return finish(p, env: env, totals: totals)
+        }
+        let split = balancedSplit(p)
+        totals.add(dataflowStageCost(p, env: env, taskLanes: split.lanes), spill: (0, 0))
+        var e = finish(p, env: env, totals: totals)
+        e.record(laneSplit: split.status)
+        return e
     }
 
     /// `StageModel.cost` of the one stage of every task: the same terms in the same order; what
     /// no knob changes comes from the plan, and the stage's buffer bytes (read only by a
-    /// recorder) are not summed.
-    func dataflowStageCost(_ p: DesignPoint, env: CycleEnvironment) -> StageCost {
+    /// recorder) are not summed. `taskLanes` (by task index): given lanes per MAC task, as a
+    /// balanced split gives them; nil: the allocation's shares.
+    func dataflowStageCost(_ p: DesignPoint, env: CycleEnvironment, taskLanes: [Double]?) -> StageCost {
         let plan = dataflowPlan
         var c = StageCost()
         c.macTasks = plan.macTasks
@@ -51,7 +61,11 @@ extension FPGAModel {
                             let width: Double
                             var busy: Double
                             if t.isMAC {
-                                width = max(1, (lanes * (uniform ? t.uniformShare : t.proportionalShare)).rounded(.down))
+                                if let given = taskLanes {
+                                    width = max(1, given[i])
+                                } else {
+                                    width = max(1, (lanes * (uniform ? t.uniformShare : t.proportionalShare)).rounded(.down))
+                                }
                                 busy = MACCycleModel(facts[i], bytesPerCycle: bw, env: env).cycles(lanes: width)
                                 c.macDSP += (width * t.dspPerMAC).rounded(.up)
                                 c.macLUT += width * t.lutPerLane + ModelConstants.lutPerUnit

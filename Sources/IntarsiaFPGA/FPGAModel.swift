@@ -20,8 +20,11 @@ public struct FPGAModel: Sendable {
     public var reconfigurableScheduler: (@Sendable (FPGAModel, DesignPoint) throws -> ScheduleChoice)?
     /// Lanes per task (by task index) for `allocation: balanced`, with how they were found; no
     /// lanes or no balancer: the proportional split, and `Evaluation.laneSplit` and
-    /// `solverStatus` say so.
-    public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> BalancedSplit)?
+    /// `solverStatus` say so. It may read only the knobs `BalancedSplitCache` keys on: its
+    /// split is solved once per key and kept.
+    public var laneBalancer: (@Sendable (FPGAModel, DesignPoint) -> BalancedSplit)? {
+        didSet { balancedCache = BalancedSplitCache() }  // the splits are the balancer's
+    }
     /// Lanes per task index for one stage of a reconfigurable schedule (the stage balancer for
     /// pipelined stages), with how they were found; when set, every stage of several MAC tasks
     /// also tries this split. A split not proven (no lanes, or a solver stopped at a limit)
@@ -31,11 +34,14 @@ public struct FPGAModel: Sendable {
     }
     /// Topologies and stage costs of the reconfigurable template, kept across evaluations.
     private(set) var reconfigurableCache = ReconfigurableCache()
+    /// Balanced splits solved, kept across evaluations (`balancedSplit`).
+    private(set) var balancedCache = BalancedSplitCache()
 
     /// The same model with empty caches (what a first evaluation of each point costs: benches).
     public func withEmptyCaches() -> FPGAModel {
         var m = self
         m.reconfigurableCache = ReconfigurableCache()
+        m.balancedCache = BalancedSplitCache()
         return m
     }
     /// Platform figures per cycle, worked out once.
@@ -264,7 +270,7 @@ public struct FPGAModel: Sendable {
         var totals = StageTotals()
         var balanced: BalancedSplit?
         if p.template.schedulePolicy == .allTasksResident && p.allocation == .balanced {
-            balanced = laneBalancer?(self, p) ?? BalancedSplit(lanes: nil, status: .fallback("no stage balancer in this model"))
+            balanced = balancedSplit(p)
         }
         for (k, s) in schedule.stages.enumerated() {
             var spill = (cycles: 0.0, bytes: 0.0)
@@ -288,14 +294,7 @@ public struct FPGAModel: Sendable {
         }
         totals.stages = schedule.stages.count
         var e = finish(p, env: env, totals: totals)
-        if let split = balanced?.status {
-            e.laneSplit = split
-            switch split.state {
-            case .optimal: e.solverStatus = .optimal
-            case .feasible: e.solverStatus = .feasible(gap: split.gap ?? .infinity)
-            case .infeasible, .fallback: e.solverStatus = .fallback(reason: split.description)
-            }
-        }
+        if let split = balanced?.status { e.record(laneSplit: split) }
         return e
     }
 }

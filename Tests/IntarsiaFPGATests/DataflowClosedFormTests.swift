@@ -90,11 +90,11 @@ import IntarsiaCore
         expectSame(FPGAModel(workload: w, platform: PlatformCatalog.zcu102), grid(stride: 11), "random \(seed) zcu102")
     }
 
-    /// A balanced split is solved per point, and a template whose units cannot hold every MAC
-    /// task at once breaks the schedule constraint: both stay on the schedule path.
-    @Test func balancedAndTooFewUnitsTakeTheSchedulePath() throws {
+    /// A balanced point takes the closed form too (its split solved once per key,
+    /// `BalancedClosedFormTests`), as every allocation does.
+    @Test func everyAllocationTakesTheClosedForm() throws {
         let model = FPGAModel(workload: try BuiltinWorkload.mlp.make(), platform: PlatformCatalog.u280)
-        #expect(!model.dataflowClosedFormApplies(DesignPoint(template: .dataflow, lanes: 512, allocation: .balanced)))
+        #expect(model.dataflowClosedFormApplies(DesignPoint(template: .dataflow, lanes: 512, allocation: .balanced)))
         #expect(model.dataflowClosedFormApplies(DesignPoint(template: .dataflow, lanes: 512, allocation: .uniform)))
     }
 }
