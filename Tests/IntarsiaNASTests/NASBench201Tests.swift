@@ -26,6 +26,26 @@ import IntarsiaASIC
         #expect(NB201Cell("|nor_conv_3x3~0|+|x~0|") == nil)
     }
 
+    @Test func theTableReadersFastPathReadsTheWrittenSpellingAndOnlyIt() throws {
+        // Every cell as `description` writes it: read back to itself, as the general parser does.
+        for c in NB201Cell.all {
+            let text = Substring(c.description)
+            #expect(NB201Cell(canonical: text.utf8) == c)
+        }
+        // Spellings the general parser takes (empty pieces between bars) but the fast path does
+        // not: the table still reads them, through the general parser.
+        let loose = "||nor_conv_3x3~0|+|none~0||skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2||"
+        let cell = try #require(NB201Cell(loose))
+        #expect(cell.edges == [.conv3x3, .none, .skipConnect, .avgPool3x3, .conv1x1, .none])
+        #expect(NB201Cell(canonical: Substring(loose).utf8) == nil)
+        for bad in ["|none~1|+|none~0|none~1|+|none~0|none~1|none~2|", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|x",
+                    "|none~0|+|none~0|none~1|+|none~0|none~1|", "|nonex~0|+|none~0|none~1|+|none~0|none~1|none~2|"] {
+            #expect(NB201Cell(canonical: Substring(bad).utf8) == nil, "\(bad)")
+        }
+        let table = try NB201Table.parse("index,arch,cifar10_acc,cifar100_acc,imagenet16_acc\n0,\(loose),90.5,70.25,40\n")
+        #expect(table.cells == [cell] && table.accuracy[.cifar100] == [70.25])
+    }
+
     /// All-3×3-convolution cells on CIFAR (32×32): MACs worked out by hand from the macro network.
     @Test func macroNetworkMACsByHand() throws {
         let cell = NB201Cell(edges: Array(repeating: .conv3x3, count: 6))
