@@ -95,7 +95,7 @@ import IntarsiaReports
 
     @Test func aCommandOraclesRunsGoOneAfterAnotherAndTheOutputSaysSo() throws {
         let prefix = CLI.temp("nas-oracle-seeds")
-        let spec = try OracleProcessTests.spec(command: "echo 50", prefix: prefix)
+        let spec = try OracleProcessTests.spec(command: "true {arch}; echo 50", prefix: prefix)
         let r = try CLI.run(["nas", spec, "--seeds", "1-2", "--jobs", "2"], within: 120)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("sampling runs one after another: a task's accuracy comes from a command"))
