@@ -7,7 +7,7 @@ import IntarsiaSpec
 extension NASJob {
     /// The sampling runs of a seed sweep: the strategies as shipped, and ablations without the
     /// cost-model aids (repair, recombination, local search) and with the aids alone.
-    struct Variant {
+    struct Variant: Sendable {
         var label: String
         var strategy: NASStrategy
         var evolution = CoExploration.EvolutionSettings()
@@ -49,31 +49,61 @@ extension NASJob {
         var reached: Int?
         var seconds = 0.0
         var convergence: [(Int, Double?)] = []
+        /// Every design in order, kept outside a seed sweep for the designs file.
+        var designs: [NASColumns.Design] = []
 
         var convergencePoints: [NASColumns.ConvergencePoint] {
             convergence.map { NASColumns.ConvergencePoint(strategy: label, seed: seed, evaluations: $0.0, best: $0.1) }
         }
     }
 
-    /// Runs every variant of `plan` once per seed through the checkpointed `run`; outside a seed
-    /// sweep each design goes to `tally`.
+    /// Runs every variant of `plan` once per seed through the checkpointed `run`, on the
+    /// problem's workers (`sampleOrder` says when they go one after another); outside a seed
+    /// sweep each design goes to `tally`, in the order of the plan, the seeds and the steps, as
+    /// one after another would record them.
     static func sample(_ plan: [Variant], seeds: [UInt64], sweep: Bool, run: NASRun, spec: NASDesignSpec, tally: NASTally, checkpoint: String,
                        stderr: (String) -> Void) throws -> [RunResult] {
+        let items = plan.flatMap { v in seeds.map { (variant: v, seed: $0) } }
+        for (v, seed) in items {
+            let resumedFrom = run.recordedCount(strategy: v.label, seed: seed)
+            if resumedFrom > 0 { stderr("\(v.label) (seed \(seed)): \(resumedFrom) evaluations replayed from \(checkpoint)\n") }
+        }
+        let (workers, serial) = sampleWorkers(run, runs: items.count)
+        if let why = serial { stderr("sampling runs one after another: \(why)\n") }
+        let (budget, optimum) = (spec.budget, tally.optimum)
         var results: [RunResult] = []
-        try withoutActuallyEscaping(stderr) { stderr in
-            for v in plan {
-                for seed in seeds {
-                    let resumedFrom = run.recordedCount(strategy: v.label, seed: seed)
-                    if resumedFrom > 0 { stderr("\(v.label) (seed \(seed)): \(resumedFrom) evaluations replayed from \(checkpoint)\n") }
-                    results.append(try sampleOnce(v, seed: seed, sweep: sweep, run: run, budget: spec.budget, tally: tally, checkpoint: checkpoint, stderr: stderr))
+        if workers <= 1 {
+            try withoutActuallyEscaping(stderr) { stderr in
+                for (v, seed) in items {
+                    results.append(try sampleOnce(v, seed: seed, keepDesigns: !sweep, run: run, budget: budget, optimum: optimum, checkpoint: checkpoint, progress: stderr))
                 }
             }
+        } else {
+            // Progress lines (a terminal only) straight to stderr: the runs report from their threads.
+            let terminal: @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+            results = try Parallel.map(items.count, workers: workers) { k in
+                try sampleOnce(items[k].variant, seed: items[k].seed, keepDesigns: !sweep, run: run, budget: budget, optimum: optimum, checkpoint: checkpoint,
+                               progress: terminal)
+            }
         }
+        if !sweep { for r in results { for d in r.designs { tally.record(d) } } }
         return results
     }
 
-    static func sampleOnce(_ v: Variant, seed: UInt64, sweep: Bool, run: NASRun, budget: Int, tally: NASTally, checkpoint: String,
-                           stderr: @escaping (String) -> Void) throws -> RunResult {
+    /// How many threads the sampling runs take, and why they take one when the problem has more
+    /// workers and there is more than one run: a command oracle (its command is a user's, asked
+    /// one design at a time), or `--stop-after` (it counts evaluations in the order of the runs).
+    static func sampleWorkers(_ run: NASRun, runs: Int) -> (workers: Int, serial: String?) {
+        let workers = min(run.problem.workers, runs)
+        guard workers > 1 else { return (1, nil) }
+        if run.problem.tasks.contains(where: { $0.oracle != nil }) { return (1, "a task's accuracy comes from a command, asked one design at a time") }
+        if run.stopAfter != nil { return (1, "--stop-after counts evaluations in the order of the runs") }
+        return (workers, nil)
+    }
+
+    /// One sampling run; `progress` shows it on a terminal.
+    static func sampleOnce(_ v: Variant, seed: UInt64, keepDesigns: Bool, run: NASRun, budget: Int, optimum: Double?, checkpoint: String,
+                           progress: @escaping (String) -> Void) throws -> RunResult {
         let start = Date()
         var r = RunResult(label: v.label, seed: seed)
         var lastReport = Date.distantPast
@@ -81,15 +111,15 @@ extension NASJob {
             if isatty(STDERR_FILENO) != 0, Date().timeIntervalSince(lastReport) > 0.5 || step + 1 == budget {
                 lastReport = Date()
                 let rate = Double(step + 1) / max(Date().timeIntervalSince(start), 1e-9)
-                stderr(String(format: "\r%@ (seed %llu): %d/%d designs, %.0f/s, ETA %.0f s, best %@   ", v.label, seed, step + 1, budget, rate,
-                              Double(budget - step - 1) / rate, r.best.map { String(format: "%.2f", $0.weightedAccuracy) } ?? "-"))
-                if step + 1 == budget { stderr("\n") }
+                progress(String(format: "\r%@ (seed %llu): %d/%d designs, %.0f/s, ETA %.0f s, best %@   ", v.label, seed, step + 1, budget, rate,
+                                Double(budget - step - 1) / rate, r.best.map { String(format: "%.2f", $0.weightedAccuracy) } ?? "-"))
+                if step + 1 == budget { progress("\n") }
             }
-            if !sweep { tally.record(NASColumns.Design(strategy: v.label, step: step, outcome: o)) }
+            if keepDesigns { r.designs.append(NASColumns.Design(strategy: v.label, step: step, outcome: o)) }
             r.evaluations = step + 1
             if o.accuracyAsked { r.oracleQueries += 1 }
             if o.feasible && (r.best == nil || o.weightedAccuracy > r.best!.weightedAccuracy) { r.best = o }
-            if let opt = tally.optimum, r.reached == nil, let b = r.best, b.weightedAccuracy >= opt - 0.5 { r.reached = step + 1 }
+            if let opt = optimum, r.reached == nil, let b = r.best, b.weightedAccuracy >= opt - 0.5 { r.reached = step + 1 }
             if (step + 1) % 50 == 0 || step + 1 == budget { r.convergence.append((step + 1, r.best?.weightedAccuracy)) }
         }
         do {

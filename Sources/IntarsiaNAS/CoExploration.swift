@@ -143,7 +143,7 @@ public struct CoExploration: Sendable {
         self.hardwareChecks = checks
         self.hardwareBroken = checks.map { !$0.violations.isEmpty }
         self.recombinationHardware = Self.undominatedHardware(slot: slot, slotCosts: slotCosts, broken: hardwareBroken,
-                                                              keepAll: constraints.maxPowerW != nil || hardware.staticPicojoulesPerCycle > 0)
+                                                              keepAll: constraints.maxPowerW != nil || hardware.staticPicojoulesPerCycle > 0, workers: self.workers)
     }
 
     /// NAS-Bench-201 tasks on a heterogeneous ASIC.
@@ -151,19 +151,21 @@ public struct CoExploration: Sendable {
         try self.init(tasks: tasks, hardware: ASICHardware(space: space, clockMHz: clockMHz), constraints: constraints, workers: workers)
     }
 
-    static func undominatedHardware(slot: [[Int]], slotCosts: [[(cycles: [Double], energy: [Double])]], broken: [Bool], keepAll: Bool) -> [Int] {
+    /// The rows of the dominance table are worked out on `workers` threads.
+    static func undominatedHardware(slot: [[Int]], slotCosts: [[(cycles: [Double], energy: [Double])]], broken: [Bool], keepAll: Bool,
+                                    workers: Int = 1) -> [Int] {
         let usable = slot.indices.filter { !broken[$0] }
         if keepAll { return usable }
         // dominates[i][j]: sub-accelerator i costs no more than j, architecture by architecture,
         // for every task.
-        func noMore(_ a: [Double], _ b: [Double]) -> Bool {
+        @Sendable func noMore(_ a: [Double], _ b: [Double]) -> Bool {
             a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
                 for k in 0..<x.count where x[k] > y[k] { return false }
                 return true
             } }
         }
         let n = slotCosts.count
-        let dominates = (0..<n).map { i in (0..<n).map { j in
+        let dominates = Parallel.map(n, workers: workers) { i in (0..<n).map { j in
             i == j || zip(slotCosts[i], slotCosts[j]).allSatisfy { noMore($0.cycles, $1.cycles) && noMore($0.energy, $1.energy) }
         } }
         return usable.filter { h in

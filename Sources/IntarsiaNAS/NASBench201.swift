@@ -162,7 +162,7 @@ public struct NB201Table: Sendable {
         let lines = text.utf8.split(whereSeparator: { $0 >= 0x0A && $0 <= 0x0D })  // \n, \v, \f, \r
         for (n, line) in lines.enumerated() where n > 0 {
             let f = line.split(separator: 0x2C).map { Substring($0) }
-            guard f.count == 5, Int(f[0]) == n - 1, let cell = NB201Cell(String(f[1])),
+            guard f.count == 5, Int(f[0]) == n - 1, let cell = NB201Cell(canonical: f[1].utf8) ?? NB201Cell(String(f[1])),
                   let a = Double(f[2]), let b = Double(f[3]), let c = Double(f[4]) else {
                 throw LoadError(description: "nb201-accuracy.csv line \(n + 1): not 'index,arch,cifar10,cifar100,imagenet16' in index order")
             }
@@ -176,6 +176,36 @@ public struct NB201Table: Sendable {
 }
 
 extension NB201Cell {
+    /// The operations' names as bytes, for `init?(canonical:)`.
+    private static let operationNames: [(Operation, [UInt8])] = Operation.allCases.map { ($0, Array($0.rawValue.utf8)) }
+
+    /// `init?(_:)` on the spelling `description` writes (`|op~0|+|op~0|op~1|+|…|op~2|`, nothing
+    /// else), read byte by byte: the table reader's fast path (most of a NAS run's start-up went
+    /// to splitting the cell strings); any other spelling gives nil, and the reader then tries
+    /// `init?(_:)`, so the table accepts what it always did.
+    init?(canonical text: Substring.UTF8View) {
+        var i = text.startIndex
+        func take(_ b: UInt8) -> Bool {
+            guard i < text.endIndex, text[i] == b else { return false }
+            i = text.index(after: i)
+            return true
+        }
+        var ops: [Operation] = []
+        ops.reserveCapacity(6)
+        for node in 0..<3 {
+            if node > 0 && !take(0x2B) { return nil }  // +
+            guard take(0x7C) else { return nil }  // |
+            for j in 0...node {
+                guard let (op, name) = Self.operationNames.first(where: { text[i...].starts(with: $0.1) }) else { return nil }
+                i = text.index(i, offsetBy: name.count)
+                guard take(0x7E), take(0x30 + UInt8(j)), take(0x7C) else { return nil }  // ~ digit |
+                ops.append(op)
+            }
+        }
+        guard i == text.endIndex else { return nil }
+        self.edges = ops
+    }
+
     /// The edges that run an operation: every edge that is not `none` when dead operations are
     /// executed; with `prune`, only those whose source node receives something.
     public func executedEdges(_ dead: NB201Network.DeadOperations) -> [(edge: Int, operation: Operation)] {

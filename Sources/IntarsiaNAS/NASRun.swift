@@ -18,7 +18,14 @@ import Foundation
 /// with the assignment and the cells comma-separated, and the answers `-` when the oracle was not
 /// asked (the hardware broke a spec), else one per task, comma-separated: the accuracy (exact
 /// decimal) or `!` and the failure's reason (percent-escaped).
-public final class NASRun {
+///
+/// Several runs (strategies, seeds) may go on at once on different threads, each through its own
+/// `evaluator`: the state they share (the checkpoint's lines, the counts, the time of the last
+/// write) is read and changed only under `lock`, and `recorded` is only read after `init`.
+/// A checkpoint written by parallel runs holds each run's lines in its own order, interleaved
+/// with the others'; a resumed run replays per strategy and seed, so the interleaving does not
+/// matter. That lock is why the class is `@unchecked Sendable`.
+public final class NASRun: @unchecked Sendable {
     public let problem: CoExploration
     public let checkpointPath: String?
     let fingerprint: String
@@ -27,8 +34,12 @@ public final class NASRun {
     var lines: [String] = []
     var lastWrite = Date()
     var unwritten = 0
-    /// Evaluations done (not replayed) in this process, and where a test stops the run.
-    public private(set) var freshEvaluations = 0
+    /// Guards `lines`, `lastWrite`, `unwritten` and `fresh` against runs on other threads.
+    let lock = NSLock()
+    private var fresh = 0
+    /// Evaluations done (not replayed) in this process, and where a test stops the run (set
+    /// before any run starts).
+    public var freshEvaluations: Int { lock.withLock { fresh } }
     public var stopAfter: Int?
 
     /// The run stopped by `stopAfter`, its checkpoint written.
@@ -123,6 +134,11 @@ public final class NASRun {
 
     /// Writes the checkpoint atomically.
     public func writeCheckpoint() throws {
+        try lock.withLock { try writeCheckpointLocked() }
+    }
+
+    /// `writeCheckpoint` for a caller that holds `lock`.
+    private func writeCheckpointLocked() throws {
         guard let path = checkpointPath else { return }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -157,16 +173,21 @@ public final class NASRun {
                 return o
             }
             let o = problem.evaluate(d)
-            lines.append(Self.format(strategy, seed, o))
-            unwritten += 1
-            freshEvaluations += 1
-            visit(step, o)
+            let line = Self.format(strategy, seed, o)
             let commandAsked = o.accuracyAsked && problem.tasks.contains { $0.oracle != nil }
-            if commandAsked || Date().timeIntervalSince(lastWrite) >= 1 { try writeCheckpoint() }
-            if let s = stopAfter, freshEvaluations >= s {
-                try writeCheckpoint()
-                throw Interrupted(evaluations: freshEvaluations)
+            let stopped = try lock.withLock { () throws -> Int? in
+                lines.append(line)
+                unwritten += 1
+                fresh += 1
+                if let s = stopAfter, fresh >= s {
+                    try writeCheckpointLocked()
+                    return fresh
+                }
+                if commandAsked || Date().timeIntervalSince(lastWrite) >= 1 { try writeCheckpointLocked() }
+                return nil
             }
+            visit(step, o)
+            if let n = stopped { throw Interrupted(evaluations: n) }
             return o
         }
     }
@@ -186,7 +207,7 @@ public final class NASRun {
         case .moea: stats = try problem.multiObjective(budget: budget, seed: seed, settings: multiObjective, evaluate: e)
         case .exact, .successive: throw CheckpointError(description: "'\(strategy.rawValue)' is not a sampling strategy (accepted: \(NASStrategy.sampling.map(\.rawValue).joined(separator: ", ")))")
         }
-        if unwritten > 0 { try writeCheckpoint() }
+        try lock.withLock { if unwritten > 0 { try writeCheckpointLocked() } }
         return stats
     }
 }

@@ -247,6 +247,33 @@ struct Reached: Error {}
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    /// Two runs side by side on one checkpoint (as `intarsia nas --jobs 2` runs them): every
+    /// evaluation of both is recorded, and a resumed run replays each from its own lines (their
+    /// interleaving in the file does not matter), asking nothing again.
+    @Test func runsSideBySideShareOneCheckpointAndReplayFromIt() throws {
+        let p = try CoExplorationTests().problem()
+        let path = temp("side-by-side.txt"), budget = 120
+        let plan: [(NASStrategy, UInt64)] = [(.evolution, 1), (.moea, 2)]
+        func both(_ run: NASRun) throws -> [[CoExploration.Design]] {
+            try Parallel.map(plan.count, workers: 2) { k in
+                var seen: [CoExploration.Design] = []
+                try run.run(strategy: plan[k].0, seed: plan[k].1, budget: budget) { _, o in seen.append(o.design) }
+                return seen
+            }
+        }
+        let a = try NASRun(problem: p, checkpointPath: path, fingerprint: "f", resume: false)
+        let first = try both(a)
+        #expect(first.map(\.count) == [budget, budget])
+        #expect(a.freshEvaluations == 2 * budget)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 2 + 2 * budget)
+        let b = try NASRun(problem: p, checkpointPath: path, fingerprint: "f", resume: true)
+        #expect(b.recordedCount(strategy: "evolution", seed: 1) == budget && b.recordedCount(strategy: "moea", seed: 2) == budget)
+        let calls = p.oracleCalls.value
+        #expect(try both(b) == first)
+        #expect(b.freshEvaluations == 0 && p.oracleCalls.value == calls)
+        b.finish()
+    }
+
     @Test func aCheckpointOfAnotherRunIsRefused() throws {
         let p = try CoExplorationTests().problem()
         let path = temp("ckpt.txt")
