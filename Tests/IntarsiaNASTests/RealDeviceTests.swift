@@ -12,9 +12,12 @@ import IntarsiaCore
     static let devices = ["pixel3", "raspi4", "eyeriss", "fpga", "gold_6226"]
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../validation/nas-hw").standardizedFileURL.path
 
-    static func heldOutSpearman(_ m: MeasurementsTable, train: Int, seed: UInt64, predictor: Bool) throws -> Double {
+    /// Spearman on the cells not fitted on (at most `heldOutLimit` of them, in order) of an
+    /// operator table or a predictor fitted on `train` cells drawn by `seed`.
+    static func heldOutSpearman(_ m: MeasurementsTable, train: Int, seed: UInt64, predictor: Bool, heldOutLimit: Int = .max) throws -> Double {
         let cells = try CostFitting.cells(m)
-        let (fit, held) = try CostFitting.split(count: cells.count, train: train, seed: seed)
+        let (fit, rest) = try CostFitting.split(count: cells.count, train: train, seed: seed)
+        let held = Array(rest.prefix(heldOutLimit))
         let measured = m.values(.latency)!
         let predicted: [Double]
         if predictor {
