@@ -138,6 +138,7 @@ public enum NASJob {
             return try writeSweep(results, p: p, spec: spec, specPath: specPath, specText: text, optimum: tally.optimum, plan: plan, seeds: seeds, stderr: stderr)
         }
         summarise(results, spec: spec, tally: tally)
+        try verifyPredictions(spec, tally: tally, results: results, stderr: stderr)
         return try writeRun(tally, results: results, spec: spec, specPath: specPath, stderr: stderr)
     }
 

@@ -11,6 +11,9 @@ enum NASColumns {
         var strategy: String
         var step: Int
         var outcome: CoExploration.Outcome
+        /// Which kind priced each task's figures when it is not what the run's problem says (a
+        /// design measured by a verification); nil: `CoExploration.costProvenance`.
+        var provenance: String? = nil
     }
 
     /// The hardware, the assignment and the cells of a design, as the files write them.

@@ -120,7 +120,7 @@ extension NASColumns {
                 let f = d.outcome.violations.filter { $0.hasPrefix("hardware_cost[") }
                 return f.isEmpty ? "none" : f.joined(separator: "; ")
             },
-            Column("hardware_cost") { p.costProvenance($0.outcome.design) },
+            Column("hardware_cost") { $0.provenance ?? p.costProvenance($0.outcome.design) },
         ]
         return Columns([Column("strategy") { $0.strategy }] + accuracies + [Column("weighted_accuracy") { accuracy($0.outcome.weightedAccuracy) }]
             + hardwareFigures(\.outcome) + specs + measured)

@@ -5,8 +5,8 @@ import IntarsiaASIC
 /// The measured side of a NAS spec (docs/NAS.md, "Hardware-cost sources"): a task's own
 /// `hardware_cost`, and `devices`, a hardware side of measured devices.
 extension NASDesignSpec {
-    static let sourceKeys = ["table", "missing", "operator_table", "predictor", "command", "timeout_s", "cache"]
-    static let sourceAccepted = "{table: CSV, missing: error|failed}, {operator_table: CSV}, {predictor: MODEL} or {command: CMD, timeout_s: S, cache: PATH}"
+    static let sourceKeys = ["table", "missing", "operator_table", "predictor", "command", "timeout_s", "cache", "verify", "verify_designs"]
+    static let sourceAccepted = "{table: CSV, missing: error|failed}, {operator_table: CSV}, {predictor: MODEL, verify: {table: CSV} or {command: CMD}, verify_designs: K} or {command: CMD, timeout_s: S, cache: PATH}"
 
     /// Where sources are read from: the spec's folder and name (a measurement cache's default).
     struct SourceContext {
@@ -40,12 +40,40 @@ extension NASDesignSpec {
         if given != ["command"], let k = ["timeout_s", "cache"].first(where: { m[$0] != nil }) {
             throw m[k]!.error("applies to a measurement command only", accepted: "\(k) with command")
         }
+        if given != ["predictor"], let k = ["verify", "verify_designs"].first(where: { m[$0] != nil }) {
+            throw m[k]!.error("applies to a predictor only", accepted: "\(k) with predictor")
+        }
         switch given[0] {
         case "command": return try measurementFigures(m, space: space, task: task, in: context)
         case "table": return try wrap("table") { try MeasurementsTable.read(try path("table")).figures(space: space, missing: missing) }
         case "operator_table": return try wrap("operator_table") { try OperatorTable.read(try path("operator_table")).figures(space: space, source: try path("operator_table")) }
-        default: return try wrap("predictor") { try CostPredictor.load(try path("predictor")).figures(space: space, source: try path("predictor")) }
+        default:
+            let f = try wrap("predictor") { try CostPredictor.load(try path("predictor")).figures(space: space, source: try path("predictor")) }
+            return f.verified(by: try readVerification(m, predicted: f, space: space, task: task, in: context))
         }
+    }
+
+    /// A predictor's `verify: {table: CSV, missing: ...} | {command: CMD, timeout_s, cache}` and
+    /// `verify_designs: K` (default 10, at most 1,000): the measurement its best designs are
+    /// checked by (`MeasurementVerification`); nil without `verify`. A table must give every
+    /// figure the predictor gives.
+    static func readVerification(_ m: [String: Cursor], predicted: MeasuredFigures, space: any ArchitectureSpace, task: String,
+                                 in context: SourceContext) throws -> MeasurementVerification? {
+        guard let vc = m["verify"] else {
+            if let k = m["verify_designs"] { throw k.error("without verify there is nothing to measure the designs with", accepted: "verify_designs with verify") }
+            return nil
+        }
+        let designs = try m["verify_designs"]?.int(min: 1, max: 1000) ?? 10
+        let vm = try vc.mapping(allowed: ["table", "missing", "command", "timeout_s", "cache"])
+        if vm["command"] != nil && vm["table"] == nil {
+            return MeasurementVerification(command: try measurementOracle(vm, in: context), space: space, task: task, designs: designs)
+        }
+        guard vm["table"] != nil, vm["command"] == nil else { throw vc.error("give exactly one measurement", accepted: "verify: {table: CSV, missing: error|failed} or {command: CMD, timeout_s: S, cache: PATH}") }
+        let table = try readHardwareCost(vc, space: space, task: task, in: context)
+        for (name, has, needs) in [("energy", table.energyMJ != nil, predicted.energyMJ != nil), ("memory", table.memoryKB != nil, predicted.memoryKB != nil)] where needs && !has {
+            throw vc.error("\(table.source) gives no \(name), which the predictor gives", value: false, accepted: "a verification table with every figure of the predictor")
+        }
+        return MeasurementVerification(table: table, designs: designs)
     }
 
     /// Every task entry's `hardware_cost`, set on the parsed tasks.
@@ -138,16 +166,21 @@ extension NASDesignSpec {
     /// are failed evaluations, not errors. Default timeout 60 s, cache
     /// `results/nas/NAME-hardware-cost-cache.jsonl` (relative to the working directory).
     static func measurementFigures(_ m: [String: Cursor], space: any ArchitectureSpace, task: String, in context: SourceContext) throws -> MeasuredFigures {
-        let cmd = m["command"]!
-        let text = try cmd.string()
-        if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
-        let cache = try m["cache"]?.string() ?? "results/nas/\(context.specName)-hardware-cost-cache.jsonl"
-        let oracle = CommandOracle(command: text, timeoutSeconds: try m["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60,
-                                   cachePath: cache, specDirectory: context.base)
+        let oracle = try measurementOracle(m, in: context)
         // Progress on stderr: every architecture is measured before the search starts.
         return CommandMeasurement.figures(oracle, space: space, task: task) { done, total in
             guard done == total || done % 100 == 0 else { return }
             CommandOracle.standardError("hardware_cost command, task \(task): \(done) of \(total) architectures measured or read from the cache\n")
         }
+    }
+
+    /// The oracle of `{command: CMD, timeout_s: S, cache: PATH}`.
+    static func measurementOracle(_ m: [String: Cursor], in context: SourceContext) throws -> CommandOracle {
+        let cmd = m["command"]!
+        let text = try cmd.string()
+        if !text.contains("{arch}") { throw cmd.error("the command must take the architecture", accepted: "a command containing {arch}") }
+        let cache = try m["cache"]?.string() ?? "results/nas/\(context.specName)-hardware-cost-cache.jsonl"
+        return CommandOracle(command: text, timeoutSeconds: try m["timeout_s"]?.double(min: 0, max: 86_400, exclusiveMin: true) ?? 60,
+                             cachePath: cache, specDirectory: context.base)
     }
 }

@@ -23,6 +23,19 @@ import IntarsiaCore
         #expect(fifty.latency >= 0.9 && fifty.energy >= 0.9, "\(fifty)")
     }
 
+    /// The figures' boosters train at once on several threads: the model (every tree, as
+    /// XGBoost saves it) is byte for byte the one a single thread trains, run after run.
+    @Test func concurrentTrainingGivesTheModelOfOneThread() throws {
+        let m = MeasuredCostTests.mcu
+        let cells = try CostFitting.cells(m)
+        let rows = Array(stride(from: 0, to: cells.count, by: 3))
+        let one = try CostPredictor.train(m, cells: cells, rows: rows, seed: 7, workers: 1).json()
+        #expect(one.count > 1000)
+        for _ in 0..<3 { #expect(try CostPredictor.train(m, cells: cells, rows: rows, seed: 7, workers: 3).json() == one) }
+        // Another seed gives other trees (the comparison can fail).
+        #expect(try CostPredictor.train(m, cells: cells, rows: rows, seed: 8, workers: 3).json() != one)
+    }
+
     @Test func savedModelPredictsTheSameAndIsRefusedOnAnotherSpace() throws {
         let m = MeasuredCostTests.mcu
         let cells = try CostFitting.cells(m)

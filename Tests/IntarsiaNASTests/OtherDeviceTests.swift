@@ -53,18 +53,7 @@ import IntarsiaCore
     static let tables = Dictionary(uniqueKeysWithValues: Device.allCases.map { ($0, measurements($0)) })
 
     static func heldOutSpearman(_ device: Device, train: Int, seed: UInt64, predictor: Bool) throws -> Double {
-        let m = tables[device]!
-        let (fit, rest) = try CostFitting.split(count: m.architectures.count, train: train, seed: seed)
-        let held = Array(rest.prefix(3000))
-        let cells = NB201Cell.all, measured = m.values(.latency)!
-        let predicted: [Double]
-        if predictor {
-            predicted = try CostPredictor.train(m, cells: cells, rows: fit, seed: seed).predict(held.map { cells[$0] })[.latency]!
-        } else {
-            let t = try OperatorTable.fit(m, cells: cells, rows: fit)
-            predicted = held.map { t.predict(cells[$0], t.figure(.latency)!) }
-        }
-        return RankCorrelation.spearman(predicted, held.map { measured[$0] })
+        try RealDeviceTests.heldOutSpearman(tables[device]!, train: train, seed: seed, predictor: predictor, heldOutLimit: 3000)
     }
 
     /// The bounds (>= 0.95 with 100 cells, >= 0.9 with 50) are NOT met on these devices

@@ -45,8 +45,17 @@ public enum CostFitting {
             meanRelativeError = rel.isEmpty ? .nan : rel.reduce(0, +) / Double(rel.count)
         }
 
+        /// The report's line; a rank correlation that cannot be computed says why instead of
+        /// printing "nan": fewer than 2 held-out cells, or every held-out measurement (or
+        /// prediction) equal.
         public var line: String {
-            "\(figure.rawValue): fitted on \(fitted), held out \(heldOut): Spearman \(String(format: "%.4f", spearman)), mean relative error \(String(format: "%.1f", meanRelativeError * 100))%"
+            let rho: String
+            if !spearman.isNaN { rho = "Spearman \(String(format: "%.4f", spearman))" }
+            else if heldOut < 2 { rho = "Spearman not computed: \(heldOut) held-out cell\(heldOut == 1 ? "" : "s"), a rank correlation needs at least 2 (train on fewer cells)" }
+            else { rho = "Spearman not computed: the held-out figures (or their predictions) are all equal, so they have no ranking" }
+            let error = meanRelativeError.isNaN ? "mean relative error not computed: no held-out cell with a measured value > 0"
+                : "mean relative error \(String(format: "%.1f", meanRelativeError * 100))%"
+            return "\(figure.rawValue): fitted on \(fitted), held out \(heldOut): \(rho), \(error)"
         }
     }
 }

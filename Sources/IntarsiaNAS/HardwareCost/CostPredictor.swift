@@ -32,28 +32,33 @@ public struct CostPredictor: Sendable {
     let boosters: [(MeasuredFigureColumn, GradientBoostedTrees)]
     let base: OperatorTable
 
-    /// Trains one model per figure (latency, energy and memory, as the file has them) on `rows`.
+    /// Trains one model per figure (latency, energy and memory, as the file has them) on `rows`,
+    /// the figures' boosters on `workers` threads at once (each booster on one thread and
+    /// deterministic for its seed, so the model is the same for any number of workers).
     public static func train(_ m: MeasurementsTable, cells: [NB201Cell], rows: [Int], seed: UInt64,
-                             settings: GradientBoostedTrees.Settings = .init()) throws -> CostPredictor {
+                             settings: GradientBoostedTrees.Settings = .init(), workers: Int = Parallel.allCores) throws -> CostPredictor {
         let targets = OperatorTable.targets(m)
         guard !targets.isEmpty else { throw HardwareCostError("\(m.file): no latency, energy, power or memory column to learn; accepted: \(MeasurementsTable.accepted)") }
-        let base = try OperatorTable.fit(m, cells: cells, rows: rows)
-        let x = rows.map { NB201PredictorFeatures.features(cells[$0]) }
-        var boosters: [(MeasuredFigureColumn, GradientBoostedTrees)] = []
-        for (f, v) in targets {
+        let base = try OperatorTable.fit(m, cells: cells, rows: rows, workers: workers)
+        let trained = rows.map { cells[$0] }
+        let x = trained.map(NB201PredictorFeatures.features)
+        let operators = trained.map { NB201Features.operators($0, base.deadOperations) }
+        let boosters = try Parallel.map(targets.count, workers: workers) { k -> (MeasuredFigureColumn, GradientBoostedTrees) in
+            let (f, v) = targets[k]
             let y = rows.map { Float(log(max(v[$0], 1e-12))) }
-            let margin = Self.margin(base, f, rows.map { cells[$0] })
-            boosters.append((f, try GradientBoostedTrees(train: x, labels: y, margin: margin, seed: seed, settings: settings)))
+            return (f, try GradientBoostedTrees(train: x, labels: y, margin: Self.margin(base, f, operators: operators), seed: seed, settings: settings))
         }
         let figs = try boosters.map { FigureModel(figure: $0.0.rawValue, trees: try $0.1.bytes().base64EncodedString()) }
         let model = Model(space: "nb201", features: NB201PredictorFeatures.count, seed: seed, trainedOn: rows.count, figures: figs, operatorTable: base.csv)
         return CostPredictor(model: model, boosters: boosters, base: base)
     }
 
-    /// The operator table's prediction of figure f, as a logarithm (the trees' starting point).
-    static func margin(_ base: OperatorTable, _ f: MeasuredFigureColumn, _ cells: [NB201Cell]) -> [Float] {
+    /// The operator table's prediction of figure f, as a logarithm (the trees' starting point),
+    /// from the cells' operator counts (`NB201Features.operators` under the table's treatment of
+    /// dead operations, counted once for every figure).
+    static func margin(_ base: OperatorTable, _ f: MeasuredFigureColumn, operators: [[Double]]) -> [Float] {
         let fig = base.figure(f)!
-        return cells.map { Float(log(max(base.predict($0, fig), 1e-12))) }
+        return operators.map { Float(log(max(OperatorTable.predict($0, fig), 1e-12))) }
     }
 
     public init(model: Model, boosters: [(MeasuredFigureColumn, GradientBoostedTrees)], base: OperatorTable) {
@@ -94,8 +99,9 @@ public struct CostPredictor: Sendable {
     /// Predicted figures of `cells` (internal units), per figure the model has.
     public func predict(_ cells: [NB201Cell]) throws -> [MeasuredFigureColumn: [Double]] {
         let x = cells.map(NB201PredictorFeatures.features)
+        let operators = cells.map { NB201Features.operators($0, base.deadOperations) }
         var out: [MeasuredFigureColumn: [Double]] = [:]
-        for (f, b) in boosters { out[f] = try b.predict(x, margin: Self.margin(base, f, cells)).map { exp(Double($0)) } }
+        for (f, b) in boosters { out[f] = try b.predict(x, margin: Self.margin(base, f, operators: operators)).map { exp(Double($0)) } }
         return out
     }
 

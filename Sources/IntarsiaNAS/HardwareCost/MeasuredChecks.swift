@@ -65,7 +65,7 @@ extension CoExploration {
     /// Per task, which kind priced its figures on design d's sub-accelerator ("model" or e.g.
     /// "latency+energy=table"), for the comparison table.
     public func costProvenance(_ d: Design) -> String {
-        tasks.indices.map { "\(tasks[$0].name):\(measuredFigures(d, task: $0)?.provenance ?? "model")" }.joined(separator: " ")
+        tasks.indices.map { "\(tasks[$0].name):\(measuredFigures(d, task: $0)?.provenance(architecture: d.cells[$0]) ?? "model")" }.joined(separator: " ")
     }
 
     /// Whether any task anywhere is priced by measured figures.

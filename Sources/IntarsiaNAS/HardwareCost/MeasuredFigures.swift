@@ -26,6 +26,10 @@ public struct MeasuredFigures: Sendable, Equatable {
     public var memoryKB: [Double]?
     /// Architectures the source could not price, with the reason (a failed evaluation each).
     public var failed: [Int: String]
+    /// The measurement that checks a predictor's best designs (`verify:`), nil without one.
+    public var verification: MeasurementVerification?
+    /// Architectures whose figures the verification measured (in place of the prediction).
+    public var verifiedArchitectures: Set<Int> = []
 
     public init(kind: Kind, source: String, latencyMs: [Double], energyMJ: [Double]?, memoryKB: [Double]?, failed: [Int: String] = [:]) {
         self.kind = kind

@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 import IntarsiaRows
 
 /// A kernel table in nn-Meter's manner (Zhang et al., MobiSys 2021) for NAS-Bench-201 cells: a
@@ -31,12 +32,14 @@ public struct OperatorTable: Sendable, Equatable {
 
     /// Fits on the measured `cells` (the rows of `m` at `rows`): for each treatment of dead
     /// operations, every figure by NNLS on [1, operator counts]; the treatment with the smaller
-    /// training error (squared residuals over each figure's variance, summed) is kept.
-    public static func fit(_ m: MeasurementsTable, cells: [NB201Cell], rows: [Int]) throws -> OperatorTable {
+    /// training error (squared residuals over each figure's variance, summed) is kept. The two
+    /// treatments are fitted on `workers` threads at once (the same table for any number).
+    public static func fit(_ m: MeasurementsTable, cells: [NB201Cell], rows: [Int], workers: Int = Parallel.allCores) throws -> OperatorTable {
         let targets = targets(m)
         guard !targets.isEmpty else { throw HardwareCostError("\(m.file): no latency, energy, power or memory column to fit; accepted: \(MeasurementsTable.accepted)") }
-        var best: (table: OperatorTable, error: Double)?
-        for dead in NB201Network.DeadOperations.allCases {
+        let treatments = NB201Network.DeadOperations.allCases
+        let fitted = try Parallel.map(treatments.count, workers: workers) { k -> (table: OperatorTable, error: Double) in
+            let dead = treatments[k]
             let a = rows.map { [1.0] + NB201Features.operators(cells[$0], dead) }
             var error = 0.0, figs: [Figure] = []
             for (f, v) in targets {
@@ -47,14 +50,19 @@ public struct OperatorTable: Sendable, Equatable {
                 error += zip(a, b).reduce(0) { s, p in let r = p.1 - zip(p.0, x).reduce(0) { $0 + $1.0 * $1.1 }; return s + r * r } / variance
                 figs.append(Figure(figure: f, intercept: x[0], costs: Array(x.dropFirst())))
             }
-            if best == nil || error < best!.error - 1e-12 { best = (OperatorTable(deadOperations: dead, figures: figs), error) }
+            return (OperatorTable(deadOperations: dead, figures: figs), error)
         }
-        return best!.table
+        var best = fitted[0]
+        for f in fitted.dropFirst() where f.error < best.error - 1e-12 { best = f }
+        return best.table
     }
 
     /// A cell's figure: intercept plus the costs of the operators it runs.
-    public func predict(_ cell: NB201Cell, _ f: Figure) -> Double {
-        zip(NB201Features.operators(cell, deadOperations), f.costs).reduce(f.intercept) { $0 + $1.0 * $1.1 }
+    public func predict(_ cell: NB201Cell, _ f: Figure) -> Double { Self.predict(NB201Features.operators(cell, deadOperations), f) }
+
+    /// Figure f of a cell whose operator counts (under the table's `deadOperations`) are given.
+    static func predict(_ operators: [Double], _ f: Figure) -> Double {
+        zip(operators, f.costs).reduce(f.intercept) { $0 + $1.0 * $1.1 }
     }
 
     public func figure(_ c: MeasuredFigureColumn) -> Figure? { figures.first { $0.figure == c } }

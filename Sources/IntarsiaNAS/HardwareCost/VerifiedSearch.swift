@@ -1,0 +1,91 @@
+import Foundation
+
+/// A predictor-priced search whose pick is measured before it is chosen (docs/NAS.md,
+/// "Predictor-driven search"): round after round the search runs on the figures as they stand
+/// (measured where a verification has measured, predicted elsewhere), and the architectures of its
+/// pick that are not measured yet are measured. The rounds end when a pick is measured throughout
+/// already (the search, told every measurement so far, still prefers it) or after the
+/// verification's `designs` rounds. The chosen design is the best measured one that meets every
+/// spec on its measured figures; none when no measured design does.
+public struct VerifiedSearch: Sendable {
+    public struct Round: Sendable {
+        /// The search's pick, priced as the round saw it (predicted where not measured before).
+        public var predicted: CoExploration.Outcome
+        /// The same design priced by its measured figures.
+        public var measured: CoExploration.Outcome
+        /// Architectures measured in this round (0: the pick was measured throughout already).
+        public var newlyMeasured: Int
+    }
+
+    public var rounds: [Round] = []
+    /// The best feasible measured design.
+    public var chosen: CoExploration.Outcome?
+    /// Whether the last pick was measured throughout already (the search settled on it).
+    public var settled = false
+    /// Architectures measured in all (over every task's verification).
+    public var measuredArchitectures = 0
+    /// The most rounds the verifications allow (the smallest `verify_designs`).
+    public var allowedRounds = 0
+    /// Which kind priced each task's figures of the chosen design (`costProvenance`, "measured"
+    /// for the verified architectures).
+    public var provenance: String?
+}
+
+extension CoExploration {
+    /// The verifications of the figures that price the tasks (tasks' and devices'), each once.
+    public var verifications: [MeasurementVerification] {
+        var out: [MeasurementVerification] = []
+        for row in measured { for f in row { if let v = f?.verification, !out.contains(v) { out.append(v) } } }
+        return out
+    }
+
+    /// Whether some task is priced by a predictor without a verification (its figures are
+    /// predictions, never measurements).
+    public var hasUnverifiedPredictions: Bool {
+        measured.contains { $0.contains { $0?.kind == .predictor && $0?.verification == nil } }
+    }
+
+    /// The problem priced by the figures as the verifications have measured them so far.
+    public func withVerifiedCells() throws -> CoExploration {
+        let retasked = tasks.map { t in var t = t; t.hardwareCost = t.hardwareCost?.withVerifiedCells(); return t }
+        var side = hardware
+        if let wrapped = side as? TaskMeasuredHardware { side = wrapped.base }
+        if let devices = side as? DeviceHardware {
+            side = DeviceHardware(slots: devices.slots.map { $0.map { MeasuredDevice(name: $0.name, figures: $0.figures.mapValues { $0.withVerifiedCells() }) } })
+        }
+        return try CoExploration(tasks: retasked, hardware: side, constraints: constraints, memoryLimitKB: memoryLimitKB, workers: workers)
+    }
+
+    /// Measures the architectures of design d that a verification prices and has not measured;
+    /// how many it measured.
+    func measureUnverified(_ d: Design) -> Int {
+        var n = 0
+        for t in tasks.indices {
+            guard let f = measuredFigures(d, task: t), let v = f.verification, v.measured[d.cells[t]] == nil else { continue }
+            v.measure(d.cells[t])
+            n += 1
+        }
+        return n
+    }
+
+    /// Runs `search` (a strategy's best feasible design on the problem it is given, nil for none)
+    /// in verification rounds; see `VerifiedSearch`.
+    public func verifiedSearch(_ search: (CoExploration) throws -> Outcome?) throws -> VerifiedSearch {
+        var r = VerifiedSearch()
+        let all = verifications
+        r.allowedRounds = all.map(\.designs).min() ?? 0
+        let before = all.reduce(0) { $0 + $1.measured.count }
+        var p = try withVerifiedCells()
+        for _ in 0..<r.allowedRounds {
+            guard let pick = try search(p) else { break }
+            let n = p.measureUnverified(pick.design)
+            if n > 0 { p = try withVerifiedCells() }
+            r.rounds.append(.init(predicted: pick, measured: n > 0 ? p.evaluate(pick.design) : pick, newlyMeasured: n))
+            if n == 0 { r.settled = true; break }
+        }
+        r.measuredArchitectures = all.reduce(0) { $0 + $1.measured.count } - before
+        r.chosen = r.rounds.map(\.measured).filter(\.feasible).max { $0.weightedAccuracy < $1.weightedAccuracy }
+        r.provenance = r.chosen.map { p.costProvenance($0.design) }
+        return r
+    }
+}
