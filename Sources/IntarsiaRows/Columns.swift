@@ -39,12 +39,16 @@ public struct Columns<Row>: Sendable {
 
     /// One CSV line (RFC 4180 quoting) with its newline, appended as bytes: each field is written
     /// in place and quoted only if it needs it (`CSV.quoteInPlace`).
-    public func appendCSVLine(_ row: Row, to out: inout [UInt8]) {
-        for (k, column) in list.enumerated() {
+    /// Inlinable, so that a caller's module specializes it for its row type (generic, it cost a
+    /// run-time type lookup per field).
+    @inlinable public func appendCSVLine(_ row: Row, to out: inout [UInt8]) {
+        var k = 0
+        while k < list.count {
             if k > 0 { out.append(0x2C) }
             let start = out.count
-            column.write(row, &out)
+            list[k].write(row, &out)
             CSV.quoteInPlace(&out, from: start)
+            k += 1
         }
         out.append(0x0A)
     }

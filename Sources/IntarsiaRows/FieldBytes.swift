@@ -15,14 +15,16 @@ public enum FieldBytes {
         appendDigits(v.magnitude, to: &out)
     }
 
-    /// The decimal digits of `u`, most significant first.
+    /// The decimal digits of `u`, most significant first: counted, then filled in from the last.
     static func appendDigits(_ u: UInt64, to out: inout [UInt8]) {
         if u < 10 { out.append(0x30 &+ UInt8(u)); return }
-        var digits: (UInt64, UInt64) = (0, 0)  // room for 20 digits, the most a UInt64 has
-        var n = 0, u = u
-        withUnsafeMutableBytes(of: &digits) { d in
-            while u > 0 { d[n] = 0x30 &+ UInt8(u % 10); u /= 10; n += 1 }
-            for k in stride(from: n - 1, through: 0, by: -1) { out.append(d[k]) }
+        var n = 1, rest = u
+        while rest >= 10 { rest /= 10; n += 1 }
+        let first = out.count
+        for _ in 0..<n { out.append(0x30) }
+        out.withUnsafeMutableBufferPointer { b in
+            var u = u, k = first + n - 1
+            while u > 0 { b[k] = 0x30 &+ UInt8(u % 10); u /= 10; k -= 1 }
         }
     }
 
