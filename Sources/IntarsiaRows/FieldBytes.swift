@@ -15,16 +15,14 @@ public enum FieldBytes {
         appendDigits(v.magnitude, to: &out)
     }
 
-    /// The decimal digits of `u`, most significant first: counted, then filled in from the last.
+    /// The decimal digits of `u`, most significant first: written from the last into a stack
+    /// buffer (20 bytes, the most digits a UInt64 has), then appended at once.
     static func appendDigits(_ u: UInt64, to out: inout [UInt8]) {
         if u < 10 { out.append(0x30 &+ UInt8(u)); return }
-        var n = 1, rest = u
-        while rest >= 10 { rest /= 10; n += 1 }
-        let first = out.count
-        for _ in 0..<n { out.append(0x30) }
-        out.withUnsafeMutableBufferPointer { b in
-            var u = u, k = first + n - 1
-            while u > 0 { b[k] = 0x30 &+ UInt8(u % 10); u /= 10; k -= 1 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in
+            var u = u, k = 20
+            while u > 0 { k -= 1; b[k] = 0x30 &+ UInt8(u % 10); u /= 10 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<20]))
         }
     }
 
