@@ -29,30 +29,38 @@ public enum ASICJob {
     /// The ASIC design CSV's columns (docs/CSV.md): per sub-accelerator its dataflow, shape and
     /// memories, then the assignment and the design's figures.
     static func columns(_ spec: ASICDesignSpec) -> Columns<Row> {
-        let g: @Sendable (Double) -> String = { Figures.significant($0, 6) }
+        // Figures to 6 significant digits, written as bytes (`FieldBytes`).
+        func g<T>(_ name: String, _ value: @escaping @Sendable (T) -> Double) -> Column<T> {
+            Column(name) { (r: T, out: inout [UInt8]) in FieldBytes.appendSignificant(value(r), 6, to: &out) }
+        }
+        func int<T>(_ name: String, _ value: @escaping @Sendable (T) -> Int) -> Column<T> {
+            Column(name) { (r: T, out: inout [UInt8]) in FieldBytes.appendInt(value(r), to: &out) }
+        }
         let networks = spec.space.networks.map(\.name)
         let accelerators = (0..<spec.space.accelerators.count).flatMap { i -> [Column<Row>] in
-            func acc(_ name: String, _ value: @escaping @Sendable (ASICAccelerator) -> String) -> Column<Row> {
-                Column("acc\(i)_\(name)") { value($0.design.accelerators[i]) }
+            func acc(_ column: Column<ASICAccelerator>) -> Column<Row> {
+                Column("acc\(i)_\(column.name)") { (r: Row, out: inout [UInt8]) in column.write(r.design.accelerators[i], &out) }
             }
-            return [acc("dataflow") { $0.dataflow.rawValue }, acc("rows") { String($0.rows) }, acc("columns") { String($0.columns) },
-                    acc("pes") { String($0.processingElements) }, acc("buffer_kib") { g($0.bufferKiB) }, acc("bandwidth") { g($0.dramBytesPerCycle) },
-                    acc("noc_elements_per_cycle") { $0.nocElementsPerCycle.isFinite ? g($0.nocElementsPerCycle) : "unbounded" }, acc("l1_bytes") { g($0.l1Bytes) }]
+            return [acc(Column("dataflow") { $0.dataflow.rawValue }), acc(int("rows") { $0.rows }), acc(int("columns") { $0.columns }),
+                    acc(int("pes") { $0.processingElements }), acc(g("buffer_kib") { $0.bufferKiB }), acc(g("bandwidth") { $0.dramBytesPerCycle }),
+                    acc(Column("noc_elements_per_cycle") { (a: ASICAccelerator, out: inout [UInt8]) in
+                        if a.nocElementsPerCycle.isFinite { FieldBytes.appendSignificant(a.nocElementsPerCycle, 6, to: &out) } else { FieldBytes.appendText("unbounded", to: &out) }
+                    }), acc(g("l1_bytes") { $0.l1Bytes })]
         }
         let figures: [Column<Row>] = [
             Column("assignment") { zip(networks, $0.design.assignment).map { "\($0):\($1)" }.joined(separator: " ") },
-            Column("latency_cycles") { String(Int64($0.design.latencyCycles.rounded())) },
-            Column("latency_ms") { g($0.design.latencyMs) },
-            Column("energy_mj") { g($0.design.energyMJ) },
-            Column("area_mm2") { g($0.design.areaMM2) },
-            Column("power_w") { g($0.design.powerW) },
-            Column("utilization") { Figures.significant($0.design.utilization, 4) },
-            Column("pes") { String($0.design.accelerators.reduce(0) { $0 + $1.processingElements }) },
-            Column("feasible") { Figures.flag($0.design.feasible) },
+            Column("latency_cycles") { (r: Row, out: inout [UInt8]) in FieldBytes.appendInt(Int64(r.design.latencyCycles.rounded()), to: &out) },
+            g("latency_ms") { $0.design.latencyMs },
+            g("energy_mj") { $0.design.energyMJ },
+            g("area_mm2") { $0.design.areaMM2 },
+            g("power_w") { $0.design.powerW },
+            Column("utilization") { (r: Row, out: inout [UInt8]) in FieldBytes.appendSignificant(r.design.utilization, 4, to: &out) },
+            int("pes") { $0.design.accelerators.reduce(0) { $0 + $1.processingElements } },
+            Column("feasible") { (r: Row, out: inout [UInt8]) in FieldBytes.appendFlag(r.design.feasible, to: &out) },
             Column("violations") { $0.design.violations.joined(separator: "; ") },
-            Column("pareto") { Figures.flag($0.pareto) },
+            Column("pareto") { (r: Row, out: inout [UInt8]) in FieldBytes.appendFlag(r.pareto, to: &out) },
         ]
-        return Columns([Column("id") { String($0.design.id) }] + accelerators + figures)
+        return Columns([int("id") { $0.design.id }] + accelerators + figures)
     }
 
     /// The best designs as the terminal shows them, ranked.
@@ -87,15 +95,16 @@ public enum ASICJob {
         let (designs, front) = ASICExplorer.explore(spec.space, clockMHz: spec.clockMHz, constraints: spec.constraints, objectives: spec.objectives,
                                                     workers: workers)
         let columns = columns(spec)
-        // Runs of rows, a few per worker, each formatted into one string on a worker and joined
-        // in order: no serial pass over the rows' lines.
+        // Runs of rows, a few per worker, each formatted into bytes on a worker and joined in
+        // order: no serial pass over the rows' lines.
         let n = designs.count, runs = n < 1024 ? 1 : min(n, 4 * workers)
         let texts = Parallel.map(runs, workers: workers) { k in
-            (k * n / runs..<(k + 1) * n / runs).reduce(into: "") { $0 += columns.csvLine(Row(design: designs[$1], pareto: front.contains(designs[$1].id))) }
+            var bytes: [UInt8] = []
+            for i in k * n / runs..<(k + 1) * n / runs { columns.appendCSVLine(Row(design: designs[i], pareto: front.contains(designs[i].id)), to: &bytes) }
+            return bytes
         }
-        let text = CSV.line(columns.header) + "\n" + texts.joined()
         var staged = StagedFiles()
-        try staged.stage(text, to: path)
+        try staged.stage(bytes: Array((CSV.line(columns.header) + "\n").utf8) + texts.joined(), to: path)
         let x = spec.objectives[0], y = spec.objectives.count > 1 ? spec.objectives[1] : .areaMM2
         let points = designs.map { (x: x.value($0), y: y.value($0), feasible: $0.feasible, front: front.contains($0.id), id: $0.id) }
         let svgPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".pareto.svg"

@@ -156,10 +156,12 @@ public func writeAtomically(_ text: String, to path: String) throws {
 }
 
 /// `text` in a new uniquely named temporary file beside `path` (removed again if writing fails).
-func writeTemporary(_ text: String, besides path: String) throws -> String {
+func writeTemporary(_ text: String, besides path: String) throws -> String { try writeTemporary(Data(text.utf8), besides: path) }
+
+func writeTemporary(_ data: Data, besides path: String) throws -> String {
     let temp = try uniqueTemporary(besides: path)
     do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: temp))
+        try data.write(to: URL(fileURLWithPath: temp))
     } catch {
         unlink(temp)
         throw OutputError("\(path): cannot be written (\(OutputPath.reason(error))); accepted: a writable file path")
@@ -177,6 +179,11 @@ public struct StagedFiles {
     /// Writes `text` to a temporary file beside `path`.
     public mutating func stage(_ text: String, to path: String) throws {
         staged.append((try writeTemporary(text, besides: path), path))
+    }
+
+    /// Adds a file of these bytes (as `stage(_:to:)`).
+    public mutating func stage(bytes: [UInt8], to path: String) throws {
+        staged.append((try writeTemporary(Data(bytes), besides: path), path))
     }
 
     /// Adds an already written temporary file.

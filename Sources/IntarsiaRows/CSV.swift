@@ -18,15 +18,25 @@ public enum CSV {
     public static func appendLine(_ fields: [String], to out: inout [UInt8]) {
         for (k, f) in fields.enumerated() {
             if k > 0 { out.append(0x2C) }
-            var f = f
-            let plain = f.withUTF8 { b in
-                guard !b.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return false }
-                out.append(contentsOf: b)
-                return true
-            }
-            if !plain { out.append(contentsOf: field(f).utf8) }
+            let start = out.count
+            FieldBytes.appendText(f, to: &out)
+            quoteInPlace(&out, from: start)
         }
         out.append(0x0A)
+    }
+
+    /// Quotes the field that `out` holds from `start` on, if it has a comma, quote or line break
+    /// (as `field` does): a byte scan for the fields that need none, nearly all of them.
+    public static func quoteInPlace(_ out: inout [UInt8], from start: Int) {
+        let plain = out.withUnsafeBufferPointer { b in
+            var k = start
+            while k < b.count { let c = b[k]; if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { return false }; k += 1 }
+            return true
+        }
+        if plain { return }
+        let text = String(decoding: out[start...], as: UTF8.self)
+        out.removeSubrange(start...)
+        out.append(contentsOf: field(text).utf8)
     }
 
     /// Parses CSV text into rows of fields (RFC 4180 quoting).

@@ -5,13 +5,25 @@ public struct Column<Row>: Sendable {
     public let name: String
     /// What the column holds and in which unit: the text of the file's documentation.
     public let meaning: String
-    public let value: @Sendable (Row) -> String
+    /// Appends the row's field, unquoted, to a byte buffer (UTF-8): how the CSV writer fills it.
+    public let write: @Sendable (Row, inout [UInt8]) -> Void
 
     public init(_ name: String, _ meaning: String = "", value: @escaping @Sendable (Row) -> String) {
         self.name = name
         self.meaning = meaning
-        self.value = value
+        write = { row, out in FieldBytes.appendText(value(row), to: &out) }
     }
+
+    /// A column whose field is written straight as bytes (numbers by `FieldBytes`); its text is
+    /// the same bytes.
+    public init(_ name: String, _ meaning: String = "", bytes: @escaping @Sendable (Row, inout [UInt8]) -> Void) {
+        self.name = name
+        self.meaning = meaning
+        write = bytes
+    }
+
+    /// The row's field as text.
+    public func value(_ row: Row) -> String { Figures.text { write(row, &$0) } }
 }
 
 /// The ordered columns of one result file: the single description its header, its rows in
@@ -24,6 +36,22 @@ public struct Columns<Row>: Sendable {
     public var header: [String] { list.map(\.name) }
 
     public func fields(_ row: Row) -> [String] { list.map { $0.value(row) } }
+
+    /// One CSV line (RFC 4180 quoting) with its newline, appended as bytes: each field is written
+    /// in place and quoted only if it needs it (`CSV.quoteInPlace`).
+    /// Inlinable, so that a caller's module specializes it for its row type (generic, it cost a
+    /// run-time type lookup per field).
+    @inlinable public func appendCSVLine(_ row: Row, to out: inout [UInt8]) {
+        var k = 0
+        while k < list.count {
+            if k > 0 { out.append(0x2C) }
+            let start = out.count
+            list[k].write(row, &out)
+            CSV.quoteInPlace(&out, from: start)
+            k += 1
+        }
+        out.append(0x0A)
+    }
 
     /// One CSV line (RFC 4180 quoting) with its newline.
     public func csvLine(_ row: Row) -> String { CSV.line(fields(row)) + "\n" }

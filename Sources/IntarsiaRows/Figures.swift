@@ -4,20 +4,19 @@ import Foundation
 /// written by two commands reads the same.
 public enum Figures {
     /// `x` rounded to `digits` significant digits, in the shortest decimal that reads back as that
-    /// value (no `String(format:)`: the CSV writer formats millions of fields).
+    /// value (`FieldBytes.appendSignificant`, which the CSV writer calls without a `String`).
     public static func significant(_ x: Double, _ digits: Int) -> String {
-        guard x.isFinite, x != 0 else { return x == 0 ? "0" : String(x) }
-        let exponent = Int((log10(abs(x))).rounded(.down))
-        let scale = pow(10, Double(digits - 1 - exponent))
-        let r = (x * scale).rounded() / scale
-        if r == r.rounded() && abs(r) < 1e15 { return String(Int64(r)) }
-        return String(r)
+        text { FieldBytes.appendSignificant(x, digits, to: &$0) }
     }
 
     /// A whole number without a fraction; anything else to 6 significant digits.
-    public static func number(_ x: Double) -> String {
-        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
-        return significant(x, 6)
+    public static func number(_ x: Double) -> String { text { FieldBytes.appendNumber(x, to: &$0) } }
+
+    /// The text a `FieldBytes` writer appends.
+    public static func text(_ write: (inout [UInt8]) -> Void) -> String {
+        var bytes: [UInt8] = []
+        write(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `x` with exactly `places` decimals (`%.Nf`).

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Result-file fields appended straight to a byte buffer as UTF-8: the CSV writer formats millions
+/// of fields, and a `String` per field (then joined into a line) cost more than evaluating the
+/// designs did. Each function writes exactly the text `Figures` returns for the same value
+/// (`Figures` is built on these), so every format reads the same.
+public enum FieldBytes {
+    /// `v` in decimal, as `String(v)` writes it.
+    public static func appendInt(_ v: Int, to out: inout [UInt8]) { appendInt(Int64(v), to: &out) }
+
+    /// `v` in decimal, as `String(v)` writes it.
+    public static func appendInt(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(0x2D) }
+        // The magnitude as unsigned, so that Int64.min has one too.
+        appendDigits(v.magnitude, to: &out)
+    }
+
+    /// The decimal digits of `u`, most significant first: written from the last into a stack
+    /// buffer (20 bytes, the most digits a UInt64 has), then appended at once.
+    static func appendDigits(_ u: UInt64, to out: inout [UInt8]) {
+        if u < 10 { out.append(0x30 &+ UInt8(u)); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in
+            var u = u, k = 20
+            while u > 0 { k -= 1; b[k] = 0x30 &+ UInt8(u % 10); u /= 10 }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<20]))
+        }
+    }
+
+    /// The text's UTF-8 bytes, unquoted (a line's writer quotes a field that needs it).
+    public static func appendText(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// `true` or `false`.
+    public static func appendFlag(_ b: Bool, to out: inout [UInt8]) { appendText(b ? "true" : "false", to: &out) }
+
+    /// A whole number without a fraction; anything else to 6 significant digits (`Figures.number`).
+    public static func appendNumber(_ x: Double, to out: inout [UInt8]) {
+        if x == x.rounded() && abs(x) < 1e15 { appendInt(Int64(x), to: &out); return }
+        appendSignificant(x, 6, to: &out)
+    }
+
+    /// Exact powers of ten: 10^k for k up to 22 is a double without rounding (10^22 < 2^53 · 2^22
+    /// and 5^22 < 2^53), so `pow(10, k)` returns these very values.
+    static let exactPowersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// `x` rounded to `digits` significant digits, in the shortest decimal that reads back as that
+    /// value: the text of `Figures.significant`, which is `String(Int64(r))` for a whole `r` below
+    /// 10^15 and Swift's shortest round-trip `String(r)` otherwise.
+    ///
+    /// Without a `String` where the rounded value is m / 10^k with 0 ≤ k ≤ 22 and |m| < 2^53:
+    /// both are then exact doubles, so their quotient r is the double nearest to the decimal
+    /// m·10^-k, and no other decimal of at most 15 significant digits is nearest to r (DBL_DIG =
+    /// 15): the shortest round-trip text of r is m·10^-k itself, without trailing zeros. Swift
+    /// writes it in positional notation from 10^-4 on (below, `1e-05`), the only other case, which
+    /// goes through `String(r)`.
+    public static func appendSignificant(_ x: Double, _ digits: Int, to out: inout [UInt8]) {
+        guard x.isFinite, x != 0 else { appendText(x == 0 ? "0" : String(x), to: &out); return }
+        // The same arithmetic as ever, so that r is the same double.
+        let exponent = Int((log10(abs(x))).rounded(.down))
+        let k = digits - 1 - exponent
+        let scale = k >= 0 && k <= 22 ? exactPowersOfTen[k] : pow(10, Double(k))
+        let m = (x * scale).rounded()
+        let r = m / scale
+        if r == r.rounded() && abs(r) < 1e15 { appendInt(Int64(r), to: &out); return }
+        guard k >= 0 && k <= 22 && abs(m) < 0x1p53 && abs(r) >= 1e-4 else { appendText(String(r), to: &out); return }
+        appendPositional(UInt64(abs(m)), decimals: k, negative: m < 0, to: &out)
+    }
+
+    /// u·10^-decimals in positional notation without trailing fraction zeros (u is not a whole
+    /// multiple of 10^decimals, so a fraction digit stays): "0.0012", "12.5".
+    static func appendPositional(_ u: UInt64, decimals: Int, negative: Bool, to out: inout [UInt8]) {
+        if negative { out.append(0x2D) }
+        var u = u, decimals = decimals
+        while decimals > 0 && u % 10 == 0 { u /= 10; decimals -= 1 }
+        let p = UInt64(exactPowersOfTen[decimals])
+        appendDigits(u / p, to: &out)
+        out.append(0x2E)
+        var fraction = u % p, place = p / 10
+        while place > 0 {
+            out.append(0x30 &+ UInt8(fraction / place))
+            fraction %= place
+            place /= 10
+        }
+    }
+}
