@@ -67,15 +67,7 @@ extension FPGAModel {
                                     width = max(1, (lanes * (uniform ? t.uniformShare : t.proportionalShare)).rounded(.down))
                                 }
                                 busy = MACCycleModel(facts[i], bytesPerCycle: bw, env: env).cycles(lanes: width)
-                                c.macDSP += (width * t.dspPerMAC).rounded(.up)
-                                c.macLUT += width * t.lutPerLane + ModelConstants.lutPerUnit
-                                c.macFF += width * t.ffPerLane + ModelConstants.ffPerUnit
-                                let weightBits = min(width, t.reduction) * t.weightBits
-                                switch env.weightLoad {
-                                case .doubleBuffered: t.doubleBufferedWeights.charge(parallelBits: weightBits, bram18k: &c.bram18k, uram: &c.uram)
-                                case .buffered: t.bufferedWeights.charge(parallelBits: weightBits, bram18k: &c.bram18k, uram: &c.uram)
-                                case .blocking: break
-                                }
+                                Self.chargeMACUnit(t, width: width, env: env, to: &c)
                             } else {
                                 width = env.sfuWidth
                                 busy = (t.sfuElements / width).rounded(.up) + env.sfuDepthCycles
@@ -122,5 +114,20 @@ extension FPGAModel {
         if env.writeWait { end += StageModel.writeWaitCycles(writtenBytes: plan.writtenBytes, env: env) }
         c.cycles = end + env.stageSwitchCycles
         return c
+    }
+
+    /// A MAC task's unit of `width` lanes: its DSP, LUT and FF, and its weight buffers under the
+    /// point's weight loading, charged to the stage (`StageModel.cost`'s terms, in its order).
+    @inline(__always)
+    static func chargeMACUnit(_ t: DataflowPlan.Task, width: Double, env: CycleEnvironment, to c: inout StageCost) {
+        c.macDSP += (width * t.dspPerMAC).rounded(.up)
+        c.macLUT += width * t.lutPerLane + ModelConstants.lutPerUnit
+        c.macFF += width * t.ffPerLane + ModelConstants.ffPerUnit
+        let weightBits = min(width, t.reduction) * t.weightBits
+        switch env.weightLoad {
+        case .doubleBuffered: t.doubleBufferedWeights.charge(parallelBits: weightBits, bram18k: &c.bram18k, uram: &c.uram)
+        case .buffered: t.bufferedWeights.charge(parallelBits: weightBits, bram18k: &c.bram18k, uram: &c.uram)
+        case .blocking: break
+        }
     }
 }
