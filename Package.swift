@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "IntarsiaNASTests", dependencies: ["IntarsiaNAS", "IntarsiaASIC", "IntarsiaGLPK", "IntarsiaFPGA"]),
         .testTarget(name: "IntarsiaONNXTests", dependencies: ["IntarsiaONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "IntarsiaSchedulerTests", dependencies: ["IntarsiaScheduler"]),
-        .testTarget(name: "IntarsiaRowsTests", dependencies: ["IntarsiaRows"]),
+        .testTarget(name: "IntarsiaRowsTests", dependencies: ["IntarsiaRows", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaMappingTests", dependencies: ["IntarsiaMapping", "IntarsiaCore"]),
         .testTarget(name: "IntarsiaCalibrateTests", dependencies: ["IntarsiaCalibrate", "IntarsiaDriver", "IntarsiaSpec", "IntarsiaFPGA", "IntarsiaCore"]),
         // Reads Package.swift and Sources/: the module graph (imports and dependencies) and the size rules.

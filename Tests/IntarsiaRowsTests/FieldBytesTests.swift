@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 import Testing
 @testable import IntarsiaRows
 
@@ -45,7 +46,7 @@ func bytes(_ write: (inout [UInt8]) -> Void) -> String { Figures.text(write) }
     }
 
     @Test func significantEqualsTheStringFormatterOnRandomDoubles() {
-        var rng = SplitMix(seed: 17)
+        var rng = SplitMix64(seed: 17)
         var mismatches: [String] = []
         for n in 0..<200_000 {
             // Half uniform over every bit pattern (all magnitudes, subnormals, NaNs), half over
@@ -80,7 +81,7 @@ func bytes(_ write: (inout [UInt8]) -> Void) -> String { Figures.text(write) }
         for v: Int64 in [0, 7, -7, 10, -10, 99, 100, 1_000_000, Int64.max, Int64.min, Int64.max - 1, Int64(Int32.min)] {
             #expect(bytes { FieldBytes.appendInt(v, to: &$0) } == String(v))
         }
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<10_000 {
             let v = Int64(bitPattern: rng.next()) >> (rng.next() % 64)
             #expect(bytes { FieldBytes.appendInt(v, to: &$0) } == String(v))
@@ -99,19 +100,5 @@ func bytes(_ write: (inout [UInt8]) -> Void) -> String { Figures.text(write) }
         var out: [UInt8] = []
         runColumns.appendCSVLine(Run(name: "x \"y\", z", ms: 2, ok: true), to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "\"x \"\"y\"\", z\",2,true\n")
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA
-/// 2014): a small, seeded generator, so that a failure repeats.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
