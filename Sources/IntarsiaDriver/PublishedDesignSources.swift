@@ -102,6 +102,7 @@ extension PublishedDesign {
             "matvec": "\(attentionDataflow):181-196: dot products over the cached input row",
             "task_lanes": "\(attentionDataflow):185-192 (projections), 260-266 (Q·Kᵀ, unroll factor VEC_LEN), 337-344 (S·V): 8 lanes each",
             "task_fifos": "\(attentionDataflow):434, 304-332: fifo_V holds 8 vec_t (64 elements); compute_output caches all of S before it reads the first V column, so the V projection stalls once its FIFO is full",
+            "task_streams": "\(attentionDataflow):230-266, 272-282: compute_S reads one Q column and one K row per step k of the reduction and accumulates their outer product into S, written only after the last step; the projections emit K column by column (199-201), so Q·Kᵀ streams K",
         ],
         "Self-attention, sequential": [
             "template": "\(attentionSequential):41-314: one top function",
@@ -130,7 +131,7 @@ extension PublishedDesign {
             "stream_elements": "\(vaeDataflow):112, 172, 196, 308, 351: ap_int<16> FIFOs, one element per cycle",
             "matvec": "\(vaeDataflow):152-160: convolutions by dot products over the kernel window",
             "task_lanes": "\(vaeDataflow):152-160, 226-234, 327-336, 385-390: encoder conv1 unrolls its 8x8 window (64 lanes), encoder conv2 its 4x4 window (16), decoder conv3 its 8x8 window (64), decoder conv4 loops over an 8x8 window too (kernel_size1; 64)",
-            "task_loops": "\(vaeDataflow):327-345, 370-392: decoder conv3 is a gather, rep 2 x f 2 x 25 x 25 outputs each a pipelined loop over 2 input channels of the full 8x8 window (zeros included); decoder conv4 a 28 x 28 loop at II=1 for each f 2 x c 2",
+            "task_loops": "\(vaeDataflow):327-345, 370-392: decoder conv3 is a gather, rep 2 x f 2 x 25 x 25 outputs each a pipelined loop over 2 input channels of the full 8x8 window (zeros included); decoder conv4 a 28 x 28 loop at II=1 for each f 2 x c 2, after a pipelined loop reading that block's 25 x 25 inputs whole (377-383, in series: +625); final_relu (405-433) has no pipeline pragma and 28-iteration loops: per output channel 784 stores clearing its cache, then 2 x 784 read-modify-writes of it (2 cycles each)",
         ],
         "VAE, sequential": [
             "template": "\(vaeSequential):47-57: one top function",
@@ -145,7 +146,7 @@ extension PublishedDesign {
             "lanes": "\(vaeInTAR):27-33, 111, 356: CC0 and CC1 (int16_v64 and int16_v32 operands); the first model's 192",
             "compute_units": "\(vaeInTAR):111, 356: CC0_Encoder_Decoder_Conv1 and CC1_Encoder_Decoder_Conv2",
             "scratchpad_kib": "\(vaeInTAR):257-293: central_mem_cache on chip",
-            "task_loops": "\(vaeInTAR):129, 170-203: CC0 runs encoder conv1 (st 0: f 2 x 21 x 21 outputs, each bound_c = 2 iterations of the pipelined c loop over the same window) and decoder conv3 (st 2: rep 2 x f 2 x 25 x 25 outputs, 2 iterations each, a gather over the full 8x8 window)",
+            "task_loops": "\(vaeInTAR):129, 170-203: CC0 runs encoder conv1 (st 0: f 2 x 21 x 21 outputs, each bound_c = 2 iterations of the pipelined c loop over the same window) and decoder conv3 (st 2: rep 2 x f 2 x 25 x 25 outputs, 2 iterations each, a gather over the full 8x8 window); CC1's decoder conv4 (st 1: f 2 x c 2 blocks) reads each block's 25 x 25 inputs whole (461-468) before its 28 x 28 outputs at II=1 (471-508); final_relu (514-542) has no pipeline pragma and 28-iteration loops: per output channel 784 stores clearing its cache, then 2 x 784 read-modify-writes of it (2 cycles each)",
         ],
     ]
 }

@@ -8,15 +8,28 @@
 /// as a trip count: a line buffer's row fetch (a pipelined II=1 loop of `serial` iterations) run
 /// before the row's compute loop in the same row loop body, not overlapped with it (InTAR CNN-4L
 /// InTAR, `cnn-4L-intrra-kernel.cpp` lines 334-367 and 368-398 for conv3). Zero: nothing in series.
+///
+/// A special-function task's nest as built (`sfuCycles(_:)`) may be unpipelined: its loops have
+/// no pipeline pragma and trip counts under Vitis HLS's automatic-pipelining threshold of 64
+/// (UG1399, `config_compile -pipeline_loops`), so every iteration takes its body's latency,
+/// `iterationCycles`, counted from the HLS as the body's dependent steps: one cycle for a store,
+/// two for a read-modify-write of an on-chip array (the block RAM's read latency is one cycle,
+/// UG573, and the dependent add and write take the next). One: pipelined at II=1.
 public struct BuiltLoop: Hashable, Sendable {
     public var outer: Double
     public var inner: Double
     public var serial: Double
-    public init(outer: Double, inner: Double, serial: Double = 0) {
+    public var iterationCycles: Double
+    public init(outer: Double, inner: Double, serial: Double = 0, iterationCycles: Double = 1) {
         self.outer = outer
         self.inner = inner
         self.serial = serial
+        self.iterationCycles = iterationCycles
     }
+
+    /// Busy cycles of a special-function task built as this nest: `outer` entries of `inner`
+    /// iterations of `iterationCycles` each, plus `serial` cycles per entry in series.
+    public var sfuCycles: Double { outer * (inner * iterationCycles + serial) }
 
     /// Compute cycles of the nest with the unit's pipeline `depth`, by the loop knobs as
     /// `MACCycleModel` applies them: not pipelined, every iteration takes the body's latency;

@@ -280,7 +280,7 @@ public struct FPGAModel: Sendable {
             let given = s.taskLanes ?? balanced?.lanes
             guard let c = StageModel.cost(compiled, s.tasks, lanes: p.lanes, maxUnits: maxUnits, allocation: s.allocation, env: env,
                                           stageIndex: k, recorder: &recorder, taskLanes: given, builtLoops: s.builtLoops,
-                                          fifoElements: s.fifoElements) else {
+                                          fifoElements: s.fifoElements, streamedEdges: s.streamedEdges) else {
                 totals.tooManyTasks = true
                 continue
             }

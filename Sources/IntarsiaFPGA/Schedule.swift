@@ -18,6 +18,10 @@ public struct ScheduledStage: Hashable, Sendable {
     /// holds less than its producer's output: the producer runs no further ahead of its consumer
     /// than the FIFO holds (`StageModel.place`). Nil for every design the model builds itself.
     public var fifoElements: [Double]? = nil
+    /// Input edges (by predecessor index) a task streams as built whatever their kind: it
+    /// accumulates outer products along the reduction in the order its producer emits them
+    /// (`StageModel.place`). Nil for every design the model builds itself.
+    public var streamedEdges: [Bool]? = nil
 }
 
 /// A schedule with where it came from: the space it was chosen in and how its solver ended.

@@ -99,11 +99,16 @@ extension StageModel {
     /// holds less than its producer's output is `held`: the task reads it after its other inputs
     /// are complete, and the producer, stalled by the full FIFO, runs no further ahead than the
     /// FIFO holds (InTAR self-attention dataflow: V's 8-word FIFO into S·V, which caches all of
-    /// S first, `self-attn-spatial-kernel.cpp` lines 304-332, 434).
+    /// S first, `self-attn-spatial-kernel.cpp` lines 304-332, 434). An input edge marked in
+    /// `streamedEdges` (per input edge, as built) streams whatever its kind: the task accumulates
+    /// outer products along its reduction in the order the producer emits it, and has its output
+    /// only at its end (InTAR self-attention dataflow: `compute_S` reads one Q column and one K row
+    /// per step of the reduction, lines 230-266, and writes S after the last, lines 272-282).
     @inline(__always)
     static func place<G: StageGraph>(_ i: Int, _ t: CompiledWorkload.TaskFacts, in g: G, width: Double, busy alone: Double, stage: Int32,
                                      slots: UnsafeMutableBufferPointer<TaskSlot>, env: CycleEnvironment,
-                                     into c: inout StageCost, fifoElements: [Double]? = nil) -> (start: Double, finish: Double, busy: Double) {
+                                     into c: inout StageCost, fifoElements: [Double]? = nil,
+                                     streamedEdges: [Bool]? = nil) -> (start: Double, finish: Double, busy: Double) {
         c.offChipBytes += t.externalInputBytes
         if g.isSink(i) { c.offChipBytes += t.outputBytes }
         c.onChipBytesAccessed += 2 * t.outputBytes + t.offChipWeightBytes
@@ -117,21 +122,29 @@ extension StageModel {
             let made = slots[p]
             guard made.stage == stage else { continue }  // produced in an earlier stage: ready
             var streamed: Bool
-            switch g.kind(e) {
-            case .stream:
+            if let s = streamedEdges, s[e] {
+                // Streamed as built: the task accumulates outer products along the reduction
+                // in the order its producer emits it, its output only at its end.
                 streamed = true
-            case .either:
-                // Streams when every other input of the task is complete before the stage.
-                streamed = true
-                for o in g.inputs(i) where o != e && slots[g.producer(o)].stage == stage { streamed = false }
-            case .barrier:
-                // A matrix-vector product may accumulate an outer product instead of dot
-                // products: it then takes its input as it streams (from a producer that emits
-                // progressively, under `auto`) and has its output only at the end.
-                streamed = t.isMAC && t.rows == 1 && (env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd))
-                if streamed {
-                    atEnd = true
-                    accumulatorBlocks(t, width: width, env: env, into: &c)
+                if !atEnd { accumulatorBlocks(t, width: width, env: env, into: &c) }
+                atEnd = true
+            } else {
+                switch g.kind(e) {
+                case .stream:
+                    streamed = true
+                case .either:
+                    // Streams when every other input of the task is complete before the stage.
+                    streamed = true
+                    for o in g.inputs(i) where o != e && slots[g.producer(o)].stage == stage { streamed = false }
+                case .barrier:
+                    // A matrix-vector product may accumulate an outer product instead of dot
+                    // products: it then takes its input as it streams (from a producer that emits
+                    // progressively, under `auto`) and has its output only at the end.
+                    streamed = t.isMAC && t.rows == 1 && (env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd))
+                    if streamed {
+                        atEnd = true
+                        accumulatorBlocks(t, width: width, env: env, into: &c)
+                    }
                 }
             }
             let producer = g.facts(p)

@@ -45,7 +45,8 @@ enum StageModel {
     static func cost<S: Collection<Int>, R: CostRecorder>(_ w: CompiledWorkload, _ tasks: S, lanes: Int, maxUnits: Int,
                                                           allocation: LaneAllocation, env: CycleEnvironment,
                                                           stageIndex: Int, recorder: inout R, taskLanes: [Double]? = nil,
-                                                          builtLoops: [BuiltLoop?]? = nil, fifoElements: [Double]? = nil) -> StageCost? {
+                                                          builtLoops: [BuiltLoop?]? = nil, fifoElements: [Double]? = nil,
+                                                          streamedEdges: [Bool]? = nil) -> StageCost? {
         var macTasks = 0
         var macSum = 0.0
         for i in tasks where w.tasks[i].isMAC {
@@ -83,9 +84,10 @@ enum StageModel {
                     chargeMAC(t, width: width, env: env, into: &c)
                 } else {
                     width = env.sfuWidth
-                    busy = sfuCycles(t, width: width, env: env)
+                    busy = builtLoops?[i]?.sfuCycles ?? sfuCycles(t, width: width, env: env)
                 }
-                let placed = place(i, t, in: w, width: width, busy: busy, stage: 0, slots: slots, env: env, into: &c, fifoElements: fifoElements)
+                let placed = place(i, t, in: w, width: width, busy: busy, stage: 0, slots: slots, env: env, into: &c,
+                                   fifoElements: fifoElements, streamedEdges: streamedEdges)
                 end = max(end, placed.finish)
                 if recorder.isRecording {
                     recorder.record(TaskRecord(

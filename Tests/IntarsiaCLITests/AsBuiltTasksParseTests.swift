@@ -23,4 +23,40 @@ import IntarsiaFPGA
             }
         }
     }
+
+    /// `@CYCLES` after a nest: cycles per iteration of a special-function task's unpipelined loop;
+    /// `task_streams` lists edges streamed as built.
+    @Test func iterationCyclesAndStreamedEdgesAreRead() throws {
+        let (tasks, _) = try AsBuiltTasks.parse(["task_loops=dec2_relu:2x1568+784@2,dec1:2500x2", "task_streams=k_proj>qk"], owner: "row 2")
+        #expect(tasks.loops?["dec2_relu"] == BuiltLoop(outer: 2, inner: 1568, serial: 784, iterationCycles: 2))
+        #expect(tasks.loops?["dec1"] == BuiltLoop(outer: 2500, inner: 2))
+        #expect(tasks.streams == ["k_proj>qk"])
+        // 2 x (1,568 x 2 + 784): the VAE designs' final_relu, counted by hand.
+        #expect(tasks.loops?["dec2_relu"]?.sfuCycles == 7_840)
+        for bad in ["task_loops=dec2_relu:2x1568@0", "task_loops=dec2_relu:2x1568@1.5", "task_loops=dec2_relu:2x1568@", "task_streams=qk"] {
+            do {
+                _ = try AsBuiltTasks.parse([bad], owner: "row 2")
+                Issue.record("\(bad) must be refused")
+            } catch {
+                #expect("\(error)".contains("row 2") && "\(error)".contains("accepted"), "\(error)")
+            }
+        }
+    }
+
+    /// `@CYCLES` on a MAC task and `task_streams` into a special-function task are refused by name.
+    @Test func iterationCyclesOnAMACTaskAndStreamsIntoAnSFUAreRefused() throws {
+        let w = CompiledWorkload(try BuiltinWorkload.vae.make(), platform: PlatformCatalog.u280)
+        do {
+            _ = try AsBuiltTasks(loops: ["dec1": BuiltLoop(outer: 2500, inner: 2, iterationCycles: 2)]).resolve(w, owner: "VAE")
+            Issue.record("@2 on a MAC task must be refused")
+        } catch { #expect("\(error)".contains("'dec1'") && "\(error)".contains("special-function tasks only")) }
+        do {
+            _ = try AsBuiltTasks(streams: ["dec2>dec2_relu"]).resolve(w, owner: "VAE")
+            Issue.record("a stream into an SFU task must be refused")
+        } catch { #expect("\(error)".contains("'dec2>dec2_relu'") && "\(error)".contains("MAC task")) }
+        do {
+            _ = try AsBuiltTasks(streams: ["enc1>dec2"]).resolve(w, owner: "VAE")
+            Issue.record("an edge the workload lacks must be refused")
+        } catch { #expect("\(error)".contains("task_streams") && "\(error)".contains("PRODUCER>CONSUMER")) }
+    }
 }

@@ -149,6 +149,18 @@ struct CLI {
         let mlp = try PublishedDesign.all.first { $0.name == "MLP, dataflow" }!.check()
         #expect(abs(mlp.relativeError) <= 0.10)
     }
+
+    /// Issue 15's bounds as far as they hold: at least 12 of the 16 designs within 10% (met), and
+    /// the 13 within 25% reached so far (the issue asks for all 16; CNN-4L InTAR and the VAE
+    /// dataflow and sequential designs are still reported, docs/VALIDATION.md). Every design
+    /// with a tolerance is within it, and no reported design is counted.
+    @Test func issueBoundsThatHold() throws {
+        let checks = try PublishedDesign.all.map { try $0.check() }
+        #expect(checks.count == 16)
+        #expect(checks.filter { abs($0.relativeError) <= 0.10 }.count >= 12)
+        #expect(checks.filter { abs($0.relativeError) <= 0.25 }.count >= 13)
+        #expect(checks.filter { $0.design.tolerance == nil }.map(\.design.name).sorted() == ["CNN-4L, InTAR", "VAE, dataflow", "VAE, sequential"])
+    }
 }
 
 @Suite(.serialized) struct ScheduleCommandTests {
