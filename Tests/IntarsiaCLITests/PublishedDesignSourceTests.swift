@@ -59,6 +59,15 @@ import IntarsiaFPGA
 /// Per-task lanes (`PublishedDesign.taskLanes`): each MAC task runs on the lanes its unit was
 /// built with, not on its share of the design's lanes.
 @Suite struct PublishedDesignTaskLaneTests {
+    /// The published design `name` (no hand-written schedule) and its tasks as built, recorded.
+    func breakdown(_ name: String) throws -> (PublishedDesign, BreakdownRecorder) {
+        let d = PublishedDesign.all.first { $0.name == name }!
+        let model = try FPGAModel(workload: try d.workload.make(), platform: PlatformCatalog.u280)
+        var r = BreakdownRecorder()
+        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        return (d, r)
+    }
+
     /// CNN-4L InTAR's CC2 runs conv3 on 16 columns x 9 taps: 896 x 896 outputs of 9 MACs on 144
     /// lanes are 448 row iterations of 2 x 56 cycles at II=1 (50,176), each after its 28-cycle
     /// row fetch in series (cnn-4L-intrra-kernel.cpp lines 334-398; 448 x 28 = 12,544), plus the
@@ -103,10 +112,7 @@ import IntarsiaFPGA
     /// caches all of S before reading V (lines 304-332): the V projection runs after the
     /// softmax, not beside the other two, and S·V ends one of its chunks after it.
     @Test func attentionDataflowHoldsTheVProjectionBehindItsFIFO() throws {
-        let d = PublishedDesign.all.first { $0.name == "Self-attention, dataflow" }!
-        let model = try FPGAModel(workload: try d.workload.make(), platform: PlatformCatalog.u280)
-        var r = BreakdownRecorder()
-        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        let (d, r) = try breakdown("Self-attention, dataflow")
         let v = r.tasks.first { $0.task == "v_proj" }!, softmax = r.tasks.first { $0.task == "softmax" }!
         let sv = r.tasks.first { $0.task == "sv" }!
         #expect(v.busyCycles >= 35_913_728 && v.busyCycles < 35_913_728 * 1.02)
@@ -126,10 +132,7 @@ import IntarsiaFPGA
     /// (8,388,608 cycles) after it; without the knob the model is at least that much slower.
     /// With it the design is within 10% of the board (−1.1%; +11.1% before).
     @Test func attentionDataflowStreamsKIntoQK() throws {
-        let d = PublishedDesign.all.first { $0.name == "Self-attention, dataflow" }!
-        let model = try FPGAModel(workload: try d.workload.make(), platform: PlatformCatalog.u280)
-        var r = BreakdownRecorder()
-        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        let (d, r) = try breakdown("Self-attention, dataflow")
         let k = r.tasks.first { $0.task == "k_proj" }!, qk = r.tasks.first { $0.task == "qk" }!
         #expect(qk.busyCycles >= 8_388_608)
         #expect(qk.finishCycle <= k.finishCycle + qk.busyCycles / 256 + 1)
@@ -145,11 +148,7 @@ import IntarsiaFPGA
     /// what VAE InTAR's CC0 gather (6,764 cycles) left unexplained: the design lands within 10%
     /// (+1.0%), and without it outside (−21.9%).
     @Test func vaeFinalReLUIsUnpipelined() throws {
-        let d = PublishedDesign.all.first { $0.name == "VAE, InTAR" }!
-        let w = try d.workload.make()
-        let model = try FPGAModel(workload: w, platform: PlatformCatalog.u280)
-        var r = BreakdownRecorder()
-        _ = try d.evaluateAsBuilt(model, recorder: &r)
+        let (d, r) = try breakdown("VAE, InTAR")
         #expect(r.tasks.first { $0.task == "dec2_relu" }!.busyCycles == 7_840)
         #expect(r.tasks.first { $0.task == "dec2" }!.busyCycles >= 4 * (784 + 625))
         #expect(abs(try d.check().relativeError) <= 0.10)
