@@ -105,7 +105,7 @@ public struct ConvLayer: Hashable, Sendable {
                       operation: .vector(kind, operandsPerOutput: inputs))
         }
         switch op {
-        case let .pool(c, h, w, win, st, p):
+        case let .pool(c, h, w, win, st, p, _):
             let s = st ?? win
             guard h + 2 * p >= win, w + 2 * p >= win else { return nil }
             return ConvLayer(name: t.name, filters: c, channels: c, kernelH: win, kernelW: win,

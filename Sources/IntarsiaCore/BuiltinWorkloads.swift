@@ -189,7 +189,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (Task(name: "maxpool", op: .pool(channels: 64, height: 112, width: 112, window: 2), dataType: t), [.init("relu1", .stream)]),
         ]
         let (x, c, size) = residualStages(&l, from: "maxpool", channels: 64, size: 56, widths: [64, 128, 256, 512], blocks: 2, t)
-        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
+        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size, kind: .average), dataType: t), [.init(x, .stream)]))
         l.append((Task(name: "fc", op: .matmul(m: 1, k: 512, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
         return try Workload(name: "resnet18", tasks: l)
     }
@@ -244,7 +244,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
         }
         l.append((conv("features.18.conv", c, size, 1280, 1, t), [.init(x, .stream)]))
         l.append((relu6("features.18.relu6", 1280 * size * size, t), [.init("features.18.conv", .stream)]))
-        l.append((Task(name: "avgpool", op: .pool(channels: 1280, height: size, width: size, window: size), dataType: t), [.init("features.18.relu6", .stream)]))
+        l.append((Task(name: "avgpool", op: .pool(channels: 1280, height: size, width: size, window: size, kind: .average), dataType: t), [.init("features.18.relu6", .stream)]))
         l.append((Task(name: "classifier", op: .matmul(m: 1, k: 1280, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
         return try Workload(name: "mobilenetv2", tasks: l)
     }
@@ -270,7 +270,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             c = width
             size = outSize
         }
-        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
+        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size, kind: .average), dataType: t), [.init(x, .stream)]))
         l.append((Task(name: "fc", op: .matmul(m: 1, k: c, n: 1000, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
         return try Workload(name: "mobilenetv1", tasks: l)
     }
@@ -308,7 +308,7 @@ public enum BuiltinWorkload: String, CaseIterable, Sendable {
             (relu("relu1", 16 * 32 * 32, t), [.init("conv1", .stream)]),
         ]
         let (x, c, size) = residualStages(&l, from: "relu1", channels: 16, size: 32, widths: [16, 32, 64], blocks: 3, t)
-        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size), dataType: t), [.init(x, .stream)]))
+        l.append((Task(name: "avgpool", op: .pool(channels: c, height: size, width: size, window: size, kind: .average), dataType: t), [.init(x, .stream)]))
         l.append((Task(name: "fc", op: .matmul(m: 1, k: 64, n: 10, weightsOffChip: true), dataType: t), [.init("avgpool", .barrier)]))
         return try Workload(name: "resnet20-cifar", tasks: l)
     }

@@ -12,7 +12,9 @@ public enum Operator: Hashable, Sendable {
     case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int, groups: Int = 1)
     /// Max or average pooling with a square window; `channels×height×width` is the input. The
     /// stride is the window unless given (NAS-Bench-201's 3×3 average pool: stride 1, padding 1).
-    case pool(channels: Int, height: Int, width: Int, window: Int, stride: Int? = nil, padding: Int = 0)
+    /// `kind` says which; both are one pass over each window (a compare or an add per element),
+    /// the average scaled once per output.
+    case pool(channels: Int, height: Int, width: Int, window: Int, stride: Int? = nil, padding: Int = 0, kind: PoolKind = .max)
     /// Nearest-neighbour up-sampling by `factor` in both spatial dimensions.
     case upsample(channels: Int, height: Int, width: Int, factor: Int)
     /// Row softmax over `rows × cols`.
@@ -72,7 +74,7 @@ public enum Operator: Hashable, Sendable {
             return b * kf * ((h + 2 * p - r) / st + 1) * ((w + 2 * p - s) / st + 1)
         case let .transposedConv2d(b, _, h, w, kf, r, s, st, p, _):
             return b * kf * ((h - 1) * st - 2 * p + r) * ((w - 1) * st - 2 * p + s)
-        case let .pool(c, h, w, win, st, p):
+        case let .pool(c, h, w, win, st, p, _):
             let s = st ?? win
             guard h + 2 * p >= win, w + 2 * p >= win else { return 0 }
             return c * ((h + 2 * p - win) / s + 1) * ((w + 2 * p - win) / s + 1)
@@ -91,7 +93,7 @@ public enum Operator: Hashable, Sendable {
         switch self {
         case .softmax: return 3
         case .layerNorm: return 2
-        case let .pool(_, _, _, win, _, _): return win * win
+        case let .pool(_, _, _, win, _, _, _): return win * win
         case .upsample, .elementwise, .activation: return 1
         case .transposedConv2d: return 1  // col2im accumulation of overlapping outputs
         default: return 0
@@ -124,12 +126,31 @@ public enum Operator: Hashable, Sendable {
         case let .matmul(m, k, n, _): return [("m", m), ("k", k), ("n", n)]
         case let .conv2d(b, c, h, w, kf, r, s, st, _, g), let .transposedConv2d(b, c, h, w, kf, r, s, st, _, g):
             return [("batch", b), ("channels", c), ("height", h), ("width", w), ("filters", kf), ("kernel_h", r), ("kernel_w", s), ("stride", st), ("groups", g)]
-        case let .pool(c, h, w, win, st, _): return [("channels", c), ("height", h), ("width", w), ("window", win), ("stride", st ?? win)]
+        case let .pool(c, h, w, win, st, _, _): return [("channels", c), ("height", h), ("width", w), ("window", win), ("stride", st ?? win)]
         case let .upsample(c, h, w, f): return [("channels", c), ("height", h), ("width", w), ("factor", f)]
         case let .softmax(r, c), let .layerNorm(r, c): return [("rows", r), ("cols", c)]
         case let .elementwise(e, _), let .activation(e, _): return [("elements", e)]
         }
     }
+}
+
+/// What a pooling window computes: its largest element, or the mean of its elements (the sum
+/// over the window's elements inside the input divided by their count: padding is not counted,
+/// as ONNX `AveragePool`'s default `count_include_pad = 0` and NAS-Bench-201's
+/// `AvgPool2d(3, 1, 1, count_include_pad=False)`).
+public enum PoolKind: String, Hashable, Sendable, CaseIterable {
+    case max
+    case average
+
+    /// The names a spec accepts (`kind: max | avg | average`).
+    public init?(specName: String) {
+        switch specName.lowercased() {
+        case "max": self = .max
+        case "avg", "average", "mean": self = .average
+        default: return nil
+        }
+    }
+    public static let acceptedSpecNames = "max, avg (or average)"
 }
 
 /// A MAC operator as a matrix product (see `Operator.gemmView`).

@@ -162,7 +162,7 @@ public struct Workload: Hashable, Sendable {
             }
         }
         switch t.op {
-        case let .pool(c, h, w, _, _, _), let .upsample(c, h, w, _): return Double(c * h * w) * t.dataType.bytes
+        case let .pool(c, h, w, _, _, _, _), let .upsample(c, h, w, _): return Double(c * h * w) * t.dataType.bytes
         default: return t.outputBytes
         }
     }

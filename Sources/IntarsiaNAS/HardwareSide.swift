@@ -266,7 +266,7 @@ extension NB201Network {
                 case .none, .skipConnect: edge[SIMD3(k, c, s)] = (0, 0)
                 case .conv1x1: edge[SIMD3(k, c, s)] = try price([.activation(elements: e, kind: "relu"), conv(1)])
                 case .conv3x3: edge[SIMD3(k, c, s)] = try price([.activation(elements: e, kind: "relu"), conv(3)])
-                case .avgPool3x3: edge[SIMD3(k, c, s)] = try price([.pool(channels: c, height: s, width: s, window: 3, stride: 1, padding: 1)])
+                case .avgPool3x3: edge[SIMD3(k, c, s)] = try price([.pool(channels: c, height: s, width: s, window: 3, stride: 1, padding: 1, kind: .average)])
                 }
             }
             sum[SIMD2(c, s)] = try price([.elementwise(elements: c * s * s, kind: "add")])

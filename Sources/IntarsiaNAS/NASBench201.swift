@@ -89,7 +89,7 @@ public enum NB201Network {
                 let out = 2 * c, half = hw / 2
                 let a = conv("reduce\(stage).a", c, hw, out, 3, 2, x)
                 let b = conv("reduce\(stage).b", out, half, out, 3, 1, a)
-                let pool = add("reduce\(stage).pool", .pool(channels: c, height: hw, width: hw, window: 2), [.init(x, .stream)])
+                let pool = add("reduce\(stage).pool", .pool(channels: c, height: hw, width: hw, window: 2, kind: .average), [.init(x, .stream)])
                 let shortcut = conv("reduce\(stage).shortcut", c, half, out, 1, 1, pool)
                 x = add("reduce\(stage).add", .elementwise(elements: out * half * half, kind: "add"), [.init(b, .stream), .init(shortcut, .stream)])
                 c = out
@@ -111,7 +111,7 @@ public enum NB201Network {
                             let relu = add("\(tag).e\(e).relu", .activation(elements: elems, kind: "relu"), [.init(from, .stream)])
                             incoming.append(conv("\(tag).e\(e).conv\(r)x\(r)", c, hw, c, r, 1, relu))
                         case .avgPool3x3:
-                            incoming.append(add("\(tag).e\(e).avgpool", .pool(channels: c, height: hw, width: hw, window: 3, stride: 1, padding: 1), [.init(from, .stream)]))
+                            incoming.append(add("\(tag).e\(e).avgpool", .pool(channels: c, height: hw, width: hw, window: 3, stride: 1, padding: 1, kind: .average), [.init(from, .stream)]))
                         }
                     }
                     if incoming.isEmpty { nodes[to] = nil }

@@ -47,7 +47,7 @@ struct NB201SequentialPricer {
                 let cin = st[s - 1].channels, hin = st[s - 1].size
                 reduceA.append(add(conv(cin, hin, c, 3, 2)))
                 reduceB.append(add(conv(c, hw, c, 3, 1)))
-                reducePool.append(add(.pool(channels: cin, height: hin, width: hin, window: 2)))
+                reducePool.append(add(.pool(channels: cin, height: hin, width: hin, window: 2, kind: .average)))
                 reduceShortcut.append(add(conv(cin, hin / 2, c, 1, 1)))
                 reduceAdd.append(add(.elementwise(elements: c * (hin / 2) * (hin / 2), kind: "add")))
             }
@@ -55,11 +55,11 @@ struct NB201SequentialPricer {
             relu.append(add(.activation(elements: elems, kind: "relu")))
             conv1.append(add(conv(c, hw, c, 1, 1)))
             conv3.append(add(conv(c, hw, c, 3, 1)))
-            avgPool.append(add(.pool(channels: c, height: hw, width: hw, window: 3, stride: 1, padding: 1)))
+            avgPool.append(add(.pool(channels: c, height: hw, width: hw, window: 3, stride: 1, padding: 1, kind: .average)))
             sum.append(add(.elementwise(elements: elems, kind: "add")))
         }
         let last = st[st.count - 1]
-        gap = add(.pool(channels: last.channels, height: last.size, width: last.size, window: last.size))
+        gap = add(.pool(channels: last.channels, height: last.size, width: last.size, window: last.size, kind: .average))
         classifier = add(.matmul(m: 1, k: last.channels, n: classes, weightsOffChip: true))
         // Distinct names and no edges between layers: the workload cannot be invalid.
         let workload = try! Workload(name: "nb201-layers", tasks: layers)

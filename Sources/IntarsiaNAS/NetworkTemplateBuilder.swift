@@ -126,10 +126,8 @@ extension NetworkTemplateSpace {
                     throw error(l.key + ".pool.size", Self.show(sv, s), "\(label): window \(s)×\(s) is larger than its \(x.shape) input",
                                 accepted: "at most \(min(x.height, x.width))")
                 }
-                // Operator.pool has no max/avg distinction (the cost models read the window): the
-                // kind is kept in the template only.
-                _ = kind
-                out = Tensor(task: try emit(taskName, .pool(channels: x.channels, height: x.height, width: x.width, window: s), [x], key: l.key),
+                out = Tensor(task: try emit(taskName, .pool(channels: x.channels, height: x.height, width: x.width, window: s,
+                                                         kind: kind == .max ? .max : .average), [x], key: l.key),
                              channels: x.channels, height: x.height / s, width: x.width / s)
             case let .upsample(fv):
                 let f = try resolve(fv, l.key + ".upsample.factor", maximum: NetworkTemplateSpace.largestUpsampling)
@@ -159,7 +157,7 @@ extension NetworkTemplateSpace {
                 guard x.height == x.width else {
                     throw error(l.key, x.shape, "\(label): global_pool needs a square input (the core's pool window is square)")
                 }
-                out = Tensor(task: try emit(taskName, .pool(channels: x.channels, height: x.height, width: x.width, window: x.height), [x], key: l.key),
+                out = Tensor(task: try emit(taskName, .pool(channels: x.channels, height: x.height, width: x.width, window: x.height, kind: .average), [x], key: l.key),
                              channels: x.channels, height: 1, width: 1)
             case let .linear(ov):
                 let o = try resolve(ov, l.key + ".linear.outputs")

@@ -108,14 +108,16 @@ extension ONNXImporter {
             let ow = (x[3] + (pads.count > 1 ? pads[1] : 0) + (pads.count > 3 ? pads[3] : 0) - kernel[kernel.count - 1]) / stride + 1
             guard kernel[0] == kernel[kernel.count - 1] else { throw n.fail("only square pooling windows are supported (kernel_shape \(kernel))") }
             let pad = (pads[0] + (pads.count > 2 ? pads[2] : pads[0])) / 2
-            let op = Operator.pool(channels: x[0] * x[1], height: x[2], width: x[3], window: kernel[0], stride: stride, padding: pad)
+            let kind: PoolKind = n.opType == "MaxPool" ? .max : .average
+            let op = Operator.pool(channels: x[0] * x[1], height: x[2], width: x[3], window: kernel[0], stride: stride, padding: pad, kind: kind)
             if op.outputElements != x[0] * x[1] * oh * ow {
                 // Asymmetric padding: keep the output the graph declares, as a pool of stride-sized windows.
-                return ([x[0], x[1], oh, ow], .pool(channels: x[0] * x[1], height: oh * stride, width: ow * stride, window: stride))
+                return ([x[0], x[1], oh, ow], .pool(channels: x[0] * x[1], height: oh * stride, width: ow * stride, window: stride, kind: kind))
             }
             return ([x[0], x[1], oh, ow], op)
         case "GlobalAveragePool", "GlobalMaxPool":
-            return ([x[0], x[1], 1, 1], .pool(channels: x[0] * x[1], height: x[2], width: x[2], window: x[2]))
+            let kind: PoolKind = n.opType == "GlobalMaxPool" ? .max : .average
+            return ([x[0], x[1], 1, 1], .pool(channels: x[0] * x[1], height: x[2], width: x[2], window: x[2], kind: kind))
         default:  // Resize, Upsample
             let scales = n.opType == "Upsample" ? n.constant(1) : (n.constant(2) ?? [])
             var factor = 0

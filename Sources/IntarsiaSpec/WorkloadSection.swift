@@ -102,7 +102,7 @@ enum WorkloadSection {
 
     static let taskKeys = ["name", "op", "inputs", "data_type", "weight_type", "weights", "m", "k", "n", "batch", "channels", "height", "width",
                            "filters", "kernel", "kernel_h", "kernel_w", "stride", "padding", "groups", "window", "factor", "rows", "cols", "elements",
-                           "heads", "transpose_b"]
+                           "heads", "transpose_b", "kind"]
 
     static func readTask(_ c: Cursor, defaultType: DataType) throws -> (Task, [Workload.Input]) {
         let m = try c.mapping(allowed: taskKeys)

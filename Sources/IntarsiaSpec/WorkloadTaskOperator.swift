@@ -14,6 +14,9 @@ struct TaskFields {
     }
 
     func `operator`() throws -> Operator {
+        if opName != "pool", let k = m["kind"] {
+            throw k.error("'kind' applies to op 'pool' only (max or average pooling)", accepted: "no 'kind' for op '\(opName)'")
+        }
         switch opName {
         case "matmul":
             var off = true
@@ -33,7 +36,12 @@ struct TaskFields {
             if padding >= window {
                 throw SpecError(file: c.file, key: c.child("padding"), value: String(padding), problem: "padding must be smaller than the window", accepted: "0 to \(window - 1)")
             }
-            return .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: window, stride: stride, padding: padding)
+            var kind = PoolKind.max
+            if let k = m["kind"] {
+                guard let named = PoolKind(specName: try k.string()) else { throw k.error("unknown pooling kind", accepted: PoolKind.acceptedSpecNames) }
+                kind = named
+            }
+            return .pool(channels: try dim("channels", default: 1), height: try dim("height"), width: try dim("width"), window: window, stride: stride, padding: padding, kind: kind)
         case "upsample":
             let factor = try dim("factor", default: 2)
             if factor > 64 { throw SpecError(file: c.file, key: c.child("factor"), value: String(factor), problem: "out of range", accepted: "1 to 64") }

@@ -59,8 +59,9 @@ struct CSimTests {
     }
 
     /// Every operator the emitter knows, in a fixed<16,10> workload (the ap_fixed path; the bundled
-    /// kernels are integer), with strided and padded (transposed) convolutions, a window-3 pool,
-    /// two forks whose branches meet again, two outputs, and (sequential, no scratchpad) spills.
+    /// kernels are integer), with strided and padded (transposed) convolutions, window-3 max and
+    /// average pools,
+    /// two forks whose branches meet again, three outputs, and (sequential, no scratchpad) spills.
     static let coverageSpec = """
     name: ops-coverage
     workload:
@@ -72,6 +73,7 @@ struct CSimTests {
         - {name: tconv, op: transposed_conv2d, channels: 4, height: 5, width: 5, filters: 2, kernel: 3, stride: 2, padding: 1, inputs: [act]}
         - {name: up, op: upsample, channels: 2, height: 9, width: 9, factor: 2, inputs: [tconv]}
         - {name: pool, op: pool, channels: 2, height: 18, width: 18, window: 3, inputs: [up]}
+        - {name: apool, op: pool, kind: avg, channels: 2, height: 18, width: 18, window: 3, inputs: [up]}
         - {name: fc, op: matmul, m: 8, k: 9, n: 12, inputs: [pool]}
         - {name: ln, op: layernorm, rows: 8, cols: 12, inputs: [fc]}
         - {name: sm, op: softmax, rows: 8, cols: 12, inputs: [ln]}
@@ -110,10 +112,10 @@ struct CSimTests {
             _ = try HLSJob.run(o)
             let params = try String(contentsOf: out.appendingPathComponent("src/params.h"), encoding: .utf8)
             #expect(params.contains("typedef ap_fixed<16, 6, AP_RND, AP_SAT> act_t;"))
-            // Two outputs of 8 × 12.
+            // Two outputs of 8 × 12 and the average pool's 2 × 6 × 6.
             for target in ["csim", "csim-threaded"] {
                 let r = try Toolchain.run("make", ["-s", target], in: out)
-                #expect(r.status == 0 && r.stdout.contains("192 passed, 0 failed"), "\(t.rawValue) \(target): \(r.output.suffix(1500))")
+                #expect(r.status == 0 && r.stdout.contains("264 passed, 0 failed"), "\(t.rawValue) \(target): \(r.output.suffix(1500))")
             }
             if t == .sequential {
                 let top = try String(contentsOf: out.appendingPathComponent("src/top.cpp"), encoding: .utf8)

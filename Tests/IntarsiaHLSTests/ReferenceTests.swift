@@ -22,7 +22,7 @@ struct ReferenceTests {
         switch op {
         case let .matmul(m, k, n, _): return operand == 0 ? m * heads * k : k * n
         case let .conv2d(b, c, h, w, _, _, _, _, _, _), let .transposedConv2d(b, c, h, w, _, _, _, _, _, _): return b * c * h * w
-        case let .pool(c, h, w, _, _, _), let .upsample(c, h, w, _): return c * h * w
+        case let .pool(c, h, w, _, _, _, _), let .upsample(c, h, w, _): return c * h * w
         default: return op.outputElements
         }
     }
@@ -86,6 +86,10 @@ struct ReferenceTests {
         let pool = try Self.step(.pool(channels: 1, height: 4, width: 4, window: 2))
         let x: [Int64] = [1, 5, 2, 0, -3, 4, 9, 1, 0, 0, -1, -2, 7, 0, -5, -4]
         #expect(Reference.evaluate(pool, inputs: [x], weights: []) == [5, 9, 7, -1])
+        // Average: window sums 7, 12, 6 and -10 over 4, rounded half up (1.75, 3, 1.5, -2.5).
+        let avg = try Self.step(.pool(channels: 1, height: 4, width: 4, window: 2, kind: .average))
+        let xa: [Int64] = [1, 5, 2, 0, -3, 4, 9, 1, 0, 0, -1, -2, 6, 0, -3, -4]
+        #expect(Reference.evaluate(avg, inputs: [xa], weights: []) == [2, 3, 2, -2])
         let up = try Self.step(.upsample(channels: 1, height: 2, width: 2, factor: 2))
         #expect(Reference.evaluate(up, inputs: [[1, 2, 3, 4]], weights: []) == [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4])
     }

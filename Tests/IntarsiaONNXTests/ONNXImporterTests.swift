@@ -24,6 +24,10 @@ import IntarsiaCore
         #expect(w.edges.filter { $0.consumer == add }.count == 2)
         #expect(w.tasks.first { $0.name == "maxpool" }!.op.outputElements == 64 * 56 * 56)
         #expect(w.tasks.first { $0.name == "avgpool" }!.op.outputElements == 512)
+        // GlobalAveragePool is an average, MaxPool a max (the HLS emitter computes what they say).
+        #expect(w.tasks.first { $0.name == "avgpool" }!.op == .pool(channels: 512, height: 7, width: 7, window: 7, kind: .average))
+        if case let .pool(_, _, _, _, _, _, kind) = w.tasks.first(where: { $0.name == "maxpool" })!.op { #expect(kind == .max) }
+        else { Issue.record("maxpool is not a pool") }
     }
 
     @Test func attentionShapesAndLayoutOperators() throws {

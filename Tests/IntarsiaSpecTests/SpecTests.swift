@@ -201,6 +201,10 @@ import Foundation
         #expect(problem("{name: a, op: pool, height: 3, width: 3, window: 4}")?.problem.contains("empty") == true)
         #expect(problem("{name: a, op: conv2d, channels: 1, height: 8, width: 8, filters: 1, kernel: 3, padding: 3}")?.key == "workload.tasks[0].padding")
         #expect(problem("{name: a, op: upsample, height: 8, width: 8, factor: 1000}")?.key == "workload.tasks[0].factor")
+        let kind = problem("{name: a, op: pool, height: 4, width: 4, kind: median}")
+        #expect(kind?.key == "workload.tasks[0].kind" && kind?.accepted?.contains("avg") == true, "\(String(describing: kind))")
+        #expect(problem("{name: a, op: matmul, m: 2, k: 2, n: 2, kind: avg}")?.key == "workload.tasks[0].kind")
+        #expect(problem("{name: a, op: pool, height: 4, width: 4, kind: avg}") == nil)
         #expect(problem("{name: a, op: transposed_conv2d, channels: 1, height: 1, width: 1, filters: 1, kernel: 2, stride: 1, padding: 1}") != nil)
     }
 }

@@ -239,6 +239,25 @@ pool_out:
     }
 }
 
+// Average pooling (window win, stride win): the raw sum of each window divided by win * win,
+// rounded half up (round_div), as the Swift reference computes it; a mean of values of one
+// format is in range, so nothing saturates.
+template <class T> void avg_pool(const T* x, T* y, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win;
+    const long long area = win * win;
+avg_pool_out:
+    for (int o = 0; o < ch * oh * ow; ++o) {
+        const int ox = o % ow, oy = (o / ow) % oh, c = o / (ow * oh);
+        long long sum = 0;
+    avg_pool_win:
+        for (int d = 0; d < win * win; ++d) {
+#pragma HLS PIPELINE II=1
+            sum += raw(x[(c * hh + oy * win + d / win) * ww + ox * win + d % win]);
+        }
+        y[o] = from_raw<T>(round_div(sum, area));
+    }
+}
+
 template <class T> void upsample(const T* x, T* y, int ch, int hh, int ww, int f) {
     const int oh = hh * f, ow = ww * f;
 up_out:

@@ -163,6 +163,28 @@ pool_line_in:
     }
 }
 
+// Average pooling (window win, stride win) over a row-major stream through a line buffer of one
+// output row of running sums (`sums`, w / win elements of S, as wide as a window's exact sum):
+// each window's sum divided by win * win, rounded half up, written when its last element
+// arrives (the same figures as avg_pool). Rows and columns beyond the last whole window are
+// read and dropped.
+template <class T, class S> void avg_pool_stream(hls::stream<T>& in, S* sums, hls::stream<T>& out, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win;
+    const long long area = win * win;
+avg_pool_line_in:
+    for (int i = 0; i < ch * hh * ww; ++i) {
+#pragma HLS PIPELINE II=1
+        const T v = in.read();
+        const int x = i % ww, y = (i / ww) % hh;
+        if (y < oh * win && x < ow * win) {
+            const int ox = x / win;
+            const long long s = (y % win == 0 && x % win == 0 ? 0 : raw(sums[ox])) + raw(v);
+            sums[ox] = s;
+            if (y % win == win - 1 && x % win == win - 1) out.write(from_raw<T>(round_div(s, area)));
+        }
+    }
+}
+
 // Nearest up-sampling by f over a row-major stream through one input row (`row`, w elements):
 // each input row is written f times, each element f times.
 template <class T> void upsample_stream(hls::stream<T>& in, T* row, hls::stream<T>& out, int ch, int hh, int ww, int f) {

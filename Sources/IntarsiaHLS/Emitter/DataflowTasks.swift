@@ -10,7 +10,8 @@ import IntarsiaFPGA
 ///   accumulates (`OnChipBuffer.Role.accumulators`); outputs leave one by one;
 /// - products with an activation B: B held whole, A streamed row by row, C written row by row;
 /// - single-channel, single-filter direct convolutions: a line buffer of the kernel's rows;
-/// - max pooling: one output row of running maxima; up-sampling: one input row;
+/// - max pooling: one output row of running maxima; average pooling: one output row of running
+///   sums (as wide as a window's exact sum); up-sampling: one input row;
 /// - element-wise functions element by element, softmax and layer norm row by row;
 /// - everything else (products of several rows with off-chip weights, multi-channel and
 ///   transposed convolutions, reparameterisation) still reads its operands whole and writes its
@@ -68,6 +69,11 @@ enum DataflowTasks {
         case let .maxPool(_, _, wd, win):
             local("best", max(1, wd / win))
             plan.code += "    intarsia::max_pool_stream<act_t>(in0, best, out, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);\n"
+        case let .avgPool(_, _, wd, win):
+            // The running sums: the activation width plus the bits a sum of win² terms adds.
+            let sumBits = a + ceilLog2(win * win)
+            local("sums", bits: sumBits, type: "ap_int<\(sumBits)>", max(1, wd / win))
+            plan.code += "    intarsia::avg_pool_stream<act_t>(in0, sums, out, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);\n"
         case let .upsample(_, _, wd, _):
             local("row", wd)
             plan.code += "    intarsia::upsample_stream<act_t>(in0, row, out, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FACTOR);\n"

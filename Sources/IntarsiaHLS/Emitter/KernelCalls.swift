@@ -56,6 +56,7 @@ enum KernelCalls {
         case let .conv2d(_, c, h, w, kf, r, q, st, p): return "conv2d \(c)x\(h)x\(w) -> \(kf) filters \(r)x\(q), stride \(st), pad \(p)"
         case let .transposedConv2d(_, c, h, w, kf, r, q, st, p): return "transposed conv2d \(c)x\(h)x\(w) -> \(kf) filters \(r)x\(q), stride \(st), pad \(p)"
         case let .maxPool(c, h, w, win): return "max pool \(c)x\(h)x\(w), window \(win)"
+        case let .avgPool(c, h, w, win): return "average pool \(c)x\(h)x\(w), window \(win)"
         case let .upsample(c, h, w, f): return "nearest up-sampling \(c)x\(h)x\(w) by \(f)"
         case let .softmax(r, c): return "softmax over \(r) rows of \(c)"
         case let .layerNorm(r, c): return "layer norm over \(r) rows of \(c)"
@@ -92,6 +93,7 @@ enum KernelCalls {
             if case .conv2d = s.kind { fn = "conv2d" } else { fn = "transposed_conv2d" }
             return "intarsia::\(fn)<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS>(\(ins[0]), \(w ?? ""), \(out), \(c)::BATCH, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FILTERS, \(c)::KERNEL_H, \(c)::KERNEL_W, \(c)::STRIDE, \(c)::PADDING, \(c)::SHIFT);"
         case .maxPool: return "intarsia::max_pool<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);"
+        case .avgPool: return "intarsia::avg_pool<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);"
         case .upsample: return "intarsia::upsample<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FACTOR);"
         case .softmax: return "intarsia::softmax<MAX_ROW, \(t)>(\(ins[0]), \(out), \(c)::ROWS, \(c)::COLS);"
         case .layerNorm: return "intarsia::layernorm<MAX_ROW, \(t)>(\(ins[0]), \(out), \(c)::ROWS, \(c)::COLS);"

@@ -8,6 +8,7 @@ enum ProgramEmitter {
         case gemmWeights = "OP_GEMM_W", gemmActivations = "OP_GEMM_A", conv = "OP_CONV", transposedConv = "OP_TCONV"
         case pool = "OP_POOL", upsample = "OP_UPSAMPLE", softmax = "OP_SOFTMAX", layerNorm = "OP_LAYERNORM"
         case add = "OP_ADD", multiply = "OP_MUL", reparameterise = "OP_REPARAM", activation = "OP_ACT"
+        case avgPool = "OP_AVGPOOL"
     }
 
     struct Instruction {
@@ -31,6 +32,7 @@ enum ProgramEmitter {
         case .conv2d: op = .conv
         case .transposedConv2d: op = .transposedConv
         case .maxPool: op = .pool
+        case .avgPool: op = .avgPool
         case .upsample: op = .upsample
         case .softmax: op = .softmax
         case .layerNorm: op = .layerNorm
@@ -130,6 +132,7 @@ enum ProgramEmitter {
             (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
             (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
             (.pool, "intarsia::max_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
+            (.avgPool, "intarsia::avg_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.upsample, "intarsia::upsample<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.softmax, "intarsia::softmax<MAX_ROW, act_t>(a, y, d[0], d[1]);"),
             (.layerNorm, "intarsia::layernorm<MAX_ROW, act_t>(a, y, d[0], d[1]);"),

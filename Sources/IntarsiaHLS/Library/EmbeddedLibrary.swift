@@ -244,6 +244,25 @@ pool_out:
     }
 }
 
+// Average pooling (window win, stride win): the raw sum of each window divided by win * win,
+// rounded half up (round_div), as the Swift reference computes it; a mean of values of one
+// format is in range, so nothing saturates.
+template <class T> void avg_pool(const T* x, T* y, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win;
+    const long long area = win * win;
+avg_pool_out:
+    for (int o = 0; o < ch * oh * ow; ++o) {
+        const int ox = o % ow, oy = (o / ow) % oh, c = o / (ow * oh);
+        long long sum = 0;
+    avg_pool_win:
+        for (int d = 0; d < win * win; ++d) {
+#pragma HLS PIPELINE II=1
+            sum += raw(x[(c * hh + oy * win + d / win) * ww + ox * win + d % win]);
+        }
+        y[o] = from_raw<T>(round_div(sum, area));
+    }
+}
+
 template <class T> void upsample(const T* x, T* y, int ch, int hh, int ww, int f) {
     const int oh = hh * f, ow = ww * f;
 up_out:
@@ -565,6 +584,28 @@ pool_line_in:
             const int ox = x / win;
             if ((y % win == 0 && x % win == 0) || raw(v) > raw(best[ox])) best[ox] = v;
             if (y % win == win - 1 && x % win == win - 1) out.write(best[ox]);
+        }
+    }
+}
+
+// Average pooling (window win, stride win) over a row-major stream through a line buffer of one
+// output row of running sums (`sums`, w / win elements of S, as wide as a window's exact sum):
+// each window's sum divided by win * win, rounded half up, written when its last element
+// arrives (the same figures as avg_pool). Rows and columns beyond the last whole window are
+// read and dropped.
+template <class T, class S> void avg_pool_stream(hls::stream<T>& in, S* sums, hls::stream<T>& out, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win;
+    const long long area = win * win;
+avg_pool_line_in:
+    for (int i = 0; i < ch * hh * ww; ++i) {
+#pragma HLS PIPELINE II=1
+        const T v = in.read();
+        const int x = i % ww, y = (i / ww) % hh;
+        if (y < oh * win && x < ow * win) {
+            const int ox = x / win;
+            const long long s = (y % win == 0 && x % win == 0 ? 0 : raw(sums[ox])) + raw(v);
+            sums[ox] = s;
+            if (y % win == win - 1 && x % win == win - 1) out.write(from_raw<T>(round_div(s, area)));
         }
     }
 }

@@ -24,6 +24,9 @@ public struct HLSProgram: Sendable {
         case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
         /// Max pooling over `window × window`, stride `window`.
         case maxPool(channels: Int, height: Int, width: Int, window: Int)
+        /// Average pooling over `window × window`, stride `window`: each output the raw sum of
+        /// its window divided by window², rounded half up (`FixedPointMath.roundDiv`).
+        case avgPool(channels: Int, height: Int, width: Int, window: Int)
         case upsample(channels: Int, height: Int, width: Int, factor: Int)
         case softmax(rows: Int, cols: Int)
         case layerNorm(rows: Int, cols: Int)
@@ -42,7 +45,7 @@ public struct HLSProgram: Sendable {
         case let .gemm(m, kk, n, heads, tb): return [("M", m), ("K", kk), ("N", n), ("HEADS", heads), ("TRANSPOSE_B", tb ? 1 : 0)]
         case let .conv2d(b, c, h, w, kf, r, q, st, p), let .transposedConv2d(b, c, h, w, kf, r, q, st, p):
             return [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p)]
-        case let .maxPool(c, h, w, win): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("WINDOW", win)]
+        case let .maxPool(c, h, w, win), let .avgPool(c, h, w, win): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("WINDOW", win)]
         case let .upsample(c, h, w, f): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FACTOR", f)]
         case let .softmax(r, c), let .layerNorm(r, c): return [("ROWS", r), ("COLS", c)]
         case let .add(e), let .multiply(e), let .reparameterise(e), let .activation(e, _): return [("ELEMENTS", e)]

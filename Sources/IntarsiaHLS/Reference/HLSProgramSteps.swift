@@ -82,11 +82,13 @@ extension HLSProgram {
             guard g == 1 else { throw fail(groupedRefusal(t.name, g)) }
             return Operation(kind: .transposedConv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p),
                              hasWeights: true, weightElements: kf * c * r * s, reduction: c * ((r + st - 1) / st) * ((s + st - 1) / st), inputElements: [b * c * h * wd])
-        case let .pool(c, h, wd, win, st, p):
+        case let .pool(c, h, wd, win, st, p, poolKind):
             guard (st ?? win) == win, p == 0 else {
                 throw fail("task '\(t.name)': pooling with stride \(st ?? win) and padding \(p) over a \(win)×\(win) window is not emitted yet (accepted: stride equal to the window, no padding)")
             }
-            return Operation(kind: .maxPool(channels: c, height: h, width: wd, window: win), inputElements: [c * h * wd])
+            let kind: HLSProgram.Kind = poolKind == .max ? .maxPool(channels: c, height: h, width: wd, window: win)
+                                                         : .avgPool(channels: c, height: h, width: wd, window: win)
+            return Operation(kind: kind, inputElements: [c * h * wd])
         case let .upsample(c, h, wd, f):
             return Operation(kind: .upsample(channels: c, height: h, width: wd, factor: f), inputElements: [c * h * wd])
         case let .softmax(r, c):

@@ -61,6 +61,8 @@ public enum Reference {
             return transposedConv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad))
         case let .maxPool(ch, hh, ww, win):
             return maxPool(x[0], channels: ch, height: hh, width: ww, window: win)
+        case let .avgPool(ch, hh, ww, win):
+            return avgPool(x[0], channels: ch, height: hh, width: ww, window: win)
         case let .upsample(ch, hh, ww, f):
             return upsample(x[0], channels: ch, height: hh, width: ww, factor: f)
         case let .softmax(rows, cols):

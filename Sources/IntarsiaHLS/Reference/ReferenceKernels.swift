@@ -107,6 +107,26 @@ extension Reference {
         return o
     }
 
+    /// Average pooling over `window × window`, stride `window`: the raw sum of each window
+    /// divided by window², rounded half up (what `intarsia::avg_pool` computes; the mean of
+    /// values of one format is in range, so nothing saturates).
+    static func avgPool(_ x: [Int64], channels ch: Int, height hh: Int, width ww: Int, window win: Int) -> [Int64] {
+        let oh = hh / win, ow = ww / win, area = Int64(win * win)
+        var o = [Int64](repeating: 0, count: ch * oh * ow)
+        for c in 0..<ch {
+            for y in 0..<oh {
+                for xx in 0..<ow {
+                    var sum: Int64 = 0
+                    for dy in 0..<win {
+                        for dx in 0..<win { sum += x[(c * hh + y * win + dy) * ww + xx * win + dx] }
+                    }
+                    o[(c * oh + y) * ow + xx] = FixedPointMath.roundDiv(sum, area)
+                }
+            }
+        }
+        return o
+    }
+
     /// Nearest-neighbour up-sampling by `factor` in both directions.
     static func upsample(_ x: [Int64], channels ch: Int, height hh: Int, width ww: Int, factor f: Int) -> [Int64] {
         let oh = hh * f, ow = ww * f
