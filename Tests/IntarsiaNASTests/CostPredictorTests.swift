@@ -52,6 +52,12 @@ import IntarsiaCore
         other.space = "resnet9-like"
         try JSONEncoder().encode(other).write(to: URL(fileURLWithPath: path))
         #expect(throws: HardwareCostError.self) { try CostPredictor.load(path) }
+        // A model of version 1 (83 features, log target) is refused, naming the version to retrain to.
+        var old = p.model
+        old.version = 1
+        old.features = 83
+        try JSONEncoder().encode(old).write(to: URL(fileURLWithPath: path))
+        #expect { try CostPredictor.load(path) } throws: { "\($0)".contains("version 1") && "\($0)".contains("version 2") }
         try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: HardwareCostError.self) { try CostPredictor.load(path) }
         // Every one of the space's cells priced.

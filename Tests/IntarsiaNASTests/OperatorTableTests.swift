@@ -38,18 +38,18 @@ import IntarsiaCore
         }
     }
 
-    /// Figures made by a known table (every cost > 0, dead operations pruned): the fit finds the
-    /// treatment and prices held-out cells exactly.
-    @Test func recoversAKnownAdditiveTable() throws {
+    /// Figures made by a known table (every cost > 0) under each treatment of dead operations: the
+    /// fit finds the treatment and prices held-out cells exactly.
+    @Test(arguments: NB201Features.Treatment.allCases) func recoversAKnownAdditiveTable(treatment: NB201Features.Treatment) throws {
         let costs = (0..<NB201Features.operatorCount).map { Double($0 % 7 + 1) * 0.25 }
         let cells = stride(from: 0, to: 15_625, by: 61).map { NB201Cell.all[$0] }
-        func truth(_ c: NB201Cell) -> Double { 3 + zip(NB201Features.operators(c, .prune), costs).reduce(0) { $0 + $1.0 * $1.1 } }
+        func truth(_ c: NB201Cell) -> Double { 3 + zip(NB201Features.operators(c, treatment), costs).reduce(0) { $0 + $1.0 * $1.1 } }
         let csv = "architecture,latency_ms\n" + cells.map { "\($0),\(truth($0))\n" }.joined()
         let m = try MeasurementsTable.parse(csv, file: "known.csv")
         // Every other cell fitted (the numbering runs through the last edge's operations slowly,
         // so a leading block would never see some of them), the others priced.
         let t = try OperatorTable.fit(m, cells: cells, rows: Array(stride(from: 0, to: cells.count, by: 2)))
-        #expect(t.deadOperations == .prune)
+        #expect(t.deadOperations == treatment)
         for c in stride(from: 1, to: cells.count, by: 2).map({ cells[$0] }) { #expect(abs(t.predict(c, t.figure(.latency)!) - truth(c)) < 1e-6) }
         #expect(try OperatorTable.parse(t.csv, file: "t.csv") == t)
     }

@@ -40,22 +40,15 @@ import IntarsiaCore
         }
     }
 
-    /// The accelerators and the server CPU: every bound holds (>= 0.95 on 100 cells for both
-    /// procedures, >= 0.9 on 50 for the predictor).
-    @Test(arguments: ["eyeriss", "fpga", "gold_6226"]) func boundsHold(device: String) throws {
+    /// Every device meets the bounds on seeds 1 to 3 (the CLI's default seed is 1): >=
+    /// 0.95 on 100 cells for the operator table and the predictor, >= 0.9 on 50 for the predictor.
+    /// The phone and the board meet them since the `reach` treatment of dead operations and the
+    /// predictor of version 2 (before: 0.918 to 0.942 on 100 cells). NOT on every seed: on seeds
+    /// 4 to 10 Pixel 3 and Raspberry Pi 4 miss on 100 cells on seeds 7, 9 and 10 (down to 0.918)
+    /// and on 50 on seed 8 (0.884), validation/nas-hw/held-out-spearman.csv, docs/NAS.md.
+    @Test(arguments: devices) func boundsHold(device: String) throws {
         for (seed, r) in try Self.spearmans(device).enumerated() {
             #expect(r.table >= 0.95 && r.hundred >= 0.95 && r.fifty >= 0.9, "\(device) seed \(seed + 1): \(r)")
-        }
-    }
-
-    /// The phone and the board: the bounds on 100 cells are NOT met (operator table 0.918 to
-    /// 0.929, predictor 0.925 to 0.942, seeds 1 to 3; docs/NAS.md); the predictor on 50 cells
-    /// reaches 0.9. Checked: what holds, and that the predictor on 100 cells beats the operator
-    /// table on every seed.
-    @Test(arguments: ["pixel3", "raspi4"]) func phoneAndBoardFallShortOnHundredCells(device: String) throws {
-        for (seed, r) in try Self.spearmans(device).enumerated() {
-            #expect(r.fifty >= 0.9 && r.hundred >= 0.92 && r.table >= 0.91, "\(device) seed \(seed + 1): \(r)")
-            #expect(r.hundred > r.table, "\(device) seed \(seed + 1): \(r)")
         }
     }
 }

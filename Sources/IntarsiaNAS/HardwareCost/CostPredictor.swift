@@ -3,15 +3,21 @@ import IntarsiaCore
 
 /// A learned hardware-cost predictor for NAS-Bench-201 cells: per figure, gradient-boosted trees
 /// (`GradientBoostedTrees`) on the cell's features (`NB201PredictorFeatures`) predicting the
-/// figure's logarithm (costs spread over orders of magnitude; a ratio error weighs the same for a
-/// small cell as for a large one), boosted from an operator table fitted to the same cells (its
-/// logarithm the trees' base margin: the trees learn what the sum over operators misses; on 100
-/// microcontroller cells trees alone ranked the rest at 0.947 to 0.958, docs/NAS.md). Saved as JSON naming the space and the feature count, so a
-/// model trained on another space is refused.
+/// figure in its own units, boosted from an operator table fitted to the same cells (its
+/// prediction the trees' base margin: the trees learn what the sum over operators misses; on 100
+/// microcontroller cells trees alone ranked the rest at 0.947 to 0.958, docs/NAS.md). The figure
+/// itself, not its logarithm (version 1's target): the log target's margin is log(1e-12) for a
+/// cell the table prices at 0, and its rankings collapsed on a seed whose table's intercept was 0.
+/// A prediction is floored at `floor` (a cost is never <= 0). Saved as JSON naming the format
+/// version, the space and the feature count, so a model of another version, space or feature set
+/// is refused.
 public struct CostPredictor: Sendable {
     public struct Model: Codable, Sendable {
         public var format = "intarsia-cost-predictor"
-        public var version = 1
+        public var version = Model.currentVersion
+        /// 2: 115 features, the figure in its own units from the table's prediction (1: 83
+        /// features, its logarithm).
+        public static let currentVersion = 2
         /// The space the features describe ("nb201").
         public var space: String
         public var features: Int
@@ -45,7 +51,7 @@ public struct CostPredictor: Sendable {
         let operators = trained.map { NB201Features.operators($0, base.deadOperations) }
         let boosters = try Parallel.map(targets.count, workers: workers) { k -> (MeasuredFigureColumn, GradientBoostedTrees) in
             let (f, v) = targets[k]
-            let y = rows.map { Float(log(max(v[$0], 1e-12))) }
+            let y = rows.map { Float(v[$0]) }
             return (f, try GradientBoostedTrees(train: x, labels: y, margin: Self.margin(base, f, operators: operators), seed: seed, settings: settings))
         }
         let figs = try boosters.map { FigureModel(figure: $0.0.rawValue, trees: try $0.1.bytes().base64EncodedString()) }
@@ -53,13 +59,17 @@ public struct CostPredictor: Sendable {
         return CostPredictor(model: model, boosters: boosters, base: base)
     }
 
-    /// The operator table's prediction of figure f, as a logarithm (the trees' starting point),
-    /// from the cells' operator counts (`NB201Features.operators` under the table's treatment of
-    /// dead operations, counted once for every figure).
+    /// The operator table's prediction of figure f (the trees' starting point), from the cells'
+    /// operator counts (`NB201Features.operators` under the table's treatment of dead operations,
+    /// counted once for every figure).
     static func margin(_ base: OperatorTable, _ f: MeasuredFigureColumn, operators: [[Double]]) -> [Float] {
         let fig = base.figure(f)!
-        return operators.map { Float(log(max(OperatorTable.predict($0, fig), 1e-12))) }
+        return operators.map { Float(OperatorTable.predict($0, fig)) }
     }
+
+    /// The least figure a prediction gives (internal units: ms, mJ, kB), so that no cost is 0 or
+    /// negative where the trees undershoot a cell that runs little.
+    public static let floor = 1e-6
 
     public init(model: Model, boosters: [(MeasuredFigureColumn, GradientBoostedTrees)], base: OperatorTable) {
         self.model = model
@@ -74,7 +84,9 @@ public struct CostPredictor: Sendable {
         do { data = try InputFile.read(path) } catch { throw HardwareCostError("\(error); \(accepted)") }
         let model: Model
         do { model = try JSONDecoder().decode(Model.self, from: data) } catch { throw HardwareCostError("\(path): not a predictor model (\(error)); \(accepted)") }
-        guard model.format == "intarsia-cost-predictor", model.version == 1 else { throw HardwareCostError("\(path): format \(model.format) version \(model.version); \(accepted)") }
+        guard model.format == "intarsia-cost-predictor", model.version == Model.currentVersion else {
+            throw HardwareCostError("\(path): format \(model.format) version \(model.version); \(accepted) (format intarsia-cost-predictor version \(Model.currentVersion): retrain older models)")
+        }
         guard model.space == "nb201", model.features == NB201PredictorFeatures.count else {
             throw HardwareCostError("\(path): trained on space \(model.space) with \(model.features) features; \(accepted) (\(NB201PredictorFeatures.count) features)")
         }
@@ -101,7 +113,7 @@ public struct CostPredictor: Sendable {
         let x = cells.map(NB201PredictorFeatures.features)
         let operators = cells.map { NB201Features.operators($0, base.deadOperations) }
         var out: [MeasuredFigureColumn: [Double]] = [:]
-        for (f, b) in boosters { out[f] = try b.predict(x, margin: Self.margin(base, f, operators: operators)).map { exp(Double($0)) } }
+        for (f, b) in boosters { out[f] = try b.predict(x, margin: Self.margin(base, f, operators: operators)).map { max(Double($0), Self.floor) } }
         return out
     }
 

@@ -7,7 +7,9 @@ import Foundation
 public final class GradientBoostedTrees: @unchecked Sendable {
     /// The training settings (XGBoost parameter names and values). Defaults: squared error,
     /// depth 4, learning rate 0.05, 200 rounds, rows and columns subsampled at 0.8 (XGBoost's
-    /// tutorial ranges; chosen on the NATS-Bench-MCU cells, docs/NAS.md), one thread so a seed
+    /// tutorial ranges; chosen on the NATS-Bench-MCU cells, docs/NAS.md), at least 3 cells' weight
+    /// per leaf (min_child_weight 3: no leaf fits one or two of 50 to 100 training cells; chosen on
+    /// the Pixel 3 and Raspberry Pi 4 cells with the table as margin, docs/NAS.md), one thread so a seed
     /// gives the same trees on every machine, and the histogram method (`hist`: 13 times faster
     /// than the `exact` greedy method XGBoost 1.6 chose by default, 9.5 s against 0.75 s of CPU
     /// for 200 rounds on 15,625 cells, BENCHMARKS.md "NAS hardware-cost sources").
@@ -15,7 +17,7 @@ public final class GradientBoostedTrees: @unchecked Sendable {
         public var rounds = 200
         public var parameters: [(String, String)] = [
             ("objective", "reg:squarederror"), ("max_depth", "4"), ("eta", "0.05"), ("subsample", "0.8"), ("colsample_bytree", "0.8"),
-            ("min_child_weight", "1"), ("nthread", "1"), ("verbosity", "0"), ("tree_method", "hist"),
+            ("min_child_weight", "3"), ("nthread", "1"), ("verbosity", "0"), ("tree_method", "hist"),
         ]
         public init() {}
     }

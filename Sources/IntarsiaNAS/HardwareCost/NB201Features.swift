@@ -9,27 +9,47 @@ public enum NB201Features {
     /// The operator kinds, in table order.
     public static let kinds: [NB201Cell.Operation] = [.skipConnect, .conv1x1, .conv3x3, .avgPool3x3]
 
-    /// Which edges run: every edge that is not `none` (`execute`, as a framework runs the
-    /// exported network), or only live ones (`prune`: the edge's source receives something and
-    /// its output reaches the cell's output, as a compiler propagating zeros runs it).
-    public static func runs(_ cell: NB201Cell, _ dead: NB201Network.DeadOperations) -> [Bool] {
+    /// Which edges a device runs, when some of a cell's operations compute nothing that reaches
+    /// its output (the operator table's fit chooses the one that ranks its training cells best):
+    /// - `execute`: every edge that is not `none` runs, as a framework runs the exported network;
+    /// - `prune`: only live edges run (the edge's source receives something and its destination
+    ///   reaches the cell's output), as a compiler propagating zeros runs it;
+    /// - `reach`: an edge runs when its destination reaches the cell's output through edges that
+    ///   are not `none`, whether or not its source receives anything (an edge fed by a dead node
+    ///   still runs, on zeros; a branch that ends nowhere is dropped), as graph compilers that
+    ///   remove unused outputs but do not propagate zeros run it (Pixel 3 and Raspberry Pi 4
+    ///   rank so, docs/NAS.md).
+    public enum Treatment: String, Sendable, CaseIterable, Hashable {
+        case execute, prune, reach
+        public static let acceptedNames = allCases.map(\.rawValue).joined(separator: "|")
+    }
+
+    /// Which edges run under a treatment (per edge position).
+    public static func runs(_ cell: NB201Cell, _ treatment: Treatment) -> [Bool] {
         let ends = NB201Cell.edgeEnds
         let on = cell.edges.map { $0 != .none }
-        guard dead == .prune else { return on }
+        guard treatment != .execute else { return on }
+        let reaches = reachesOutput(cell)
+        guard treatment == .prune else { return ends.indices.map { on[$0] && reaches[ends[$0].to] } }
         var reached = [true, false, false, false]
         for (e, x) in ends.enumerated() where on[e] && reached[x.from] { reached[x.to] = true }
-        var reaches = [false, false, false, true]
-        for (e, x) in ends.enumerated().reversed() where on[e] && reaches[x.to] { reaches[x.from] = true }
         return ends.indices.map { on[$0] && reached[ends[$0].from] && reaches[ends[$0].to] }
+    }
+
+    /// Per node, whether it reaches the cell's output (node 3) through edges that are not `none`.
+    public static func reachesOutput(_ cell: NB201Cell) -> [Bool] {
+        var reaches = [false, false, false, true]
+        for (e, x) in NB201Cell.edgeEnds.enumerated().reversed() where cell.edges[e] != .none && reaches[x.to] { reaches[x.from] = true }
+        return reaches
     }
 
     /// Count features: position × kind.
     public static let operatorCount = 24
 
     /// The operator counts of a cell (`operatorCount` values, 0 or 1 per position and kind).
-    public static func operators(_ cell: NB201Cell, _ dead: NB201Network.DeadOperations) -> [Double] {
+    public static func operators(_ cell: NB201Cell, _ treatment: Treatment) -> [Double] {
         var f = [Double](repeating: 0, count: operatorCount)
-        let run = runs(cell, dead)
+        let run = runs(cell, treatment)
         for (e, op) in cell.edges.enumerated() where run[e] { f[e * 4 + kinds.firstIndex(of: op)!] = 1 }
         return f
     }

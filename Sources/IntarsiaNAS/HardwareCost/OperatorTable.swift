@@ -8,8 +8,9 @@ import IntarsiaRows
 /// runtime overhead). Fitted to whole-network measurements by non-negative least squares
 /// (`fit`), so no operator costs less than nothing.
 public struct OperatorTable: Sendable, Equatable {
-    /// Whether the operators were counted with dead ones run or pruned (chosen by the fit).
-    public var deadOperations: NB201Network.DeadOperations
+    /// Which operators a cell runs: dead ones run, pruned, or run when they reach the output
+    /// (`NB201Features.Treatment`, chosen by the fit).
+    public var deadOperations: NB201Features.Treatment
     /// Per figure: the intercept and one cost per operator feature (internal units).
     public var figures: [Figure]
 
@@ -31,29 +32,31 @@ public struct OperatorTable: Sendable, Equatable {
     }
 
     /// Fits on the measured `cells` (the rows of `m` at `rows`): for each treatment of dead
-    /// operations, every figure by NNLS on [1, operator counts]; the treatment with the smaller
-    /// training error (squared residuals over each figure's variance, summed) is kept. The two
-    /// treatments are fitted on `workers` threads at once (the same table for any number).
+    /// operations, every figure by NNLS on [1, operator counts]; the treatment whose table ranks
+    /// the training cells best (Spearman's rho of fitted against measured, summed over the
+    /// figures) is kept, ties going to the first of execute, prune, reach: ranking is what a
+    /// search asks of the table. The treatments are fitted on `workers` threads at once (the same
+    /// table for any number).
     public static func fit(_ m: MeasurementsTable, cells: [NB201Cell], rows: [Int], workers: Int = Parallel.allCores) throws -> OperatorTable {
         let targets = targets(m)
         guard !targets.isEmpty else { throw HardwareCostError("\(m.file): no latency, energy, power or memory column to fit; accepted: \(MeasurementsTable.accepted)") }
-        let treatments = NB201Network.DeadOperations.allCases
-        let fitted = try Parallel.map(treatments.count, workers: workers) { k -> (table: OperatorTable, error: Double) in
+        let treatments = NB201Features.Treatment.allCases
+        let fitted = try Parallel.map(treatments.count, workers: workers) { k -> (table: OperatorTable, rho: Double) in
             let dead = treatments[k]
             let a = rows.map { [1.0] + NB201Features.operators(cells[$0], dead) }
-            var error = 0.0, figs: [Figure] = []
+            var rho = 0.0, figs: [Figure] = []
             for (f, v) in targets {
                 let b = rows.map { v[$0] }
                 let x = try NonNegativeLeastSquares.solve(a, b)
-                let mean = b.reduce(0, +) / Double(b.count)
-                let variance = max(b.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }, 1e-300)
-                error += zip(a, b).reduce(0) { s, p in let r = p.1 - zip(p.0, x).reduce(0) { $0 + $1.0 * $1.1 }; return s + r * r } / variance
+                let fit = a.map { zip($0, x).reduce(0) { $0 + $1.0 * $1.1 } }
+                let r = RankCorrelation.spearman(fit, b)
+                rho += r.isNaN ? 0 : r
                 figs.append(Figure(figure: f, intercept: x[0], costs: Array(x.dropFirst())))
             }
-            return (OperatorTable(deadOperations: dead, figures: figs), error)
+            return (OperatorTable(deadOperations: dead, figures: figs), rho)
         }
         var best = fitted[0]
-        for f in fitted.dropFirst() where f.error < best.error - 1e-12 { best = f }
+        for f in fitted.dropFirst() where f.rho > best.rho + 1e-12 { best = f }
         return best.table
     }
 
@@ -98,8 +101,8 @@ public struct OperatorTable: Sendable, Equatable {
     public static func parse(_ text: String, file: String) throws -> OperatorTable {
         let accepted = "accepted: an operator table written by 'intarsia nas fit-operators' (a marker line, then operator,position,figures)"
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        guard let first = lines.first, first.hasPrefix(marker), let dead = NB201Network.DeadOperations(rawValue: String(first.dropFirst(marker.count))) else {
-            throw HardwareCostError("\(file): the first line is not '\(marker)execute|prune'; \(accepted)")
+        guard let first = lines.first, first.hasPrefix(marker), let dead = NB201Features.Treatment(rawValue: String(first.dropFirst(marker.count))) else {
+            throw HardwareCostError("\(file): the first line is not '\(marker)\(NB201Features.Treatment.acceptedNames)'; \(accepted)")
         }
         let rows = try RowTable(text: lines.dropFirst().joined(separator: "\n") + "\n", file: file, required: ["operator", "position"], accepted: accepted)
         let figs = rows.header.dropFirst(2).map { name -> MeasuredFigureColumn? in columnNames.first { $0.value == name }?.key }

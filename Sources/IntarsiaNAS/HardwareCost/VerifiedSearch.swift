@@ -6,7 +6,8 @@ import Foundation
 /// pick that are not measured yet are measured. The rounds end when a pick is measured throughout
 /// already (the search, told every measurement so far, still prefers it) or after the
 /// verification's `designs` rounds. The chosen design is the best measured one that meets every
-/// spec on its measured figures; none when no measured design does.
+/// spec on its measured figures (a round's pick, or a combination of cells measured in different
+/// rounds, `bestMeasuredCombination`); none when no measured design does.
 public struct VerifiedSearch: Sendable {
     public struct Round: Sendable {
         /// The search's pick, priced as the round saw it (predicted where not measured before).
@@ -84,8 +85,40 @@ extension CoExploration {
             if n == 0 { r.settled = true; break }
         }
         r.measuredArchitectures = all.reduce(0) { $0 + $1.measured.count } - before
-        r.chosen = r.rounds.map(\.measured).filter(\.feasible).max { $0.weightedAccuracy < $1.weightedAccuracy }
+        let combined = p.bestMeasuredCombination(r.rounds.map(\.measured.design))
+        r.chosen = (r.rounds.map(\.measured) + [combined].compactMap { $0 }).filter(\.feasible).max { $0.weightedAccuracy < $1.weightedAccuracy }
         r.provenance = r.chosen.map { p.costProvenance($0.design) }
         return r
+    }
+
+    /// The best design feasible on measured figures among those made of measured cells only: on
+    /// the hardware and assignment of each of `picks`, every combination of the cells measured
+    /// for each task (a task priced without a verification keeps the pick's cell). A cell
+    /// measured for one round's pick can make, with another round's cells, a design no round
+    /// picked; nothing new is measured. An infeasible combination asks no accuracy; a feasible
+    /// one asks each task's accuracy of its cell (a cell measured for the task was that task's
+    /// pick in some round when each task has its own verification, as a device's tasks do in
+    /// PredictorSearchTests, so a command oracle answers from its cache). At most `verify_designs`
+    /// cells per task, so at most that to the power of the tasks combinations (1,000 for 10
+    /// designs and three tasks).
+    func bestMeasuredCombination(_ picks: [Design]) -> Outcome? {
+        var best: Outcome?
+        var seen = Set<[Int]>()
+        for d in picks where seen.insert([d.hardware] + d.assignment).inserted {
+            let choices: [[Int]] = tasks.indices.map { t in
+                guard let v = measuredFigures(d, task: t)?.verification else { return [d.cells[t]] }
+                return v.measured.compactMap { a, m in if case .figures = m { return a } else { return nil } }.sorted()
+            }
+            guard !choices.contains(where: \.isEmpty) else { continue }
+            var index = [Int](repeating: 0, count: choices.count)
+            while true {
+                let o = evaluate(Design(hardware: d.hardware, assignment: d.assignment, cells: choices.indices.map { choices[$0][index[$0]] }))
+                if o.feasible && (best == nil || o.weightedAccuracy > best!.weightedAccuracy) { best = o }
+                var k = 0
+                while k < index.count { index[k] += 1; if index[k] < choices[k].count { break }; index[k] = 0; k += 1 }
+                if k == index.count { break }
+            }
+        }
+        return best
     }
 }
