@@ -59,9 +59,10 @@ struct CSimTests {
     }
 
     /// Every operator the emitter knows, in a fixed<16,10> workload (the ap_fixed path; the bundled
-    /// kernels are integer), with strided and padded (transposed) convolutions, window-3 max and
+    /// kernels are integer), with strided and padded (transposed) convolutions, a depthwise and a
+    /// grouped convolution, window-3 max and
     /// average pools,
-    /// two forks whose branches meet again, three outputs, and (sequential, no scratchpad) spills.
+    /// two forks whose branches meet again, five outputs, and (sequential, no scratchpad) spills.
     static let coverageSpec = """
     name: ops-coverage
     workload:
@@ -70,6 +71,8 @@ struct CSimTests {
       tasks:
         - {name: conv, op: conv2d, channels: 3, height: 9, width: 9, filters: 4, kernel: 3, stride: 2, padding: 1}
         - {name: act, op: silu, elements: 100, inputs: [conv]}
+        - {name: dw, op: conv2d, channels: 4, height: 5, width: 5, filters: 4, kernel: 3, padding: 1, groups: 4, inputs: [act]}
+        - {name: gconv, op: conv2d, channels: 4, height: 5, width: 5, filters: 2, kernel: 1, groups: 2, inputs: [act]}
         - {name: tconv, op: transposed_conv2d, channels: 4, height: 5, width: 5, filters: 2, kernel: 3, stride: 2, padding: 1, inputs: [act]}
         - {name: up, op: upsample, channels: 2, height: 9, width: 9, factor: 2, inputs: [tconv]}
         - {name: pool, op: pool, channels: 2, height: 18, width: 18, window: 3, inputs: [up]}
@@ -112,10 +115,11 @@ struct CSimTests {
             _ = try HLSJob.run(o)
             let params = try String(contentsOf: out.appendingPathComponent("src/params.h"), encoding: .utf8)
             #expect(params.contains("typedef ap_fixed<16, 6, AP_RND, AP_SAT> act_t;"))
-            // Two outputs of 8 × 12 and the average pool's 2 × 6 × 6.
+            // Two outputs of 8 × 12, the average pool's 2 × 6 × 6, the depthwise convolution's
+            // 4 × 5 × 5 and the grouped one's 2 × 5 × 5.
             for target in ["csim", "csim-threaded"] {
                 let r = try Toolchain.run("make", ["-s", target], in: out)
-                #expect(r.status == 0 && r.stdout.contains("264 passed, 0 failed"), "\(t.rawValue) \(target): \(r.output.suffix(1500))")
+                #expect(r.status == 0 && r.stdout.contains("414 passed, 0 failed"), "\(t.rawValue) \(target): \(r.output.suffix(1500))")
             }
             if t == .sequential {
                 let top = try String(contentsOf: out.appendingPathComponent("src/top.cpp"), encoding: .utf8)

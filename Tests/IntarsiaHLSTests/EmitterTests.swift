@@ -78,11 +78,11 @@ struct EmitterTests {
         let (_, f) = try Self.emit("self-attention", ["template=reconfigurable"])
         let top = try #require(f["src/top.cpp"])
         // Self-attention at size_divisor 16: L = 16, d = 64, int16 (shift 8).
-        #expect(top.contains("{OP_GEMM_W, 0, 0, {16, 64, 64, 1, 0, 0, 0, 0, 0}, 8, 0, LOC_OFF_CHIP, 0,"))  // q_proj reads the input at 0
+        #expect(top.contains("{OP_GEMM_W, 0, 0, {16, 64, 64, 1, 0, 0, 0, 0, 0, 0}, 8, 0, LOC_OFF_CHIP, 0,"))  // q_proj reads the input at 0
         // Q·Kᵀ: 16 × 64 × 16, one head, B transposed; softmax over 16 rows of 16.
-        #expect(top.contains("{16, 64, 16, 1, 1, 0, 0, 0, 0}, 8, 0, LOC_ON_CHIP"))
+        #expect(top.contains("{16, 64, 16, 1, 1, 0, 0, 0, 0, 0}, 8, 0, LOC_ON_CHIP"))
         #expect(top.contains("{OP_SOFTMAX,"))
-        #expect(top.contains("{16, 16, 0, 0, 0, 0, 0, 0, 0}"))
+        #expect(top.contains("{16, 16, 0, 0, 0, 0, 0, 0, 0, 0}"))
         #expect(top.contains("template <int U, int LANES>\nstatic void compute_unit(const instr_t& ins"))
         #expect(top.contains("case 1: compute_unit<1,"))  // two units in the spec
         // Every instruction's stage is the model's stage of its task.

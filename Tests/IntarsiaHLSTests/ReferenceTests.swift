@@ -82,6 +82,16 @@ struct ReferenceTests {
             == [1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4])
     }
 
+    /// Depthwise: each filter sees its own channel only (a dense convolution would mix them).
+    /// int16 weights read with 8 fraction bits: 512 is 2.0 and 768 is 3.0.
+    @Test func depthwiseConvolutionKeepsChannelsApart() throws {
+        let s = try Self.step(.conv2d(batch: 1, channels: 2, height: 2, width: 2, filters: 2, kernelH: 1, kernelW: 1, stride: 1, padding: 0, groups: 2))
+        #expect(Reference.evaluate(s, inputs: [[1, 2, 3, 4, 5, 6, 7, 8]], weights: [512, 768]) == [2, 4, 6, 8, 15, 18, 21, 24])
+        // Two groups of two channels, one filter each: filter 1 sums channels 2 and 3 only.
+        let g = try Self.step(.conv2d(batch: 1, channels: 4, height: 1, width: 1, filters: 2, kernelH: 1, kernelW: 1, stride: 1, padding: 0, groups: 2))
+        #expect(Reference.evaluate(g, inputs: [[1, 2, 3, 4]], weights: [256, 256, 256, 512]) == [3, 11])
+    }
+
     @Test func poolingAndUpsampling() throws {
         let pool = try Self.step(.pool(channels: 1, height: 4, width: 4, window: 2))
         let x: [Int64] = [1, 5, 2, 0, -3, 4, 9, 1, 0, 0, -1, -2, 7, 0, -5, -4]
@@ -109,7 +119,7 @@ struct ReferenceTests {
 }
 
 /// What the HLS module library cannot emit yet is refused by task name, never emitted as
-/// something else: a grouped convolution (not a dense one) and a strided, padded pool.
+/// something else: a grouped transposed convolution (not a dense one) and a strided, padded pool.
 @Suite struct HLSRefusalTests {
     func refusal(_ op: Operator) -> String? {
         do {
@@ -119,8 +129,9 @@ struct ReferenceTests {
     }
 
     @Test func groupedAndStridedPoolsAreRefused() {
-        let dw = refusal(.conv2d(batch: 1, channels: 8, height: 8, width: 8, filters: 8, kernelH: 3, kernelW: 3, stride: 1, padding: 1, groups: 8))
-        #expect(dw?.contains("the_task") == true && dw?.contains("groups: 8") == true, "\(String(describing: dw))")
+        let tg = refusal(.transposedConv2d(batch: 1, channels: 8, height: 8, width: 8, filters: 8, kernelH: 3, kernelW: 3, stride: 2, padding: 1, groups: 2))
+        #expect(tg?.contains("the_task") == true && tg?.contains("groups: 2") == true, "\(String(describing: tg))")
+        #expect(refusal(.conv2d(batch: 1, channels: 8, height: 8, width: 8, filters: 8, kernelH: 3, kernelW: 3, stride: 1, padding: 1, groups: 8)) == nil)
         let pool = refusal(.pool(channels: 8, height: 8, width: 8, window: 3, stride: 1, padding: 1))
         #expect(pool?.contains("the_task") == true && pool?.contains("stride 1") == true, "\(String(describing: pool))")
         #expect(refusal(.pool(channels: 8, height: 8, width: 8, window: 2)) == nil)

@@ -62,7 +62,7 @@ enum DataflowTasks {
             local("a_row", heads * k, partition: d.unroll[i])
             local("b_all", k * n, partition: d.unroll[i])
             plan.code += "    intarsia::gemm_rows_stream<\(c)::LANES, \(c)::ACC_W>(in0, in1, a_row, b_all, out, \(c)::M, \(c)::K, \(c)::N, \(c)::HEADS, \(c)::TRANSPOSE_B != 0, \(c)::SHIFT);\n"
-        case let .conv2d(_, 1, _, wd, 1, r, q, _, _):
+        case let .conv2d(_, 1, _, wd, 1, r, q, _, _, _):
             local("lines", r * wd, partition: d.unroll[i])
             local("filt", bits: w, type: "\(c)::w_t", r * q, partition: d.unroll[i])
             plan.code += "    intarsia::conv2d_line_stream<\(c)::LANES, \(c)::ACC_W>(in0, lines, w, filt, out, \(c)::BATCH, \(c)::HEIGHT, \(c)::WIDTH, \(c)::KERNEL_H, \(c)::KERNEL_W, \(c)::STRIDE, \(c)::PADDING, \(c)::SHIFT);\n"

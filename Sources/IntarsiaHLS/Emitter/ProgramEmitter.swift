@@ -98,16 +98,16 @@ enum ProgramEmitter {
         s += "enum opcode { \(Opcode.allCases.enumerated().map { "\($0.element.rawValue) = \($0.offset)" }.joined(separator: ", ")) };\n"
         s += "enum location { LOC_ON_CHIP = 0, LOC_OFF_CHIP = 1 };\n\n"
         s += "// One instruction: what a unit computes in a stage. d[] holds the loop bounds (gemm: m k n heads\n"
-        s += "// transpose_b; conv: batch channels height width filters kernel_h kernel_w stride padding; pool:\n"
+        s += "// transpose_b; conv: batch channels height width filters kernel_h kernel_w stride padding groups; pool:\n"
         s += "// channels height width window; up-sampling: channels height width factor; softmax / layer norm:\n"
         s += "// rows cols; element-wise: elements).\n"
-        s += "struct instr_t {\n    int op, stage, unit;\n    int d[9];\n    int shift, function;\n"
+        s += "struct instr_t {\n    int op, stage, unit;\n    int d[10];\n    int shift, function;\n"
         s += "    int src0_loc, src0_off, src1_loc, src1_off, w_off, dst_loc, dst_off;\n};\n\n"
         s += "static const int PROGRAM_LENGTH = \(list.count);\n"
         s += "static const instr_t PROGRAM[PROGRAM_LENGTH] = {\n"
         func loc(_ l: HLSDesign.Location) -> String { l == .onChip ? "LOC_ON_CHIP" : "LOC_OFF_CHIP" }
         for ins in list {
-            let b = ins.bounds + [Int](repeating: 0, count: 9 - ins.bounds.count)
+            let b = ins.bounds + [Int](repeating: 0, count: 10 - ins.bounds.count)
             let s0 = ins.sources.first ?? (.onChip, 0)
             let s1 = ins.sources.count > 1 ? ins.sources[1] : (.onChip, 0)
             s += "    {\(ins.opcode.rawValue), \(ins.stage), \(ins.unit), {\(b.map(String.init).joined(separator: ", "))}, \(ins.shift), \(ins.function), "
@@ -129,7 +129,7 @@ enum ProgramEmitter {
         let cases: [(Opcode, String)] = [
             (.gemmWeights, "intarsia::gemm_weights<LANES, ACC_W, MAX_WTERMS, WEIGHT_LOAD>(a, w, y, d[0], d[1], d[2], ins.shift);"),
             (.gemmActivations, "intarsia::gemm<LANES, ACC_W>(a, b, y, d[0], d[1], d[2], d[3], d[4] != 0, ins.shift);"),
-            (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
+            (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
             (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
             (.pool, "intarsia::max_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.avgPool, "intarsia::avg_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),

@@ -165,21 +165,24 @@ gemmw_cols:
     }
 }
 
-// Convolutions, NCHW, one filter at a time: the filter's C·R·S weights (contiguous off chip,
-// [K][C][R][S]) are read once into a local buffer, then each of its outputs reduces over them on
-// LANES lanes. A direct convolution reads input (oy·st − pad + dy, ox·st − pad + dx); a
+// Convolutions, NCHW, one filter at a time: the filter's (C/G)·R·S weights (contiguous off chip,
+// [K][C/G][R][S]) are read once into a local buffer, then each of its outputs reduces over them
+// on LANES lanes; with G groups filter f reads the C/G input channels of its group f / (K/G)
+// (depthwise: G = C). A direct convolution reads input (oy·st − pad + dy, ox·st − pad + dx); a
 // transposed one gathers the inputs that scatter onto the output, ((oy + pad − dy)/st, ...) where
 // divisible (PyTorch's [C][K][R][S] weights are stored filter by filter by the host). Exact
 // integer sums do not depend on the order, so the gather equals the input-stationary scatter.
 template <int LANES, int ACC_W, int MAX_TERMS, bool TRANSPOSED, class A, class B, class O>
-void convolution(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
+void convolution(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
     const int oh = TRANSPOSED ? (hh - 1) * st - 2 * pad + r : (hh + 2 * pad - r) / st + 1;
     const int ow = TRANSPOSED ? (ww - 1) * st - 2 * pad + s : (ww + 2 * pad - s) / st + 1;
-    const int terms = ch * r * s;
+    const int cg = ch / groups, kg = kf / groups;
+    const int terms = cg * r * s;
     B filt[MAX_TERMS];
 #pragma HLS ARRAY_PARTITION variable=filt cyclic factor=LANES dim=1
 conv_filters:
     for (int f = 0; f < kf; ++f) {
+        const int c0 = f / kg * cg;
     conv_load:
         for (int t = 0; t < terms; ++t) {
 #pragma HLS PIPELINE II=1
@@ -197,7 +200,7 @@ conv_filters:
 #pragma HLS UNROLL
                     const int t = t0 + l;
                     if (t >= terms) continue;
-                    const int dx = t % s, dy = (t / s) % r, c = t / (r * s);
+                    const int dx = t % s, dy = (t / s) % r, c = c0 + t / (r * s);
                     int iy, ix;
                     if (TRANSPOSED) {
                         const int py = oy + pad - dy, px = ox + pad - dx;
@@ -218,13 +221,13 @@ conv_filters:
 }
 
 template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
-void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
-    convolution<LANES, ACC_W, MAX_TERMS, false>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, shift);
+void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
+    convolution<LANES, ACC_W, MAX_TERMS, false>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, groups, shift);
 }
 
 template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
 void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
-    convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, shift);
+    convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, 1, shift);
 }
 
 // ---- special-function operators ------------------------------------------------------------

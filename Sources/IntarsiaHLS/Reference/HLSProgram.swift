@@ -18,8 +18,9 @@ public struct HLSProgram: Sendable {
         /// Per head h: C[i][h·n/heads + j] = Σ_t A[i][h·k + t] · B_h[t][j], B_h[t][j] being
         /// B[t][h·n/heads + j], or B[j][h·k + t] when `transposeB` (weights: heads = 1, B[k][n]).
         case gemm(m: Int, k: Int, n: Int, heads: Int, transposeB: Bool)
-        /// NCHW input, weights [K][C][R][S], zero padding.
-        case conv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
+        /// NCHW input, weights [K][C/G][R][S], zero padding; `groups` G: filter f reduces over the
+        /// C/G channels of its group f / (K/G) (depthwise: G = C).
+        case conv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int, groups: Int = 1)
         /// Scatter of every input pixel through weights [C][K][R][S]; output (H−1)·stride − 2·pad + R.
         case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
         /// Max pooling over `window × window`, stride `window`.
@@ -43,7 +44,9 @@ public struct HLSProgram: Sendable {
     public static func bounds(_ k: Kind) -> [(String, Int)] {
         switch k {
         case let .gemm(m, kk, n, heads, tb): return [("M", m), ("K", kk), ("N", n), ("HEADS", heads), ("TRANSPOSE_B", tb ? 1 : 0)]
-        case let .conv2d(b, c, h, w, kf, r, q, st, p), let .transposedConv2d(b, c, h, w, kf, r, q, st, p):
+        case let .conv2d(b, c, h, w, kf, r, q, st, p, g):
+            return [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p), ("GROUPS", g)]
+        case let .transposedConv2d(b, c, h, w, kf, r, q, st, p):
             return [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p)]
         case let .maxPool(c, h, w, win), let .avgPool(c, h, w, win): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("WINDOW", win)]
         case let .upsample(c, h, w, f): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FACTOR", f)]
@@ -88,10 +91,10 @@ public struct HLSProgram: Sendable {
     /// Consumers of each task's output, in task order.
     public var consumers: [[Int]]
 
-    /// The HLS module library has no grouped (or depthwise) convolution yet: refused, never
-    /// emitted as a dense one.
+    /// The HLS module library has no grouped transposed convolution yet: refused, never emitted
+    /// as a dense one.
     static func groupedRefusal(_ task: String, _ groups: Int) -> String {
-        "task '\(task)': grouped convolution (groups: \(groups)) is not emitted yet (accepted: groups: 1); the cost models price it, the HLS module library has no grouped kernel"
+        "task '\(task)': grouped transposed convolution (groups: \(groups)) is not emitted yet (accepted: groups: 1 for transposed_conv2d; conv2d takes any groups); the cost models price it, the HLS module library has no grouped transposed kernel"
     }
 
     public struct Unsupported: Error, CustomStringConvertible, Sendable {

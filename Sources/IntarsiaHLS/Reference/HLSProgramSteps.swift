@@ -75,9 +75,8 @@ extension HLSProgram {
             guard heads == 1, !t.transposeB else { throw fail("task '\(t.name)': heads and transpose_b go with products of two activations, not off-chip weights") }
             return Operation(kind: kind, hasWeights: true, weightElements: k * n, reduction: k, inputElements: [m * heads * k])
         case let .conv2d(b, c, h, wd, kf, r, s, st, p, g):
-            guard g == 1 else { throw fail(groupedRefusal(t.name, g)) }
-            return Operation(kind: .conv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p),
-                             hasWeights: true, weightElements: kf * c * r * s, reduction: c * r * s, inputElements: [b * c * h * wd])
+            return Operation(kind: .conv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p, groups: g),
+                             hasWeights: true, weightElements: kf * (c / g) * r * s, reduction: c / g * r * s, inputElements: [b * c * h * wd])
         case let .transposedConv2d(b, c, h, wd, kf, r, s, st, p, g):
             guard g == 1 else { throw fail(groupedRefusal(t.name, g)) }
             return Operation(kind: .transposedConv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p),

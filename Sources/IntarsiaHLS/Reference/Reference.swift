@@ -55,8 +55,8 @@ public enum Reference {
         switch s.kind {
         case let .gemm(m, k, n, heads, transposeB):
             return gemm(s, a: x[0], b: s.hasWeights ? w : x[1], m: m, k: k, n: n, heads: heads, transposeB: transposeB)
-        case let .conv2d(batch, ch, hh, ww, kf, r, q, st, pad):
-            return conv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad))
+        case let .conv2d(batch, ch, hh, ww, kf, r, q, st, pad, groups):
+            return conv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad, groups: groups))
         case let .transposedConv2d(batch, ch, hh, ww, kf, r, q, st, pad):
             return transposedConv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad))
         case let .maxPool(ch, hh, ww, win):

@@ -10,6 +10,7 @@ extension Reference {
     /// A convolution's loop bounds (input NCHW, kernel R×S).
     struct ConvShape {
         var batch, channels, height, width, filters, kernelH, kernelW, stride, padding: Int
+        var groups = 1
     }
 
     /// Per head h: C[i][h·n/heads + j] = Σ_t A[i][h·k + t] · B_h[t][j] (see `HLSProgram.Kind.gemm`).
@@ -32,24 +33,27 @@ extension Reference {
         return c
     }
 
-    /// NCHW input, weights [K][C][R][S], zero padding.
+    /// NCHW input, weights [K][C/G][R][S], zero padding; filter f reduces over the C/G channels
+    /// of its group f / (K/G).
     static func conv2d(_ s: HLSProgram.Step, _ x: [Int64], _ w: [Int64], _ g: ConvShape) -> [Int64] {
         let (ch, hh, ww, kf, r, q, st, pad) = (g.channels, g.height, g.width, g.filters, g.kernelH, g.kernelW, g.stride, g.padding)
         let oh = (hh + 2 * pad - r) / st + 1, ow = (ww + 2 * pad - q) / st + 1
+        let cg = ch / g.groups, kg = kf / g.groups
         var o = [Int64](repeating: 0, count: g.batch * kf * oh * ow)
         for b in 0..<g.batch {
             for f in 0..<kf {
                 for y in 0..<oh {
                     for xx in 0..<ow {
                         var acc: Int64 = 0
-                        for c in 0..<ch {
+                        for c in 0..<cg {
+                            let ci = f / kg * cg + c
                             for dy in 0..<r {
                                 let iy = y * st - pad + dy
                                 if iy < 0 || iy >= hh { continue }
                                 for dx in 0..<q {
                                     let ix = xx * st - pad + dx
                                     if ix < 0 || ix >= ww { continue }
-                                    acc += x[((b * ch + c) * hh + iy) * ww + ix] * w[((f * ch + c) * r + dy) * q + dx]
+                                    acc += x[((b * ch + ci) * hh + iy) * ww + ix] * w[((f * cg + c) * r + dy) * q + dx]
                                 }
                             }
                         }
