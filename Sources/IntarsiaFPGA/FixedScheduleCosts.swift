@@ -103,8 +103,9 @@ struct FixedCostIndex<Value> {
     static var maxEntries: Int { 100_000 }
     /// Per slot: the key's mixed word and 1 + its entry's index in `entries` (0: empty). The
     /// entries sit apart, in the order kept, so that a probe compares words without copying
-    /// an entry and a new table clears 16 bytes a slot.
-    private var slots: [(word: UInt64, entry: Int)] = Array(repeating: (0, 0), count: 64)
+    /// an entry and a new table clears 16 bytes a slot. Empty until the first entry is kept (a
+    /// model's caches are made anew for every cold pass of a bench, most of them never used).
+    private var slots: [(word: UInt64, entry: Int)] = []
     private var entries: [Entry] = []
 
     /// The slot to start probing at: the word multiplied once more by 2^64 / golden ratio
@@ -117,14 +118,16 @@ struct FixedCostIndex<Value> {
 
     @inline(__always)
     func find(_ key: StageCostKey, _ which: ReconfigurableCache.FixedSchedule, word: UInt64) -> Value? {
-        slots.withUnsafeBufferPointer { s in
+        if slots.isEmpty { return nil }
+        return slots.withUnsafeBufferPointer { s in
             entries.withUnsafeBufferPointer { kept in
                 let mask = s.count - 1
                 var i = Self.start(word, capacity: s.count)
                 while s[i].entry != 0 {
                     if s[i].word == word {
-                        let e = s[i].entry - 1
-                        if kept[e].which == which && kept[e].key == key { return kept[e].value }
+                        // Through the entry's address: its fields are read, the entry not copied.
+                        let e = kept.baseAddress! + (s[i].entry - 1)
+                        if e.pointee.which == which && e.pointee.key == key { return e.pointee.value }
                     }
                     i = (i + 1) & mask
                 }
@@ -139,7 +142,7 @@ struct FixedCostIndex<Value> {
         if entries.count >= Self.maxEntries { removeAll() }
         entries.append(Entry(word: word, key: key, which: which, value: value))
         if 2 * entries.count > slots.count {
-            slots = Array(repeating: (0, 0), count: 2 * slots.count)
+            slots = Array(repeating: (0, 0), count: max(64, 2 * slots.count))
             for e in entries.indices { place(entries[e].word, e) }
         } else {
             place(word, entries.count - 1)
@@ -153,7 +156,7 @@ struct FixedCostIndex<Value> {
     }
 
     mutating func removeAll() {
-        slots = Array(repeating: (0, 0), count: 64)
+        slots = []
         entries = []
     }
 }
