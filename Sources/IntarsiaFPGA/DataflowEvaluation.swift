@@ -37,11 +37,11 @@ extension FPGAModel {
         return e
     }
 
-    /// The stage of a proportional or uniform dataflow point from the model's cache, costed
-    /// (`dataflowStageCost`) the first time its key is seen: the key is the point with the knobs
-    /// the stage does not read set to fixed values (`StageCostKey`: compute units, spill,
-    /// scratchpad), its split the entry's schedule. Points evaluated again (a bench's passes,
-    /// a search strategy revisiting designs) read one cost instead of costing every task.
+    /// The stage of a proportional or uniform dataflow point from the model's memo of recent
+    /// keys (`DataflowStageMemo`), else costed (`dataflowStageCost`) and kept: the key is the
+    /// point with the knobs the stage does not read set to fixed values (`StageCostKey`:
+    /// compute units, spill, scratchpad), with its split. Points evaluated again (a bench's
+    /// passes, a search strategy revisiting designs) read one cost instead of costing every task.
     @inline(__always)
     func dataflowStage(_ p: DesignPoint, env: CycleEnvironment) -> StageCost {
         let which: ReconfigurableCache.FixedSchedule = p.allocation == .uniform ? .uniformDataflow : .proportionalDataflow

@@ -83,15 +83,14 @@ final class FixedStageCosts: @unchecked Sendable {
 }
 
 /// Fixed schedules' stage costs by key (`FixedStageCosts` for the sequential and given
-/// schedules, the one `StageCost` of the dataflow stage), held in line in one array and found
+/// schedules), held in line in one array and found
 /// through an open-addressed table probed linearly from the key's mixed word
 /// (`StageCostKey.mixedWord`), so that a look-up hashes nothing more (a `Dictionary` look-up ran
 /// the standard hasher and copied a cost table: about 730 instructions a point on the sequential
 /// template) and a new entry allocates nothing of its own. The table is kept at most half full.
-/// The lock of `ReconfigurableCache` guards it. It holds at most `maxEntries` entries (a
-/// dataflow search keeps one per design point of the knobs its stage reads: about 230 bytes
-/// each with its slots, some 25 MB at the cap); past that it is emptied and refilled on demand
-/// (results do not change, only the time).
+/// The lock of `ReconfigurableCache` guards it. It holds at most `maxEntries` entries (one per
+/// knob set of the stages; a few hundred bytes each with the slots); past that it is emptied and
+/// refilled on demand (results do not change, only the time).
 struct FixedCostIndex<Value> {
     struct Entry {
         var word: UInt64

@@ -189,12 +189,12 @@ final class ReconfigurableCache: @unchecked Sendable {
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
     /// Fixed schedules' stages per key (`FPGAModel.fixedStageCosts`), dropped with `costs`.
-    /// Both indexes are read and written with the lock held, so the runtime's exclusivity check
+    /// Both tables are read and written with the lock held, so the runtime's exclusivity check
     /// on each access (about 60 instructions a point) is not needed.
     @exclusivity(unchecked) private var fixedIndex = FixedCostIndex<FixedStageCosts>()
-    /// The dataflow stage's cost per key (`FPGAModel.dataflowStage`), kept apart from the cost
-    /// tables (it is not one of their stages).
-    @exclusivity(unchecked) private var dataflowIndex = FixedCostIndex<StageCost>()
+    /// The dataflow stage's cost of recent keys (`FPGAModel.dataflowStage`), kept apart from the
+    /// cost tables (it is not one of their stages).
+    @exclusivity(unchecked) private var dataflowMemo = DataflowStageMemo()
     /// The last topology looked up: consecutive points of a search or bench mostly share it
     /// (compute units vary slower than lanes), and comparing keys is cheaper than hashing them.
     /// (The same for cost tables cost more than it saved: lanes, in their key, vary fastest.)
@@ -306,15 +306,15 @@ final class ReconfigurableCache: @unchecked Sendable {
     @inline(__always)
     func dataflowCost(_ key: StageCostKey, _ which: FixedSchedule, word: UInt64) -> StageCost? {
         lock.lock()
-        let hit = dataflowIndex.find(key, which, word: word)
+        let hit = dataflowMemo.find(key, which, word: word)
         lock.unlock()
         return hit
     }
 
-    /// Keeps the dataflow stage's cost for `key` (the first kept for a key stays).
+    /// Keeps the dataflow stage's cost for `key` (in its slot of the memo).
     func keep(dataflowCost cost: StageCost, _ key: StageCostKey, _ which: FixedSchedule, word: UInt64) {
         lock.lock()
-        dataflowIndex.insert(cost, key, which, word: word)
+        dataflowMemo.keep(cost, key, which, word: word)
         lock.unlock()
     }
 
