@@ -10,17 +10,12 @@ import IntarsiaCore
 /// `maxSlots` (about 200 bytes a slot: some 800 KB); past that keys only replace others. Results
 /// do not change, only the time. The lock of `ReconfigurableCache` guards it.
 struct DataflowStageMemo {
-    struct Entry {
-        var word: UInt64
-        var key: StageCostKey
-        var which: ReconfigurableCache.FixedSchedule
-        var cost: StageCost
-    }
+    typealias Entry = FixedCostIndex<StageCost>.Entry
 
     static var maxSlots: Int { 4096 }
     /// An empty slot: `which` is the sequential schedule's, never a dataflow split's.
     private static var empty: Entry {
-        Entry(word: 0, key: StageCostKey(DesignPoint(template: .dataflow, lanes: 0), balancer: false), which: .sequential, cost: StageCost())
+        Entry(word: 0, key: StageCostKey(DesignPoint(template: .dataflow, lanes: 0), balancer: false), which: .sequential, value: StageCost())
     }
     private var slots: [Entry] = []
     private var kept = 0
@@ -40,9 +35,9 @@ struct DataflowStageMemo {
             // Through the entries' addresses: their fields are read, the entries not copied.
             let i = Self.slot(word, which, capacity: s.count)
             var e = s.baseAddress! + i
-            if e.pointee.word == word && e.pointee.which == which && e.pointee.key == key { return e.pointee.cost }
+            if e.pointee.word == word && e.pointee.which == which && e.pointee.key == key { return e.pointee.value }
             e = s.baseAddress! + (i ^ 2)
-            if e.pointee.word == word && e.pointee.which == which && e.pointee.key == key { return e.pointee.cost }
+            if e.pointee.word == word && e.pointee.which == which && e.pointee.key == key { return e.pointee.value }
             return nil
         }
     }
@@ -58,6 +53,6 @@ struct DataflowStageMemo {
         if slots[i].which != .sequential && !(slots[i].word == word && slots[i].which == which && slots[i].key == key) {
             slots[i ^ 2] = slots[i]
         }
-        slots[i] = Entry(word: word, key: key, which: which, cost: cost)
+        slots[i] = Entry(word: word, key: key, which: which, value: cost)
     }
 }
