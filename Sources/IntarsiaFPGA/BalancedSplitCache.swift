@@ -14,7 +14,20 @@ import IntarsiaCore
 final class BalancedSplitCache: @unchecked Sendable {
     static let maxEntries = 10_000
     private let lock = NSLock()
-    private var splits: [StageCostKey: BalancedSplit] = [:]
+    private var splits: [StageCostKey: Held] = [:]
+
+    /// A split and an evaluation holding only the statuses it implies (`record(laneSplit:)`),
+    /// made once per split: a point takes them by reference (`takeStatuses`), not made anew.
+    struct Held {
+        var split: BalancedSplit
+        var recorded: Evaluation
+
+        init(_ split: BalancedSplit) {
+            self.split = split
+            recorded = Evaluation()
+            recorded.record(laneSplit: split.status)
+        }
+    }
 
     /// The point with the knobs the lane balancer does not read set to fixed values
     /// (`StageCostKey`'s stage-balancer variant fixes compute units, spill and allocation).
@@ -27,14 +40,14 @@ final class BalancedSplitCache: @unchecked Sendable {
     }
 
     /// The split held for `key`, if any.
-    func held(_ key: StageCostKey) -> BalancedSplit? {
+    func held(_ key: StageCostKey) -> Held? {
         lock.lock()
         defer { lock.unlock() }
         return splits[key]
     }
 
     /// Keeps `split` for `key` (emptied first when full).
-    func keep(_ split: BalancedSplit, for key: StageCostKey) {
+    func keep(_ split: Held, for key: StageCostKey) {
         lock.lock()
         if splits.count >= Self.maxEntries { splits.removeAll(keepingCapacity: true) }
         splits[key] = split
@@ -46,15 +59,15 @@ extension FPGAModel {
     /// The balanced split of a dataflow point (`allocation: balanced`) from the plugged-in lane
     /// balancer, solved once per key (`BalancedSplitCache`); without a balancer, none, and the
     /// status says so.
-    func balancedSplit(_ p: DesignPoint) -> BalancedSplit {
+    func balancedSplit(_ p: DesignPoint) -> BalancedSplitCache.Held {
         guard let balancer = laneBalancer else {
-            return BalancedSplit(lanes: nil, status: .fallback("no stage balancer in this model"))
+            return .init(BalancedSplit(lanes: nil, status: .fallback("no stage balancer in this model")))
         }
         // Held splits are read without a closure over the model (a closure copied the whole
         // `FPGAModel`, its arrays retained and released: about 2,500 instructions a point).
         let key = BalancedSplitCache.key(p)
         if let held = balancedCache.held(key) { return held }
-        let split = balancer(self, p)
+        let split = BalancedSplitCache.Held(balancer(self, p))
         balancedCache.keep(split, for: key)
         return split
     }
@@ -63,11 +76,12 @@ extension FPGAModel {
 extension Evaluation {
     /// Records how a balanced split was found: `laneSplit`, and the solver status it implies.
     mutating func record(laneSplit split: LaneSplitStatus) {
-        laneSplit = split
+        let solver: SolverStatus
         switch split.state {
-        case .optimal: solverStatus = .optimal
-        case .feasible: solverStatus = .feasible(gap: split.gap ?? .infinity)
-        case .infeasible, .fallback: solverStatus = .fallback(reason: split.description)
+        case .optimal: solver = .optimal
+        case .feasible: solver = .feasible(gap: split.gap ?? .infinity)
+        case .infeasible, .fallback: solver = .fallback(reason: split.description)
         }
+        set(solverStatus: solver, laneSplit: split)
     }
 }

@@ -95,11 +95,55 @@ public struct Evaluation: Hashable, Sendable {
     public var utilization: Double = 0
     public var stages: Int = 0
     public var scheduleSpace: ScheduleSpace = .template
-    public var solverStatus: SolverStatus = .optimal
     public var violations: Violations = []
+    /// How the solver ended and the lane split, when not `optimal` with no split (nearly every
+    /// design): held by one reference, so that an evaluation copies as plain numbers and one
+    /// pointer (the two fields in line, their strings and enum payloads, cost about 350
+    /// instructions of copies and destroys per sequential point, callgrind). Nil exactly when `solverStatus`
+    /// is `optimal` and `laneSplit` nil, so equal evaluations compare and hash equal.
+    private var statuses: Statuses?
+
+    public var solverStatus: SolverStatus {
+        get { statuses?.solver ?? .optimal }
+        set { statuses = Statuses.make(solver: newValue, laneSplit: laneSplit) }
+    }
     /// `allocation: balanced` only: how the lanes were split (a proven optimum, a split not
     /// proven optimal, or the proportional split standing in).
-    public var laneSplit: LaneSplitStatus?
+    public var laneSplit: LaneSplitStatus? {
+        get { statuses?.laneSplit }
+        set { statuses = Statuses.make(solver: solverStatus, laneSplit: newValue) }
+    }
+
+    /// Sets both statuses at once (one reference made, not two).
+    mutating func set(solverStatus: SolverStatus, laneSplit: LaneSplitStatus?) {
+        statuses = Statuses.make(solver: solverStatus, laneSplit: laneSplit)
+    }
+
+    /// Takes the solver status and lane split of `other` (one reference, no new one made).
+    mutating func takeStatuses(of other: Evaluation) {
+        statuses = other.statuses
+    }
+
+    /// `solverStatus` and `laneSplit` together, never changed once made (a setter makes another).
+    private final class Statuses: Hashable, Sendable {
+        let solver: SolverStatus
+        let laneSplit: LaneSplitStatus?
+
+        private init(solver: SolverStatus, laneSplit: LaneSplitStatus?) {
+            self.solver = solver
+            self.laneSplit = laneSplit
+        }
+
+        static func make(solver: SolverStatus, laneSplit: LaneSplitStatus?) -> Statuses? {
+            solver == .optimal && laneSplit == nil ? nil : Statuses(solver: solver, laneSplit: laneSplit)
+        }
+
+        static func == (a: Statuses, b: Statuses) -> Bool { a.solver == b.solver && a.laneSplit == b.laneSplit }
+        func hash(into h: inout Hasher) {
+            h.combine(solver)
+            h.combine(laneSplit)
+        }
+    }
 
     public init() {}
 

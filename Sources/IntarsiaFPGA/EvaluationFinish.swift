@@ -68,6 +68,7 @@ extension FPGAModel {
     }
 
     /// DSP, LUT and FF of the design's MAC lanes, units and special-function units (shell apart).
+    @inline(__always)
     func fabric(_ p: DesignPoint, env: CycleEnvironment, totals: StageTotals) -> (dsp: Double, lut: Double, ff: Double) {
         let perTask: Bool
         switch p.template.resourceRule {

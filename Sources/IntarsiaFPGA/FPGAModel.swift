@@ -128,6 +128,7 @@ public struct FPGAModel: Sendable {
         }
     }
 
+    @inline(__always)
     func memoryCaps(_ p: DesignPoint, _ env: CycleEnvironment) -> (bram: Double, uram: Double, scratchBram: Double, scratchUram: Double) {
         let scratch = Double(p.scratchpadKiB) * 1024
         var sb = 0.0, su = 0.0
@@ -270,7 +271,7 @@ public struct FPGAModel: Sendable {
         var totals = StageTotals()
         var balanced: BalancedSplit?
         if p.template.schedulePolicy == .allTasksResident && p.allocation == .balanced {
-            balanced = balancedSplit(p)
+            balanced = balancedSplit(p).split
         }
         for (k, s) in schedule.stages.enumerated() {
             var spill = (cycles: 0.0, bytes: 0.0)

@@ -124,20 +124,7 @@ extension FPGAModel {
         let units = units(p)
         let env = platformEnvironment.with(p)
         let scratch = Double(p.scratchpadKiB) * 1024
-        var totals = StageTotals()
-        fixed.stages.withUnsafeBufferPointer { stages in
-            for k in stages.indices {
-                let c = stages[k].cost
-                if c.macTasks > units {
-                    totals.tooManyTasks = true
-                    continue
-                }
-                let spill = k == 0 ? (cycles: 0.0, bytes: 0.0)
-                    : StageModel.spill(liveBytes: stages[k].liveBytesBefore, scratchpadBytes: scratch, policy: p.spill, env: env)
-                totals.add(c, spill: spill)
-            }
-            totals.stages = stages.count
-        }
+        let totals = fixed.totals(units: units, scratchBytes: scratch, policy: p.spill, env: env)
         var e = finish(p, env: env, totals: totals)
         if p.template.schedulePolicy == .chosenPerPoint {
             e.scheduleSpace = .given

@@ -90,6 +90,25 @@ import IntarsiaCore
         expectSame(FPGAModel(workload: w, platform: PlatformCatalog.zcu102), grid(stride: 11), "random \(seed) zcu102")
     }
 
+    /// The stage is kept per key (`FPGAModel.dataflowStage`): a second pass over the points reads
+    /// the kept costs, and points that differ only in knobs the stage does not read (scratchpad,
+    /// spill, compute units) share them; every point still equals its own schedule path (a key
+    /// that confused the proportional and uniform splits, or two stream widths, would not).
+    @Test func keptStagesEqualTheSchedulePath() throws {
+        let model = FPGAModel(workload: try BuiltinWorkload.gpt2Block.make(), platform: PlatformCatalog.u280)
+        let points = grid(stride: 7)
+        expectSame(model, points, "first pass")
+        expectSame(model, points, "kept")
+        let others = points.map { p in
+            var q = p
+            q.scratchpadKiB = 0
+            q.spill = .always
+            q.computeUnits = 5
+            return q
+        }
+        expectSame(model, others, "other scratchpad, spill and units")
+    }
+
     /// A balanced point takes the closed form too (its split solved once per key,
     /// `BalancedClosedFormTests`), as every allocation does.
     @Test func everyAllocationTakesTheClosedForm() throws {

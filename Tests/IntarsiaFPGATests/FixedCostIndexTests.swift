@@ -15,7 +15,7 @@ import IntarsiaCore
     }
 
     @Test func everyKeptKeyIsFoundAsItselfThroughGrowth() {
-        var index = FixedCostIndex()
+        var index = FixedCostIndex<FixedStageCosts>()
         var kept: [FixedStageCosts] = []
         // 1,000 lane counts x 2 word widths x 2 schedules: 4,000 entries, the 64-slot table grows 7 times.
         for lanes in 1...1000 {
@@ -24,7 +24,7 @@ import IntarsiaCore
                     var p = DesignPoint(template: .sequential, lanes: lanes)
                     p.wordBits = bits
                     let e = entry(p, which, stages: kept.count)
-                    index.insert(e)
+                    index.insert(e, e.key, e.which, word: e.word)
                     kept.append(e)
                 }
             }
@@ -48,14 +48,66 @@ import IntarsiaCore
     }
 
     @Test func theFirstEntryOfAKeyStays() {
-        var index = FixedCostIndex()
+        var index = FixedCostIndex<FixedStageCosts>()
         let p = DesignPoint(template: .sequential, lanes: 64)
         let first = entry(p, .sequential, stages: 1), second = entry(p, .sequential, stages: 2)
-        index.insert(first)
-        index.insert(second)
+        index.insert(first, first.key, first.which, word: first.word)
+        index.insert(second, second.key, second.which, word: second.word)
         #expect(index.find(first.key, .sequential, word: first.word) === first)
         index.removeAll()
         #expect(index.find(first.key, .sequential, word: first.word) == nil)
+    }
+
+    /// Past `maxEntries` the index is emptied before the next entry is kept: that entry is
+    /// found, the first one is not (the cap holds its memory; a look-up that misses costs again).
+    @Test func theIndexIsEmptiedPastItsCap() {
+        var index = FixedCostIndex<StageCost>()
+        func key(_ lanes: Int) -> StageCostKey { StageCostKey(DesignPoint(template: .dataflow, lanes: lanes), balancer: false) }
+        let n = FixedCostIndex<StageCost>.maxEntries
+        for lanes in 1...n {
+            var c = StageCost()
+            c.cycles = Double(lanes)
+            let k = key(lanes)
+            index.insert(c, k, .uniformDataflow, word: k.mixedWord)
+        }
+        let first = key(1), last = key(n), next = key(n + 1)
+        #expect(index.find(first, .uniformDataflow, word: first.mixedWord)?.cycles == 1)
+        #expect(index.find(last, .uniformDataflow, word: last.mixedWord)?.cycles == Double(n))
+        #expect(index.find(first, .proportionalDataflow, word: first.mixedWord) == nil)
+        var c = StageCost()
+        c.cycles = -1
+        index.insert(c, next, .uniformDataflow, word: next.mixedWord)
+        #expect(index.find(next, .uniformDataflow, word: next.mixedWord)?.cycles == -1)
+        #expect(index.find(first, .uniformDataflow, word: first.mixedWord) == nil)
+    }
+
+    /// The dataflow memo (`DataflowStageMemo`) past its largest table: every look-up finds the
+    /// cost kept for that very key and split, or nothing (a slot taken by another key); the
+    /// keys kept last are found.
+    @Test func theDataflowMemoFindsOnlyItsOwnKeys() {
+        var memo = DataflowStageMemo()
+        func key(_ lanes: Int) -> StageCostKey { StageCostKey(DesignPoint(template: .dataflow, lanes: lanes), balancer: false) }
+        let n = 3 * DataflowStageMemo.maxSlots
+        for lanes in 1...n {
+            for which in [ReconfigurableCache.FixedSchedule.proportionalDataflow, .uniformDataflow] {
+                var c = StageCost()
+                c.cycles = Double(lanes) + (which == .uniformDataflow ? 0.5 : 0)
+                let k = key(lanes)
+                memo.keep(c, k, which, word: k.mixedWord)
+            }
+        }
+        var found = 0
+        for lanes in 1...n {
+            for which in [ReconfigurableCache.FixedSchedule.proportionalDataflow, .uniformDataflow] {
+                let k = key(lanes)
+                guard let c = memo.find(k, which, word: k.mixedWord) else { continue }
+                found += 1
+                #expect(c.cycles == Double(lanes) + (which == .uniformDataflow ? 0.5 : 0), "\(lanes) \(which)")
+            }
+        }
+        let last = key(n)
+        #expect(memo.find(last, .uniformDataflow, word: last.mixedWord)?.cycles == Double(n) + 0.5)
+        #expect(found > 0 && found <= DataflowStageMemo.maxSlots)
     }
 
     /// The sequential template read through the index equals its stage-by-stage evaluation in a
