@@ -10,15 +10,15 @@ public enum Parallel {
     public static var allCores: Int { ProcessInfo.processInfo.activeProcessorCount }
 
     /// One slot per index, each written by exactly one worker and read after every worker joined.
-    private final class Slots<T>: @unchecked Sendable {
-        let base: UnsafeMutablePointer<T?>
-        let count: Int
-        init(_ n: Int) {
+    @usableFromInline final class Slots<T>: @unchecked Sendable {
+        @usableFromInline let base: UnsafeMutablePointer<T?>
+        @usableFromInline let count: Int
+        @inlinable init(_ n: Int) {
             count = n
             base = .allocate(capacity: max(n, 1))
             base.initialize(repeating: nil, count: max(n, 1))
         }
-        deinit {
+        @inlinable deinit {
             base.deinitialize(count: max(count, 1))
             base.deallocate()
         }
@@ -26,9 +26,18 @@ public enum Parallel {
 
     /// `body(i)` for every `i` in `0..<count`, on `workers` threads (one when `count` is below
     /// `sequentialBelow`: too little work to share), in index order.
-    public static func map<T: Sendable>(_ count: Int, workers: Int, sequentialBelow: Int = 2, _ body: @Sendable (Int) -> T) -> [T] {
+    /// Inlinable, so that each caller's module specializes it for its result type: generic, the
+    /// calling thread's gathering of the results in order (a value-witness call per step of an
+    /// unspecialized `map`) cost about 1,500 instructions per result, a serial step of every
+    /// parallel evaluation (callgrind, bench search, BENCHMARKS.md session 13).
+    @inlinable public static func map<T: Sendable>(_ count: Int, workers: Int, sequentialBelow: Int = 2, _ body: @Sendable (Int) -> T) -> [T] {
         let w = min(max(1, workers), count)
-        if w <= 1 || count < sequentialBelow { return (0..<count).map(body) }
+        if w <= 1 || count < sequentialBelow {
+            var out: [T] = []
+            out.reserveCapacity(count)
+            for i in 0..<count { out.append(body(i)) }
+            return out
+        }
         let slots = Slots<T>(count)
         DispatchQueue.concurrentPerform(iterations: w) { k in
             var i = k
@@ -37,7 +46,10 @@ public enum Parallel {
                 i += w
             }
         }
-        return (0..<count).map { slots.base[$0]! }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for i in 0..<count { out.append(slots.base[i]!) }
+        return out
     }
 
     /// `body(i)` for every `i` in `0..<count` on `workers` threads that each take the next index

@@ -109,7 +109,8 @@ public enum ASICJob {
         let points = designs.map { (x: x.value($0), y: y.value($0), feasible: $0.feasible, front: front.contains($0.id), id: $0.id) }
         let svgPath = (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + ".pareto.svg"
         try staged.stage(SVGPlot.pareto(title: "\(spec.name): \(y.rawValue) against \(x.rawValue)", xColumn: x.rawValue, yColumn: y.rawValue,
-                                        series: [SVGPlot.Series(label: "\(designs.count) designs", color: PlotPalette.series[0], points: points)], chosen: nil), to: svgPath)
+                                        series: [SVGPlot.Series(label: "\(designs.count) designs", color: PlotPalette.series[0], points: points)], chosen: nil,
+                                        workers: workers), to: svgPath)
         do { try staged.commit(removingFirst: [svgPath]) } catch { staged.discard(); throw error }
         let feasible = designs.filter(\.feasible)
         stderr("exhaustive: \(designs.count) ASIC designs evaluated, \(feasible.count) feasible, Pareto front \(front.count), \(String(format: "%.2f", Date().timeIntervalSince(start))) s; wrote \(path)\n")

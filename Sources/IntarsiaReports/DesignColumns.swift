@@ -7,17 +7,38 @@ import IntarsiaSearch
 /// What one row of the design CSV is made from: a design with the platform and constraints it
 /// was judged against (for its violation text).
 public struct DesignRow: Sendable {
-    public var design: EvaluatedDesign { didSet { templateKnobs = Knob.knobs(of: design.point.template) } }
+    public var design: EvaluatedDesign { didSet { knobBits = Self.knobBits(design.point.template) } }
     public var platform: FPGAPlatform
     public var constraints: Constraints
-    /// The knobs of the design's template, read once per row for its eleven knob columns.
-    public private(set) var templateKnobs: [Knob]
+    /// The knobs of the design's template as bits (`Self.bit`), for its eleven knob columns.
+    public private(set) var knobBits: UInt32
 
-    public init(_ design: EvaluatedDesign, _ platform: FPGAPlatform, _ constraints: Constraints) {
+    /// `knobBits`: the template's knob bits when the caller has them (`KnobBitsCache`), so that
+    /// the template's knob list is not read for every row.
+    public init(_ design: EvaluatedDesign, _ platform: FPGAPlatform, _ constraints: Constraints, knobBits: UInt32? = nil) {
         self.design = design
         self.platform = platform
         self.constraints = constraints
-        templateKnobs = Knob.knobs(of: design.point.template)
+        self.knobBits = knobBits ?? Self.knobBits(design.point.template)
+    }
+
+    /// A knob's bit: 1 << its position in `Knob.allCases`.
+    public static func bit(_ k: Knob) -> UInt32 { 1 << UInt32(Knob.allCases.firstIndex(of: k)!) }
+
+    /// The bits of the knobs template `t` reads.
+    public static func knobBits(_ t: TemplateKind) -> UInt32 { Knob.knobs(of: t).reduce(0) { $0 | bit($1) } }
+}
+
+/// The knob bits of the templates a run of rows has met: a row's template is looked up among
+/// the few seen (by identity) instead of its knob list being read per row.
+struct KnobBitsCache {
+    private var seen: [(template: TemplateKind, bits: UInt32)] = []
+
+    mutating func bits(_ t: TemplateKind) -> UInt32 {
+        for s in seen where s.template == t { return s.bits }
+        let b = DesignRow.knobBits(t)
+        seen.append((t, b))
+        return b
     }
 }
 
@@ -27,8 +48,10 @@ public typealias DesignColumn = Column<DesignRow>
 
 public enum DesignColumns {
     static func knob(_ k: Knob, _ meaning: String) -> DesignColumn {
-        DesignColumn(k.rawValue, meaning) { (r: DesignRow, out: inout [UInt8]) in
-            guard r.templateKnobs.contains(k) else { return }
+        // Plain: integers, flags and the knobs' fixed value names.
+        let bit = DesignRow.bit(k)
+        return DesignColumn(k.rawValue, meaning, plain: true) { (r: DesignRow, out: inout [UInt8]) in
+            guard r.knobBits & bit != 0 else { return }
             switch r.design.point.value(of: k) {
             case .int(let i): FieldBytes.appendInt(i, to: &out)
             case .text(let s): FieldBytes.appendText(s, to: &out)
@@ -37,31 +60,26 @@ public enum DesignColumns {
         }
     }
 
-    /// A column filled from the design's evaluation.
-    static func figure(_ name: String, _ meaning: String, _ value: @escaping @Sendable (Evaluation) -> String) -> DesignColumn {
-        DesignColumn(name, meaning) { value($0.design.evaluation) }
-    }
-
     /// A whole-number column of the evaluation.
     static func integer(_ name: String, _ meaning: String, _ value: @escaping @Sendable (Evaluation) -> Int) -> DesignColumn {
-        DesignColumn(name, meaning) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendInt(value(r.design.evaluation), to: &out) }
+        DesignColumn(name, meaning, plain: true) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendInt(value(r.design.evaluation), to: &out) }
     }
 
     /// A column of the evaluation in `Figures.number`'s text.
     static func number(_ name: String, _ meaning: String, _ value: @escaping @Sendable (Evaluation) -> Double) -> DesignColumn {
-        DesignColumn(name, meaning) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendNumber(value(r.design.evaluation), to: &out) }
+        DesignColumn(name, meaning, plain: true) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendNumber(value(r.design.evaluation), to: &out) }
     }
 
     /// A column of the evaluation to `digits` significant digits (`Figures.significant`).
     static func significant(_ name: String, _ meaning: String, _ digits: Int, _ value: @escaping @Sendable (Evaluation) -> Double) -> DesignColumn {
-        DesignColumn(name, meaning) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendSignificant(value(r.design.evaluation), digits, to: &out) }
+        DesignColumn(name, meaning, plain: true) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendSignificant(value(r.design.evaluation), digits, to: &out) }
     }
 
     /// `x` rounded to `digits` significant digits (`Figures.significant`).
     public static func significant(_ x: Double, _ digits: Int) -> String { Figures.significant(x, digits) }
 
     public static let all: [DesignColumn] = [
-        DesignColumn("id", "order of evaluation in the search, from 0") { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendInt(r.design.id, to: &out) },
+        DesignColumn("id", "order of evaluation in the search, from 0", plain: true) { (r: DesignRow, out: inout [UInt8]) in FieldBytes.appendInt(r.design.id, to: &out) },
         DesignColumn("template", "dataflow, sequential or reconfigurable") { $0.design.point.template.rawValue },
         knob(.lanes, "total MAC lanes (multiply-accumulates per cycle) of the design"),
         knob(.allocation, "dataflow: how lanes are split among tasks (proportional to MACs, or uniform)"),
@@ -75,8 +93,13 @@ public enum DesignColumns {
         knob(.matVec, "dataflow/reconfigurable: how matrix-vector products take their input (dot, outer, auto)"),
         knob(.streamElements, "dataflow/reconfigurable: elements a FIFO between tasks carries per cycle (0: matched to the producer)"),
         integer("stages", "stages of the schedule (dataflow 1; sequential one per MAC task)") { $0.stages },
-        figure("schedule_space", "schedules the design's schedule was chosen among: `template` (dataflow and sequential: the template fixes it), `general` (reconfigurable: every schedule of the task graph), `contiguous` (reconfigurable: only stages that are contiguous segments of the topological order, because the graph of every schedule would have had more than 300,000 arcs; the optimum over all schedules may be missed), `given` (the spec's hand-written schedule)") { $0.scheduleSpace.rawValue },
-        figure("solver_status", "how the solver that chose the schedule or lane split ended: `optimal` (proven over its space: closed form, shortest path, or a solver's proof), `feasible (gap X%)` (a solver stopped at its time limit X% above its bound), `feasible (no bound: WHY)` (with `balance_stages`: stage lane splits whose solve stopped at its limit; WHY names them and their largest gap), `fallback: WHY` (a solver failed and a heuristic stood in: the proportional split for `allocation: balanced`, the shortest path for `scheduler: glpk`, the proportional or uniform split of a stage the balancer failed on with `balance_stages`; WHY is the solver's failure, e.g. `no schedule found within the time limit of 10 s`, and `intarsia search` names each distinct one once on stderr), `given` (nothing solved: the spec's schedule)") { $0.solverStatus.text },
+        DesignColumn("schedule_space", "schedules the design's schedule was chosen among: `template` (dataflow and sequential: the template fixes it), `general` (reconfigurable: every schedule of the task graph), `contiguous` (reconfigurable: only stages that are contiguous segments of the topological order, because the graph of every schedule would have had more than 300,000 arcs; the optimum over all schedules may be missed), `given` (the spec's hand-written schedule)", plain: true) { (r: DesignRow, out: inout [UInt8]) in
+            FieldBytes.appendText(r.design.evaluation.scheduleSpace.rawValue, to: &out)
+        },
+        DesignColumn("solver_status", "how the solver that chose the schedule or lane split ended: `optimal` (proven over its space: closed form, shortest path, or a solver's proof), `feasible (gap X%)` (a solver stopped at its time limit X% above its bound), `feasible (no bound: WHY)` (with `balance_stages`: stage lane splits whose solve stopped at its limit; WHY names them and their largest gap), `fallback: WHY` (a solver failed and a heuristic stood in: the proportional split for `allocation: balanced`, the shortest path for `scheduler: glpk`, the proportional or uniform split of a stage the balancer failed on with `balance_stages`; WHY is the solver's failure, e.g. `no schedule found within the time limit of 10 s`, and `intarsia search` names each distinct one once on stderr), `given` (nothing solved: the spec's schedule)") { (r: DesignRow, out: inout [UInt8]) in
+            // Nearly every row is optimal: its text without building a `String`.
+            if case .optimal = r.design.evaluation.solverStatus { FieldBytes.appendText("optimal", to: &out) } else { FieldBytes.appendText(r.design.evaluation.solverStatus.text, to: &out) }
+        },
         number("latency_cycles", "kernel cycles for one inference (all repetitions)") { $0.latencyCycles.rounded(.up) },
         significant("latency_ms", "latency at the platform clock, milliseconds", 6) { $0.latencyMs },
         significant("throughput_per_s", "inferences per second, runs back to back", 6) { $0.throughputPerSecond },
@@ -90,9 +113,13 @@ public enum DesignColumns {
         number("offchip_bytes", "bytes read from and written to off-chip memory per inference") { $0.offChipBytes.rounded() },
         significant("power_w", "average power, watts (static + dynamic, see docs/MODEL.md)", 4) { $0.powerW },
         significant("energy_mj", "energy per inference, millijoules", 6) { $0.energyMJ },
-        figure("feasible", "true when every constraint of the spec holds") { $0.feasible ? "true" : "false" },
-        DesignColumn("violations", "the broken constraints with value and limit, separated by '; '") { r in
-            r.design.evaluation.violationText(platform: r.platform, constraints: r.constraints)
+        DesignColumn("feasible", "true when every constraint of the spec holds", plain: true) { (r: DesignRow, out: inout [UInt8]) in
+            FieldBytes.appendFlag(r.design.evaluation.feasible, to: &out)
+        },
+        DesignColumn("violations", "the broken constraints with value and limit, separated by '; '") { (r: DesignRow, out: inout [UInt8]) in
+            // Empty for a feasible design, without building the list of parts.
+            guard !r.design.evaluation.feasible else { return }
+            FieldBytes.appendText(r.design.evaluation.violationText(platform: r.platform, constraints: r.constraints), to: &out)
         },
     ]
 

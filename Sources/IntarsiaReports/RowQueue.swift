@@ -55,7 +55,10 @@ final class RowQueue: @unchecked Sendable {
         let texts = Parallel.map(runs, workers: workers) { k in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(256 * ((k + 1) * n / runs - k * n / runs))
-            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] { DesignColumns.streamed.appendCSVLine(DesignRow(d, platform, constraints), to: &bytes) }
+            var knobBits = KnobBitsCache()
+            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] {
+                DesignColumns.streamed.appendCSVLine(DesignRow(d, platform, constraints, knobBits: knobBits.bits(d.point.template)), to: &bytes)
+            }
             return bytes
         }
         for t in texts { pending.append(contentsOf: t) }

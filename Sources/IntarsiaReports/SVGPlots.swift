@@ -1,4 +1,5 @@
 import Foundation
+import IntarsiaCore
 
 /// Hand-written SVG charts (no plotting library fits a Swift command-line tool): a Pareto
 /// scatter of two objectives and a stacked latency breakdown. Plain SVG 1.1 with inline styles,
@@ -116,7 +117,10 @@ public enum SVGPlot {
 
     /// A scatter of two objectives: feasible designs filled, infeasible ones as grey crosses, each
     /// series' Pareto front joined by a line, and one design labelled.
-    public static func pareto(title: String, xColumn: String, yColumn: String, series: [Series], chosen: (x: Double, y: Double, label: String)?) -> String {
+    /// `workers` threads draw the points' marks (stretches of points, joined in order: the same
+    /// text for any number).
+    public static func pareto(title: String, xColumn: String, yColumn: String, series: [Series], chosen: (x: Double, y: Double, label: String)?,
+                              workers: Int = 1) -> String {
         let all = series.flatMap(\.points)
         let plot = Frame(title: title, xLabel: axisLabel(xColumn), yLabel: axisLabel(yColumn), x: Axis(all.map(\.x)), y: Axis(all.map(\.y)))
         let w = plot.w, right = plot.right, top = plot.top
@@ -124,13 +128,22 @@ public enum SVGPlot {
         func py(_ y: Double) -> Double { plot.py(y) }
         var s = plot.svgStart
         for sr in series {
-            for p in sr.points where !p.feasible {
-                let x = px(p.x), y = py(p.y)
-                s += "<path d=\"M\(f(x - 3)) \(f(y - 3)) L\(f(x + 3)) \(f(y + 3)) M\(f(x - 3)) \(f(y + 3)) L\(f(x + 3)) \(f(y - 3))\" stroke=\"#b0b0b0\" stroke-width=\"1.2\"/>\n"
+            // Each stretch's infeasible crosses and feasible dots; all crosses come first.
+            let points = sr.points, color = sr.color, n = points.count, stretches = n < 256 ? 1 : min(n, 4 * max(1, workers))
+            let marks = Parallel.map(stretches, workers: workers) { k -> (crosses: String, dots: String) in
+                var crosses = "", dots = ""
+                for p in points[k * n / stretches..<(k + 1) * n / stretches] {
+                    let x = plot.px(p.x), y = plot.py(p.y)
+                    if p.feasible {
+                        dots += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.45\"/>\n"
+                    } else {
+                        crosses += "<path d=\"M\(f(x - 3)) \(f(y - 3)) L\(f(x + 3)) \(f(y + 3)) M\(f(x - 3)) \(f(y + 3)) L\(f(x + 3)) \(f(y - 3))\" stroke=\"#b0b0b0\" stroke-width=\"1.2\"/>\n"
+                    }
+                }
+                return (crosses, dots)
             }
-            for p in sr.points where p.feasible {
-                s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(sr.color)\" fill-opacity=\"0.45\"/>\n"
-            }
+            for m in marks { s += m.crosses }
+            for m in marks { s += m.dots }
             let front = sr.points.filter(\.front).sorted { ($0.x, $0.y) < ($1.x, $1.y) }
             if front.count > 1 {
                 let d = front.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(f(px($0.element.x))) \(f(py($0.element.y)))" }.joined(separator: " ")

@@ -7,18 +7,23 @@ public struct Column<Row>: Sendable {
     public let meaning: String
     /// Appends the row's field, unquoted, to a byte buffer (UTF-8): how the CSV writer fills it.
     public let write: @Sendable (Row, inout [UInt8]) -> Void
+    /// Whether the field never holds a comma, quote or line break (numbers, flags, fixed
+    /// names), so that the CSV writer need not scan it for quoting (checked in debug builds).
+    public let plain: Bool
 
     public init(_ name: String, _ meaning: String = "", value: @escaping @Sendable (Row) -> String) {
         self.name = name
         self.meaning = meaning
+        plain = false
         write = { row, out in FieldBytes.appendText(value(row), to: &out) }
     }
 
     /// A column whose field is written straight as bytes (numbers by `FieldBytes`); its text is
-    /// the same bytes.
-    public init(_ name: String, _ meaning: String = "", bytes: @escaping @Sendable (Row, inout [UInt8]) -> Void) {
+    /// the same bytes. `plain`: the field never needs quotes (see `plain`).
+    public init(_ name: String, _ meaning: String = "", plain: Bool = false, bytes: @escaping @Sendable (Row, inout [UInt8]) -> Void) {
         self.name = name
         self.meaning = meaning
+        self.plain = plain
         write = bytes
     }
 
@@ -30,25 +35,38 @@ public struct Column<Row>: Sendable {
 /// every format (CSV, text table, JSON objects) and its documentation are derived from.
 public struct Columns<Row>: Sendable {
     public let list: [Column<Row>]
+    /// The columns' writers with their `plain` flags, read by `appendCSVLine` without copying a
+    /// `Column` (its name and meaning) per field. A struct, not an array of closures: a closure
+    /// stored as an array element is called through a reabstraction thunk.
+    @usableFromInline let writers: [Writer]
 
-    public init(_ list: [Column<Row>]) { self.list = list }
+    @usableFromInline struct Writer: Sendable {
+        @usableFromInline let write: @Sendable (Row, inout [UInt8]) -> Void
+        @usableFromInline let plain: Bool
+    }
+
+    public init(_ list: [Column<Row>]) {
+        self.list = list
+        writers = list.map { Writer(write: $0.write, plain: $0.plain) }
+    }
 
     public var header: [String] { list.map(\.name) }
 
     public func fields(_ row: Row) -> [String] { list.map { $0.value(row) } }
 
     /// One CSV line (RFC 4180 quoting) with its newline, appended as bytes: each field is written
-    /// in place and quoted only if it needs it (`CSV.quoteInPlace`).
+    /// in place and quoted only if it needs it (`CSV.quoteInPlace`; a `plain` column's field is
+    /// not scanned).
     /// Inlinable, so that a caller's module specializes it for its row type (generic, it cost a
     /// run-time type lookup per field).
     @inlinable public func appendCSVLine(_ row: Row, to out: inout [UInt8]) {
-        var k = 0
-        while k < list.count {
-            if k > 0 { out.append(0x2C) }
-            let start = out.count
-            list[k].write(row, &out)
-            CSV.quoteInPlace(&out, from: start)
-            k += 1
+        writers.withUnsafeBufferPointer { writers in
+            for k in 0..<writers.count {
+                if k > 0 { out.append(0x2C) }
+                let start = out.count
+                writers[k].write(row, &out)
+                if !writers[k].plain { CSV.quoteInPlace(&out, from: start) } else { assert(CSV.isPlain(out, from: start), "column \(list[k].name) is marked plain but its field needs quotes") }
+            }
         }
         out.append(0x0A)
     }

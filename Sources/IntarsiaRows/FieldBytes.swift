@@ -16,15 +16,38 @@ public enum FieldBytes {
     }
 
     /// The decimal digits of `u`, most significant first: written from the last into a stack
-    /// buffer (20 bytes, the most digits a UInt64 has), then appended at once.
+    /// buffer (20 bytes, the most digits a UInt64 has), two at a time from `digitPairs` (one
+    /// division by 100 per pair instead of one by 10 per digit), then appended at once.
     static func appendDigits(_ u: UInt64, to out: inout [UInt8]) {
         if u < 10 { out.append(0x30 &+ UInt8(u)); return }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in
+            let pairs = digitPairs.utf8Start
             var u = u, k = 20
-            while u > 0 { k -= 1; b[k] = 0x30 &+ UInt8(u % 10); u /= 10 }
+            while u >= 100 {
+                let r = Int(u % 100) &* 2
+                u /= 100
+                k -= 2
+                b[k] = pairs[r]
+                b[k + 1] = pairs[r + 1]
+            }
+            if u >= 10 {
+                k -= 2
+                b[k] = pairs[Int(u) &* 2]
+                b[k + 1] = pairs[Int(u) &* 2 + 1]
+            } else {
+                k -= 1
+                b[k] = 0x30 &+ UInt8(u)
+            }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<20]))
         }
     }
+
+    /// "00", "01", ... "99" back to back: the two digits of n at 2n and 2n + 1.
+    static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
 
     /// The text's UTF-8 bytes, unquoted (a line's writer quotes a field that needs it).
     public static func appendText(_ s: String, to out: inout [UInt8]) {
@@ -33,7 +56,10 @@ public enum FieldBytes {
     }
 
     /// `true` or `false`.
-    public static func appendFlag(_ b: Bool, to out: inout [UInt8]) { appendText(b ? "true" : "false", to: &out) }
+    public static func appendFlag(_ b: Bool, to out: inout [UInt8]) {
+        let s: StaticString = b ? "true" : "false"
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
     /// A whole number without a fraction; anything else to 6 significant digits (`Figures.number`).
     public static func appendNumber(_ x: Double, to out: inout [UInt8]) {
@@ -69,19 +95,25 @@ public enum FieldBytes {
     }
 
     /// u·10^-decimals in positional notation without trailing fraction zeros (u is not a whole
-    /// multiple of 10^decimals, so a fraction digit stays): "0.0012", "12.5".
+    /// multiple of 10^decimals, so a fraction digit stays): "0.0012", "12.5". Written into a stack
+    /// buffer (at most 1 + 16 + 1 + 22 bytes: a sign, u < 2^53 has 16 digits, the point, 22
+    /// decimals) and appended at once.
     static func appendPositional(_ u: UInt64, decimals: Int, negative: Bool, to out: inout [UInt8]) {
-        if negative { out.append(0x2D) }
         var u = u, decimals = decimals
         while decimals > 0 && u % 10 == 0 { u /= 10; decimals -= 1 }
-        let p = UInt64(exactPowersOfTen[decimals])
-        appendDigits(u / p, to: &out)
-        out.append(0x2E)
-        var fraction = u % p, place = p / 10
-        while place > 0 {
-            out.append(0x30 &+ UInt8(fraction / place))
-            fraction %= place
-            place /= 10
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { b in
+            // The digits of u from the last, the point placed `decimals` digits from the end, and
+            // zeros up to the units place ("0.0012": u = 12, four decimals).
+            var k = 48, placed = 0
+            while u > 0 || placed <= decimals {
+                if placed == decimals && placed > 0 { k -= 1; b[k] = 0x2E }
+                k -= 1
+                b[k] = 0x30 &+ UInt8(u % 10)
+                u /= 10
+                placed += 1
+            }
+            if negative { k -= 1; b[k] = 0x2D }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<48]))
         }
     }
 }

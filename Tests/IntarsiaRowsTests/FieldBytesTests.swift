@@ -101,4 +101,33 @@ func bytes(_ write: (inout [UInt8]) -> Void) -> String { Figures.text(write) }
         runColumns.appendCSVLine(Run(name: "x \"y\", z", ms: 2, ok: true), to: &out)
         #expect(String(decoding: out, as: UTF8.self) == "\"x \"\"y\"\", z\",2,true\n")
     }
+
+    @Test func plainColumnsAreWrittenUnscannedAndTheOthersQuoted() {
+        // Hand-written lines: the plain numeric columns read the same; the text column, not
+        // plain, is still quoted when it holds a comma.
+        let cols = Columns<Run>([
+            Column("name", "", value: { $0.name }),
+            Column("ms", "", plain: true) { r, out in FieldBytes.appendSignificant(r.ms, 3, to: &out) },
+            Column("ok", "", plain: true) { r, out in FieldBytes.appendFlag(r.ok, to: &out) },
+        ])
+        var out: [UInt8] = []
+        cols.appendCSVLine(Run(name: "a,b", ms: 0.012345, ok: false), to: &out)
+        cols.appendCSVLine(Run(name: "c", ms: 1234.5, ok: true), to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "\"a,b\",0.0123,false\nc,1230,true\n")
+        #expect(cols.list.map(\.plain) == [false, true, true])
+    }
+
+    @Test func digitPairsHoldEveryTwoDigitNumberInOrder() {
+        // The table the integer writer reads two digits at a time from: "00" ... "99".
+        let pairs = Array(UnsafeBufferPointer(start: FieldBytes.digitPairs.utf8Start, count: FieldBytes.digitPairs.utf8CodeUnitCount))
+        #expect(pairs.count == 200)
+        for n in 0..<100 { #expect(String(decoding: pairs[2 * n..<2 * n + 2], as: UTF8.self) == (n < 10 ? "0\(n)" : "\(n)")) }
+        // Every digit count from 1 to 20 (10^k - 1, 10^k and 10^k + 1) against Swift's own text.
+        var p: UInt64 = 1
+        for _ in 0..<19 {
+            for v in [p - 1, p, p + 1, 10 * p - 1] { #expect(bytes { FieldBytes.appendDigits(v, to: &$0) } == String(v)) }
+            p *= 10
+        }
+        #expect(bytes { FieldBytes.appendDigits(UInt64.max, to: &$0) } == String(UInt64.max))
+    }
 }
