@@ -14,8 +14,7 @@ extension HLSDesign {
         program.steps.enumerated().map { i, s in
             switch s.kind {
             case let .gemm(_, k, _, _, _): return max(1, min(lanes[i], k))
-            case let .conv2d(_, c, _, _, _, r, q, _, _, g): return max(1, min(lanes[i], c / g * r * q))
-            case let .transposedConv2d(_, c, _, _, _, r, q, _, _): return max(1, min(lanes[i], c * r * q))
+            case let .conv2d(_, c, _, _, _, r, q, _, _, g), let .transposedConv2d(_, c, _, _, _, r, q, _, _, g): return max(1, min(lanes[i], c / g * r * q))
             default: return 1
             }
         }

@@ -26,8 +26,7 @@ enum KernelCalls {
     static func weightTerms(_ s: HLSProgram.Step) -> Int {
         switch s.kind {
         case let .gemm(_, k, _, _, _): return k
-        case let .conv2d(_, c, _, _, _, r, q, _, _, g): return c / g * r * q
-        case let .transposedConv2d(_, c, _, _, _, r, q, _, _): return c * r * q
+        case let .conv2d(_, c, _, _, _, r, q, _, _, g), let .transposedConv2d(_, c, _, _, _, r, q, _, _, g): return c / g * r * q
         default: return 0
         }
     }
@@ -55,7 +54,7 @@ enum KernelCalls {
         switch s.kind {
         case let .gemm(m, k, n, h, tb): return "gemm \(m)x\(k)x\(n)" + (h > 1 ? ", \(h) heads" : "") + (tb ? ", B transposed" : "") + (s.hasWeights ? ", off-chip weights" : "")
         case let .conv2d(_, c, h, w, kf, r, q, st, p, g): return "conv2d \(c)x\(h)x\(w) -> \(kf) filters \(r)x\(q), stride \(st), pad \(p)" + (g > 1 ? ", \(g) groups" : "")
-        case let .transposedConv2d(_, c, h, w, kf, r, q, st, p): return "transposed conv2d \(c)x\(h)x\(w) -> \(kf) filters \(r)x\(q), stride \(st), pad \(p)"
+        case let .transposedConv2d(_, c, h, w, kf, r, q, st, p, g): return "transposed conv2d \(c)x\(h)x\(w) -> \(kf) filters \(r)x\(q), stride \(st), pad \(p)" + (g > 1 ? ", \(g) groups" : "")
         case let .maxPool(c, h, w, win): return "max pool \(c)x\(h)x\(w), window \(win)"
         case let .avgPool(c, h, w, win): return "average pool \(c)x\(h)x\(w), window \(win)"
         case let .upsample(c, h, w, f): return "nearest up-sampling \(c)x\(h)x\(w) by \(f)"
@@ -90,9 +89,9 @@ enum KernelCalls {
             }
             return "intarsia::gemm<\(c)::LANES, \(c)::ACC_W>(\(ins[0]), \(ins[1]), \(out), \(c)::M, \(c)::K, \(c)::N, \(c)::HEADS, \(c)::TRANSPOSE_B != 0, \(c)::SHIFT);"
         case .conv2d, .transposedConv2d:
-            let fn: String, groups: String
-            if case .conv2d = s.kind { (fn, groups) = ("conv2d", "\(c)::GROUPS, ") } else { (fn, groups) = ("transposed_conv2d", "") }
-            return "intarsia::\(fn)<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS>(\(ins[0]), \(w ?? ""), \(out), \(c)::BATCH, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FILTERS, \(c)::KERNEL_H, \(c)::KERNEL_W, \(c)::STRIDE, \(c)::PADDING, \(groups)\(c)::SHIFT);"
+            let fn: String
+            if case .conv2d = s.kind { fn = "conv2d" } else { fn = "transposed_conv2d" }
+            return "intarsia::\(fn)<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS>(\(ins[0]), \(w ?? ""), \(out), \(c)::BATCH, \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FILTERS, \(c)::KERNEL_H, \(c)::KERNEL_W, \(c)::STRIDE, \(c)::PADDING, \(c)::GROUPS, \(c)::SHIFT);"
         case .maxPool: return "intarsia::max_pool<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);"
         case .avgPool: return "intarsia::avg_pool<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::WINDOW);"
         case .upsample: return "intarsia::upsample<\(t)>(\(ins[0]), \(out), \(c)::CHANNELS, \(c)::HEIGHT, \(c)::WIDTH, \(c)::FACTOR);"

@@ -130,7 +130,7 @@ enum ProgramEmitter {
             (.gemmWeights, "intarsia::gemm_weights<LANES, ACC_W, MAX_WTERMS, WEIGHT_LOAD>(a, w, y, d[0], d[1], d[2], ins.shift);"),
             (.gemmActivations, "intarsia::gemm<LANES, ACC_W>(a, b, y, d[0], d[1], d[2], d[3], d[4] != 0, ins.shift);"),
             (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
-            (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], ins.shift);"),
+            (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
             (.pool, "intarsia::max_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.avgPool, "intarsia::avg_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.upsample, "intarsia::upsample<act_t>(a, y, d[0], d[1], d[2], d[3]);"),

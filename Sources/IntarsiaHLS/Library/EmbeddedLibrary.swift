@@ -170,7 +170,7 @@ gemmw_cols:
 // on LANES lanes; with G groups filter f reads the C/G input channels of its group f / (K/G)
 // (depthwise: G = C). A direct convolution reads input (oy·st − pad + dy, ox·st − pad + dx); a
 // transposed one gathers the inputs that scatter onto the output, ((oy + pad − dy)/st, ...) where
-// divisible (PyTorch's [C][K][R][S] weights are stored filter by filter by the host). Exact
+// divisible (PyTorch's [C][K/G][R][S] weights are stored filter by filter by the host). Exact
 // integer sums do not depend on the order, so the gather equals the input-stationary scatter.
 template <int LANES, int ACC_W, int MAX_TERMS, bool TRANSPOSED, class A, class B, class O>
 void convolution(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
@@ -226,8 +226,8 @@ void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int
 }
 
 template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
-void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int shift) {
-    convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, 1, shift);
+void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
+    convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, groups, shift);
 }
 
 // ---- special-function operators ------------------------------------------------------------

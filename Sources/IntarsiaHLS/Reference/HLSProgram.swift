@@ -21,8 +21,9 @@ public struct HLSProgram: Sendable {
         /// NCHW input, weights [K][C/G][R][S], zero padding; `groups` G: filter f reduces over the
         /// C/G channels of its group f / (K/G) (depthwise: G = C).
         case conv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int, groups: Int = 1)
-        /// Scatter of every input pixel through weights [C][K][R][S]; output (H−1)·stride − 2·pad + R.
-        case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int)
+        /// Scatter of every input pixel through weights [C][K/G][R][S]; output (H−1)·stride − 2·pad
+        /// + R; `groups` G: input channel c scatters into the K/G filters of its group c / (C/G).
+        case transposedConv2d(batch: Int, channels: Int, height: Int, width: Int, filters: Int, kernelH: Int, kernelW: Int, stride: Int, padding: Int, groups: Int = 1)
         /// Max pooling over `window × window`, stride `window`.
         case maxPool(channels: Int, height: Int, width: Int, window: Int)
         /// Average pooling over `window × window`, stride `window`: each output the raw sum of
@@ -44,10 +45,8 @@ public struct HLSProgram: Sendable {
     public static func bounds(_ k: Kind) -> [(String, Int)] {
         switch k {
         case let .gemm(m, kk, n, heads, tb): return [("M", m), ("K", kk), ("N", n), ("HEADS", heads), ("TRANSPOSE_B", tb ? 1 : 0)]
-        case let .conv2d(b, c, h, w, kf, r, q, st, p, g):
+        case let .conv2d(b, c, h, w, kf, r, q, st, p, g), let .transposedConv2d(b, c, h, w, kf, r, q, st, p, g):
             return [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p), ("GROUPS", g)]
-        case let .transposedConv2d(b, c, h, w, kf, r, q, st, p):
-            return [("BATCH", b), ("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FILTERS", kf), ("KERNEL_H", r), ("KERNEL_W", q), ("STRIDE", st), ("PADDING", p)]
         case let .maxPool(c, h, w, win), let .avgPool(c, h, w, win): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("WINDOW", win)]
         case let .upsample(c, h, w, f): return [("CHANNELS", c), ("HEIGHT", h), ("WIDTH", w), ("FACTOR", f)]
         case let .softmax(r, c), let .layerNorm(r, c): return [("ROWS", r), ("COLS", c)]
@@ -90,12 +89,6 @@ public struct HLSProgram: Sendable {
     public var sinks: [Int]
     /// Consumers of each task's output, in task order.
     public var consumers: [[Int]]
-
-    /// The HLS module library has no grouped transposed convolution yet: refused, never emitted
-    /// as a dense one.
-    static func groupedRefusal(_ task: String, _ groups: Int) -> String {
-        "task '\(task)': grouped transposed convolution (groups: \(groups)) is not emitted yet (accepted: groups: 1 for transposed_conv2d; conv2d takes any groups); the cost models price it, the HLS module library has no grouped transposed kernel"
-    }
 
     public struct Unsupported: Error, CustomStringConvertible, Sendable {
         public var description: String

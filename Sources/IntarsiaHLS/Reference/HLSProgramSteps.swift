@@ -78,9 +78,8 @@ extension HLSProgram {
             return Operation(kind: .conv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p, groups: g),
                              hasWeights: true, weightElements: kf * (c / g) * r * s, reduction: c / g * r * s, inputElements: [b * c * h * wd])
         case let .transposedConv2d(b, c, h, wd, kf, r, s, st, p, g):
-            guard g == 1 else { throw fail(groupedRefusal(t.name, g)) }
-            return Operation(kind: .transposedConv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p),
-                             hasWeights: true, weightElements: kf * c * r * s, reduction: c * ((r + st - 1) / st) * ((s + st - 1) / st), inputElements: [b * c * h * wd])
+            return Operation(kind: .transposedConv2d(batch: b, channels: c, height: h, width: wd, filters: kf, kernelH: r, kernelW: s, stride: st, padding: p, groups: g),
+                             hasWeights: true, weightElements: kf * (c / g) * r * s, reduction: c / g * ((r + st - 1) / st) * ((s + st - 1) / st), inputElements: [b * c * h * wd])
         case let .pool(c, h, wd, win, st, p, poolKind):
             guard (st ?? win) == win, p == 0 else {
                 throw fail("task '\(t.name)': pooling with stride \(st ?? win) and padding \(p) over a \(win)×\(win) window is not emitted yet (accepted: stride equal to the window, no padding)")

@@ -57,8 +57,8 @@ public enum Reference {
             return gemm(s, a: x[0], b: s.hasWeights ? w : x[1], m: m, k: k, n: n, heads: heads, transposeB: transposeB)
         case let .conv2d(batch, ch, hh, ww, kf, r, q, st, pad, groups):
             return conv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad, groups: groups))
-        case let .transposedConv2d(batch, ch, hh, ww, kf, r, q, st, pad):
-            return transposedConv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad))
+        case let .transposedConv2d(batch, ch, hh, ww, kf, r, q, st, pad, groups):
+            return transposedConv2d(s, x[0], w, ConvShape(batch: batch, channels: ch, height: hh, width: ww, filters: kf, kernelH: r, kernelW: q, stride: st, padding: pad, groups: groups))
         case let .maxPool(ch, hh, ww, win):
             return maxPool(x[0], channels: ch, height: hh, width: ww, window: win)
         case let .avgPool(ch, hh, ww, win):
@@ -81,18 +81,24 @@ public enum Reference {
     }
 
     /// Weights in the order the emitted modules read them off chip: a GEMM's [k][n] column by
-    /// column ([n][k]); a transposed convolution's [C][K][R][S] filter by filter ([K][C][R][S]);
-    /// a convolution's [K][C][R][S] as it is.
+    /// column ([n][k]); a transposed convolution's [C][K/G][R][S] filter by filter
+    /// ([K][C/G][R][S]: filter f of group f / (K/G) followed by its group's C/G channels); a
+    /// convolution's [K][C/G][R][S] as it is.
     public static func offChipLayout(_ s: HLSProgram.Step, _ w: [Int64]) -> [Int64] {
         switch s.kind {
         case let .gemm(_, k, n, _, _):
             var out = [Int64](repeating: 0, count: k * n)
             for t in 0..<k { for j in 0..<n { out[j * k + t] = w[t * n + j] } }
             return out
-        case let .transposedConv2d(_, c, _, _, kf, r, q, _, _):
-            let rs = r * q
-            var out = [Int64](repeating: 0, count: c * kf * rs)
-            for ci in 0..<c { for f in 0..<kf { for e in 0..<rs { out[(f * c + ci) * rs + e] = w[(ci * kf + f) * rs + e] } } }
+        case let .transposedConv2d(_, c, _, _, kf, r, q, _, _, g):
+            let rs = r * q, cg = c / g, kg = kf / g
+            var out = [Int64](repeating: 0, count: cg * kf * rs)
+            for ci in 0..<c {
+                for fl in 0..<kg {
+                    let f = ci / cg * kg + fl
+                    for e in 0..<rs { out[(f * cg + ci % cg) * rs + e] = w[(ci * kg + fl) * rs + e] }
+                }
+            }
             return out
         default:
             return w

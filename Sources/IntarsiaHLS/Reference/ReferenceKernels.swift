@@ -65,9 +65,11 @@ extension Reference {
         return o
     }
 
-    /// Scatter of every input pixel through weights [C][K][R][S]; output (H−1)·stride − 2·pad + R.
+    /// Scatter of every input pixel through weights [C][K/G][R][S]; output (H−1)·stride − 2·pad
+    /// + R; input channel c scatters into the K/G filters of its group c / (C/G).
     static func transposedConv2d(_ s: HLSProgram.Step, _ x: [Int64], _ w: [Int64], _ g: ConvShape) -> [Int64] {
         let (ch, hh, ww, kf, r, q, st, pad) = (g.channels, g.height, g.width, g.filters, g.kernelH, g.kernelW, g.stride, g.padding)
+        let cg = ch / g.groups, kg = kf / g.groups
         let oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + q
         var acc = [Int64](repeating: 0, count: g.batch * kf * oh * ow)
         for b in 0..<g.batch {
@@ -75,14 +77,15 @@ extension Reference {
                 for iy in 0..<hh {
                     for ix in 0..<ww {
                         let v = x[((b * ch + c) * hh + iy) * ww + ix]
-                        for f in 0..<kf {
+                        for fl in 0..<kg {
+                            let f = c / cg * kg + fl
                             for dy in 0..<r {
                                 let y = iy * st - pad + dy
                                 if y < 0 || y >= oh { continue }
                                 for dx in 0..<q {
                                     let xx = ix * st - pad + dx
                                     if xx < 0 || xx >= ow { continue }
-                                    acc[((b * kf + f) * oh + y) * ow + xx] += v * w[((c * kf + f) * r + dy) * q + dx]
+                                    acc[((b * kf + f) * oh + y) * ow + xx] += v * w[((c * kg + fl) * r + dy) * q + dx]
                                 }
                             }
                         }
