@@ -27,7 +27,7 @@ extension FPGAModel {
         var totals = StageTotals()
         totals.stages = 1
         guard p.allocation == .balanced else {
-            totals.add(dataflowStage(p, env: env), spill: (0, 0))
+            totals.add(dataflowStageCost(p, env: env, taskLanes: nil), spill: (0, 0))
             return finish(p, env: env, totals: totals)
         }
         let held = balancedSplit(p)
@@ -35,22 +35,6 @@ extension FPGAModel {
         var e = finish(p, env: env, totals: totals)
         e.takeStatuses(of: held.recorded)
         return e
-    }
-
-    /// The stage of a proportional or uniform dataflow point from the model's memo of recent
-    /// keys (`DataflowStageMemo`), else costed (`dataflowStageCost`) and kept: the key is the
-    /// point with the knobs the stage does not read set to fixed values (`StageCostKey`:
-    /// compute units, spill, scratchpad), with its split. Points evaluated again (a bench's
-    /// passes, a search strategy revisiting designs) read one cost instead of costing every task.
-    @inline(__always)
-    func dataflowStage(_ p: DesignPoint, env: CycleEnvironment) -> StageCost {
-        let which: ReconfigurableCache.FixedSchedule = p.allocation == .uniform ? .uniformDataflow : .proportionalDataflow
-        let key = StageCostKey(p, balancer: false)
-        let word = key.mixedWord
-        if let hit = reconfigurableCache.dataflowCost(key, which, word: word) { return hit }
-        let cost = dataflowStageCost(p, env: env, taskLanes: nil)
-        reconfigurableCache.keep(dataflowCost: cost, key, which, word: word)
-        return cost
     }
 
     /// `StageModel.cost` of the one stage of every task: the same terms in the same order; what

@@ -189,12 +189,9 @@ final class ReconfigurableCache: @unchecked Sendable {
     private var topologies: [TopologyKey: ScheduleTopology] = [:]
     private var costs: [StageCostKey: StageCostTable] = [:]
     /// Fixed schedules' stages per key (`FPGAModel.fixedStageCosts`), dropped with `costs`.
-    /// Both tables are read and written with the lock held, so the runtime's exclusivity check
-    /// on each access (about 60 instructions a point) is not needed.
+    /// Read and written with the lock held, so the runtime's exclusivity check on each access
+    /// (about 60 instructions a point) is not needed.
     @exclusivity(unchecked) private var fixedIndex = FixedCostIndex<FixedStageCosts>()
-    /// The dataflow stage's cost of recent keys (`FPGAModel.dataflowStage`), kept apart from the
-    /// cost tables (it is not one of their stages).
-    @exclusivity(unchecked) private var dataflowMemo = DataflowStageMemo()
     /// The last topology looked up: consecutive points of a search or bench mostly share it
     /// (compute units vary slower than lanes), and comparing keys is cheaper than hashing them.
     /// (The same for cost tables cost more than it saved: lanes, in their key, vary fastest.)
@@ -224,9 +221,8 @@ final class ReconfigurableCache: @unchecked Sendable {
     }
 
     /// The schedules `evaluateFixedFast` follows: the sequential template's, or the model's
-    /// given one (hand-written, for the reconfigurable template); and the dataflow template's
-    /// one stage under each of its fixed splits (`FPGAModel.dataflowStage`: one stage each).
-    enum FixedSchedule { case sequential, given, proportionalDataflow, uniformDataflow }
+    /// given one (hand-written, for the reconfigurable template).
+    enum FixedSchedule { case sequential, given }
 
     /// Stage ids of the fixed schedules in the stage table, once interned.
     private var sequentialIDs: [Int32]?
@@ -244,8 +240,6 @@ final class ReconfigurableCache: @unchecked Sendable {
         case .given:
             ids = givenIDs ?? schedule.stages.map { intern($0.tasks[...]) }
             givenIDs = ids
-        case .proportionalDataflow, .uniformDataflow:
-            preconditionFailure("the dataflow stage is costed by its closed form, not the stage table")
         }
         let (table, stages) = tableLocked(key)
         lock.unlock()
@@ -299,22 +293,6 @@ final class ReconfigurableCache: @unchecked Sendable {
     func keep(_ entry: FixedStageCosts) {
         lock.lock()
         fixedIndex.insert(entry, entry.key, entry.which, word: entry.word)
-        lock.unlock()
-    }
-
-    /// The dataflow stage's cost held for `key` under the split `which`, if any.
-    @inline(__always)
-    func dataflowCost(_ key: StageCostKey, _ which: FixedSchedule, word: UInt64) -> StageCost? {
-        lock.lock()
-        let hit = dataflowMemo.find(key, which, word: word)
-        lock.unlock()
-        return hit
-    }
-
-    /// Keeps the dataflow stage's cost for `key` (in its slot of the memo).
-    func keep(dataflowCost cost: StageCost, _ key: StageCostKey, _ which: FixedSchedule, word: UInt64) {
-        lock.lock()
-        dataflowMemo.keep(cost, key, which, word: word)
         lock.unlock()
     }
 

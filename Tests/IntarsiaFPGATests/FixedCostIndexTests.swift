@@ -68,46 +68,17 @@ import IntarsiaCore
             var c = StageCost()
             c.cycles = Double(lanes)
             let k = key(lanes)
-            index.insert(c, k, .uniformDataflow, word: k.mixedWord)
+            index.insert(c, k, .given, word: k.mixedWord)
         }
         let first = key(1), last = key(n), next = key(n + 1)
-        #expect(index.find(first, .uniformDataflow, word: first.mixedWord)?.cycles == 1)
-        #expect(index.find(last, .uniformDataflow, word: last.mixedWord)?.cycles == Double(n))
-        #expect(index.find(first, .proportionalDataflow, word: first.mixedWord) == nil)
+        #expect(index.find(first, .given, word: first.mixedWord)?.cycles == 1)
+        #expect(index.find(last, .given, word: last.mixedWord)?.cycles == Double(n))
+        #expect(index.find(first, .sequential, word: first.mixedWord) == nil)
         var c = StageCost()
         c.cycles = -1
-        index.insert(c, next, .uniformDataflow, word: next.mixedWord)
-        #expect(index.find(next, .uniformDataflow, word: next.mixedWord)?.cycles == -1)
-        #expect(index.find(first, .uniformDataflow, word: first.mixedWord) == nil)
-    }
-
-    /// The dataflow memo (`DataflowStageMemo`) past its largest table: every look-up finds the
-    /// cost kept for that very key and split, or nothing (a slot taken by another key); the
-    /// keys kept last are found.
-    @Test func theDataflowMemoFindsOnlyItsOwnKeys() {
-        var memo = DataflowStageMemo()
-        func key(_ lanes: Int) -> StageCostKey { StageCostKey(DesignPoint(template: .dataflow, lanes: lanes), balancer: false) }
-        let n = 3 * DataflowStageMemo.maxSlots
-        for lanes in 1...n {
-            for which in [ReconfigurableCache.FixedSchedule.proportionalDataflow, .uniformDataflow] {
-                var c = StageCost()
-                c.cycles = Double(lanes) + (which == .uniformDataflow ? 0.5 : 0)
-                let k = key(lanes)
-                memo.keep(c, k, which, word: k.mixedWord)
-            }
-        }
-        var found = 0
-        for lanes in 1...n {
-            for which in [ReconfigurableCache.FixedSchedule.proportionalDataflow, .uniformDataflow] {
-                let k = key(lanes)
-                guard let c = memo.find(k, which, word: k.mixedWord) else { continue }
-                found += 1
-                #expect(c.cycles == Double(lanes) + (which == .uniformDataflow ? 0.5 : 0), "\(lanes) \(which)")
-            }
-        }
-        let last = key(n)
-        #expect(memo.find(last, .uniformDataflow, word: last.mixedWord)?.cycles == Double(n) + 0.5)
-        #expect(found > 0 && found <= DataflowStageMemo.maxSlots)
+        index.insert(c, next, .given, word: next.mixedWord)
+        #expect(index.find(next, .given, word: next.mixedWord)?.cycles == -1)
+        #expect(index.find(first, .given, word: first.mixedWord) == nil)
     }
 
     /// The sequential template read through the index equals its stage-by-stage evaluation in a
