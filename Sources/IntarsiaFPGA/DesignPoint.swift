@@ -167,23 +167,54 @@ public enum KnobValue: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A knob's value in the point's own field type: parsed once from a `KnobValue`, so that a search
+/// setting the same values on millions of points does not parse their text each time.
+public enum KnobSetting: Hashable, Sendable {
+    case lanes(Int), computeUnits(Int), scratchpadKiB(Int), wordBits(Int), streamElements(Int)
+    case allocation(LaneAllocation), weightLoad(WeightLoad), spill(SpillPolicy), matVec(MatVecMode)
+    case flattenLoops(Bool), pipelined(Bool), writeWait(Bool)
+    /// A value of the wrong kind for its knob (not one `Knob.parse` gives): leaves the point as it is.
+    case unchanged
+
+    public init(_ knob: Knob, _ value: KnobValue) {
+        switch (knob, value) {
+        case (.lanes, .int(let v)): self = .lanes(v)
+        case (.computeUnits, .int(let v)): self = .computeUnits(v)
+        case (.scratchpadKiB, .int(let v)): self = .scratchpadKiB(v)
+        case (.wordBits, .int(let v)): self = .wordBits(v)
+        case (.streamElements, .int(let v)): self = .streamElements(v)
+        case (.allocation, .text(let s)): self = LaneAllocation(rawValue: s).map { .allocation($0) } ?? .unchanged
+        case (.weightLoad, .text(let s)): self = WeightLoad(rawValue: s).map { .weightLoad($0) } ?? .unchanged
+        case (.spill, .text(let s)): self = SpillPolicy(rawValue: s).map { .spill($0) } ?? .unchanged
+        case (.matVec, .text(let s)): self = MatVecMode(rawValue: s).map { .matVec($0) } ?? .unchanged
+        case (.flattenLoops, .bool(let b)): self = .flattenLoops(b)
+        case (.pipelined, .bool(let b)): self = .pipelined(b)
+        case (.writeWait, .bool(let b)): self = .writeWait(b)
+        default: self = .unchanged
+        }
+    }
+}
+
 extension DesignPoint {
     /// Sets one knob (the value must have come from `Knob.parse`).
-    public mutating func set(_ knob: Knob, _ value: KnobValue) {
-        switch (knob, value) {
-        case (.lanes, .int(let v)): lanes = v
-        case (.computeUnits, .int(let v)): computeUnits = v
-        case (.scratchpadKiB, .int(let v)): scratchpadKiB = v
-        case (.wordBits, .int(let v)): wordBits = v
-        case (.allocation, .text(let s)): allocation = LaneAllocation(rawValue: s) ?? allocation
-        case (.weightLoad, .text(let s)): weightLoad = WeightLoad(rawValue: s) ?? weightLoad
-        case (.spill, .text(let s)): spill = SpillPolicy(rawValue: s) ?? spill
-        case (.matVec, .text(let s)): matVec = MatVecMode(rawValue: s) ?? matVec
-        case (.flattenLoops, .bool(let b)): flattenLoops = b
-        case (.pipelined, .bool(let b)): pipelined = b
-        case (.streamElements, .int(let v)): streamElements = v
-        case (.writeWait, .bool(let b)): writeWait = b
-        default: break
+    public mutating func set(_ knob: Knob, _ value: KnobValue) { apply(KnobSetting(knob, value)) }
+
+    /// Sets the knob a parsed setting names.
+    @inlinable public mutating func apply(_ setting: KnobSetting) {
+        switch setting {
+        case .lanes(let v): lanes = v
+        case .computeUnits(let v): computeUnits = v
+        case .scratchpadKiB(let v): scratchpadKiB = v
+        case .wordBits(let v): wordBits = v
+        case .streamElements(let v): streamElements = v
+        case .allocation(let v): allocation = v
+        case .weightLoad(let v): weightLoad = v
+        case .spill(let v): spill = v
+        case .matVec(let v): matVec = v
+        case .flattenLoops(let b): flattenLoops = b
+        case .pipelined(let b): pipelined = b
+        case .writeWait(let b): writeWait = b
+        case .unchanged: break
         }
     }
 

@@ -53,13 +53,12 @@ final class RowQueue: @unchecked Sendable {
         // A few runs per worker, so that a slow run does not hold the others up.
         let runs = min(rows.count, 4 * workers), n = rows.count
         let texts = Parallel.map(runs, workers: workers) { k in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(256 * ((k + 1) * n / runs - k * n / runs))
-            var knobBits = KnobBitsCache()
-            for d in rows[(k * n / runs)..<((k + 1) * n / runs)] {
-                DesignColumns.streamed.appendCSVLine(DesignRow(d, platform, constraints, knobBits: knobBits.bits(d.point.template)), to: &bytes)
+            ByteSink.collect(capacity: 256 * ((k + 1) * n / runs - k * n / runs)) { bytes in
+                var knobBits = KnobBitsCache()
+                for d in rows[(k * n / runs)..<((k + 1) * n / runs)] {
+                    DesignField.appendCSVLine(DesignRow(d, platform, constraints, knobBits: knobBits.bits(d.point.template)), to: &bytes)
+                }
             }
-            return bytes
         }
         for t in texts { pending.append(contentsOf: t) }
         if pending.count > 1 << 20 || Date().timeIntervalSince(lastFlush) > 2 { try flush() }

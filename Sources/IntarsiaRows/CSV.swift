@@ -27,17 +27,17 @@ public enum CSV {
 
     /// Quotes the field that `out` holds from `start` on, if it has a comma, quote or line break
     /// (as `field` does): a byte scan for the fields that need none, nearly all of them.
-    public static func quoteInPlace(_ out: inout [UInt8], from start: Int) {
+    @inlinable public static func quoteInPlace(_ out: inout some ByteOutput, from start: Int) {
         if isPlain(out, from: start) { return }
-        let text = String(decoding: out[start...], as: UTF8.self)
-        out.removeSubrange(start...)
-        out.append(contentsOf: field(text).utf8)
+        let text = out.withBytes(from: start) { String(decoding: $0, as: UTF8.self) }
+        out.removeBytes(from: start)
+        FieldBytes.appendText(field(text), to: &out)
     }
 
     /// Whether `out` from `start` on holds no comma, quote or line break (needs no quotes).
-    public static func isPlain(_ out: [UInt8], from start: Int) -> Bool {
-        out.withUnsafeBufferPointer { b in
-            var k = start
+    @inlinable public static func isPlain(_ out: some ByteOutput, from start: Int) -> Bool {
+        out.withBytes(from: start) { b in
+            var k = 0
             while k < b.count { let c = b[k]; if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { return false }; k += 1 }
             return true
         }

@@ -6,11 +6,11 @@ import Foundation
 /// (`Figures` is built on these), so every format reads the same.
 public enum FieldBytes {
     /// `v` in decimal, as `String(v)` writes it.
-    public static func appendInt(_ v: Int, to out: inout [UInt8]) { appendInt(Int64(v), to: &out) }
+    @inlinable public static func appendInt(_ v: Int, to out: inout some ByteOutput) { appendInt(Int64(v), to: &out) }
 
     /// `v` in decimal, as `String(v)` writes it.
-    public static func appendInt(_ v: Int64, to out: inout [UInt8]) {
-        if v < 0 { out.append(0x2D) }
+    @inlinable public static func appendInt(_ v: Int64, to out: inout some ByteOutput) {
+        if v < 0 { out.appendByte(0x2D) }
         // The magnitude as unsigned, so that Int64.min has one too.
         appendDigits(v.magnitude, to: &out)
     }
@@ -18,8 +18,8 @@ public enum FieldBytes {
     /// The decimal digits of `u`, most significant first: written from the last into a stack
     /// buffer (20 bytes, the most digits a UInt64 has), two at a time from `digitPairs` (one
     /// division by 100 per pair instead of one by 10 per digit), then appended at once.
-    static func appendDigits(_ u: UInt64, to out: inout [UInt8]) {
-        if u < 10 { out.append(0x30 &+ UInt8(u)); return }
+    @inlinable static func appendDigits(_ u: UInt64, to out: inout some ByteOutput) {
+        if u < 10 { out.appendByte(0x30 &+ UInt8(u)); return }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { b in
             let pairs = digitPairs.utf8Start
             var u = u, k = 20
@@ -38,38 +38,38 @@ public enum FieldBytes {
                 k -= 1
                 b[k] = 0x30 &+ UInt8(u)
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<20]))
+            out.appendBytes(UnsafeBufferPointer(rebasing: b[k..<20]))
         }
     }
 
     /// "00", "01", ... "99" back to back: the two digits of n at 2n and 2n + 1.
-    static let digitPairs: StaticString = """
+    @usableFromInline static let digitPairs: StaticString = """
         00010203040506070809101112131415161718192021222324252627282930313233343536373839\
         40414243444546474849505152535455565758596061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899
         """
 
     /// The text's UTF-8 bytes, unquoted (a line's writer quotes a field that needs it).
-    public static func appendText(_ s: String, to out: inout [UInt8]) {
+    @inlinable public static func appendText(_ s: String, to out: inout some ByteOutput) {
         var s = s
-        s.withUTF8 { out.append(contentsOf: $0) }
+        s.withUTF8 { out.appendBytes($0) }
     }
 
     /// `true` or `false`.
-    public static func appendFlag(_ b: Bool, to out: inout [UInt8]) {
+    @inlinable public static func appendFlag(_ b: Bool, to out: inout some ByteOutput) {
         let s: StaticString = b ? "true" : "false"
-        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        out.appendBytes(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
     /// A whole number without a fraction; anything else to 6 significant digits (`Figures.number`).
-    public static func appendNumber(_ x: Double, to out: inout [UInt8]) {
+    @inlinable public static func appendNumber(_ x: Double, to out: inout some ByteOutput) {
         if x == x.rounded() && abs(x) < 1e15 { appendInt(Int64(x), to: &out); return }
         appendSignificant(x, 6, to: &out)
     }
 
     /// Exact powers of ten: 10^k for k up to 22 is a double without rounding (10^22 < 2^53 · 2^22
     /// and 5^22 < 2^53), so `pow(10, k)` returns these very values.
-    static let exactPowersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+    @usableFromInline static let exactPowersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 
     /// `x` rounded to `digits` significant digits, in the shortest decimal that reads back as that
     /// value: the text of `Figures.significant`, which is `String(Int64(r))` for a whole `r` below
@@ -81,7 +81,7 @@ public enum FieldBytes {
     /// 15): the shortest round-trip text of r is m·10^-k itself, without trailing zeros. Swift
     /// writes it in positional notation from 10^-4 on (below, `1e-05`), the only other case, which
     /// goes through `String(r)`.
-    public static func appendSignificant(_ x: Double, _ digits: Int, to out: inout [UInt8]) {
+    @inlinable public static func appendSignificant(_ x: Double, _ digits: Int, to out: inout some ByteOutput) {
         guard x.isFinite, x != 0 else { appendText(x == 0 ? "0" : String(x), to: &out); return }
         // The same arithmetic as ever, so that r is the same double.
         let exponent = Int((log10(abs(x))).rounded(.down))
@@ -98,7 +98,7 @@ public enum FieldBytes {
     /// multiple of 10^decimals, so a fraction digit stays): "0.0012", "12.5". Written into a stack
     /// buffer (at most 1 + 16 + 1 + 22 bytes: a sign, u < 2^53 has 16 digits, the point, 22
     /// decimals) and appended at once.
-    static func appendPositional(_ u: UInt64, decimals: Int, negative: Bool, to out: inout [UInt8]) {
+    @inlinable static func appendPositional(_ u: UInt64, decimals: Int, negative: Bool, to out: inout some ByteOutput) {
         var u = u, decimals = decimals
         while decimals > 0 && u % 10 == 0 { u /= 10; decimals -= 1 }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { b in
@@ -113,7 +113,7 @@ public enum FieldBytes {
                 placed += 1
             }
             if negative { k -= 1; b[k] = 0x2D }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[k..<48]))
+            out.appendBytes(UnsafeBufferPointer(rebasing: b[k..<48]))
         }
     }
 }

@@ -7,8 +7,8 @@ import IntarsiaFPGA
 public struct PointDecoder: Sendable {
     struct Part: Sendable {
         let base: DesignPoint
-        let knobs: [Knob]
-        let values: [[KnobValue]]
+        /// Each knob's values, parsed once (`settings[k][g]`: knob k's value g).
+        let settings: [[KnobSetting]]
         let radices: [Int]
     }
 
@@ -16,7 +16,9 @@ public struct PointDecoder: Sendable {
     let indexed: IndexedSpace
 
     public init(_ space: DesignSpace) {
-        parts = space.templates.map { Part(base: $0.base, knobs: $0.knobs, values: $0.values, radices: $0.radices) }
+        parts = space.templates.map { t in
+            Part(base: t.base, settings: zip(t.knobs, t.values).map { k, vs in vs.map { KnobSetting(k, $0) } }, radices: t.radices)
+        }
         indexed = space.indexed
     }
 
@@ -25,7 +27,7 @@ public struct PointDecoder: Sendable {
         let (t, local) = indexed.locate(index)
         let part = parts[t]
         var p = part.base
-        IndexedSpace.forEachDigit(of: local, radices: part.radices) { k, g in p.set(part.knobs[k], part.values[k][g]) }
+        IndexedSpace.forEachDigit(of: local, radices: part.radices) { k, g in p.apply(part.settings[k][g]) }
         return p
     }
 }

@@ -3,6 +3,7 @@ import IntarsiaDriver
 
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "calibrate",
         abstract: "Fit a platform's constants to measured designs and write them as a platform override.",
         discussion: """
         Bounded least squares on ln(model / measured) cycles (and power, when measured); reports each

@@ -3,6 +3,7 @@ import IntarsiaDriver
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Design points evaluated per second on one core (build with -c release).",
         discussion: """
         Examples:
@@ -33,6 +34,7 @@ struct Bench: ParsableCommand {
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List what exists: platforms, templates, ASIC dataflows, workloads, NAS search spaces, or a template's or dataflow's knobs.",
         discussion: """
         Examples:
@@ -57,6 +59,7 @@ struct List: ParsableCommand {
 
 struct Columns: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "columns",
         abstract: "Print the design CSV's columns as a Markdown table (docs/CSV.md).",
         discussion: """
         Examples:

@@ -3,6 +3,7 @@ import IntarsiaDriver
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Evaluate one design point with a per-task and per-stage breakdown.",
         discussion: """
         Examples:
@@ -59,6 +60,7 @@ struct ScheduleCommand: ParsableCommand {
 
 struct HLS: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "hls",
         abstract: "Write a Vitis HLS project (C++, testbench with golden data, Tcl, Makefile) for one design.",
         discussion: """
         The design is a spec with knob values (--set, as in 'evaluate'), or a row of a results CSV

@@ -5,6 +5,7 @@ import IntarsiaDriver
 /// hardware-cost sources to measurements.
 struct NAS: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "nas",
         abstract: NASRun.configuration.abstract,
         discussion: NASRun.configuration.discussion,
         subcommands: [NASRun.self, FitOperators.self, TrainPredictor.self], defaultSubcommand: NASRun.self)

@@ -3,6 +3,7 @@ import IntarsiaDriver
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compare",
         abstract: "Line up the best design per template of result CSVs, with ratios against a baseline.",
         discussion: """
         Examples:
@@ -30,6 +31,7 @@ struct Compare: ParsableCommand {
 
 struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Best dataflow, sequential and reconfigurable design per kernel at each matched lane budget.",
         discussion: """
         Examples:
@@ -48,6 +50,7 @@ struct Summary: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Model latency of published designs against their hardware measurements.",
         discussion: """
         Examples:

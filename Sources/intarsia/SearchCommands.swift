@@ -3,6 +3,7 @@ import IntarsiaDriver
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Explore a spec's design space; write every design (or the Pareto set) as CSV.",
         discussion: """
         Examples:
@@ -44,6 +45,7 @@ struct Search: ParsableCommand {
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Combine the CSVs of a sharded search into the CSV a single run writes.",
         discussion: """
         Example:
@@ -66,6 +68,7 @@ struct Merge: ParsableCommand {
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Regenerate the SVG Pareto plot, the breakdown plot and the HTML report of a results CSV.",
         discussion: """
         Example:

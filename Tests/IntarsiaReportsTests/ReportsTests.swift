@@ -32,6 +32,28 @@ import IntarsiaSearch
         }
     }
 
+    /// The streamed rows' byte writer (`DesignField.appendCSVLine` into a `ByteSink`) writes what
+    /// the string path writes (`DesignColumns.fields` joined by `CSV.line`), for every template,
+    /// feasible or not (a violation text with commas and quotes is quoted).
+    @Test func theByteRowWriterWritesTheStringRows() {
+        var limits = Constraints()
+        limits.dspFraction = 0.001
+        limits.maxLatencyMs = 1e-6
+        let points = [DesignPoint(template: .dataflow, lanes: 64, allocation: .uniform), DesignPoint(template: .sequential, lanes: 16),
+                      DesignPoint(template: .reconfigurable, lanes: 256, computeUnits: 2, weightLoad: .blocking)]
+        for k in [Constraints(), limits] {
+            let m = FPGAModel(workload: try! BuiltinWorkload.mlp.make(), platform: PlatformCatalog.u280, constraints: k)
+            let rows = points.enumerated().map { EvaluatedDesign(id: $0, point: $1, evaluation: m.evaluate($1)) }
+            #expect(rows.allSatisfy(\.evaluation.feasible) == (k == Constraints()))
+            let bytes = ByteSink.collect(capacity: 8) { sink in
+                for d in rows { DesignField.appendCSVLine(DesignRow(d, PlatformCatalog.u280, k), to: &sink) }
+            }
+            let text = rows.map { CSV.line(DesignColumns.fields($0, PlatformCatalog.u280, k)) + "\n" }.joined()
+            #expect(String(decoding: bytes, as: UTF8.self) == text)
+        }
+        #expect(DesignField.order.count == DesignColumns.all.count)
+    }
+
     @Test func writerStreamsThenMarksTheFrontAndRenamesAtomically() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intarsia-\(UUID().uuidString)")
         let path = dir.appendingPathComponent("sub/out.csv").path

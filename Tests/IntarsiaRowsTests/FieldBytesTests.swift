@@ -131,3 +131,29 @@ func bytes(_ write: (inout [UInt8]) -> Void) -> String { Figures.text(write) }
         #expect(bytes { FieldBytes.appendDigits(UInt64.max, to: &$0) } == String(UInt64.max))
     }
 }
+
+@Suite struct ByteSinkTests {
+    /// A sink that starts at its smallest capacity (64 bytes) and grows many times holds the text
+    /// the string formatters give for the same fields, quoting included.
+    @Test func aSinkHoldsTheStringFormattersTextThroughEveryGrowth() {
+        var rng = SplitMix64(seed: 5)
+        let texts = ["plain", "a,b", "say \"hi\"", "line\nbreak", "", "µs ±", "cr\r"]
+        let draws = (0..<5_000).map { _ in (Double(bitPattern: rng.next()), Int(truncatingIfNeeded: rng.next())) }
+        let got = ByteSink.collect(capacity: 1) { sink in
+            for (n, (x, i)) in draws.enumerated() {
+                FieldBytes.appendSignificant(x, 1 + n % 8, to: &sink)
+                FieldBytes.appendInt(i, to: &sink)
+                let start = sink.count
+                FieldBytes.appendText(texts[n % texts.count], to: &sink)
+                CSV.quoteInPlace(&sink, from: start)
+                FieldBytes.appendFlag(n % 3 == 0, to: &sink)
+            }
+        }
+        var oracle = ""
+        for (n, (x, i)) in draws.enumerated() {
+            oracle += significantThroughStrings(x, 1 + n % 8) + String(i) + CSV.field(texts[n % texts.count]) + (n % 3 == 0 ? "true" : "false")
+        }
+        #expect(String(decoding: got, as: UTF8.self) == oracle)
+        #expect(got.count > 64 * 1024)
+    }
+}
