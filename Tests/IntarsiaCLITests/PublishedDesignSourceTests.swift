@@ -146,13 +146,14 @@ import IntarsiaFPGA
     }
 
     /// The VAE designs' final_relu is unpipelined (vae-intrra-kernel.cpp lines 514-542): per
-    /// output channel 784 stores and 2 x 784 read-modify-writes of 2 cycles, 2 x 3,920 = 7,840
-    /// busy cycles by hand, where the model's special-function default is about 1,600. It is
-    /// what VAE InTAR's CC0 gather (6,764 cycles) left unexplained: the design lands within 10%
-    /// (+1.0%), and without it outside (−21.9%).
+    /// output channel 784 stores and 2 x 784 read-modify-writes of 2 cycles, and 87 loop
+    /// entries of 2 cycles (UG1399), 2 x (3,920 + 174) = 8,188 busy cycles by hand, where the
+    /// model's special-function default is about 1,600. It is what VAE InTAR's CC0 gather
+    /// (6,764 cycles) left unexplained: the design lands within 10% (+4.4%), and without it
+    /// outside.
     @Test func vaeFinalReLUIsUnpipelined() throws {
         let (d, r) = try breakdown("VAE, InTAR")
-        #expect(r.tasks.first { $0.task == "dec2_relu" }!.busyCycles == 7_840)
+        #expect(r.tasks.first { $0.task == "dec2_relu" }!.busyCycles == 8_188)
         #expect(r.tasks.first { $0.task == "dec2" }!.busyCycles >= 4 * (784 + 625))
         #expect(abs(try d.check().relativeError) <= 0.10)
         var pipelined = d
