@@ -6,7 +6,8 @@ import IntarsiaFPGA
 /// knobs column as `task_lanes=conv1:144,conv2:144` and `task_loops=sv:1048576x256`
 /// (outer x inner trip counts), `task_loops=conv3:448x112+28` with cycles in series per entry,
 /// `task_loops=dec2_relu:2x1568+784@2` for a special-function task's unpipelined nest (cycles per
-/// iteration after `@`), `task_fifos=v_proj>sv:64` (a FIFO's depth as built, in elements, on the
+/// iteration after `@`), `task_loops=dec1:2500x2+82&1` with single-element off-chip accesses in
+/// series per entry (after `&`), `task_fifos=v_proj>sv:64` (a FIFO's depth as built, in elements, on the
 /// edge from a task to its consumer) and `task_streams=k_proj>qk` (an edge its consumer streams
 /// as built, accumulating outer products along the reduction).
 public struct AsBuiltTasks: Sendable {
@@ -25,7 +26,7 @@ public struct AsBuiltTasks: Sendable {
 
     public var isEmpty: Bool { lanes == nil && loops == nil && fifos == nil && streams == nil }
     public static let knobNames = ["task_lanes", "task_loops", "task_fifos", "task_streams"]
-    public static let accepted = "task_lanes=TASK:LANES,... (every MAC task), task_loops=TASK:OUTERxINNER[+SERIAL][@CYCLES],... (positive trip counts; SERIAL cycles in series per entry, 0 or more; CYCLES per iteration of a special-function task's unpipelined loop, 1 or more), task_fifos=PRODUCER>CONSUMER:ELEMENTS,... (an edge of the workload, a positive depth) or task_streams=PRODUCER>CONSUMER,... (an edge into a MAC task)"
+    public static let accepted = "task_lanes=TASK:LANES,... (every MAC task), task_loops=TASK:OUTERxINNER[+SERIAL][@CYCLES][&ACCESSES],... (positive trip counts; SERIAL cycles in series per entry, 0 or more; CYCLES per iteration of a special-function task's unpipelined loop, 1 or more; ACCESSES single-element off-chip reads and writes in series per entry, 0 or more), task_fifos=PRODUCER>CONSUMER:ELEMENTS,... (an edge of the workload, a positive depth) or task_streams=PRODUCER>CONSUMER,... (an edge into a MAC task)"
 
     /// The same, per task index of a compiled workload; throws naming `owner` when a name is not
     /// a MAC task (a task of the workload for `task_loops`), or `task_lanes` leaves a MAC task
@@ -126,7 +127,9 @@ public struct AsBuiltTasks: Sendable {
             var lanes: [String: Int] = [:], loops: [String: BuiltLoop] = [:], fifos: [String: Int] = [:], streams: [String] = []
             for item in parts[1].split(separator: ",") {
                 let kv = item.split(separator: ":").map(String.init)
-                let timed = kv.count == 2 ? kv[1].split(separator: "@", omittingEmptySubsequences: false) : []
+                let read = kv.count == 2 ? kv[1].split(separator: "&", omittingEmptySubsequences: false) : []
+                let accesses = read.count == 2 ? Double(read[1]) : read.count == 1 ? 0 : nil
+                let timed = read.count >= 1 ? read[0].split(separator: "@", omittingEmptySubsequences: false) : []
                 let iteration = timed.count == 2 ? Double(timed[1]) : timed.count == 1 ? 1 : nil
                 let nest = timed.first.map { $0.split(separator: "+", omittingEmptySubsequences: false) } ?? []
                 let trips = nest.first.map { $0.split(separator: "x").compactMap { Double($0) } } ?? []
@@ -134,8 +137,9 @@ public struct AsBuiltTasks: Sendable {
                 if kv.count == 2, parts[0] == "task_lanes", let l = Int(kv[1]), l > 0 {
                     lanes[kv[0]] = l
                 } else if kv.count == 2, parts[0] == "task_loops", trips.count == 2, trips.allSatisfy({ $0 > 0 && $0 == $0.rounded() }),
-                          let serial, serial >= 0, serial == serial.rounded(), let iteration, iteration >= 1, iteration == iteration.rounded() {
-                    loops[kv[0]] = BuiltLoop(outer: trips[0], inner: trips[1], serial: serial, iterationCycles: iteration)
+                          let serial, serial >= 0, serial == serial.rounded(), let iteration, iteration >= 1, iteration == iteration.rounded(),
+                          let accesses, accesses >= 0, accesses == accesses.rounded() {
+                    loops[kv[0]] = BuiltLoop(outer: trips[0], inner: trips[1], serial: serial, iterationCycles: iteration, accesses: accesses)
                 } else if kv.count == 2, parts[0] == "task_fifos", kv[0].contains(">"), let d = Int(kv[1]), d > 0 {
                     fifos[kv[0]] = d
                 } else if kv.count == 1, parts[0] == "task_streams", kv[0].contains(">") {

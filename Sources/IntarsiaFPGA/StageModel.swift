@@ -77,14 +77,14 @@ enum StageModel {
                         width = macWidth(lanes: totalLanes, macs: t.macs, macSum: macSum, macTasks: macTasks, allocation: allocation)
                     }
                     if let loop = builtLoops?[i] {
-                        busy = MACCycleModel(t, bytesPerCycle: bw, env: env).cycles(lanes: width, built: loop)
+                        busy = MACCycleModel(t, bytesPerCycle: bw, env: env).cycles(lanes: width, built: loop, accessCycles: env.blockingReadCycles)
                     } else {
                         busy = macCycles(t, lanes: width, bytesPerCycle: bw, env: env)
                     }
                     chargeMAC(t, width: width, env: env, into: &c)
                 } else {
                     width = env.sfuWidth
-                    busy = builtLoops?[i]?.sfuCycles ?? sfuCycles(t, width: width, env: env)
+                    busy = builtLoops?[i]?.sfuCycles(accessCycles: env.blockingReadCycles) ?? sfuCycles(t, width: width, env: env)
                 }
                 let placed = place(i, t, in: w, width: width, busy: busy, stage: 0, slots: slots, env: env, into: &c,
                                    fifoElements: fifoElements, streamedEdges: streamedEdges)

@@ -24,6 +24,18 @@ import IntarsiaFPGA
         }
     }
 
+    /// `&ACCESSES` after a nest: single-element off-chip accesses in series per entry, each at
+    /// the platform's blocking access cycles. VAE sequential's final_relu by hand: per channel
+    /// 1,568 iterations of 2 cycles, 958 in series and 2,352 accesses of 7.6 cycles:
+    /// 2 x (3,136 + 958 + 17,875.2) = 43,938.4.
+    @Test func offChipAccessesAreRead() throws {
+        let (tasks, _) = try AsBuiltTasks.parse(["task_loops=dec2_relu:2x1568+958@2&2352,dec1:2500x2+82&1"], owner: "row 17")
+        #expect(tasks.loops?["dec2_relu"] == BuiltLoop(outer: 2, inner: 1568, serial: 958, iterationCycles: 2, accesses: 2352))
+        #expect(tasks.loops?["dec1"] == BuiltLoop(outer: 2500, inner: 2, serial: 82, accesses: 1))
+        let cycles = try #require(tasks.loops?["dec2_relu"]).sfuCycles(accessCycles: 7.6)
+        #expect(abs(cycles - 43_938.4) < 1e-6)
+    }
+
     /// `@CYCLES` after a nest: cycles per iteration of a special-function task's unpipelined loop;
     /// `task_streams` lists edges streamed as built.
     @Test func iterationCyclesAndStreamedEdgesAreRead() throws {
@@ -32,8 +44,9 @@ import IntarsiaFPGA
         #expect(tasks.loops?["dec1"] == BuiltLoop(outer: 2500, inner: 2))
         #expect(tasks.streams == ["k_proj>qk"])
         // 2 x (1,568 x 2 + 784): the VAE designs' final_relu, counted by hand.
-        #expect(tasks.loops?["dec2_relu"]?.sfuCycles == 7_840)
-        for bad in ["task_loops=dec2_relu:2x1568@0", "task_loops=dec2_relu:2x1568@1.5", "task_loops=dec2_relu:2x1568@", "task_streams=qk"] {
+        #expect(tasks.loops?["dec2_relu"]?.sfuCycles(accessCycles: 7.6) == 7_840)
+        for bad in ["task_loops=dec2_relu:2x1568@0", "task_loops=dec2_relu:2x1568@1.5", "task_loops=dec2_relu:2x1568@", "task_streams=qk",
+                    "task_loops=dec1:2500x2+82&", "task_loops=dec1:2500x2+82&-1", "task_loops=dec1:2500x2+82&0.5", "task_loops=dec1:2500x2&1&1"] {
             do {
                 _ = try AsBuiltTasks.parse([bad], owner: "row 2")
                 Issue.record("\(bad) must be refused")

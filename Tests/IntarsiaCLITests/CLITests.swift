@@ -151,15 +151,52 @@ struct CLI {
     }
 
     /// Issue 15's bounds as far as they hold: at least 12 of the 16 designs within 10% (met), and
-    /// the 13 within 25% reached so far (the issue asks for all 16; CNN-4L InTAR and the VAE
-    /// dataflow and sequential designs are still reported, docs/VALIDATION.md). Every design
-    /// with a tolerance is within it, and no reported design is counted.
+    /// the 15 within 25% reached so far (the issue asks for all 16; VAE dataflow is still
+    /// reported, docs/VALIDATION.md). Every design with a tolerance is within it, and no
+    /// reported design is counted.
     @Test func issueBoundsThatHold() throws {
         let checks = try PublishedDesign.all.map { try $0.check() }
         #expect(checks.count == 16)
         #expect(checks.filter { abs($0.relativeError) <= 0.10 }.count >= 12)
-        #expect(checks.filter { abs($0.relativeError) <= 0.25 }.count >= 13)
-        #expect(checks.filter { $0.design.tolerance == nil }.map(\.design.name).sorted() == ["CNN-4L, InTAR", "VAE, dataflow", "VAE, sequential"])
+        #expect(checks.filter { abs($0.relativeError) <= 0.25 }.count >= 15)
+        #expect(checks.filter { $0.design.tolerance == nil }.map(\.design.name) == ["VAE, dataflow"])
+    }
+
+    /// VAE sequential as built (vae-sequential-kernel.cpp), by hand: decoder conv3's 2,500
+    /// outputs each take 2 cycles of the pipelined c loop, the 64-iteration unpipelined sum and
+    /// its 9 loop entries (82) and one off-chip store (7.6 cycles, the platform's blocking
+    /// access): 2,500 x 91.6 = 229,000 of the measured 306,935; final_relu 2 x (1,568 x 2 + 958
+    /// + 2,352 x 7.6) = 43,938.4. The model's other tasks and traffic are the rest; without
+    /// the nests as built the model gives 6,878 cycles (-97.8%).
+    @Test func vaeSequentialAsBuilt() throws {
+        let d = try #require(PublishedDesign.all.first { $0.name == "VAE, sequential" })
+        let dec1 = try #require(d.taskLoops?["dec1"])
+        #expect(dec1.outer * (dec1.inner + dec1.serial + dec1.accesses * 7.6) == 229_000)
+        #expect(abs(try #require(d.taskLoops?["dec2_relu"]).sfuCycles(accessCycles: 7.6) - 43_938.4) < 1e-6)
+        #expect(abs(try d.check().relativeError) <= 0.25)
+        var plain = d
+        plain.taskLoops = nil
+        #expect(try plain.check().relativeError < -0.95)
+    }
+
+    /// CNN-4L InTAR's loop transitions, counted by hand from `cnn-4L-intrra-kernel.cpp` and
+    /// UG1399's one cycle into and one out of an unflattened inner loop: per conv3 row, the fetch
+    /// loop (28 iterations) and the col_block loop are entered once and the 2-iteration rr loop
+    /// 56 times, so a row takes 28 + 112 + 2 x (1 + 1 + 56) = 256 cycles; without the
+    /// transitions the design is at -39.8% (docs/VALIDATION.md), with them within 25%.
+    @Test func cnnInTARLoopTransitions() throws {
+        let d = try #require(PublishedDesign.all.first { $0.name == "CNN-4L, InTAR" })
+        let conv3 = try #require(d.taskLoops?["conv3"])
+        #expect(conv3.inner + conv3.serial == 256)
+        #expect(try #require(d.taskLoops?["conv4"]).serial == 28 + 2 * (1 + 1 + 28))
+        var without = d
+        without.taskLoops = d.taskLoops?.mapValues { l in
+            var l = l
+            l.serial = l.outer == 448 ? 28 : l.outer == 150 ? 28 : 14
+            return l
+        }
+        #expect(try without.check().relativeError < -0.39)
+        #expect(abs(try d.check().relativeError) <= 0.25)
     }
 }
 

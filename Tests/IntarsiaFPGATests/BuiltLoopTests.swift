@@ -6,9 +6,10 @@ import IntarsiaCore
 /// are worked out by hand: 4×32 by 32×8 int16 on 16 lanes along k, sequential, U280 (stage switch
 /// 20 ns at 300 MHz = 6 cycles; pipeline depth 6 + ceil(log2 16) = 10): 8 × 4 × 2 + 10 + 6 = 80.
 @Suite struct BuiltLoopTests {
-    let model = FPGAModel(workload: try! Workload(name: "one", tasks: [
+    let workload = try! Workload(name: "one", tasks: [
         (Task(name: "a", op: .matmul(m: 4, k: 32, n: 8, weightsOffChip: false), dataType: .int16), [.init("input", .stream)]),
-    ]), platform: PlatformCatalog.u280)
+    ])
+    var model: FPGAModel { FPGAModel(workload: workload, platform: PlatformCatalog.u280) }
 
     func cycles(_ p: DesignPoint, loop: BuiltLoop?, lanes: Double? = nil) -> Double {
         var s = model.schedule(p)
@@ -51,5 +52,21 @@ import IntarsiaCore
         #expect(cycles(p, loop: loop) == 206)
         p.pipelined = false
         #expect(cycles(p, loop: loop) == 736)
+    }
+
+    /// Two single-element off-chip accesses in series with each of the 10 entries, each at the
+    /// platform's blocking access (U280: 7.6 cycles): 10 x 2 x 7.6 = 152 on top of the 116 above;
+    /// with the blocking access set to 20 cycles (a calibrated platform), 400 instead.
+    @Test func offChipAccessesAddOncePerEntryAtTheBlockingAccess() throws {
+        let p = DesignPoint(template: .sequential, lanes: 16)
+        let loop = BuiltLoop(outer: 10, inner: 7, serial: 3, accesses: 2)
+        #expect(abs(cycles(p, loop: loop) - (116 + 152)) < 1e-9)
+        var platform = PlatformCatalog.u280
+        platform.blockingReadCycles = 20
+        let slow = FPGAModel(workload: workload, platform: platform)
+        var s = slow.schedule(p)
+        s.stages[0].builtLoops = [loop]
+        var none = NoRecorder()
+        #expect(abs(slow.evaluate(p, schedule: s, recorder: &none).latencyCycles - (116 + 400)) < 1e-9)
     }
 }
