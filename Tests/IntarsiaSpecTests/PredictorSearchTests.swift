@@ -7,9 +7,10 @@ import IntarsiaNAS
 /// shipped spec designs/nas/nb201-three-task-mcu.yaml: latency 9,000 ms, energy 100 mJ, memory
 /// 400 kB, only measured cells) priced by a predictor trained on 100 measured cells, its best
 /// designs verified by the measured table (`verify`, at most 10 rounds, each measuring the pick
-/// and 4 rivals per task), chooses a design that, priced by the measured table alone, meets every
-/// spec and is within 0.5 of the exact optimum on the measured table, with the exact method and
-/// with evolution, on seeds 1, 2 and 3 (seeds 4 and 5 are not within 0.5: docs/NAS.md). The
+/// and, by default, 8 rivals per task), chooses a design that, priced by the measured table alone,
+/// meets every spec and is within 0.5 of the exact optimum on the measured table, with the exact
+/// method and with evolution, on seeds 1, 2 and 3 (seeds 4 and 5 too, 0.49 short at worst, not
+/// asserted: docs/NAS.md). The
 /// reference is the exact method on the table, which MeasuredCostTests checks against brute force.
 @Suite(.serialized) struct PredictorSearchTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -63,9 +64,9 @@ import IntarsiaNAS
             #expect(p.verifications.count == 3 && !p.hasUnverifiedPredictions)
             let v = try p.verifiedSearch { q in strategy == "exact" ? try q.exact().best : try Self.bestOfEvolution(q, seed: seed) }
             #expect(v.rounds.count <= 10 && v.allowedRounds == 10)
-            // The measurement budget: at most 10 rounds of 3 tasks' picks and 4 rivals each (150
-            // cells, against 3 x 1,057 measured cells for brute force).
-            #expect(v.measuredArchitectures <= 150 && v.measuredArchitectures == v.rounds.reduce(0) { $0 + $1.newlyMeasured + $1.rivalsMeasured })
+            // The measurement budget: at most 10 rounds of 3 tasks' picks and 8 rivals each (270
+            // cells, against 3 x 1,057 measured cells for brute force; 52 to 129 on these seeds).
+            #expect(v.measuredArchitectures <= 270 && v.measuredArchitectures == v.rounds.reduce(0) { $0 + $1.newlyMeasured + $1.rivalsMeasured })
             let chosen = try #require(v.chosen, "\(strategy), seed \(seed): nothing feasible when measured")
             // Re-priced by the measured table alone: every spec holds, within 0.5 of the optimum.
             let repriced = Self.measured.evaluate(chosen.design)
