@@ -109,7 +109,8 @@ import IntarsiaNAS
         }
     }
 
-    /// `verify` and `verify_designs` belong to a predictor, each error naming its key.
+    /// `verify`, `verify_designs` and `verify_rivals` belong to a predictor, each error naming its
+    /// key; `verify_rivals` is 0 to 100.
     @Test func misplacedVerificationIsRefused() throws {
         let model = try Self.model(seed: 1)
         defer { unlink(model) }
@@ -120,6 +121,10 @@ import IntarsiaNAS
         #expect(key("{predictor: \(model), verify_designs: 5}") == "devices[0].hardware_cost.verify_designs")
         #expect(key("{predictor: \(model), verify: {table: \(Self.table), missing: failed}, verify_designs: 0}") == "devices[0].hardware_cost.verify_designs")
         #expect(key("{predictor: \(model), verify: {table: \(Self.table), command: \"x {arch}\"}}") == "devices[0].hardware_cost.verify")
+        #expect(key("{table: \(Self.table), missing: failed, verify_rivals: 2}") == "devices[0].hardware_cost.verify_rivals")
+        #expect(key("{predictor: \(model), verify_rivals: 2}") == "devices[0].hardware_cost.verify_rivals")
+        #expect(key("{predictor: \(model), verify: {table: \(Self.table), missing: failed}, verify_rivals: -1}") == "devices[0].hardware_cost.verify_rivals")
+        #expect(key("{predictor: \(model), verify: {table: \(Self.table), missing: failed}, verify_rivals: 101}") == "devices[0].hardware_cost.verify_rivals")
     }
 
     /// Without verification the predicted pick can break the measured latency spec (seed 1: the
