@@ -2,8 +2,9 @@ import Foundation
 
 /// A predictor-priced search whose pick is measured before it is chosen (docs/NAS.md,
 /// "Predictor-driven search"): round after round the search runs on the figures as they stand
-/// (measured where a verification has measured, predicted elsewhere), and the architectures of its
-/// pick that are not measured yet are measured. The rounds end when a pick is measured throughout
+/// (measured where a verification has measured, optimistically scaled predictions elsewhere), and
+/// the architectures of its pick that are not measured yet are measured, with the pick's nearest
+/// rivals (`measureRivals`). The rounds end when a pick is measured throughout
 /// already (the search, told every measurement so far, still prefers it) or after the
 /// verification's `designs` rounds. The chosen design is the best measured one that meets every
 /// spec on its measured figures (a round's pick, or a combination of cells measured in different
@@ -132,9 +133,11 @@ extension CoExploration {
     /// picked; nothing new is measured. An infeasible combination asks no accuracy; a feasible
     /// one asks each task's accuracy of its cell (a cell measured for the task was that task's
     /// pick in some round when each task has its own verification, as a device's tasks do in
-    /// PredictorSearchTests, so a command oracle answers from its cache). At most `verify_designs`
-    /// cells per task, so at most that to the power of the tasks combinations (1,000 for 10
-    /// designs and three tasks).
+    /// PredictorSearchTests, so a command oracle answers from its cache; rivals are measured only
+    /// for tasks with an accuracy table). At most `verify_designs` × (1 + `verify_rivals`) cells
+    /// per task, so at most that to the power of the tasks combinations (729,000 for 10 rounds, 8
+    /// rivals and three tasks; the microcontroller check measured at most 178 cells in all, and its
+    /// whole verified exact search takes at most 5 s in a debug build).
     func bestMeasuredCombination(_ picks: [Design]) -> Outcome? {
         var best: Outcome?
         var seen = Set<[Int]>()
