@@ -27,7 +27,9 @@ extension NASJob {
         for (label, search) in searches {
             let start = Date()
             let v = try p.verifiedSearch(search)
+            let rivals = v.rounds.reduce(0) { $0 + $1.rivalsMeasured }
             let rounds = "\(v.rounds.count) of at most \(v.allowedRounds) designs verified, \(v.measuredArchitectures) architectures newly measured"
+                + " (\(v.measuredArchitectures - rivals) of the picks, \(rivals) rivals)"
                 + (v.settled ? "; the last pick was measured throughout" : "")
             stderr("\(label), verified by measurement: \(rounds)\n")
             if let c = v.chosen {

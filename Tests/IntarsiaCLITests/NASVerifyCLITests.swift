@@ -36,6 +36,8 @@ import IntarsiaRows
             let cost = try #require(rows[0].firstIndex(of: "hardware_cost")), strategy = try #require(rows[0].firstIndex(of: "strategy"))
             if verify {
                 #expect(summary.contains("exact, verified by measurement") && summary.contains("of at most 5 designs verified"), "\(summary)")
+                // How many of the measured cells were the picks' and how many their rivals'.
+                #expect(summary.contains(" of the picks, ") && summary.contains(" rivals)"), "\(summary)")
                 #expect(r.stderr.contains("exact, verified by measurement: "), "\(r.stderr)")
                 let measured = try #require(rows.first { $0[strategy] == "exact, measured" })
                 #expect(measured[cost].contains("=measured") && !measured[cost].contains("=predictor"), "\(measured)")

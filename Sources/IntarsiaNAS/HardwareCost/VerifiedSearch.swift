@@ -2,8 +2,9 @@ import Foundation
 
 /// A predictor-priced search whose pick is measured before it is chosen (docs/NAS.md,
 /// "Predictor-driven search"): round after round the search runs on the figures as they stand
-/// (measured where a verification has measured, predicted elsewhere), and the architectures of its
-/// pick that are not measured yet are measured. The rounds end when a pick is measured throughout
+/// (measured where a verification has measured, optimistically scaled predictions elsewhere), and
+/// the architectures of its pick that are not measured yet are measured, with the pick's nearest
+/// rivals (`measureRivals`). The rounds end when a pick is measured throughout
 /// already (the search, told every measurement so far, still prefers it) or after the
 /// verification's `designs` rounds. The chosen design is the best measured one that meets every
 /// spec on its measured figures (a round's pick, or a combination of cells measured in different
@@ -14,8 +15,10 @@ public struct VerifiedSearch: Sendable {
         public var predicted: CoExploration.Outcome
         /// The same design priced by its measured figures.
         public var measured: CoExploration.Outcome
-        /// Architectures measured in this round (0: the pick was measured throughout already).
+        /// Architectures of the pick measured in this round (0: the pick was measured throughout already).
         public var newlyMeasured: Int
+        /// The pick's rivals measured in this round (`measureRivals`).
+        public var rivalsMeasured = 0
     }
 
     public var rounds: [Round] = []
@@ -69,6 +72,37 @@ extension CoExploration {
         return n
     }
 
+    /// Measures, for each task of design d priced by a verified predictor, the pick's nearest
+    /// rivals not measured yet (the verification's `rivals`, per task): the architectures the
+    /// search would trade the pick's cell for. They are the task's cells on the front of the
+    /// figures as they stand (no other cell as accurate, as fast and as frugal, within the memory
+    /// spec, not failed, at least the task's minimum accuracy; `ExactSelection.nonDominated`),
+    /// taken nearest the pick's cell in accuracy, one cheaper then one dearer in turn. A pick sits
+    /// on a spec's limit, so the cells beside it on the front decide which designs meet the spec
+    /// when measured; measured, they are priced by their true figures in every later round and
+    /// can make a design with the other tasks' measured cells (`bestMeasuredCombination`). Tasks
+    /// without an accuracy table have no known front: only their pick is measured. How many it
+    /// measured.
+    func measureRivals(_ d: Design) -> Int {
+        var n = 0
+        for t in tasks.indices {
+            guard let v = measuredFigures(d, task: t)?.verification, v.rivals > 0, let acc = tasks[t].table else { continue }
+            let floor = tasks[t].minimumAccuracy ?? -.infinity
+            let front = ExactSelection.nonDominated(exactCandidates(unit: slot[d.hardware][d.assignment[t]], task: t))
+                .filter { $0.accuracy >= floor && $0.index != d.cells[t] && v.measured[$0.index] == nil }
+            let a0 = acc[d.cells[t]]
+            let below = front.filter { $0.accuracy <= a0 }.sorted { ($0.accuracy, $1.index) > ($1.accuracy, $0.index) }
+            let above = front.filter { $0.accuracy > a0 }.sorted { ($0.accuracy, $0.index) < ($1.accuracy, $1.index) }
+            var picked = 0, i = 0
+            while picked < v.rivals && i < max(below.count, above.count) {
+                for side in [below, above] where i < side.count && picked < v.rivals { v.measure(side[i].index); picked += 1 }
+                i += 1
+            }
+            n += picked
+        }
+        return n
+    }
+
     /// Runs `search` (a strategy's best feasible design on the problem it is given, nil for none)
     /// in verification rounds; see `VerifiedSearch`.
     public func verifiedSearch(_ search: (CoExploration) throws -> Outcome?) throws -> VerifiedSearch {
@@ -80,8 +114,9 @@ extension CoExploration {
         for _ in 0..<r.allowedRounds {
             guard let pick = try search(p) else { break }
             let n = p.measureUnverified(pick.design)
+            let rivals = n > 0 ? p.measureRivals(pick.design) : 0
             if n > 0 { p = try withVerifiedCells() }
-            r.rounds.append(.init(predicted: pick, measured: n > 0 ? p.evaluate(pick.design) : pick, newlyMeasured: n))
+            r.rounds.append(.init(predicted: pick, measured: n > 0 ? p.evaluate(pick.design) : pick, newlyMeasured: n, rivalsMeasured: rivals))
             if n == 0 { r.settled = true; break }
         }
         r.measuredArchitectures = all.reduce(0) { $0 + $1.measured.count } - before
@@ -98,9 +133,11 @@ extension CoExploration {
     /// picked; nothing new is measured. An infeasible combination asks no accuracy; a feasible
     /// one asks each task's accuracy of its cell (a cell measured for the task was that task's
     /// pick in some round when each task has its own verification, as a device's tasks do in
-    /// PredictorSearchTests, so a command oracle answers from its cache). At most `verify_designs`
-    /// cells per task, so at most that to the power of the tasks combinations (1,000 for 10
-    /// designs and three tasks).
+    /// PredictorSearchTests, so a command oracle answers from its cache; rivals are measured only
+    /// for tasks with an accuracy table). At most `verify_designs` × (1 + `verify_rivals`) cells
+    /// per task, so at most that to the power of the tasks combinations (729,000 for 10 rounds, 8
+    /// rivals and three tasks; the microcontroller check measured at most 178 cells in all, and its
+    /// whole verified exact search takes at most 5 s in a debug build).
     func bestMeasuredCombination(_ picks: [Design]) -> Outcome? {
         var best: Outcome?
         var seen = Set<[Int]>()
