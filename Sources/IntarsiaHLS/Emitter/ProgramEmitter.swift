@@ -1,3 +1,5 @@
+import IntarsiaFPGA
+
 /// The sequential and reconfigurable templates: a static instruction list (stage, unit, loop
 /// bounds, operand sources and destinations) run by compute units whose role switches per
 /// instruction inside one function body. Sequential: one unit with every lane, one task per
@@ -88,6 +90,19 @@ enum ProgramEmitter {
         return lanes
     }
 
+    /// The special-function unit's elements per cycle, as the model's `CycleEnvironment` sets
+    /// it: `ModelConstants.sfuWidth` of the design's lanes and the largest 1 / reduction length
+    /// over the MAC tasks.
+    static func sfuLanes(_ d: HLSDesign) -> Int {
+        let perLane = d.program.steps.filter(\.isMAC).map { s -> Double in
+            switch s.kind {
+            case let .gemm(_, k, _, _, _): return 1 / Double(max(1, k))
+            default: return 1 / Double(max(1, KernelCalls.weightTerms(s)))
+            }
+        }.max() ?? 0
+        return Int(ModelConstants.sfuWidth(lanes: d.point.lanes, outputsPerLane: perLane))
+    }
+
     static func top(_ d: HLSDesign, intro: String) -> String {
         let p = d.program
         let (list, units) = instructions(d)
@@ -115,6 +130,9 @@ enum ProgramEmitter {
             s += "  // \(p.steps[ins.step].name)\n"
         }
         s += "};\n\n"
+        s += "// Elements a cycle of the special-function unit (the model's sfuWidth: the lanes times the largest\n"
+        s += "// 1 / reduction length of a MAC task, at least 16).\n"
+        s += "static const int SFU_LANES = \(sfuLanes(d));\n"
         s += "static const int UNIT_LANES[\(units)] = {\(lanes.map(String.init).joined(separator: ", "))};\n\n"
         s += "// A compute unit: one instance per U; its operands come from the scratchpad or the off-chip\n"
         s += "// activation buffer as the instruction says, its weights from the weight buffer.\n"
@@ -131,15 +149,15 @@ enum ProgramEmitter {
             (.gemmActivations, "intarsia::gemm<LANES, ACC_W>(a, b, y, d[0], d[1], d[2], d[3], d[4] != 0, ins.shift);"),
             (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
             (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
-            (.pool, "intarsia::max_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
-            (.avgPool, "intarsia::avg_pool<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
-            (.upsample, "intarsia::upsample<act_t>(a, y, d[0], d[1], d[2], d[3]);"),
-            (.softmax, "intarsia::softmax<MAX_ROW, act_t>(a, y, d[0], d[1]);"),
-            (.layerNorm, "intarsia::layernorm<MAX_ROW, act_t>(a, y, d[0], d[1]);"),
-            (.add, "intarsia::add_tensors<act_t>(a, b, y, d[0]);"),
-            (.multiply, "intarsia::mul_tensors<act_t>(a, b, y, d[0]);"),
-            (.reparameterise, "intarsia::reparameterise_tensor<act_t>(a, y, d[0]);"),
-            (.activation, "intarsia::activation<act_t>(a, y, d[0], ins.function);"),
+            (.pool, "intarsia::pool_lanes<SFU_LANES, false, act_t>(a, y, d[0], d[1], d[2], d[3]);"),
+            (.avgPool, "intarsia::pool_lanes<SFU_LANES, true, act_t>(a, y, d[0], d[1], d[2], d[3]);"),
+            (.upsample, "intarsia::upsample_lanes<SFU_LANES, act_t>(a, y, d[0], d[1], d[2], d[3]);"),
+            (.softmax, "intarsia::softmax_lanes<SFU_LANES, act_t>(a, y, d[0], d[1]);"),
+            (.layerNorm, "intarsia::layernorm_lanes<SFU_LANES, act_t>(a, y, d[0], d[1]);"),
+            (.add, "intarsia::add_lanes<SFU_LANES, act_t>(a, b, y, d[0]);"),
+            (.multiply, "intarsia::mul_lanes<SFU_LANES, act_t>(a, b, y, d[0]);"),
+            (.reparameterise, "intarsia::reparameterise_lanes<SFU_LANES, act_t>(a, y, d[0]);"),
+            (.activation, "intarsia::activation_lanes<SFU_LANES, act_t>(a, y, d[0], ins.function);"),
         ]
         for (op, call) in cases where used.contains(op) { s += "    case \(op.rawValue): \(call) break;\n" }
         s += "    default: break;\n    }\n}\n\n"
