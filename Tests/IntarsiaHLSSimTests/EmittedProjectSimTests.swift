@@ -76,15 +76,15 @@ import IntarsiaHLSSim
     /// sim / model latency of every bundled kernel (designs/hls) in the sequential and
     /// reconfigurable templates, as measured with `intarsia hls-sim` (docs/HLS.md, "Where the
     /// simulation and the model disagree"). Within 10%: the sequential mlp (1.048), gating
-    /// (1.001), self-attention (1.005) and GPT-2 block (1.044), and the reconfigurable mlp (one
-    /// MAC unit does every task). The rest stay above: the tasks of one stage run one after
-    /// another in the emitted program where the model streams them (CNN-4L's pooling and
-    /// up-sampling after a convolution, sequential 1.130), the reconfigurable units of a stage
-    /// run in turn (cause 4: 1.16 to 1.33), and transposed convolutions gather over outputs where
-    /// the model scatters over inputs (VAE 1.227). Each bound is the measured figure's band.
+    /// (1.001), self-attention (1.005), VAE (1.046) and GPT-2 block (1.044), and the
+    /// reconfigurable mlp and VAE (one MAC unit does every MAC task: 1.048, 1.047). The rest stay
+    /// above: the tasks of one stage run one after another in the emitted program where the model
+    /// streams them (CNN-4L's pooling and up-sampling after a convolution, sequential 1.130), and
+    /// the reconfigurable units of a stage run in turn (cause 4: 1.16 to 1.33). Each bound is the
+    /// measured figure's band.
     @Test(arguments: [TemplateKind.sequential, .reconfigurable])
     func latencyRatiosAsMeasured(_ template: TemplateKind) throws {
-        let within10: Set<String> = template == .sequential ? ["mlp", "gating", "self-attention", "gpt2-medium-block"] : ["mlp"]
+        let within10: Set<String> = template == .sequential ? ["mlp", "gating", "self-attention", "vae", "gpt2-medium-block"] : ["mlp", "vae"]
         for kernel in Self.outputElements.keys.sorted() {
             let out = try HLSSimJob.outcome(HLSSimJob.Options(project: try Self.emit(kernel, template)))
             let sim = out.simulation.latencyCycles ?? .infinity

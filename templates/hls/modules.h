@@ -283,6 +283,72 @@ void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, 
     convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, groups, shift);
 }
 
+// A transposed convolution as the model counts it (Operator.gemmView: input-stationary, rows =
+// input pixels, reduction = the group's C/G channels, columns = filters · R · S): one flattened
+// pipelined loop over columns · input steps · channel steps, each column's C/G weights read by
+// its first input step and kept (col); a row's channel sum is added (col2im) into the output's
+// exact accumulator at (iy·st − pad + dy, ix·st − pad + dx) when that lies in the output. Every
+// output's accumulator (MAX_OUT of them, ACC_W bits) is cleared before and rounded and saturated
+// into y after, SFU_LANES at a time. Exact sums, so the same bits as the gather in `convolution`.
+template <int LANES, int SFU, int ACC_W, int MAX_K, int MAX_OUT, class A, class B, class O>
+void transposed_conv2d_scatter(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
+    const int oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + s;
+    const int cg = ch / groups, kg = kf / groups, ins = batch * hh * ww, outs = batch * kf * oh * ow;
+    const int kl = cg < LANES ? cg : LANES, rows = LANES / kl < ins ? LANES / kl : ins;
+    const int ksteps = (cg + kl - 1) / kl, isteps = (ins + rows - 1) / rows;
+    ap_int<ACC_W> part[LANES];
+#pragma HLS ARRAY_PARTITION variable=part complete dim=1
+    B col[MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=1
+    ap_int<ACC_W> acc[MAX_OUT];
+#pragma HLS ARRAY_PARTITION variable=acc cyclic factor=SFU dim=1
+tconv_clear:
+    for (int o0 = 0; o0 < outs; o0 += SFU) {
+#pragma HLS PIPELINE II=1
+    tconv_clear_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (o0 + l < outs) acc[o0 + l] = 0;
+        }
+    }
+tconv_steps:
+    for (int q = 0; q < kf * r * s * isteps * ksteps; ++q) {
+        INTARSIA_MAC_LOOP
+        const int ks = q % ksteps, i0 = q / ksteps % isteps * rows, e = q / (ksteps * isteps);
+        const int f = e / (r * s), dy = e / s % r, dx = e % s, c0 = f / kg * cg;
+    tconv_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int rr = l / kl, c = ks * kl + l % kl, i = i0 + rr;
+            if (rr >= rows || i >= ins) continue;
+            const int ix = i % ww, iy = i / ww % hh, b = i / (ww * hh);
+            if (ks == 0 && l % kl == 0) part[rr] = 0;
+            if (c < cg) {
+                B wv;
+                if (i0 == 0) {
+                    wv = w[(f * cg + c) * r * s + dy * s + dx];
+                    if (rr == 0) col[c] = wv;
+                } else {
+                    wv = col[c];
+                }
+                part[rr] += ap_int<ACC_W>(raw(x[((b * ch + c0 + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(wv));
+            }
+            const int oy = iy * st - pad + dy, ox = ix * st - pad + dx;
+            if (ks == ksteps - 1 && l % kl == kl - 1 && oy >= 0 && oy < oh && ox >= 0 && ox < ow)
+                acc[((b * kf + f) * oh + oy) * ow + ox] += part[rr];
+        }
+    }
+tconv_store:
+    for (int o0 = 0; o0 < outs; o0 += SFU) {
+#pragma HLS PIPELINE II=1
+    tconv_store_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (o0 + l < outs) y[o0 + l] = narrow<O>(acc[o0 + l], shift);
+        }
+    }
+}
+
 // ---- special-function operators ------------------------------------------------------------
 template <class T> void max_pool(const T* x, T* y, int ch, int hh, int ww, int win) {
     const int oh = hh / win, ow = ww / win;

@@ -64,6 +64,12 @@ extension HLSDesign {
         for u in 0..<programUnits {
             out.append(EmittedBuffer(task: "", name: "cu\(u).col", place: .module, cppType: "bits", elementBits: 1,
                                      elements: column, uramAvailable: uram))
+            let tconv = ProgramEmitter.transposedOutputs(program)
+            if tconv > 0 {
+                let bits = max(1, program.steps.map(\.accumulatorBits).max() ?? 1)
+                out.append(EmittedBuffer(task: "", name: "cu\(u).tconv_acc", place: .module, cppType: "ap_int<ACC_W>", elementBits: bits,
+                                         elements: tconv, uramAvailable: uram))
+            }
         }
         return out
     }

@@ -103,6 +103,14 @@ enum ProgramEmitter {
         return Int(ModelConstants.sfuWidth(lanes: d.point.lanes, outputsPerLane: perLane))
     }
 
+    /// Output elements of the program's largest transposed convolution (0 without one).
+    static func transposedOutputs(_ p: HLSProgram) -> Int {
+        p.steps.map { s -> Int in
+            if case .transposedConv2d = s.kind { return s.outputElements }
+            return 0
+        }.max() ?? 0
+    }
+
     static func top(_ d: HLSDesign, intro: String) -> String {
         let p = d.program
         let (list, units) = instructions(d)
@@ -133,6 +141,10 @@ enum ProgramEmitter {
         s += "// Elements a cycle of the special-function unit (the model's sfuWidth: the lanes times the largest\n"
         s += "// 1 / reduction length of a MAC task, at least 16).\n"
         s += "static const int SFU_LANES = \(sfuLanes(d));\n"
+        if used.contains(.transposedConv) {
+            s += "// Outputs of the largest transposed convolution: its col2im accumulators (transposed_conv2d_scatter).\n"
+            s += "static const int MAX_TCONV_OUT = \(transposedOutputs(d.program));\n"
+        }
         s += "static const int UNIT_LANES[\(units)] = {\(lanes.map(String.init).joined(separator: ", "))};\n\n"
         s += "// A compute unit: one instance per U; its operands come from the scratchpad or the off-chip\n"
         s += "// activation buffer as the instruction says, its weights from the weight buffer.\n"
@@ -148,7 +160,7 @@ enum ProgramEmitter {
             (.gemmWeights, "intarsia::gemm_weights<LANES, ACC_W, MAX_WTERMS, WEIGHT_LOAD>(a, w, y, d[0], d[1], d[2], ins.shift);"),
             (.gemmActivations, "intarsia::gemm<LANES, ACC_W>(a, b, y, d[0], d[1], d[2], d[3], d[4] != 0, ins.shift);"),
             (.conv, "intarsia::conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
-            (.transposedConv, "intarsia::transposed_conv2d<LANES, ACC_W, MAX_WTERMS>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
+            (.transposedConv, "intarsia::transposed_conv2d_scatter<LANES, SFU_LANES, ACC_W, MAX_WTERMS, MAX_TCONV_OUT>(a, w, y, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], ins.shift);"),
             (.pool, "intarsia::pool_lanes<SFU_LANES, false, act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.avgPool, "intarsia::pool_lanes<SFU_LANES, true, act_t>(a, y, d[0], d[1], d[2], d[3]);"),
             (.upsample, "intarsia::upsample_lanes<SFU_LANES, act_t>(a, y, d[0], d[1], d[2], d[3]);"),
