@@ -470,6 +470,20 @@ reparam_loop:
     }
 }
 
+// Copy n activations N a step (N = one m_axi word's worth: a burst at the port's width): the
+// program templates' staging of an off-chip operand or output (ProgramEmitter.staging).
+template <int N, class T> void copy_lanes(const T* src, T* dst, int n) {
+copy_steps:
+    for (int i0 = 0; i0 < n; i0 += N) {
+#pragma HLS PIPELINE II=1
+    copy_lanes:
+        for (int l = 0; l < N; ++l) {
+#pragma HLS UNROLL
+            if (i0 + l < n) dst[i0 + l] = src[i0 + l];
+        }
+    }
+}
+
 // ---- special functions at the model's width (sequential and reconfigurable templates) --------
 // The model's special-function unit takes SFU elements a cycle (ModelConstants.sfuWidth, at
 // least 16) and visits each output element `sfuPassesPerOutput` times (softmax 3, layer norm 2,

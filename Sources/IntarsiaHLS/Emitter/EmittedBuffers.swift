@@ -64,6 +64,11 @@ extension HLSDesign {
         for u in 0..<programUnits {
             out.append(EmittedBuffer(task: "", name: "cu\(u).col", place: .module, cppType: "bits", elementBits: 1,
                                      elements: column, uramAvailable: uram))
+            let staged = ProgramEmitter.stagingSizes(ProgramEmitter.instructions(self).list)
+            for (name, size) in [("a_stage", staged.a), ("b_stage", staged.b), ("y_stage", staged.y)] where size > 0 {
+                out.append(EmittedBuffer(task: "", name: "cu\(u).\(name)", place: .module, cppType: "act_t", elementBits: a.bits,
+                                         elements: size, uramAvailable: uram))
+            }
             let tconv = ProgramEmitter.transposedOutputs(program)
             if tconv > 0 {
                 let bits = max(1, program.steps.map(\.accumulatorBits).max() ?? 1)
