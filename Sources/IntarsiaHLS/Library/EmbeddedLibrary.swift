@@ -96,6 +96,13 @@ gemm_k:
 // reduction first (kl = min(LANES, terms)), the rest along rows (min(LANES / kl, rows) rows at
 // once); a reduction takes ceil(terms / kl) steps, and each row's accumulator is cleared at its
 // first step and stored at its last (by predicate, so the nest is one perfect loop).
+// A weight read once: the first row step of a column (or filter) takes it from the port and,
+// on one lane row, keeps it at `t` of the local buffer, where the column's other rows read it.
+template <class B> inline B kept(const B& v, B* buf, int t, bool keep) {
+    if (keep) buf[t] = v;
+    return v;
+}
+
 // C = A·B per head: InTAR's loop nest (output columns outside, rows inside, the reduction
 // innermost) as one flattened pipelined loop over heads · columns · row steps · reduction steps,
 // so the MAC pipeline fills once per call, as the model pays it with flatten_loops. Each row's
@@ -198,13 +205,7 @@ gemmw_steps:
             if (r >= rows || i >= m) continue;
             if (ks == 0 && l % kl == 0) acc[r] = 0;
             if (t < k) {
-                B wv;
-                if (i0 == 0) {
-                    wv = w[j * k + t];
-                    if (r == 0) col[t] = wv;
-                } else {
-                    wv = col[t];
-                }
+                const B wv = kept(i0 == 0 ? w[j * k + t] : col[t], col, t, i0 == 0 && r == 0);
                 acc[r] += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(wv));
             }
             if (ks == ksteps - 1 && l % kl == kl - 1) c[i * n + j] = narrow<O>(acc[r], shift);
@@ -263,13 +264,7 @@ conv_steps:
             const int ox = o % ow, oy = o / ow % oh, b = o / (ow * oh);
             if (ks == 0 && l % kl == 0) acc[rr] = 0;
             if (t < terms) {
-                B wv;
-                if (o0 == 0) {
-                    wv = w[f * terms + t];
-                    if (rr == 0) filt[t] = wv;
-                } else {
-                    wv = filt[t];
-                }
+                const B wv = kept(o0 == 0 ? w[f * terms + t] : filt[t], filt, t, o0 == 0 && rr == 0);
                 const int xi = conv_index<TRANSPOSED>(b, c0 + t / (r * s), ch, hh, ww, oy, ox, t / s % r, t % s, st, pad);
                 if (xi >= 0) acc[rr] += ap_int<ACC_W>(raw(x[xi])) * ap_int<ACC_W>(raw(wv));
             }
@@ -329,13 +324,7 @@ tconv_steps:
             const int ix = i % ww, iy = i / ww % hh, b = i / (ww * hh);
             if (ks == 0 && l % kl == 0) part[rr] = 0;
             if (c < cg) {
-                B wv;
-                if (i0 == 0) {
-                    wv = w[(f * cg + c) * r * s + dy * s + dx];
-                    if (rr == 0) col[c] = wv;
-                } else {
-                    wv = col[c];
-                }
+                const B wv = kept(i0 == 0 ? w[(f * cg + c) * r * s + dy * s + dx] : col[c], col, c, i0 == 0 && rr == 0);
                 part[rr] += ap_int<ACC_W>(raw(x[((b * ch + c0 + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(wv));
             }
             const int oy = iy * st - pad + dy, ox = ix * st - pad + dx;
