@@ -57,19 +57,65 @@ import IntarsiaHLSSim
     }
 
     /// mlp-small, sequential: fc1 is gemm 1×16×64 on 16 lanes with double-buffered weights, its
-    /// input read off chip (`LOC_OFF_CHIP`) from the dram port. From the emitted code: the first
-    /// load_column is a pipelined loop of 16 reads from the weights port, 64 (burst latency,
-    /// U280) + 15 + 1 = 80 cycles; each of the 64 columns then runs load_column of the next
-    /// column (80, for 63 of them) and gemm_column: one row, one step of 16 lanes (a MAC pipeline
-    /// of 6 + log2 16 = 10 cycles) reading 16 × 2 bytes of input from the dram port in its
-    /// pipelined loop (a burst: 64 + 10 = 74). 80 + 63 × 80 + 64 × 74 = 9,856 cycles. relu1 is
-    /// `activation`'s loop of 64 elements (PIPELINE II=1) from and to the scratchpad, calling
-    /// `activate` (the special-function depth, 8): 63 + 8 = 71.
+    /// input read off chip (`LOC_OFF_CHIP`) from the dram port. From the emitted code:
+    /// `gemm_weights` is one flattened pipelined loop (`gemmw_steps`) of 64 columns × 1 row step ×
+    /// ceil(16 / 16) = 1 reduction step = 64 steps; each step's 16 unrolled lanes read 16 weights
+    /// (2 bytes each, the weights port, by the column's first row step) and 16 input elements (2
+    /// bytes, the dram port): 64 bytes, one 512-bit word a cycle, so II 1; the loop pays one burst
+    /// latency (64, U280) and the MAC pipeline's depth once (6 + log2 16 = 10): 64 + 63 + 10 =
+    /// 137 cycles (the model: 64 steps + 10 + one burst 64 + the first column's one word = 139).
+    /// relu1 is `activation_lanes` over 64 elements at SFU_LANES = 16 (the model's width): 4
+    /// steps at II 1, the 16 unrolled lanes' depth 10: 3 + 10 = 13 (the model: 64 / 16 + 8 = 12).
     @Test func sequentialMLPFiguresWorkedOutFromTheCode() throws {
         let out = try HLSSimJob.outcome(HLSSimJob.Options(project: try Self.emit("mlp", .sequential)))
         let tasks = Dictionary(uniqueKeysWithValues: out.simulation.tasks.map { ($0.name, $0.busyCycles) })
-        #expect(tasks["fc1"] == 9856)
-        #expect(tasks["relu1"] == 71)
+        #expect(tasks["fc1"] == 137)
+        #expect(tasks["relu1"] == 13)
+    }
+
+    /// sim / model latency of every bundled kernel (designs/hls) in the sequential and
+    /// reconfigurable templates, as measured with `intarsia hls-sim` (docs/HLS.md, "Where the
+    /// simulation and the model disagree"). Within 10%: the sequential mlp (1.048), gating
+    /// (1.010), self-attention (1.030), VAE (1.054) and GPT-2 block (1.049), and the
+    /// reconfigurable mlp and VAE (one MAC unit does every MAC task: 1.048, 1.056). The rest stay
+    /// above: the tasks of one stage run one after another in the emitted program where the model
+    /// streams them (CNN-4L's pooling and up-sampling after a convolution, sequential 1.130), and
+    /// the reconfigurable units of a stage run in turn (cause 4: 1.16 to 1.34). Each bound is the
+    /// measured figure's band.
+    @Test(arguments: [TemplateKind.sequential, .reconfigurable])
+    func latencyRatiosAsMeasured(_ template: TemplateKind) throws {
+        let within10: Set<String> = template == .sequential ? ["mlp", "gating", "self-attention", "vae", "gpt2-medium-block"] : ["mlp", "vae"]
+        for kernel in Self.outputElements.keys.sorted() {
+            let out = try HLSSimJob.outcome(HLSSimJob.Options(project: try Self.emit(kernel, template)))
+            let sim = out.simulation.latencyCycles ?? .infinity
+            let ratio = sim / out.modelLatencyCycles
+            let upper = within10.contains(kernel) ? 1.1 : 1.4
+            #expect(ratio >= 0.9 && ratio <= upper, "\(kernel) \(template): \(sim) / \(out.modelLatencyCycles) = \(ratio)")
+        }
+    }
+
+    /// Full size (designs/intar/gating-u280.yaml), sequential: up is gemm 32×4096×11008 on 32
+    /// lanes, its input (the graph input, 32 × 4096 int16) off chip. From the emitted code: the
+    /// unit stages the input (`stage_a` = 131,072): `copy_lanes<PORT_ELEMS = 512 / 16 = 32>` takes
+    /// 4,096 steps at II 1 (32 × 2 bytes, one word), one burst (64) and the 32 unrolled lanes'
+    /// depth (6 + log2 32 = 11): 64 + 4,095 + 11 = 4,170; then `gemmw_steps` runs 11,008 columns ×
+    /// 32 row steps × 4,096 / 32 = 128 reduction steps = 45,088,768 steps, each reading 32
+    /// weights (64 bytes: II 1), after one burst and with the depth 11: 64 + 45,088,767 + 11 =
+    /// 45,088,842. up = 45,093,012 (the model: 45,088,971). Without the staging the input was
+    /// read with the weights at every step (128 bytes, II 2) and the design took 2.334 times the
+    /// model; with it the design is within 1% (measured 1.000; self-attention 1.002).
+    @Test func fullSizeProductsReadTheirOffChipOperandOnce() throws {
+        for (kernel, upper) in [("gating", 1.01), ("self-attention", 1.01)] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hlssim-full-\(kernel)-\(UUID().uuidString)").path
+            var o = HLSJob.Options(specPath: Self.root.appendingPathComponent("designs/intar/\(kernel)-u280.yaml").path, output: dir)
+            o.sets = ["template=sequential"]
+            o.golden = .never
+            _ = try HLSJob.run(o)
+            let out = try HLSSimJob.outcome(HLSSimJob.Options(project: dir))
+            let ratio = (out.simulation.latencyCycles ?? .infinity) / out.modelLatencyCycles
+            #expect(ratio >= 0.99 && ratio <= upper, "\(kernel): \(ratio)")
+            if kernel == "gating" { #expect(out.simulation.tasks.first { $0.name == "up" }?.busyCycles == 45_093_012) }
+        }
     }
 
     /// A FIFO made too shallow: mlp-small's fc2_to_relu2 (depth 2) cut to 1. fc2 writes its 128

@@ -158,6 +158,18 @@ inline void softmax_row(const long long* x, long long* y, int n, int F, int W) {
     for (int i = 0; i < n; ++i) y[i] = saturate(round_div(y[i] * (1LL << F), s), W);
 }
 
+// Layer norm's shift k: the least with dmax >> k < 2^22 (at most 41: dmax < 2^63; 10 for W-bit
+// inputs), and its standard deviation max(1, isqrt(round(ss / n))) (layernorm_row below).
+inline int norm_shift(long long dmax) {
+    int k = 0;
+    for (int j = 0; j < 41; ++j) k += (dmax >> k) >= (1LL << 22) ? 1 : 0;
+    return k;
+}
+inline long long norm_sd(long long ss, int n) {
+    const long long sd = isqrt(round_div(ss, n));
+    return sd < 1 ? 1 : sd;
+}
+
 // Layer normalisation without gain or bias (identity affine), F fraction bits in and out, W-bit
 // results; 1 <= n <= 262143, W-bit inputs. mean = round(sum / n); d_i = x_i - mean (|d_i| < 2^32);
 // k = the least shift with max|d_i| >> k < 2^22 (k = 0 unless the row spans 2^22 raw units or
@@ -175,15 +187,13 @@ inline void layernorm_row(const long long* x, long long* y, int n, int F, int W)
         const long long a = d < 0 ? -d : d;
         dmax = a > dmax ? a : dmax;
     }
-    int k = 0;  // at most 41 (dmax < 2^63); 10 for W-bit inputs
-    for (int j = 0; j < 41; ++j) k += (dmax >> k) >= (1LL << 22) ? 1 : 0;
+    const int k = norm_shift(dmax);
     long long ss = 0;
     for (int i = 0; i < n; ++i) {
         const long long e = round_shift(x[i] - mean, k);
         ss += e * e;
     }
-    long long sd = isqrt(round_div(ss, n));
-    if (sd < 1) sd = 1;
+    const long long sd = norm_sd(ss, n);
     for (int i = 0; i < n; ++i) y[i] = saturate(round_div(round_shift(x[i] - mean, k) * (1LL << F), sd), W);
 }
 

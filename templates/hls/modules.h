@@ -87,17 +87,43 @@ gemm_k:
     return acc;
 }
 
-// C = A·B per head: InTAR's loop nest, output columns outside, rows inside.
+// The lanes of a step of the flattened MAC loops below (the model's MACCycleModel): along the
+// reduction first (kl = min(LANES, terms)), the rest along rows (min(LANES / kl, rows) rows at
+// once); a reduction takes ceil(terms / kl) steps, and each row's accumulator is cleared at its
+// first step and stored at its last (by predicate, so the nest is one perfect loop).
+// A weight read once: the first row step of a column (or filter) takes it from the port and,
+// on one lane row, keeps it at `t` of the local buffer, where the column's other rows read it.
+template <class B> inline B kept(const B& v, B* buf, int t, bool keep) {
+    if (keep) buf[t] = v;
+    return v;
+}
+
+// C = A·B per head: InTAR's loop nest (output columns outside, rows inside, the reduction
+// innermost) as one flattened pipelined loop over heads · columns · row steps · reduction steps,
+// so the MAC pipeline fills once per call, as the model pays it with flatten_loops. Each row's
+// accumulator is cleared at its first reduction step and stored at its last (by predicate).
 template <int LANES, int ACC_W, class A, class B, class O>
 void gemm(const A* a, const B* b, O* c, int m, int k, int n, int heads, bool transpose_b, int shift) {
     const int nh = n / heads;
-gemm_heads:
-    for (int h = 0; h < heads; ++h) {
-    gemm_cols:
-        for (int j = 0; j < nh; ++j) {
-        gemm_rows:
-            for (int i = 0; i < m; ++i)
-                c[i * n + h * nh + j] = narrow<O>(gemm_dot<LANES, ACC_W>(a + i * heads * k, b, k, n, heads, transpose_b, h, j), shift);
+    const int kl = k < LANES ? k : LANES, rows = LANES / kl < m ? LANES / kl : m;
+    const int ksteps = (k + kl - 1) / kl, rsteps = (m + rows - 1) / rows;
+    ap_int<ACC_W> acc[LANES];
+#pragma HLS ARRAY_PARTITION variable=acc complete dim=1
+gemm_steps:
+    for (int s = 0; s < heads * nh * rsteps * ksteps; ++s) {
+        INTARSIA_MAC_LOOP
+        const int ks = s % ksteps, i0 = s / ksteps % rsteps * rows, j = s / (ksteps * rsteps) % nh, h = s / (ksteps * rsteps * nh);
+    gemm_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int r = l / kl, t = ks * kl + l % kl, i = i0 + r;
+            if (r >= rows || i >= m) continue;
+            if (ks == 0 && l % kl == 0) acc[r] = 0;
+            if (t < k) {
+                const long long bv = transpose_b ? raw(b[j * heads * k + h * k + t]) : raw(b[t * n + h * nh + j]);
+                acc[r] += ap_int<ACC_W>(raw(a[i * heads * k + h * k + t])) * ap_int<ACC_W>(bv);
+            }
+            if (ks == ksteps - 1 && l % kl == kl - 1) c[i * n + h * nh + j] = narrow<O>(acc[r], shift);
         }
     }
 }
@@ -132,11 +158,16 @@ load_col:
     }
 }
 
-// C = A·W with off-chip weights stored column by column ([n][k], each column contiguous), read
-// exactly once (InTAR's unit: columns outside, rows inside). WL_DOUBLE_BUFFERED: a ping-pong
-// pair of column buffers, column j+1 loads while column j computes; WL_BUFFERED: one buffer,
-// load then compute; WL_BLOCKING: no buffer, one read per weight inside the reduction (only
-// for a single row, as the published sequential baselines read).
+// C = A·W with off-chip weights stored column by column ([n][k], each column contiguous), each
+// weight read once (InTAR's unit: columns outside, rows inside).
+// WL_DOUBLE_BUFFERED: one flattened pipelined loop over columns · row steps · reduction steps;
+// a column's weights are read from the port, LANES contiguous weights a step (one port word when
+// LANES weights fit it: Vitis widens such a burst, UG1399 "Automatic Port Widening"), by its
+// first row step, which keeps them in the column buffer for the column's other rows, so the
+// loads overlap the compute and one burst latency is paid per call (the model's double-buffered
+// unit: max(compute, traffic) + one burst + the first column's words).
+// WL_BUFFERED: one buffer, load then compute; WL_BLOCKING: no buffer, one read per weight inside
+// the reduction (only for a single row, as the published sequential baselines read).
 template <int LANES, int ACC_W, int MAX_K, int LOAD, class A, class B, class O>
 void gemm_weights(const A* a, const B* w, O* c, int m, int k, int n, int shift) {
     if (LOAD == WL_BLOCKING) {
@@ -144,73 +175,95 @@ void gemm_weights(const A* a, const B* w, O* c, int m, int k, int n, int shift) 
         for (int j = 0; j < n; ++j) gemm_column<LANES, ACC_W>(a, w + j * k, c, m, k, n, j, shift);
         return;
     }
-    B col[2][MAX_K];
-#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=2
-#pragma HLS ARRAY_PARTITION variable=col complete dim=1
-    if (LOAD == WL_DOUBLE_BUFFERED && n > 0) load_column<B>(w, col[0], k, 0);
-gemmw_cols:
-    for (int j = 0; j < n; ++j) {
-        if (LOAD == WL_DOUBLE_BUFFERED) {
-            if (j + 1 < n) load_column<B>(w, col[(j + 1) & 1], k, j + 1);
-            gemm_column<LANES, ACC_W>(a, col[j & 1], c, m, k, n, j, shift);
-        } else {
-            load_column<B>(w, col[0], k, j);
-            gemm_column<LANES, ACC_W>(a, col[0], c, m, k, n, j, shift);
+    B col[MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=1
+    if (LOAD == WL_BUFFERED) {
+    gemmw_cols:
+        for (int j = 0; j < n; ++j) {
+            load_column<B>(w, col, k, j);
+            gemm_column<LANES, ACC_W>(a, col, c, m, k, n, j, shift);
+        }
+        return;
+    }
+    const int kl = k < LANES ? k : LANES, rows = LANES / kl < m ? LANES / kl : m;
+    const int ksteps = (k + kl - 1) / kl, rsteps = (m + rows - 1) / rows;
+    ap_int<ACC_W> acc[LANES];
+#pragma HLS ARRAY_PARTITION variable=acc complete dim=1
+gemmw_steps:
+    for (int s = 0; s < n * rsteps * ksteps; ++s) {
+        INTARSIA_MAC_LOOP
+        const int ks = s % ksteps, i0 = s / ksteps % rsteps * rows, j = s / (ksteps * rsteps);
+    gemmw_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int r = l / kl, t = ks * kl + l % kl, i = i0 + r;
+            if (r >= rows || i >= m) continue;
+            if (ks == 0 && l % kl == 0) acc[r] = 0;
+            if (t < k) {
+                const B wv = kept(i0 == 0 ? w[j * k + t] : col[t], col, t, i0 == 0 && r == 0);
+                acc[r] += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(wv));
+            }
+            if (ks == ksteps - 1 && l % kl == kl - 1) c[i * n + j] = narrow<O>(acc[r], shift);
         }
     }
 }
 
 // Convolutions, NCHW, one filter at a time: the filter's (C/G)·R·S weights (contiguous off chip,
-// [K][C/G][R][S]) are read once into a local buffer, then each of its outputs reduces over them
-// on LANES lanes; with G groups filter f reads the C/G input channels of its group f / (K/G)
-// (depthwise: G = C). A direct convolution reads input (oy·st − pad + dy, ox·st − pad + dx); a
-// transposed one gathers the inputs that scatter onto the output, ((oy + pad − dy)/st, ...) where
-// divisible (PyTorch's [C][K/G][R][S] weights are stored filter by filter by the host). Exact
-// integer sums do not depend on the order, so the gather equals the input-stationary scatter.
+// [K][C/G][R][S]) are read once, by the filter's first output step, which keeps them in a local
+// buffer for its other outputs; each output reduces over them on the lanes as gemm does (along
+// the terms first, the rest along outputs), in one flattened pipelined loop over filters ·
+// output steps · reduction steps. With G groups filter f reads the C/G input channels of its
+// group f / (K/G) (depthwise: G = C). A direct convolution reads input (oy·st − pad + dy,
+// ox·st − pad + dx); a transposed one gathers the inputs that scatter onto the output,
+// ((oy + pad − dy)/st, ...) where divisible (PyTorch's [C][K/G][R][S] weights are stored filter by
+// filter by the host). Exact integer sums do not depend on the order, so the gather equals the
+// input-stationary scatter.
+template <bool TRANSPOSED>
+inline int conv_index(int b, int c, int ch, int hh, int ww, int oy, int ox, int dy, int dx, int st, int pad) {
+    int iy, ix;
+    if (TRANSPOSED) {
+        const int py = oy + pad - dy, px = ox + pad - dx;
+        if (py < 0 || px < 0 || py % st != 0 || px % st != 0) return -1;
+        iy = py / st;
+        ix = px / st;
+    } else {
+        iy = oy * st - pad + dy;
+        ix = ox * st - pad + dx;
+    }
+    if (iy < 0 || iy >= hh || ix < 0 || ix >= ww) return -1;
+    return ((b * ch + c) * hh + iy) * ww + ix;
+}
+
 template <int LANES, int ACC_W, int MAX_TERMS, bool TRANSPOSED, class A, class B, class O>
 void convolution(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
     const int oh = TRANSPOSED ? (hh - 1) * st - 2 * pad + r : (hh + 2 * pad - r) / st + 1;
     const int ow = TRANSPOSED ? (ww - 1) * st - 2 * pad + s : (ww + 2 * pad - s) / st + 1;
     const int cg = ch / groups, kg = kf / groups;
-    const int terms = cg * r * s;
+    const int terms = cg * r * s, outs = batch * oh * ow;
+    const int kl = terms < LANES ? terms : LANES, rows = LANES / kl < outs ? LANES / kl : outs;
+    const int ksteps = (terms + kl - 1) / kl, osteps = (outs + rows - 1) / rows;
     B filt[MAX_TERMS];
 #pragma HLS ARRAY_PARTITION variable=filt cyclic factor=LANES dim=1
-conv_filters:
-    for (int f = 0; f < kf; ++f) {
+    ap_int<ACC_W> acc[LANES];
+#pragma HLS ARRAY_PARTITION variable=acc complete dim=1
+conv_steps:
+    for (int q = 0; q < kf * osteps * ksteps; ++q) {
+        INTARSIA_MAC_LOOP
+        const int ks = q % ksteps, o0 = q / ksteps % osteps * rows, f = q / (ksteps * osteps);
         const int c0 = f / kg * cg;
-    conv_load:
-        for (int t = 0; t < terms; ++t) {
-#pragma HLS PIPELINE II=1
-            filt[t] = w[f * terms + t];
-        }
-    conv_out:
-        for (int o = 0; o < batch * oh * ow; ++o) {
-            const int ox = o % ow, oy = (o / ow) % oh, b = o / (ow * oh);
-            ap_int<ACC_W> acc = 0;
-        conv_terms:
-            for (int t0 = 0; t0 < terms; t0 += LANES) {
-            INTARSIA_MAC_LOOP
-            conv_lanes:
-                for (int l = 0; l < LANES; ++l) {
+    conv_lanes:
+        for (int l = 0; l < LANES; ++l) {
 #pragma HLS UNROLL
-                    const int t = t0 + l;
-                    if (t >= terms) continue;
-                    const int dx = t % s, dy = (t / s) % r, c = c0 + t / (r * s);
-                    int iy, ix;
-                    if (TRANSPOSED) {
-                        const int py = oy + pad - dy, px = ox + pad - dx;
-                        if (py < 0 || px < 0 || py % st != 0 || px % st != 0) continue;
-                        iy = py / st;
-                        ix = px / st;
-                    } else {
-                        iy = oy * st - pad + dy;
-                        ix = ox * st - pad + dx;
-                    }
-                    if (iy >= 0 && iy < hh && ix >= 0 && ix < ww)
-                        acc += ap_int<ACC_W>(raw(x[((b * ch + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(filt[t]));
-                }
+            const int rr = l / kl, t = ks * kl + l % kl, o = o0 + rr;
+            if (rr >= rows || o >= outs) continue;
+            const int ox = o % ow, oy = o / ow % oh, b = o / (ow * oh);
+            if (ks == 0 && l % kl == 0) acc[rr] = 0;
+            if (t < terms) {
+                const B wv = kept(o0 == 0 ? w[f * terms + t] : filt[t], filt, t, o0 == 0 && rr == 0);
+                const int xi = conv_index<TRANSPOSED>(b, c0 + t / (r * s), ch, hh, ww, oy, ox, t / s % r, t % s, st, pad);
+                if (xi >= 0) acc[rr] += ap_int<ACC_W>(raw(x[xi])) * ap_int<ACC_W>(raw(wv));
             }
-            y[((b * kf + f) * oh + oy) * ow + ox] = narrow<O>(acc, shift);
+            if (ks == ksteps - 1 && l % kl == kl - 1) y[((b * kf + f) * oh + oy) * ow + ox] = narrow<O>(acc[rr], shift);
         }
     }
 }
@@ -223,6 +276,66 @@ void conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int
 template <int LANES, int ACC_W, int MAX_TERMS, class A, class B, class O>
 void transposed_conv2d(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
     convolution<LANES, ACC_W, MAX_TERMS, true>(x, w, y, batch, ch, hh, ww, kf, r, s, st, pad, groups, shift);
+}
+
+// A transposed convolution as the model counts it (Operator.gemmView: input-stationary, rows =
+// input pixels, reduction = the group's C/G channels, columns = filters · R · S): one flattened
+// pipelined loop over columns · input steps · channel steps, each column's C/G weights read by
+// its first input step and kept (col); a row's channel sum is added (col2im) into the output's
+// exact accumulator at (iy·st − pad + dy, ix·st − pad + dx) when that lies in the output. Every
+// output's accumulator (MAX_OUT of them, ACC_W bits) is cleared before and rounded and saturated
+// into y after, SFU_LANES at a time. Exact sums, so the same bits as the gather in `convolution`.
+template <int LANES, int SFU, int ACC_W, int MAX_K, int MAX_OUT, class A, class B, class O>
+void transposed_conv2d_scatter(const A* x, const B* w, O* y, int batch, int ch, int hh, int ww, int kf, int r, int s, int st, int pad, int groups, int shift) {
+    const int oh = (hh - 1) * st - 2 * pad + r, ow = (ww - 1) * st - 2 * pad + s;
+    const int cg = ch / groups, kg = kf / groups, ins = batch * hh * ww, outs = batch * kf * oh * ow;
+    const int kl = cg < LANES ? cg : LANES, rows = LANES / kl < ins ? LANES / kl : ins;
+    const int ksteps = (cg + kl - 1) / kl, isteps = (ins + rows - 1) / rows;
+    ap_int<ACC_W> part[LANES];
+#pragma HLS ARRAY_PARTITION variable=part complete dim=1
+    B col[MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=1
+    ap_int<ACC_W> acc[MAX_OUT];
+#pragma HLS ARRAY_PARTITION variable=acc cyclic factor=SFU dim=1
+tconv_clear:
+    for (int o0 = 0; o0 < outs; o0 += SFU) {
+#pragma HLS PIPELINE II=1
+    tconv_clear_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (o0 + l < outs) acc[o0 + l] = 0;
+        }
+    }
+tconv_steps:
+    for (int q = 0; q < kf * r * s * isteps * ksteps; ++q) {
+        INTARSIA_MAC_LOOP
+        const int ks = q % ksteps, i0 = q / ksteps % isteps * rows, e = q / (ksteps * isteps);
+        const int f = e / (r * s), dy = e / s % r, dx = e % s, c0 = f / kg * cg;
+    tconv_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int rr = l / kl, c = ks * kl + l % kl, i = i0 + rr;
+            if (rr >= rows || i >= ins) continue;
+            const int ix = i % ww, iy = i / ww % hh, b = i / (ww * hh);
+            if (ks == 0 && l % kl == 0) part[rr] = 0;
+            if (c < cg) {
+                const B wv = kept(i0 == 0 ? w[(f * cg + c) * r * s + dy * s + dx] : col[c], col, c, i0 == 0 && rr == 0);
+                part[rr] += ap_int<ACC_W>(raw(x[((b * ch + c0 + c) * hh + iy) * ww + ix])) * ap_int<ACC_W>(raw(wv));
+            }
+            const int oy = iy * st - pad + dy, ox = ix * st - pad + dx;
+            if (ks == ksteps - 1 && l % kl == kl - 1 && oy >= 0 && oy < oh && ox >= 0 && ox < ow)
+                acc[((b * kf + f) * oh + oy) * ow + ox] += part[rr];
+        }
+    }
+tconv_store:
+    for (int o0 = 0; o0 < outs; o0 += SFU) {
+#pragma HLS PIPELINE II=1
+    tconv_store_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (o0 + l < outs) y[o0 + l] = narrow<O>(acc[o0 + l], shift);
+        }
+    }
 }
 
 // ---- special-function operators ------------------------------------------------------------
@@ -343,6 +456,179 @@ reparam_loop:
     for (int i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II=1
         y[i] = reparam<T>(x[i], x[n + i], i);
+    }
+}
+
+// Copy n activations N a step (N = one m_axi word's worth: a burst at the port's width): the
+// program templates' staging of an off-chip operand or output (ProgramEmitter.staging).
+template <int N, class T> void copy_lanes(const T* src, T* dst, int n) {
+copy_steps:
+    for (int i0 = 0; i0 < n; i0 += N) {
+#pragma HLS PIPELINE II=1
+    copy_lanes:
+        for (int l = 0; l < N; ++l) {
+#pragma HLS UNROLL
+            if (i0 + l < n) dst[i0 + l] = src[i0 + l];
+        }
+    }
+}
+
+// ---- special functions at the model's width (sequential and reconfigurable templates) --------
+// The model's special-function unit takes SFU elements a cycle (ModelConstants.sfuWidth, at
+// least 16) and visits each output element `sfuPassesPerOutput` times (softmax 3, layer norm 2,
+// a pooling window's area, else 1). These bodies are one pipelined loop over the tensor, SFU
+// lanes a step, so a task takes ceil(elements · passes / SFU) steps and one pipeline depth.
+template <int SFU, class T> void activation_lanes(const T* x, T* y, int n, int kind) {
+act_steps:
+    for (int i0 = 0; i0 < n; i0 += SFU) {
+#pragma HLS PIPELINE II=1
+    act_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (i0 + l < n) y[i0 + l] = activate<T>(kind, x[i0 + l]);
+        }
+    }
+}
+template <int SFU, class T> void add_lanes(const T* a, const T* b, T* y, int n) {
+add_steps:
+    for (int i0 = 0; i0 < n; i0 += SFU) {
+#pragma HLS PIPELINE II=1
+    add_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (i0 + l < n) y[i0 + l] = add<T>(a[i0 + l], b[i0 + l]);
+        }
+    }
+}
+template <int SFU, class T> void mul_lanes(const T* a, const T* b, T* y, int n) {
+mul_steps:
+    for (int i0 = 0; i0 < n; i0 += SFU) {
+#pragma HLS PIPELINE II=1
+    mul_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (i0 + l < n) y[i0 + l] = mul<T>(a[i0 + l], b[i0 + l]);
+        }
+    }
+}
+template <int SFU, class T> void reparameterise_lanes(const T* x, T* y, int n) {
+reparam_steps:
+    for (int i0 = 0; i0 < n; i0 += SFU) {
+#pragma HLS PIPELINE II=1
+    reparam_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            if (i0 + l < n) y[i0 + l] = reparam<T>(x[i0 + l], x[n + i0 + l], i0 + l);
+        }
+    }
+}
+template <int SFU, class T> void upsample_lanes(const T* x, T* y, int ch, int hh, int ww, int f) {
+    const int oh = hh * f, ow = ww * f;
+up_steps:
+    for (int o0 = 0; o0 < ch * oh * ow; o0 += SFU) {
+#pragma HLS PIPELINE II=1
+    up_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            const int o = o0 + l, ox = o % ow, oy = o / ow % oh, c = o / (ow * oh);
+            if (o < ch * oh * ow) y[o] = x[(c * hh + oy / f) * ww + ox / f];
+        }
+    }
+}
+// Max (AVG false) or average pooling, window win, stride win: the lanes cover the window first
+// (kl = min(SFU, win²) elements), the rest outputs, as the MAC loops lay theirs; a window's
+// running maximum or exact sum is kept per lane row (average: round_div by the area at its
+// last step, as avg_pool).
+template <int SFU, bool AVG, class T> void pool_lanes(const T* x, T* y, int ch, int hh, int ww, int win) {
+    const int oh = hh / win, ow = ww / win, outs = ch * oh * ow, area = win * win;
+    const int kl = area < SFU ? area : SFU, rows = SFU / kl < outs ? SFU / kl : outs;
+    const int ksteps = (area + kl - 1) / kl, osteps = (outs + rows - 1) / rows;
+    long long acc[SFU];
+#pragma HLS ARRAY_PARTITION variable=acc complete dim=1
+pool_steps:
+    for (int q = 0; q < osteps * ksteps; ++q) {
+#pragma HLS PIPELINE II=1
+        const int ks = q % ksteps, o0 = q / ksteps * rows;
+    pool_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            const int rr = l / kl, d = ks * kl + l % kl, o = o0 + rr;
+            if (rr >= rows || o >= outs) continue;
+            const int ox = o % ow, oy = o / ow % oh, c = o / (ow * oh);
+            if (d < area) {
+                const long long v = raw(x[(c * hh + oy * win + d / win) * ww + ox * win + d % win]);
+                if (d == 0) acc[rr] = v;
+                else if (AVG) acc[rr] += v;
+                else if (v > acc[rr]) acc[rr] = v;
+            }
+            if (ks == ksteps - 1 && l % kl == kl - 1) y[o] = from_raw<T>(AVG ? round_div(acc[rr], area) : acc[rr]);
+        }
+    }
+}
+// Softmax over rows of `cols`: three passes a row (the maximum; the sum of e^(x - max); the
+// quotients, e^(x - max) computed again), SFU elements a step, one pipelined loop over rows ·
+// passes · chunks; the same arithmetic as softmax_row. A pass reads the statistic the row's
+// previous pass finished one step earlier (a loop-carried dependence Vitis must schedule).
+template <int SFU, class T> void softmax_lanes(const T* x, T* y, int rows, int cols) {
+    const int F = FRAC_OF<T>::value, W = raw_io<T>::width;
+    const int chunks = (cols + SFU - 1) / SFU;
+    long long m = 0, s = 0;
+softmax_steps:
+    for (int q = 0; q < rows * 3 * chunks; ++q) {
+#pragma HLS PIPELINE II=1
+        const int c0 = q % chunks * SFU, pass = q / chunks % 3, r = q / (3 * chunks);
+    softmax_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            const int c = c0 + l;
+            if (c >= cols) continue;
+            const long long v = raw(x[r * cols + c]);
+            if (pass == 0) {
+                if (c == 0 || v > m) m = v;
+            } else if (pass == 1) {
+                if (c == 0) s = 0;
+                s += exp_neg_q16(v - m, F);
+            } else {
+                y[r * cols + c] = from_raw<T>(saturate(round_div(exp_neg_q16(v - m, F) * (1LL << F), s), W));
+            }
+        }
+    }
+}
+// Layer norm over rows of `cols`: three passes a row (sum, minimum and maximum, whose distances
+// to the mean give layernorm_row's max|d|; the sum of squares; the outputs), SFU elements a
+// step, one pipelined loop; the same arithmetic as layernorm_row. The model counts two passes.
+template <int SFU, class T> void layernorm_lanes(const T* x, T* y, int rows, int cols) {
+    const int F = FRAC_OF<T>::value, W = raw_io<T>::width;
+    const int chunks = (cols + SFU - 1) / SFU;
+    long long sum = 0, lo = 0, hi = 0, ss = 0, mean = 0, sd = 1;
+    int k = 0;
+layernorm_steps:
+    for (int q = 0; q < rows * 3 * chunks; ++q) {
+#pragma HLS PIPELINE II=1
+        const int c0 = q % chunks * SFU, pass = q / chunks % 3, r = q / (3 * chunks);
+        if (pass == 1 && c0 == 0) {
+            mean = round_div(sum, cols);
+            k = norm_shift(hi - mean > mean - lo ? hi - mean : mean - lo);
+            ss = 0;
+        }
+        if (pass == 2 && c0 == 0) sd = norm_sd(ss, cols);
+    layernorm_lanes:
+        for (int l = 0; l < SFU; ++l) {
+#pragma HLS UNROLL
+            const int c = c0 + l;
+            if (c >= cols) continue;
+            const long long v = raw(x[r * cols + c]);
+            if (pass == 0) {
+                sum = c == 0 ? v : sum + v;
+                lo = c == 0 || v < lo ? v : lo;
+                hi = c == 0 || v > hi ? v : hi;
+            } else if (pass == 1) {
+                const long long e = round_shift(v - mean, k);
+                ss += e * e;
+            } else {
+                y[r * cols + c] = from_raw<T>(saturate(round_div(round_shift(v - mean, k) * (1LL << F), sd), W));
+            }
+        }
     }
 }
 

@@ -46,7 +46,8 @@ public struct EmittedBuffer: Sendable, Encodable, Equatable {
 
 extension HLSDesign {
     /// Every on-chip buffer the emitted code declares: dataflow, each task's buffers and the
-    /// FIFOs; sequential and reconfigurable, the scratchpad and each unit's column buffers.
+    /// FIFOs; sequential and reconfigurable, the scratchpad and each unit's column buffer (one column or
+    /// filter: gemm_weights and the convolutions keep what their first row step reads).
     public var emittedBuffers: [EmittedBuffer] {
         let uram = platform.uram > platform.shell.uram
         let a = program.activationFormat
@@ -62,7 +63,18 @@ extension HLSDesign {
         let column = program.steps.map { KernelCalls.weightTerms($0) * $0.weightFormat.bits }.max() ?? 0
         for u in 0..<programUnits {
             out.append(EmittedBuffer(task: "", name: "cu\(u).col", place: .module, cppType: "bits", elementBits: 1,
-                                     elements: 2 * column, uramAvailable: uram))
+                                     elements: column, uramAvailable: uram))
+            let staged = ProgramEmitter.stagingSizes(ProgramEmitter.instructions(self).list)
+            for (name, size) in [("a_stage", staged.a), ("b_stage", staged.b), ("y_stage", staged.y)] where size > 0 {
+                out.append(EmittedBuffer(task: "", name: "cu\(u).\(name)", place: .module, cppType: "act_t", elementBits: a.bits,
+                                         elements: size, uramAvailable: uram))
+            }
+            let tconv = ProgramEmitter.transposedOutputs(program)
+            if tconv > 0 {
+                let bits = max(1, program.steps.map(\.accumulatorBits).max() ?? 1)
+                out.append(EmittedBuffer(task: "", name: "cu\(u).tconv_acc", place: .module, cppType: "ap_int<ACC_W>", elementBits: bits,
+                                         elements: tconv, uramAvailable: uram))
+            }
         }
         return out
     }
