@@ -42,6 +42,8 @@ public struct CompiledWorkload: Sendable {
     public var predecessorKinds: [EdgeKind]
     /// Bytes of tensors alive across the boundary before task index `p` (index 0 unused).
     public var liveBytesAtBoundary: [Double]
+    /// The buffers each task holds in the dataflow template (`DataflowHeldBuffers.buffers`).
+    public var held: [[HeldBuffer]]
     public var repetitions: Double
     public var totalMACs: Double
     public var macTaskCount: Int
@@ -99,6 +101,7 @@ public struct CompiledWorkload: Sendable {
             }
         }
         liveBytesAtBoundary = live
+        held = DataflowHeldBuffers.buffers(w)
         totalMACs = facts.reduce(0) { $0 + $1.macs } * repetitions
         macTaskCount = facts.filter(\.isMAC).count
         var perTask = (lut: 0.0, ff: 0.0, dsp: 0.0), perKind = (lut: 0.0, ff: 0.0, dsp: 0.0)

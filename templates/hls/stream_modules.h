@@ -63,6 +63,73 @@ gemv_outer_out:
     }
 }
 
+// A tensor of m rows of k streamed column by column (element (i, t) at place t·m + i of the
+// stream: a column-order stream, DataflowHeldBuffers.columnRows) held row-major in `buf`.
+template <class T> void read_whole_cols(hls::stream<T>& in, T* buf, int m, int k) {
+read_cols_loop:
+    for (int q = 0; q < m * k; ++q) {
+#pragma HLS PIPELINE II=1
+        buf[(q % m) * k + q / m] = in.read();
+    }
+}
+
+// A column-order stream of m rows of n written to its row-major places off chip.
+template <class T> void store_stream_cols(hls::stream<T>& in, T* dst, int m, int n) {
+store_cols_loop:
+    for (int q = 0; q < m * n; ++q) {
+#pragma HLS PIPELINE II=1
+        dst[(q % m) * n + q / m] = in.read();
+    }
+}
+
+// One output column of C = A·W over the weight column `col` (k terms), written row by row to
+// `out` as each row's reduction ends: the rows and their terms are one flattened pipelined loop
+// over m·ceil(k/LANES) steps (the accumulator cleared at a row's first step).
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm_column_stream(const A* a, const B* col, hls::stream<O>& out, int m, int k, int shift) {
+    const int steps = (k + LANES - 1) / LANES;
+    ap_int<ACC_W> acc = 0;
+gemm_cols_steps:
+    for (int st = 0; st < m * steps; ++st) {
+        INTARSIA_MAC_LOOP
+        const int i = st / steps, t0 = (st % steps) * LANES;
+        if (t0 == 0) acc = 0;
+    gemm_cols_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int t = t0 + l;
+            if (t < k) acc += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(col[t]));
+        }
+        if (t0 + LANES >= k) out.write(narrow<O>(acc, shift));
+    }
+}
+
+// C = A·W with A held whole (`a`, m·k, row-major) and off-chip weights stored column by column
+// ([n][k]), each read once (InTAR's unit: columns outside, rows inside), C written to `out`
+// column by column (a column-order stream) and never held. Weight loading as gemm_weights.
+template <int LANES, int ACC_W, int MAX_K, int LOAD, class A, class B, class O>
+void gemm_cols_stream(const A* a, const B* w, hls::stream<O>& out, int m, int k, int n, int shift) {
+    if (LOAD == WL_BLOCKING) {
+    gemm_cols_blocking:
+        for (int j = 0; j < n; ++j) gemm_column_stream<LANES, ACC_W>(a, w + j * k, out, m, k, shift);
+        return;
+    }
+    B col[2][MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=2
+#pragma HLS ARRAY_PARTITION variable=col complete dim=1
+    if (LOAD == WL_DOUBLE_BUFFERED && n > 0) load_column<B>(w, col[0], k, 0);
+gemm_cols_columns:
+    for (int j = 0; j < n; ++j) {
+        if (LOAD == WL_DOUBLE_BUFFERED) {
+            if (j + 1 < n) load_column<B>(w, col[(j + 1) & 1], k, j + 1);
+            gemm_column_stream<LANES, ACC_W>(a, col[j & 1], out, m, k, shift);
+        } else {
+            load_column<B>(w, col[0], k, j);
+            gemm_column_stream<LANES, ACC_W>(a, col[0], out, m, k, shift);
+        }
+    }
+}
+
 // C = A·B with B an activation held whole (`b`, read first) and A streamed row by row through
 // `row` (heads·k elements): each row of C is computed from its row of A and written as it
 // completes, in C's row order (see gemm for the head and transpose_b conventions).

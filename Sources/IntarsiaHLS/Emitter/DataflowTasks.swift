@@ -13,9 +13,12 @@ import IntarsiaFPGA
 /// - max pooling: one output row of running maxima; average pooling: one output row of running
 ///   sums (as wide as a window's exact sum); up-sampling: one input row;
 /// - element-wise functions element by element, softmax and layer norm row by row;
-/// - everything else (products of several rows with off-chip weights, multi-channel and
-///   transposed convolutions, reparameterisation) still reads its operands whole and writes its
-///   output whole (docs/HLS.md, "Not done yet").
+/// - products of several rows with off-chip weights: A held whole (filled row by row, or column
+///   by column from a column-order stream), each weight column read once and reduced against
+///   every row; C written column by column where every reader takes that order, else held whole
+///   and written in row order (`DataflowHeldBuffers`, which the model charges);
+/// - multi-channel and transposed convolutions and the reparameterisation read their operands
+///   whole and write their output whole (the model charges both: `DataflowHeldBuffers`).
 enum DataflowTasks {
     struct Plan {
         var buffers: [EmittedBuffer] = []
@@ -58,6 +61,25 @@ enum DataflowTasks {
                 local("x", k, partition: d.unroll[i])
                 plan.code += "    intarsia::gemv_dot_stream<\(c)::LANES, \(c)::ACC_W>(in0, x, w, out, \(c)::K, \(c)::N, \(c)::SHIFT);\n"
             }
+        case let .gemm(m, k, _, _, _) where s.hasWeights:
+            // Several rows: each weight column is read once and reduced against every row, so A
+            // is held whole (filled in the order it streams); C leaves column by column where its
+            // readers take that order (`DataflowHeldBuffers.columnRows`), else is held whole.
+            local("in0_buf", m * k, partition: d.unroll[i])
+            let toColumns = d.columnRows[i] > 0
+            if !toColumns { local("out_buf", s.outputElements) }
+            if case let .task(q)? = s.inputs.first(where: { $0 != .weights }), d.columnRows[q] > 0 {
+                plan.code += "    intarsia::read_whole_cols<act_t>(in0, in0_buf, \(c)::M, \(c)::K);\n"
+            } else {
+                plan.code += "    intarsia::read_whole<act_t>(in0, in0_buf, \(c)::IN0_ELEMS);\n"
+            }
+            if toColumns {
+                plan.code += "    intarsia::gemm_cols_stream<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS, \(c)::WEIGHT_LOAD>(in0_buf, w, out, \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT);\n"
+            } else {
+                plan.code += "    " + KernelCalls.call(d, i, ins: ["in0_buf"], w: "w", out: "out_buf") + "\n"
+                plan.code += "    intarsia::write_whole<act_t>(out_buf, out, \(c)::OUT_ELEMS);\n"
+            }
+            if d.point.weightLoad != .blocking { module("gemm_weights.col", bits: w, type: "\(c)::w_t", 2 * k) }
         case let .gemm(_, k, n, heads, _) where !s.hasWeights:
             local("a_row", heads * k, partition: d.unroll[i])
             local("b_all", k * n, partition: d.unroll[i])
