@@ -17,14 +17,17 @@ public struct HeldBuffer: Sendable, Equatable {
 /// HLS emitter writes (docs/HLS.md, "On-chip buffers"): the model charges them
 /// (`StageModel.cost`, `DataflowPlan`, `OnChipBuffers.stage`) and the emitter declares the same.
 ///
-/// - A product of several rows with off-chip weights reads each weight once, a column at a time
-///   (InTAR's unit: output columns outside, rows inside), so every output column reduces over
-///   every row of A: A is held whole. Its output leaves column by column (a column-order
+/// - A product of several rows with off-chip weights whose A arrives column by column (a
+///   column-order stream) accumulates outer products over A's columns as they arrive (InTAR's
+///   outer-product accumulation): m·n accumulators and a row of weights. Any other reads each
+///   weight once, a column at a time (InTAR's unit: output columns outside, rows inside), so
+///   every output column reduces over every row of A: A is held whole. Its output leaves column by column (a column-order
 ///   stream, `columnRows`) where every reader takes that order; else it is held whole and
 ///   written in row order.
 /// - A convolution other than one channel into one filter, and a transposed convolution, hold
 ///   input and output whole; a one-channel convolution holds a line buffer of its kernel's rows.
-/// - A matrix-vector product reading the graph input holds it (dot products: nothing to
+/// - A matrix-vector product over a `stream` edge accumulates outer products as its input
+///   arrives (n accumulators); one reading the graph input holds it (dot products: nothing to
 ///   accumulate over).
 /// - A product with an activation B streams A through a row buffer (B is the model's operand).
 /// - A fork whose branches meet again deepens each of its FIFOs to the whole tensor.
@@ -84,6 +87,11 @@ public enum DataflowHeldBuffers {
                 out[i].append(HeldBuffer(role: role, producer: producer, elementBits: bits ?? a, elements: Double(elements), readByLanes: lanes))
             }
             switch t.op {
+            case let .matmul(m, _, n, true) where m > 1 && source[i] >= 0 && columns[source[i]] > 0:
+                // A arrives column by column: outer-product accumulation as it streams (the
+                // accumulators are the output), W's row t read once into a row buffer.
+                hold(.accumulators, m * n, bits: OnChipBuffers.accumulatorBits(t), lanes: true)
+                hold(.lineBuffer, n, bits: Double((t.weightDataType ?? t.dataType).bits), lanes: true)
             case let .matmul(m, k, n, true) where m > 1:
                 hold(.wholeInput, m * k, producer: source[i], lanes: true)
                 if columns[i] == 0 { hold(.wholeOutput, m * n) }
@@ -104,6 +112,10 @@ public enum DataflowHeldBuffers {
                 hold(.lineBuffer, 2 * cols, bits: 64)
             case let .elementwise(e, kind) where kind.hasPrefix("reparameteri"):
                 hold(.wholeOutput, e)
+            case let .matmul(1, _, n, true) where w.edges.contains(where: { $0.consumer == i && $0.kind == .stream }):
+                // One row from a streamed input: outer-product accumulation as it arrives (a dot
+                // product would need the input whole), n accumulators.
+                hold(.accumulators, n, bits: OnChipBuffers.accumulatorBits(t), lanes: true)
             case let .matmul(1, k, _, true) where w.externalInputBytes[i] > 0:
                 // One row from the graph input: no producer to accumulate over, so dot products
                 // over the input held whole.

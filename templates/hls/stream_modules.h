@@ -63,16 +63,6 @@ gemv_outer_out:
     }
 }
 
-// A tensor of m rows of k streamed column by column (element (i, t) at place t·m + i of the
-// stream: a column-order stream, DataflowHeldBuffers.columnRows) held row-major in `buf`.
-template <class T> void read_whole_cols(hls::stream<T>& in, T* buf, int m, int k) {
-read_cols_loop:
-    for (int q = 0; q < m * k; ++q) {
-#pragma HLS PIPELINE II=1
-        buf[(q % m) * k + q / m] = in.read();
-    }
-}
-
 // A column-order stream of m rows of n written to its row-major places off chip.
 template <class T> void store_stream_cols(hls::stream<T>& in, T* dst, int m, int n) {
 store_cols_loop:
@@ -127,6 +117,41 @@ gemm_cols_columns:
             load_column<B>(w, col[0], k, j);
             gemm_column_stream<LANES, ACC_W>(a, col[0], out, m, k, shift);
         }
+    }
+}
+
+// C = A·W by outer-product accumulation over A's columns as they stream (a column-order stream:
+// A[0][t], ..., A[m-1][t], then column t + 1): each A[i][t] adds A[i][t]·W[t][j] to row i's
+// accumulators (`acc`, m·n of ACC_W bits, element (i, j) at j·m + i; lanes across the columns j;
+// the first term sets them). W's row t (W[t][j] at j·k + t off chip) is read once, at row 0,
+// into `w_row` (n weights) and reused by the other rows. The term, row and column-group loops
+// are one flattened pipelined loop over k·m·ceil(n/LANES) steps, reading A[i][t] at the first
+// group of each row; the outputs exist only at the end and leave column by column (`cols_out`,
+// a column-order stream) or row by row.
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm_outer_cols_stream(hls::stream<A>& in, ap_int<ACC_W>* acc, const B* w, B* w_row, hls::stream<O>& out, int m, int k, int n,
+                            int shift, bool cols_out) {
+    const int groups = (n + LANES - 1) / LANES;
+    ap_int<ACC_W> xv = 0;
+gemm_outer_cols_steps:
+    for (int st = 0; st < k * m * groups; ++st) {
+        INTARSIA_MAC_LOOP
+        const int t = st / (m * groups), i = (st / groups) % m, j0 = (st % groups) * LANES;
+        if (j0 == 0) xv = ap_int<ACC_W>(raw(in.read()));
+    gemm_outer_cols_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int j = j0 + l;
+            if (j < n) {
+                if (i == 0) w_row[j] = w[j * k + t];
+                acc[j * m + i] = (t == 0 ? ap_int<ACC_W>(0) : acc[j * m + i]) + xv * ap_int<ACC_W>(raw(w_row[j]));
+            }
+        }
+    }
+gemm_outer_cols_out:
+    for (int q = 0; q < m * n; ++q) {
+#pragma HLS PIPELINE II=1
+        out.write(narrow<O>(acc[cols_out ? q : (q % n) * m + q / n], shift));
     }
 }
 

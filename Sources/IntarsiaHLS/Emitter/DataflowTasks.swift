@@ -13,10 +13,10 @@ import IntarsiaFPGA
 /// - max pooling: one output row of running maxima; average pooling: one output row of running
 ///   sums (as wide as a window's exact sum); up-sampling: one input row;
 /// - element-wise functions element by element, softmax and layer norm row by row;
-/// - products of several rows with off-chip weights: A held whole (filled row by row, or column
-///   by column from a column-order stream), each weight column read once and reduced against
-///   every row; C written column by column where every reader takes that order, else held whole
-///   and written in row order (`DataflowHeldBuffers`, which the model charges);
+/// - products of several rows with off-chip weights: from a column-order stream, outer-product
+///   accumulation over A's columns as they arrive; else A held whole, each weight column read
+///   once and reduced against every row; C written column by column where every reader takes
+///   that order, else in row order (held whole) (`DataflowHeldBuffers`, which the model charges);
 /// - multi-channel and transposed convolutions and the reparameterisation read their operands
 ///   whole and write their output whole (the model charges both: `DataflowHeldBuffers`).
 enum DataflowTasks {
@@ -61,18 +61,21 @@ enum DataflowTasks {
                 local("x", k, partition: d.unroll[i])
                 plan.code += "    intarsia::gemv_dot_stream<\(c)::LANES, \(c)::ACC_W>(in0, x, w, out, \(c)::K, \(c)::N, \(c)::SHIFT);\n"
             }
+        case let .gemm(m, _, n, _, _) where s.hasWeights && d.columnsIn(i):
+            // Several rows from a column-order stream: outer-product accumulation over A's
+            // columns as they arrive, W's row t read once into a row buffer (DataflowHeldBuffers).
+            let lanes = max(1, min(d.lanes[i], n))
+            local("acc", bits: s.accumulatorBits, type: "ap_int<\(c)::ACC_W>", m * n, partition: lanes)
+            local("w_row", bits: w, type: "\(c)::w_t", n, partition: lanes)
+            plan.code += "    intarsia::gemm_outer_cols_stream<\(lanes), \(c)::ACC_W>(in0, acc, w, w_row, out, \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT, \(d.columnRows[i] > 0));\n"
         case let .gemm(m, k, _, _, _) where s.hasWeights:
-            // Several rows: each weight column is read once and reduced against every row, so A
-            // is held whole (filled in the order it streams); C leaves column by column where its
+            // Several rows in row order: each weight column is read once and reduced against every
+            // row, so A is held whole; C leaves column by column where its
             // readers take that order (`DataflowHeldBuffers.columnRows`), else is held whole.
             local("in0_buf", m * k, partition: d.unroll[i])
             let toColumns = d.columnRows[i] > 0
             if !toColumns { local("out_buf", s.outputElements) }
-            if case let .task(q)? = s.inputs.first(where: { $0 != .weights }), d.columnRows[q] > 0 {
-                plan.code += "    intarsia::read_whole_cols<act_t>(in0, in0_buf, \(c)::M, \(c)::K);\n"
-            } else {
-                plan.code += "    intarsia::read_whole<act_t>(in0, in0_buf, \(c)::IN0_ELEMS);\n"
-            }
+            plan.code += "    intarsia::read_whole<act_t>(in0, in0_buf, \(c)::IN0_ELEMS);\n"
             if toColumns {
                 plan.code += "    intarsia::gemm_cols_stream<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS, \(c)::WEIGHT_LOAD>(in0_buf, w, out, \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT);\n"
             } else {
@@ -130,6 +133,12 @@ enum DataflowTasks {
 }
 
 extension HLSDesign {
+    /// Whether step `i`'s activation operand arrives as a column-order stream.
+    func columnsIn(_ i: Int) -> Bool {
+        if case let .task(q)? = program.steps[i].inputs.first(where: { $0 != .weights }) { return columnRows[q] > 0 }
+        return false
+    }
+
     /// Whether the model accumulates task `i`'s output as an outer product over its streamed
     /// input (its buffers include accumulators).
     func accumulates(_ i: Int) -> Bool { modelTaskBuffers[i].contains { $0.role == .accumulators } }
