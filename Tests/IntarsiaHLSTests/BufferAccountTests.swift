@@ -59,15 +59,15 @@ struct BufferAccountTests {
         #expect(got == ["fc1 whole_input 16x256", "relu1 fifo 16x2", "fc2 accumulators 42x2048", "fc2 fifo 16x128", "relu2 fifo 16x2", "fc3 operand 16x2048", "relu3 fifo 16x2"])
     }
 
-    static func emitFull(_ spec: String, _ template: String, extra: [String] = [], params: [String: Int] = [:], force: Bool = true) throws -> HLSJob.Result {
+    /// A full-size project without testbench data in a scratch directory (the caller removes it).
+    static func emitFull(_ spec: String, _ template: String, extra: [String] = [], params: [String: Int] = [:]) throws -> (HLSJob.Result, URL) {
         let dir = try Toolchain.scratch("bytes-\(template)")
-        defer { try? FileManager.default.removeItem(at: dir) }
         var o = HLSJob.Options(specPath: Toolchain.root.appendingPathComponent(spec).path, output: dir.path)
         o.sets = ["template=\(template)"] + extra
         o.parameters = params
-        o.force = force
+        o.force = true
         o.golden = .never
-        return try HLSJob.run(o)
+        return (try HLSJob.run(o), dir)
     }
 
     /// Full size, dataflow, every bundled InTAR kernel, GPT-2 medium (designs/intar) and the GPT-2
@@ -87,14 +87,8 @@ struct BufferAccountTests {
             ("designs/hls/gpt2-medium-block-small.yaml", [], ["size_divisor": 1, "sequence_length": 256]),
         ]
         for (spec, extra, params) in cases {
-            let dir = try Toolchain.scratch("bytes-dataflow")
+            let (r, dir) = try Self.emitFull(spec, "dataflow", extra: extra, params: params)
             defer { try? FileManager.default.removeItem(at: dir) }
-            var o = HLSJob.Options(specPath: Toolchain.root.appendingPathComponent(spec).path, output: dir.path)
-            o.sets = ["template=dataflow"] + extra
-            o.parameters = params
-            o.force = true
-            o.golden = .never
-            let r = try HLSJob.run(o)
             let declared = try Self.declaredBytes(dir)
             #expect(abs(declared - Double(r.emittedBufferBytes)) <= 1, "\(spec) \(extra): \(declared) bytes in the code, \(r.emittedBufferBytes) in its account")
             let ratio = declared / Double(r.modelBufferBytes)
@@ -104,22 +98,21 @@ struct BufferAccountTests {
 
     /// Gating at full size (x 32 × 4096; up and gate 4096 → 11008, down 11008 → 4096, int16,
     /// double-buffered weights), worked out by hand: up and gate each hold the graph input whole
-    /// (32 · 4096 · 2 = 262,144 bytes) and down its input (32 · 11008 · 2 = 704,512); the weight
-    /// columns 2 · 4096 · 2 twice and 2 · 11008 · 2; the FIFOs two 32-element columns of up and
-    /// gate (128 bytes each) and two 64-element pieces of silu and add (256 each). Their outputs
-    /// leave column by column (no output buffer), and the store process writes down's columns to
-    /// their row-major places.
+    /// (32 · 4096 · 2 = 262,144 bytes) and a pair of weight columns (2 · 4096 · 2 = 16,384), and
+    /// write their columns as they complete (no output buffer); down takes add's columns as they
+    /// stream and accumulates outer products: 32 · 4096 accumulators of 16 + 16 + ceil(log2
+    /// 11008) = 46 bits (753,664 bytes) and a row of 4096 weights (8,192), no weight column; the
+    /// FIFOs hold two 32-element columns of up and gate (128 bytes each) and two 64-element
+    /// pieces of silu and add (256 each). Down's accumulators leave column by column, and the
+    /// store process writes them to their row-major places.
     @Test func gatingsBuffersWorkedOutByHand() throws {
-        let dir = try Toolchain.scratch("bytes-gating")
+        let (r, dir) = try Self.emitFull("designs/intar/gating-u280.yaml", "dataflow")
         defer { try? FileManager.default.removeItem(at: dir) }
-        var o = HLSJob.Options(specPath: Toolchain.root.appendingPathComponent("designs/intar/gating-u280.yaml").path, output: dir.path)
-        o.sets = ["template=dataflow"]
-        o.golden = .never
-        let r = try HLSJob.run(o)
-        #expect(r.modelBufferBytes == 2 * 262_144 + 704_512 + 2 * 16_384 + 44_032 + 2 * 128 + 2 * 256)
+        #expect(r.modelBufferBytes == 2 * 262_144 + 753_664 + 8_192 + 2 * 16_384 + 2 * 128 + 2 * 256)
         let top = try String(contentsOf: dir.appendingPathComponent("src/top.cpp"), encoding: .utf8)
         #expect(!top.contains("out_buf"))
-        #expect(top.contains("intarsia::gemm_cols_stream<") && top.contains("intarsia::read_whole_cols<act_t>(in0, in0_buf, cfg_down::M, cfg_down::K)"))
+        #expect(top.contains("intarsia::gemm_cols_stream<cfg_up::LANES") && top.contains("intarsia::gemm_cols_stream<cfg_gate::LANES"))
+        #expect(top.contains("intarsia::gemm_outer_cols_stream<") && top.contains("static ap_int<cfg_down::ACC_W> acc[131072];"))
         #expect(top.contains("intarsia::store_stream_cols<act_t>(down_to_output, out_down, 32, 4096)"))
     }
 
