@@ -26,6 +26,9 @@ public struct CompiledWorkload: Sendable {
         public var ffPerLane: Double
         public var picojoulesPerMAC: Double
         public var isSink: Bool
+        /// Dataflow: a product of several rows accumulating outer products over a column-order
+        /// stream (`DataflowHeldBuffers`): it reads a row of weights, not a column.
+        public var accumulatesColumns: Bool = false
         /// Width of one accumulator of an outer-product accumulation (`OnChipBuffers.accumulatorBits`).
         public var accumulatorBits: Double
         /// Into `predecessorTask` / `predecessorKinds`.
@@ -42,6 +45,8 @@ public struct CompiledWorkload: Sendable {
     public var predecessorKinds: [EdgeKind]
     /// Bytes of tensors alive across the boundary before task index `p` (index 0 unused).
     public var liveBytesAtBoundary: [Double]
+    /// The buffers each task holds in the dataflow template (`DataflowHeldBuffers.buffers`).
+    public var held: [[HeldBuffer]]
     public var repetitions: Double
     public var totalMACs: Double
     public var macTaskCount: Int
@@ -99,6 +104,10 @@ public struct CompiledWorkload: Sendable {
             }
         }
         liveBytesAtBoundary = live
+        held = DataflowHeldBuffers.buffers(w)
+        for i in tasks.indices where tasks[i].isMAC && tasks[i].rows > 1 && held[i].contains(where: { $0.role == .accumulators }) {
+            tasks[i].accumulatesColumns = true
+        }
         totalMACs = facts.reduce(0) { $0 + $1.macs } * repetitions
         macTaskCount = facts.filter(\.isMAC).count
         var perTask = (lut: 0.0, ff: 0.0, dsp: 0.0), perKind = (lut: 0.0, ff: 0.0, dsp: 0.0)

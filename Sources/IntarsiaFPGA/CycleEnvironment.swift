@@ -27,6 +27,9 @@ struct CycleEnvironment {
     /// Whether each word a stage writes off chip waits `writeResponseCycles` for its response.
     var writeWait: Bool
     var writeResponseCycles: Double
+    /// Whether the template's tasks hold the buffers their emitted loop orders need
+    /// (`DataflowHeldBuffers`): the dataflow template.
+    var holdsDataflowBuffers: Bool
 
     init(platform: FPGAPlatform, point: DesignPoint) {
         clockHz = platform.clockMHz * 1e6
@@ -49,6 +52,7 @@ struct CycleEnvironment {
         streamElements = Double(point.streamElements)
         writeWait = point.writeWait
         writeResponseCycles = platform.writeResponseCycles
+        holdsDataflowBuffers = point.template == .dataflow
     }
 
     /// The same platform with another design point's knobs (cheap: no platform look-ups).
@@ -63,6 +67,7 @@ struct CycleEnvironment {
         e.matVec = point.matVec
         e.streamElements = Double(point.streamElements)
         e.writeWait = point.writeWait
+        e.holdsDataflowBuffers = point.template == .dataflow
         return e
     }
 

@@ -72,6 +72,9 @@ extension FPGAModel {
                                 width = env.sfuWidth
                                 busy = (t.sfuElements / width).rounded(.up) + env.sfuDepthCycles
                             }
+                            for h in plan.held[t.held] {
+                                h.buffer.charge(parallelBits: h.readByLanes ? width * h.bits : h.bits, bram18k: &c.bram18k, uram: &c.uram)
+                            }
                             var start = 0.0
                             var streamedFinish = 0.0
                             var atEnd = false

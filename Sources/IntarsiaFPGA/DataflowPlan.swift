@@ -77,10 +77,21 @@ struct DataflowPlan: Sendable {
         var doubleBufferedWeights: Buffer
         var bufferedWeights: Buffer
         var accumulators: Buffer
+        /// The buffers its loop order holds (`DataflowHeldBuffers`): indices into `held`.
+        var held: Range<Int>
+    }
+
+    /// A held buffer: its bytes' storage and blocks, and the bits it is read at (times the
+    /// task's width when its lanes read it in parallel).
+    struct Held: Sendable {
+        var buffer: Buffer
+        var bits: Double
+        var readByLanes: Bool
     }
 
     var tasks: [Task]
     var inputs: [Input]
+    var held: [Held]
     var macTasks: Int
     /// What no knob changes of the stage: its off-chip bytes, the bytes its tasks access on
     /// chip, its energy (MACs and on-chip accesses) and what it writes off chip at its end.
@@ -99,6 +110,7 @@ struct DataflowPlan: Sendable {
         self.macTasks = macTasks
         var tasks: [Task] = []
         var inputs: [Input] = []
+        var held: [Held] = []
         var off = 0.0, onChip = 0.0, energy = 0.0
         var written = Double.infinity
         for (i, t) in w.tasks.enumerated() {
@@ -129,6 +141,11 @@ struct DataflowPlan: Sendable {
                 e.weightLoad = load
                 return Buffer(bytes: StageModel.weightBufferBytes(t, env: e), uramAvailable: env.uramAvailable)
             }
+            let firstHeld = held.count
+            for h in w.held[i] {
+                held.append(Held(buffer: Buffer(bytes: h.elements * h.elementBits / 8, uramAvailable: env.uramAvailable),
+                                 bits: h.elementBits, readByLanes: h.readByLanes))
+            }
             tasks.append(Task(
                 isMAC: t.isMAC,
                 proportionalShare: macSum == 0 ? 1 / Double(macTasks) : t.macs / macSum, uniformShare: 1 / Double(macTasks),
@@ -136,10 +153,12 @@ struct DataflowPlan: Sendable {
                 reduction: t.reduction, dspPerMAC: t.dspPerMAC, lutPerLane: t.lutPerLane, ffPerLane: t.ffPerLane,
                 sfuElements: t.outputElements * t.sfuPasses, chunks: t.chunks, inputs: first..<inputs.count,
                 doubleBufferedWeights: weights(.doubleBuffered), bufferedWeights: weights(.buffered),
-                accumulators: Buffer(bytes: t.outputElements * t.accumulatorBits / 8, uramAvailable: env.uramAvailable)))
+                accumulators: Buffer(bytes: t.outputElements * t.accumulatorBits / 8, uramAvailable: env.uramAvailable),
+                held: firstHeld..<held.count))
         }
         self.tasks = tasks
         self.inputs = inputs
+        self.held = held
         offChipBytes = off
         onChipBytesAccessed = onChip
         energyPicojoules = energy + onChip * env.onChipPicojoulesPerByte

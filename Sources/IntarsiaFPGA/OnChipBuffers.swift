@@ -22,6 +22,17 @@ public struct OnChipBuffer: Sendable, Equatable, Codable {
         case operand
         /// An outer-product accumulation's accumulators (the output, each as wide as the exact sum).
         case accumulators
+        /// Dataflow: an input held whole because the task's loop order needs all of it (a product
+        /// of several rows with off-chip weights, a multi-channel or transposed convolution).
+        case wholeInput = "whole_input"
+        /// Dataflow: the task's output held whole before it is written in row order.
+        case wholeOutput = "whole_output"
+        /// Dataflow: a line buffer (a convolution's kernel rows, pooling's output row, up-sampling's
+        /// input row, softmax's and layer norm's rows).
+        case lineBuffer = "line_buffer"
+        /// Dataflow: the rest of a FIFO deepened to its producer's whole output (a fork whose
+        /// branches meet again): the whole output less the model's FIFO of two pieces.
+        case forkDepth = "fork_depth"
     }
 
     /// The task's index in the workload.
@@ -78,7 +89,8 @@ public enum OnChipBuffers {
     /// The buffers of the tasks of one stage (indices ascending, in topological order), each MAC
     /// task on `lanes[task]` lanes, as `StageModel.cost` charges them: a MAC task's weight
     /// column; per input from the same stage, a FIFO of two pieces when it streams, else the
-    /// producer's whole output; accumulators for an outer-product accumulation.
+    /// producer's whole output; accumulators for an outer-product accumulation; in the dataflow
+    /// template, the buffers its loop order holds (`DataflowHeldBuffers`).
     static func stage(_ w: CompiledWorkload, tasks: [Int], lanes: [Int: Int], env: CycleEnvironment) -> [OnChipBuffer] {
         var out: [OnChipBuffer] = []
         var atEnd: [Int: Bool] = [:]
@@ -119,6 +131,10 @@ public enum OnChipBuffers {
                 }
             }
             atEnd[i] = end
+            guard env.holdsDataflowBuffers else { continue }
+            for h in w.held[i] {
+                add(i, h.role, h.producer, bits: h.elementBits, elements: h.elements, parallelBits: h.readByLanes ? width * h.elementBits : h.elementBits)
+            }
         }
         return out
     }

@@ -64,10 +64,13 @@ extension StageModel {
 
     /// Bytes of a MAC task's on-chip weight buffer (one column of weights, twice when double
     /// buffered): none when the weights are read blocking, or the task has one row or no
-    /// off-chip weights.
+    /// off-chip weights, or (dataflow) accumulates over a column-order stream (its row of weights
+    /// is a held buffer, `DataflowHeldBuffers`).
     @inline(__always)
     static func weightBufferBytes(_ t: CompiledWorkload.TaskFacts, env: CycleEnvironment) -> Double {
         guard t.rows > 1 && t.offChipWeightBytes > 0 && env.weightLoad != .blocking else { return 0 }
+        // Accumulating over a column-order stream (dataflow): a row of weights, held as such.
+        if t.accumulatesColumns && env.holdsDataflowBuffers { return 0 }
         return t.reduction * t.weightElementBytes * (env.weightLoad == .doubleBuffered ? 2 : 1)
     }
 

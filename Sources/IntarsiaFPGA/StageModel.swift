@@ -86,6 +86,9 @@ enum StageModel {
                     width = env.sfuWidth
                     busy = builtLoops?[i]?.sfuCycles(accessCycles: env.blockingReadCycles) ?? sfuCycles(t, width: width, env: env)
                 }
+                if env.holdsDataflowBuffers {
+                    for h in w.held[i] { blocks(bytes: h.elements * h.elementBits / 8, parallelBits: h.readByLanes ? width * h.elementBits : h.elementBits, env: env, into: &c) }
+                }
                 let placed = place(i, t, in: w, width: width, busy: busy, stage: 0, slots: slots, env: env, into: &c,
                                    fifoElements: fifoElements, streamedEdges: streamedEdges)
                 end = max(end, placed.finish)

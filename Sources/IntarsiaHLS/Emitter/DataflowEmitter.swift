@@ -153,7 +153,13 @@ enum DataflowEmitter {
             parts.processes += "}\n\n"
             parts.calls += "    INTARSIA_PROCESS(task_\(n)(\(args.joined(separator: ", "))));\n"
             if p.sinks.contains(i) {
-                parts.calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
+                if d.columnRows[i] > 0 {
+                    // A column-order stream (`DataflowHeldBuffers.columnRows`): each element written to its row-major place.
+                    let rows = d.columnRows[i]
+                    parts.calls += "    INTARSIA_PROCESS(intarsia::store_stream_cols<act_t>(\(outputStream[i]), out_\(n), \(rows), \(s.outputElements / rows)));\n"
+                } else {
+                    parts.calls += "    INTARSIA_PROCESS(intarsia::store_stream<act_t>(\(outputStream[i]), out_\(n), \(s.outputElements)));\n"
+                }
             } else if d.forks.contains(i) {
                 let outs = d.streams.filter { $0.producer == i }
                 parts.processes += fanOut("fork_\(n)", comment: "Fork: \(s.name)'s output to \(outs.count) consumers.",

@@ -13,9 +13,12 @@ import IntarsiaFPGA
 /// - max pooling: one output row of running maxima; average pooling: one output row of running
 ///   sums (as wide as a window's exact sum); up-sampling: one input row;
 /// - element-wise functions element by element, softmax and layer norm row by row;
-/// - everything else (products of several rows with off-chip weights, multi-channel and
-///   transposed convolutions, reparameterisation) still reads its operands whole and writes its
-///   output whole (docs/HLS.md, "Not done yet").
+/// - products of several rows with off-chip weights: from a column-order stream, outer-product
+///   accumulation over A's columns as they arrive; else A held whole, each weight column read
+///   once and reduced against every row; C written column by column where every reader takes
+///   that order, else in row order (held whole) (`DataflowHeldBuffers`, which the model charges);
+/// - multi-channel and transposed convolutions and the reparameterisation read their operands
+///   whole and write their output whole (the model charges both: `DataflowHeldBuffers`).
 enum DataflowTasks {
     struct Plan {
         var buffers: [EmittedBuffer] = []
@@ -58,6 +61,9 @@ enum DataflowTasks {
                 local("x", k, partition: d.unroll[i])
                 plan.code += "    intarsia::gemv_dot_stream<\(c)::LANES, \(c)::ACC_W>(in0, x, w, out, \(c)::K, \(c)::N, \(c)::SHIFT);\n"
             }
+        case .gemm where s.hasWeights:
+            let code = severalRows(d, i, local: { local($0, bits: $1, type: $2, $3, partition: $4) }, module: { module($0, bits: $1, type: $2, $3) })
+            plan.code += code
         case let .gemm(_, k, n, heads, _) where !s.hasWeights:
             local("a_row", heads * k, partition: d.unroll[i])
             local("b_all", k * n, partition: d.unroll[i])
@@ -89,6 +95,35 @@ enum DataflowTasks {
         return plan
     }
 
+    /// A product of several rows with off-chip weights: from a column-order stream, outer-product
+    /// accumulation over A's columns as they arrive; else A held whole, each weight column read
+    /// once and reduced against every row, C written column by column where every reader takes
+    /// that order (`DataflowHeldBuffers.columnRows`), else held whole and written in row order.
+    /// `local` and `module` declare a buffer (name, bits, C++ type, elements[, partition]).
+    static func severalRows(_ d: HLSDesign, _ i: Int, local: (String, Int, String, Int, Int) -> Void,
+                            module: (String, Int, String, Int) -> Void) -> String {
+        let s = d.program.steps[i]
+        let c = "cfg_\(sanitize(s.name))"
+        let a = d.program.activationFormat.bits, w = s.weightFormat.bits
+        guard case let .gemm(m, k, n, _, _) = s.kind else { return "" }
+        if d.columnsIn(i) {
+            let lanes = max(1, min(d.lanes[i], n))
+            local("acc", s.accumulatorBits, "ap_int<\(c)::ACC_W>", m * n, lanes)
+            local("w_row", w, "\(c)::w_t", n, lanes)
+            return "    intarsia::gemm_outer_cols_stream<\(lanes), \(c)::ACC_W>(in0, acc, w, w_row, out, \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT, \(d.columnRows[i] > 0));\n"
+        }
+        local("in0_buf", a, "act_t", m * k, d.unroll[i])
+        let toColumns = d.columnRows[i] > 0
+        if !toColumns { local("out_buf", a, "act_t", s.outputElements, 1) }
+        if d.point.weightLoad != .blocking { module("gemm_weights.col", w, "\(c)::w_t", 2 * k) }
+        var code = "    intarsia::read_whole<act_t>(in0, in0_buf, \(c)::IN0_ELEMS);\n"
+        if toColumns {
+            return code + "    intarsia::gemm_cols_stream<\(c)::LANES, \(c)::ACC_W, \(c)::W_TERMS, \(c)::WEIGHT_LOAD>(in0_buf, w, out, \(c)::M, \(c)::K, \(c)::N, \(c)::SHIFT);\n"
+        }
+        code += "    " + KernelCalls.call(d, i, ins: ["in0_buf"], w: "w", out: "out_buf") + "\n"
+        return code + "    intarsia::write_whole<act_t>(out_buf, out, \(c)::OUT_ELEMS);\n"
+    }
+
     /// A task that reads its activation operands whole into local buffers, computes, and writes
     /// its output whole (weights read column by column, or filter by filter, from its m_axi port).
     static func wholeOperands(_ d: HLSDesign, _ i: Int, local: (String, Int, Int) -> Void) -> String {
@@ -108,6 +143,12 @@ enum DataflowTasks {
 }
 
 extension HLSDesign {
+    /// Whether step `i`'s activation operand arrives as a column-order stream.
+    func columnsIn(_ i: Int) -> Bool {
+        if case let .task(q)? = program.steps[i].inputs.first(where: { $0 != .weights }) { return columnRows[q] > 0 }
+        return false
+    }
+
     /// Whether the model accumulates task `i`'s output as an outer product over its streamed
     /// input (its buffers include accumulators).
     func accumulates(_ i: Int) -> Bool { modelTaskBuffers[i].contains { $0.role == .accumulators } }

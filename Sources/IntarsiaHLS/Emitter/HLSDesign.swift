@@ -55,6 +55,9 @@ public struct HLSDesign: Sendable {
     /// The model's on-chip buffers (`FPGAModel.onChipBuffers`), stage by stage, and by step.
     public var modelBuffers: [[OnChipBuffer]]
     public var modelTaskBuffers: [[OnChipBuffer]]
+    /// Dataflow: rows of each step's output when it streams column by column, 0 in row order
+    /// (`DataflowHeldBuffers.columnRows`).
+    public var columnRows: [Int]
 
     public struct Options: Sendable {
         /// FIFO depths forced by edge name (`producer_to_consumer`), for experiments and tests.
@@ -84,6 +87,8 @@ public struct HLSDesign: Sendable {
         let all = Array(model.joined())
         let taskBuffers = program.steps.map { s in index[s.name].map { t in all.filter { $0.task == t } } ?? [] }
         modelTaskBuffers = taskBuffers
+        let columns = DataflowHeldBuffers.columnRows(workload)
+        columnRows = program.steps.map { s in index[s.name].map { columns[$0] } ?? 0 }
         // Edges whose consumer holds the producer's whole output (the model counts no FIFO).
         let held = Set(program.steps.indices.flatMap { c in
             taskBuffers[c].filter { $0.role == .operand }.compactMap { b in program.steps.firstIndex { index[$0.name] == b.producer }.map { [$0, c] } }

@@ -777,6 +777,98 @@ gemv_outer_out:
     }
 }
 
+// A column-order stream of m rows of n written to its row-major places off chip.
+template <class T> void store_stream_cols(hls::stream<T>& in, T* dst, int m, int n) {
+store_cols_loop:
+    for (int q = 0; q < m * n; ++q) {
+#pragma HLS PIPELINE II=1
+        dst[(q % m) * n + q / m] = in.read();
+    }
+}
+
+// One output column of C = A·W over the weight column `col` (k terms), written row by row to
+// `out` as each row's reduction ends: the rows and their terms are one flattened pipelined loop
+// over m·ceil(k/LANES) steps (the accumulator cleared at a row's first step).
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm_column_stream(const A* a, const B* col, hls::stream<O>& out, int m, int k, int shift) {
+    const int steps = (k + LANES - 1) / LANES;
+    ap_int<ACC_W> acc = 0;
+gemm_cols_steps:
+    for (int st = 0; st < m * steps; ++st) {
+        INTARSIA_MAC_LOOP
+        const int i = st / steps, t0 = (st % steps) * LANES;
+        if (t0 == 0) acc = 0;
+    gemm_cols_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int t = t0 + l;
+            if (t < k) acc += ap_int<ACC_W>(raw(a[i * k + t])) * ap_int<ACC_W>(raw(col[t]));
+        }
+        if (t0 + LANES >= k) out.write(narrow<O>(acc, shift));
+    }
+}
+
+// C = A·W with A held whole (`a`, m·k, row-major) and off-chip weights stored column by column
+// ([n][k]), each read once (InTAR's unit: columns outside, rows inside), C written to `out`
+// column by column (a column-order stream) and never held. Weight loading as gemm_weights.
+template <int LANES, int ACC_W, int MAX_K, int LOAD, class A, class B, class O>
+void gemm_cols_stream(const A* a, const B* w, hls::stream<O>& out, int m, int k, int n, int shift) {
+    if (LOAD == WL_BLOCKING) {
+    gemm_cols_blocking:
+        for (int j = 0; j < n; ++j) gemm_column_stream<LANES, ACC_W>(a, w + j * k, out, m, k, shift);
+        return;
+    }
+    B col[2][MAX_K];
+#pragma HLS ARRAY_PARTITION variable=col cyclic factor=LANES dim=2
+#pragma HLS ARRAY_PARTITION variable=col complete dim=1
+    if (LOAD == WL_DOUBLE_BUFFERED && n > 0) load_column<B>(w, col[0], k, 0);
+gemm_cols_columns:
+    for (int j = 0; j < n; ++j) {
+        if (LOAD == WL_DOUBLE_BUFFERED) {
+            if (j + 1 < n) load_column<B>(w, col[(j + 1) & 1], k, j + 1);
+            gemm_column_stream<LANES, ACC_W>(a, col[j & 1], out, m, k, shift);
+        } else {
+            load_column<B>(w, col[0], k, j);
+            gemm_column_stream<LANES, ACC_W>(a, col[0], out, m, k, shift);
+        }
+    }
+}
+
+// C = A·W by outer-product accumulation over A's columns as they stream (a column-order stream:
+// A[0][t], ..., A[m-1][t], then column t + 1): each A[i][t] adds A[i][t]·W[t][j] to row i's
+// accumulators (`acc`, m·n of ACC_W bits, element (i, j) at j·m + i; lanes across the columns j;
+// the first term sets them). W's row t (W[t][j] at j·k + t off chip) is read once, at row 0,
+// into `w_row` (n weights) and reused by the other rows. The term, row and column-group loops
+// are one flattened pipelined loop over k·m·ceil(n/LANES) steps, reading A[i][t] at the first
+// group of each row; the outputs exist only at the end and leave column by column (`cols_out`,
+// a column-order stream) or row by row.
+template <int LANES, int ACC_W, class A, class B, class O>
+void gemm_outer_cols_stream(hls::stream<A>& in, ap_int<ACC_W>* acc, const B* w, B* w_row, hls::stream<O>& out, int m, int k, int n,
+                            int shift, bool cols_out) {
+    const int groups = (n + LANES - 1) / LANES;
+    ap_int<ACC_W> xv = 0;
+gemm_outer_cols_steps:
+    for (int st = 0; st < k * m * groups; ++st) {
+        INTARSIA_MAC_LOOP
+        const int t = st / (m * groups), i = (st / groups) % m, j0 = (st % groups) * LANES;
+        if (j0 == 0) xv = ap_int<ACC_W>(raw(in.read()));
+    gemm_outer_cols_lanes:
+        for (int l = 0; l < LANES; ++l) {
+#pragma HLS UNROLL
+            const int j = j0 + l;
+            if (j < n) {
+                if (i == 0) w_row[j] = w[j * k + t];
+                acc[j * m + i] = (t == 0 ? ap_int<ACC_W>(0) : acc[j * m + i]) + xv * ap_int<ACC_W>(raw(w_row[j]));
+            }
+        }
+    }
+gemm_outer_cols_out:
+    for (int q = 0; q < m * n; ++q) {
+#pragma HLS PIPELINE II=1
+        out.write(narrow<O>(acc[cols_out ? q : (q % n) * m + q / n], shift));
+    }
+}
+
 // C = A·B with B an activation held whole (`b`, read first) and A streamed row by row through
 // `row` (heads·k elements): each row of C is computed from its row of A and written as it
 // completes, in C's row order (see gemm for the head and transpose_b conventions).
