@@ -54,66 +54,71 @@ extension FPGAModel {
         var end = 0.0
         plan.tasks.withUnsafeBufferPointer { tasks in
             plan.inputs.withUnsafeBufferPointer { inputs in
-                compiled.tasks.withUnsafeBufferPointer { facts in
-                    withUnsafeTemporaryAllocation(of: DataflowSlot.self, capacity: tasks.count) { slots in
-                        for i in 0..<tasks.count {
-                            let t = tasks[i]
-                            let width: Double
-                            var busy: Double
-                            if t.isMAC {
-                                if let given = taskLanes {
-                                    width = max(1, given[i])
+                plan.held.withUnsafeBufferPointer { held in
+                    compiled.tasks.withUnsafeBufferPointer { facts in
+                        withUnsafeTemporaryAllocation(of: DataflowSlot.self, capacity: tasks.count) { slots in
+                            for i in 0..<tasks.count {
+                                let t = tasks[i]
+                                let width: Double
+                                var busy: Double
+                                if t.isMAC {
+                                    if let given = taskLanes {
+                                        width = max(1, given[i])
+                                    } else {
+                                        width = max(1, (lanes * (uniform ? t.uniformShare : t.proportionalShare)).rounded(.down))
+                                    }
+                                    busy = MACCycleModel(facts[i], bytesPerCycle: bw, env: env).cycles(lanes: width)
+                                    Self.chargeMACUnit(t, width: width, env: env, to: &c)
                                 } else {
-                                    width = max(1, (lanes * (uniform ? t.uniformShare : t.proportionalShare)).rounded(.down))
+                                    width = env.sfuWidth
+                                    busy = (t.sfuElements / width).rounded(.up) + env.sfuDepthCycles
                                 }
-                                busy = MACCycleModel(facts[i], bytesPerCycle: bw, env: env).cycles(lanes: width)
-                                Self.chargeMACUnit(t, width: width, env: env, to: &c)
-                            } else {
-                                width = env.sfuWidth
-                                busy = (t.sfuElements / width).rounded(.up) + env.sfuDepthCycles
-                            }
-                            for h in plan.held[t.held] {
-                                h.buffer.charge(parallelBits: h.readByLanes ? width * h.bits : h.bits, bram18k: &c.bram18k, uram: &c.uram)
-                            }
-                            var start = 0.0
-                            var streamedFinish = 0.0
-                            var atEnd = false
-                            let readBits = width * t.elementBits
-                            for e in t.inputs {
-                                let input = inputs[e]
-                                let made = slots[input.producer]
-                                var streamed: Bool
-                                switch input.mode {
-                                case .streams: streamed = true
-                                case .waits: streamed = false
-                                case .matVec:
-                                    streamed = env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd)
+                                for k in t.held {
+                                    let h = held[k]
+                                    h.buffer.charge(parallelBits: h.readByLanes ? width * h.bits : h.bits, bram18k: &c.bram18k, uram: &c.uram)
+                                }
+                                var start = 0.0
+                                var streamedFinish = 0.0
+                                var atEnd = false
+                                let readBits = width * t.elementBits
+                                for e in t.inputs {
+                                    let input = inputs[e]
+                                    let made = slots[input.producer]
+                                    var streamed: Bool
+                                    switch input.mode {
+                                    case .streams: streamed = true
+                                    case .waits: streamed = false
+                                    case .matVec:
+                                        streamed = env.matVec == .outer || (env.matVec == .auto && !made.outputAtEnd)
+                                        if streamed {
+                                            atEnd = true
+                                            t.accumulators.charge(parallelBits: width * t.accumulatorBits, bram18k: &c.bram18k, uram: &c.uram)
+                                        }
+                                    }
                                     if streamed {
-                                        atEnd = true
-                                        t.accumulators.charge(parallelBits: width * t.accumulatorBits, bram18k: &c.bram18k, uram: &c.uram)
+                                        if made.outputAtEnd { atEnd = true }
+                                        if env.streamElements > 0 { busy = max(busy, (input.producerElements / env.streamElements).rounded(.up)) }
+                                        start = max(start, made.startCycle + made.fillCycles)
+                                        streamedFinish = max(streamedFinish, made.finishCycle)
+                                        input.fifo.charge(parallelBits: readBits, bram18k: &c.bram18k, uram: &c.uram)
+                                    } else {
+                                        start = max(start, made.finishCycle)
+                                        input.operand.charge(parallelBits: readBits, bram18k: &c.bram18k, uram: &c.uram)
                                     }
                                 }
-                                if streamed {
-                                    if made.outputAtEnd { atEnd = true }
-                                    if env.streamElements > 0 { busy = max(busy, (input.producerElements / env.streamElements).rounded(.up)) }
-                                    start = max(start, made.startCycle + made.fillCycles)
-                                    streamedFinish = max(streamedFinish, made.finishCycle)
-                                    input.fifo.charge(parallelBits: readBits, bram18k: &c.bram18k, uram: &c.uram)
-                                } else {
-                                    start = max(start, made.finishCycle)
-                                    input.operand.charge(parallelBits: readBits, bram18k: &c.bram18k, uram: &c.uram)
-                                }
+                                // `StageModel.place`'s finish and first output.
+                                let chunk = busy / t.chunks
+                                let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
+                                slots[i] = DataflowSlot(startCycle: start, finishCycle: finish, fillCycles: atEnd ? busy : chunk, outputAtEnd: atEnd)
+                                end = max(end, finish)
                             }
-                            // `StageModel.place`'s finish and first output.
-                            let chunk = busy / t.chunks
-                            let finish = max(start + busy, streamedFinish > 0 ? streamedFinish + chunk : 0)
-                            slots[i] = DataflowSlot(startCycle: start, finishCycle: finish, fillCycles: atEnd ? busy : chunk, outputAtEnd: atEnd)
-                            end = max(end, finish)
                         }
                     }
                 }
             }
         }
+        c.bram18k += plan.heldFixedBRAM18k
+        c.uram += plan.heldFixedURAM
         if env.writeWait { end += StageModel.writeWaitCycles(writtenBytes: plan.writtenBytes, env: env) }
         c.cycles = end + env.stageSwitchCycles
         return c

@@ -77,7 +77,8 @@ struct DataflowPlan: Sendable {
         var doubleBufferedWeights: Buffer
         var bufferedWeights: Buffer
         var accumulators: Buffer
-        /// The buffers its loop order holds (`DataflowHeldBuffers`): indices into `held`.
+        /// The buffers its loop order holds (`DataflowHeldBuffers`) that its lanes read in
+        /// parallel (their blocks follow its width): indices into `held`.
         var held: Range<Int>
     }
 
@@ -92,6 +93,9 @@ struct DataflowPlan: Sendable {
     var tasks: [Task]
     var inputs: [Input]
     var held: [Held]
+    /// The blocks of every held buffer read one element at a time (no knob changes them):
+    /// whole numbers, so adding them once gives the sum of adding them task by task.
+    var heldFixedBRAM18k = 0.0, heldFixedURAM = 0.0
     var macTasks: Int
     /// What no knob changes of the stage: its off-chip bytes, the bytes its tasks access on
     /// chip, its energy (MACs and on-chip accesses) and what it writes off chip at its end.
@@ -111,6 +115,7 @@ struct DataflowPlan: Sendable {
         var tasks: [Task] = []
         var inputs: [Input] = []
         var held: [Held] = []
+        var fixedBRAM18k = 0.0, fixedURAM = 0.0
         var off = 0.0, onChip = 0.0, energy = 0.0
         var written = Double.infinity
         for (i, t) in w.tasks.enumerated() {
@@ -143,8 +148,12 @@ struct DataflowPlan: Sendable {
             }
             let firstHeld = held.count
             for h in w.held[i] {
-                held.append(Held(buffer: Buffer(bytes: h.elements * h.elementBits / 8, uramAvailable: env.uramAvailable),
-                                 bits: h.elementBits, readByLanes: h.readByLanes))
+                let buffer = Buffer(bytes: h.elements * h.elementBits / 8, uramAvailable: env.uramAvailable)
+                if h.readByLanes {
+                    held.append(Held(buffer: buffer, bits: h.elementBits, readByLanes: true))
+                } else {
+                    buffer.charge(parallelBits: h.elementBits, bram18k: &fixedBRAM18k, uram: &fixedURAM)
+                }
             }
             tasks.append(Task(
                 isMAC: t.isMAC,
@@ -159,6 +168,8 @@ struct DataflowPlan: Sendable {
         self.tasks = tasks
         self.inputs = inputs
         self.held = held
+        heldFixedBRAM18k = fixedBRAM18k
+        heldFixedURAM = fixedURAM
         offChipBytes = off
         onChipBytesAccessed = onChip
         energyPicojoules = energy + onChip * env.onChipPicojoulesPerByte
