@@ -73,10 +73,7 @@ extension FPGAModel {
                                     width = env.sfuWidth
                                     busy = (t.sfuElements / width).rounded(.up) + env.sfuDepthCycles
                                 }
-                                for k in t.held {
-                                    let h = held[k]
-                                    h.buffer.charge(parallelBits: h.readByLanes ? width * h.bits : h.bits, bram18k: &c.bram18k, uram: &c.uram)
-                                }
+                                for k in t.held { held[k].buffer.charge(parallelBits: width * held[k].bits, bram18k: &c.bram18k, uram: &c.uram) }
                                 var start = 0.0
                                 var streamedFinish = 0.0
                                 var atEnd = false
@@ -117,8 +114,7 @@ extension FPGAModel {
                 }
             }
         }
-        c.bram18k += plan.heldFixedBRAM18k
-        c.uram += plan.heldFixedURAM
+        (c.bram18k, c.uram) = (c.bram18k + plan.heldFixedBRAM18k, c.uram + plan.heldFixedURAM)
         if env.writeWait { end += StageModel.writeWaitCycles(writtenBytes: plan.writtenBytes, env: env) }
         c.cycles = end + env.stageSwitchCycles
         return c

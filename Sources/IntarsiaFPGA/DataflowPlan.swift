@@ -82,12 +82,11 @@ struct DataflowPlan: Sendable {
         var held: Range<Int>
     }
 
-    /// A held buffer: its bytes' storage and blocks, and the bits it is read at (times the
-    /// task's width when its lanes read it in parallel).
+    /// A held buffer its task's lanes read in parallel: its bytes' storage and blocks, and the
+    /// bits of one element (times the task's width a read).
     struct Held: Sendable {
         var buffer: Buffer
         var bits: Double
-        var readByLanes: Bool
     }
 
     var tasks: [Task]
@@ -150,7 +149,7 @@ struct DataflowPlan: Sendable {
             for h in w.held[i] {
                 let buffer = Buffer(bytes: h.elements * h.elementBits / 8, uramAvailable: env.uramAvailable)
                 if h.readByLanes {
-                    held.append(Held(buffer: buffer, bits: h.elementBits, readByLanes: true))
+                    held.append(Held(buffer: buffer, bits: h.elementBits))
                 } else {
                     buffer.charge(parallelBits: h.elementBits, bram18k: &fixedBRAM18k, uram: &fixedURAM)
                 }
