@@ -11,6 +11,12 @@ public struct HeldBuffer: Sendable, Equatable {
     public var elements: Double
     /// Whether the task's lanes read it in parallel (its blocks follow the lanes' width).
     public var readByLanes: Bool
+
+    /// Bits read at once by a task `width` lanes wide.
+    @inline(__always)
+    public func parallelBits(width: Double) -> Double { readByLanes ? width * elementBits : elementBits }
+
+    public var bytes: Double { elements * elementBits / 8 }
 }
 
 /// The dataflow template's held buffers, worked out once per workload from the loop orders the

@@ -147,7 +147,7 @@ struct DataflowPlan: Sendable {
             }
             let firstHeld = held.count
             for h in w.held[i] {
-                let buffer = Buffer(bytes: h.elements * h.elementBits / 8, uramAvailable: env.uramAvailable)
+                let buffer = Buffer(bytes: h.bytes, uramAvailable: env.uramAvailable)
                 if h.readByLanes {
                     held.append(Held(buffer: buffer, bits: h.elementBits))
                 } else {

@@ -133,7 +133,7 @@ public enum OnChipBuffers {
             atEnd[i] = end
             guard env.holdsDataflowBuffers else { continue }
             for h in w.held[i] {
-                add(i, h.role, h.producer, bits: h.elementBits, elements: h.elements, parallelBits: h.readByLanes ? width * h.elementBits : h.elementBits)
+                add(i, h.role, h.producer, bits: h.elementBits, elements: h.elements, parallelBits: h.parallelBits(width: width))
             }
         }
         return out

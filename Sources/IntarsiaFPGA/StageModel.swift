@@ -87,7 +87,7 @@ enum StageModel {
                     busy = builtLoops?[i]?.sfuCycles(accessCycles: env.blockingReadCycles) ?? sfuCycles(t, width: width, env: env)
                 }
                 if env.holdsDataflowBuffers {
-                    for h in w.held[i] { blocks(bytes: h.elements * h.elementBits / 8, parallelBits: h.readByLanes ? width * h.elementBits : h.elementBits, env: env, into: &c) }
+                    for h in w.held[i] { blocks(bytes: h.bytes, parallelBits: h.parallelBits(width: width), env: env, into: &c) }
                 }
                 let placed = place(i, t, in: w, width: width, busy: busy, stage: 0, slots: slots, env: env, into: &c,
                                    fifoElements: fifoElements, streamedEdges: streamedEdges)
